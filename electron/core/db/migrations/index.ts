@@ -1,0 +1,11 @@
+import { PEOPLE } from './001-people';
+import { PAYMENTS } from './002-payments';
+
+export interface Migration {
+  name: string;
+  /** SQL run in one transaction; user_version becomes this migration's 1-based position. */
+  up: string;
+}
+
+/** Append only: never edit or reorder a migration that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS];

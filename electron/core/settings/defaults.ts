@@ -1,0 +1,42 @@
+import type { Settings } from '../../../shared/contract';
+
+/** What a fresh station starts with; documented in docs/settings.md. */
+export const DEFAULT_SETTINGS: Settings = {
+  stationName: 'Desk 1',
+  merchantName: 'Sandbox Trading Co.',
+  merchantAddress: '1 Market Street',
+  currency: 'USD',
+  locale: 'en-US',
+  defaultTaxRateBp: 0,
+  idleLockMinutes: 15,
+  refundApprovalLimit: 0,
+  allowSelfApproval: false,
+  confirmationTimeoutSeconds: 60,
+  offlineCharges: {
+    enabled: false,
+    perCharge: 10_000,
+    totalOutstanding: 50_000,
+    maxCount: 20,
+    maxAgeHours: 24,
+  },
+};
+
+export interface SettingsStore {
+  get(): Settings;
+  update(patch: Partial<Settings>): Settings;
+}
+
+/** In-memory store for tests; the shells use conf / electron-store with the same schema. */
+export class MemorySettingsStore implements SettingsStore {
+  private value: Settings;
+  constructor(initial: Partial<Settings> = {}) {
+    this.value = { ...DEFAULT_SETTINGS, ...initial };
+  }
+  get(): Settings {
+    return structuredClone(this.value);
+  }
+  update(patch: Partial<Settings>): Settings {
+    this.value = { ...this.value, ...patch };
+    return this.get();
+  }
+}

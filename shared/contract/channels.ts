@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import type { Role } from '../domain/roles';
+import {
+  ApprovalInput, CardSchema, Channel, Currency, CustomerInput, CustomerSchema, Id, IsoTime, LineSchema,
+  MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
+  Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
+} from './schemas';
+
+/** 'none' = callable before login (status, setup, login). Everything else needs a session. */
+export type MinRole = Role | 'none';
+
+export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  minRole: MinRole;
+  /** Changes recorded state (ledger, settings, users): used by fuzz tests and the audit log. */
+  mutates: boolean;
+  summary: string;
+}
+
+function ch<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {
+  return def;
+}
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+const SessionUser = UserSchema.pick({ id: true, name: true, role: true });
+
+const SettingsSchema = z.object({
+  stationName: Text(60),
+  merchantName: Text(80),
+  merchantAddress: Text(200),
+  currency: Currency,
+  locale: Text(20),
+  defaultTaxRateBp: z.number().int().min(0).max(100_000),
+  idleLockMinutes: z.number().int().min(1).max(15),
+  /** Refunds at or above this amount (minor units) need a supervisor's PIN; 0 = every refund. */
+  refundApprovalLimit: MinorUnits,
+  allowSelfApproval: z.boolean(),
+  confirmationTimeoutSeconds: z.number().int().min(30).max(3600),
+  offlineCharges: z.object({
+    enabled: z.boolean(),
+    perCharge: MinorUnits,
+    totalOutstanding: MinorUnits,
+    maxCount: z.number().int().min(0).max(10_000),
+    maxAgeHours: z.number().int().min(1).max(168),
+  }),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export { SettingsSchema };
+
+const ChargeSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('card_on_file'), cardId: Id }),
+  z.object({ kind: z.literal('new_card'), handle: Id, save: z.boolean() }),
+  z.object({ kind: z.literal('cash'), tendered: MinorUnits }),
+]);
+
+const ChargeResult = z.object({
+  outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
+  message: z.string(),
+  payment: PaymentSummarySchema,
+  cardSaved: CardSchema.nullable(),
+  change: MinorUnits.nullable(),
+});
+
+const OperationResult = z.object({
+  outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
+  message: z.string(),
+  detail: PaymentDetailSchema,
+});
+
+const HostedCard = z.object({
+  handle: Id,
+  brand: z.string(),
+  last4: z.string(),
+  expiry: z.string(),
+  holderName: z.string(),
+});
+
+const AuditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: IsoTime,
+  userId: z.string().nullable(),
+  userName: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  outcome: z.enum(['success', 'failure']),
+  station: z.string(),
+  detail: z.string(),
+  hash: z.string(),
+});
+
+/** Every channel of the app, declared once. Name = `<area>.<action>`. */
+export const channels = {
+  // --- session and people ---
+  'session.status': ch({
+    input: Empty,
+    output: z.object({
+      setupRequired: z.boolean(),
+      user: SessionUser.nullable(),
+      locked: z.boolean(),
+      idleLockMs: z.number().int(),
+      station: z.string(),
+      gateway: z.object({ name: z.string(), sandbox: z.boolean() }),
+      now: IsoTime,
+    }),
+    minRole: 'none', mutates: false, summary: 'Who is signed in, whether first-run setup is needed, which gateway.',
+  }),
+  'session.setup': ch({
+    input: z.object({ name: z.string().trim().min(1).max(80), pin: Pin }),
+    output: SessionUser,
+    minRole: 'none', mutates: true, summary: 'First run: create the admin and sign in.',
+  }),
+  'session.users': ch({
+    input: Empty,
+    output: z.array(SessionUser),
+    minRole: 'none', mutates: false, summary: 'Active users for the sign-in screen (names and roles only).',
+  }),
+  'session.login': ch({
+    input: z.object({ userId: Id, pin: z.string().min(1).max(128) }),
+    output: SessionUser,
+    minRole: 'none', mutates: true, summary: 'Sign in with a PIN or password; locks the account after 10 failures for 30 minutes.',
+  }),
+  'session.logout': ch({ input: Empty, output: Ok, minRole: 'clerk', mutates: true, summary: 'Sign out.' }),
+  'session.lock': ch({ input: Empty, output: Ok, minRole: 'clerk', mutates: true, summary: 'Lock the screen (idle or by hand).' }),
+  'session.unlock': ch({
+    input: z.object({ pin: z.string().min(1).max(128) }),
+    output: SessionUser,
+    minRole: 'none', mutates: true, summary: 'Unlock with the signed-in user\'s PIN.',
+  }),
+  'session.touch': ch({ input: Empty, output: Ok, minRole: 'clerk', mutates: false, summary: 'Activity heartbeat for the idle lock.' }),
+  'users.list': ch({ input: Empty, output: z.array(UserSchema), minRole: 'admin', mutates: false, summary: 'All users.' }),
+  'users.create': ch({
+    input: z.object({ name: z.string().trim().min(1).max(80), role: RoleSchema, pin: Pin }),
+    output: UserSchema,
+    minRole: 'admin', mutates: true, summary: 'Add a user.',
+  }),
+  'users.update': ch({
+    input: z.object({ id: Id, role: RoleSchema.optional(), active: z.boolean().optional(), pin: Pin.optional() }),
+    output: UserSchema,
+    minRole: 'admin', mutates: true, summary: 'Change a user\'s role, PIN or active flag.',
+  }),
+
+  // --- customers and cards on file ---
+  'customers.search': ch({
+    input: z.object({ query: Text(100), limit: z.number().int().min(1).max(50).default(20), offset: z.number().int().min(0).max(10_000).default(0) }),
+    output: z.object({ hits: z.array(SearchHitSchema), more: z.boolean() }),
+    minRole: 'clerk', mutates: false, summary: 'Search-as-you-type by name, phone, email, last 4 or order reference.',
+  }),
+  'customers.get': ch({
+    input: z.object({ id: Id }),
+    output: z.object({ customer: CustomerSchema, cards: z.array(CardSchema), orders: z.array(OrderSchema), payments: z.array(PaymentSummarySchema) }),
+    minRole: 'clerk', mutates: false, summary: 'A customer with cards on file and recent orders.',
+  }),
+  'customers.create': ch({ input: CustomerInput, output: CustomerSchema, minRole: 'clerk', mutates: true, summary: 'Add a customer.' }),
+  'customers.update': ch({
+    input: CustomerInput.extend({ id: Id }),
+    output: CustomerSchema,
+    minRole: 'clerk', mutates: true, summary: 'Change a customer\'s name, email or phone.',
+  }),
+  'cards.deactivate': ch({
+    input: z.object({ cardId: Id }),
+    output: CardSchema,
+    minRole: 'clerk', mutates: true, summary: 'Deactivate a card on file (UPDATE_TOKEN INACTIVE at the gateway).',
+  }),
+  'cards.updateExpiry': ch({
+    input: z.object({ cardId: Id, expiry: z.string().regex(/^\d{4}$/, 'Expiry is YYMM') }),
+    output: CardSchema,
+    minRole: 'clerk', mutates: true, summary: 'Record a new expiry date for a card on file.',
+  }),
+
+  // --- orders and payments ---
+  'orders.create': ch({
+    input: z.object({
+      channel: Channel,
+      currency: Currency,
+      customerId: Id.nullable().default(null),
+      newCustomer: CustomerInput.nullable().default(null),
+      lines: z.array(LineSchema).min(1, 'Add at least one line').max(200),
+      note: Text(500).default(''),
+    }),
+    output: OrderSchema,
+    minRole: 'clerk', mutates: true, summary: 'Record an order awaiting payment.',
+  }),
+  'orders.get': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: false, summary: 'One order.' }),
+  'orders.cancel': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: true, summary: 'Cancel an order that has no payment.' }),
+  'payments.hostedForm': ch({
+    input: z.object({ orderId: Id.optional(), customerId: Id.optional() }),
+    output: z.object({ sessionId: Id, action: z.string(), fields: z.record(z.string(), z.string()) }),
+    minRole: 'clerk', mutates: true, summary: 'A signed form for the gateway\'s hosted card page (no card data).',
+  }),
+  'payments.hostedResult': ch({
+    input: z.object({ sessionId: Id }),
+    output: z.object({ state: z.enum(['waiting', 'ready', 'failed']), card: HostedCard.nullable(), message: z.string() }),
+    minRole: 'clerk', mutates: false, summary: 'What the hosted card page returned: a card handle, never a card number.',
+  }),
+  'payments.charge': ch({
+    input: z.object({ orderId: Id, mode: z.enum(['purchase', 'authorize']), source: ChargeSource }),
+    output: ChargeResult,
+    minRole: 'clerk', mutates: true, summary: 'Charge now or authorize only, with a card on file, a new card or cash.',
+  }),
+  'payments.capture': ch({
+    input: z.object({ paymentId: Id, amount: PositiveMinorUnits }),
+    output: OperationResult,
+    minRole: 'clerk', mutates: true, summary: 'Capture part or all of what remains authorized.',
+  }),
+  'payments.void': ch({
+    input: z.object({ paymentId: Id, reason: Text(200).default('') }),
+    output: OperationResult,
+    minRole: 'clerk', mutates: true, summary: 'Void an authorization with nothing captured.',
+  }),
+  'payments.refund': ch({
+    input: z.object({ paymentId: Id, amount: PositiveMinorUnits, reason: z.string().trim().min(1, 'Give a reason').max(200), approval: ApprovalInput.optional() }),
+    output: OperationResult,
+    minRole: 'clerk', mutates: true, summary: 'Refund part or all of what was captured; a supervisor approves with a PIN.',
+  }),
+  'payments.checkStatus': ch({
+    input: z.object({ paymentId: Id }),
+    output: OperationResult,
+    minRole: 'clerk', mutates: true, summary: 'Ask the gateway and reconcile the local totals.',
+  }),
+  'payments.list': ch({
+    input: PaymentListFilter,
+    output: z.object({ rows: z.array(PaymentSummarySchema), nextCursor: z.string().nullable(), total: z.number().int() }),
+    minRole: 'clerk', mutates: false, summary: 'Transactions, newest first, filtered and paged.',
+  }),
+  'payments.get': ch({
+    input: z.object({ paymentId: Id }),
+    output: PaymentDetailSchema,
+    minRole: 'clerk', mutates: false, summary: 'A payment with its operation timeline and what may be done next.',
+  }),
+
+  // --- offline queue ---
+  'sync.status': ch({ input: Empty, output: SyncStatusSchema, minRole: 'clerk', mutates: false, summary: 'Online or offline, queued work and its age.' }),
+  'sync.queue': ch({
+    input: Empty,
+    output: z.array(OperationSchema.extend({ orderReference: z.string(), currency: Currency })),
+    minRole: 'clerk', mutates: false, summary: 'Operations waiting to be forwarded and those needing attention.',
+  }),
+  'sync.resolve': ch({
+    input: z.object({ operationId: Id, action: z.enum(['retry', 'dismiss']) }),
+    output: Ok,
+    minRole: 'supervisor', mutates: true, summary: 'Retry or dismiss an operation in "needs attention".',
+  }),
+
+  // --- settings and audit ---
+  'settings.get': ch({ input: Empty, output: SettingsSchema, minRole: 'clerk', mutates: false, summary: 'Station settings.' }),
+  'settings.update': ch({ input: SettingsSchema.partial(), output: SettingsSchema, minRole: 'admin', mutates: true, summary: 'Change station settings.' }),
+  'audit.list': ch({
+    input: z.object({ action: Text(60).optional(), userId: Id.optional(), limit: z.number().int().min(1).max(1000).default(200), beforeSeq: z.number().int().optional() }),
+    output: z.array(AuditEntrySchema),
+    minRole: 'supervisor', mutates: false, summary: 'Read the audit log.',
+  }),
+  'audit.verify': ch({
+    input: Empty,
+    output: z.object({ ok: z.boolean(), checked: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable() }),
+    minRole: 'supervisor', mutates: false, summary: 'Check the hash chain; point at the first altered or missing entry.',
+  }),
+} as const satisfies Record<string, ChannelDef>;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type InputOf<K extends ChannelName> = z.input<Channels[K]['input']>;
+export type ParsedInputOf<K extends ChannelName> = z.output<Channels[K]['input']>;
+export type OutputOf<K extends ChannelName> = z.output<Channels[K]['output']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+
+/** Events from the main side to the screen. */
+export const events = {
+  'sync.changed': SyncStatusSchema,
+  'session.changed': z.object({ locked: z.boolean(), userId: Id.nullable() }),
+  'hosted.returned': z.object({ sessionId: Id }),
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { isCurrencyCode } from '../money';
+import { ROLES } from '../domain/roles';
+
+// Building blocks shared by the channels. Strings are bounded everywhere: the contract is the
+// first line of defence against oversized or hostile payloads.
+
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Invalid id');
+export const Currency = z.string().refine((c) => isCurrencyCode(c), 'Unknown currency code');
+/** Integer minor units; APS allows at most 10 digits. */
+export const MinorUnits = z.number().int().min(0).max(9_999_999_999);
+export const PositiveMinorUnits = MinorUnits.refine((n) => n > 0, 'Amount must be more than zero');
+export const MoneySchema = z.object({ amount: MinorUnits, currency: Currency });
+export const IsoTime = z.string().max(40);
+export const RoleSchema = z.enum(ROLES);
+export const Channel = z.enum(['phone', 'mail', 'counter']);
+export const Pin = z.string().min(6, 'At least 6 digits or characters').max(128);
+export const Text = (max: number) => z.string().max(max);
+export const Email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Invalid email address');
+export const Phone = z.string().max(19).regex(/^[0-9+\-() ]*$/, 'Invalid phone number');
+
+export const UserSchema = z.object({
+  id: Id,
+  name: Text(80),
+  role: RoleSchema,
+  active: z.boolean(),
+});
+
+export const LineSchema = z.object({
+  description: z.string().trim().min(1, 'Describe the item').max(150),
+  quantity: z.number().int().min(1).max(1_000_000),
+  unitPrice: MinorUnits,
+  taxRateBp: z.number().int().min(0).max(100_000),
+});
+
+export const CustomerInput = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(80),
+  email: Email.or(z.literal('')).default(''),
+  phone: Phone.default(''),
+});
+
+export const CustomerSchema = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  createdAt: IsoTime,
+});
+
+export const CardSchema = z.object({
+  id: Id,
+  customerId: Id,
+  brand: z.string(),
+  last4: z.string().regex(/^\d{4}$/),
+  /** YYMM as the gateway keeps it. */
+  expiry: z.string().regex(/^\d{4}$/),
+  holderName: z.string(),
+  status: z.enum(['active', 'inactive']),
+  expired: z.boolean(),
+  createdAt: IsoTime,
+});
+
+export const PaymentStatusSchema = z.enum([
+  'pending',
+  'authorized',
+  'partially_captured',
+  'captured',
+  'partially_refunded',
+  'refunded',
+  'voided',
+  'declined',
+  'expired',
+  'unknown',
+]);
+
+export const OperationType = z.enum(['authorize', 'purchase', 'capture', 'void', 'refund', 'check_status', 'cash_sale', 'cash_refund']);
+export const OperationState = z.enum(['pending', 'sent', 'succeeded', 'declined', 'unknown', 'queued', 'needs_attention']);
+
+export const OperationSchema = z.object({
+  id: Id,
+  paymentId: Id,
+  type: OperationType,
+  amount: MinorUnits.nullable(),
+  state: OperationState,
+  /** Our reference for this operation (merchant_reference or maintenance_reference). */
+  reference: z.string(),
+  responseCode: z.string().nullable(),
+  message: z.string().nullable(),
+  userId: z.string().nullable(),
+  userName: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+
+export const OrderSchema = z.object({
+  id: Id,
+  reference: z.string(),
+  channel: Channel,
+  customerId: Id.nullable(),
+  customerName: z.string().nullable(),
+  currency: Currency,
+  lines: z.array(LineSchema),
+  net: MinorUnits,
+  tax: MinorUnits,
+  total: MinorUnits,
+  note: z.string(),
+  status: z.enum(['awaiting_payment', 'paid', 'authorized', 'cancelled']),
+  createdAt: IsoTime,
+  createdBy: z.string(),
+});
+
+export const PaymentSummarySchema = z.object({
+  id: Id,
+  orderId: Id,
+  orderReference: z.string(),
+  reference: z.string(),
+  fortId: z.string().nullable(),
+  method: z.enum(['card', 'cash']),
+  kind: z.enum(['purchase', 'authorization', 'cash']),
+  currency: Currency,
+  amount: MinorUnits,
+  authorized: MinorUnits,
+  captured: MinorUnits,
+  refunded: MinorUnits,
+  status: PaymentStatusSchema,
+  brand: z.string().nullable(),
+  last4: z.string().nullable(),
+  customerName: z.string().nullable(),
+  authorizationCode: z.string().nullable(),
+  createdAt: IsoTime,
+  expiresAt: IsoTime.nullable(),
+  /** Operations waiting to be forwarded (offline) for this payment. */
+  queued: z.number().int(),
+});
+
+const Verdict = z.discriminatedUnion('allowed', [
+  z.object({ allowed: z.literal(true), max: MinorUnits.optional() }),
+  z.object({ allowed: z.literal(false), code: z.string(), reason: z.string() }),
+]);
+
+export const PaymentDetailSchema = z.object({
+  payment: PaymentSummarySchema,
+  order: OrderSchema,
+  operations: z.array(OperationSchema),
+  actions: z.object({ capture: Verdict, void: Verdict, refund: Verdict, checkStatus: Verdict }),
+  cash: z.object({ tendered: MinorUnits, change: MinorUnits }).nullable(),
+});
+
+export const PaymentListFilter = z.object({
+  period: z.enum(['today', 'week', 'all']).default('all'),
+  status: PaymentStatusSchema.optional(),
+  view: z.enum(['all', 'uncaptured', 'expiring', 'unknown', 'queued']).default('all'),
+  query: Text(100).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+export const SearchHitSchema = z.object({
+  customer: CustomerSchema,
+  cards: z.array(CardSchema),
+  /** Why it matched: 'name' | 'phone' | 'email' | 'last4' | 'order'. */
+  matched: z.string(),
+  orderReference: z.string().nullable(),
+});
+
+export const SyncStatusSchema = z.object({
+  online: z.boolean(),
+  queued: z.number().int(),
+  oldestQueuedAt: IsoTime.nullable(),
+  needsAttention: z.number().int(),
+  forwarding: z.boolean(),
+});
+
+export const ApprovalInput = z.object({
+  supervisorId: Id,
+  pin: Pin,
+});
