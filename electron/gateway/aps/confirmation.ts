@@ -125,7 +125,7 @@ export function classifyConfirmation(result: TransportResult, refs: GatewayRefs)
   if (status < 200 || status > 299) return { kind: 'pending', refs, reason: 'http_status', detail: `HTTP ${status}` };
   const confirmation = parseConfirmation(body);
   if (!confirmation) return { kind: 'pending', refs, reason: 'bad_response', detail: 'confirmation reply unreadable' };
-  return { kind: 'succeeded', refs: { ...refs, fortId: refs.fortId }, value: confirmation, responseCode: String(status), message: confirmation.state };
+  return { kind: 'succeeded', refs, value: confirmation, responseCode: String(status), message: confirmation.state };
 }
 
 function configured(cfg: Partial<ConfirmationConfig>): ConfirmationConfig {
