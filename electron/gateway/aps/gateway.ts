@@ -127,31 +127,32 @@ export class ApsGateway implements Gateway {
     return result;
   }
 
-  authorize(req: ChargeRequest): Promise<Outcome<ChargeResult>> {
+  // async so that a validation error reaches the caller as a rejection, like every other result.
+  async authorize(req: ChargeRequest): Promise<Outcome<ChargeResult>> {
     return this.send(buildCharge(this.creds, 'AUTHORIZATION', req), (raw) => toChargeResult(raw));
   }
 
-  purchase(req: ChargeRequest): Promise<Outcome<ChargeResult>> {
+  async purchase(req: ChargeRequest): Promise<Outcome<ChargeResult>> {
     return this.send(buildCharge(this.creds, 'PURCHASE', req), (raw) => toChargeResult(raw));
   }
 
-  capture(req: CaptureRequest): Promise<Outcome<MaintenanceResult>> {
+  async capture(req: CaptureRequest): Promise<Outcome<MaintenanceResult>> {
     return this.send(buildCapture(this.creds, req), (raw) => toMaintenanceResult(raw));
   }
 
-  voidAuthorization(req: VoidRequest): Promise<Outcome<MaintenanceResult>> {
+  async voidAuthorization(req: VoidRequest): Promise<Outcome<MaintenanceResult>> {
     return this.send(buildVoid(this.creds, req), (raw) => toMaintenanceResult(raw));
   }
 
-  refund(req: RefundRequest): Promise<Outcome<MaintenanceResult>> {
+  async refund(req: RefundRequest): Promise<Outcome<MaintenanceResult>> {
     return this.send(buildRefund(this.creds, req), (raw) => toMaintenanceResult(raw));
   }
 
-  checkStatus(req: CheckStatusRequest): Promise<Outcome<CheckStatusResult>> {
+  async checkStatus(req: CheckStatusRequest): Promise<Outcome<CheckStatusResult>> {
     return this.send(buildCheckStatus(this.creds, req), (raw, env) => toCheckStatusResult(raw, env.response_code));
   }
 
-  updateToken(req: UpdateTokenRequest): Promise<Outcome<TokenInfo>> {
+  async updateToken(req: UpdateTokenRequest): Promise<Outcome<TokenInfo>> {
     return this.send(buildUpdateToken(this.creds, req), (raw) => toTokenInfo(raw));
   }
 

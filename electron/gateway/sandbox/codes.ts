@@ -51,6 +51,7 @@ export const MESSAGES = {
   '042': 'Operation amount exceeds the authorized amount',
   '044': 'Token name does not exist',
   '048': 'Operation amount exceeds captured amount',
+  '066': 'Merchant reference already exists',
   '073': 'Invalid request format',
   '080': 'Invalid payment option',
   '100': 'Invalid expiry date',
