@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database';
+import type { Role } from '../../../shared/domain/roles';
+import { prepared } from '../customers/stmt-cache';
+import { hashSecret } from './secrets';
+
+/** The contract's UserSchema shape; the secret never leaves this folder. */
+export interface User {
+  id: string;
+  name: string;
+  role: Role;
+  active: boolean;
+}
+
+export interface UserRecord extends User {
+  secretHash: string;
+  failedAttempts: number;
+  lockedUntil: string | null;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  role: Role;
+  secret_hash: string;
+  active: number;
+  failed_attempts: number;
+  locked_until: string | null;
+}
+
+function toRecord(r: UserRow): UserRecord {
+  return {
+    id: r.id, name: r.name, role: r.role, active: r.active === 1,
+    secretHash: r.secret_hash, failedAttempts: r.failed_attempts, lockedUntil: r.locked_until,
+  };
+}
+
+export function publicUser(u: User): User {
+  return { id: u.id, name: u.name, role: u.role, active: u.active };
+}
+
+const COLS = 'id, name, role, secret_hash, active, failed_attempts, locked_until';
+
+export function getUserRecord(db: Db, id: string): UserRecord | undefined {
+  const r = prepared(db, `SELECT ${COLS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+  return r && toRecord(r);
+}
+
+export function countUsers(db: Db): number {
+  return (prepared(db, `SELECT count(*) AS n FROM users`).get() as { n: number }).n;
+}
+
+export function listUsers(db: Db, onlyActive: boolean): User[] {
+  const rows = prepared(db, `SELECT ${COLS} FROM users WHERE (?1 = 0 OR active = 1) ORDER BY name COLLATE NOCASE, id`).all(onlyActive ? 1 : 0) as UserRow[];
+  return rows.map((r) => publicUser(toRecord(r)));
+}
+
+export function countActiveAdmins(db: Db): number {
+  return (prepared(db, `SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1`).get() as { n: number }).n;
+}
+
+export function insertUser(db: Db, input: { name: string; role: Role; pin: string }, at: string): User {
+  const user: User = { id: randomUUID(), name: input.name.trim(), role: input.role, active: true };
+  prepared(db, `INSERT INTO users (id, name, role, secret_hash, active, failed_attempts, locked_until, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 0, NULL, ?, ?)`).run(
+    user.id, user.name, user.role, hashSecret(input.pin), at, at,
+  );
+  return user;
+}
+
+export function updateUserRow(db: Db, id: string, patch: { role?: Role; active?: boolean; pin?: string }, at: string): void {
+  const cur = getUserRecord(db, id);
+  if (!cur) return;
+  // A new PIN set by an admin also lifts a lockout: the admin has confirmed who the user is (PCI DSS 8.3.4).
+  const newHash = patch.pin !== undefined ? hashSecret(patch.pin) : cur.secretHash;
+  prepared(
+    db,
+    `UPDATE users SET role = ?, active = ?, secret_hash = ?, failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`,
+  ).run(
+    patch.role ?? cur.role,
+    (patch.active ?? cur.active) ? 1 : 0,
+    newHash,
+    patch.pin !== undefined ? 0 : cur.failedAttempts,
+    patch.pin !== undefined ? null : cur.lockedUntil,
+    at,
+    id,
+  );
+}
+
+export function setLockState(db: Db, id: string, failedAttempts: number, lockedUntil: string | null, at: string): void {
+  prepared(db, `UPDATE users SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`).run(failedAttempts, lockedUntil, at, id);
+}
