@@ -5,7 +5,6 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const ours = (...dirs) => dirs.flatMap((d) => [`**/${d}/**`, `**/${d}`]);
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data'] },
