@@ -71,8 +71,8 @@ export function buildConfirmationBody(cfg: ConfirmationConfig, req: Confirmation
   if (!Number.isSafeInteger(timeout) || timeout <= 0) throw new ApsValidationError('BAD_FORMAT', 'timeout_seconds', 'must be a positive integer');
   for (const [field, value, max] of [
     ['order_description', req.orderDescription, 150],
-    ['first_name', req.firstName, 60],
-    ['last_name', req.lastName, 60],
+    ['first_name', req.firstName, 50],
+    ['last_name', req.lastName, 50],
   ] as const) {
     if ([...need(value, field)].length > max) throw new ApsValidationError('TOO_LONG', field, `at most ${max} characters`);
   }

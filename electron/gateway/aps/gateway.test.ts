@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { money } from '../../../shared/money';
 import type { Outcome } from '../types';
@@ -75,7 +76,7 @@ beforeAll(async () => {
       hits++;
       lastHeaders = req.headers;
       const text = Buffer.concat(chunks).toString('utf8');
-      let p: Params = {};
+      let p: Params;
       try {
         p = text ? (JSON.parse(text) as Params) : {};
       } catch {
@@ -371,6 +372,11 @@ describe('logging', () => {
 });
 
 describe('config', () => {
+  it('takes a pino logger as is', async () => {
+    const logger: ApsLogger = pino({ level: 'silent' });
+    expect((await gateway({ logger }).purchase(chargeReq)).kind).toBe('succeeded');
+  });
+
   it('refuses a bad configuration', () => {
     expect(() => gateway({ accessCode: 'has space' })).toThrow(ApsValidationError);
     expect(() => gateway({ shaType: 'SHA-1' as 'SHA-256' })).toThrow(ApsValidationError);

@@ -170,10 +170,13 @@ export class ApsGateway implements Gateway {
     return outcome;
   }
 
-  /** Any HTTP answer from the API origin means reachable; only silence or a socket error is not. */
+  /**
+   * Any HTTP answer means reachable (APS answers a HEAD with some status; that is enough); only
+   * silence or a socket error is not. HEAD on the paymentApi URL itself, not the origin, so the
+   * probe crosses the same host, TLS and path as a payment, and carries no body: no business effect.
+   */
   async probe(): Promise<boolean> {
-    const origin = new URL(this.config.paymentApiUrl).origin;
-    const result = await httpExchange({ method: 'HEAD', url: `${origin}/`, timeoutMs: Math.min(this.timeoutMs, PROBE_TIMEOUT_MS) });
+    const result = await httpExchange({ method: 'HEAD', url: this.config.paymentApiUrl, timeoutMs: Math.min(this.timeoutMs, PROBE_TIMEOUT_MS) });
     return result.kind === 'response' || result.kind === 'truncated';
   }
 
