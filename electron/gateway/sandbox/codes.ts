@@ -64,11 +64,11 @@ export const MESSAGES = {
 } as const;
 export type MessageCode = keyof typeof MESSAGES;
 
-export interface ApsResult {
+export type ApsResult = {
   status: string;
   response_code: string;
   response_message: string;
-}
+};
 
 export function result(status: string, message: MessageCode): ApsResult {
   return { status, response_code: `${status}${message}`, response_message: MESSAGES[message] };

@@ -122,7 +122,7 @@ function charge(ctx: ApiContext, merchant: MerchantConfig, command: 'AUTHORIZATI
   const merchantReference = params['merchant_reference'] as string;
   const currency = params['currency'] as string;
 
-  return ctx.store.tx(() => {
+  return ctx.store.tx((): ApiResponse => {
     if (ctx.store.orderByReference(merchant.merchantIdentifier, merchantReference)) return { ...invalid('066') };
     const token = ctx.store.token(merchant.merchantIdentifier, params['token_name'] as string);
     // An INACTIVE ("deleted") token is treated as unknown (UNCONFIRMED: APS's code for it).
@@ -210,7 +210,7 @@ function findOrder(ctx: ApiContext, merchant: MerchantConfig, params: Params): {
 }
 
 function maintenance(ctx: ApiContext, merchant: MerchantConfig, command: 'CAPTURE' | 'VOID_AUTHORIZATION' | 'REFUND', params: Params): ApiResponse {
-  return ctx.store.tx(() => {
+  return ctx.store.tx((): ApiResponse => {
     const found = findOrder(ctx, merchant, params);
     if (found.error) return { ...found.error };
     const order = found.order;
@@ -280,7 +280,7 @@ function checkStatus(ctx: ApiContext, merchant: MerchantConfig, params: Params):
 }
 
 function updateToken(ctx: ApiContext, merchant: MerchantConfig, params: Params): ApiResponse {
-  return ctx.store.tx(() => {
+  return ctx.store.tx((): ApiResponse => {
     const name = params['token_name'] as string;
     const token = ctx.store.token(merchant.merchantIdentifier, name);
     if (!token) return { ...result(STATUS.TOKEN_UPDATE_FAILED, '044') };
