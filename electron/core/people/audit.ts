@@ -134,8 +134,8 @@ export function listAudit(db: Db, q: AuditQuery): AuditEntry[] {
   const rows = prepared(
     db,
     `SELECT * FROM audit
-     WHERE (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR user_id = ?2) AND (?3 IS NULL OR seq < ?3)
-     ORDER BY seq DESC LIMIT ?4`,
-  ).all(q.action ?? null, q.userId ?? null, q.beforeSeq ?? null, q.limit) as AuditRow[];
+     WHERE (@action IS NULL OR action = @action) AND (@userId IS NULL OR user_id = @userId) AND (@before IS NULL OR seq < @before)
+     ORDER BY seq DESC LIMIT @limit`,
+  ).all({ action: q.action ?? null, userId: q.userId ?? null, before: q.beforeSeq ?? null, limit: q.limit }) as AuditRow[];
   return rows.map(rowToEntry);
 }

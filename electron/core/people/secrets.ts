@@ -13,6 +13,16 @@ export interface ScryptParams {
 }
 
 export const DEFAULT_SCRYPT: ScryptParams = { N: 1 << 15, r: 8, p: 1 };
+let current: ScryptParams = DEFAULT_SCRYPT;
+
+/**
+ * Tests lower the cost so hundreds of sign-ins stay fast; stored hashes carry their own
+ * parameters, so nothing else changes. Production never calls this.
+ */
+export function useScryptParamsForTests(p: ScryptParams): void {
+  current = p;
+  decoy = undefined;
+}
 const KEY_LEN = 32;
 const SALT_LEN = 16;
 
@@ -21,7 +31,7 @@ function derive(secret: string, salt: Buffer, p: ScryptParams): Buffer {
   return scryptSync(secret.normalize('NFC'), salt, KEY_LEN, { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + (1 << 20) });
 }
 
-export function hashSecret(secret: string, params: ScryptParams = DEFAULT_SCRYPT): string {
+export function hashSecret(secret: string, params: ScryptParams = current): string {
   const salt = randomBytes(SALT_LEN);
   const key = derive(secret, salt, params);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;

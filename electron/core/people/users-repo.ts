@@ -51,7 +51,7 @@ export function countUsers(db: Db): number {
 }
 
 export function listUsers(db: Db, onlyActive: boolean): User[] {
-  const rows = prepared(db, `SELECT ${COLS} FROM users WHERE (?1 = 0 OR active = 1) ORDER BY name COLLATE NOCASE, id`).all(onlyActive ? 1 : 0) as UserRow[];
+  const rows = prepared(db, `SELECT ${COLS} FROM users WHERE (@onlyActive = 0 OR active = 1) ORDER BY name COLLATE NOCASE, id`).all({ onlyActive: onlyActive ? 1 : 0 }) as UserRow[];
   return rows.map((r) => publicUser(toRecord(r)));
 }
 

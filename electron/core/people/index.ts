@@ -1,0 +1,16 @@
+import type { CoreDeps } from '../deps';
+import type { PartialHandlers } from '../context';
+import { SessionManager } from './sessions';
+import { sessionHandlers } from './session-handlers';
+import { usersHandlers } from './users-handlers';
+
+export { SessionManager } from './sessions';
+export type { SessionState, CallerUser } from './sessions';
+export { appendAudit, verifyAudit, listAudit, type AuditEntry, type AuditInput, type AuditVerdict } from './audit';
+export { refundNeedsApproval, verifyApproval, type Approval, type ApprovalRequest } from './approval';
+
+/** Sign-in, sessions, users and the audit log. */
+export function createPeopleFeature(deps: CoreDeps): { handlers: PartialHandlers; sessions: SessionManager } {
+  const sessions = new SessionManager(deps);
+  return { handlers: { ...sessionHandlers(deps, sessions), ...usersHandlers(deps, sessions) }, sessions };
+}

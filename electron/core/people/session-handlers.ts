@@ -1,0 +1,101 @@
+import type { CoreDeps } from '../deps';
+import type { PartialHandlers } from '../context';
+import { ContractError } from '../../../shared/contract/errors';
+import { auditAs, requireUser } from './audit-helpers';
+import { checkSecret, credentialError } from './credentials';
+import type { SessionManager } from './sessions';
+import { countUsers, getUserRecord, insertUser, listUsers } from './users-repo';
+
+const ok = { ok: true as const };
+
+export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): PartialHandlers {
+  const sessionUser = (u: { id: string; name: string; role: 'clerk' | 'supervisor' | 'admin' }) => ({ id: u.id, name: u.name, role: u.role });
+
+  return {
+    'session.status': (_input, ctx) => {
+      const now = deps.clock.now();
+      const s = sessions.get(ctx.sessionKey, now);
+      const u = s ? getUserRecord(deps.db, s.userId) : undefined;
+      const signedIn = u && u.active ? u : undefined;
+      return {
+        setupRequired: countUsers(deps.db) === 0,
+        user: signedIn ? sessionUser(signedIn) : null,
+        locked: !!signedIn && s!.lockedAt !== null,
+        idleLockMs: sessions.idleLockMs(),
+        station: deps.station,
+        gateway: { name: deps.gateway.name, sandbox: deps.gateway.isSandbox },
+        now: now.toISOString(),
+      };
+    },
+
+    'session.setup': (input, ctx) => {
+      const now = deps.clock.now();
+      // Check and insert in one transaction: two windows racing through first run make one admin.
+      const admin = deps.db.transaction(() => {
+        if (countUsers(deps.db) > 0) throw new ContractError('CONFLICT', 'This station is already set up: sign in instead.');
+        const u = insertUser(deps.db, { name: input.name, role: 'admin', pin: input.pin }, now.toISOString());
+        auditAs(deps, u, { action: 'session.setup', outcome: 'success', target: u.id, detail: `first admin created (${ctx.origin})` });
+        return u;
+      })();
+      sessions.start(ctx.sessionKey, admin.id, now);
+      return sessionUser(admin);
+    },
+
+    'session.users': () => listUsers(deps.db, true).map(sessionUser),
+
+    'session.login': (input, ctx) => {
+      const now = deps.clock.now();
+      const r = checkSecret(deps, input.userId, input.pin);
+      if (!r.ok) {
+        auditAs(deps, r.user ?? null, {
+          action: 'session.login', outcome: 'failure', target: input.userId,
+          detail: `${r.reason === 'locked' ? 'account locked' : r.reason === 'wrong' ? 'wrong PIN' : r.reason === 'inactive' ? 'inactive user' : 'unknown user'} (${ctx.origin})`,
+        });
+        throw credentialError(deps, r);
+      }
+      const previous = sessions.get(ctx.sessionKey, now);
+      sessions.start(ctx.sessionKey, r.user.id, now);
+      const switched = previous && previous.userId !== r.user.id ? `; replaced user ${previous.userId}` : '';
+      auditAs(deps, r.user, { action: 'session.login', outcome: 'success', target: r.user.id, detail: `${ctx.origin}${switched}` });
+      return sessionUser(r.user);
+    },
+
+    'session.logout': (_input, ctx) => {
+      const user = requireUser(ctx);
+      sessions.end(ctx.sessionKey);
+      auditAs(deps, user, { action: 'session.logout', outcome: 'success', target: user.id });
+      return ok;
+    },
+
+    'session.lock': (_input, ctx) => {
+      const user = requireUser(ctx);
+      sessions.lock(ctx.sessionKey, deps.clock.now());
+      auditAs(deps, user, { action: 'session.lock', outcome: 'success', detail: 'by hand' });
+      return ok;
+    },
+
+    'session.unlock': (input, ctx) => {
+      const now = deps.clock.now();
+      const s = sessions.get(ctx.sessionKey, now);
+      if (!s) throw new ContractError('UNAUTHENTICATED', 'Nobody is signed in here: sign in first.');
+      // Only the signed-in user's own PIN unlocks; someone else signs in with session.login instead.
+      const r = checkSecret(deps, s.userId, input.pin);
+      if (!r.ok) {
+        auditAs(deps, r.user ?? null, { action: 'session.unlock', outcome: 'failure', detail: r.reason === 'locked' ? 'account locked' : 'wrong PIN' });
+        if (r.reason === 'unknown' || r.reason === 'inactive') {
+          sessions.end(ctx.sessionKey);
+          throw new ContractError('UNAUTHENTICATED', 'This user can no longer sign in.');
+        }
+        throw credentialError(deps, r);
+      }
+      sessions.unlock(ctx.sessionKey, now);
+      auditAs(deps, r.user, { action: 'session.unlock', outcome: 'success' });
+      return sessionUser(r.user);
+    },
+
+    'session.touch': (_input, ctx) => {
+      sessions.touch(ctx.sessionKey, deps.clock.now());
+      return ok;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { CoreDeps } from '../deps';
+import type { PartialHandlers } from '../context';
+import { ContractError } from '../../../shared/contract/errors';
+import { auditAs, requireUser } from './audit-helpers';
+import { listAudit, verifyAudit } from './audit';
+import type { SessionManager } from './sessions';
+import { countActiveAdmins, getUserRecord, insertUser, listUsers, publicUser, updateUserRow } from './users-repo';
+
+export function usersHandlers(deps: CoreDeps, sessions: SessionManager): PartialHandlers {
+  return {
+    'users.list': () => listUsers(deps.db, false),
+
+    'users.create': (input, ctx) => {
+      const admin = requireUser(ctx);
+      return deps.db.transaction(() => {
+        const u = insertUser(deps.db, input, deps.clock.now().toISOString());
+        auditAs(deps, admin, { action: 'user.create', outcome: 'success', target: u.id, detail: `${u.name} as ${u.role}` });
+        return u;
+      })();
+    },
+
+    'users.update': (input, ctx) => {
+      const admin = requireUser(ctx);
+      const updated = deps.db.transaction(() => {
+        const before = getUserRecord(deps.db, input.id);
+        if (!before) throw new ContractError('NOT_FOUND', 'This user does not exist.');
+        const role = input.role ?? before.role;
+        const active = input.active ?? before.active;
+        // The station must always keep someone who can manage users and settings.
+        const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
+        if (losesAdmin && countActiveAdmins(deps.db) <= 1) {
+          throw new ContractError('NOT_ALLOWED', 'Keep at least one active admin: make someone else admin first.');
+        }
+        updateUserRow(deps.db, before.id, input, deps.clock.now().toISOString());
+        const changes = [
+          role !== before.role ? `role ${before.role} → ${role}` : '',
+          active !== before.active ? (active ? 'reactivated' : 'deactivated') : '',
+          input.pin !== undefined ? 'PIN reset (lockout cleared)' : '',
+        ].filter(Boolean);
+        auditAs(deps, admin, { action: 'user.update', outcome: 'success', target: before.id, detail: `${before.name}: ${changes.join('; ') || 'no change'}` });
+        return publicUser({ ...before, role, active });
+      })();
+      if (!updated.active) sessions.endUser(updated.id);
+      return updated;
+    },
+
+    'audit.list': (input) => listAudit(deps.db, input),
+
+    'audit.verify': (_input, ctx) => {
+      const verdict = verifyAudit(deps.db);
+      // Checking the log is itself worth recording, especially when it fails.
+      auditAs(deps, ctx.user, { action: 'audit.verify', outcome: verdict.ok ? 'success' : 'failure', detail: verdict.problem ?? `${verdict.checked} entries intact` });
+      return verdict;
+    },
+  };
+}
