@@ -1,0 +1,180 @@
+import { CHANNEL_NAMES, ContractError, type ChannelName } from '../../shared/contract';
+import type { Gateway } from '../gateway/types';
+import { systemClock, type Clock } from './clock';
+import type { Handlers, PartialHandlers } from './context';
+import { openLedger, type Db } from './db/database';
+import type { KeyProtector } from './db/key-protector';
+import { silentLogger, type CoreDeps, type Logger } from './deps';
+import { createDispatcher, type Dispatch } from './dispatch';
+import { CoreEvents } from './events';
+import { createCustomersFeature } from './customers';
+import { createPaymentsFeature } from './payments';
+import { createPeopleFeature, type SessionManager } from './people';
+import { ConfSettingsStore } from './settings/conf-store';
+import type { SettingsStore } from './settings/defaults';
+import { createSettingsFeature } from './settings/handlers';
+
+/**
+ * Assembles the payment core once, the same way for every shell: the ledger, CoreDeps, the
+ * features' handlers composed into one complete Handlers map, and the dispatcher in front of it.
+ * The shells (electron/main, electron/web) only translate their transport into `dispatch`.
+ */
+
+export interface CreateCoreOptions {
+  /** Holds ledger.db + key.json (and settings.json unless `settings` is given). */
+  dataDir: string;
+  protector: KeyProtector;
+  gateway: Gateway;
+  clock?: Clock;
+  /** Defaults to the settings' station name. */
+  station?: string;
+  /** Defaults to a conf store in dataDir (web mode); Electron passes its electron-store. */
+  settings?: SettingsStore;
+  log?: Logger;
+  /** Where the hosted card page returns the cardholder (web endpoint or Electron's reserved URL). */
+  hostedReturnUrl: string;
+  /** Check every result against the contract's output schema. Default: on unless NODE_ENV=production. */
+  validateOutput?: boolean;
+}
+
+export interface HostedReturnResult {
+  sessionId: string | null;
+  ok: boolean;
+  message: string;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  events: CoreEvents;
+  /** The hosted card page's return (signature verified inside). */
+  acceptHostedReturn(params: Record<string, string>): Promise<HostedReturnResult>;
+  sessions: SessionManager;
+  db: Db;
+  deps: CoreDeps;
+  /** Checkpoints the WAL and closes the ledger; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Merges the features' handler maps. Two features claiming one channel, or a channel nobody
+ * handles, is a start-up error: better than a screen that fails at the first click.
+ */
+export function composeHandlers(parts: { name: string; handlers: PartialHandlers }[]): Handlers {
+  const merged: Record<string, unknown> = {};
+  const owner: Record<string, string> = {};
+  const duplicates: string[] = [];
+  for (const part of parts) {
+    for (const [channel, handler] of Object.entries(part.handlers)) {
+      if (typeof handler !== 'function') continue;
+      if (!(CHANNEL_NAMES as readonly string[]).includes(channel)) throw new Error(`Feature "${part.name}" handles "${channel}", which is not a contract channel`);
+      if (Object.hasOwn(owner, channel)) duplicates.push(`${channel} (${owner[channel]} and ${part.name})`);
+      owner[channel] = part.name;
+      merged[channel] = handler;
+    }
+  }
+  if (duplicates.length) throw new Error(`Channels handled twice: ${duplicates.join(', ')}`);
+  const missing = CHANNEL_NAMES.filter((c) => !Object.hasOwn(merged, c));
+  if (missing.length) throw new Error(`Channels without a handler: ${missing.join(', ')}`);
+  return merged as Handlers;
+}
+
+/**
+ * TEMPORARY (remove when every feature has landed): stand-ins for the channels no feature
+ * handles yet, so the rest of the app runs. Each answers INTERNAL "Not implemented yet".
+ */
+function notYetImplemented(have: PartialHandlers[], log: Logger): PartialHandlers {
+  const covered = new Set(have.flatMap((h) => Object.keys(h)));
+  const stubs: PartialHandlers = {};
+  const names: ChannelName[] = [];
+  for (const name of CHANNEL_NAMES) {
+    if (covered.has(name)) continue;
+    names.push(name);
+    (stubs as Record<string, () => never>)[name] = () => {
+      throw new ContractError('INTERNAL', 'Not implemented yet');
+    };
+  }
+  if (names.length) log.warn({ channels: names }, 'channels not implemented yet');
+  return stubs;
+}
+
+export async function createCore(opts: CreateCoreOptions): Promise<Core> {
+  const log = opts.log ?? silentLogger;
+  const settings = opts.settings ?? new ConfSettingsStore(opts.dataDir);
+  const db = await openLedger({ dir: opts.dataDir, protector: opts.protector });
+  try {
+    const events = new CoreEvents();
+    const deps: CoreDeps = {
+      db,
+      gateway: opts.gateway,
+      clock: opts.clock ?? systemClock,
+      station: opts.station ?? settings.get().stationName,
+      settings,
+      events,
+      log,
+      hostedReturnUrl: opts.hostedReturnUrl,
+    };
+
+    const people = createPeopleFeature(deps);
+    const customers = createCustomersFeature(deps);
+    const payments = createPaymentsFeature(deps);
+    const settingsFeature = createSettingsFeature(deps);
+    const parts = [
+      { name: 'people', handlers: people.handlers },
+      { name: 'customers', handlers: customers.handlers },
+      { name: 'payments', handlers: payments.handlers },
+      { name: 'settings', handlers: settingsFeature.handlers },
+    ];
+    parts.push({ name: 'notYetImplemented', handlers: notYetImplemented(parts.map((p) => p.handlers), log) });
+    const handlers = composeHandlers(parts);
+
+    const dispatch = createDispatcher({
+      handlers,
+      resolveCaller: (key) => people.sessions.resolveCaller(key),
+      onActivity: (key) => people.sessions.touch(key),
+      log,
+      validateOutput: opts.validateOutput ?? process.env.NODE_ENV !== 'production',
+    });
+
+    // Operations left PENDING / SENT / UNKNOWN by a crash are resolved before the first call.
+    // A gateway that is down is not a start-up failure: what is still unresolved stays queued.
+    try {
+      await payments.recover();
+    } catch (e) {
+      log.error({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, 'start-up recovery failed');
+    }
+
+    let closing: Promise<void> | null = null;
+    return {
+      dispatch,
+      events,
+      acceptHostedReturn: (params) => payments.acceptHostedReturn(params),
+      sessions: people.sessions,
+      db,
+      deps,
+      close() {
+        closing ??= (async () => {
+          try {
+            await payments.close();
+          } finally {
+            closeLedger(db, log);
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Folds the WAL into the main file so the ledger is one self-contained file at rest. */
+function closeLedger(db: Db, log: Logger): void {
+  if (!db.open) return;
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (e) {
+    log.warn({ err: e instanceof Error ? e.message : String(e) }, 'WAL checkpoint failed');
+  }
+  db.close();
+}

@@ -1,0 +1,179 @@
+/**
+ * `npm run web -- [options]`: the app without the Electron binary. Builds the renderer, starts the
+ * embedded sandbox gateway and the core in this process, and serves the screen on 127.0.0.1.
+ *
+ * Machine-readable lines on stdout (the e2e harness parses them; logs go to stderr):
+ *   POS_WEB_URL=http://127.0.0.1:<port>/#k=<secret>
+ *   POS_SANDBOX_URL=<sandbox url>
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { ApsGateway } from '../gateway/aps';
+import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
+import { createCore, type Core } from '../core/app';
+import { PassphraseKeyProtector } from '../core/db/key-protector';
+import { ConfSettingsStore } from '../core/settings/conf-store';
+import { startWebServer } from './server';
+
+/** Documented in electron/web/README.md. Anyone can read it: use --passphrase for data you care about. */
+export const DEVELOPMENT_PASSPHRASE = 'moto-pos-web-development';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+const USAGE = `Usage: npm run web -- [options]
+  --port N            web port (default 5180; 0 = any free port)
+  --data DIR          data directory: ledger, settings, sandbox/ (default .data/web)
+  --sandbox-port N    embedded sandbox gateway port (default 0 = any free port)
+  --no-build          serve dist/renderer as it is (skip vite build)
+  --passphrase P      protects the ledger key (or env POS_PASSPHRASE; default: a development passphrase)
+  --station NAME      station name for the audit log (default: from settings)
+  --quiet             warnings and errors only
+  --help`;
+
+function portArg(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be 0-65535, got ${value}`);
+  return n;
+}
+
+async function buildRenderer(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: resolve(ROOT, 'vite.config.ts'), root: resolve(ROOT, 'renderer'), logLevel: 'warn', mode: 'production' });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '5180' },
+      data: { type: 'string', default: '.data/web' },
+      'sandbox-port': { type: 'string', default: '0' },
+      build: { type: 'boolean', default: true },
+      'no-build': { type: 'boolean', default: false },
+      passphrase: { type: 'string' },
+      station: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowNegative: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = portArg(values.port, '--port');
+  const sandboxPort = portArg(values['sandbox-port'], '--sandbox-port');
+  const dataDir = resolve(values.data);
+  // Logs on stderr keep stdout for the lines the harness parses.
+  const log = pino({ level: values.quiet ? 'warn' : 'info', base: undefined }, pino.destination(2));
+
+  let passphrase = values.passphrase ?? process.env.POS_PASSPHRASE;
+  if (!passphrase) {
+    passphrase = DEVELOPMENT_PASSPHRASE;
+    console.warn('WARNING: the ledger key is protected by the public development passphrase. Use --passphrase or POS_PASSPHRASE for real data.');
+  }
+
+  if (values.build && !values['no-build']) {
+    console.error('Building the screen (vite build)…');
+    await buildRenderer();
+  }
+
+  const sandbox = await startSandbox({ port: sandboxPort, dataDir: resolve(dataDir, 'sandbox'), merchants: [DEFAULT_MERCHANT], logger: log.child({ svc: 'sandbox' }) });
+  const closers: (() => Promise<void>)[] = [() => sandbox.close()];
+  try {
+    const gateway = new ApsGateway({
+      paymentApiUrl: sandbox.paymentApiUrl,
+      paymentPageUrl: sandbox.paymentPageUrl,
+      confirmationApiUrl: sandbox.confirmationApiUrl,
+      confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
+      accessCode: DEFAULT_MERCHANT.accessCode,
+      merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
+      requestPhrase: DEFAULT_MERCHANT.requestPhrase,
+      responsePhrase: DEFAULT_MERCHANT.responsePhrase,
+      shaType: DEFAULT_MERCHANT.shaType,
+      language: 'en',
+      isSandbox: true,
+      name: 'APS sandbox (embedded)',
+      logger: log.child({ svc: 'aps' }),
+    });
+
+    // The core's hosted return URL needs the server's port (unknown with --port 0), so the
+    // server listens first and answers 503 until the core is ready.
+    let coreReady!: (core: Core) => void;
+    let coreFailed!: (e: unknown) => void;
+    const corePromise = new Promise<Core>((res, rej) => {
+      coreReady = res;
+      coreFailed = rej;
+    });
+    const server = await startWebServer({
+      core: corePromise,
+      staticDir: resolve(ROOT, 'dist/renderer'),
+      port,
+      gatewayOrigin: new URL(sandbox.paymentPageUrl).origin,
+      log,
+    });
+    closers.unshift(() => server.close());
+
+    let core: Core;
+    try {
+      core = await createCore({
+        dataDir,
+        protector: new PassphraseKeyProtector(passphrase),
+        gateway,
+        settings: new ConfSettingsStore(dataDir),
+        ...(values.station ? { station: values.station } : {}),
+        log,
+        hostedReturnUrl: `${server.url}/hosted/return`,
+      });
+    } catch (e) {
+      coreFailed(e);
+      throw e;
+    }
+    closers.splice(1, 0, () => core.close());
+    coreReady(core);
+
+    const appUrl = `${server.url}/#k=${server.secret}`;
+    console.log(`POS_WEB_URL=${appUrl}`);
+    console.log(`POS_SANDBOX_URL=${sandbox.url}`);
+    console.log(`Open this in a browser: ${appUrl}`);
+    console.log(`(SANDBOX gateway, test cards only: ${sandbox.url} · data in ${dataDir} · Ctrl+C to stop)`);
+  } catch (e) {
+    await closeAll(closers);
+    throw e;
+  }
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: closing the ledger and stopping…`);
+    closeAll(closers).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Web server first (no new calls), then the core (ledger checkpoint + close), then the sandbox. */
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (e) {
+      console.error(e instanceof Error ? e.message : e);
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  console.error(USAGE);
+  process.exit(1);
+});
