@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -17,18 +17,6 @@ afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-// tsx applies tsconfig "paths" at run time; the root tsconfig maps the SQLite package to its
-// .d.ts for the type checker, which tsx would then try to execute. Until that mapping points at
-// the package folder (which serves both), this test runs tsx with such a tsconfig.
-function runtimeTsconfig(): string {
-  const path = join(dir, 'tsconfig.runtime.json');
-  writeFileSync(path, JSON.stringify({
-    extends: join(ROOT, 'tsconfig.json'),
-    compilerOptions: { paths: { 'better-sqlite3-multiple-ciphers': [join(ROOT, 'node_modules/better-sqlite3-multiple-ciphers')] } },
-  }));
-  return path;
-}
 
 function waitForLines(proc: ChildProcess, names: string[], timeoutMs: number): Promise<Record<string, string>> {
   return new Promise((resolveLines, reject) => {
@@ -57,7 +45,7 @@ describe('npm run web', () => {
     const data = join(dir, 'data');
     child = spawn(process.execPath, ['--import', 'tsx', 'electron/web/cli.ts', '--no-build', '--port', '0', '--data', data, '--passphrase', 'cli test passphrase', '--quiet'], {
       cwd: ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: runtimeTsconfig(), POS_PASSPHRASE: '' },
+      env: { ...process.env, POS_PASSPHRASE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines = await waitForLines(child, ['POS_WEB_URL', 'POS_SANDBOX_URL'], 30_000);
