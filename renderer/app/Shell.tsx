@@ -1,0 +1,108 @@
+import { useEffect } from 'react';
+import { roleAtLeast } from '../../shared/domain/roles';
+import { subscribe } from '../lib/api';
+import { useHotkeys } from '../lib/keys';
+import { CustomersScreen } from '../features/customers/CustomersScreen';
+import { NewOrderScreen } from '../features/order/NewOrderScreen';
+import { useOrder } from '../features/order/order-store';
+import { QueueScreen } from '../features/queue/QueueScreen';
+import { useSync } from '../features/queue/sync-store';
+import { SettingsScreen } from '../features/settings/SettingsScreen';
+import { useSettings } from '../features/settings/settings-store';
+import { IdleWatcher } from '../features/session/IdleWatcher';
+import { LockOverlay } from '../features/session/LockOverlay';
+import { useSession } from '../features/session/session-store';
+import { TransactionsScreen } from '../features/transactions/TransactionsScreen';
+import { ReceiptPortal } from '../features/transactions/Receipt';
+import { SandboxBanner, TopBar } from './TopBar';
+import { SideNav } from './SideNav';
+import { useNav, type Screen } from './nav-store';
+
+function focusSoon(selector: string) {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
+}
+
+/** The signed-in desk: banner, top bar, navigation, the current screen; the lock overlay on top. */
+export function Shell() {
+  const screen = useNav((s) => s.screen);
+  const go = useNav((s) => s.go);
+  const locked = useSession((s) => s.locked);
+  const role = useSession((s) => s.user?.role ?? 'clerk');
+  const lock = useSession((s) => s.lock);
+  const loadSettings = useSettings((s) => s.load);
+  const startSync = useSync((s) => s.start);
+
+  useEffect(() => {
+    loadSettings().catch(() => undefined);
+    return startSync();
+  }, [loadSettings, startSync]);
+
+  useEffect(
+    () =>
+      subscribe('session.changed', (p) => {
+        const s = useSession.getState();
+        if (p.userId === null) s.markSignedOut();
+        else if (p.locked) s.markLocked();
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    document.body.dataset.locked = locked ? 'true' : 'false';
+  }, [locked]);
+
+  const open = (target: Screen, focus: string) => {
+    go(target);
+    focusSoon(focus);
+  };
+  const newOrder = () => {
+    const order = useOrder.getState();
+    if (screen === 'order' && order.result && order.result.outcome !== 'unknown') order.reset();
+    open('order', '#order-first-field');
+  };
+
+  useHotkeys(
+    {
+      F2: newOrder,
+      'Alt+N': newOrder,
+      F3: () => open('customers', '#customer-search'),
+      'Alt+C': () => open('customers', '#customer-search'),
+      '/': () => open('customers', '#customer-search'),
+      F4: () => {
+        useNav.getState().openPayment(null);
+        focusSoon('#tx-query');
+      },
+      'Alt+T': () => {
+        useNav.getState().openPayment(null);
+        focusSoon('#tx-query');
+      },
+      'Alt+Q': () => open('queue', '#queue-title'),
+      'Alt+S': () => {
+        if (roleAtLeast(role, 'admin')) open('settings', '#settings-title');
+      },
+      'Alt+L': () => void lock(),
+    },
+    !locked,
+  );
+
+  return (
+    <>
+      <div className="shell" inert={locked}>
+        <SandboxBanner />
+        <TopBar />
+        <div className="shell-body">
+          <SideNav onNewOrder={newOrder} />
+          <main className="screen" id="main">
+            {screen === 'order' ? <NewOrderScreen /> : null}
+            {screen === 'customers' ? <CustomersScreen /> : null}
+            {screen === 'transactions' ? <TransactionsScreen /> : null}
+            {screen === 'queue' ? <QueueScreen /> : null}
+            {screen === 'settings' ? <SettingsScreen /> : null}
+          </main>
+        </div>
+      </div>
+      {locked ? <LockOverlay /> : <IdleWatcher />}
+      <ReceiptPortal />
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import { roleAtLeast } from '../../shared/domain/roles';
+import { Kbd } from '../ui/Kbd';
+import { useSync } from '../features/queue/sync-store';
+import { useSession } from '../features/session/session-store';
+import { useNav, type Screen } from './nav-store';
+
+interface Item {
+  screen: Screen;
+  label: string;
+  keys: string;
+  minRole: 'clerk' | 'admin';
+}
+
+const ITEMS: Item[] = [
+  { screen: 'order', label: 'New order', keys: 'F2', minRole: 'clerk' },
+  { screen: 'customers', label: 'Customers', keys: 'F3', minRole: 'clerk' },
+  { screen: 'transactions', label: 'Transactions', keys: 'F4', minRole: 'clerk' },
+  { screen: 'queue', label: 'Queue', keys: 'Alt+Q', minRole: 'clerk' },
+  { screen: 'settings', label: 'Settings', keys: 'Alt+S', minRole: 'admin' },
+];
+
+const ALT: Partial<Record<Screen, string>> = { order: 'Alt+N', customers: 'Alt+C', transactions: 'Alt+T' };
+
+export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
+  const screen = useNav((s) => s.screen);
+  const go = useNav((s) => s.go);
+  const openPayment = useNav((s) => s.openPayment);
+  const openCustomer = useNav((s) => s.openCustomer);
+  const role = useSession((s) => s.user?.role ?? 'clerk');
+  const attention = useSync((s) => (s.status ? s.status.queued + s.status.needsAttention : 0));
+
+  const onClick = (target: Screen) => {
+    if (target === 'order') onNewOrder();
+    else if (target === 'transactions') openPayment(null);
+    else if (target === 'customers') openCustomer(null);
+    else go(target);
+  };
+
+  return (
+    <nav className="sidenav" aria-label="Main">
+      <ul>
+        {ITEMS.filter((i) => roleAtLeast(role, i.minRole)).map((item) => {
+          const alt = ALT[item.screen];
+          return (
+            <li key={item.screen}>
+              <button
+                type="button"
+                className={`nav-item ${screen === item.screen ? 'active' : ''}`}
+                aria-current={screen === item.screen ? 'page' : undefined}
+                aria-keyshortcuts={alt ? `${item.keys} ${alt}` : item.keys}
+                onClick={() => onClick(item.screen)}
+              >
+                <span className="nav-label">
+                  {item.label}
+                  {item.screen === 'queue' && attention > 0 ? <span className="nav-count">{attention}</span> : null}
+                </span>
+                <Kbd keys={item.keys} />
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="nav-help" aria-label="More shortcuts">
+        <div>
+          <Kbd keys="/" /> search customers
+        </div>
+        <div>
+          <Kbd keys="Alt+L" /> lock
+        </div>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,95 @@
+import { useEffect, useState } from 'react';
+import { fmtAge } from '../lib/format';
+import { Button } from '../ui/Button';
+import { useSync } from '../features/queue/sync-store';
+import { useSettings } from '../features/settings/settings-store';
+import { useSession } from '../features/session/session-store';
+import { useNav } from './nav-store';
+
+const ROLE = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' } as const;
+
+export function SandboxBanner() {
+  const gateway = useSession((s) => s.status?.gateway);
+  if (!gateway?.sandbox) return null;
+  return (
+    <div className="sandbox-banner" role="note" aria-label="Sandbox gateway">
+      <strong>SANDBOX</strong> Test gateway ({gateway.name}): no real money moves. Use test cards only.
+    </div>
+  );
+}
+
+/** Re-renders every 30 s so ages stay true. */
+function useTick(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+function SyncIndicator() {
+  const status = useSync((s) => s.status);
+  const go = useNav((s) => s.go);
+  const now = useTick();
+  if (!status) return <span className="sync sync-unknown">Checking connection…</span>;
+  const waiting = status.queued > 0;
+  const label = status.online ? 'Online' : 'Offline';
+  return (
+    <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')} aria-label={`${label}. ${status.queued} operations queued${status.needsAttention ? `, ${status.needsAttention} need attention` : ''}. Open the queue.`}>
+      <span className="sync-dot" aria-hidden="true">
+        {status.online ? '●' : '○'}
+      </span>
+      <span className="sync-label">{label}</span>
+      {waiting ? (
+        <span className="sync-queued">
+          {status.queued} queued{status.oldestQueuedAt ? ` · oldest ${fmtAge(status.oldestQueuedAt, now)}` : ''}
+        </span>
+      ) : (
+        <span className="sync-queued muted">nothing queued</span>
+      )}
+      {status.needsAttention > 0 ? <span className="sync-attention">{status.needsAttention} need attention</span> : null}
+      {status.forwarding ? <span className="muted">sending…</span> : null}
+    </button>
+  );
+}
+
+export function TopBar() {
+  const user = useSession((s) => s.user);
+  const stationFromStatus = useSession((s) => s.status?.station);
+  const station = useSettings((s) => s.settings?.stationName) ?? stationFromStatus ?? '';
+  const lock = useSession((s) => s.lock);
+  const logout = useSession((s) => s.logout);
+  return (
+    <header className="topbar">
+      <div className="topbar-brand">
+        <span className="logo" aria-hidden="true">
+          {'▣'}
+        </span>
+        <span className="station" title="Station">
+          {station}
+        </span>
+      </div>
+      <SyncIndicator />
+      <div className="topbar-user">
+        {user ? (
+          <span className="user-chip">
+            <span className="avatar avatar-sm" aria-hidden="true">
+              {user.name.slice(0, 1).toUpperCase()}
+            </span>
+            <span className="user-name" title={user.name}>
+              {user.name}
+            </span>
+            <span className="muted">{ROLE[user.role]}</span>
+          </span>
+        ) : null}
+        <Button size="sm" variant="ghost" onClick={() => void logout()}>
+          Switch user
+        </Button>
+        <Button size="sm" onClick={() => void lock()} shortcut="Alt+L">
+          Lock
+        </Button>
+      </div>
+    </header>
+  );
+}

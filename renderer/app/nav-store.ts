@@ -1,0 +1,23 @@
+import { create } from 'zustand';
+
+export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'settings';
+
+interface NavState {
+  screen: Screen;
+  /** Open payment on the Transactions screen (null = the list). */
+  paymentId: string | null;
+  /** Open customer on the Customers screen (null = the search). */
+  customerId: string | null;
+  go: (screen: Screen) => void;
+  openPayment: (id: string | null) => void;
+  openCustomer: (id: string | null) => void;
+}
+
+export const useNav = create<NavState>((set) => ({
+  screen: 'order',
+  paymentId: null,
+  customerId: null,
+  go: (screen) => set({ screen }),
+  openPayment: (paymentId) => set({ screen: 'transactions', paymentId }),
+  openCustomer: (customerId) => set({ screen: 'customers', customerId }),
+}));

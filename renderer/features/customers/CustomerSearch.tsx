@@ -1,0 +1,134 @@
+import { useEffect, useRef } from 'react';
+import { useNav } from '../../app/nav-store';
+import { fmtExpiry } from '../../lib/format';
+import { useDebounced } from '../../lib/use-action';
+import { Alert, EmptyState } from '../../ui/Alert';
+import { Kbd } from '../../ui/Kbd';
+import { useCustomers, type Hit } from './customers-store';
+
+const WHY: Record<string, string> = {
+  name: 'name',
+  phone: 'phone',
+  email: 'email',
+  last4: 'card last 4',
+  order: 'order reference',
+};
+
+export function CustomerSearch() {
+  const { query, hits, shownFor, active, error, searching, more } = useCustomers();
+  const setQuery = useCustomers((s) => s.setQuery);
+  const search = useCustomers((s) => s.search);
+  const setActive = useCustomers((s) => s.setActive);
+  const openCustomer = useNav((s) => s.openCustomer);
+  const debounced = useDebounced(query.trim(), 60);
+  const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    if (debounced !== useCustomers.getState().shownFor) void search(debounced);
+  }, [debounced, search]);
+
+  useEffect(() => {
+    list.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setActive(Math.min(active + 1, hits.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive(Math.max(active - 1, 0));
+    } else if (e.key === 'Enter') {
+      const h = hits[active];
+      if (h) {
+        e.preventDefault();
+        openCustomer(h.customer.id);
+      }
+    } else if (e.key === 'Escape' && query) {
+      e.preventDefault();
+      setQuery('');
+    }
+  };
+
+  return (
+    <div className="customers-screen">
+      <header className="screen-head">
+        <h1>Customers</h1>
+      </header>
+      <div className="search-box">
+        <label className="field-label" htmlFor="customer-search">
+          Search by name, phone, email, card last 4 or order reference
+        </label>
+        <input
+          id="customer-search"
+          ref={input}
+          className="input input-lg"
+          type="search"
+          role="combobox"
+          aria-expanded={hits.length > 0}
+          aria-controls="customer-results"
+          aria-activedescendant={hits[active] ? `cust-${hits[active].customer.id}` : undefined}
+          aria-autocomplete="list"
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKey}
+          placeholder="e.g. Sarah, 0555, 0001, ORD-2025…"
+        />
+        <div className="muted small search-hint">
+          <Kbd keys="↑" /> <Kbd keys="↓" /> to move, <Kbd keys="Enter" /> to open {searching ? <span className="muted"> &middot; searching&hellip;</span> : null}
+        </div>
+      </div>
+      {error ? <Alert tone="danger">{error}</Alert> : null}
+      {hits.length > 0 ? (
+        <ul id="customer-results" ref={list} className="results" role="listbox" aria-label="Customers found">
+          {hits.map((h, i) => (
+            <HitRow key={h.customer.id} hit={h} index={i} active={i === active} onOpen={() => openCustomer(h.customer.id)} onHover={() => setActive(i)} />
+          ))}
+        </ul>
+      ) : shownFor && !searching ? (
+        <EmptyState title={`No customer matches “${shownFor}”.`}>Check the spelling, or try a phone number, card last 4 or an order reference.</EmptyState>
+      ) : !shownFor ? (
+        <EmptyState title="Find a customer">Start typing: results appear as you type. Press F2 to take an order without a customer.</EmptyState>
+      ) : null}
+      {more ? <p className="muted small">More customers match: type more to narrow it down.</p> : null}
+    </div>
+  );
+}
+
+function HitRow({ hit, index, active, onOpen, onHover }: { hit: Hit; index: number; active: boolean; onOpen: () => void; onHover: () => void }) {
+  const c = hit.customer;
+  const cards = hit.cards.filter((k) => k.status === 'active');
+  return (
+    <li id={`cust-${c.id}`} data-index={index} role="option" aria-selected={active} className={`result-row ${active ? 'active' : ''}`} onClick={onOpen} onMouseEnter={onHover}>
+      <div className="result-main">
+        <span className="result-name" title={c.name}>
+          {c.name}
+        </span>
+        <span className="muted small">
+          {[c.phone, c.email].filter(Boolean).join(' · ') || 'No phone or email'}
+        </span>
+      </div>
+      <div className="result-cards">
+        {cards.length ? (
+          cards.map((k) => (
+            <span key={k.id} className={`card-chip ${k.expired ? 'expired' : ''}`} title={k.expired ? 'Expired' : `Expires ${fmtExpiry(k.expiry)}`}>
+              {'••'}
+              {k.last4}
+              {k.expired ? ' (expired)' : ''}
+            </span>
+          ))
+        ) : (
+          <span className="muted small">no card on file</span>
+        )}
+      </div>
+      <div className="result-why muted small">
+        matched on {WHY[hit.matched] ?? hit.matched}
+        {hit.orderReference ? ` ${hit.orderReference}` : ''}
+      </div>
+    </li>
+  );
+}

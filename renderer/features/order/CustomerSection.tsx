@@ -1,0 +1,188 @@
+import { useEffect, useRef, useState } from 'react';
+import type { OutputOf } from '../../../shared/contract';
+import { call } from '../../lib/api';
+import { describeError } from '../../lib/error-text';
+import { maskedCard } from '../../lib/format';
+import { useDebounced } from '../../lib/use-action';
+import { Button } from '../../ui/Button';
+import { Field } from '../../ui/Field';
+import { useOrder } from './order-store';
+
+type Hit = OutputOf<'customers.search'>['hits'][number];
+
+/** Find an existing customer by typing, or key a new one. */
+export function CustomerSection() {
+  const customer = useOrder((s) => s.customer);
+  const setCustomer = useOrder((s) => s.setCustomer);
+  const errors = useOrder((s) => s.errors);
+
+  if (customer.kind === 'existing') {
+    const c = customer.customer;
+    const active = customer.cards.filter((k) => k.status === 'active');
+    return (
+      <section className="panel" aria-labelledby="customer-h">
+        <div className="panel-head">
+          <h2 id="customer-h">Customer</h2>
+          <Button size="sm" variant="ghost" onClick={() => setCustomer({ kind: 'none' })}>
+            Change customer
+          </Button>
+        </div>
+        <div className="customer-chosen" data-testid="chosen-customer">
+          <div className="customer-name">{c.name}</div>
+          <div className="muted">{[c.phone, c.email].filter(Boolean).join(' · ') || 'No phone or email'}</div>
+          <div className="muted small">{active.length ? `${active.length} card${active.length > 1 ? 's' : ''} on file: ${active.map((k) => maskedCard(k.brand, k.last4)).join(', ')}` : 'No card on file'}</div>
+        </div>
+      </section>
+    );
+  }
+
+  if (customer.kind === 'new') {
+    const update = (patch: Partial<{ name: string; email: string; phone: string }>) => setCustomer({ ...customer, ...patch });
+    return (
+      <section className="panel" aria-labelledby="customer-h">
+        <div className="panel-head">
+          <h2 id="customer-h">New customer</h2>
+          <Button size="sm" variant="ghost" onClick={() => setCustomer({ kind: 'none' })}>
+            Search instead
+          </Button>
+        </div>
+        <div className="grid-customer">
+          <Field label="Name" error={errors.name ?? errors['newCustomer.name']}>
+            <input id="order-first-field" className="input" value={customer.name} onChange={(e) => update({ name: e.target.value })} maxLength={80} autoComplete="off" autoFocus />
+          </Field>
+          <Field label="Phone" error={errors['newCustomer.phone']}>
+            <input className="input" type="tel" value={customer.phone} onChange={(e) => update({ phone: e.target.value })} maxLength={19} autoComplete="off" />
+          </Field>
+          <Field label="Email" error={errors['newCustomer.email']}>
+            <input className="input" type="email" value={customer.email} onChange={(e) => update({ email: e.target.value })} maxLength={254} autoComplete="off" />
+          </Field>
+        </div>
+      </section>
+    );
+  }
+
+  return <CustomerSearchBox />;
+}
+
+function CustomerSearchBox() {
+  const setCustomer = useOrder((s) => s.setCustomer);
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<Hit[]>([]);
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
+  const [searched, setSearched] = useState('');
+  const debounced = useDebounced(query.trim(), 60);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    if (!debounced) {
+      seq.current++;
+      setHits([]);
+      setSearched('');
+      return;
+    }
+    const mine = ++seq.current;
+    call('customers.search', { query: debounced, limit: 6 }).then(
+      (r) => {
+        if (mine !== seq.current) return;
+        setHits(r.hits);
+        setSearched(debounced);
+        setActive(0);
+        setError(null);
+      },
+      (e) => mine === seq.current && setError(describeError(e)),
+    );
+  }, [debounced]);
+
+  const pick = async (hit: Hit) => {
+    setPicking(true);
+    try {
+      const full = await call('customers.get', { id: hit.customer.id });
+      setCustomer({ kind: 'existing', customer: full.customer, cards: full.cards });
+    } catch {
+      setCustomer({ kind: 'existing', customer: hit.customer, cards: hit.cards });
+    } finally {
+      setPicking(false);
+    }
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('#line-0-description')?.focus());
+  };
+
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setActive((a) => Math.min(a + 1, hits.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (e.key === 'Enter' && hits[active]) {
+      e.preventDefault();
+      void pick(hits[active]);
+    }
+  };
+
+  const newCustomer = () => {
+    const looksLikePhone = /^[0-9+\-() ]+$/.test(query.trim());
+    const looksLikeEmail = query.includes('@');
+    setCustomer({ kind: 'new', name: looksLikePhone || looksLikeEmail ? '' : query.trim(), phone: looksLikePhone ? query.trim() : '', email: looksLikeEmail ? query.trim() : '' });
+  };
+
+  return (
+    <section className="panel" aria-labelledby="customer-h">
+      <div className="panel-head">
+        <h2 id="customer-h">Customer</h2>
+        <Button size="sm" variant="ghost" onClick={newCustomer}>
+          New customer
+        </Button>
+      </div>
+      <div className="combo">
+        <label className="field-label" htmlFor="order-first-field">
+          Find by name, phone, email, card last 4 or order reference
+        </label>
+        <input
+          id="order-first-field"
+          className="input"
+          role="combobox"
+          aria-expanded={hits.length > 0}
+          aria-controls="order-customer-hits"
+          aria-activedescendant={hits[active] ? `och-${hits[active].customer.id}` : undefined}
+          aria-autocomplete="list"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKey}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="Type to search, or leave empty for a walk-in sale"
+          autoFocus
+          disabled={picking}
+        />
+        {error ? <div className="field-error">{error}</div> : null}
+        {hits.length > 0 ? (
+          <ul id="order-customer-hits" role="listbox" className="combo-list" aria-label="Matching customers">
+            {hits.map((h, i) => (
+              <li
+                key={h.customer.id}
+                id={`och-${h.customer.id}`}
+                role="option"
+                aria-selected={i === active}
+                className={`combo-item ${i === active ? 'active' : ''}`}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  void pick(h);
+                }}
+              >
+                <span className="combo-name">{h.customer.name}</span>
+                <span className="muted small">{[h.customer.phone, h.customer.email].filter(Boolean).join(' · ')}</span>
+                <span className="muted small">{h.cards.filter((c) => c.status === 'active').map((c) => `••${c.last4}`).join(' ')}</span>
+              </li>
+            ))}
+          </ul>
+        ) : debounced && searched === debounced && !error ? (
+          <div className="combo-none muted small">
+            No customer matches. <button type="button" className="link" onClick={newCustomer}>Add &ldquo;{query.trim()}&rdquo; as a new customer</button>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}

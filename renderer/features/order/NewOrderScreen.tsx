@@ -1,0 +1,123 @@
+import { useEffect } from 'react';
+import { fmtMoney } from '../../lib/format';
+import { describeError, fieldErrors } from '../../lib/error-text';
+import { useHotkeys } from '../../lib/keys';
+import { useAction } from '../../lib/use-action';
+import { Alert } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { Field } from '../../ui/Field';
+import { useSettings } from '../settings/settings-store';
+import { ChargeResultPanel } from './ChargeResult';
+import { CustomerSection } from './CustomerSection';
+import { LinesEditor } from './LinesEditor';
+import { FormInvalid, useOrder, type Channel } from './order-store';
+import { PaymentSection } from './PaymentSection';
+import { TotalsBox, useLiveTotals } from './TotalsBox';
+
+const CHANNELS: { id: Channel; label: string }[] = [
+  { id: 'phone', label: 'Phone' },
+  { id: 'mail', label: 'Mail' },
+  { id: 'counter', label: 'Counter' },
+];
+
+export function NewOrderScreen() {
+  const result = useOrder((s) => s.result);
+  const reset = useOrder((s) => s.reset);
+  const currency = useSettings((s) => s.settings?.currency);
+  const orderCurrency = useOrder((s) => s.currency);
+  const untouched = useOrder((s) => s.customer.kind === 'none' && s.lines.length === 1 && !s.lines[0]?.description && !s.lines[0]?.unitPrice);
+
+  // A fresh draft follows the station currency once settings arrive.
+  useEffect(() => {
+    if (currency && currency !== orderCurrency && untouched) useOrder.setState({ currency });
+  }, [currency, orderCurrency, untouched]);
+
+  const newOrder = () => {
+    reset();
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('#order-first-field')?.focus());
+  };
+
+  return (
+    <div className="order-screen">
+      <header className="screen-head">
+        <h1>New order</h1>
+      </header>
+      {result ? (
+        <div className="order-result-wrap">
+          <ChargeResultPanel result={result} onNewOrder={newOrder} />
+        </div>
+      ) : (
+        <OrderForm />
+      )}
+    </div>
+  );
+}
+
+function OrderForm() {
+  const channel = useOrder((s) => s.channel);
+  const note = useOrder((s) => s.note);
+  const method = useOrder((s) => s.method);
+  const mode = useOrder((s) => s.mode);
+  const set = useOrder((s) => s.set);
+  const submit = useOrder((s) => s.submit);
+  const totals = useLiveTotals();
+  const charge = useAction(async () => {
+    try {
+      await submit();
+    } catch (e) {
+      if (e instanceof FormInvalid) {
+        focusFirstInvalid();
+        return;
+      }
+      const fields = fieldErrors(e);
+      if (Object.keys(fields).length) useOrder.setState((s) => ({ errors: { ...s.errors, ...fields } }));
+      throw e;
+    }
+  });
+
+  useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
+
+  const verb = method === 'cash' ? 'Take cash' : mode === 'authorize' ? 'Authorize' : 'Charge';
+  const amount = fmtMoney(totals.total.amount, totals.total.currency);
+
+  return (
+    <div className="order-grid">
+      <div className="order-main">
+        <CustomerSection />
+        <LinesEditor />
+        <section className="panel panel-row">
+          <div className="field">
+            <span className="field-label" id="channel-label">Channel</span>
+          <div className="segmented segmented-sm" role="radiogroup" aria-labelledby="channel-label">
+            {CHANNELS.map((c) => (
+              <label key={c.id} className={`segment ${channel === c.id ? 'checked' : ''}`}>
+                <input type="radio" name="order-channel" value={c.id} checked={channel === c.id} onChange={() => set({ channel: c.id })} />
+                {c.label}
+              </label>
+            ))}
+          </div>
+          </div>
+          <Field label="Note (optional)" className="grow">
+            <input className="input" value={note} maxLength={500} onChange={(e) => set({ note: e.target.value })} autoComplete="off" />
+          </Field>
+        </section>
+      </div>
+      <aside className="order-side" aria-label="Totals and payment">
+        <TotalsBox />
+        <PaymentSection />
+        {charge.error ? (
+          <Alert tone="danger" title="Not charged">
+            {describeError(charge.error)}
+          </Alert>
+        ) : null}
+        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'cash' ? 'Recording…' : 'Contacting the bank…'} shortcut="Ctrl+Enter">
+          {verb} {amount}
+        </Button>
+      </aside>
+    </div>
+  );
+}
+
+function focusFirstInvalid() {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('.order-grid [aria-invalid="true"]')?.focus());
+}

@@ -1,0 +1,140 @@
+import { parseAmount } from '../../../shared/money';
+import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
+import { Alert } from '../../ui/Alert';
+import { Field } from '../../ui/Field';
+import { HostedCardForm } from './HostedCardForm';
+import { useOrder, type PayMethod } from './order-store';
+import { useLiveTotals } from './TotalsBox';
+
+const METHODS: { id: PayMethod; label: string }[] = [
+  { id: 'card_on_file', label: 'Card on file' },
+  { id: 'new_card', label: 'New card' },
+  { id: 'cash', label: 'Cash' },
+];
+
+export function PaymentSection() {
+  const method = useOrder((s) => s.method);
+  const customer = useOrder((s) => s.customer);
+  const set = useOrder((s) => s.set);
+  const errors = useOrder((s) => s.errors);
+  const mode = useOrder((s) => s.mode);
+  const cards = customer.kind === 'existing' ? customer.cards.filter((c) => c.status === 'active') : [];
+
+  return (
+    <section className="panel" aria-labelledby="payment-h">
+      <h2 id="payment-h">Payment</h2>
+      <div className="segmented" role="radiogroup" aria-label="How the customer pays">
+        {METHODS.map((m) => {
+          const disabled = m.id === 'card_on_file' && cards.length === 0;
+          return (
+            <label key={m.id} className={`segment ${method === m.id ? 'checked' : ''} ${disabled ? 'disabled' : ''}`}>
+              <input type="radio" name="pay-method" value={m.id} checked={method === m.id} disabled={disabled} onChange={() => set({ method: m.id })} />
+              {m.label}
+            </label>
+          );
+        })}
+      </div>
+      {method === 'card_on_file' ? <CardOnFileList /> : null}
+      {method === 'new_card' ? <NewCard /> : null}
+      {method === 'cash' ? <CashTender /> : null}
+      {method !== 'cash' ? (
+        <div className="segmented segmented-sm" role="radiogroup" aria-label="Charge now or authorize only">
+          <label className={`segment ${mode === 'purchase' ? 'checked' : ''}`}>
+            <input type="radio" name="pay-mode" value="purchase" checked={mode === 'purchase'} onChange={() => set({ mode: 'purchase' })} />
+            Charge now
+          </label>
+          <label className={`segment ${mode === 'authorize' ? 'checked' : ''}`}>
+            <input type="radio" name="pay-mode" value="authorize" checked={mode === 'authorize'} onChange={() => set({ mode: 'authorize' })} />
+            Authorize only (capture later)
+          </label>
+        </div>
+      ) : null}
+      {errors.payment ? (
+        <div className="field-error" role="alert">
+          {errors.payment}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function CardOnFileList() {
+  const customer = useOrder((s) => s.customer);
+  const cardId = useOrder((s) => s.cardId);
+  const set = useOrder((s) => s.set);
+  if (customer.kind !== 'existing') return null;
+  const cards = customer.cards.filter((c) => c.status === 'active');
+  return (
+    <div className="card-list" role="radiogroup" aria-label="Cards on file">
+      {cards.map((c) => (
+        <label key={c.id} className={`card-option ${cardId === c.id ? 'checked' : ''} ${c.expired ? 'disabled' : ''}`}>
+          <input type="radio" name="card-on-file" value={c.id} checked={cardId === c.id} disabled={c.expired} onChange={() => set({ cardId: c.id })} />
+          <span className="card-brand">{maskedCard(c.brand, c.last4)}</span>
+          <span className="muted">exp {fmtExpiry(c.expiry)}</span>
+          {c.expired ? <span className="badge badge-danger">Expired</span> : null}
+          {c.holderName ? <span className="muted small card-holder">{c.holderName}</span> : null}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function NewCard() {
+  const hostedCard = useOrder((s) => s.hostedCard);
+  const customer = useOrder((s) => s.customer);
+  const saveCard = useOrder((s) => s.saveCard);
+  const set = useOrder((s) => s.set);
+  const customerId = customer.kind === 'existing' ? customer.customer.id : null;
+  return (
+    <div className="new-card">
+      {hostedCard ? (
+        <Alert tone="success" title={`${maskedCard(hostedCard.brand, hostedCard.last4)} ready`}>
+          Expires {fmtExpiry(hostedCard.expiry)}
+          {hostedCard.holderName ? ` · ${hostedCard.holderName}` : ''}
+          <div>
+            <button type="button" className="link" onClick={() => set({ hostedCard: null })}>
+              Use a different card
+            </button>
+          </div>
+        </Alert>
+      ) : (
+        <HostedCardForm customerId={customerId} onReady={(card) => set({ hostedCard: card })} />
+      )}
+      <label className="check">
+        <input type="checkbox" checked={saveCard && customer.kind !== 'none'} disabled={customer.kind === 'none'} onChange={(e) => set({ saveCard: e.target.checked })} />
+        Save card for next time{customer.kind === 'none' ? ' (choose or add a customer first)' : ''}
+      </label>
+    </div>
+  );
+}
+
+function CashTender() {
+  const tendered = useOrder((s) => s.tendered);
+  const currency = useOrder((s) => s.currency);
+  const errors = useOrder((s) => s.errors);
+  const set = useOrder((s) => s.set);
+  const totals = useLiveTotals();
+  let change: string | null = null;
+  let problem: string | undefined = errors.tendered;
+  if (tendered.trim()) {
+    try {
+      const t = parseAmount(tendered, currency).amount;
+      const diff = t - totals.total.amount;
+      if (diff >= 0) change = fmtMoney(diff, currency);
+      else problem ??= `Short by ${fmtMoney(-diff, currency)}`;
+    } catch (e) {
+      problem = e instanceof Error ? e.message : 'Not an amount';
+    }
+  }
+  return (
+    <div className="cash">
+      <Field label={`Amount tendered (${currency})`} error={problem}>
+        <input className="input num input-lg" inputMode="decimal" value={tendered} onChange={(e) => set({ tendered: e.target.value })} autoComplete="off" />
+      </Field>
+      <div className="change-due" aria-live="polite">
+        <span>Change due</span>
+        <strong data-testid="change-due">{change ?? '—'}</strong>
+      </div>
+    </div>
+  );
+}

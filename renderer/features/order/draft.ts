@@ -1,0 +1,83 @@
+import type { InputOf } from '../../../shared/contract';
+import { orderTotals, type LineInput, type LineTotals, type OrderTotals } from '../../../shared/domain/order-totals';
+import { parseAmount, parseTaxRate } from '../../../shared/money';
+
+export interface DraftLine {
+  key: string;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  taxRate: string;
+}
+
+let seq = 0;
+export function newLine(taxRate = '0', init: Partial<Omit<DraftLine, 'key'>> = {}): DraftLine {
+  seq += 1;
+  return { key: `l${seq}`, description: '', quantity: '1', unitPrice: '', taxRate, ...init };
+}
+
+export function isBlank(l: DraftLine): boolean {
+  return !l.description.trim() && !l.unitPrice.trim();
+}
+
+export interface ParsedLines {
+  lines: LineInput[];
+  /** "lines.<index>.<field>" → message, index of the draft line. */
+  errors: Record<string, string>;
+  totals: OrderTotals;
+  /** Per draft row: its totals, or null when blank or not valid yet. */
+  rowTotals: (LineTotals | null)[];
+}
+
+/** Reads the typed lines with the shared money and tax parsers; blank rows are ignored. */
+export function parseLines(drafts: readonly DraftLine[], currency: string): ParsedLines {
+  const lines: LineInput[] = [];
+  const errors: Record<string, string> = {};
+  const rowOf: number[] = [];
+  drafts.forEach((d, i) => {
+    if (isBlank(d)) return;
+    let ok = true;
+    const description = d.description.trim();
+    if (!description) {
+      errors[`lines.${i}.description`] = 'Describe the item';
+      ok = false;
+    }
+    const quantity = Number(d.quantity.trim());
+    if (!/^\d+$/.test(d.quantity.trim()) || quantity < 1 || quantity > 1_000_000) {
+      errors[`lines.${i}.quantity`] = 'Whole number, 1 or more';
+      ok = false;
+    }
+    let unitPrice = 0;
+    try {
+      unitPrice = parseAmount(d.unitPrice, currency).amount;
+    } catch (e) {
+      errors[`lines.${i}.unitPrice`] = d.unitPrice.trim() ? (e instanceof Error ? e.message : 'Not an amount') : 'Enter a price';
+      ok = false;
+    }
+    let taxRateBp = 0;
+    try {
+      taxRateBp = d.taxRate.trim() ? parseTaxRate(d.taxRate) : 0;
+    } catch {
+      errors[`lines.${i}.taxRate`] = 'A percentage like 5 or 7.75';
+      ok = false;
+    }
+    if (ok) {
+      lines.push({ description, quantity, unitPrice, taxRateBp });
+      rowOf.push(i);
+    }
+  });
+  let totals: OrderTotals;
+  try {
+    totals = orderTotals(currency, lines);
+  } catch {
+    totals = orderTotals(currency, []);
+    errors.total = 'The total is larger than the gateway accepts';
+  }
+  const rowTotals: (LineTotals | null)[] = drafts.map(() => null);
+  rowOf.forEach((row, k) => {
+    rowTotals[row] = totals.lines[k] ?? null;
+  });
+  return { lines, errors, totals, rowTotals };
+}
+
+export type CustomerInputT = NonNullable<InputOf<'orders.create'>['newCustomer']>;

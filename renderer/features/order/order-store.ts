@@ -1,0 +1,184 @@
+import { create } from 'zustand';
+import type { InputOf, OutputOf } from '../../../shared/contract';
+import { formatTaxRate, parseAmount } from '../../../shared/money';
+import { call } from '../../lib/api';
+import { useSettings } from '../settings/settings-store';
+import { newLine, parseLines, type DraftLine } from './draft';
+
+type Customer = OutputOf<'customers.get'>['customer'];
+type Card = OutputOf<'customers.get'>['cards'][number];
+export type HostedCard = NonNullable<OutputOf<'payments.hostedResult'>['card']>;
+export type ChargeResult = OutputOf<'payments.charge'>;
+export type Channel = InputOf<'orders.create'>['channel'];
+
+export type CustomerChoice =
+  | { kind: 'none' }
+  | { kind: 'existing'; customer: Customer; cards: Card[] }
+  | { kind: 'new'; name: string; email: string; phone: string };
+
+export type PayMethod = 'card_on_file' | 'new_card' | 'cash';
+
+export interface OrderResult extends ChargeResult {
+  /** Still asking the bank (outcome unknown). */
+  resolving: boolean;
+  checks: number;
+}
+
+interface OrderState {
+  currency: string;
+  channel: Channel;
+  customer: CustomerChoice;
+  lines: DraftLine[];
+  note: string;
+  method: PayMethod;
+  cardId: string | null;
+  hostedCard: HostedCard | null;
+  saveCard: boolean;
+  tendered: string;
+  mode: 'purchase' | 'authorize';
+  /** The order already recorded for this draft (reused on a retry), and what it was made from. */
+  createdOrder: { id: string; reference: string; signature: string } | null;
+  errors: Record<string, string>;
+  result: OrderResult | null;
+
+  set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'mode' | 'hostedCard'>>) => void;
+  setCustomer: (c: CustomerChoice) => void;
+  updateLine: (key: string, patch: Partial<DraftLine>) => void;
+  addLine: () => string;
+  removeLine: (key: string) => string | null;
+  reset: () => void;
+  /** "Charge again": a new order for this customer with these lines (or an empty amount line). */
+  prefill: (customer: Customer, cards: Card[], lines: DraftLine[]) => void;
+  submit: () => Promise<void>;
+  setResult: (r: OrderResult | null) => void;
+}
+
+function defaults() {
+  const s = useSettings.getState().settings;
+  return { currency: s?.currency ?? 'USD', taxRate: s ? formatTaxRate(s.defaultTaxRateBp).replace(' %', '') : '0' };
+}
+
+function blankState() {
+  const { currency, taxRate } = defaults();
+  return {
+    currency,
+    channel: 'phone' as Channel,
+    customer: { kind: 'none' } as CustomerChoice,
+    lines: [newLine(taxRate)],
+    note: '',
+    method: 'new_card' as PayMethod,
+    cardId: null,
+    hostedCard: null,
+    saveCard: true,
+    tendered: '',
+    mode: 'purchase' as const,
+    createdOrder: null,
+    errors: {},
+    result: null,
+  };
+}
+
+function firstActiveCard(cards: Card[]): string | null {
+  return cards.find((c) => c.status === 'active' && !c.expired)?.id ?? null;
+}
+
+export const useOrder = create<OrderState>((set, get) => ({
+  ...blankState(),
+
+  set: (patch) => set((s) => ({ ...patch, errors: clearErrors(s.errors, Object.keys(patch)) })),
+  setCustomer: (customer) =>
+    set((s) => {
+      const cardId = customer.kind === 'existing' ? firstActiveCard(customer.cards) : null;
+      const method: PayMethod = cardId ? 'card_on_file' : s.method === 'card_on_file' ? 'new_card' : s.method;
+      return { customer, cardId, method, createdOrder: null, errors: clearErrors(s.errors, ['customer', 'name', 'email', 'phone']) };
+    }),
+  updateLine: (key, patch) =>
+    set((s) => ({ lines: s.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)), createdOrder: null })),
+  addLine: () => {
+    const { taxRate } = defaults();
+    const line = newLine(taxRate);
+    set((s) => ({ lines: [...s.lines, line] }));
+    return line.key;
+  },
+  removeLine: (key) => {
+    const lines = get().lines;
+    const i = lines.findIndex((l) => l.key === key);
+    if (i < 0) return null;
+    const next = lines.length === 1 ? [newLine(defaults().taxRate)] : lines.filter((l) => l.key !== key);
+    set({ lines: next, createdOrder: null });
+    return (next[Math.min(i, next.length - 1)] ?? next[0])?.key ?? null;
+  },
+  reset: () => set(blankState()),
+  prefill: (customer, cards, lines) =>
+    set({
+      ...blankState(),
+      customer: { kind: 'existing', customer, cards },
+      cardId: firstActiveCard(cards),
+      method: firstActiveCard(cards) ? 'card_on_file' : 'new_card',
+      lines: lines.length ? lines : [newLine(defaults().taxRate)],
+    }),
+  setResult: (result) => set({ result }),
+
+  submit: async () => {
+    const s = get();
+    const parsed = parseLines(s.lines, s.currency);
+    const errors: Record<string, string> = { ...parsed.errors };
+    if (parsed.lines.length === 0 && !errors.lines) errors['lines.0.description'] = 'Add at least one line';
+    const c = s.customer;
+    if (c.kind === 'new' && !c.name.trim()) errors.name = 'Name is required';
+    if (s.method === 'card_on_file' && !s.cardId) errors.payment = 'Choose a card on file';
+    if (s.method === 'new_card' && !s.hostedCard) errors.payment = 'Enter the card in the secure form first';
+    let tendered = 0;
+    if (s.method === 'cash') {
+      try {
+        tendered = parseAmount(s.tendered, s.currency).amount;
+        if (tendered < parsed.totals.total.amount) errors.tendered = 'Less than the total';
+      } catch (e) {
+        errors.tendered = s.tendered.trim() ? (e instanceof Error ? e.message : 'Not an amount') : 'Enter the amount tendered';
+      }
+    }
+    if (parsed.totals.total.amount <= 0 && Object.keys(errors).length === 0) errors['lines.0.unitPrice'] = 'The total must be more than zero';
+    set({ errors });
+    if (Object.keys(errors).length > 0) throw new FormInvalid(errors);
+
+    const input: InputOf<'orders.create'> = {
+      channel: s.channel,
+      currency: s.currency,
+      customerId: c.kind === 'existing' ? c.customer.id : null,
+      newCustomer: c.kind === 'new' ? { name: c.name.trim(), email: c.email.trim(), phone: c.phone.trim() } : null,
+      lines: parsed.lines,
+      note: s.note.trim(),
+    };
+    const signature = JSON.stringify(input);
+    let order = s.createdOrder;
+    if (!order || order.signature !== signature) {
+      if (order) call('orders.cancel', { id: order.id }).catch(() => undefined);
+      const created = await call('orders.create', input);
+      order = { id: created.id, reference: created.reference, signature };
+      set({ createdOrder: order });
+    }
+    const source: InputOf<'payments.charge'>['source'] =
+      s.method === 'cash'
+        ? { kind: 'cash', tendered }
+        : s.method === 'card_on_file'
+          ? { kind: 'card_on_file', cardId: s.cardId ?? '' }
+          : { kind: 'new_card', handle: s.hostedCard?.handle ?? '', save: s.saveCard && c.kind !== 'none' };
+    const result = await call('payments.charge', { orderId: order.id, mode: s.method === 'cash' ? 'purchase' : s.mode, source });
+    set({ result: { ...result, resolving: result.outcome === 'unknown', checks: 0 } });
+  },
+}));
+
+export class FormInvalid extends Error {
+  constructor(readonly fields: Record<string, string>) {
+    super('The order form has problems');
+  }
+}
+
+function clearErrors(errors: Record<string, string>, keys: string[]): Record<string, string> {
+  const touched = keys.some((k) => k in errors) || (keys.includes('hostedCard') && 'payment' in errors) || (keys.includes('cardId') && 'payment' in errors) || keys.includes('method');
+  if (!touched) return errors;
+  const next = { ...errors };
+  for (const k of keys) delete next[k];
+  if (keys.includes('hostedCard') || keys.includes('cardId') || keys.includes('method')) delete next.payment;
+  return next;
+}

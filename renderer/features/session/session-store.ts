@@ -1,0 +1,82 @@
+import { create } from 'zustand';
+import type { OutputOf } from '../../../shared/contract';
+import { call, onSessionLost } from '../../lib/api';
+
+type Status = OutputOf<'session.status'>;
+export type SessionUser = NonNullable<Status['user']>;
+
+interface SessionState {
+  phase: 'loading' | 'setup' | 'login' | 'ready' | 'error';
+  status: Status | null;
+  user: SessionUser | null;
+  locked: boolean;
+  loadError: string | null;
+  load: () => Promise<void>;
+  setup: (name: string, pin: string) => Promise<void>;
+  login: (userId: string, pin: string) => Promise<void>;
+  unlock: (pin: string) => Promise<void>;
+  lock: () => Promise<void>;
+  logout: () => Promise<void>;
+  markLocked: () => void;
+  markSignedOut: () => void;
+}
+
+export const useSession = create<SessionState>((set, get) => ({
+  phase: 'loading',
+  status: null,
+  user: null,
+  locked: false,
+  loadError: null,
+  load: async () => {
+    try {
+      const status = await call('session.status', {});
+      set({
+        status,
+        user: status.user,
+        locked: status.locked,
+        loadError: null,
+        phase: status.setupRequired ? 'setup' : status.user ? 'ready' : 'login',
+      });
+    } catch (e) {
+      set({ phase: 'error', loadError: e instanceof Error ? e.message : String(e) });
+    }
+  },
+  setup: async (name, pin) => {
+    const user = await call('session.setup', { name, pin });
+    set({ user, locked: false, phase: 'ready' });
+    await get().load();
+  },
+  login: async (userId, pin) => {
+    const user = await call('session.login', { userId, pin });
+    set({ user, locked: false, phase: 'ready' });
+    await get().load();
+  },
+  unlock: async (pin) => {
+    const user = await call('session.unlock', { pin });
+    set({ user, locked: false });
+  },
+  lock: async () => {
+    set({ locked: true });
+    try {
+      await call('session.lock', {});
+    } catch {
+      /* already locked or signed out: the overlay is up either way */
+    }
+  },
+  logout: async () => {
+    try {
+      await call('session.logout', {});
+    } catch {
+      /* signed out already */
+    }
+    set({ user: null, locked: false, phase: 'login' });
+  },
+  markLocked: () => set((s) => (s.phase === 'ready' ? { locked: true } : {})),
+  markSignedOut: () => set({ user: null, locked: false, phase: 'login' }),
+}));
+
+onSessionLost((code) => {
+  const s = useSession.getState();
+  if (code === 'SESSION_LOCKED') s.markLocked();
+  else if (s.phase === 'ready') s.markSignedOut();
+});

@@ -1,0 +1,195 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { parseAmount, toInputString, money } from '../../../shared/money';
+import { call } from '../../lib/api';
+import { describeError, errorText, fieldErrors } from '../../lib/error-text';
+import { fmtMoney } from '../../lib/format';
+import { useAction } from '../../lib/use-action';
+import { Alert } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { Field } from '../../ui/Field';
+import { useSettings } from '../settings/settings-store';
+import { ApprovalFields, type Approval } from './ApprovalFields';
+import { useDetail, type Detail } from './detail-store';
+
+/** Esc closes the form and stops there (the screen's own Esc would go back to the list). */
+function closeOnEscape(e: React.KeyboardEvent, close: () => void) {
+  if (e.key !== 'Escape') return;
+  e.preventDefault();
+  e.stopPropagation();
+  close();
+}
+
+function maxOf(v: Detail['actions']['capture']): number {
+  return v.allowed ? (v.max ?? 0) : 0;
+}
+
+function readAmount(text: string, currency: string, max: number, what: string): { amount: number } | { error: string } {
+  try {
+    const amount = parseAmount(text, currency).amount;
+    if (amount <= 0) return { error: 'The amount must be more than zero' };
+    if (amount > max) return { error: `More than ${what} (${fmtMoney(max, currency)})` };
+    return { amount };
+  } catch (e) {
+    return { error: text.trim() ? (e instanceof Error ? e.message : 'Not an amount') : 'Enter an amount' };
+  }
+}
+
+function useFocusFirst() {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+    ref.current?.select();
+  }, []);
+  return ref;
+}
+
+export function CaptureForm({ detail }: { detail: Detail }) {
+  const { payment: p } = detail;
+  const max = maxOf(detail.actions.capture);
+  const [text, setText] = useState(toInputString(money(max, p.currency)));
+  const [local, setLocal] = useState<string | undefined>();
+  const applied = useDetail((s) => s.applied);
+  const openForm = useDetail((s) => s.openForm);
+  const ref = useFocusFirst();
+  const action = useAction(async (amount: number) => {
+    const r = await call('payments.capture', { paymentId: p.id, amount });
+    applied(r, 'capture', amount);
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const a = readAmount(text, p.currency, max, 'what remains authorized');
+    if ('error' in a) return setLocal(a.error);
+    setLocal(undefined);
+    void action.run(a.amount);
+  };
+  return (
+    <form className="action-form" onSubmit={submit} aria-labelledby="capture-h" onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}>
+      <h3 id="capture-h">Capture</h3>
+      <Field className="field-amount" label={`Amount (${p.currency})`} hint={`Up to ${fmtMoney(max, p.currency)} remains authorized. Capture part now and the rest later if needed.`} error={local ?? fieldErrors(action.error).amount}>
+        <input ref={ref} className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+      </Field>
+      {action.error && !fieldErrors(action.error).amount ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
+      <div className="actions">
+        <Button type="submit" variant="primary" busy={action.busy} busyText="Capturing…" shortcut="Enter">
+          Capture
+        </Button>
+        <Button onClick={() => openForm(null)} shortcut="Esc">
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function VoidForm({ detail }: { detail: Detail }) {
+  const { payment: p } = detail;
+  const [reason, setReason] = useState('');
+  const applied = useDetail((s) => s.applied);
+  const openForm = useDetail((s) => s.openForm);
+  const ref = useFocusFirst();
+  const action = useAction(async () => {
+    const r = await call('payments.void', { paymentId: p.id, reason: reason.trim() });
+    applied(r, 'void', null);
+  });
+  return (
+    <form
+      className="action-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run();
+      }}
+      aria-labelledby="void-h"
+      onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}
+    >
+      <h3 id="void-h">Void the authorization</h3>
+      <p>
+        Releases the whole {fmtMoney(p.authorized, p.currency)} back to the customer&rsquo;s card. This cannot be undone.
+      </p>
+      <Field label="Reason (optional)">
+        <input ref={ref} className="input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
+      </Field>
+      {action.error ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
+      <div className="actions">
+        <Button type="submit" variant="danger" busy={action.busy} busyText="Voiding…" shortcut="Enter">
+          Void {fmtMoney(p.authorized, p.currency)}
+        </Button>
+        <Button onClick={() => openForm(null)} shortcut="Esc">
+          Keep it
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function RefundForm({ detail }: { detail: Detail }) {
+  const { payment: p } = detail;
+  const max = maxOf(detail.actions.refund);
+  const limit = useSettings((s) => s.settings?.refundApprovalLimit ?? 0);
+  const [text, setText] = useState(toInputString(money(max, p.currency)));
+  const [reason, setReason] = useState('');
+  const [approval, setApproval] = useState<Approval>({ supervisorId: '', pin: '' });
+  const [askApproval, setAskApproval] = useState(false);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const applied = useDetail((s) => s.applied);
+  const openForm = useDetail((s) => s.openForm);
+  const ref = useFocusFirst();
+
+  let typed: number;
+  try {
+    typed = parseAmount(text, p.currency).amount;
+  } catch {
+    typed = 0;
+  }
+  const needsApproval = askApproval || limit === 0 || typed >= limit;
+
+  const action = useAction(async (amount: number) => {
+    try {
+      const r = await call('payments.refund', {
+        paymentId: p.id,
+        amount,
+        reason: reason.trim(),
+        ...(needsApproval && approval.supervisorId && approval.pin ? { approval } : {}),
+      });
+      applied(r, 'refund', amount);
+    } catch (e) {
+      if (e instanceof Error && 'code' in e && e.code === 'APPROVAL_REQUIRED') setAskApproval(true);
+      throw e;
+    }
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const problems: Record<string, string> = {};
+    const a = readAmount(text, p.currency, max, 'what remains to refund');
+    if ('error' in a) problems.amount = a.error;
+    if (!reason.trim()) problems.reason = 'Give a reason';
+    if (needsApproval && (!approval.supervisorId || !approval.pin)) problems.pin = 'A supervisor enters their PIN';
+    setLocal(problems);
+    if (Object.keys(problems).length || 'error' in a) return;
+    void action.run(a.amount);
+  };
+  const server = fieldErrors(action.error);
+  const code = action.error?.code;
+  return (
+    <form className="action-form" onSubmit={submit} aria-labelledby="refund-h" onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}>
+      <h3 id="refund-h">Refund</h3>
+      <div className="grid-2">
+        <Field label={`Amount (${p.currency})`} hint={`Up to ${fmtMoney(max, p.currency)} can be refunded.`} error={local.amount ?? server.amount}>
+          <input ref={ref} className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field label="Reason" error={local.reason ?? server.reason}>
+          <input className="input input-lg" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" placeholder="e.g. returned goods" />
+        </Field>
+      </div>
+      {needsApproval ? <ApprovalFields value={approval} onChange={setApproval} error={local.pin ?? (code === 'APPROVAL_INVALID' ? errorText('APPROVAL_INVALID') : undefined)} /> : null}
+      {action.error && code !== 'APPROVAL_INVALID' && !server.amount && !server.reason ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
+      <div className="actions">
+        <Button type="submit" variant="primary" busy={action.busy} busyText="Refunding…" shortcut="Enter">
+          Refund
+        </Button>
+        <Button onClick={() => openForm(null)} shortcut="Esc">
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

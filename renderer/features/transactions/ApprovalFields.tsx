@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import type { OutputOf } from '../../../shared/contract';
+import { call } from '../../lib/api';
+import { Field } from '../../ui/Field';
+import { useSession } from '../session/session-store';
+import { useSettings } from '../settings/settings-store';
+
+type User = OutputOf<'session.users'>[number];
+
+export interface Approval {
+  supervisorId: string;
+  pin: string;
+}
+
+/** Supervisor picker + PIN for an approval (refunds above the admin's limit). */
+export function ApprovalFields({ value, onChange, error }: { value: Approval; onChange: (a: Approval) => void; error?: string | undefined }) {
+  const me = useSession((s) => s.user);
+  const allowSelf = useSettings((s) => s.settings?.allowSelfApproval ?? false);
+  const [users, setUsers] = useState<User[]>([]);
+  useEffect(() => {
+    call('session.users', {}).then(setUsers, () => undefined);
+  }, []);
+  const supervisors = users.filter((u) => u.role !== 'clerk' && (allowSelf || u.id !== me?.id));
+  useEffect(() => {
+    if (!value.supervisorId && supervisors[0]) onChange({ ...value, supervisorId: supervisors[0].id });
+  }, [supervisors, value, onChange]);
+  return (
+    <fieldset className="approval">
+      <legend>Supervisor approval</legend>
+      <div className="grid-2">
+        <Field label="Supervisor">
+          <select className="input" value={value.supervisorId} onChange={(e) => onChange({ ...value, supervisorId: e.target.value })}>
+            {supervisors.length === 0 ? <option value="">No other supervisor</option> : null}
+            {supervisors.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name} ({u.role})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Supervisor PIN" error={error}>
+          <input className="input" type="password" inputMode="numeric" autoComplete="off" value={value.pin} onChange={(e) => onChange({ ...value, pin: e.target.value })} />
+        </Field>
+      </div>
+    </fieldset>
+  );
+}

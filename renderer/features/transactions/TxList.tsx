@@ -1,0 +1,143 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { useNav } from '../../app/nav-store';
+import { fmtMoney, fmtWhen, maskedCard } from '../../lib/format';
+import { Alert, EmptyState, Spinner } from '../../ui/Alert';
+import { StatusBadge } from '../../ui/StatusBadge';
+import { TxFilters } from './TxFilters';
+import { useTx, type Row } from './tx-store';
+
+const ROW_HEIGHT = 48;
+
+export function TxList() {
+  const rows = useTx((s) => s.rows);
+  const total = useTx((s) => s.total);
+  const loading = useTx((s) => s.loading);
+  const error = useTx((s) => s.error);
+  const filter = useTx((s) => s.filter);
+  const nextCursor = useTx((s) => s.nextCursor);
+  const reload = useTx((s) => s.reload);
+  const loadMore = useTx((s) => s.loadMore);
+  const openPayment = useNav((s) => s.openPayment);
+  const [active, setActive] = useState(0);
+  const [loadedOnce, setLoadedOnce] = useState(rows.length > 0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    void reload().then(() => setLoadedOnce(true));
+    setActive(0);
+  }, [filter, reload]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (nextCursor && !loading && lastIndex >= rows.length - 40) void loadMore();
+  }, [lastIndex, rows.length, nextCursor, loading, loadMore]);
+
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(rows.length - 1, to));
+    setActive(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(active + 1),
+      ArrowUp: () => (active === 0 ? document.querySelector<HTMLElement>('#tx-query')?.focus() : move(active - 1)),
+      PageDown: () => move(active + page),
+      PageUp: () => move(active - page),
+      Home: () => move(0),
+      End: () => move(rows.length - 1),
+      Enter: () => {
+        const r = rows[active];
+        if (r) openPayment(r.id);
+      },
+    };
+    const fn = keys[e.key];
+    if (fn) {
+      e.preventDefault();
+      fn();
+    }
+  };
+
+  return (
+    <div className="tx-screen">
+      <header className="screen-head">
+        <h1>Transactions</h1>
+        <span className="muted" aria-live="polite">
+          {loading && rows.length === 0 ? <Spinner label="Loading…" /> : `${total.toLocaleString()} payment${total === 1 ? '' : 's'}`}
+        </span>
+      </header>
+      <TxFilters />
+      {error ? <Alert tone="danger">{error}</Alert> : null}
+      <div className="tx-table" role="table" aria-label="Payments" aria-rowcount={total}>
+        <div className="tx-row tx-head" role="row">
+          <span role="columnheader">When</span>
+          <span role="columnheader">Order</span>
+          <span role="columnheader">Customer and card</span>
+          <span role="columnheader" className="num">Amount</span>
+          <span role="columnheader" className="num">Captured / refunded</span>
+          <span role="columnheader">Status</span>
+        </div>
+        <div
+          id="tx-list"
+          ref={scrollRef}
+          className="tx-scroll"
+          tabIndex={0}
+          role="rowgroup"
+          aria-label="Payments, use arrow keys and Enter"
+          aria-activedescendant={rows[active] ? `tx-${rows[active].id}` : undefined}
+          onKeyDown={onKey}
+        >
+          {rows.length === 0 && loadedOnce && !loading ? (
+            <EmptyState title="No payments match.">Change the filters above, or take an order with F2.</EmptyState>
+          ) : null}
+          <div style={{ height: virtualizer.getTotalSize() }} className="tx-space">
+            {items.map((v) => {
+              const r = rows[v.index];
+              if (!r) return null;
+              return <TxRow key={r.id} row={r} top={v.start} active={v.index === active} onOpen={() => openPayment(r.id)} onHover={() => setActive(v.index)} />;
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function TxRow({ row: r, top, active, onOpen, onHover }: { row: Row; top: number; active: boolean; onOpen: () => void; onHover: () => void }) {
+  return (
+    <div
+      id={`tx-${r.id}`}
+      role="row"
+      aria-selected={active}
+      className={`tx-row ${active ? 'active' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={onOpen}
+      onMouseEnter={onHover}
+      data-reference={r.orderReference}
+    >
+      <span role="cell">{fmtWhen(r.createdAt)}</span>
+      <span role="cell" className="mono">{r.orderReference}</span>
+      <span role="cell" className="tx-who">
+        <span className="ellipsis" title={r.customerName ?? ''}>{r.customerName ?? <span className="muted">Walk-in</span>}</span>
+        <span className="muted small">{r.method === 'cash' ? 'Cash' : maskedCard(r.brand, r.last4)}</span>
+      </span>
+      <span role="cell" className="num">{fmtMoney(r.amount, r.currency)}</span>
+      <span role="cell" className="num muted">
+        {fmtMoney(r.captured, r.currency)}
+        {r.refunded ? <span className="refunded"> / −{fmtMoney(r.refunded, r.currency)}</span> : null}
+      </span>
+      <span role="cell">
+        <StatusBadge status={r.status} queued={r.queued} />
+      </span>
+    </div>
+  );
+}

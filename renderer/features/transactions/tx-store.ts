@@ -1,0 +1,71 @@
+import { create } from 'zustand';
+import type { InputOf, OutputOf } from '../../../shared/contract';
+import { call } from '../../lib/api';
+import { describeError } from '../../lib/error-text';
+
+export type Row = OutputOf<'payments.list'>['rows'][number];
+export type Filter = Required<Pick<InputOf<'payments.list'>, 'period' | 'view'>> & { status: InputOf<'payments.list'>['status'] | ''; query: string };
+
+interface TxState {
+  filter: Filter;
+  rows: Row[];
+  total: number;
+  nextCursor: string | null;
+  loading: boolean;
+  error: string | null;
+  /** Bumps on every reload so late pages of an old query are dropped. */
+  generation: number;
+  setFilter: (patch: Partial<Filter>) => void;
+  reload: () => Promise<void>;
+  loadMore: () => Promise<void>;
+}
+
+const PAGE = 200;
+
+function input(f: Filter, cursor?: string): InputOf<'payments.list'> {
+  return {
+    period: f.period,
+    view: f.view,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.query.trim() ? { query: f.query.trim() } : {}),
+    ...(cursor ? { cursor } : {}),
+    limit: PAGE,
+  };
+}
+
+export const useTx = create<TxState>((set, get) => ({
+  filter: { period: 'all', view: 'all', status: '', query: '' },
+  rows: [],
+  total: 0,
+  nextCursor: null,
+  loading: false,
+  error: null,
+  generation: 0,
+  setFilter: (patch) => {
+    set((s) => ({ filter: { ...s.filter, ...patch } }));
+  },
+  reload: async () => {
+    const generation = get().generation + 1;
+    set({ generation, loading: true, error: null });
+    try {
+      const r = await call('payments.list', input(get().filter));
+      if (get().generation !== generation) return;
+      // Replace in one step: the old rows stay until the new ones arrive (no flicker).
+      set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false });
+    } catch (e) {
+      if (get().generation === generation) set({ loading: false, error: describeError(e) });
+    }
+  },
+  loadMore: async () => {
+    const { nextCursor, loading, generation } = get();
+    if (!nextCursor || loading) return;
+    set({ loading: true });
+    try {
+      const r = await call('payments.list', input(get().filter, nextCursor));
+      if (get().generation !== generation) return;
+      set((s) => ({ rows: [...s.rows, ...r.rows], nextCursor: r.nextCursor, total: r.total, loading: false }));
+    } catch (e) {
+      if (get().generation === generation) set({ loading: false, error: describeError(e) });
+    }
+  },
+}));

@@ -1,0 +1,63 @@
+import type { ChannelName, ContractErrorShape, Envelope, ErrorCode, EventName, EventPayload, InputOf, OutputOf } from '../../shared/contract';
+import { getPos } from '../platform/pos';
+
+/** A refused call: the envelope's error, thrown so screens can `try/catch` one way. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: Record<string, string>;
+  constructor(shape: ContractErrorShape) {
+    super(shape.message);
+    this.name = 'ApiError';
+    this.code = shape.code;
+    this.fields = shape.fields ?? {};
+  }
+}
+
+type RawCall = (input: unknown) => Promise<Envelope<unknown>>;
+type SessionListener = (code: 'SESSION_LOCKED' | 'UNAUTHENTICATED') => void;
+
+const sessionListeners = new Set<SessionListener>();
+
+/** The session store learns here that the core locked or signed us out (idle, elsewhere). */
+export function onSessionLost(listener: SessionListener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
+/**
+ * Calls one contract channel through `getPos()` and unwraps the envelope: the value, or an
+ * `ApiError` with the stable code. Network failures of the transport become `INTERNAL`.
+ */
+export async function call<K extends ChannelName>(name: K, input: InputOf<K>): Promise<OutputOf<K>> {
+  const [area, action] = name.split('.') as [string, string];
+  const pos = getPos() as unknown as Record<string, Record<string, RawCall>>;
+  const fn = pos[area]?.[action];
+  if (!fn) throw new ApiError({ code: 'INTERNAL', message: `The app has no channel ${name}.` });
+  let envelope: Envelope<unknown>;
+  try {
+    envelope = await fn(input);
+  } catch (e) {
+    throw new ApiError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+  }
+  if (!envelope.ok) {
+    const code = envelope.error.code;
+    if (code === 'SESSION_LOCKED' || code === 'UNAUTHENTICATED') {
+      for (const l of sessionListeners) l(code);
+    }
+    throw new ApiError(envelope.error);
+  }
+  return envelope.value as OutputOf<K>;
+}
+
+export function subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+  try {
+    return getPos().on(event, listener);
+  } catch {
+    return () => undefined;
+  }
+}
+
+export function asApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return new ApiError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+}

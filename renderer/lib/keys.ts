@@ -1,0 +1,66 @@
+import { useEffect, useRef } from 'react';
+
+/**
+ * Keyboard shortcuts as text: "F2", "Alt+N", "Ctrl+Enter", "/", "Escape". A shortcut without a
+ * modifier (a letter, "/") never fires while the person types in a field.
+ */
+export type Shortcut = string;
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit'].includes(type);
+  }
+  return false;
+}
+
+function keyName(e: KeyboardEvent): string {
+  if (e.code.startsWith('Key')) return e.code.slice(3);
+  if (e.code.startsWith('Digit')) return e.code.slice(5);
+  if (e.key === ' ') return 'Space';
+  return e.key.length === 1 ? e.key.toUpperCase() : e.key;
+}
+
+export function matches(e: KeyboardEvent, shortcut: Shortcut): boolean {
+  const parts = shortcut.split('+');
+  const key = parts[parts.length - 1] ?? '';
+  const wantCtrl = parts.includes('Ctrl');
+  const wantAlt = parts.includes('Alt');
+  const wantShift = parts.includes('Shift');
+  if (wantCtrl !== (e.ctrlKey || e.metaKey) || wantAlt !== e.altKey) return false;
+  if (key !== '/' && key !== '?' && wantShift !== e.shiftKey) return false;
+  return keyName(e) === key.toUpperCase() || e.key === key;
+}
+
+export function isPlain(shortcut: Shortcut): boolean {
+  return !/(Ctrl|Alt)\+/.test(shortcut) && !/^F\d+$/.test(shortcut) && shortcut !== 'Escape';
+}
+
+/**
+ * Binds shortcuts while the component is mounted. The handlers map may change on every render;
+ * the listener reads the latest one.
+ */
+export function useHotkeys(map: Record<Shortcut, (e: KeyboardEvent) => void>, enabled = true): void {
+  const ref = useRef(map);
+  ref.current = map;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.repeat) return;
+      if (document.body.dataset.locked === 'true') return;
+      for (const [shortcut, handler] of Object.entries(ref.current)) {
+        if (!matches(e, shortcut)) continue;
+        if (isPlain(shortcut) && isTyping(e.target)) continue;
+        e.preventDefault();
+        handler(e);
+        return;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}
