@@ -49,3 +49,8 @@ function checked(ref: string): string {
   if (!REFERENCE_PATTERN.test(ref)) throw new RangeError(`Reference "${ref}" is not a valid gateway reference`);
   return ref;
 }
+
+/** UPDATE_TOKEN needs a merchant_reference of its own (docs/aps-gateway.md §3.2). */
+export function tokenUpdateReference(station: string, now: Date): string {
+  return checked(`${stationPrefix(station)}-U-${day(now)}-${randomChars(8)}`);
+}

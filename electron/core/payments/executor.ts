@@ -1,0 +1,251 @@
+import { money } from '../../../shared/money';
+import type { CheckStatusResult, Outcome } from '../../gateway/types';
+import { saveCardOnFile } from '../cards/card-service';
+import type { CoreDeps } from '../deps';
+import { refreshOrderStatus } from '../orders/orders-repo';
+import { audit, SYSTEM_ACTOR, type Actor } from './audit';
+import { getSession } from './hosted-sessions';
+import { finishOperation, getOperation, markChecked, markSent, type OperationRow } from './operation-log';
+import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
+import type { Ports } from './ports';
+import { judge } from './resolution';
+import { tx } from './sql';
+
+export type FinalState = 'succeeded' | 'declined' | 'unknown';
+
+export interface OpResult {
+  state: FinalState;
+  message: string;
+  responseCode: string | null;
+}
+
+export const DEFAULT_CAPTURE_RESEND_GRACE_MS = 30_000;
+
+/** APS "merchant reference already exists": our earlier attempt did reach the gateway. */
+const DUPLICATE_REFERENCE = '066';
+
+const isCharge = (op: Pick<OperationRow, 'type'>) => op.type === 'authorize' || op.type === 'purchase';
+
+/**
+ * Runs the write-ahead state machine of one operation. Every method expects the caller to hold
+ * the payment's mutex. The only ways out of SENT are an answer (SUCCEEDED / DECLINED), or UNKNOWN;
+ * an UNKNOWN is only ever left through `resolve`, which asks CHECK_STATUS before any resend.
+ */
+export class OperationRunner {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly ports: Ports,
+    /**
+     * APS CAPTURE carries no reference of its own, so a capture request delayed in the network
+     * past our timeout could still land after a resend. Check status only proves "not applied" once
+     * the last attempt is older than this; until then the capture stays UNKNOWN and is asked again.
+     */
+    private readonly captureResendGraceMs = DEFAULT_CAPTURE_RESEND_GRACE_MS,
+  ) {}
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** Sends an operation that is PENDING (never sent) or that check status proved never arrived. */
+  async send(opId: string, actor: Actor = SYSTEM_ACTOR): Promise<OpResult> {
+    const { db } = this.deps;
+    const op = getOperation(db, opId)!;
+    const payment = getPaymentRow(db, op.payment_id)!;
+    markSent(db, op.id, this.now()); // committed (synchronous=FULL) before the request exists
+    let outcome: Outcome<unknown>;
+    try {
+      outcome = await this.call(op, payment);
+    } catch (err) {
+      // Adapters throw only for input they refuse before sending (ApsValidationError); anything
+      // else thrown cannot prove nothing was sent, so it is UNKNOWN, never a failure.
+      const e = err as Error;
+      if (e?.name === 'ApsValidationError') return this.applyDeclined(op, null, `Refused before sending: ${e.message}`, actor);
+      return this.applyUnknown(op, `Unexpected error: ${e?.message ?? String(err)}`, actor);
+    }
+    switch (outcome.kind) {
+      case 'succeeded': {
+        const v = outcome.value as { fortId?: string; authorizationCode?: string };
+        return this.applySucceeded(op, { fortId: outcome.refs.fortId ?? v.fortId, authorizationCode: v.authorizationCode }, outcome.responseCode, outcome.message, actor);
+      }
+      case 'declined':
+        if (isCharge(op) && outcome.responseCode.slice(2) === DUPLICATE_REFERENCE) {
+          return this.applyUnknown(op, 'The gateway already has this reference: checking what it did.', actor);
+        }
+        return this.applyDeclined(op, outcome.responseCode, outcome.message, actor);
+      case 'pending':
+        return this.applyUnknown(op, `No definite answer (${outcome.reason}): ${outcome.detail}`.slice(0, 300), actor);
+    }
+  }
+
+  /**
+   * Finishes an unfinished operation. PENDING was never sent (SENT is committed before every
+   * request), so it is simply sent. SENT or UNKNOWN: CHECK_STATUS decides; only a proof that the
+   * gateway never got it leads to a resend, with the same reference, once.
+   */
+  async resolve(opId: string, actor: Actor = SYSTEM_ACTOR): Promise<OpResult & { resent: boolean }> {
+    const { db, gateway } = this.deps;
+    const op = getOperation(db, opId)!;
+    if (op.state === 'succeeded' || op.state === 'declined') return { state: op.state, message: op.message ?? '', responseCode: op.response_code, resent: false };
+    if (op.state === 'pending') return { ...(await this.send(op.id, actor)), resent: true };
+    if (op.state !== 'sent' && op.state !== 'unknown') return { state: 'unknown', message: `Operation is ${op.state}`, responseCode: null, resent: false };
+    const payment = getPaymentRow(db, op.payment_id)!;
+    markChecked(db, op.id, this.now());
+    const check = await gateway.checkStatus({
+      merchantReference: payment.reference,
+      ...(payment.fort_id ? { fortId: payment.fort_id } : {}),
+      ...(op.type === 'refund' ? { maintenanceReference: op.reference } : {}),
+    });
+    if (check.kind !== 'succeeded') {
+      const why = check.kind === 'declined' ? `check status refused (${check.responseCode})` : `check status unanswered (${check.reason})`;
+      return { ...this.applyUnknown(op, `Outcome still unknown: ${why}.`, actor), resent: false };
+    }
+    const verdict = judge(op, payment, check.value);
+    switch (verdict) {
+      case 'happened':
+        return {
+          ...this.applySucceeded(op, { fortId: check.value.fortId, authorizationCode: check.value.authorizationCode, gateway: check.value }, check.value.transactionCode ?? null, 'Confirmed by check status.', actor),
+          resent: false,
+        };
+      case 'declined':
+        return { ...this.applyDeclined(op, check.value.transactionCode ?? null, check.value.transactionMessage ?? 'Declined (confirmed by check status).', actor), resent: false };
+      case 'not_happened': {
+        const age = this.deps.clock.now().getTime() - Date.parse(op.sent_at ?? op.created_at);
+        if (op.type === 'capture' && age < this.captureResendGraceMs) {
+          return { ...this.applyUnknown(op, 'Not at the gateway yet; waiting before sending again.', actor), resent: false };
+        }
+        return { ...(await this.send(op.id, actor)), resent: true };
+      }
+      case 'undetermined':
+        return { ...this.applyUnknown(op, `The gateway is still processing (status ${check.value.transactionStatus ?? '?'}).`, actor), resent: false };
+    }
+  }
+
+  private call(op: OperationRow, p: PaymentRow): Promise<Outcome<unknown>> {
+    const { gateway } = this.deps;
+    const fortId = p.fort_id ? { fortId: p.fort_id } : {};
+    switch (op.type) {
+      case 'authorize':
+      case 'purchase': {
+        const req = {
+          merchantReference: p.reference,
+          amount: money(p.amount, p.currency),
+          tokenName: p.token_name ?? '',
+          eci: (p.eci ?? 'MOTO') as 'MOTO' | 'RECURRING',
+          customerEmail: p.customer_email ?? NO_EMAIL,
+          ...(p.customer_name ? { customerName: apsName(p.customer_name) } : {}),
+          orderDescription: `Order ${p.reference}`,
+        };
+        if (!req.customerName) delete req.customerName;
+        return op.type === 'authorize' ? gateway.authorize(req) : gateway.purchase(req);
+      }
+      case 'capture':
+        return gateway.capture({ merchantReference: p.reference, ...fortId, amount: money(op.amount!, p.currency) });
+      case 'void':
+        return gateway.voidAuthorization({ merchantReference: p.reference, ...fortId });
+      case 'refund':
+        return gateway.refund({ merchantReference: p.reference, ...fortId, amount: money(op.amount!, p.currency), maintenanceReference: op.reference });
+      default:
+        throw new Error(`operation type ${op.type} never goes to the gateway`);
+    }
+  }
+
+  private applySucceeded(
+    op: OperationRow,
+    info: { fortId?: string | undefined; authorizationCode?: string | undefined; gateway?: CheckStatusResult },
+    responseCode: string | null,
+    message: string,
+    actor: Actor,
+  ): OpResult {
+    const { db, clock } = this.deps;
+    const at = this.now();
+    tx(db, () => {
+      const p = getPaymentRow(db, op.payment_id)!;
+      op = getOperation(db, op.id)!; // sent_at and attempts as committed by markSent
+      const amount = op.amount ?? 0;
+      const patch: TotalsPatch = {};
+      if (info.fortId) patch.fort_id = info.fortId;
+      if (info.authorizationCode) patch.authorization_code = info.authorizationCode;
+      switch (op.type) {
+        case 'authorize':
+          patch.authorized = amount;
+          // The gateway started the 7 days when it received the request: at the latest, when we sent it.
+          patch.authorized_at = op.sent_at ?? at;
+          patch.expires_at = authorizationExpiry(new Date(patch.authorized_at));
+          break;
+        case 'purchase':
+          patch.authorized = amount;
+          patch.captured = amount;
+          patch.authorized_at = op.sent_at ?? at;
+          break;
+        case 'capture':
+          patch.captured = p.captured + amount;
+          break;
+        case 'refund':
+          patch.refunded = p.refunded + amount;
+          break;
+        case 'void':
+          patch.voided = 1;
+          break;
+      }
+      if (info.gateway) {
+        // Resolved by check status: the gateway's totals are the truth (DESIGN "Payment core").
+        patch.authorized = info.gateway.authorizedAmount;
+        patch.captured = info.gateway.capturedAmount;
+        patch.refunded = info.gateway.refundedAmount;
+      }
+      finishOperation(db, op.id, 'succeeded', { responseCode, message }, at);
+      updatePayment(db, p.id, patch, at);
+      if (isCharge(op) && p.save_card === 1 && p.customer_id && p.hosted_session_id && !p.saved_card_id) {
+        const s = getSession(db, p.hosted_session_id);
+        if (s?.token_name && s.brand && s.last4 && s.expiry) {
+          const card = saveCardOnFile(db, this.ports, p.customer_id, { tokenName: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holderName: s.holder_name ?? '' }, clock.now());
+          updatePayment(db, p.id, { saved_card_id: card.id }, at);
+        }
+      }
+      refreshOrderStatus(db, p.order_id, at);
+      audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'success', describe(op, p, `succeeded ${responseCode ?? ''} ${message}`));
+    });
+    return { state: 'succeeded', message, responseCode };
+  }
+
+  private applyDeclined(op: OperationRow, responseCode: string | null, message: string, actor: Actor): OpResult {
+    const { db } = this.deps;
+    const at = this.now();
+    tx(db, () => {
+      const p = getPaymentRow(db, op.payment_id)!;
+      op = getOperation(db, op.id)!;
+      finishOperation(db, op.id, 'declined', { responseCode, message }, at);
+      updatePayment(db, p.id, isCharge(op) ? { declined: 1 } : {}, at);
+      refreshOrderStatus(db, p.order_id, at);
+      audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'failure', describe(op, p, `declined ${responseCode ?? ''} ${message}`));
+    });
+    return { state: 'declined', message, responseCode };
+  }
+
+  private applyUnknown(op: OperationRow, message: string, actor: Actor): OpResult {
+    const { db } = this.deps;
+    const at = this.now();
+    tx(db, () => {
+      const p = getPaymentRow(db, op.payment_id)!;
+      op = getOperation(db, op.id)!;
+      finishOperation(db, op.id, 'unknown', { message }, at);
+      updatePayment(db, p.id, {}, at);
+      audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'failure', describe(op, p, `outcome unknown: ${message}`));
+    });
+    return { state: 'unknown', message, responseCode: null };
+  }
+}
+
+/** APS requires customer_email on MOTO charges; a customer without a usable address gets this. */
+export const NO_EMAIL = 'no-email@moto-pos.invalid';
+
+const APS_NAME = /[^\p{L}\p{M}_\\/\-.' ]/gu;
+function apsName(name: string): string {
+  return name.replace(APS_NAME, ' ').replace(/\s+/g, ' ').trim().slice(0, 40);
+}
+
+function describe(op: OperationRow, p: PaymentRow, outcome: string): string {
+  const amount = op.amount !== null ? ` ${op.amount} ${p.currency}` : '';
+  return `${op.type}${amount} ref ${op.reference} attempt ${op.attempts}: ${outcome.trim()}`.slice(0, 500);
+}

@@ -1,0 +1,151 @@
+import type { z } from 'zod';
+import type { OperationSchema } from '../../../shared/contract';
+import type { Db } from '../db/database';
+import { newId, stmt } from './sql';
+
+export type Operation = z.output<typeof OperationSchema>;
+export type OperationType = Operation['type'];
+export type OperationState = Operation['state'];
+
+/** States after which the row never changes again. */
+export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'declined']);
+/** States the start-up sweep and the background resolver must finish. */
+export const UNFINISHED_STATES = ['pending', 'sent', 'unknown'] as const;
+
+export interface OperationRow {
+  id: string;
+  payment_id: string;
+  seq: number;
+  type: OperationType;
+  amount: number | null;
+  state: OperationState;
+  reference: string;
+  attempts: number;
+  checks: number;
+  response_code: string | null;
+  message: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  approved_by: string | null;
+  approved_by_name: string | null;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+  finished_at: string | null;
+}
+
+export interface NewOperation {
+  paymentId: string;
+  type: OperationType;
+  amount: number | null;
+  reference: string;
+  state: OperationState;
+  userId: string | null;
+  userName: string | null;
+  approvedBy?: string | null;
+  approvedByName?: string | null;
+  reason?: string | null;
+  message?: string | null;
+  responseCode?: string | null;
+}
+
+/**
+ * The write-ahead log. Each state change is its own committed statement (or part of the
+ * transaction that applies the outcome); with synchronous=FULL a commit is on disk when it returns,
+ * so PENDING (and the reference) exists before any network attempt and SENT before each request.
+ */
+export function appendOperation(db: Db, op: NewOperation, at: string): OperationRow {
+  const seqRow = stmt(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM operations WHERE payment_id = ?').get(op.paymentId) as { seq: number };
+  const final = FINAL_STATES.has(op.state);
+  const row: OperationRow = {
+    id: newId('op'),
+    payment_id: op.paymentId,
+    seq: seqRow.seq,
+    type: op.type,
+    amount: op.amount,
+    state: op.state,
+    reference: op.reference,
+    attempts: 0,
+    checks: 0,
+    response_code: op.responseCode ?? null,
+    message: op.message ?? null,
+    user_id: op.userId,
+    user_name: op.userName,
+    approved_by: op.approvedBy ?? null,
+    approved_by_name: op.approvedByName ?? null,
+    reason: op.reason ?? null,
+    created_at: at,
+    updated_at: at,
+    sent_at: null,
+    finished_at: final ? at : null,
+  };
+  const cols = Object.keys(row);
+  stmt(db, `INSERT INTO operations (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+  return row;
+}
+
+export function getOperation(db: Db, id: string): OperationRow | undefined {
+  return stmt(db, 'SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
+}
+
+/** Committed right before a request goes out; attempts counts the requests that may have reached the gateway. */
+export function markSent(db: Db, id: string, at: string): void {
+  stmt(db, `UPDATE operations SET state = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ?`).run(at, at, id);
+}
+
+export function markChecked(db: Db, id: string, at: string): void {
+  stmt(db, 'UPDATE operations SET checks = checks + 1, updated_at = ? WHERE id = ?').run(at, id);
+}
+
+export function finishOperation(
+  db: Db,
+  id: string,
+  state: OperationState,
+  fields: { responseCode?: string | null; message?: string | null },
+  at: string,
+): void {
+  stmt(
+    db,
+    `UPDATE operations SET state = ?, response_code = COALESCE(?, response_code), message = COALESCE(?, message),
+       updated_at = ?, finished_at = CASE WHEN ? IN ('succeeded', 'declined') THEN ? ELSE finished_at END
+     WHERE id = ?`,
+  ).run(state, fields.responseCode ?? null, fields.message ?? null, at, state, at, id);
+}
+
+export function operationsOf(db: Db, paymentId: string): OperationRow[] {
+  return stmt(db, 'SELECT * FROM operations WHERE payment_id = ? ORDER BY seq').all(paymentId) as OperationRow[];
+}
+
+export function unfinishedOf(db: Db, paymentId: string): OperationRow[] {
+  return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND state IN ('pending', 'sent', 'unknown') ORDER BY seq`).all(paymentId) as OperationRow[];
+}
+
+/** Every payment with an operation whose outcome is not final (start-up sweep), oldest first. */
+export function paymentsWithUnfinished(db: Db): string[] {
+  const rows = stmt(
+    db,
+    `SELECT payment_id, MIN(created_at) AS first FROM operations WHERE state IN ('pending', 'sent', 'unknown')
+     GROUP BY payment_id ORDER BY first`,
+  ).all() as { payment_id: string }[];
+  return rows.map((r) => r.payment_id);
+}
+
+export function toOperation(row: OperationRow): Operation {
+  return {
+    id: row.id,
+    paymentId: row.payment_id,
+    type: row.type,
+    amount: row.amount,
+    state: row.state,
+    reference: row.reference,
+    responseCode: row.response_code,
+    message: row.message,
+    userId: row.user_id,
+    userName: row.user_name,
+    approvedBy: row.approved_by_name,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

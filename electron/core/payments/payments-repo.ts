@@ -1,0 +1,158 @@
+import type { z } from 'zod';
+import type { PaymentSummarySchema } from '../../../shared/contract';
+import { AUTHORIZATION_LIFETIME_MS, paymentStatus, type PaymentStatus, type PaymentTotals } from '../../../shared/domain/payment-state';
+import type { Db } from '../db/database';
+import { stmt } from './sql';
+
+export type PaymentSummary = z.output<typeof PaymentSummarySchema>;
+
+export interface PaymentRow {
+  id: string;
+  order_id: string;
+  reference: string;
+  method: 'card' | 'cash';
+  kind: 'purchase' | 'authorization' | 'cash';
+  eci: string | null;
+  currency: string;
+  amount: number;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  voided: number;
+  declined: number;
+  open_ops: number;
+  queued: number;
+  status: PaymentStatus;
+  fort_id: string | null;
+  card_id: string | null;
+  hosted_session_id: string | null;
+  token_name: string | null;
+  save_card: number;
+  saved_card_id: string | null;
+  brand: string | null;
+  last4: string | null;
+  expiry: string | null;
+  holder_name: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  authorization_code: string | null;
+  tendered: number | null;
+  change_due: number | null;
+  refund_seq: number;
+  created_at: string;
+  authorized_at: string | null;
+  expires_at: string | null;
+  created_by: string;
+  updated_at: string;
+}
+
+/** The row joined with its order's reference, as lists and detail show it. */
+export type PaymentWithOrder = PaymentRow & { order_reference: string };
+
+const EPOCH = new Date(0);
+
+export function totalsOf(p: Pick<PaymentRow, 'method' | 'authorized' | 'captured' | 'refunded' | 'voided' | 'declined' | 'open_ops' | 'expires_at'>): PaymentTotals {
+  return {
+    method: p.method,
+    authorized: p.authorized,
+    captured: p.captured,
+    refunded: p.refunded,
+    voided: p.voided === 1,
+    declined: p.declined === 1,
+    unknown: p.open_ops > 0,
+    expiresAt: p.expires_at,
+  };
+}
+
+/** The stored status: paymentStatus without the clock (expiry is read from expires_at at query time). */
+export function storedStatus(p: Parameters<typeof totalsOf>[0]): PaymentStatus {
+  return paymentStatus(totalsOf(p), EPOCH);
+}
+
+export function insertPayment(db: Db, row: PaymentRow): void {
+  const cols = Object.keys(row);
+  stmt(db, `INSERT INTO payments (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+}
+
+export function getPaymentRow(db: Db, id: string): PaymentRow | undefined {
+  return stmt(db, 'SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+}
+
+export function getPaymentWithOrder(db: Db, id: string): PaymentWithOrder | undefined {
+  return stmt(db, 'SELECT p.*, o.reference AS order_reference FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.id = ?').get(id) as
+    | PaymentWithOrder
+    | undefined;
+}
+
+export function paymentsOfOrder(db: Db, orderId: string): PaymentRow[] {
+  return stmt(db, 'SELECT * FROM payments WHERE order_id = ? ORDER BY created_at').all(orderId) as PaymentRow[];
+}
+
+export interface TotalsPatch {
+  authorized?: number;
+  captured?: number;
+  refunded?: number;
+  voided?: number;
+  declined?: number;
+  fort_id?: string | null;
+  authorization_code?: string | null;
+  authorized_at?: string | null;
+  expires_at?: string | null;
+  saved_card_id?: string | null;
+  refund_seq?: number;
+}
+
+/**
+ * Applies a change of totals and recomputes the derived columns (open operations, stored status).
+ * Always called inside the transaction that moves an operation to its final state.
+ */
+export function updatePayment(db: Db, id: string, patch: TotalsPatch, at: string): PaymentRow {
+  const current = getPaymentRow(db, id);
+  if (!current) throw new Error(`payment ${id} vanished`);
+  const counts = stmt(
+    db,
+    `SELECT COALESCE(SUM(state IN ('pending', 'sent', 'unknown')), 0) AS open_ops, COALESCE(SUM(state = 'queued'), 0) AS queued
+     FROM operations WHERE payment_id = ?`,
+  ).get(id) as { open_ops: number; queued: number };
+  const next: PaymentRow = { ...current, ...patch, ...counts, updated_at: at };
+  next.status = storedStatus(next);
+  stmt(
+    db,
+    `UPDATE payments SET authorized = @authorized, captured = @captured, refunded = @refunded, voided = @voided,
+       declined = @declined, open_ops = @open_ops, queued = @queued, status = @status, fort_id = @fort_id,
+       authorization_code = @authorization_code, authorized_at = @authorized_at, expires_at = @expires_at,
+       saved_card_id = @saved_card_id, refund_seq = @refund_seq, updated_at = @updated_at
+     WHERE id = @id`,
+  ).run(next);
+  return next;
+}
+
+export function authorizationExpiry(authorizedAt: Date): string {
+  return new Date(authorizedAt.getTime() + AUTHORIZATION_LIFETIME_MS).toISOString();
+}
+
+export function toSummary(p: PaymentWithOrder, now: Date): PaymentSummary {
+  return {
+    id: p.id,
+    orderId: p.order_id,
+    orderReference: p.order_reference,
+    reference: p.reference,
+    fortId: p.fort_id,
+    method: p.method,
+    kind: p.kind,
+    currency: p.currency,
+    amount: p.amount,
+    authorized: p.authorized,
+    captured: p.captured,
+    refunded: p.refunded,
+    status: paymentStatus(totalsOf(p), now),
+    brand: p.brand,
+    last4: p.last4,
+    customerName: p.customer_name,
+    authorizationCode: p.authorization_code,
+    createdAt: p.created_at,
+    expiresAt: p.expires_at,
+    queued: p.queued,
+  };
+}

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import type { PaymentDetailSchema, PaymentListFilter } from '../../../shared/contract';
+import { ContractError } from '../../../shared/contract';
+import { allowedAction, EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
+import type { Db } from '../db/database';
+import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders/orders-repo';
+import { operationsOf, toOperation } from './operation-log';
+import { stmt } from './sql';
+import { getPaymentWithOrder, toSummary, totalsOf, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
+
+export type PaymentDetail = z.output<typeof PaymentDetailSchema>;
+export type ListFilter = z.output<typeof PaymentListFilter>;
+
+export function paymentDetail(db: Db, paymentId: string, now: Date): PaymentDetail {
+  const p = getPaymentWithOrder(db, paymentId);
+  if (!p) throw new ContractError('NOT_FOUND', 'No such payment.');
+  const order = getOrderRow(db, p.order_id)!;
+  const totals = totalsOf(p);
+  return {
+    payment: toSummary(p, now),
+    order: toOrder(order),
+    operations: operationsOf(db, p.id).map(toOperation),
+    actions: {
+      capture: allowedAction('capture', totals, now),
+      void: allowedAction('void', totals, now),
+      refund: allowedAction('refund', totals, now),
+      checkStatus: allowedAction('checkStatus', totals, now),
+    },
+    cash: p.method === 'cash' ? { tendered: p.tendered ?? p.amount, change: p.change_due ?? 0 } : null,
+  };
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const bar = text.indexOf('|');
+  if (bar <= 0) throw new ContractError('VALIDATION', 'Invalid cursor.', { cursor: 'Invalid cursor' });
+  return { createdAt: text.slice(0, bar), id: text.slice(bar + 1) };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Transactions, newest first. Keyset paging on (created_at, id) so page N costs the same as page 1
+ * at tens of thousands of rows; each filter has an index (migration 002). 'today' is the clock's
+ * UTC day, 'week' the last 7 days.
+ */
+export function listPayments(db: Db, f: ListFilter, now: Date): { rows: PaymentSummary[]; nextCursor: string | null; total: number } {
+  const where: string[] = [];
+  const args: Record<string, string | number> = {};
+  const nowIso = now.toISOString();
+  args.now = nowIso;
+  if (f.period === 'today') {
+    where.push('p.created_at >= @since');
+    args.since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
+  } else if (f.period === 'week') {
+    where.push('p.created_at >= @since');
+    args.since = new Date(now.getTime() - 7 * 24 * 3600 * 1000).toISOString();
+  }
+  if (f.status === 'expired') {
+    where.push(`p.status = 'authorized' AND p.expires_at <= @now`);
+  } else if (f.status === 'authorized') {
+    where.push(`p.status = 'authorized' AND (p.expires_at IS NULL OR p.expires_at > @now)`);
+  } else if (f.status) {
+    where.push('p.status = @status');
+    args.status = f.status;
+  }
+  const openAuth = `p.kind = 'authorization' AND p.status IN ('authorized', 'partially_captured')`;
+  switch (f.view) {
+    case 'uncaptured':
+      where.push(`${openAuth} AND p.expires_at > @now`);
+      break;
+    case 'expiring':
+      where.push(`${openAuth} AND p.expires_at > @now AND p.expires_at <= @soon`);
+      args.soon = new Date(now.getTime() + EXPIRY_WARNING_MS).toISOString();
+      break;
+    case 'unknown':
+      where.push('p.open_ops > 0');
+      break;
+    case 'queued':
+      where.push('p.queued > 0');
+      break;
+    default:
+      break;
+  }
+  const q = f.query?.trim();
+  if (q) {
+    where.push(`(p.reference LIKE @prefix ESCAPE '\\' OR p.customer_name LIKE @contains ESCAPE '\\')`);
+    args.prefix = `${escapeLike(q)}%`;
+    args.contains = `%${escapeLike(q)}%`;
+  }
+  const filterSql = where.length ? where.join(' AND ') : '1';
+  const total = (stmt(db, `SELECT COUNT(*) AS n FROM payments p WHERE ${filterSql}`).get(args) as { n: number }).n;
+
+  const pageWhere = [filterSql];
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    pageWhere.push('(p.created_at < @cAt OR (p.created_at = @cAt AND p.id < @cId))');
+    args.cAt = c.createdAt;
+    args.cId = c.id;
+  }
+  args.limit = f.limit + 1;
+  const rows = stmt(
+    db,
+    `SELECT p.*, o.reference AS order_reference FROM payments p JOIN orders o ON o.id = p.order_id
+     WHERE ${pageWhere.join(' AND ')} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`,
+  ).all(args) as PaymentWithOrder[];
+  const more = rows.length > f.limit;
+  const page = more ? rows.slice(0, f.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    rows: page.map((r) => toSummary(r, now)),
+    nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null,
+    total,
+  };
+}
+
+/** A customer's recent orders and payments, newest first (for customers.get). */
+export function customerHistory(db: Db, customerId: string, now: Date, limit = 20): { orders: Order[]; payments: PaymentSummary[] } {
+  const orders = (stmt(db, 'SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT ?').all(customerId, limit) as OrderRow[]).map(toOrder);
+  const payments = (
+    stmt(
+      db,
+      `SELECT p.*, o.reference AS order_reference FROM payments p JOIN orders o ON o.id = p.order_id
+       WHERE o.customer_id = ? ORDER BY p.created_at DESC LIMIT ?`,
+    ).all(customerId, limit) as PaymentWithOrder[]
+  ).map((p) => toSummary(p, now));
+  return { orders, payments };
+}

@@ -1,0 +1,55 @@
+import { SYSTEM_ACTOR } from './audit';
+import { paymentsWithUnfinished } from './operation-log';
+import type { PaymentService } from './service';
+
+export interface RecoveryReport {
+  /** Payments that had an operation not final at start-up. */
+  payments: number;
+  /** Operations brought to SUCCEEDED or DECLINED. */
+  resolved: number;
+  /** Of those, how many had to be sent again (check status proved the gateway never got them). */
+  resent: number;
+  /** Payments still waiting for a definite answer (gateway unreachable or still processing). */
+  stillUnknown: number;
+  errors: string[];
+}
+
+/**
+ * The start-up sweep of DESIGN "Payment core": every operation left PENDING, SENT or UNKNOWN by
+ * the last run (crash, power cut, kill) is resolved through check status and finished, or sent
+ * again exactly once when the gateway proves it never got it. Runs before the screen is served;
+ * what stays unknown is handed to the background resolver.
+ */
+/** Consecutive payments left unknown before the sweep stops waiting on the gateway. */
+const GIVE_UP_AFTER = 3;
+
+export async function recoverAll(service: PaymentService): Promise<RecoveryReport> {
+  const report: RecoveryReport = { payments: 0, resolved: 0, resent: 0, stillUnknown: 0, errors: [] };
+  let unansweredInARow = 0;
+  for (const paymentId of paymentsWithUnfinished(service.deps.db)) {
+    report.payments++;
+    if (unansweredInARow >= GIVE_UP_AFTER) {
+      // The gateway is not answering: waiting a full timeout per payment would hold up start-up
+      // for minutes. The rest goes to the background resolver (the log keeps them unfinished).
+      report.stillUnknown++;
+      service.scheduleResolution(paymentId);
+      continue;
+    }
+    try {
+      const r = await service.mutex.run(paymentId, () => service.resolveUnfinished(paymentId, SYSTEM_ACTOR));
+      report.resolved += r.resolved;
+      report.resent += r.resent;
+      if (r.stillUnknown) {
+        report.stillUnknown++;
+        unansweredInARow++;
+        service.scheduleResolution(paymentId);
+      } else {
+        unansweredInARow = 0;
+      }
+    } catch (err) {
+      report.errors.push(`${paymentId}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  service.deps.log.info({ ...report, errors: report.errors.length }, 'payments recovery sweep');
+  return report;
+}

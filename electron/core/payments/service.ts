@@ -1,0 +1,391 @@
+import type { z } from 'zod';
+import type { CardSchema, ParsedInputOf } from '../../../shared/contract';
+import { ContractError } from '../../../shared/contract';
+import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
+import type { Role } from '../../../shared/domain/roles';
+import { usableCard } from '../cards/card-service';
+import { getCardRow, toCard } from '../cards/cards-repo';
+import type { CoreDeps } from '../deps';
+import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
+import { audit, SYSTEM_ACTOR, type Actor } from './audit';
+import { NO_EMAIL, OperationRunner, type OpResult } from './executor';
+import { markSessionUsed, usableSession } from './hosted-sessions';
+import { KeyedMutex } from './mutex';
+import { appendOperation, unfinishedOf } from './operation-log';
+import { getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
+import type { Ports } from './ports';
+import { paymentDetail, type PaymentDetail } from './queries';
+import { reconcilePayment } from './reconcile';
+import { paymentReference, refundReference } from './references';
+import { newId, stmt, tx } from './sql';
+
+export interface CallerActor extends Actor {
+  role: Role;
+}
+
+export type Outcome = 'approved' | 'declined' | 'unknown' | 'queued';
+
+export interface ChargeOutput {
+  outcome: Outcome;
+  message: string;
+  payment: PaymentSummary;
+  cardSaved: z.output<typeof CardSchema> | null;
+  change: number | null;
+}
+
+export interface OperationOutput {
+  outcome: Outcome;
+  message: string;
+  detail: PaymentDetail;
+}
+
+export interface PaymentServiceOptions {
+  /** Delays between background resolutions of an UNKNOWN outcome; after the last, it waits for checkStatus or the next start. */
+  retryDelaysMs?: readonly number[];
+  /** See OperationRunner: how old a capture attempt must be before "not found" allows a resend. */
+  captureResendGraceMs?: number;
+}
+
+export const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
+
+const APS_EMAIL = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]+$/;
+
+function toOutcome(state: OpResult['state']): Outcome {
+  return state === 'succeeded' ? 'approved' : state;
+}
+
+function refuse(v: ActionVerdict): void {
+  if (!v.allowed) throw new ContractError(v.code, v.reason);
+}
+
+/**
+ * The payment service: charges (card on file, hosted card, cash), capture, void, refund, check
+ * status, and the background resolution of unknown outcomes. All changes of one payment run under
+ * that payment's mutex; rules from shared/domain/payment-state are checked before anything is
+ * written or sent, so a refusal changes nothing.
+ */
+export class PaymentService {
+  readonly mutex = new KeyedMutex();
+  readonly runner: OperationRunner;
+  private readonly retryDelays: readonly number[];
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly scheduled = new Set<string>();
+  private closed = false;
+
+  constructor(
+    readonly deps: CoreDeps,
+    readonly ports: Ports,
+    opts: PaymentServiceOptions = {},
+  ) {
+    this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
+    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  private load(paymentId: string): PaymentRow {
+    const p = getPaymentRow(this.deps.db, paymentId);
+    if (!p) throw new ContractError('NOT_FOUND', 'No such payment.');
+    return p;
+  }
+
+  detail(paymentId: string): PaymentDetail {
+    return paymentDetail(this.deps.db, paymentId, this.now());
+  }
+
+  // --- charge -----------------------------------------------------------------------------
+
+  async charge(input: ParsedInputOf<'payments.charge'>, actor: Actor): Promise<ChargeOutput> {
+    const { db } = this.deps;
+    const now = this.now();
+    const at = now.toISOString();
+    // Validation and the two inserts are one synchronous transaction: no other call can slip in
+    // between the "no live payment" check and the new payment row.
+    const created = tx(db, () => {
+      const order = getOrderRow(db, input.orderId);
+      if (!order) throw new ContractError('NOT_FOUND', 'No such order.');
+      if (order.status === 'cancelled') throw new ContractError('NOT_ALLOWED', 'The order was cancelled.');
+      const previous = paymentsOfOrder(db, order.id);
+      if (previous.some((p) => p.declined === 0 && p.voided === 0)) {
+        throw new ContractError('CONFLICT', 'This order already has a payment: capture, void or refund it instead.');
+      }
+      const customer = order.customer_id ? this.ports.getCustomer(db, order.customer_id) : null;
+      const base: PaymentRow = {
+        id: newId('pay'),
+        order_id: order.id,
+        reference: paymentReference(order.reference, previous.length + 1),
+        method: 'card',
+        kind: input.mode === 'authorize' ? 'authorization' : 'purchase',
+        eci: 'MOTO',
+        currency: order.currency,
+        amount: order.total,
+        authorized: 0,
+        captured: 0,
+        refunded: 0,
+        voided: 0,
+        declined: 0,
+        open_ops: 0,
+        queued: 0,
+        status: 'pending',
+        fort_id: null,
+        card_id: null,
+        hosted_session_id: null,
+        token_name: null,
+        save_card: 0,
+        saved_card_id: null,
+        brand: null,
+        last4: null,
+        expiry: null,
+        holder_name: null,
+        customer_id: order.customer_id,
+        customer_name: order.customer_name,
+        customer_email: customer?.email && APS_EMAIL.test(customer.email) ? customer.email : NO_EMAIL,
+        authorization_code: null,
+        tendered: null,
+        change_due: null,
+        refund_seq: 0,
+        created_at: at,
+        authorized_at: null,
+        expires_at: null,
+        created_by: actor.id,
+        updated_at: at,
+      };
+      const src = input.source;
+      if (src.kind === 'cash') {
+        if (src.tendered < order.total) {
+          throw new ContractError('VALIDATION', 'The cash tendered is less than the total.', { tendered: 'Less than the total' });
+        }
+        const row: PaymentRow = { ...base, method: 'cash', kind: 'cash', eci: null, customer_email: null, authorized: order.total, captured: order.total, authorized_at: at, tendered: src.tendered, change_due: src.tendered - order.total };
+        row.status = storedStatus(row);
+        insertPayment(db, row);
+        appendOperation(db, { paymentId: row.id, type: 'cash_sale', amount: order.total, reference: row.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: 'Cash received' }, at);
+        refreshOrderStatus(db, order.id, at);
+        audit(this.deps, this.ports, actor, 'payments.cash_sale', row.reference, 'success', `cash ${order.total} ${order.currency} tendered ${src.tendered}`);
+        return { payment: row, opId: null as string | null };
+      }
+      let row: PaymentRow;
+      if (src.kind === 'card_on_file') {
+        const card = usableCard(db, src.cardId, now);
+        if (order.customer_id && card.customer_id !== order.customer_id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+        row = { ...base, card_id: card.id, token_name: card.token_name, brand: card.brand, last4: card.last4, expiry: card.expiry, holder_name: card.holder_name };
+      } else {
+        const s = usableSession(db, src.handle, now);
+        if (src.save && !order.customer_id) throw new ContractError('VALIDATION', 'Choose a customer to keep the card on file for.', { save: 'No customer on the order' });
+        row = { ...base, hosted_session_id: s.id, token_name: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holder_name: s.holder_name, save_card: src.save ? 1 : 0 };
+        markSessionUsed(db, s.id, at);
+      }
+      insertPayment(db, row);
+      // The reference is on disk (PENDING, synchronous=FULL) before the first network attempt.
+      const op = appendOperation(db, { paymentId: row.id, type: input.mode === 'authorize' ? 'authorize' : 'purchase', amount: order.total, reference: row.reference, state: 'pending', userId: actor.id, userName: actor.name }, at);
+      updatePayment(db, row.id, {}, at);
+      return { payment: row, opId: op.id as string | null };
+    });
+
+    if (created.opId === null) {
+      const p = getPaymentWithOrder(db, created.payment.id)!;
+      return { outcome: 'approved', message: 'Cash received.', payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
+    }
+    const opId = created.opId;
+    const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor));
+    if (result.state === 'unknown') this.scheduleResolution(created.payment.id);
+    const p = getPaymentWithOrder(db, created.payment.id)!;
+    const saved = p.saved_card_id ? getCardRow(db, p.saved_card_id) : undefined;
+    return {
+      outcome: toOutcome(result.state),
+      message: chargeMessage(result),
+      payment: toSummary(p, this.now()),
+      cardSaved: saved ? toCard(saved, this.now()) : null,
+      change: null,
+    };
+  }
+
+  // --- maintenance ------------------------------------------------------------------------
+
+  capture(paymentId: string, amount: number, actor: Actor): Promise<OperationOutput> {
+    return this.mutex.run(paymentId, async () => {
+      const p = this.load(paymentId);
+      refuse(checkAmount('capture', amount, totalsOf(p), this.now()));
+      const op = tx(this.deps.db, () => this.startOperation(p, 'capture', amount, p.reference, actor, {}));
+      return this.finish(p.id, await this.runner.send(op, actor));
+    });
+  }
+
+  void(paymentId: string, reason: string, actor: Actor): Promise<OperationOutput> {
+    return this.mutex.run(paymentId, async () => {
+      const p = this.load(paymentId);
+      refuse(allowedAction('void', totalsOf(p), this.now()));
+      const op = tx(this.deps.db, () => this.startOperation(p, 'void', null, p.reference, actor, { reason: reason || null }));
+      return this.finish(p.id, await this.runner.send(op, actor));
+    });
+  }
+
+  refund(paymentId: string, amount: number, reason: string, approval: { supervisorId: string; pin: string } | undefined, actor: CallerActor): Promise<OperationOutput> {
+    return this.mutex.run(paymentId, async () => {
+      const { db } = this.deps;
+      const p = this.load(paymentId);
+      refuse(checkAmount('refund', amount, totalsOf(p), this.now()));
+      let approver: { supervisorId: string; supervisorName: string } | null = null;
+      if (this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
+        // Outside any transaction: a refused PIN must still count and be audited (people/approval.ts).
+        approver = this.ports.verifyApproval(this.deps, {
+          supervisorId: approval?.supervisorId,
+          pin: approval?.pin,
+          requesterId: actor.id,
+          target: p.reference,
+          detail: `refund ${amount} ${p.currency}`,
+        });
+      }
+      const who = { reason, approvedBy: approver?.supervisorId ?? null, approvedByName: approver?.supervisorName ?? null };
+      if (p.method === 'cash') {
+        const at = this.now().toISOString();
+        tx(db, () => {
+          appendOperation(db, { paymentId: p.id, type: 'cash_refund', amount, reference: p.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: 'Cash paid back', ...who }, at);
+          updatePayment(db, p.id, { refunded: p.refunded + amount }, at);
+          audit(this.deps, this.ports, actor, 'payments.cash_refund', p.reference, 'success', `cash refund ${amount} ${p.currency}; approved by ${approver?.supervisorName ?? 'not required'}; reason: ${reason}`);
+        });
+        return { outcome: 'approved', message: 'Cash refund recorded.', detail: this.detail(p.id) };
+      }
+      const opId = tx(db, () => {
+        const seq = p.refund_seq + 1;
+        updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
+        return this.startOperation(p, 'refund', amount, refundReference(p.reference, seq), actor, who);
+      });
+      return this.finish(p.id, await this.runner.send(opId, actor));
+    });
+  }
+
+  /** payments.checkStatus: finish whatever is unresolved, then reconcile with the gateway. */
+  checkStatus(paymentId: string, actor: Actor): Promise<OperationOutput> {
+    return this.mutex.run(paymentId, async () => {
+      const p = this.load(paymentId);
+      refuse(allowedAction('checkStatus', totalsOf(p), this.now()));
+      const pending = await this.resolveUnfinished(paymentId, actor);
+      if (pending.stillUnknown) {
+        this.scheduleResolution(paymentId);
+        return { outcome: 'unknown', message: pending.message, detail: this.detail(paymentId) };
+      }
+      const r = await reconcilePayment(this.deps, this.ports, paymentId, actor);
+      return { outcome: r.outcome, message: pending.message ? `${pending.message} ${r.message}` : r.message, detail: this.detail(paymentId) };
+    });
+  }
+
+  /** Reconciliation without resolving (used by tests and the check-status handler path). */
+  reconcile(paymentId: string, actor: Actor = SYSTEM_ACTOR): ReturnType<typeof reconcilePayment> {
+    return this.mutex.run(paymentId, async () => {
+      await this.resolveUnfinished(paymentId, actor);
+      return reconcilePayment(this.deps, this.ports, paymentId, actor);
+    });
+  }
+
+  private startOperation(
+    p: PaymentRow,
+    type: 'capture' | 'void' | 'refund',
+    amount: number | null,
+    reference: string,
+    actor: Actor,
+    extra: { reason?: string | null; approvedBy?: string | null; approvedByName?: string | null },
+  ): string {
+    const at = this.now().toISOString();
+    const op = appendOperation(this.deps.db, { paymentId: p.id, type, amount, reference, state: 'pending', userId: actor.id, userName: actor.name, ...extra }, at);
+    updatePayment(this.deps.db, p.id, {}, at);
+    return op.id;
+  }
+
+  private finish(paymentId: string, result: OpResult): OperationOutput {
+    if (result.state === 'unknown') this.scheduleResolution(paymentId);
+    return { outcome: toOutcome(result.state), message: opMessage(result), detail: this.detail(paymentId) };
+  }
+
+  // --- resolution of unknown outcomes ------------------------------------------------------
+
+  /**
+   * Resolves the payment's unfinished operations in order (caller holds the mutex). Stops at the
+   * first one that stays unknown: a later operation is never sent before an earlier one is known.
+   */
+  async resolveUnfinished(paymentId: string, actor: Actor = SYSTEM_ACTOR): Promise<{ stillUnknown: boolean; resolved: number; resent: number; message: string }> {
+    let resolved = 0;
+    let resent = 0;
+    const messages: string[] = [];
+    for (const op of unfinishedOf(this.deps.db, paymentId)) {
+      const r = await this.runner.resolve(op.id, actor);
+      if (r.resent) resent++;
+      if (r.state === 'unknown') return { stillUnknown: true, resolved, resent, message: r.message };
+      resolved++;
+      messages.push(`${op.type}: ${r.state}.`);
+    }
+    return { stillUnknown: false, resolved, resent, message: messages.join(' ') };
+  }
+
+  /** Bounded background retry with backoff; a failure here is logged, never thrown at anyone. */
+  scheduleResolution(paymentId: string, attempt = 0): void {
+    if (this.closed || attempt >= this.retryDelays.length) return;
+    // One chain of retries per payment: a second request while one is scheduled is a no-op.
+    if (attempt === 0) {
+      if (this.scheduled.has(paymentId)) return;
+      this.scheduled.add(paymentId);
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const work = this.mutex
+        .run(paymentId, () => this.resolveUnfinished(paymentId))
+        .then((r) => {
+          if (r.stillUnknown && !this.closed && attempt + 1 < this.retryDelays.length) this.scheduleResolution(paymentId, attempt + 1);
+          else this.scheduled.delete(paymentId);
+        })
+        .catch((err: unknown) => {
+          this.scheduled.delete(paymentId);
+          this.deps.log.error({ paymentId, err: err instanceof Error ? err.message : String(err) }, 'background resolution failed');
+        })
+        .finally(() => this.background.delete(work));
+      this.background.add(work);
+    }, this.retryDelays[attempt]);
+    timer.unref?.();
+    this.timers.add(timer);
+  }
+
+  /** Resolves once no background resolution is scheduled or running (tests, orderly shutdown). */
+  async settle(): Promise<void> {
+    while (this.background.size > 0 || this.timers.size > 0) {
+      await Promise.allSettled([...this.background]);
+      if (this.background.size === 0 && this.timers.size > 0) await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Stops scheduling; unfinished work stays in the log for the next start-up sweep. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.background]);
+  }
+
+  /** Payments whose charge should show up as approved/declined in the list: used by recovery. */
+  unfinishedCount(): number {
+    return (stmt(this.deps.db, `SELECT COUNT(*) AS n FROM operations WHERE state IN ('pending', 'sent', 'unknown')`).get() as { n: number }).n;
+  }
+}
+
+function chargeMessage(r: OpResult): string {
+  switch (r.state) {
+    case 'succeeded':
+      return 'Approved.';
+    case 'declined':
+      return `Declined: ${r.message}`;
+    case 'unknown':
+      return 'The gateway did not give a definite answer. The payment is being checked; do not charge again.';
+  }
+}
+
+function opMessage(r: OpResult): string {
+  switch (r.state) {
+    case 'succeeded':
+      return 'Done.';
+    case 'declined':
+      return `Refused by the gateway: ${r.message}`;
+    case 'unknown':
+      return 'The gateway did not give a definite answer; the operation is being checked. Do not repeat it.';
+  }
+}
