@@ -237,7 +237,7 @@ function tokenize(deps: HostedPageDeps, merchant: MerchantConfig, session: Sessi
     });
     return name;
   });
-  deps.logger?.info({ merchantReference: session.echo['merchant_reference'], tokenName, brand: card.brand }, 'token created');
+  deps.logger?.info({ merchantReference: session.echo['merchant_reference'], token: `${tokenName.slice(0, 4)}…${tokenName.slice(-4)}`, brand: card.brand }, 'token created');
   return {
     merchant,
     fields: {
