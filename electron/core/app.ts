@@ -10,6 +10,7 @@ import { CoreEvents } from './events';
 import { createCustomersFeature } from './customers';
 import { createPaymentsFeature } from './payments';
 import { createPeopleFeature, type SessionManager } from './people';
+import { createReportsFeature } from './reports';
 import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
@@ -123,6 +124,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'customers', handlers: customers.handlers },
       { name: 'payments', handlers: payments.handlers },
       { name: 'settings', handlers: settingsFeature.handlers },
+      { name: 'reports', handlers: createReportsFeature(deps).handlers },
     ];
     parts.push({ name: 'notYetImplemented', handlers: notYetImplemented(parts.map((p) => p.handlers), log) });
     const handlers = composeHandlers(parts);

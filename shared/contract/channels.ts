@@ -5,6 +5,7 @@ import {
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
+import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -256,6 +257,28 @@ export const channels = {
     input: Empty,
     output: z.object({ ok: z.boolean(), checked: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable() }),
     minRole: 'supervisor', mutates: false, summary: 'Check the hash chain; point at the first altered or missing entry.',
+  }),
+
+  // --- end-of-day reports (docs/reports.md) ---
+  'reports.endOfDay': ch({
+    input: DayInput,
+    output: EndOfDayReportSchema,
+    minRole: 'clerk', mutates: false, summary: 'End-of-day figures for a station-local day, per currency; open operations of any day.',
+  }),
+  'reports.closeDay': ch({
+    input: DayInput,
+    output: DaySnapshotSchema,
+    minRole: 'supervisor', mutates: true, summary: 'Close the day: store an immutable, hashed snapshot of its report (once per day).',
+  }),
+  'reports.closedDays': ch({
+    input: ClosedDaysInput,
+    output: z.array(DaySnapshotSummarySchema),
+    minRole: 'clerk', mutates: false, summary: 'Closed days, newest first, with their totals and hash.',
+  }),
+  'reports.compare': ch({
+    input: z.object({ date: ReportDate }).strict(),
+    output: CompareSchema,
+    minRole: 'clerk', mutates: false, summary: 'A closed day\'s snapshot next to a fresh computation, with the differences.',
   }),
 } as const satisfies Record<string, ChannelDef>;
 

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { BreakdownRow, CompareResult, CurrencyTotals, DaySnapshotSummary, EndOfDayReport, Tally } from '../../../shared/contract/reports';
 import { roleAtLeast } from '../../../shared/domain/roles';
@@ -58,6 +58,9 @@ const KEY: Record<string, string> = {
   taken: 'Taken',
   refunded: 'Refunded',
   net: 'Net',
+  'cash in': 'Cash in',
+  'cash out': 'Cash paid back',
+  expected: 'Drawer should hold',
 };
 
 /** True inside the print copy: no ids or test ids there, so the screen's stay unique. */
@@ -92,27 +95,35 @@ export function EndOfDayScreen() {
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const canClose = roleAtLeast(role, 'supervisor');
 
+  // Only the answer for the latest requested day is shown (quick date changes may answer out of order).
+  const latest = useRef('');
   const load = useCallback(async (day: string) => {
+    latest.current = day;
     setLoading(true);
     setError(null);
     try {
       const closed = await call('reports.closedDays', {});
-      setClosedDays(closed);
+      let next: Loaded;
       if (closed.some((c) => c.date === day)) {
         const compare = await call('reports.compare', { date: day });
-        setData({ report: compare.current, compare });
+        next = { report: compare.current, compare };
       } else {
-        setData({ report: await call('reports.endOfDay', dayInput(day)), compare: null });
+        next = { report: await call('reports.endOfDay', dayInput(day)), compare: null };
       }
+      if (latest.current !== day) return;
+      setClosedDays(closed);
+      setData(next);
     } catch (e) {
+      if (latest.current !== day) return;
       setData(null);
       setError(describeError(e));
     } finally {
-      setLoading(false);
+      if (latest.current === day) setLoading(false);
     }
   }, []);
 
   useEffect(() => {
+    setNotice(null);
     if (/^\d{4}-\d{2}-\d{2}$/.test(date)) void load(date);
   }, [date, load]);
 
@@ -334,75 +345,72 @@ function CurrencyPanel({ totals: t, drawer }: { totals: CurrencyTotals; drawer: 
   const h = `eod-cur-${c}`;
   return (
     <section className="panel eod-currency" aria-labelledby={id(h)} data-testid={tid(`eod-currency-${c}`)}>
-      <div className="panel-head">
-        <h2 id={id(h)}>{c}</h2>
-        <div className="eod-net">
-          <span className="muted small">Net taken</span>
-          <strong data-testid={tid(`eod-net-${c}`)}>{fmtMoney(t.net, c)}</strong>
+      <h2 id={id(h)}>{c}</h2>
+      <div className="eod-currency-grid">
+        <table className="table eod-table">
+          <caption className="sr-only">Operations in {c}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Operation</th>
+              <th scope="col" className="num">
+                Count
+              </th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {OP_ROWS.map(([field, label]) => {
+              const v = t[field] as Tally;
+              return (
+                <tr key={field} className={v.count === 0 ? 'eod-zero' : undefined} data-testid={tid(`eod-${c}-${field}`)}>
+                  <th scope="row">{label}</th>
+                  <td className="num">{v.count}</td>
+                  <td className="num">{money(v, c)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <div className="eod-keyfigs">
+          <dl className="eod-figure eod-figure-main">
+            <dt>Net taken</dt>
+            <dd data-testid={tid(`eod-net-${c}`)}>{fmtMoney(t.net, c)}</dd>
+          </dl>
+          <dl className="eod-lines">
+            <div>
+              <dt>Taken: sales, captures, cash ({t.taken.count})</dt>
+              <dd data-testid={tid(`eod-${c}-taken`)}>{money(t.taken, c)}</dd>
+            </div>
+            <div>
+              <dt>Refunded ({t.refunded.count})</dt>
+              <dd data-testid={tid(`eod-${c}-refunded`)}>{t.refunded.amount ? `\u2212${money(t.refunded, c)}` : money(t.refunded, c)}</dd>
+            </div>
+          </dl>
+          {drawer ? (
+            <div className="eod-drawer" role="group" aria-label={`Cash drawer ${c}`}>
+              <dl className="eod-figure">
+                <dt>Drawer should hold</dt>
+                <dd data-testid={tid(`eod-drawer-${c}`)}>{fmtMoney(drawer.expected, c)}</dd>
+              </dl>
+              <dl className="eod-lines">
+                <div>
+                  <dt>Cash in ({drawer.cashIn.count})</dt>
+                  <dd>{money(drawer.cashIn, c)}</dd>
+                </div>
+                <div>
+                  <dt>Cash paid back ({drawer.cashOut.count})</dt>
+                  <dd>{drawer.cashOut.amount ? `\u2212${money(drawer.cashOut, c)}` : money(drawer.cashOut, c)}</dd>
+                </div>
+              </dl>
+              <div className="muted small">On top of the opening float.</div>
+            </div>
+          ) : (
+            <div className="eod-drawer muted small">No cash in {c} on this day.</div>
+          )}
         </div>
       </div>
-      <table className="table eod-table">
-        <caption className="sr-only">Operations in {c}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Operation</th>
-            <th scope="col" className="num">
-              Count
-            </th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {OP_ROWS.map(([field, label]) => {
-            const v = t[field] as Tally;
-            return (
-              <tr key={field} className={v.count === 0 ? 'eod-zero' : undefined} data-testid={tid(`eod-${c}-${field}`)}>
-                <th scope="row">{label}</th>
-                <td className="num">{v.count}</td>
-                <td className="num">{money(v, c)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-        <tbody className="eod-subtotals">
-          <tr>
-            <th scope="row">Taken (sales, captures, cash)</th>
-            <td className="num">{t.taken.count}</td>
-            <td className="num" data-testid={tid(`eod-${c}-taken`)}>{money(t.taken, c)}</td>
-          </tr>
-          <tr>
-            <th scope="row">Refunded</th>
-            <td className="num">{t.refunded.count}</td>
-            <td className="num" data-testid={tid(`eod-${c}-refunded`)}>{t.refunded.amount ? `\u2212${money(t.refunded, c)}` : money(t.refunded, c)}</td>
-          </tr>
-          <tr className="eod-total">
-            <th scope="row">Net</th>
-            <td className="num" />
-            <td className="num">{fmtMoney(t.net, c)}</td>
-          </tr>
-        </tbody>
-      </table>
-      {drawer ? (
-        <div className="eod-drawer" aria-label={`Cash drawer ${c}`}>
-          <div>
-            <span className="muted small">Cash in ({drawer.cashIn.count})</span>
-            <span>{money(drawer.cashIn, c)}</span>
-          </div>
-          <div>
-            <span className="muted small">Cash out ({drawer.cashOut.count})</span>
-            <span>{drawer.cashOut.amount ? `\u2212${money(drawer.cashOut, c)}` : money(drawer.cashOut, c)}</span>
-          </div>
-          <div className="eod-drawer-expected">
-            <span>Drawer should hold</span>
-            <strong data-testid={tid(`eod-drawer-${c}`)}>{fmtMoney(drawer.expected, c)}</strong>
-          </div>
-          <div className="muted small eod-drawer-note">on top of the opening float</div>
-        </div>
-      ) : (
-        <div className="eod-drawer eod-drawer-none muted small">No cash in {c} on this day.</div>
-      )}
     </section>
   );
 }
@@ -519,6 +527,8 @@ function signed(amount: number, currency: string): string {
 function Comparison({ compare }: { compare: CompareResult }) {
   const { id, tid } = useIds();
   const s = compare.snapshot;
+  const headline = compare.differences.filter((d) => d.section === 'operations' || d.section === 'drawer');
+  const detail = compare.differences.filter((d) => d.section !== 'operations' && d.section !== 'drawer');
   return (
     <section className={`panel eod-compare ${compare.same ? '' : 'eod-compare-diff'}`} aria-labelledby={id('eod-compare-h')} data-testid={tid('eod-compare')}>
       <div className="panel-head">
@@ -539,44 +549,12 @@ function Comparison({ compare }: { compare: CompareResult }) {
           <Alert tone="warning" title="The figures changed since the day was closed.">
             Operations finished or were resolved after the close. The snapshot is kept as it was; the figures below are computed now.
           </Alert>
-          {compare.differences.length > 0 ? (
-            <table className="table eod-table" data-testid={tid('eod-differences')}>
-              <caption className="sr-only">Differences from the snapshot</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Section</th>
-                  <th scope="col">Figure</th>
-                  <th scope="col">Currency</th>
-                  <th scope="col" className="num">
-                    At close
-                  </th>
-                  <th scope="col" className="num">
-                    Now
-                  </th>
-                  <th scope="col" className="num">
-                    Difference
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {compare.differences.map((d) => (
-                  <tr key={`${d.section}|${d.key}|${d.currency}`}>
-                    <td>{SECTION[d.section] ?? d.section}</td>
-                    <th scope="row" className="eod-key">
-                      {KEY[d.key] ?? d.key}
-                    </th>
-                    <td>{d.currency}</td>
-                    <td className="num">
-                      {fmtMoney(d.closed.amount, d.currency)} <span className="muted small">({d.closed.count})</span>
-                    </td>
-                    <td className="num">
-                      {fmtMoney(d.now.amount, d.currency)} <span className="muted small">({d.now.count})</span>
-                    </td>
-                    <td className="num eod-strong">{signed(d.now.amount - d.closed.amount, d.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          {headline.length > 0 ? <DiffTable rows={headline} testId={tid('eod-differences')} caption="Differences in the totals and the drawer" /> : null}
+          {detail.length > 0 ? (
+            <details className="eod-more">
+              <summary>Differences by brand, user and channel ({detail.length})</summary>
+              <DiffTable rows={detail} caption="Differences in the breakdowns" />
+            </details>
           ) : null}
           {compare.resolvedSinceClose.length > 0 ? (
             <>
@@ -616,6 +594,48 @@ function Comparison({ compare }: { compare: CompareResult }) {
         </>
       )}
     </section>
+  );
+}
+
+function DiffTable({ rows, testId, caption }: { rows: CompareResult['differences']; testId?: string | undefined; caption: string }) {
+  return (
+    <table className="table eod-table" data-testid={testId}>
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Section</th>
+          <th scope="col">Figure</th>
+          <th scope="col">Currency</th>
+          <th scope="col" className="num">
+            At close
+          </th>
+          <th scope="col" className="num">
+            Now
+          </th>
+          <th scope="col" className="num">
+            Difference
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => (
+          <tr key={`${d.section}|${d.key}|${d.currency}`}>
+            <td>{SECTION[d.section] ?? d.section}</td>
+            <th scope="row" className="eod-key">
+              {KEY[d.key] ?? d.key}
+            </th>
+            <td>{d.currency}</td>
+            <td className="num">
+              {fmtMoney(d.closed.amount, d.currency)} <span className="muted small">({d.closed.count})</span>
+            </td>
+            <td className="num">
+              {fmtMoney(d.now.amount, d.currency)} <span className="muted small">({d.now.count})</span>
+            </td>
+            <td className="num eod-strong">{signed(d.now.amount - d.closed.amount, d.currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

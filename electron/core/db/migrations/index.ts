@@ -1,5 +1,6 @@
 import { PEOPLE } from './001-people';
 import { PAYMENTS } from './002-payments';
+import { DAY_CLOSE } from './003-day-close';
 
 export interface Migration {
   name: string;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE];

@@ -1,0 +1,235 @@
+import {
+  dayBounds,
+  type BreakdownRow,
+  type CurrencyTotals,
+  type Drawer,
+  type EndOfDayReport,
+  type OpenOperation,
+  type ReportedType,
+  type Tally,
+} from '../../../shared/contract/reports';
+import type { Db } from '../db/database';
+import { stmt } from '../payments/sql';
+
+/**
+ * The end-of-day computation, read-only over the ledger:
+ * - counted: operations that SUCCEEDED and whose finished_at lies in [from, to) — a sale belongs to
+ *   the day its outcome became final, so a closed day's totals cannot change once the day is over;
+ * - open: operations whose outcome is not final (pending, sent, unknown, queued, needs attention),
+ *   whatever day they were made, with their age;
+ * - repairs: check-status runs of the day that corrected local totals from the gateway.
+ * Every sum is per currency.
+ */
+
+export interface DaySpec {
+  date: string;
+  utcOffsetMinutes: number;
+  endUtcOffsetMinutes: number;
+}
+
+interface CountedRow {
+  type: ReportedType;
+  amount: number | null;
+  user_id: string | null;
+  user_name: string | null;
+  currency: string;
+  brand: string | null;
+  method: 'card' | 'cash';
+  authorized: number;
+  payment_amount: number;
+  channel: 'phone' | 'mail' | 'counter';
+}
+
+interface OpenRow {
+  id: string;
+  payment_id: string;
+  order_reference: string;
+  type: OpenOperation['type'];
+  state: OpenOperation['state'];
+  amount: number | null;
+  currency: string;
+  user_name: string | null;
+  created_at: string;
+  updated_at: string;
+  message: string | null;
+}
+
+const TAKEN: ReadonlySet<ReportedType> = new Set(['purchase', 'capture', 'cash_sale']);
+const REFUNDED: ReadonlySet<ReportedType> = new Set(['refund', 'cash_refund']);
+
+const FIELD: Record<ReportedType, keyof Pick<CurrencyTotals, 'sales' | 'authorizations' | 'captures' | 'voids' | 'refunds' | 'cashSales' | 'cashRefunds'>> = {
+  purchase: 'sales',
+  authorize: 'authorizations',
+  capture: 'captures',
+  void: 'voids',
+  refund: 'refunds',
+  cash_sale: 'cashSales',
+  cash_refund: 'cashRefunds',
+};
+
+const CHANNEL_LABEL: Record<CountedRow['channel'], string> = { phone: 'Phone', mail: 'Mail', counter: 'Counter' };
+
+const tally = (): Tally => ({ count: 0, amount: 0 });
+const add = (t: Tally, amount: number): void => {
+  t.count += 1;
+  t.amount += amount;
+};
+
+function emptyTotals(currency: string): CurrencyTotals {
+  return {
+    currency,
+    sales: tally(),
+    authorizations: tally(),
+    captures: tally(),
+    voids: tally(),
+    refunds: tally(),
+    cashSales: tally(),
+    cashRefunds: tally(),
+    taken: tally(),
+    refunded: tally(),
+    net: 0,
+  };
+}
+
+/** What an operation moved: its amount; a void's is what the authorization held. */
+function amountOf(r: CountedRow): number {
+  if (r.amount !== null) return r.amount;
+  if (r.type === 'void') return r.authorized > 0 ? r.authorized : r.payment_amount;
+  return 0;
+}
+
+class Breakdown {
+  private readonly rows = new Map<string, BreakdownRow>();
+  add(key: string, label: string, currency: string, type: ReportedType, amount: number): void {
+    const k = `${key}\u0000${currency}`;
+    let row = this.rows.get(k);
+    if (!row) this.rows.set(k, (row = { key, label, currency, operations: 0, taken: tally(), refunded: tally(), net: 0 }));
+    row.operations += 1;
+    if (TAKEN.has(type)) {
+      add(row.taken, amount);
+      row.net += amount;
+    } else if (REFUNDED.has(type)) {
+      add(row.refunded, amount);
+      row.net -= amount;
+    }
+  }
+  list(): BreakdownRow[] {
+    return [...this.rows.values()].sort((a, b) => a.currency.localeCompare(b.currency) || b.taken.amount - a.taken.amount || a.label.localeCompare(b.label));
+  }
+}
+
+export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date): EndOfDayReport {
+  const { from, to } = dayBounds(day.date, day.utcOffsetMinutes, day.endUtcOffsetMinutes);
+
+  const counted = stmt(
+    db,
+    `SELECT o.type, o.amount, o.user_id, o.user_name, p.currency, p.brand, p.method, p.authorized, p.amount AS payment_amount, ord.channel
+     FROM operations o
+     JOIN payments p ON p.id = o.payment_id
+     JOIN orders ord ON ord.id = p.order_id
+     WHERE o.state = 'succeeded' AND o.finished_at >= ? AND o.finished_at < ?
+       AND o.type IN ('purchase', 'authorize', 'capture', 'void', 'refund', 'cash_sale', 'cash_refund')
+     ORDER BY o.finished_at, o.id`,
+  ).all(from, to) as CountedRow[];
+
+  const totals = new Map<string, CurrencyTotals>();
+  const drawers = new Map<string, Drawer>();
+  const brands = new Breakdown();
+  const users = new Breakdown();
+  const channels = new Breakdown();
+
+  for (const r of counted) {
+    const amount = amountOf(r);
+    let t = totals.get(r.currency);
+    if (!t) totals.set(r.currency, (t = emptyTotals(r.currency)));
+    add(t[FIELD[r.type]], amount);
+    if (TAKEN.has(r.type)) {
+      add(t.taken, amount);
+      t.net += amount;
+    } else if (REFUNDED.has(r.type)) {
+      add(t.refunded, amount);
+      t.net -= amount;
+    }
+    if (r.type === 'cash_sale' || r.type === 'cash_refund') {
+      let d = drawers.get(r.currency);
+      if (!d) drawers.set(r.currency, (d = { currency: r.currency, cashIn: tally(), cashOut: tally(), expected: 0 }));
+      if (r.type === 'cash_sale') {
+        add(d.cashIn, amount);
+        d.expected += amount;
+      } else {
+        add(d.cashOut, amount);
+        d.expected -= amount;
+      }
+    }
+    const brand = r.method === 'cash' ? 'CASH' : (r.brand ?? 'UNKNOWN').toUpperCase();
+    brands.add(brand, brandLabel(brand), r.currency, r.type, amount);
+    users.add(r.user_id ?? 'system', r.user_name ?? 'system', r.currency, r.type, amount);
+    channels.add(r.channel, CHANNEL_LABEL[r.channel] ?? r.channel, r.currency, r.type, amount);
+  }
+
+  const open = (
+    stmt(
+      db,
+      `SELECT o.id, o.payment_id, ord.reference AS order_reference, o.type, o.state, o.amount, p.currency, o.user_name,
+              o.created_at, o.updated_at, o.message
+       FROM operations o
+       JOIN payments p ON p.id = o.payment_id
+       JOIN orders ord ON ord.id = p.order_id
+       WHERE o.state IN ('pending', 'sent', 'unknown', 'queued', 'needs_attention')
+       ORDER BY o.created_at, o.id`,
+    ).all() as OpenRow[]
+  ).map(
+    (o): OpenOperation => ({
+      id: o.id,
+      paymentId: o.payment_id,
+      orderReference: o.order_reference,
+      type: o.type,
+      state: o.state,
+      amount: o.amount,
+      currency: o.currency,
+      userName: o.user_name,
+      createdAt: o.created_at,
+      updatedAt: o.updated_at,
+      ageSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(o.created_at)) / 1000)),
+      message: o.message,
+    }),
+  );
+
+  const repairs = (
+    stmt(
+      db,
+      `SELECT o.payment_id, ord.reference AS order_reference, p.currency, o.finished_at AS at, o.message
+       FROM operations o
+       JOIN payments p ON p.id = o.payment_id
+       JOIN orders ord ON ord.id = p.order_id
+       WHERE o.state = 'succeeded' AND o.type = 'check_status' AND o.finished_at >= ? AND o.finished_at < ?
+         AND o.message LIKE 'Repaired%'
+       ORDER BY o.finished_at, o.id`,
+    ).all(from, to) as { payment_id: string; order_reference: string; currency: string; at: string; message: string }[]
+  ).map((r) => ({ paymentId: r.payment_id, orderReference: r.order_reference, currency: r.currency, at: r.at, message: r.message }));
+
+  const byCurrency = (c: { currency: string }, d: { currency: string }) => c.currency.localeCompare(d.currency);
+  return {
+    station,
+    date: day.date,
+    utcOffsetMinutes: day.utcOffsetMinutes,
+    endUtcOffsetMinutes: day.endUtcOffsetMinutes,
+    from,
+    to,
+    generatedAt: now.toISOString(),
+    operationCount: counted.length,
+    byCurrency: [...totals.values()].sort(byCurrency),
+    byBrand: brands.list(),
+    byUser: users.list(),
+    byChannel: channels.list(),
+    drawer: [...drawers.values()].sort(byCurrency),
+    open,
+    repairs,
+  };
+}
+
+const BRANDS: Record<string, string> = { VISA: 'Visa', MASTERCARD: 'Mastercard', AMEX: 'Amex', MADA: 'mada', MEEZA: 'Meeza', CASH: 'Cash', UNKNOWN: 'Card (brand unknown)' };
+
+function brandLabel(brand: string): string {
+  return BRANDS[brand] ?? brand;
+}

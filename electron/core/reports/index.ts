@@ -1,0 +1,76 @@
+import { ContractError } from '../../../shared/contract';
+import { dayBounds } from '../../../shared/contract/reports';
+import type { PartialHandlers } from '../context';
+import type { CoreDeps } from '../deps';
+import { auditAs, requireUser } from '../people/audit-helpers';
+import { tx } from '../payments/sql';
+import { computeEndOfDay, type DaySpec } from './compute';
+import { diffFigures, getCloseRow, insertClose, listCloses, resolvedSince, toSnapshot } from './snapshots';
+
+export { computeEndOfDay } from './compute';
+export { canonicalJson, sha256 } from './snapshots';
+
+/**
+ * reports.endOfDay / closeDay / closedDays / compare (docs/reports.md). Reading is for every
+ * signed-in user (a desk clerk prints the day's report); closing is for supervisors and happens
+ * once per station-local date.
+ */
+export function createReportsFeature(deps: CoreDeps): { handlers: PartialHandlers } {
+  const spec = (i: { date: string; utcOffsetMinutes: number; endUtcOffsetMinutes?: number | undefined }): DaySpec => ({
+    date: i.date,
+    utcOffsetMinutes: i.utcOffsetMinutes,
+    endUtcOffsetMinutes: i.endUtcOffsetMinutes ?? i.utcOffsetMinutes,
+  });
+
+  return {
+    handlers: {
+      'reports.endOfDay': (input) => computeEndOfDay(deps.db, deps.station, spec(input), deps.clock.now()),
+
+      'reports.closeDay': (input, ctx) => {
+        const user = requireUser(ctx);
+        const day = spec(input);
+        const now = deps.clock.now();
+        const refuse = (code: 'CONFLICT' | 'NOT_ALLOWED', message: string): never => {
+          // Outside any transaction, so the refused attempt stays in the audit log.
+          auditAs(deps, user, { action: 'reports.closeDay', outcome: 'failure', target: day.date, detail: message });
+          throw new ContractError(code, message);
+        };
+        const { from } = dayBounds(day.date, day.utcOffsetMinutes, day.endUtcOffsetMinutes);
+        if (Date.parse(from) > now.getTime()) refuse('NOT_ALLOWED', `${day.date} has not started yet.`);
+        // One synchronous transaction: check, compute, insert and audit cannot interleave with
+        // another close of the same day (and the primary key refuses a second row anyway).
+        const result = tx(deps.db, () => {
+          const existing = getCloseRow(deps.db, day.date);
+          if (existing) return { kind: 'conflict', row: existing } as const;
+          const report = computeEndOfDay(deps.db, deps.station, day, now);
+          const snap = insertClose(deps.db, { date: day.date, station: deps.station, closedAt: now.toISOString(), closedById: user.id, closedBy: user.name, report });
+          const totals = report.byCurrency.map((t) => `${t.currency} net ${t.net} (${t.taken.count} taken, ${t.refunded.count} refunded)`).join('; ') || 'no operations';
+          auditAs(deps, user, {
+            action: 'reports.closeDay',
+            outcome: 'success',
+            target: day.date,
+            detail: `closed ${day.date} [${report.from}, ${report.to}); ${totals}; ${report.open.length} open; sha256 ${snap.hash}`,
+          });
+          return { kind: 'closed', snapshot: snap } as const;
+        });
+        if (result.kind === 'conflict') {
+          return refuse('CONFLICT', `${day.date} was already closed by ${result.row.closed_by_name} at ${result.row.closed_at}.`);
+        }
+        return result.snapshot;
+      },
+
+      'reports.closedDays': (input) => listCloses(deps.db, input.limit),
+
+      'reports.compare': (input) => {
+        const row = getCloseRow(deps.db, input.date);
+        if (!row) throw new ContractError('NOT_FOUND', `${input.date} has not been closed.`);
+        const snapshot = toSnapshot(row);
+        const r = snapshot.report;
+        const current = computeEndOfDay(deps.db, deps.station, { date: r.date, utcOffsetMinutes: r.utcOffsetMinutes, endUtcOffsetMinutes: r.endUtcOffsetMinutes }, deps.clock.now());
+        const differences = diffFigures(r, current);
+        const resolvedSinceClose = resolvedSince(deps.db, r);
+        return { snapshot, current, differences, resolvedSinceClose, same: differences.length === 0 && resolvedSinceClose.length === 0 };
+      },
+    },
+  };
+}
