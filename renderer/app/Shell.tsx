@@ -6,6 +6,7 @@ import { CustomersScreen } from '../features/customers/CustomersScreen';
 import { NewOrderScreen } from '../features/order/NewOrderScreen';
 import { useOrder } from '../features/order/order-store';
 import { QueueScreen } from '../features/queue/QueueScreen';
+import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
 import { useSync } from '../features/queue/sync-store';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useSettings } from '../features/settings/settings-store';
@@ -77,6 +78,7 @@ export function Shell() {
         focusSoon('#tx-query');
       },
       'Alt+Q': () => open('queue', '#queue-title'),
+      'Alt+E': () => open('reports', '#eod-date'),
       'Alt+S': () => {
         if (roleAtLeast(role, 'admin')) open('settings', '#settings-title');
       },
@@ -97,6 +99,7 @@ export function Shell() {
             {screen === 'customers' ? <CustomersScreen /> : null}
             {screen === 'transactions' ? <TransactionsScreen /> : null}
             {screen === 'queue' ? <QueueScreen /> : null}
+            {screen === 'reports' ? <EndOfDayScreen /> : null}
             {screen === 'settings' ? <SettingsScreen /> : null}
           </main>
         </div>

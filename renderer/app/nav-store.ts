@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'settings';
+export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'reports' | 'settings';
 
 interface NavState {
   screen: Screen;
