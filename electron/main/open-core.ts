@@ -6,7 +6,7 @@ import { PassphraseKeyProtector } from '../core/db/key-protector';
 import type { KeyProtector } from '../core/db/key-protector';
 import type { Logger } from '../core/deps';
 import type { SettingsStore } from '../core/settings/defaults';
-import { ApsGateway } from '../gateway/aps';
+import { embeddedSandboxGateway } from '../gateway/embedded';
 import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
 import type { OpenedCore } from './lifecycle';
 import { APP_ORIGIN } from './origins';
@@ -68,21 +68,7 @@ export async function openDesktopCore(opts: OpenCoreOptions): Promise<OpenedCore
     logger: opts.log,
   });
   try {
-    const gateway = new ApsGateway({
-      paymentApiUrl: sandbox.paymentApiUrl,
-      paymentPageUrl: sandbox.paymentPageUrl,
-      confirmationApiUrl: sandbox.confirmationApiUrl,
-      confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
-      accessCode: DEFAULT_MERCHANT.accessCode,
-      merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
-      requestPhrase: DEFAULT_MERCHANT.requestPhrase,
-      responsePhrase: DEFAULT_MERCHANT.responsePhrase,
-      shaType: DEFAULT_MERCHANT.shaType,
-      language: 'en',
-      isSandbox: true,
-      name: 'APS sandbox (embedded)',
-      logger: opts.log,
-    });
+    const gateway = embeddedSandboxGateway(sandbox, { logger: opts.log });
     const core = await createCore({ dataDir: ledgerDir, protector, gateway, settings: opts.settings, log: opts.log, hostedReturnUrl: opts.hostedReturnUrl });
     return {
       core: {

@@ -1,0 +1,26 @@
+import { ApsGateway, type ApsLogger } from './aps';
+import { DEFAULT_MERCHANT, type SandboxHandle } from './sandbox';
+
+/**
+ * The embedded default: our APS adapter pointed at an in-process sandbox with the sandbox's
+ * documented merchant. One place for every shell (web mode, Electron) and the benchmarks, so the
+ * app always talks to the sandbox exactly as it would talk to APS.
+ */
+export function embeddedSandboxGateway(sandbox: SandboxHandle, opts: { logger?: ApsLogger; timeoutMs?: number } = {}): ApsGateway {
+  return new ApsGateway({
+    paymentApiUrl: sandbox.paymentApiUrl,
+    paymentPageUrl: sandbox.paymentPageUrl,
+    confirmationApiUrl: sandbox.confirmationApiUrl,
+    confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
+    accessCode: DEFAULT_MERCHANT.accessCode,
+    merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
+    requestPhrase: DEFAULT_MERCHANT.requestPhrase,
+    responsePhrase: DEFAULT_MERCHANT.responsePhrase,
+    shaType: DEFAULT_MERCHANT.shaType,
+    language: 'en',
+    isSandbox: true,
+    name: 'APS sandbox (embedded)',
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+}
