@@ -1,0 +1,69 @@
+/**
+ * lookup + memory. Both run against the cached 1,000,000-card ledger (bench/lib/dataset.ts), each
+ * in a child process of its own: lookup so that its timings are not disturbed by the rest of the
+ * bench, memory so that the RSS is the core's own and not the bench's (or the baseline's arrays).
+ */
+import { join } from 'node:path';
+import type { Dataset } from '../lib/dataset';
+import { ROOT } from '../lib/dataset';
+import { runChild } from '../lib/child';
+import { result, type BenchResult } from '../lib/results';
+import type { QueryKind } from './lookup-queries';
+
+const CHILD = join(ROOT, 'bench/suites/lookup-child.ts');
+
+interface LookupOut {
+  stats: { kind: QueryKind; samples: number; p50: number; p99: number; max: number; meanHits: number; baselineP50: number; baselineSamples: number }[];
+  overall: { samples: number; p50: number; p99: number };
+  warmQueries: number;
+  warmMs: number;
+  baselineLoadMs: number;
+  records: { customers: number; cards: number; orders: number };
+  slowest: { kind: QueryKind; text: string; ms: number }[];
+}
+
+interface MemoryOut {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  rssBeforeCore: number;
+  rssAfterOpen: number;
+  queries: number;
+}
+
+const LABEL: Record<QueryKind, string> = {
+  'name-1': 'name prefix, 1 letter',
+  'name-2': 'name prefix, 2 letters',
+  'name-3': 'name prefix, 3 letters',
+  'name-4': 'name prefix, 4 letters',
+  phone: 'phone (as given)',
+  email: 'email',
+  last4: 'card last 4',
+  order: 'order reference',
+};
+
+export async function lookupSuite(ds: Dataset, log: (s: string) => void): Promise<{ results: BenchResult[]; detail: LookupOut }> {
+  log(`lookup: ${ds.meta.cards.toLocaleString('en')} cards / ${ds.meta.customers.toLocaleString('en')} customers; 1,000 queries per kind…`);
+  const out = await runChild<LookupOut>(CHILD, ['lookup', ds.dir, '1000'], { timeoutMs: 240_000 });
+  const goal = { op: '<=' as const, target: 5 };
+  const rows: BenchResult[] = [];
+  for (const s of out.stats) {
+    rows.push(result('lookup', `${LABEL[s.kind]}: p50`, s.p50, 'ms', null, { samples: s.samples, baseline: s.baselineP50, ratio: s.baselineP50 / s.p50, note: `baseline = Array.filter scan p50 (${s.baselineSamples} samples); mean hits ${s.meanHits.toFixed(1)}` }));
+    rows.push(result('lookup', `${LABEL[s.kind]}: p99`, s.p99, 'ms', goal, { samples: s.samples, note: `max ${s.max.toFixed(2)} ms` }));
+  }
+  rows.push(result('lookup', 'all kinds: p99', out.overall.p99, 'ms', goal, { samples: out.overall.samples }));
+  return { results: rows, detail: out };
+}
+
+export async function memorySuite(ds: Dataset, log: (s: string) => void): Promise<{ results: BenchResult[]; detail: MemoryOut }> {
+  log('memory: createCore on the 1,000,000-card ledger, a lookup run, then RSS (child process)…');
+  const out = await runChild<MemoryOut>(CHILD, ['memory', ds.dir, '1000'], { timeoutMs: 180_000 });
+  const MB = 1e6; // the goal is in MB (10^6 bytes)
+  return {
+    results: [
+      result('memory', 'core RSS after a lookup run (1,000,000 cards)', out.rss / MB, 'MB', { op: '<=', target: 250 }, { baseline: out.rssBeforeCore / MB, note: `baseline = RSS of the same process before createCore; heapUsed ${(out.heapUsed / MB).toFixed(1)} MB, external ${(out.external / MB).toFixed(1)} MB, ${out.queries} queries` }),
+    ],
+    detail: out,
+  };
+}

@@ -1,0 +1,307 @@
+/**
+ * renderer: the production build's initial JavaScript (gzip), the order screen becoming
+ * interactive in headless Chromium against web mode, and keystroke-to-paint in the amount field
+ * and in customer search. Baselines from the same run: a minimal React app built by the same Vite
+ * (bundle floor), and a bare <input> page served from loopback (browser floor for navigation and
+ * keystroke-to-paint).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { BENCH_PASSPHRASE, CACHE_DIR, ROOT, type Dataset } from '../lib/dataset';
+import { result, notMeasured, type BenchResult } from '../lib/results';
+import { p50, p95, percentile } from '../lib/stats';
+
+const SUITE = 'renderer';
+const KEYSTROKES = 120;
+const NAV_RUNS = 12;
+const NAV_WARMUP = 2;
+const PIN = '135790';
+
+// ---------------------------------------------------------------------------------------------
+// initial JavaScript
+
+/** gzip -9 of every script index.html loads before any user action: the entry and its modulepreloads. */
+export function initialJs(distDir: string): { files: string[]; raw: number; gzip: number } {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  const srcs = new Set<string>();
+  for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)) srcs.add(m[1]!);
+  for (const m of html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"[^>]*>/g)) srcs.add(m[1]!);
+  for (const m of html.matchAll(/<link\b[^>]*\bhref="([^"]+)"[^>]*\brel="modulepreload"[^>]*>/g)) srcs.add(m[1]!);
+  let raw = 0;
+  let gzip = 0;
+  const files: string[] = [];
+  for (const src of srcs) {
+    if (/^https?:/.test(src)) continue;
+    const buf = readFileSync(resolve(distDir, src.replace(/^\.?\//, '')));
+    raw += buf.length;
+    gzip += gzipSync(buf, { level: 9 }).length;
+    files.push(src);
+  }
+  return { files, raw, gzip };
+}
+
+async function viteBuild(opts: { root: string; outDir: string; configFile: string | false }): Promise<void> {
+  const { build } = await import('vite');
+  const react = opts.configFile === false ? (await import('@vitejs/plugin-react')).default : null;
+  await build({
+    configFile: opts.configFile,
+    root: opts.root,
+    logLevel: 'warn',
+    mode: 'production',
+    ...(react ? { plugins: [react()], base: './' } : {}),
+    build: { outDir: opts.outDir, emptyOutDir: true, ...(react ? { target: 'chrome130' } : {}) },
+  });
+}
+
+/** The smallest React 19 app (one input), same Vite and target: the framework's floor. */
+async function reactFloor(): Promise<{ gzip: number }> {
+  const dir = join(CACHE_DIR, 'run', 'react-floor');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><div id="root"></div><script type="module" src="./src/main.tsx"></script></body></html>');
+  writeFileSync(join(dir, 'src/main.tsx'), "import { createRoot } from 'react-dom/client';\ncreateRoot(document.getElementById('root')!).render(<input autoFocus />);\n");
+  await viteBuild({ root: dir, outDir: join(dir, 'dist'), configFile: false });
+  const r = initialJs(join(dir, 'dist'));
+  rmSync(dir, { recursive: true, force: true });
+  return { gzip: r.gzip };
+}
+
+// ---------------------------------------------------------------------------------------------
+// web mode + browser
+
+interface Web {
+  proc: ChildProcess;
+  url: string;
+  origin: string;
+  secret: string;
+}
+
+function startWeb(dataDir: string): Promise<Web> {
+  return new Promise((res, rej) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/web/cli.ts', '--port', '0', '--sandbox-port', '0', '--no-build', '--quiet', '--data', dataDir, '--passphrase', BENCH_PASSPHRASE], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      proc.kill('SIGTERM');
+      rej(new Error(`web mode did not print POS_WEB_URL within 60 s: ${err.slice(-500)}`));
+    }, 60_000);
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /POS_WEB_URL=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const u = new URL(m[1]!);
+        const secret = new URLSearchParams(u.hash.slice(1)).get('k') ?? '';
+        res({ proc, url: m[1]!, origin: u.origin, secret });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`web mode exited (${code}): ${err.slice(-800)}`));
+    });
+  });
+}
+
+function stopWeb(w: Web): Promise<void> {
+  return new Promise((res) => {
+    if (w.proc.exitCode !== null) return res();
+    const t = setTimeout(() => w.proc.kill('SIGKILL'), 10_000);
+    w.proc.once('exit', () => {
+      clearTimeout(t);
+      res();
+    });
+    w.proc.kill('SIGTERM');
+  });
+}
+
+/** The browser floor: a static page with one input, from a loopback server. */
+function startFloorServer(): Promise<{ server: Server; url: string }> {
+  const html = '<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body><input id="order-first-field" autofocus><input id="floor-search"></body></html>';
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
+}
+
+/**
+ * In every page, before any script: the session key (the app keeps it in sessionStorage, per tab)
+ * and a watcher that records when #order-first-field is in the DOM, enabled and focusable, in ms
+ * since navigation start (performance.now()'s origin).
+ */
+function initScript(secret: string, session: string): string {
+  return `(() => {
+    try { if (${JSON.stringify(secret)}) { sessionStorage.setItem('pos.web.secret', ${JSON.stringify(secret)}); sessionStorage.setItem('pos.web.session', ${JSON.stringify(session)}); } } catch {}
+    window.__ready = null;
+    const check = () => {
+      if (window.__ready !== null) return true;
+      const el = document.querySelector('#order-first-field');
+      if (el && !el.disabled && el.getClientRects().length > 0 && !el.closest('[inert]')) { window.__ready = performance.now(); return true; }
+      return false;
+    };
+    const mo = new MutationObserver(() => { if (check()) mo.disconnect(); });
+    mo.observe(document, { subtree: true, childList: true, attributes: true });
+  })();`;
+}
+
+/** Keystroke-to-paint probe: keydown (capture) → rAF → a posted message, i.e. right after the next paint. */
+const PAINT_PROBE = `(() => {
+  window.__k2p = [];
+  window.__ev = [];
+  window.__lt = [];
+  if (window.__probe) return; // once per page: a second run on the same page only resets the arrays
+  window.__probe = true;
+  // Event Timing (Chromium): where a slow keystroke's time went — waiting (input delay), the
+  // handlers (processing), or rendering after them (presentation).
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'keydown' || e.name === 'keypress' || e.name === 'input' || e.name === 'keyup') window.__ev.push({ name: e.name, duration: e.duration, delay: e.processingStart - e.startTime, processing: e.processingEnd - e.processingStart, present: e.startTime + e.duration - e.processingEnd }); }).observe({ type: 'event', durationThreshold: 16, buffered: false });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push(e.duration); }).observe({ type: 'longtask', buffered: false });
+  document.addEventListener('keydown', (e) => {
+    const t0 = e.timeStamp;
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => window.__k2p.push(performance.now() - t0);
+      ch.port2.postMessage(0);
+    });
+  }, true);
+})();`;
+
+export interface SlowEvent { name: string; duration: number; delay: number; processing: number; present: number }
+export const diagnostics: Record<string, { slowEvents: SlowEvent[]; longTasks: number[] }> = {};
+
+async function keystrokes(page: Page, selector: string, pattern: string[], count: number, gapMs: number, label = selector): Promise<number[]> {
+  await page.evaluate(PAINT_PROBE);
+  await page.focus(selector);
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press(pattern[i % pattern.length]!);
+    await page.waitForTimeout(gapMs);
+  }
+  await page.waitForTimeout(100);
+  diagnostics[label] = { slowEvents: (await page.evaluate('window.__ev')) as SlowEvent[], longTasks: (await page.evaluate('window.__lt')) as number[] };
+  return (await page.evaluate('window.__k2p')) as number[];
+}
+
+async function navigate(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  // Polled from here (the app's CSP forbids waitForFunction's eval); the time itself is taken in the page.
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const t = (await page.evaluate('window.__ready')) as number | null;
+    if (t !== null) return t;
+    if (Date.now() > until) throw new Error(`${url}: #order-first-field not interactive within 30 s`);
+    await page.waitForTimeout(25);
+  }
+}
+
+// Amount field: a price typed and corrected. Customer search: a name typed and erased.
+const AMOUNT_KEYS = ['1', '2', '4', '.', '9', '5', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace'];
+const SEARCH_KEYS = ['j', 'o', 's', 'e', ' ', 'g', 'a', 'r', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace'];
+
+export async function rendererSuite(ds: Dataset | null, log: (s: string) => void): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+
+  log('renderer: vite build (production) and a minimal React build for the floor…');
+  await viteBuild({ root: join(ROOT, 'renderer'), outDir: join(ROOT, 'dist/renderer'), configFile: join(ROOT, 'vite.config.ts') });
+  const app = initialJs(join(ROOT, 'dist/renderer'));
+  const floor = await reactFloor();
+  out.push(result(SUITE, 'initial JavaScript (gzip -9)', app.gzip / 1000, 'KB', { op: '<=', target: 250 }, { baseline: floor.gzip / 1000, ratio: app.gzip / floor.gzip, note: `${app.files.length} file(s), ${(app.raw / 1000).toFixed(1)} KB raw; baseline = minimal React 19 app, same Vite` }));
+
+  const dataDir = ds?.dir ?? join(CACHE_DIR, 'run', 'web-empty');
+  log(`renderer: web mode on ${ds ? 'the 1,000,000-card ledger' : 'an empty ledger'}, headless Chromium…`);
+  const web = await startWeb(dataDir);
+  const floorSrv = await startFloorServer();
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const session = `bench-${Date.now().toString(36)}`;
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    await ctx.addInitScript(initScript(web.secret, session));
+
+    // First-run setup (or sign-in on a ledger set up by an earlier run) through the app's own channels.
+    const setupPage = await ctx.newPage();
+    await setupPage.goto(`${web.origin}/`, { waitUntil: 'load' });
+    // A string, not a function: tsx's helpers (__name) do not exist in the page.
+    const signedIn = (await setupPage.evaluate(`(async () => {
+      const call = async (channel, input) => {
+        const r = await fetch('/api/call/' + channel, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Pos-Secret': sessionStorage.getItem('pos.web.secret') || '', 'X-Pos-Session': sessionStorage.getItem('pos.web.session') || '' },
+          body: JSON.stringify(input),
+        });
+        return r.json();
+      };
+      const status = await call('session.status', {});
+      if (!status.ok) return 'status: ' + JSON.stringify(status.error);
+      if (status.value.setupRequired) {
+        const s = await call('session.setup', { name: 'Bench Admin', pin: ${JSON.stringify(PIN)} });
+        return s.ok ? 'setup' : 'setup: ' + JSON.stringify(s.error);
+      }
+      const users = await call('session.users', {});
+      const admin = (users.value || []).find((u) => u.name === 'Bench Admin');
+      if (!admin) return 'no Bench Admin user on this ledger';
+      const l = await call('session.login', { userId: admin.id, pin: ${JSON.stringify(PIN)} });
+      return l.ok ? 'login' : 'login: ' + JSON.stringify(l.error);
+    })()`)) as string;
+    if (signedIn !== 'setup' && signedIn !== 'login') throw new Error(`could not sign in: ${signedIn}`);
+    await setupPage.close();
+
+    // Navigation: a new tab each time (same browser profile, so the HTTP cache is warm after the first).
+    const nav: number[] = [];
+    let coldNav = Number.NaN;
+    for (let i = 0; i < NAV_WARMUP + NAV_RUNS; i++) {
+      const page = await ctx.newPage();
+      const t = await navigate(page, `${web.origin}/`);
+      if (i === 0) coldNav = t;
+      if (i >= NAV_WARMUP) nav.push(t);
+      await page.close();
+    }
+    const floorNav: number[] = [];
+    for (let i = 0; i < NAV_WARMUP + NAV_RUNS; i++) {
+      const page = await ctx.newPage();
+      const t = await navigate(page, floorSrv.url);
+      if (i >= NAV_WARMUP) floorNav.push(t);
+      await page.close();
+    }
+    out.push(result(SUITE, 'order screen interactive after navigation: p50', p50(nav), 'ms', { op: '<=', target: 500 }, { samples: nav.length, baseline: p50(floorNav), note: `max ${percentile(nav, 100).toFixed(0)} ms; first load of the run ${coldNav.toFixed(0)} ms; baseline = static page with one input` }));
+    out.push(result(SUITE, 'order screen interactive after navigation: max', percentile(nav, 100), 'ms', null, { samples: nav.length, baseline: percentile(floorNav, 100) }));
+
+    // Keystroke-to-paint.
+    const page = await ctx.newPage();
+    await navigate(page, `${web.origin}/`);
+    await page.waitForTimeout(300);
+    const amount = await keystrokes(page, '#line-0-unitPrice', AMOUNT_KEYS, KEYSTROKES + 10, 60, 'amount');
+    await page.keyboard.press('F3');
+    await page.waitForSelector('#customer-search', { state: 'visible' });
+    await page.waitForTimeout(300);
+    const search = await keystrokes(page, '#customer-search', SEARCH_KEYS, KEYSTROKES + 10, 80, 'search');
+    await page.close();
+
+    const floorPage = await ctx.newPage();
+    await navigate(floorPage, floorSrv.url);
+    const floorKeys = await keystrokes(floorPage, '#order-first-field', AMOUNT_KEYS, KEYSTROKES + 10, 60, 'floor');
+    await floorPage.close();
+
+    const drop = (xs: number[]) => xs.slice(10); // warm-up keystrokes
+    const base = p95(drop(floorKeys));
+    out.push(result(SUITE, 'keystroke-to-paint, amount field: p95', p95(drop(amount)), 'ms', { op: '<=', target: 16 }, { samples: drop(amount).length, baseline: base, note: `p50 ${p50(drop(amount)).toFixed(1)} ms; baseline = bare input element p95 in the same browser` }));
+    out.push(result(SUITE, 'keystroke-to-paint, customer search: p95', p95(drop(search)), 'ms', { op: '<=', target: 16 }, { samples: drop(search).length, baseline: base, note: `p50 ${p50(drop(search)).toFixed(1)} ms; ${ds ? '1,000,000 cards on file' : 'empty ledger'}` }));
+    out.push(result(SUITE, 'keystroke-to-paint, bare input element (browser floor): p95', base, 'ms', null, { samples: drop(floorKeys).length, note: `p50 ${p50(drop(floorKeys)).toFixed(1)} ms` }));
+    await ctx.close();
+  } catch (e) {
+    out.push(notMeasured(SUITE, 'navigation / keystroke-to-paint', 'ms', null, `failed: ${(e as Error).message.split('\n')[0]}`));
+  } finally {
+    await browser?.close();
+    floorSrv.server.close();
+    await stopWeb(web);
+  }
+  return out;
+}
