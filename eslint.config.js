@@ -7,7 +7,7 @@ import globals from 'globals';
 
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data'] },
+  { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data', 'bench/.cache'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

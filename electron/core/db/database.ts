@@ -83,6 +83,9 @@ export function openWithKey(dbPath: string, key: Buffer): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 32 MiB page cache: every page read from disk is decrypted, and search-as-you-type over a
+  // million cards touches pages all over the file (docs/performance.md, lookup by last 4).
+  db.pragma('cache_size = -32768');
   const check = db.pragma('quick_check', { simple: true });
   if (check !== 'ok') {
     db.close();

@@ -149,6 +149,7 @@ CREATE TABLE IF NOT EXISTS operations (
   created_at_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS operations_order ON operations(order_id);
+CREATE INDEX IF NOT EXISTS operations_maintenance ON operations(maintenance_reference) WHERE maintenance_reference IS NOT NULL;
 CREATE TABLE IF NOT EXISTS tokens (
   merchant_identifier TEXT NOT NULL,
   token_name TEXT NOT NULL,
@@ -214,6 +215,18 @@ const SCHEMA_VERSION = 1;
 export class Store {
   readonly db: Database.Database;
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: the sandbox answers thousands of calls in soak tests. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   constructor(dataDir?: string) {
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
@@ -241,12 +254,12 @@ export class Store {
   // --- meta ---------------------------------------------------------------------------------
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** The per-sandbox HMAC key for card fingerprints; created once, kept with the data. */
@@ -271,8 +284,7 @@ export class Store {
   // --- orders and operations -----------------------------------------------------------------
 
   insertOrder(o: Omit<OrderRow, 'id'>): OrderRow {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO orders (merchant_identifier, merchant_reference, fort_id, command, eci, currency, amount,
           authorized_amount, captured_amount, refunded_amount, voided, declined, token_name, masked_card, expiry_date,
           payment_option, authorization_code, created_at_ms, last_status, last_code, last_message)
@@ -285,8 +297,7 @@ export class Store {
   }
 
   updateOrder(o: OrderRow): void {
-    this.db
-      .prepare(
+    this.stmt(
         `UPDATE orders SET authorized_amount = @authorized_amount, captured_amount = @captured_amount,
           refunded_amount = @refunded_amount, voided = @voided, last_status = @last_status, last_code = @last_code,
           last_message = @last_message WHERE id = @id`,
@@ -295,14 +306,12 @@ export class Store {
   }
 
   orderByReference(merchantIdentifier: string, merchantReference: string): OrderRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM orders WHERE merchant_identifier = ? AND merchant_reference = ?')
+    return this.stmt('SELECT * FROM orders WHERE merchant_identifier = ? AND merchant_reference = ?')
       .get(merchantIdentifier, merchantReference) as OrderRow | undefined;
   }
 
   orderByFortId(merchantIdentifier: string, fortId: string): OrderRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM orders WHERE merchant_identifier = ? AND fort_id = ?')
+    return this.stmt('SELECT * FROM orders WHERE merchant_identifier = ? AND fort_id = ?')
       .get(merchantIdentifier, fortId) as OrderRow | undefined;
   }
 
@@ -318,12 +327,11 @@ export class Store {
       args.push(merchantReference);
     }
     const sql = `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return this.db.prepare(sql).all(...args) as OrderRow[];
+    return this.stmt(sql).all(...args) as OrderRow[];
   }
 
   insertOperation(op: Omit<OperationRow, 'id'>): OperationRow {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO operations (order_id, kind, amount, applied, status, response_code, response_message,
           maintenance_reference, created_at_ms)
          VALUES (@order_id, @kind, @amount, @applied, @status, @response_code, @response_message,
@@ -334,13 +342,12 @@ export class Store {
   }
 
   operationsOf(orderId: number): OperationRow[] {
-    return this.db.prepare('SELECT * FROM operations WHERE order_id = ? ORDER BY id').all(orderId) as OperationRow[];
+    return this.stmt('SELECT * FROM operations WHERE order_id = ? ORDER BY id').all(orderId) as OperationRow[];
   }
 
   /** The applied refund of this merchant carrying a maintenance_reference, if any. */
   appliedRefundByMaintenanceReference(merchantIdentifier: string, maintenanceReference: string): (OperationRow & { order_fort_id: string; merchant_reference: string }) | undefined {
-    return this.db
-      .prepare(
+    return this.stmt(
         `SELECT op.*, o.fort_id AS order_fort_id, o.merchant_reference AS merchant_reference FROM operations op
          JOIN orders o ON o.id = op.order_id
          WHERE o.merchant_identifier = ? AND op.maintenance_reference = ? AND op.kind = 'REFUND' AND op.applied = 1
@@ -350,33 +357,29 @@ export class Store {
   }
 
   lastRefundByMaintenanceReference(orderId: number, maintenanceReference: string): OperationRow | undefined {
-    return this.db
-      .prepare(`SELECT * FROM operations WHERE order_id = ? AND maintenance_reference = ? AND kind = 'REFUND' ORDER BY id DESC LIMIT 1`)
+    return this.stmt(`SELECT * FROM operations WHERE order_id = ? AND maintenance_reference = ? AND kind = 'REFUND' ORDER BY id DESC LIMIT 1`)
       .get(orderId, maintenanceReference) as OperationRow | undefined;
   }
 
   appliedOperationCount(): number {
-    const row = this.db.prepare('SELECT COUNT(*) AS n FROM operations WHERE applied = 1').get() as { n: number };
+    const row = this.stmt('SELECT COUNT(*) AS n FROM operations WHERE applied = 1').get() as { n: number };
     return row.n;
   }
 
   // --- tokens --------------------------------------------------------------------------------
 
   token(merchantIdentifier: string, tokenName: string): TokenRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM tokens WHERE merchant_identifier = ? AND token_name = ?')
+    return this.stmt('SELECT * FROM tokens WHERE merchant_identifier = ? AND token_name = ?')
       .get(merchantIdentifier, tokenName) as TokenRow | undefined;
   }
 
   tokenByPan(merchantIdentifier: string, panHmac: string): TokenRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM tokens WHERE merchant_identifier = ? AND pan_hmac = ? ORDER BY created_at_ms LIMIT 1')
+    return this.stmt('SELECT * FROM tokens WHERE merchant_identifier = ? AND pan_hmac = ? ORDER BY created_at_ms LIMIT 1')
       .get(merchantIdentifier, panHmac) as TokenRow | undefined;
   }
 
   upsertToken(t: TokenRow): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO tokens (merchant_identifier, token_name, pan_hmac, card_bin, masked_card, brand, expiry_date,
           holder_name, status, behaviour, created_at_ms, updated_at_ms)
          VALUES (@merchant_identifier, @token_name, @pan_hmac, @card_bin, @masked_card, @brand, @expiry_date,
@@ -390,35 +393,33 @@ export class Store {
   }
 
   renameToken(merchantIdentifier: string, from: string, to: string): void {
-    this.db.prepare('UPDATE tokens SET token_name = ? WHERE merchant_identifier = ? AND token_name = ?').run(to, merchantIdentifier, from);
+    this.stmt('UPDATE tokens SET token_name = ? WHERE merchant_identifier = ? AND token_name = ?').run(to, merchantIdentifier, from);
   }
 
   // --- hosted page sessions ------------------------------------------------------------------
 
   insertSession(s: HostedSessionRow): void {
-    this.db
-      .prepare('INSERT INTO hosted_sessions (id, merchant_identifier, params_json, get_redirect, created_at_ms, used) VALUES (@id, @merchant_identifier, @params_json, @get_redirect, @created_at_ms, @used)')
+    this.stmt('INSERT INTO hosted_sessions (id, merchant_identifier, params_json, get_redirect, created_at_ms, used) VALUES (@id, @merchant_identifier, @params_json, @get_redirect, @created_at_ms, @used)')
       .run(s);
   }
 
   session(id: string): HostedSessionRow | undefined {
-    return this.db.prepare('SELECT * FROM hosted_sessions WHERE id = ?').get(id) as HostedSessionRow | undefined;
+    return this.stmt('SELECT * FROM hosted_sessions WHERE id = ?').get(id) as HostedSessionRow | undefined;
   }
 
   markSessionUsed(id: string): void {
-    this.db.prepare('UPDATE hosted_sessions SET used = 1 WHERE id = ?').run(id);
+    this.stmt('UPDATE hosted_sessions SET used = 1 WHERE id = ?').run(id);
   }
 
   // --- confirmations -------------------------------------------------------------------------
 
   insertConfirmation(c: ConfirmationRow): void {
     const cols = Object.keys(c);
-    this.db.prepare(`INSERT INTO confirmations (${cols.join(', ')}) VALUES (${cols.map((k) => `@${k}`).join(', ')})`).run(c);
+    this.stmt(`INSERT INTO confirmations (${cols.join(', ')}) VALUES (${cols.map((k) => `@${k}`).join(', ')})`).run(c);
   }
 
   updateConfirmation(c: ConfirmationRow): void {
-    this.db
-      .prepare(
+    this.stmt(
         `UPDATE confirmations SET state = @state, process_state = @process_state, fail_reason = @fail_reason,
           user_response = @user_response, updated_at_ms = @updated_at_ms, process_updated_at_ms = @process_updated_at_ms
          WHERE id = @id`,
@@ -427,24 +428,23 @@ export class Store {
   }
 
   confirmation(id: string): ConfirmationRow | undefined {
-    return this.db.prepare('SELECT * FROM confirmations WHERE id = ?').get(id) as ConfirmationRow | undefined;
+    return this.stmt('SELECT * FROM confirmations WHERE id = ?').get(id) as ConfirmationRow | undefined;
   }
 
   confirmationByProcess(processId: string): ConfirmationRow | undefined {
-    return this.db.prepare('SELECT * FROM confirmations WHERE process_id = ?').get(processId) as ConfirmationRow | undefined;
+    return this.stmt('SELECT * FROM confirmations WHERE process_id = ?').get(processId) as ConfirmationRow | undefined;
   }
 
   listConfirmations(): ConfirmationRow[] {
-    return this.db.prepare('SELECT * FROM confirmations ORDER BY created_at_ms DESC, rowid DESC').all() as ConfirmationRow[];
+    return this.stmt('SELECT * FROM confirmations ORDER BY created_at_ms DESC, rowid DESC').all() as ConfirmationRow[];
   }
 
   insertAction(a: ActionRow): void {
-    this.db
-      .prepare('INSERT INTO confirmation_actions (id, confirmation_id, seq, created_at_ms, action_name, actor, executed, error_message) VALUES (@id, @confirmation_id, @seq, @created_at_ms, @action_name, @actor, @executed, @error_message)')
+    this.stmt('INSERT INTO confirmation_actions (id, confirmation_id, seq, created_at_ms, action_name, actor, executed, error_message) VALUES (@id, @confirmation_id, @seq, @created_at_ms, @action_name, @actor, @executed, @error_message)')
       .run(a);
   }
 
   actionsOf(confirmationId: string): ActionRow[] {
-    return this.db.prepare('SELECT * FROM confirmation_actions WHERE confirmation_id = ? ORDER BY seq').all(confirmationId) as ActionRow[];
+    return this.stmt('SELECT * FROM confirmation_actions WHERE confirmation_id = ? ORDER BY seq').all(confirmationId) as ActionRow[];
   }
 }
