@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useNav } from '../../app/nav-store';
 import { fmtExpiry } from '../../lib/format';
 import { useDebounced } from '../../lib/use-action';
@@ -84,11 +84,7 @@ export function CustomerSearch() {
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {hits.length > 0 ? (
-        <ul id="customer-results" ref={list} className="results" role="listbox" aria-label="Customers found">
-          {hits.map((h, i) => (
-            <HitRow key={h.customer.id} hit={h} index={i} active={i === active} onOpen={() => openCustomer(h.customer.id)} onHover={() => setActive(i)} />
-          ))}
-        </ul>
+        <Results hits={hits} active={active} listRef={list} />
       ) : shownFor && !searching ? (
         <EmptyState title={`No customer matches “${shownFor}”.`}>Check the spelling, or try a phone number, card last 4 or an order reference.</EmptyState>
       ) : !shownFor ? (
@@ -99,7 +95,23 @@ export function CustomerSearch() {
   );
 }
 
-function HitRow({ hit, index, active, onOpen, onHover }: { hit: Hit; index: number; active: boolean; onOpen: () => void; onHover: () => void }) {
+// The list is memoised apart from the input: a keystroke re-renders the field, not twenty rows
+// (keystroke-to-paint is a benchmark goal, docs/performance.md).
+const Results = memo(function Results({ hits, active, listRef }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null> }) {
+  return (
+    <ul id="customer-results" ref={listRef} className="results" role="listbox" aria-label="Customers found">
+      {hits.map((h, i) => (
+        <HitRow key={h.customer.id} hit={h} index={i} active={i === active} />
+      ))}
+    </ul>
+  );
+});
+
+const HitRow = memo(function HitRow({ hit, index, active }: { hit: Hit; index: number; active: boolean }) {
+  const openCustomer = useNav((s) => s.openCustomer);
+  const setActive = useCustomers((s) => s.setActive);
+  const onOpen = () => openCustomer(hit.customer.id);
+  const onHover = () => setActive(index);
   const c = hit.customer;
   const cards = hit.cards.filter((k) => k.status === 'active');
   return (
@@ -131,4 +143,4 @@ function HitRow({ hit, index, active, onOpen, onHover }: { hit: Hit; index: numb
       </div>
     </li>
   );
-}
+});
