@@ -106,9 +106,15 @@ describe('createDispatcher', () => {
     expect(onActivity).not.toHaveBeenCalled();
   });
 
-  it('passes parsed input and the caller to the handler, strips undeclared output keys, records activity', async () => {
+  it('passes parsed input and the caller to the handler, strips undeclared output keys', async () => {
     const res = await dispatch('users.list', {}, call('admin'));
     expect(res).toEqual({ ok: true, value: [{ id: 'u1', name: 'Ann', role: 'admin', active: true }] });
+  });
+
+  it('counts only changes and the activity heartbeat toward the idle lock, not background reads', async () => {
+    await dispatch('users.list', {}, call('admin'));
+    expect(onActivity).not.toHaveBeenCalled();
+    await dispatch('session.touch', {}, call('admin'));
     expect(onActivity).toHaveBeenCalledWith('admin');
   });
 

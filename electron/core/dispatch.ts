@@ -116,8 +116,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatch {
       if (caller === 'locked') return fail('SESSION_LOCKED', 'The screen is locked: unlock it first');
       if (!roleAtLeast(caller.role, def.minRole)) return fail('FORBIDDEN', 'Your role may not do this');
       user = caller;
+      // Only what a person does counts toward the idle lock: changes and the screen's own
+      // activity heartbeat. Background reads (the top bar polls sync.status) must not keep a
+      // station unlocked forever.
       try {
-        onActivity?.(call.sessionKey);
+        if (def.mutates || name === 'session.touch') onActivity?.(call.sessionKey);
       } catch (e) {
         log.warn({ channel: name, err: errInfo(e) }, 'onActivity failed');
       }

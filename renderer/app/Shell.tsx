@@ -7,6 +7,7 @@ import { NewOrderScreen } from '../features/order/NewOrderScreen';
 import { useOrder } from '../features/order/order-store';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
+import { AuditScreen } from '../features/audit/AuditScreen';
 import { useSync } from '../features/queue/sync-store';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useSettings } from '../features/settings/settings-store';
@@ -79,6 +80,9 @@ export function Shell() {
       },
       'Alt+Q': () => open('queue', '#queue-title'),
       'Alt+E': () => open('reports', '#eod-date'),
+      'Alt+G': () => {
+        if (roleAtLeast(role, 'supervisor')) open('audit', '#audit-title');
+      },
       'Alt+S': () => {
         if (roleAtLeast(role, 'admin')) open('settings', '#settings-title');
       },
@@ -100,6 +104,7 @@ export function Shell() {
             {screen === 'transactions' ? <TransactionsScreen /> : null}
             {screen === 'queue' ? <QueueScreen /> : null}
             {screen === 'reports' ? <EndOfDayScreen /> : null}
+            {screen === 'audit' ? <AuditScreen /> : null}
             {screen === 'settings' ? <SettingsScreen /> : null}
           </main>
         </div>

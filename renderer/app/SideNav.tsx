@@ -8,7 +8,7 @@ interface Item {
   screen: Screen;
   label: string;
   keys: string;
-  minRole: 'clerk' | 'admin';
+  minRole: 'clerk' | 'supervisor' | 'admin';
 }
 
 const ITEMS: Item[] = [
@@ -17,6 +17,7 @@ const ITEMS: Item[] = [
   { screen: 'transactions', label: 'Transactions', keys: 'F4', minRole: 'clerk' },
   { screen: 'queue', label: 'Queue', keys: 'Alt+Q', minRole: 'clerk' },
   { screen: 'reports', label: 'End of day', keys: 'Alt+E', minRole: 'clerk' },
+  { screen: 'audit', label: 'Audit log', keys: 'Alt+G', minRole: 'supervisor' },
   { screen: 'settings', label: 'Settings', keys: 'Alt+S', minRole: 'admin' },
 ];
 

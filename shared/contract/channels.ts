@@ -71,6 +71,28 @@ const OperationResult = z.object({
   detail: PaymentDetailSchema,
 });
 
+/** Email confirmation (seed 003) as the screen follows it; `charge` is the normal charge result once made. */
+const ConfirmationView = z.object({
+  id: Id,
+  orderId: Id,
+  orderReference: z.string(),
+  mode: z.enum(['purchase', 'authorize']),
+  state: z.enum(['idle', 'processing', 'confirmed', 'refused', 'failed', 'expired']),
+  processState: z.string(),
+  failReason: z.string().nullable(),
+  emailAddress: z.string(),
+  amount: MinorUnits,
+  currency: Currency,
+  timeoutSeconds: z.number().int(),
+  createdAt: IsoTime,
+  /** When the customer's link stops working (created + timeout), by the station clock. */
+  deadline: IsoTime,
+  chargeState: z.enum(['none', 'charging', 'done']),
+  charge: ChargeResult.nullable(),
+  /** A plain sentence for the screen. */
+  message: z.string(),
+});
+
 const HostedCard = z.object({
   handle: Id,
   brand: z.string(),
@@ -249,7 +271,11 @@ export const channels = {
   'settings.get': ch({ input: Empty, output: SettingsSchema, minRole: 'clerk', mutates: false, summary: 'Station settings.' }),
   'settings.update': ch({ input: SettingsSchema.partial(), output: SettingsSchema, minRole: 'admin', mutates: true, summary: 'Change station settings.' }),
   'audit.list': ch({
-    input: z.object({ action: Text(60).optional(), userId: Id.optional(), limit: z.number().int().min(1).max(1000).default(200), beforeSeq: z.number().int().optional() }),
+    input: z.object({
+      action: Text(60).optional(), userId: Id.optional(), limit: z.number().int().min(1).max(1000).default(200), beforeSeq: z.number().int().optional(),
+      // Optional narrowing (all additive): outcome, a plain-text substring, and an ISO time range [from, to).
+      outcome: z.enum(['success', 'failure']).optional(), text: Text(100).optional(), from: IsoTime.optional(), to: IsoTime.optional(),
+    }),
     output: z.array(AuditEntrySchema),
     minRole: 'supervisor', mutates: false, summary: 'Read the audit log.',
   }),
@@ -279,6 +305,17 @@ export const channels = {
     input: z.object({ date: ReportDate }).strict(),
     output: CompareSchema,
     minRole: 'clerk', mutates: false, summary: 'A closed day\'s snapshot next to a fresh computation, with the differences.',
+  }),
+  // --- email confirmation of a MOTO charge by the cardholder (seed 003; docs/email-confirmation.md) ---
+  'confirmations.start': ch({
+    input: z.object({ orderId: Id, cardId: Id, mode: z.enum(['purchase', 'authorize']) }),
+    output: ConfirmationView,
+    minRole: 'clerk', mutates: true, summary: 'Email the customer a link to confirm the charge on a card on file; the core charges once they agree.',
+  }),
+  'confirmations.get': ch({
+    input: z.object({ id: Id }),
+    output: ConfirmationView,
+    minRole: 'clerk', mutates: true, summary: 'Where a confirmation stands (asks the service); charges exactly once when it is confirmed.',
   }),
 } as const satisfies Record<string, ChannelDef>;
 

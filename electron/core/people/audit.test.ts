@@ -98,6 +98,22 @@ describe('audit log', () => {
     expect(listAudit(db, { limit: 100, action: 'test.0' }).map((e) => e.seq)).toEqual([9, 6, 3]);
     expect(listAudit(db, { limit: 100, userId: 'nobody' })).toEqual([]);
   });
+
+  it('narrows by outcome, plain text (no wildcards) and time range, and pages with them', () => {
+    const db = seeded();
+    appendAudit(db, { ...entry(11), detail: '100% off_sale' });
+    expect(listAudit(db, { limit: 100, outcome: 'failure' }).map((e) => e.seq)).toEqual([8, 4]);
+    expect(listAudit(db, { limit: 100, outcome: 'failure', beforeSeq: 8 }).map((e) => e.seq)).toEqual([4]);
+    expect(listAudit(db, { limit: 100, text: 'ENTRY 1' }).map((e) => e.seq)).toEqual([10, 1]);
+    expect(listAudit(db, { limit: 100, text: '  t7 ' }).map((e) => e.seq)).toEqual([7]);
+    expect(listAudit(db, { limit: 100, text: 'desk 1' })).toHaveLength(11);
+    // % and _ are literal characters, not wildcards.
+    expect(listAudit(db, { limit: 100, text: '%' }).map((e) => e.seq)).toEqual([11]);
+    expect(listAudit(db, { limit: 100, text: 'y_1' })).toEqual([]);
+    expect(listAudit(db, { limit: 100, text: 'off_s' }).map((e) => e.seq)).toEqual([11]);
+    expect(listAudit(db, { limit: 100, from: '2026-01-15T10:00:03.000Z', to: '2026-01-15T10:00:06.000Z' }).map((e) => e.seq)).toEqual([5, 4, 3]);
+    expect(listAudit(db, { limit: 100, action: 'test.0', outcome: 'success', text: 'entry' }).map((e) => e.seq)).toEqual([9, 6, 3]);
+  });
 });
 
 describe('audit chain (property)', () => {

@@ -123,19 +123,38 @@ function bad(checked: number, seq: number, problem: string): AuditVerdict {
 }
 
 export interface AuditQuery {
-  action?: string;
-  userId?: string;
+  action?: string | undefined;
+  userId?: string | undefined;
   limit: number;
-  beforeSeq?: number;
+  beforeSeq?: number | undefined;
+  /** Only 'success' or only 'failure' entries. */
+  outcome?: 'success' | 'failure' | undefined;
+  /** Case-insensitive substring of who, action, target, station or detail (no wildcards). */
+  text?: string | undefined;
+  /** ISO times: entries at or after `from`, and strictly before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** LIKE pattern for a literal substring: %, _ and the escape character itself are escaped with '\'. */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Newest first, paged by seq (beforeSeq = the last seq of the previous page). */
 export function listAudit(db: Db, q: AuditQuery): AuditEntry[] {
+  const text = q.text?.trim() ? likeContains(q.text.trim()) : null;
   const rows = prepared(
     db,
     `SELECT * FROM audit
      WHERE (@action IS NULL OR action = @action) AND (@userId IS NULL OR user_id = @userId) AND (@before IS NULL OR seq < @before)
+       AND (@outcome IS NULL OR outcome = @outcome) AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+       AND (@text IS NULL OR coalesce(user_name, '') LIKE @text ESCAPE '\\' OR action LIKE @text ESCAPE '\\'
+            OR coalesce(target, '') LIKE @text ESCAPE '\\' OR station LIKE @text ESCAPE '\\' OR detail LIKE @text ESCAPE '\\')
      ORDER BY seq DESC LIMIT @limit`,
-  ).all({ action: q.action ?? null, userId: q.userId ?? null, before: q.beforeSeq ?? null, limit: q.limit }) as AuditRow[];
+  ).all({
+    action: q.action ?? null, userId: q.userId ?? null, before: q.beforeSeq ?? null, limit: q.limit,
+    outcome: q.outcome ?? null, from: q.from ?? null, to: q.to ?? null, text,
+  }) as AuditRow[];
   return rows.map(rowToEntry);
 }

@@ -138,13 +138,17 @@ describe('idle lock, lock and unlock', () => {
     expect(auditText(k.deps)).toContain('idle for 5 min');
   });
 
-  it('any call of a signed-in user counts as activity', async () => {
+  it('the activity heartbeat and changes count as activity; background reads do not', async () => {
     const k = setup();
     await staffed(k);
     k.deps.clock.advance(14 * MIN);
-    await k.ok('customers.search', { query: 'a' });
+    await k.ok('session.touch', {});
     k.deps.clock.advance(14 * MIN);
     expect(await k.ok('session.status', {})).toMatchObject({ locked: false });
+    k.deps.clock.advance(MIN / 2);
+    await k.ok('customers.search', { query: 'a' }); // 14.5 minutes after the last activity
+    k.deps.clock.advance(MIN);
+    expect(await k.ok('session.status', {})).toMatchObject({ locked: true });
   });
 
   it('unlocks only with the signed-in user’s PIN; wrong PINs count toward the lockout', async () => {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { actionLabel, auditCsv, csvCell, csvFileName, displayRows, isFiltered, listInput, NO_FILTER, type AuditEntry } from './audit-data';
+
+const entry = (seq: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
+  seq, at: `2026-03-10T10:00:0${seq % 10}.000Z`, userId: 'u1', userName: 'Sam Supervisor', action: 'session.login', target: 'u1',
+  outcome: 'success', station: 'Desk 1', detail: 'web', hash: 'ab'.repeat(32), ...over,
+});
+
+describe('audit filters', () => {
+  it('sends only what is set, trimmed', () => {
+    expect(listInput(NO_FILTER, 100)).toEqual({ limit: 100 });
+    expect(listInput({ action: 'session.login', userId: 'u1', outcome: 'failure', text: '  ref 9 ' }, 50, 12)).toEqual({
+      limit: 50, beforeSeq: 12, action: 'session.login', userId: 'u1', outcome: 'failure', text: 'ref 9',
+    });
+    expect(isFiltered({ ...NO_FILTER, text: '   ' })).toBe(false);
+    expect(isFiltered({ ...NO_FILTER, outcome: 'success' })).toBe(true);
+  });
+
+  it('names actions in words and keeps unknown ones as recorded', () => {
+    expect(actionLabel('session.login')).toBe('Sign-in');
+    expect(actionLabel('approval.granted')).toBe('Approval granted');
+    expect(actionLabel('something.new')).toBe('something.new');
+  });
+});
+
+describe('audit CSV', () => {
+  it('defuses formulas and quotes what needs quoting', () => {
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('-2')).toBe("'-2");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('a, b')).toBe('"a, b"');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(7)).toBe('7');
+  });
+
+  it('one row per entry with a header, CRLF line ends', () => {
+    const csv = auditCsv([entry(2, { userName: '=cmd|calc', detail: 'line\nbreak' }), entry(1, { userId: null, userName: null, target: null, outcome: 'failure' })]);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('seq,time_utc,user,user_id,action,action_label,target,outcome,station,detail,hash');
+    expect(lines[1]).toBe(`2,2026-03-10T10:00:02.000Z,'=cmd|calc,u1,session.login,Sign-in,u1,success,Desk 1,"line\nbreak",${'ab'.repeat(32)}`);
+    expect(lines[2]).toBe(`1,2026-03-10T10:00:01.000Z,,,session.login,Sign-in,,failure,Desk 1,web,${'ab'.repeat(32)}`);
+    expect(csv.endsWith('\r\n')).toBe(true);
+  });
+
+  it('names the file after the station and the day', () => {
+    expect(csvFileName('Front desk #1', new Date(2026, 2, 9), false)).toBe('audit-log-Front-desk-1-2026-03-09.csv');
+    expect(csvFileName('***', new Date(2026, 2, 9), true)).toBe('audit-log-station-2026-03-09-filtered.csv');
+  });
+});
+
+describe('pointing at a missing entry', () => {
+  it('puts a marker in the gap, and nothing when the entry is there or outside what is loaded', () => {
+    const rows = [entry(9), entry(8), entry(6), entry(5)];
+    expect(displayRows(rows, 7).map((r) => (r.kind === 'entry' ? r.entry.seq : `missing ${r.seq}`))).toEqual([9, 8, 'missing 7', 6, 5]);
+    expect(displayRows(rows, 8).every((r) => r.kind === 'entry')).toBe(true);
+    expect(displayRows(rows, 2)).toHaveLength(4);
+    expect(displayRows(rows, null)).toHaveLength(4);
+  });
+});
