@@ -1,4 +1,4 @@
-import { CHANNEL_NAMES, ContractError, type ChannelName } from '../../shared/contract';
+import { CHANNEL_NAMES } from '../../shared/contract';
 import type { Gateway } from '../gateway/types';
 import { systemClock, type Clock } from './clock';
 import type { Handlers, PartialHandlers } from './context';
@@ -7,6 +7,7 @@ import type { KeyProtector } from './db/key-protector';
 import { silentLogger, type CoreDeps, type Logger } from './deps';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
+import { createConfirmationsFeature } from './confirmations';
 import { createCustomersFeature } from './customers';
 import { createPaymentsFeature } from './payments';
 import { createPeopleFeature, type SessionManager } from './people';
@@ -14,6 +15,7 @@ import { createReportsFeature } from './reports';
 import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
+import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
 
 /**
  * Assembles the payment core once, the same way for every shell: the ledger, CoreDeps, the
@@ -36,6 +38,8 @@ export interface CreateCoreOptions {
   hostedReturnUrl: string;
   /** Check every result against the contract's output schema. Default: on unless NODE_ENV=production. */
   validateOutput?: boolean;
+  /** Offline queue tuning (probe backoff, forwarding concurrency); defaults in electron/core/sync. */
+  sync?: ConnectivityOptions & SyncFeatureOptions;
 }
 
 export interface HostedReturnResult {
@@ -79,34 +83,17 @@ export function composeHandlers(parts: { name: string; handlers: PartialHandlers
   return merged as Handlers;
 }
 
-/**
- * TEMPORARY (remove when every feature has landed): stand-ins for the channels no feature
- * handles yet, so the rest of the app runs. Each answers INTERNAL "Not implemented yet".
- */
-function notYetImplemented(have: PartialHandlers[], log: Logger): PartialHandlers {
-  const covered = new Set(have.flatMap((h) => Object.keys(h)));
-  const stubs: PartialHandlers = {};
-  const names: ChannelName[] = [];
-  for (const name of CHANNEL_NAMES) {
-    if (covered.has(name)) continue;
-    names.push(name);
-    (stubs as Record<string, () => never>)[name] = () => {
-      throw new ContractError('INTERNAL', 'Not implemented yet');
-    };
-  }
-  if (names.length) log.warn({ channels: names }, 'channels not implemented yet');
-  return stubs;
-}
-
 export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   const log = opts.log ?? silentLogger;
   const settings = opts.settings ?? new ConfSettingsStore(opts.dataDir);
   const db = await openLedger({ dir: opts.dataDir, protector: opts.protector });
   try {
     const events = new CoreEvents();
+    // Every gateway call of every feature is observed: its answer (or its silence) is connectivity.
+    const connectivity = new Connectivity(opts.gateway, opts.sync);
     const deps: CoreDeps = {
       db,
-      gateway: opts.gateway,
+      gateway: connectivity.gateway,
       clock: opts.clock ?? systemClock,
       station: opts.station ?? settings.get().stationName,
       settings,
@@ -119,14 +106,17 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const customers = createCustomersFeature(deps);
     const payments = createPaymentsFeature(deps);
     const settingsFeature = createSettingsFeature(deps);
+    const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
+    const confirmations = createConfirmationsFeature(deps, payments);
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
       { name: 'payments', handlers: payments.handlers },
       { name: 'settings', handlers: settingsFeature.handlers },
       { name: 'reports', handlers: createReportsFeature(deps).handlers },
+      { name: 'confirmations', handlers: confirmations.handlers },
+      { name: 'sync', handlers: sync.handlers },
     ];
-    parts.push({ name: 'notYetImplemented', handlers: notYetImplemented(parts.map((p) => p.handlers), log) });
     const handlers = composeHandlers(parts);
 
     const dispatch = createDispatcher({
@@ -144,6 +134,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     } catch (e) {
       log.error({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, 'start-up recovery failed');
     }
+    // Then the offline queue picks up where it stopped (it lives in the ledger, not in memory).
+    sync.start();
+    // Confirmations after payments: a confirmed one left uncharged is charged through payments.
+    await confirmations.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'confirmation recovery failed'));
 
     let closing: Promise<void> | null = null;
     return {
@@ -156,6 +150,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       close() {
         closing ??= (async () => {
           try {
+            await confirmations.close();
+            await sync.close();
             await payments.close();
           } finally {
             closeLedger(db, log);

@@ -20,6 +20,9 @@ import { startWebServer } from './server';
 /** Documented in electron/web/README.md. Anyone can read it: use --passphrase for data you care about. */
 export const DEVELOPMENT_PASSPHRASE = 'moto-pos-web-development';
 
+/** The embedded sandbox accepts any UUID as the email confirmation template (seed 003); this is ours. */
+export const SANDBOX_CONFIRMATION_TEMPLATE_ID = '5d0c2f4e-8a1b-4c3d-9e7f-0a1b2c3d4e5f';
+
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 const USAGE = `Usage: npm run web -- [options]
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
   }
 
   const sandbox = await startSandbox({ port: sandboxPort, dataDir: resolve(dataDir, 'sandbox'), merchants: [DEFAULT_MERCHANT], logger: log.child({ svc: 'sandbox' }) });
+  // Tests of the offline queue: start with the embedded gateway down (POST /__sandbox/reachable brings it back).
+  if (process.env.POS_SANDBOX_UNREACHABLE === '1') sandbox.control.setReachable(false);
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];
   try {
     const gateway = new ApsGateway({
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
       paymentPageUrl: sandbox.paymentPageUrl,
       confirmationApiUrl: sandbox.confirmationApiUrl,
       confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
+      confirmationTemplateId: SANDBOX_CONFIRMATION_TEMPLATE_ID,
       accessCode: DEFAULT_MERCHANT.accessCode,
       merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
       requestPhrase: DEFAULT_MERCHANT.requestPhrase,
@@ -122,6 +128,9 @@ async function main(): Promise<void> {
         dataDir,
         protector: new PassphraseKeyProtector(passphrase),
         gateway,
+        // The embedded sandbox plays the bank: the station's time follows the sandbox clock, so
+        // moving it (POST /__sandbox/clock) ages authorizations on both sides alike (README).
+        clock: sandbox.control.clock,
         settings: new ConfSettingsStore(dataDir),
         ...(values.station ? { station: values.station } : {}),
         log,

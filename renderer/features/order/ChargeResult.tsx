@@ -87,8 +87,8 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
         </Alert>
       ) : null}
       {result.outcome === 'queued' ? (
-        <Alert tone="queued" title={<span id="result-title">Queued &middot; {amount}</span>}>
-          The gateway cannot be reached. The charge is stored and will be sent, once, when the station is back online.
+        <Alert tone="queued" title={<span id="result-title">Queued, not yet approved by the bank &middot; {amount}</span>}>
+          The gateway cannot be reached. The charge is stored and will be sent, once, when the station is back online; until the bank approves it, nothing is charged.
         </Alert>
       ) : null}
 
@@ -113,6 +113,12 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
           <dt>Reference</dt>
           <dd data-testid="result-reference">{p.orderReference}</dd>
         </div>
+        {result.confirmedBy ? (
+          <div>
+            <dt>Confirmed by email</dt>
+            <dd data-testid="confirmed-by">{result.confirmedBy}</dd>
+          </div>
+        ) : null}
         {p.method === 'cash' && result.change !== null ? (
           <div>
             <dt>Change due</dt>

@@ -6,6 +6,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
+import { ConfirmationPanel } from '../confirmation/ConfirmationPanel';
 import { useSettings } from '../settings/settings-store';
 import { ChargeResultPanel } from './ChargeResult';
 import { CustomerSection } from './CustomerSection';
@@ -22,6 +23,7 @@ const CHANNELS: { id: Channel; label: string }[] = [
 
 export function NewOrderScreen() {
   const result = useOrder((s) => s.result);
+  const confirmation = useOrder((s) => s.confirmation);
   const reset = useOrder((s) => s.reset);
   const currency = useSettings((s) => s.settings?.currency);
   const orderCurrency = useOrder((s) => s.currency);
@@ -45,6 +47,10 @@ export function NewOrderScreen() {
       {result ? (
         <div className="order-result-wrap">
           <ChargeResultPanel result={result} onNewOrder={newOrder} />
+        </div>
+      ) : confirmation ? (
+        <div className="order-result-wrap">
+          <ConfirmationPanel confirmation={confirmation} onNewOrder={newOrder} />
         </div>
       ) : (
         <OrderForm />
@@ -77,7 +83,7 @@ function OrderForm() {
 
   useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
 
-  const verb = method === 'cash' ? 'Take cash' : mode === 'authorize' ? 'Authorize' : 'Charge';
+  const verb = method === 'cash' ? 'Take cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'Email to confirm · authorize' : 'Email to confirm · charge') : mode === 'authorize' ? 'Authorize' : 'Charge';
   const amount = fmtMoney(totals.total.amount, totals.total.currency);
 
   return (
@@ -110,7 +116,7 @@ function OrderForm() {
             {describeError(charge.error)}
           </Alert>
         ) : null}
-        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'cash' ? 'Recording…' : 'Contacting the bank…'} shortcut="Ctrl+Enter">
+        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'cash' ? 'Recording…' : method === 'email_confirm' ? 'Sending the email…' : 'Contacting the bank…'} shortcut="Ctrl+Enter">
           {verb} {amount}
         </Button>
       </aside>

@@ -3,11 +3,13 @@ import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
 import { HostedCardForm } from './HostedCardForm';
+import { useSettings } from '../settings/settings-store';
 import { useOrder, type PayMethod } from './order-store';
 import { useLiveTotals } from './TotalsBox';
 
 const METHODS: { id: PayMethod; label: string }[] = [
   { id: 'card_on_file', label: 'Card on file' },
+  { id: 'email_confirm', label: 'Customer confirms by email' },
   { id: 'new_card', label: 'New card' },
   { id: 'cash', label: 'Cash' },
 ];
@@ -25,7 +27,7 @@ export function PaymentSection() {
       <h2 id="payment-h">Payment</h2>
       <div className="segmented" role="radiogroup" aria-label="How the customer pays">
         {METHODS.map((m) => {
-          const disabled = m.id === 'card_on_file' && cards.length === 0;
+          const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
           return (
             <label key={m.id} className={`segment ${method === m.id ? 'checked' : ''} ${disabled ? 'disabled' : ''}`}>
               <input type="radio" name="pay-method" value={m.id} checked={method === m.id} disabled={disabled} onChange={() => set({ method: m.id })} />
@@ -34,7 +36,8 @@ export function PaymentSection() {
           );
         })}
       </div>
-      {method === 'card_on_file' ? <CardOnFileList /> : null}
+      {method === 'card_on_file' || method === 'email_confirm' ? <CardOnFileList /> : null}
+      {method === 'email_confirm' ? <EmailConfirmNote /> : null}
       {method === 'new_card' ? <NewCard /> : null}
       {method === 'cash' ? <CashTender /> : null}
       {method !== 'cash' ? (
@@ -76,6 +79,20 @@ function CardOnFileList() {
         </label>
       ))}
     </div>
+  );
+}
+
+function EmailConfirmNote() {
+  const customer = useOrder((s) => s.customer);
+  const timeout = useSettings((s) => s.settings?.confirmationTimeoutSeconds ?? 60);
+  if (customer.kind !== 'existing') return null;
+  const email = customer.customer.email;
+  return email ? (
+    <p className="muted small" data-testid="email-confirm-note">
+      We email <strong>{email}</strong> a link. The card is charged only after the customer agrees (the link works for {timeout} s).
+    </p>
+  ) : (
+    <div className="field-error">This customer has no email address: add one to send a confirmation.</div>
   );
 }
 

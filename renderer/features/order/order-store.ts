@@ -16,12 +16,16 @@ export type CustomerChoice =
   | { kind: 'existing'; customer: Customer; cards: Card[] }
   | { kind: 'new'; name: string; email: string; phone: string };
 
-export type PayMethod = 'card_on_file' | 'new_card' | 'cash';
+/** 'email_confirm': a card on file, charged only once the customer agrees by email (seed 003). */
+export type PayMethod = 'card_on_file' | 'email_confirm' | 'new_card' | 'cash';
+export type ConfirmationView = OutputOf<'confirmations.get'>;
 
 export interface OrderResult extends ChargeResult {
   /** Still asking the bank (outcome unknown). */
   resolving: boolean;
   checks: number;
+  /** Set when the charge followed the customer's email confirmation (their address). */
+  confirmedBy?: string;
 }
 
 interface OrderState {
@@ -40,6 +44,8 @@ interface OrderState {
   createdOrder: { id: string; reference: string; signature: string } | null;
   errors: Record<string, string>;
   result: OrderResult | null;
+  /** The email confirmation being followed (method 'email_confirm'), until its charge result. */
+  confirmation: ConfirmationView | null;
 
   set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'mode' | 'hostedCard'>>) => void;
   setCustomer: (c: CustomerChoice) => void;
@@ -51,6 +57,7 @@ interface OrderState {
   prefill: (customer: Customer, cards: Card[], lines: DraftLine[]) => void;
   submit: () => Promise<void>;
   setResult: (r: OrderResult | null) => void;
+  setConfirmation: (c: ConfirmationView | null) => void;
 }
 
 function defaults() {
@@ -75,6 +82,7 @@ function blankState() {
     createdOrder: null,
     errors: {},
     result: null,
+    confirmation: null,
   };
 }
 
@@ -89,7 +97,8 @@ export const useOrder = create<OrderState>((set, get) => ({
   setCustomer: (customer) =>
     set((s) => {
       const cardId = customer.kind === 'existing' ? firstActiveCard(customer.cards) : null;
-      const method: PayMethod = cardId ? 'card_on_file' : s.method === 'card_on_file' ? 'new_card' : s.method;
+      const onFile = s.method === 'card_on_file' || s.method === 'email_confirm';
+      const method: PayMethod = cardId ? (s.method === 'email_confirm' ? 'email_confirm' : 'card_on_file') : onFile ? 'new_card' : s.method;
       return { customer, cardId, method, createdOrder: null, errors: clearErrors(s.errors, ['customer', 'name', 'email', 'phone']) };
     }),
   updateLine: (key, patch) =>
@@ -118,6 +127,7 @@ export const useOrder = create<OrderState>((set, get) => ({
       lines: lines.length ? lines : [newLine(defaults().taxRate)],
     }),
   setResult: (result) => set({ result }),
+  setConfirmation: (confirmation) => set({ confirmation }),
 
   submit: async () => {
     const s = get();
@@ -126,7 +136,8 @@ export const useOrder = create<OrderState>((set, get) => ({
     if (parsed.lines.length === 0 && !errors.lines) errors['lines.0.description'] = 'Add at least one line';
     const c = s.customer;
     if (c.kind === 'new' && !c.name.trim()) errors.name = 'Name is required';
-    if (s.method === 'card_on_file' && !s.cardId) errors.payment = 'Choose a card on file';
+    if ((s.method === 'card_on_file' || s.method === 'email_confirm') && !s.cardId) errors.payment = 'Choose a card on file';
+    if (s.method === 'email_confirm' && c.kind === 'existing' && !c.customer.email) errors.payment = 'The customer has no email address: add one first';
     if (s.method === 'new_card' && !s.hostedCard) errors.payment = 'Enter the card in the secure form first';
     let tendered = 0;
     if (s.method === 'cash') {
@@ -156,6 +167,12 @@ export const useOrder = create<OrderState>((set, get) => ({
       const created = await call('orders.create', input);
       order = { id: created.id, reference: created.reference, signature };
       set({ createdOrder: order });
+    }
+    if (s.method === 'email_confirm') {
+      // The core emails the customer and charges only once they agree; the screen follows it.
+      const confirmation = await call('confirmations.start', { orderId: order.id, cardId: s.cardId ?? '', mode: s.mode });
+      set({ confirmation });
+      return;
     }
     const source: InputOf<'payments.charge'>['source'] =
       s.method === 'cash'

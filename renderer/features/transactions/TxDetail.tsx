@@ -105,9 +105,15 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
             <div><dt>Authorized</dt><dd data-testid="amt-authorized">{fmtMoney(p.authorized, c)}</dd></div>
             <div><dt>Captured</dt><dd data-testid="amt-captured">{fmtMoney(p.captured, c)}</dd></div>
             <div><dt>Refunded</dt><dd data-testid="amt-refunded">{fmtMoney(p.refunded, c)}</dd></div>
-            <div className="amounts-strong"><dt>{p.captured === 0 && p.method === 'card' ? 'Left to capture' : 'Refundable'}</dt><dd data-testid="amt-remaining">{fmtMoney(p.captured === 0 && p.method === 'card' ? remainingAuth : refundable, c)}</dd></div>
+            <div className="amounts-strong"><dt>{p.status === 'expired' ? 'Expired, not captured' : p.captured === 0 && p.method === 'card' ? 'Left to capture' : 'Refundable'}</dt><dd data-testid="amt-remaining">{fmtMoney(p.captured === 0 && p.method === 'card' ? remainingAuth : refundable, c)}</dd></div>
           </dl>
-          {p.expiresAt && remainingAuth > 0 && p.status !== 'voided' && p.status !== 'declined' ? (
+          {p.status === 'expired' && p.expiresAt ? (
+            <Alert tone="danger" title="Authorization expired">
+              <span data-testid="expired-note">
+                It lapsed on {fmtDateTime(p.expiresAt)}, 7 days after it was made: the bank has released the funds and {fmtMoney(remainingAuth, c)} can no longer be captured. Take a new payment if the goods still ship.
+              </span>
+            </Alert>
+          ) : p.expiresAt && remainingAuth > 0 && p.status !== 'voided' && p.status !== 'declined' ? (
             expiresSoon ? (
               <Alert tone="warning" title={`Authorization expires ${fmtUntil(p.expiresAt)}`}>
                 Capture {fmtMoney(remainingAuth, c)} before {fmtDateTime(p.expiresAt)} or the bank releases the funds.

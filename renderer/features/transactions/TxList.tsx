@@ -4,6 +4,7 @@ import { useNav } from '../../app/nav-store';
 import { fmtMoney, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { ExpiryBanner } from './ExpiryBanner';
 import { TxFilters } from './TxFilters';
 import { useTx, type Row } from './tx-store';
 
@@ -75,6 +76,7 @@ export function TxList() {
           {loading && rows.length === 0 ? <Spinner label="Loading…" /> : `${total.toLocaleString()} payment${total === 1 ? '' : 's'}`}
         </span>
       </header>
+      <ExpiryBanner />
       <TxFilters />
       {error ? <Alert tone="danger">{error}</Alert> : null}
       <div className="tx-table" role="table" aria-label="Payments" aria-rowcount={total}>

@@ -1,6 +1,7 @@
 import { PEOPLE } from './001-people';
 import { PAYMENTS } from './002-payments';
 import { DAY_CLOSE } from './003-day-close';
+import { CONFIRMATIONS } from './004-confirmations';
 
 export interface Migration {
   name: string;
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS];

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import { call } from '../../lib/api';
+import { fmtDateTime, fmtMoney } from '../../lib/format';
+import { Alert } from '../../ui/Alert';
+import { useTx, type Row } from './tx-store';
+
+/**
+ * Authorizations the bank releases within 48 hours (7 days after they were made): the core's
+ * "expiring" view, so "now" is the station's clock, not the browser's.
+ */
+export function ExpiryBanner() {
+  const filter = useTx((s) => s.filter);
+  const setFilter = useTx((s) => s.setFilter);
+  const [expiring, setExpiring] = useState<{ total: number; soonest: Row | null } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    call('payments.list', { view: 'expiring', period: 'all', limit: 500 })
+      .then((r) => {
+        const soonest = [...r.rows].sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''))[0] ?? null;
+        if (live) setExpiring({ total: r.total, soonest });
+      })
+      .catch(() => live && setExpiring(null));
+    return () => {
+      live = false;
+    };
+  }, [filter]);
+
+  if (!expiring || expiring.total === 0 || filter.view === 'expiring') return null;
+  const s = expiring.soonest;
+  return (
+    <Alert tone="warning" className="expiry-banner" title={`${expiring.total} authorization${expiring.total === 1 ? '' : 's'} expire${expiring.total === 1 ? 's' : ''} within 48 hours`}>
+      <span data-testid="expiring-banner">
+        {s ? `The first, ${s.orderReference} (${fmtMoney(s.authorized - s.captured, s.currency)} left to capture), lapses on ${fmtDateTime(s.expiresAt)}. ` : ''}
+        Capture them before then or the bank releases the funds.{' '}
+        <button type="button" className="link" onClick={() => setFilter({ view: 'expiring', status: '' })}>
+          Show the expiring authorizations
+        </button>
+      </span>
+    </Alert>
+  );
+}
