@@ -1,6 +1,9 @@
 import { ApsGateway, type ApsLogger } from './aps';
 import { DEFAULT_MERCHANT, type SandboxHandle } from './sandbox';
 
+/** Any UUID works with the sandbox's confirmation service; this one is documented. */
+export const SANDBOX_CONFIRMATION_TEMPLATE_ID = '5d0c2f4e-8a1b-4c3d-9e7f-0a1b2c3d4e5f';
+
 /**
  * The embedded default: our APS adapter pointed at an in-process sandbox with the sandbox's
  * documented merchant. One place for every shell (web mode, Electron) and the benchmarks, so the
@@ -12,6 +15,7 @@ export function embeddedSandboxGateway(sandbox: SandboxHandle, opts: { logger?: 
     paymentPageUrl: sandbox.paymentPageUrl,
     confirmationApiUrl: sandbox.confirmationApiUrl,
     confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
+    confirmationTemplateId: SANDBOX_CONFIRMATION_TEMPLATE_ID,
     accessCode: DEFAULT_MERCHANT.accessCode,
     merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
     requestPhrase: DEFAULT_MERCHANT.requestPhrase,

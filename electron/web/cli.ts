@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { ApsGateway } from '../gateway/aps';
+import { embeddedSandboxGateway } from '../gateway/embedded';
 import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
 import { createCore, type Core } from '../core/app';
 import { PassphraseKeyProtector } from '../core/db/key-protector';
@@ -21,7 +21,7 @@ import { startWebServer } from './server';
 export const DEVELOPMENT_PASSPHRASE = 'moto-pos-web-development';
 
 /** The embedded sandbox accepts any UUID as the email confirmation template (seed 003); this is ours. */
-export const SANDBOX_CONFIRMATION_TEMPLATE_ID = '5d0c2f4e-8a1b-4c3d-9e7f-0a1b2c3d4e5f';
+export { SANDBOX_CONFIRMATION_TEMPLATE_ID } from '../gateway/embedded';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -88,22 +88,7 @@ async function main(): Promise<void> {
   if (process.env.POS_SANDBOX_UNREACHABLE === '1') sandbox.control.setReachable(false);
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];
   try {
-    const gateway = new ApsGateway({
-      paymentApiUrl: sandbox.paymentApiUrl,
-      paymentPageUrl: sandbox.paymentPageUrl,
-      confirmationApiUrl: sandbox.confirmationApiUrl,
-      confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
-      confirmationTemplateId: SANDBOX_CONFIRMATION_TEMPLATE_ID,
-      accessCode: DEFAULT_MERCHANT.accessCode,
-      merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
-      requestPhrase: DEFAULT_MERCHANT.requestPhrase,
-      responsePhrase: DEFAULT_MERCHANT.responsePhrase,
-      shaType: DEFAULT_MERCHANT.shaType,
-      language: 'en',
-      isSandbox: true,
-      name: 'APS sandbox (embedded)',
-      logger: log.child({ svc: 'aps' }),
-    });
+    const gateway = embeddedSandboxGateway(sandbox, { logger: log.child({ svc: 'aps' }) });
 
     // The core's hosted return URL needs the server's port (unknown with --port 0), so the
     // server listens first and answers 503 until the core is ready.

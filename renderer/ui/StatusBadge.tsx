@@ -10,7 +10,7 @@ const LABEL: Record<PaymentStatus, [string, string, string]> = {
   refunded: ['Refunded', '↶', 'neutral'],
   voided: ['Voided', '⊘', 'neutral'],
   declined: ['Declined', '✕', 'danger'],
-  expired: ['Expired', '⌛', 'neutral'],
+  expired: ['Expired', '◔', 'neutral'],
   unknown: ['Unknown', '?', 'unknown'],
 };
 

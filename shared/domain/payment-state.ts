@@ -84,7 +84,12 @@ export function allowedAction(action: ActionName, t: PaymentTotals, now: Date): 
     }
     case 'refund': {
       const rest = t.captured - t.refunded;
-      if (t.captured === 0) return { allowed: false, code: 'AMOUNT_EXCEEDS_CAPTURED', reason: 'Nothing was captured: void the authorization instead.' };
+      if (t.captured === 0) {
+        const reason = isExpired(t, now)
+          ? 'Nothing was captured and the authorization expired: the bank has released the funds.'
+          : 'Nothing was captured: void the authorization instead.';
+        return { allowed: false, code: 'AMOUNT_EXCEEDS_CAPTURED', reason };
+      }
       if (rest <= 0) return { allowed: false, code: 'AMOUNT_EXCEEDS_CAPTURED', reason: 'Everything captured has been refunded.' };
       return { allowed: true, max: rest };
     }
