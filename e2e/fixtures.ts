@@ -18,14 +18,21 @@ export interface WebApp {
   logs: () => string;
 }
 
-/** Starts `tsx electron/web/cli.ts` on free ports with a fresh data directory. */
-export async function startWeb(): Promise<WebApp & { stop: () => Promise<void> }> {
-  const data = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
+export interface StartWebOptions {
+  /** Reuse a data directory (ledger, settings, sandbox/): a restart of the same station. Default: a fresh one. */
+  data?: string;
+  /** Extra environment, e.g. POS_SANDBOX_UNREACHABLE=1 to start with the gateway down. */
+  env?: Record<string, string>;
+}
+
+/** Starts `tsx electron/web/cli.ts` on free ports with a fresh data directory (or `opts.data`). */
+export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { stop: () => Promise<void>; data: string; kill: () => Promise<void> }> {
+  const data = opts.data ?? mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   const child: ChildProcess = spawn(
     join(ROOT, 'node_modules/.bin/tsx'),
     ['electron/web/cli.ts', '--port', '0', '--sandbox-port', '0', '--no-build', '--data', data],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], // node_modules/.bin first: its `node` is the pinned Node 24 (the machine's own may be older).
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, POS_PASSPHRASE: 'e2e-passphrase-not-secret' } },
+      env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, POS_PASSPHRASE: 'e2e-passphrase-not-secret', ...opts.env } },
   );
   let out = '';
   let err = '';
@@ -72,7 +79,24 @@ export async function startWeb(): Promise<WebApp & { stop: () => Promise<void> }
     }
     rmSync(data, { recursive: true, force: true });
   };
-  return { ...found, origin: new URL(found.url).origin, logs: () => err, stop };
+  /** SIGKILL, like a crash or a power cut: no orderly close; the data directory is kept. */
+  const kill = async () => {
+    if (child.exitCode !== null || !child.pid) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    await exited;
+  };
+  return { ...found, origin: new URL(found.url).origin, logs: () => err, stop, data, kill };
+}
+
+/** Kills the web-mode process and starts it again on the SAME data directory (new ports, new secret). */
+export async function restartWeb(web: { kill: () => Promise<void>; data: string }, env?: Record<string, string>): Promise<Awaited<ReturnType<typeof startWeb>>> {
+  await web.kill();
+  return startWeb({ data: web.data, ...(env ? { env } : {}) });
 }
 
 export const PINS = { admin: '246810', clerk: '135790', supervisor: '975310' } as const;

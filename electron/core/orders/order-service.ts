@@ -4,7 +4,7 @@ import { orderTotals } from '../../../shared/domain/order-totals';
 import { MAX_MINOR_UNITS, MoneyError } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
 import type { Ports } from '../payments/ports';
-import { orderReference } from '../payments/references';
+import { orderReference, REFERENCE_PATTERN } from '../payments/references';
 import { newId, stmt, tx } from '../payments/sql';
 import { getOrderRow, insertOrder, referenceExists, setOrderStatus, toOrder, type Order, type OrderRow } from './orders-repo';
 
@@ -20,7 +20,12 @@ export class OrderService {
     private readonly ports: Ports,
   ) {}
 
-  create(input: ParsedInputOf<'orders.create'>, actor: Actor): Order {
+  /**
+   * `opts.reference`: a reference chosen by the caller (e.g. a recurring period's, fixed before
+   * anything is sent so a retry after a crash finds the same order); it must be a valid gateway
+   * reference not used yet, at most 34 characters (room for the payment and refund suffixes).
+   */
+  create(input: ParsedInputOf<'orders.create'>, actor: Actor, opts: { reference?: string } = {}): Order {
     const { db, clock } = this.deps;
     let totals;
     try {
@@ -43,9 +48,16 @@ export class OrderService {
       } else if (input.newCustomer) {
         customer = this.ports.createCustomer(db, input.newCustomer, clock);
       }
-      let reference = orderReference(this.deps.station, clock.now());
-      // 32^6 references a day per station: a clash is rare, but the unique index must never throw at a clerk.
-      while (referenceExists(db, reference)) reference = orderReference(this.deps.station, clock.now());
+      let reference: string;
+      if (opts.reference !== undefined) {
+        if (!REFERENCE_PATTERN.test(opts.reference) || opts.reference.length > 34) throw new ContractError('VALIDATION', 'Not a valid order reference.');
+        if (referenceExists(db, opts.reference)) throw new ContractError('CONFLICT', 'An order with this reference exists already.');
+        reference = opts.reference;
+      } else {
+        reference = orderReference(this.deps.station, clock.now());
+        // 32^6 references a day per station: a clash is rare, but the unique index must never throw at a clerk.
+        while (referenceExists(db, reference)) reference = orderReference(this.deps.station, clock.now());
+      }
       const row: OrderRow = {
         id: newId('ord'),
         reference,

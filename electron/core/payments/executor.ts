@@ -9,9 +9,10 @@ import { finishOperation, getOperation, markChecked, markSent, type OperationRow
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
 import { judge } from './resolution';
-import { tx } from './sql';
+import { stmt, tx } from './sql';
 
-export type FinalState = 'succeeded' | 'declined' | 'unknown';
+/** 'queued': the request provably never left this machine (connection refused): back to the offline queue. */
+export type FinalState = 'succeeded' | 'declined' | 'unknown' | 'queued';
 
 export interface OpResult {
   state: FinalState;
@@ -25,6 +26,17 @@ export const DEFAULT_CAPTURE_RESEND_GRACE_MS = 30_000;
 const DUPLICATE_REFERENCE = '066';
 
 const isCharge = (op: Pick<OperationRow, 'type'>) => op.type === 'authorize' || op.type === 'purchase';
+
+/**
+ * Socket errors raised before a connection exists: the request was never written, so the gateway
+ * cannot have acted. Anything else (reset, "other side closed", timeout) may come after the
+ * gateway received the request and stays UNKNOWN.
+ */
+const NOT_CONNECTED = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT)\b/;
+
+export function provesNotSent(outcome: Outcome<unknown>): boolean {
+  return outcome.kind === 'pending' && outcome.reason === 'network' && NOT_CONNECTED.test(outcome.detail);
+}
 
 /**
  * Runs the write-ahead state machine of one operation. Every method expects the caller to hold
@@ -74,8 +86,23 @@ export class OperationRunner {
         }
         return this.applyDeclined(op, outcome.responseCode, outcome.message, actor);
       case 'pending':
+        if (!isCharge(op) && provesNotSent(outcome)) return this.applyNotSent(op, outcome.detail, actor);
         return this.applyUnknown(op, `No definite answer (${outcome.reason}): ${outcome.detail}`.slice(0, 300), actor);
     }
+  }
+
+  /** The connection was never made: the operation goes (back) to the offline queue, same reference. */
+  private applyNotSent(op: OperationRow, detail: string, actor: Actor): OpResult {
+    const { db } = this.deps;
+    const at = this.now();
+    const message = `Not sent: the gateway could not be reached (${detail.slice(0, 120)}). Queued.`;
+    tx(db, () => {
+      const p = getPaymentRow(db, op.payment_id)!;
+      stmt(db, `UPDATE operations SET state = 'queued', attempts = MAX(attempts - 1, 0), message = ?, updated_at = ? WHERE id = ?`).run(message, at, op.id);
+      updatePayment(db, p.id, {}, at);
+      audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'failure', describe(op, p, 'not sent (no connection): queued'));
+    });
+    return { state: 'queued', message, responseCode: null };
   }
 
   /**

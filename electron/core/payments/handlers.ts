@@ -22,7 +22,14 @@ export function paymentHandlers(s: { payments: PaymentService; orders: OrderServ
       caller(ctx);
       return orders.cancel(input.id);
     },
-    'payments.hostedForm': (input, ctx) => hosted.form(input, caller(ctx)),
+    'payments.hostedForm': async (input, ctx) => {
+      const who = caller(ctx);
+      // No keyed card entry while offline (DESIGN "Card data"): the order stays awaiting payment.
+      if (!(await payments.offline.ensureOnline())) {
+        throw new ContractError('OFFLINE_NEW_CARD', 'The gateway cannot be reached: a new card cannot be taken while offline. Use a card on file or cash, or keep the order awaiting payment.');
+      }
+      return hosted.form(input, who);
+    },
     'payments.hostedResult': (input) => hosted.result(input.sessionId),
     'payments.charge': (input, ctx) => payments.charge(input, caller(ctx)),
     'payments.capture': (input, ctx) => payments.capture(input.paymentId, input.amount, caller(ctx)),

@@ -20,6 +20,8 @@ export interface PaymentsFeature {
   /** Start-up sweep: run once after the ledger opens, before serving the screen. */
   recover(): Promise<RecoveryReport>;
   service: PaymentService;
+  /** Orders (recurring schedules create the order of each period through it). */
+  orders: OrderService;
   /** Stops background resolution (unfinished work stays in the log for the next start). */
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function createPaymentsFeature(deps: CoreDeps, opts: PaymentsFeatureOptio
     acceptHostedReturn: (params) => hosted.acceptReturn(params),
     recover: () => recoverAll(service),
     service,
+    orders,
     close: () => service.close(),
   };
 }

@@ -11,6 +11,8 @@ export type OperationState = Operation['state'];
 export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'declined']);
 /** States the start-up sweep and the background resolver must finish. */
 export const UNFINISHED_STATES = ['pending', 'sent', 'unknown'] as const;
+/** States of the offline queue (electron/core/sync): waiting to be forwarded, or held for a person. */
+export const QUEUE_STATES = ['queued', 'needs_attention'] as const;
 
 export interface OperationRow {
   id: string;
@@ -129,6 +131,16 @@ export function paymentsWithUnfinished(db: Db): string[] {
      GROUP BY payment_id ORDER BY first`,
   ).all() as { payment_id: string }[];
   return rows.map((r) => r.payment_id);
+}
+
+/** Operations waiting to be forwarded for one payment, in the order they must go out. */
+export function queuedOf(db: Db, paymentId: string): OperationRow[] {
+  return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND state = 'queued' ORDER BY seq`).all(paymentId) as OperationRow[];
+}
+
+/** Any state → QUEUED or NEEDS_ATTENTION (the offline queue), with a message for the screen. */
+export function setQueueState(db: Db, id: string, state: 'queued' | 'needs_attention', message: string | null, at: string): void {
+  stmt(db, `UPDATE operations SET state = ?, message = COALESCE(?, message), updated_at = ?, finished_at = NULL WHERE id = ?`).run(state, message, at, id);
 }
 
 export function toOperation(row: OperationRow): Operation {

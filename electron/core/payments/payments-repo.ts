@@ -65,6 +65,22 @@ export function totalsOf(p: Pick<PaymentRow, 'method' | 'authorized' | 'captured
   };
 }
 
+/**
+ * The totals the payment will have once its queued operations have gone through: rules for a new
+ * operation (and for the screen's "what remains") are checked against these, so two queued partial
+ * refunds can never add up to more than was captured.
+ */
+export function effectiveTotals(p: Parameters<typeof totalsOf>[0], queued: readonly { type: string; amount: number | null }[]): PaymentTotals {
+  const t = totalsOf(p);
+  for (const op of queued) {
+    if (op.type === 'capture') t.captured += op.amount ?? 0;
+    else if (op.type === 'refund') t.refunded += op.amount ?? 0;
+    else if (op.type === 'void') t.voided = true;
+    // A queued charge adds nothing: the gateway does not know the payment until it is approved.
+  }
+  return t;
+}
+
 /** The stored status: paymentStatus without the clock (expiry is read from expires_at at query time). */
 export function storedStatus(p: Parameters<typeof totalsOf>[0]): PaymentStatus {
   return paymentStatus(totalsOf(p), EPOCH);

@@ -4,9 +4,9 @@ import { ContractError } from '../../../shared/contract';
 import { allowedAction, EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
 import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders/orders-repo';
-import { operationsOf, toOperation } from './operation-log';
+import { operationsOf, queuedOf, toOperation } from './operation-log';
 import { stmt } from './sql';
-import { getPaymentWithOrder, toSummary, totalsOf, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
+import { effectiveTotals, getPaymentWithOrder, toSummary, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
 
 export type PaymentDetail = z.output<typeof PaymentDetailSchema>;
 export type ListFilter = z.output<typeof PaymentListFilter>;
@@ -15,7 +15,8 @@ export function paymentDetail(db: Db, paymentId: string, now: Date): PaymentDeta
   const p = getPaymentWithOrder(db, paymentId);
   if (!p) throw new ContractError('NOT_FOUND', 'No such payment.');
   const order = getOrderRow(db, p.order_id)!;
-  const totals = totalsOf(p);
+  // What remains to capture / refund counts the operations still queued (offline).
+  const totals = effectiveTotals(p, queuedOf(db, p.id));
   return {
     payment: toSummary(p, now),
     order: toOrder(order),

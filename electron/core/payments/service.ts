@@ -1,18 +1,19 @@
 import type { z } from 'zod';
-import type { CardSchema, ParsedInputOf } from '../../../shared/contract';
+import type { CardSchema, ParsedInputOf, Settings } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
 import type { Role } from '../../../shared/domain/roles';
 import { usableCard } from '../cards/card-service';
 import { getCardRow, toCard } from '../cards/cards-repo';
 import type { CoreDeps } from '../deps';
+import type { Db } from '../db/database';
 import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from './audit';
 import { NO_EMAIL, OperationRunner, type OpResult } from './executor';
 import { markSessionUsed, usableSession } from './hosted-sessions';
 import { KeyedMutex } from './mutex';
-import { appendOperation, unfinishedOf } from './operation-log';
-import { getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
+import { appendOperation, queuedOf, unfinishedOf } from './operation-log';
+import { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
 import type { Ports } from './ports';
 import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
@@ -39,7 +40,22 @@ export interface OperationOutput {
   detail: PaymentDetail;
 }
 
+/**
+ * What the payment service needs from the offline queue (electron/core/sync). Without one the
+ * service behaves as always online (tests of the payment core alone).
+ */
+export interface OfflineGate {
+  /** False when the gateway is known to be down; may probe first when the last contact is stale. */
+  ensureOnline(): Promise<boolean>;
+  /** Queued work changed: publish the status and wake the forwarder. */
+  queueChanged(): void;
+}
+
+export const ALWAYS_ONLINE: OfflineGate = { ensureOnline: () => Promise.resolve(true), queueChanged: () => undefined };
+
 export interface PaymentServiceOptions {
+  /** Connectivity and the forwarder; default: always online. */
+  offline?: OfflineGate;
   /** Delays between background resolutions of an UNKNOWN outcome; after the last, it waits for checkStatus or the next start. */
   retryDelaysMs?: readonly number[];
   /** See OperationRunner: how old a capture attempt must be before "not found" allows a resend. */
@@ -52,6 +68,14 @@ const APS_EMAIL = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]+$/;
 
 function toOutcome(state: OpResult['state']): Outcome {
   return state === 'succeeded' ? 'approved' : state;
+}
+
+const QUEUED_CHARGE_MESSAGE = 'Queued, not yet approved by the bank. It is sent once, automatically, when the gateway is back.';
+const HOURS = 3600 * 1000;
+
+/** Capture, void and refund offline only on payments the gateway already approved. */
+function requireKnownToGateway(p: PaymentRow): void {
+  if (p.method === 'card' && p.authorized === 0) throw new ContractError('NOT_ALLOWED', 'The gateway has not approved this payment yet.');
 }
 
 function refuse(v: ActionVerdict): void {
@@ -68,6 +92,7 @@ export class PaymentService {
   readonly mutex = new KeyedMutex();
   readonly runner: OperationRunner;
   private readonly retryDelays: readonly number[];
+  offline: OfflineGate;
   private readonly background = new Set<Promise<unknown>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly scheduled = new Set<string>();
@@ -80,6 +105,44 @@ export class PaymentService {
   ) {
     this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
     this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.offline = opts.offline ?? ALWAYS_ONLINE;
+  }
+
+  /**
+   * Whether a maintenance operation on this payment goes to the offline queue instead of the wire:
+   * when the gateway is down, and also when the payment already has queued work (it goes out in
+   * order, after what is waiting).
+   */
+  private async mustQueue(p: PaymentRow): Promise<boolean> {
+    if (p.method !== 'card') return false;
+    if (p.queued > 0) return true;
+    return !(await this.offline.ensureOnline());
+  }
+
+  private queueOperation(
+    p: PaymentRow,
+    type: 'capture' | 'void' | 'refund',
+    amount: number | null,
+    reference: string,
+    actor: Actor,
+    extra: { reason?: string | null; approvedBy?: string | null; approvedByName?: string | null },
+  ): OperationOutput {
+    const at = this.now().toISOString();
+    tx(this.deps.db, () => {
+      appendOperation(this.deps.db, { paymentId: p.id, type, amount, reference, state: 'queued', userId: actor.id, userName: actor.name, ...extra }, at);
+      updatePayment(this.deps.db, p.id, {}, at);
+      const approved = extra.approvedByName ? `; approved by ${extra.approvedByName}` : '';
+      const why = extra.reason ? `; reason: ${extra.reason}` : '';
+      audit(this.deps, this.ports, actor, `payments.${type}`, p.reference, 'success', `${type}${amount !== null ? ` ${amount} ${p.currency}` : ''} ref ${reference} queued (gateway offline)${approved}${why}`.slice(0, 500));
+    });
+    this.offline.queueChanged();
+    const what = type === 'capture' ? 'Capture' : type === 'void' ? 'Void' : 'Refund';
+    return { outcome: 'queued', message: `${what} queued: the gateway cannot be reached. It is sent once, automatically, when the station is back online.`, detail: this.detail(p.id) };
+  }
+
+  /** Rules against the totals the payment will have after its queued work (two queued refunds never exceed captured). */
+  private totalsWithQueue(p: PaymentRow) {
+    return effectiveTotals(p, queuedOf(this.deps.db, p.id));
   }
 
   private now(): Date {
@@ -98,8 +161,21 @@ export class PaymentService {
 
   // --- charge -----------------------------------------------------------------------------
 
-  async charge(input: ParsedInputOf<'payments.charge'>, actor: Actor): Promise<ChargeOutput> {
+  /** `opts.eci`: RECURRING for merchant-initiated repeat charges (recurring schedules); default MOTO. */
+  async charge(input: ParsedInputOf<'payments.charge'>, actor: Actor, opts: { eci?: 'MOTO' | 'RECURRING' } = {}): Promise<ChargeOutput> {
     const { db } = this.deps;
+    // Offline (DESIGN "Offline-first"): a new card is refused; a card on file only within the
+    // admin's offline-charge limits, queued and shown as not yet approved by the bank.
+    let queueCharge = false;
+    if (input.source.kind !== 'cash' && !(await this.offline.ensureOnline())) {
+      if (input.source.kind === 'new_card') {
+        throw new ContractError('OFFLINE_NEW_CARD', 'The gateway cannot be reached: a new card cannot be taken while offline. Use a card on file or cash, or keep the order awaiting payment.');
+      }
+      if (!this.deps.settings.get().offlineCharges.enabled) {
+        throw new ContractError('GATEWAY_UNREACHABLE', 'The gateway cannot be reached and offline charges are off. Keep the order awaiting payment, take cash, or try again when the station is online.');
+      }
+      queueCharge = true;
+    }
     const now = this.now();
     const at = now.toISOString();
     // Validation and the two inserts are one synchronous transaction: no other call can slip in
@@ -119,7 +195,7 @@ export class PaymentService {
         reference: paymentReference(order.reference, previous.length + 1),
         method: 'card',
         kind: input.mode === 'authorize' ? 'authorization' : 'purchase',
-        eci: 'MOTO',
+        eci: opts.eci ?? 'MOTO',
         currency: order.currency,
         amount: order.total,
         authorized: 0,
@@ -177,13 +253,24 @@ export class PaymentService {
         row = { ...base, hosted_session_id: s.id, token_name: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holder_name: s.holder_name, save_card: src.save ? 1 : 0 };
         markSessionUsed(db, s.id, at);
       }
+      if (queueCharge) checkOfflineChargeLimits(db, this.deps.settings.get(), order.total, order.currency, now);
       insertPayment(db, row);
       // The reference is on disk (PENDING, synchronous=FULL) before the first network attempt.
-      const op = appendOperation(db, { paymentId: row.id, type: input.mode === 'authorize' ? 'authorize' : 'purchase', amount: order.total, reference: row.reference, state: 'pending', userId: actor.id, userName: actor.name }, at);
+      const type = input.mode === 'authorize' ? 'authorize' : 'purchase';
+      const op = appendOperation(db, { paymentId: row.id, type, amount: order.total, reference: row.reference, state: queueCharge ? 'queued' : 'pending', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: 'Waiting for the gateway: not yet approved by the bank.' } : {}) }, at);
       updatePayment(db, row.id, {}, at);
+      if (queueCharge) {
+        audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${order.total} ${order.currency} card on file queued (gateway offline)`);
+        return { payment: row, opId: null as string | null, queued: true };
+      }
       return { payment: row, opId: op.id as string | null };
     });
 
+    if ('queued' in created) {
+      this.offline.queueChanged();
+      const p = getPaymentWithOrder(db, created.payment.id)!;
+      return { outcome: 'queued', message: QUEUED_CHARGE_MESSAGE, payment: toSummary(p, this.now()), cardSaved: null, change: null };
+    }
     if (created.opId === null) {
       const p = getPaymentWithOrder(db, created.payment.id)!;
       return { outcome: 'approved', message: 'Cash received.', payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
@@ -207,7 +294,9 @@ export class PaymentService {
   capture(paymentId: string, amount: number, actor: Actor): Promise<OperationOutput> {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
-      refuse(checkAmount('capture', amount, totalsOf(p), this.now()));
+      requireKnownToGateway(p);
+      refuse(checkAmount('capture', amount, this.totalsWithQueue(p), this.now()));
+      if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'capture', amount, p.reference, actor, {});
       const op = tx(this.deps.db, () => this.startOperation(p, 'capture', amount, p.reference, actor, {}));
       return this.finish(p.id, await this.runner.send(op, actor));
     });
@@ -216,7 +305,9 @@ export class PaymentService {
   void(paymentId: string, reason: string, actor: Actor): Promise<OperationOutput> {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
-      refuse(allowedAction('void', totalsOf(p), this.now()));
+      requireKnownToGateway(p);
+      refuse(allowedAction('void', this.totalsWithQueue(p), this.now()));
+      if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'void', null, p.reference, actor, { reason: reason || null });
       const op = tx(this.deps.db, () => this.startOperation(p, 'void', null, p.reference, actor, { reason: reason || null }));
       return this.finish(p.id, await this.runner.send(op, actor));
     });
@@ -226,7 +317,8 @@ export class PaymentService {
     return this.mutex.run(paymentId, async () => {
       const { db } = this.deps;
       const p = this.load(paymentId);
-      refuse(checkAmount('refund', amount, totalsOf(p), this.now()));
+      requireKnownToGateway(p);
+      refuse(checkAmount('refund', amount, this.totalsWithQueue(p), this.now()));
       let approver: { supervisorId: string; supervisorName: string } | null = null;
       if (this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
         // Outside any transaction: a refused PIN must still count and be audited (people/approval.ts).
@@ -247,6 +339,13 @@ export class PaymentService {
           audit(this.deps, this.ports, actor, 'payments.cash_refund', p.reference, 'success', `cash refund ${amount} ${p.currency}; approved by ${approver?.supervisorName ?? 'not required'}; reason: ${reason}`);
         });
         return { outcome: 'approved', message: 'Cash refund recorded.', detail: this.detail(p.id) };
+      }
+      if (await this.mustQueue(p)) {
+        // The maintenance_reference is fixed now and kept with the queued row: never regenerated.
+        const cur = this.load(paymentId);
+        const seq = cur.refund_seq + 1;
+        updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
+        return this.queueOperation(this.load(paymentId), 'refund', amount, refundReference(p.reference, seq), actor, who);
       }
       const opId = tx(db, () => {
         const seq = p.refund_seq + 1;
@@ -296,6 +395,7 @@ export class PaymentService {
 
   private finish(paymentId: string, result: OpResult): OperationOutput {
     if (result.state === 'unknown') this.scheduleResolution(paymentId);
+    if (result.state === 'queued') this.offline.queueChanged();
     return { outcome: toOutcome(result.state), message: opMessage(result), detail: this.detail(paymentId) };
   }
 
@@ -313,6 +413,11 @@ export class PaymentService {
       const r = await this.runner.resolve(op.id, actor);
       if (r.resent) resent++;
       if (r.state === 'unknown') return { stillUnknown: true, resolved, resent, message: r.message };
+      // Provably not sent (no connection): it waits in the offline queue, and so does everything after it.
+      if (r.state === 'queued') {
+        this.offline.queueChanged();
+        return { stillUnknown: false, resolved, resent, message: r.message };
+      }
       resolved++;
       messages.push(`${op.type}: ${r.state}.`);
     }
@@ -368,6 +473,30 @@ export class PaymentService {
   }
 }
 
+/** Offline charge limits of settings.offlineCharges (docs/offline.md); throws OFFLINE_LIMIT. */
+export function checkOfflineChargeLimits(db: Db, settings: Settings, amount: number, currency: string, now: Date): void {
+  const oc = settings.offlineCharges;
+  const fmt = (n: number) => `${n} ${settings.currency} minor units`;
+  if (currency !== settings.currency) throw new ContractError('OFFLINE_LIMIT', `Offline charges are only taken in ${settings.currency}.`);
+  if (amount > oc.perCharge) throw new ContractError('OFFLINE_LIMIT', `Above the offline limit per charge (${fmt(oc.perCharge)}). Keep the order awaiting payment until the station is online.`);
+  const out = outstandingOfflineCharges(db);
+  if (out.count + 1 > oc.maxCount) throw new ContractError('OFFLINE_LIMIT', `Already ${out.count} offline charges waiting (limit ${oc.maxCount}). Keep the order awaiting payment.`);
+  if (out.total + amount > oc.totalOutstanding) throw new ContractError('OFFLINE_LIMIT', `Offline charges waiting would exceed the total limit (${fmt(oc.totalOutstanding)}). Keep the order awaiting payment.`);
+  if (out.oldest && now.getTime() - Date.parse(out.oldest) > oc.maxAgeHours * HOURS) {
+    throw new ContractError('OFFLINE_LIMIT', `An offline charge has waited more than ${oc.maxAgeHours} hours: no more offline charges until the station is back online.`);
+  }
+}
+
+/** Charges taken offline and not yet approved by the bank (queued, or held for attention). */
+export function outstandingOfflineCharges(db: Db): { count: number; total: number; oldest: string | null } {
+  return stmt(
+    db,
+    `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldest
+     FROM operations o JOIN payments p ON p.id = o.payment_id
+     WHERE o.state IN ('queued', 'needs_attention') AND o.type IN ('authorize', 'purchase') AND p.declined = 0`,
+  ).get() as { count: number; total: number; oldest: string | null };
+}
+
 function chargeMessage(r: OpResult): string {
   switch (r.state) {
     case 'succeeded':
@@ -376,6 +505,8 @@ function chargeMessage(r: OpResult): string {
       return `Declined: ${r.message}`;
     case 'unknown':
       return 'The gateway did not give a definite answer. The payment is being checked; do not charge again.';
+    case 'queued':
+      return QUEUED_CHARGE_MESSAGE;
   }
 }
 
@@ -387,5 +518,7 @@ function opMessage(r: OpResult): string {
       return `Refused by the gateway: ${r.message}`;
     case 'unknown':
       return 'The gateway did not give a definite answer; the operation is being checked. Do not repeat it.';
+    case 'queued':
+      return 'The gateway could not be reached: queued. It is sent once, automatically, when the station is back online.';
   }
 }

@@ -48,6 +48,40 @@ export function QueueScreen() {
   const attention = ops?.filter((o) => o.state === 'needs_attention') ?? [];
   const waiting = ops?.filter((o) => o.state !== 'needs_attention') ?? [];
 
+  const attentionPanel = (
+    <section className="panel" aria-labelledby="attention-h">
+      <h2 id="attention-h">Needs attention ({attention.length})</h2>
+      {attention.length === 0 ? (
+        <EmptyState title="Nothing needs attention." />
+      ) : (
+        <OpsTable ops={attention} onOpen={openPayment} actions={(op) =>
+          canResolve ? (
+            <>
+              <Button size="sm" onClick={() => void resolve.run(op, 'retry')} busy={resolve.busy}>
+                Retry
+              </Button>
+              <Button size="sm" variant="danger" onClick={() => setDismiss(op)}>
+                Dismiss
+              </Button>
+            </>
+          ) : (
+            <span className="muted small">A supervisor can retry or dismiss</span>
+          )
+        } />
+      )}
+    </section>
+  );
+  const waitingPanel = (
+    <section className="panel" aria-labelledby="waiting-h">
+      <h2 id="waiting-h">Waiting to be sent ({waiting.length})</h2>
+      {waiting.length === 0 ? (
+        <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
+      ) : (
+        <OpsTable ops={waiting} onOpen={openPayment} />
+      )}
+    </section>
+  );
+
   return (
     <div className="queue-screen">
       <header className="screen-head">
@@ -66,35 +100,18 @@ export function QueueScreen() {
       {!ops && !error ? <Spinner label="Loading the queue…" /> : null}
       {ops ? (
         <>
-          <section className="panel" aria-labelledby="attention-h">
-            <h2 id="attention-h">Needs attention ({attention.length})</h2>
-            {attention.length === 0 ? (
-              <EmptyState title="Nothing needs attention." />
-            ) : (
-              <OpsTable ops={attention} onOpen={openPayment} actions={(op) =>
-                canResolve ? (
-                  <>
-                    <Button size="sm" onClick={() => void resolve.run(op, 'retry')} busy={resolve.busy}>
-                      Retry
-                    </Button>
-                    <Button size="sm" variant="danger" onClick={() => setDismiss(op)}>
-                      Dismiss
-                    </Button>
-                  </>
-                ) : (
-                  <span className="muted small">A supervisor can retry or dismiss</span>
-                )
-              } />
-            )}
-          </section>
-          <section className="panel" aria-labelledby="waiting-h">
-            <h2 id="waiting-h">Waiting to be sent ({waiting.length})</h2>
-            {waiting.length === 0 ? (
-              <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
-            ) : (
-              <OpsTable ops={waiting} onOpen={openPayment} />
-            )}
-          </section>
+          {/* What needs a person comes first; with nothing to resolve, what waits is the news. */}
+          {attention.length > 0 ? (
+            <>
+              {attentionPanel}
+              {waitingPanel}
+            </>
+          ) : (
+            <>
+              {waitingPanel}
+              {attentionPanel}
+            </>
+          )}
         </>
       ) : null}
       {dismiss ? (
@@ -129,7 +146,7 @@ function OpsTable({ ops, onOpen, actions }: { ops: QueuedOp[]; onOpen: (paymentI
                 {o.orderReference}
               </button>
             </td>
-            <td className="num">{o.amount !== null ? fmtMoney(o.amount, o.currency) : '—'}</td>
+            <td className="num">{o.amount !== null ? fmtMoney(o.amount, o.currency) : o.type === 'void' ? <span className="muted">whole authorization</span> : '—'}</td>
             <td>{fmtAge(o.createdAt)}</td>
             <td>
               {o.userName ?? '—'}

@@ -1,0 +1,201 @@
+import type { Gateway, Outcome } from '../../gateway/types';
+
+/**
+ * Online / offline from real gateway calls plus a light probe (DESIGN "Offline-first").
+ *
+ *   - Any HTTP answer of a real call (approved, declined, 5xx, unreadable reply) → online.
+ *   - A 'network' failure of a real call, or a failed probe → offline.
+ *   - A timeout says nothing either way (the gateway may just be slow): no change, but the next
+ *     operation probes first if nothing was heard for a while.
+ *   - Offline: probe with exponential backoff (1 s → 30 s); online: a slow probe (15 s) when no
+ *     real call has been heard from in that time.
+ *
+ * Transitions are reported to listeners (audit 'gateway.offline' / 'gateway.online' and the
+ * 'sync.changed' event are wired in ./index.ts). Timers are real time; timestamps for the ledger
+ * come from the core's Clock, not from here.
+ */
+export interface ConnectivityOptions {
+  /** First probe delay after going offline; doubles up to probeMaxMs. */
+  probeMinMs?: number;
+  probeMaxMs?: number;
+  /** Probe interval while online (skipped when a real call answered meanwhile). */
+  onlineProbeMs?: number;
+  /** ensureOnline() probes first when nothing was heard from the gateway for this long. */
+  staleMs?: number;
+}
+
+export const DEFAULT_CONNECTIVITY: Required<ConnectivityOptions> = {
+  probeMinMs: 1_000,
+  probeMaxMs: 30_000,
+  onlineProbeMs: 15_000,
+  staleMs: 5_000,
+};
+
+export interface Transition {
+  online: boolean;
+  /** What showed it: 'probe', or the gateway call and its outcome. */
+  cause: string;
+}
+
+type Listener = (t: Transition) => void;
+
+export class Connectivity {
+  readonly opts: Required<ConnectivityOptions>;
+  /** The gateway to give the rest of the core: the same calls, observed. */
+  readonly gateway: Gateway;
+  private online = true;
+  /** Whether we have ever heard (true after the first answer or probe). */
+  private known = false;
+  private lastContactMs = 0;
+  private backoffMs: number;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private probing: Promise<boolean> | null = null;
+  private readonly listeners = new Set<Listener>();
+  private started = false;
+  private closed = false;
+
+  constructor(
+    private readonly raw: Gateway,
+    opts: ConnectivityOptions = {},
+  ) {
+    this.opts = { ...DEFAULT_CONNECTIVITY, ...opts };
+    this.backoffMs = this.opts.probeMinMs;
+    this.gateway = this.observe(raw);
+  }
+
+  isOnline(): boolean {
+    return this.online;
+  }
+
+  onTransition(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** First probe now, then the schedule above. */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    void this.probe();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * For a caller about to send: false when known offline; when online but nothing was heard for
+   * staleMs (or never), a probe decides first, so an operation is queued rather than sent into a
+   * dead connection (whose reset could not prove that nothing was sent).
+   */
+  async ensureOnline(): Promise<boolean> {
+    if (!this.online) return false;
+    if (!this.known || Date.now() - this.lastContactMs > this.opts.staleMs) return this.probe();
+    return true;
+  }
+
+  /** One probe at a time; concurrent callers share it. */
+  probe(): Promise<boolean> {
+    this.probing ??= (async () => {
+      let ok: boolean;
+      try {
+        ok = await this.raw.probe();
+      } catch {
+        ok = false;
+      }
+      if (ok) this.heard('probe');
+      else this.lost('probe');
+      return ok;
+    })().finally(() => {
+      this.probing = null;
+    });
+    return this.probing;
+  }
+
+  /** A real call got an HTTP answer. */
+  heard(cause: string): void {
+    this.lastContactMs = Date.now();
+    this.known = true;
+    this.backoffMs = this.opts.probeMinMs;
+    if (!this.online) this.set(true, cause);
+    else this.schedule(this.opts.onlineProbeMs);
+  }
+
+  /** A real call or the probe could not reach the gateway. */
+  lost(cause: string): void {
+    this.known = true;
+    if (this.online) {
+      this.backoffMs = this.opts.probeMinMs;
+      this.set(false, cause);
+    } else {
+      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.probeMaxMs);
+      this.schedule(this.backoffMs);
+    }
+  }
+
+  private set(online: boolean, cause: string): void {
+    this.online = online;
+    this.schedule(online ? this.opts.onlineProbeMs : this.backoffMs);
+    for (const l of this.listeners) {
+      try {
+        l({ online, cause });
+      } catch {
+        /* a listener never breaks connectivity */
+      }
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed || !this.started) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // Online and a real call answered recently: no need to probe yet.
+      if (this.online && Date.now() - this.lastContactMs < this.opts.onlineProbeMs) {
+        this.schedule(this.opts.onlineProbeMs - (Date.now() - this.lastContactMs));
+        return;
+      }
+      void this.probe();
+    }, Math.max(ms, 1));
+    this.timer.unref?.();
+  }
+
+  private note(method: string, outcome: Outcome<unknown>): void {
+    if (outcome.kind === 'pending') {
+      if (outcome.reason === 'network') this.lost(`${method}: ${outcome.detail}`.slice(0, 200));
+      else if (outcome.reason !== 'timeout') this.heard(method); // an HTTP answer, even a bad one
+      return;
+    }
+    this.heard(method);
+  }
+
+  private observe(raw: Gateway): Gateway {
+    const seen = <T>(method: string, p: Promise<Outcome<T>>): Promise<Outcome<T>> =>
+      p.then((outcome) => {
+        this.note(method, outcome);
+        return outcome;
+      });
+    return {
+      get name() {
+        return raw.name;
+      },
+      get isSandbox() {
+        return raw.isSandbox;
+      },
+      hostedForm: (req) => raw.hostedForm(req),
+      verifyTokenizationReturn: (params) => raw.verifyTokenizationReturn(params),
+      authorize: (req) => seen('authorize', raw.authorize(req)),
+      purchase: (req) => seen('purchase', raw.purchase(req)),
+      capture: (req) => seen('capture', raw.capture(req)),
+      voidAuthorization: (req) => seen('voidAuthorization', raw.voidAuthorization(req)),
+      refund: (req) => seen('refund', raw.refund(req)),
+      checkStatus: (req) => seen('checkStatus', raw.checkStatus(req)),
+      updateToken: (req) => seen('updateToken', raw.updateToken(req)),
+      startConfirmation: (req) => seen('startConfirmation', raw.startConfirmation(req)),
+      getConfirmation: (id) => seen('getConfirmation', raw.getConfirmation(id)),
+      probe: () => this.probe(),
+    };
+  }
+}

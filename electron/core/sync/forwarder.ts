@@ -1,0 +1,262 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { audit, type Actor } from '../payments/audit';
+import { getOperation, queuedOf, setQueueState, type OperationRow } from '../payments/operation-log';
+import { getPaymentRow, totalsOf, updatePayment } from '../payments/payments-repo';
+import { reconcilePayment } from '../payments/reconcile';
+import type { PaymentService } from '../payments/service';
+import { stmt, tx } from '../payments/sql';
+import { refreshOrderStatus } from '../orders/orders-repo';
+import type { Connectivity } from './connectivity';
+import { declinedNextStep, recheck } from './rules';
+
+/** Who forwards: the station itself, on behalf of whoever queued the operation (kept on the row). */
+export const FORWARDER_ACTOR: Actor = { id: 'system', name: 'forwarder' };
+
+export interface ForwarderOptions {
+  /** Payments forwarded at the same time (operations of one payment always go one by one). */
+  concurrency?: number;
+  /** Waits before asking check status again about an operation left UNKNOWN while forwarding. */
+  resolveDelaysMs?: readonly number[];
+  /** Wait before another pass when some payments could not finish (still unknown, gateway busy). */
+  passDelayMs?: { min: number; max: number };
+}
+
+export const DEFAULT_FORWARDER: Required<ForwarderOptions> = {
+  concurrency: 8,
+  resolveDelaysMs: [0, 200, 1_000, 3_000],
+  passDelayMs: { min: 1_000, max: 30_000 },
+};
+
+type PaymentResult = 'done' | 'blocked';
+
+/**
+ * Sends the offline queue when the gateway is reachable (DESIGN "Offline-first"):
+ *
+ *   - per payment, in order (FIFO by seq: a capture queued before a refund goes first), under the
+ *     payment's mutex, so it never races a live operation or the background resolver;
+ *   - across payments, at most `concurrency` at a time;
+ *   - each operation with the reference stored when it was queued, through the same write-ahead
+ *     path as a live one (QUEUED → PENDING → SENT → SUCCEEDED | DECLINED | UNKNOWN); an UNKNOWN is
+ *     resolved by check status before anything else of that payment goes out;
+ *   - before the first operation of a payment, a check status refreshes the totals when the
+ *     gateway's differ from ours, then the rules are re-checked; what can no longer be done, or
+ *     what the gateway refuses, goes to NEEDS_ATTENTION with the reason and a next step, never
+ *     retried blindly.
+ *
+ * Nothing lives only in memory: a crash at any point leaves rows the start-up sweep (PENDING,
+ * SENT, UNKNOWN) or the next pass (QUEUED) picks up.
+ */
+export class Forwarder {
+  readonly opts: Required<ForwarderOptions>;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private passDelay: number;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Operations this forwarder took out of the queue (a refusal found later by check status still needs a person). */
+  private readonly forwarded = new Set<string>();
+
+  constructor(
+    private readonly service: PaymentService,
+    private readonly connectivity: Connectivity,
+    private readonly changed: () => void,
+    opts: ForwarderOptions = {},
+  ) {
+    this.opts = { ...DEFAULT_FORWARDER, ...opts };
+    this.passDelay = this.opts.passDelayMs.min;
+  }
+
+  get forwarding(): boolean {
+    return this.running !== null;
+  }
+
+  /** Start a pass now (or right after the current one). Cheap to call often. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.wakeTimer) {
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = null;
+    }
+    this.running = this.loop()
+      .catch((err: unknown) => this.service.deps.log.error({ err: err instanceof Error ? err.message : String(err) }, 'forwarder pass failed'))
+      .finally(() => {
+        this.running = null;
+        this.changed();
+        if (this.again && !this.closed) {
+          this.again = false;
+          this.kick();
+        }
+      });
+    this.changed();
+  }
+
+  /** Resolves when no pass is running (tests, orderly shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    await this.idle();
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      this.again = false;
+      if (this.closed) return;
+      if (!(await this.connectivity.ensureOnline())) return; // the transition to online kicks us again
+      const ids = paymentsToForward(this.service);
+      if (ids.length === 0) return;
+      const results = await this.pool(ids);
+      const blocked = results.filter((r) => r === 'blocked').length;
+      if (blocked === 0) {
+        this.passDelay = this.opts.passDelayMs.min;
+        continue; // anything queued meanwhile
+      }
+      if (!this.connectivity.isOnline() || this.closed) return;
+      // Some payments wait on an answer (UNKNOWN still being resolved): come back later.
+      const delay = this.passDelay;
+      this.passDelay = Math.min(this.passDelay * 2, this.opts.passDelayMs.max);
+      if (this.again) continue;
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = null;
+        this.kick();
+      }, delay);
+      this.wakeTimer.unref?.();
+      return;
+    }
+  }
+
+  private async pool(ids: string[]): Promise<PaymentResult[]> {
+    const results: PaymentResult[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ids.length && !this.closed && this.connectivity.isOnline()) {
+        const id = ids[next++]!;
+        try {
+          results.push(await this.service.mutex.run(id, () => this.forwardPayment(id)));
+        } catch (err) {
+          results.push('blocked');
+          this.service.deps.log.error({ paymentId: id, err: err instanceof Error ? err.message : String(err) }, 'forwarding a payment failed');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, ids.length) }, worker));
+    if (results.length < ids.length) results.push('blocked');
+    return results;
+  }
+
+  /** Caller holds the payment's mutex. */
+  private async forwardPayment(paymentId: string): Promise<PaymentResult> {
+    const { service } = this;
+    const { db } = service.deps;
+    // Whatever this payment left unresolved goes first: nothing is sent after an unknown.
+    if (!(await this.resolve(paymentId))) return 'blocked';
+    let refreshed = false;
+    for (;;) {
+      if (this.closed || !this.connectivity.isOnline()) return 'blocked';
+      const op = queuedOf(db, paymentId)[0];
+      if (!op) return 'done';
+      const p = getPaymentRow(db, paymentId)!;
+      if (!refreshed && isMaintenance(op)) {
+        // The payment may have moved at the gateway while we were offline (another desk, the
+        // merchant portal, expiry): compare and repair first.
+        if (!(await this.refresh(paymentId))) return 'blocked';
+        refreshed = true;
+        continue;
+      }
+      const now = service.deps.clock.now();
+      const check = recheck(db, op, p, totalsOf(p), now, service.deps.settings.get());
+      if (!check.ok) {
+        this.needsAttention(op, check.message);
+        continue;
+      }
+      this.forwarded.add(op.id);
+      // QUEUED goes straight to SENT (committed by the runner before the request): the reference
+      // has been on disk since the operation was queued.
+      const r = await service.runner.send(op.id, FORWARDER_ACTOR);
+      this.changed();
+      if (r.state === 'queued') return 'blocked'; // no connection: still queued, nothing was sent
+      if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
+      const after = getOperation(db, op.id)!;
+      if (after.state !== 'unknown' && after.state !== 'pending' && after.state !== 'sent') this.forwarded.delete(op.id);
+      if (after.state === 'declined') this.needsAttention(after, declinedNextStep(after, after.response_code, after.message ?? ''));
+    }
+  }
+
+  /** Resolves UNKNOWN / SENT / PENDING operations of the payment by check status, a few times. */
+  private async resolve(paymentId: string): Promise<boolean> {
+    const { db } = this.service.deps;
+    for (const delay of this.opts.resolveDelaysMs) {
+      if (delay > 0) await sleep(delay);
+      if (this.closed || !this.connectivity.isOnline()) return false;
+      const before = unfinishedIds(this.service, paymentId);
+      if (before.length === 0) return true;
+      const r = await this.service.resolveUnfinished(paymentId, FORWARDER_ACTOR);
+      for (const id of before) {
+        const op = getOperation(db, id)!;
+        // A forwarded operation the gateway refused (found out by check status) needs a person.
+        if (!this.forwarded.has(id) || op.state === 'unknown') continue;
+        this.forwarded.delete(id);
+        if (op.state === 'declined') this.needsAttention(op, declinedNextStep(op, op.response_code, op.message ?? ''));
+      }
+      this.changed();
+      if (!r.stillUnknown) return unfinishedIds(this.service, paymentId).length === 0;
+    }
+    return false;
+  }
+
+  /** Check status; repair the local totals when the gateway's differ. False when unanswered. */
+  private async refresh(paymentId: string): Promise<boolean> {
+    const { deps, ports } = this.service;
+    const p = getPaymentRow(deps.db, paymentId)!;
+    const check = await deps.gateway.checkStatus({ merchantReference: p.reference, ...(p.fort_id ? { fortId: p.fort_id } : {}) });
+    if (check.kind !== 'succeeded') return false;
+    const g = check.value;
+    if (!g.found) return true; // the send itself will say what the gateway thinks
+    const differs = g.authorizedAmount !== p.authorized || g.capturedAmount !== p.captured || g.refundedAmount !== p.refunded || (g.transactionStatus === '08' && p.voided === 0);
+    if (differs) {
+      const r = await reconcilePayment(deps, ports, paymentId, FORWARDER_ACTOR);
+      if (r.outcome !== 'approved') return false;
+    }
+    return true;
+  }
+
+  private needsAttention(op: OperationRow, message: string): void {
+    const { deps, ports } = this.service;
+    const at = deps.clock.now().toISOString();
+    tx(deps.db, () => {
+      setQueueState(deps.db, op.id, 'needs_attention', message.slice(0, 500), at);
+      const p = updatePayment(deps.db, op.payment_id, {}, at);
+      refreshOrderStatus(deps.db, p.order_id, at);
+      audit(deps, ports, FORWARDER_ACTOR, 'sync.needs_attention', op.reference, 'failure', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference}: ${message}`.slice(0, 500));
+    });
+    this.changed();
+  }
+}
+
+function isMaintenance(op: Pick<OperationRow, 'type'>): boolean {
+  return op.type === 'capture' || op.type === 'void' || op.type === 'refund';
+}
+
+function unfinishedIds(service: PaymentService, paymentId: string): string[] {
+  return (stmt(service.deps.db, `SELECT id FROM operations WHERE payment_id = ? AND state IN ('pending', 'sent', 'unknown') ORDER BY seq`).all(paymentId) as { id: string }[]).map((r) => r.id);
+}
+
+/**
+ * Payments with queued work, or with an outcome still unknown (a forwarded operation whose reply
+ * was lost when the connection dropped is resolved here, by check status, once the gateway is back),
+ * the one waiting longest first.
+ */
+export function paymentsToForward(service: PaymentService): string[] {
+  const rows = stmt(
+    service.deps.db,
+    `SELECT payment_id, MIN(created_at) AS first FROM operations WHERE state IN ('queued', 'sent', 'unknown') GROUP BY payment_id ORDER BY first`,
+  ).all() as { payment_id: string }[];
+  return rows.map((r) => r.payment_id);
+}

@@ -1,0 +1,147 @@
+import type { OutputOf } from '../../../shared/contract';
+import { ContractError } from '../../../shared/contract';
+import type { CallContext, PartialHandlers } from '../context';
+import type { CoreDeps } from '../deps';
+import { refreshOrderStatus } from '../orders/orders-repo';
+import { audit, SYSTEM_ACTOR, type Actor } from '../payments/audit';
+import { finishOperation, getOperation, queuedOf, setQueueState } from '../payments/operation-log';
+import { effectiveTotals, getPaymentRow, updatePayment } from '../payments/payments-repo';
+import type { OfflineGate, PaymentService } from '../payments/service';
+import { stmt, tx } from '../payments/sql';
+import type { Connectivity } from './connectivity';
+import { Forwarder, type ForwarderOptions } from './forwarder';
+import { queueCounts, queueEntries } from './queue-repo';
+import { recheck } from './rules';
+
+export { Connectivity, DEFAULT_CONNECTIVITY, type ConnectivityOptions } from './connectivity';
+export { Forwarder, type ForwarderOptions } from './forwarder';
+
+export type SyncStatus = OutputOf<'sync.status'>;
+
+export interface SyncFeatureOptions extends ForwarderOptions {
+  /** Coalesce 'sync.changed' events (forwarding 10,000 operations must not mean 10,000 events). */
+  notifyMs?: number;
+}
+
+export interface SyncFeature {
+  handlers: PartialHandlers;
+  connectivity: Connectivity;
+  forwarder: Forwarder;
+  status(): SyncStatus;
+  resolve(operationId: string, action: 'retry' | 'dismiss', actor: Actor): Promise<{ ok: true }>;
+  /** After the start-up sweep: start probing and forward what is queued. */
+  start(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The offline queue (DESIGN "Offline-first"): connectivity, the forwarder, and the sync.* channels.
+ * Wires itself into the payment service as its OfflineGate: the service asks it whether to queue,
+ * and tells it when something was queued.
+ */
+export function createSyncFeature(deps: CoreDeps, service: PaymentService, connectivity: Connectivity, opts: SyncFeatureOptions = {}): SyncFeature {
+  const { db } = deps;
+  const notifyMs = opts.notifyMs ?? 250;
+  let closed = false;
+  let notifyTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const status = (): SyncStatus => ({ online: connectivity.isOnline(), forwarding: forwarder?.forwarding ?? false, ...queueCounts(db) });
+  const emitNow = (): void => {
+    if (notifyTimer) clearTimeout(notifyTimer);
+    notifyTimer = null;
+    if (closed || !db.open) return;
+    deps.events.emit('sync.changed', status());
+  };
+  const changed = (): void => {
+    if (closed || notifyTimer) return;
+    notifyTimer = setTimeout(emitNow, notifyMs);
+    notifyTimer.unref?.();
+  };
+
+  const forwarder: Forwarder = new Forwarder(service, connectivity, changed, opts);
+
+  connectivity.onTransition((t) => {
+    if (closed || !db.open) return;
+    audit(deps, service.ports, SYSTEM_ACTOR, t.online ? 'gateway.online' : 'gateway.offline', deps.gateway.name, t.online ? 'success' : 'failure', `gateway ${t.online ? 'reachable again' : 'unreachable'} (${t.cause})`.slice(0, 500));
+    deps.log.info({ online: t.online, cause: t.cause }, t.online ? 'gateway online' : 'gateway offline');
+    emitNow();
+    if (t.online) forwarder.kick();
+  });
+
+  const gate: OfflineGate = {
+    ensureOnline: () => connectivity.ensureOnline(),
+    queueChanged: () => {
+      changed();
+      if (connectivity.isOnline()) forwarder.kick();
+    },
+  };
+  service.offline = gate;
+
+  async function resolve(operationId: string, action: 'retry' | 'dismiss', actor: Actor): Promise<{ ok: true }> {
+    const first = getOperation(db, operationId);
+    if (!first) throw new ContractError('NOT_FOUND', 'No such operation.');
+    await service.mutex.run(first.payment_id, async () => {
+      const op = getOperation(db, operationId)!;
+      if (op.state !== 'needs_attention') throw new ContractError('CONFLICT', `This operation is ${op.state.replace('_', ' ')}, not waiting for attention.`);
+      const p = getPaymentRow(db, op.payment_id)!;
+      const at = deps.clock.now().toISOString();
+      const isCharge = op.type === 'authorize' || op.type === 'purchase';
+      if (action === 'dismiss') {
+        tx(db, () => {
+          // Final: never forwarded, never swept. A dismissed charge closes its payment so the order can be paid again.
+          finishOperation(db, op.id, 'declined', { responseCode: op.response_code ?? 'DISMISSED', message: `Dismissed by ${actor.name}: not sent to the gateway again. ${op.message ?? ''}`.trim().slice(0, 500) }, at);
+          const next = updatePayment(db, p.id, isCharge && p.authorized === 0 ? { declined: 1 } : {}, at);
+          refreshOrderStatus(db, next.order_id, at);
+          audit(deps, service.ports, actor, 'sync.dismiss', op.reference, 'success', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference} dismissed; was: ${op.message ?? ''}`.slice(0, 500));
+        });
+      } else {
+        if (isCharge && p.declined === 1) {
+          throw new ContractError('NOT_ALLOWED', 'The bank declined this charge: it cannot be sent again. Take a new payment for the order, then dismiss this one.');
+        }
+        // Re-check against the latest totals plus what is already queued ahead of it.
+        const ahead = queuedOf(db, p.id).filter((q) => q.seq < op.seq);
+        const check = recheck(db, { ...op, approved_by: isCharge ? actor.id : op.approved_by }, p, effectiveTotals(p, ahead), deps.clock.now(), deps.settings.get());
+        if (!check.ok) throw new ContractError('NOT_ALLOWED', check.message);
+        tx(db, () => {
+          setQueueState(db, op.id, 'queued', `Retried by ${actor.name}.`, at);
+          // A supervisor sending an old offline charge anyway is recorded as its approver.
+          if (isCharge) stmt(db, 'UPDATE operations SET approved_by = ?, approved_by_name = ? WHERE id = ?').run(actor.id, actor.name, op.id);
+          updatePayment(db, p.id, {}, at);
+          audit(deps, service.ports, actor, 'sync.retry', op.reference, 'success', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference} back in the queue; was: ${op.message ?? ''}`.slice(0, 500));
+        });
+      }
+    });
+    changed();
+    if (action === 'retry' && connectivity.isOnline()) forwarder.kick();
+    return { ok: true };
+  }
+
+  const caller = (ctx: CallContext): Actor => {
+    if (!ctx.user) throw new ContractError('UNAUTHENTICATED', 'Sign in first.');
+    return { id: ctx.user.id, name: ctx.user.name };
+  };
+
+  const handlers: PartialHandlers = {
+    'sync.status': () => status(),
+    'sync.queue': () => queueEntries(db),
+    'sync.resolve': (input, ctx) => resolve(input.operationId, input.action, caller(ctx)),
+  };
+
+  return {
+    handlers,
+    connectivity,
+    forwarder,
+    status,
+    resolve,
+    start() {
+      connectivity.start();
+      forwarder.kick();
+    },
+    async close() {
+      connectivity.close();
+      await forwarder.close();
+      closed = true;
+      if (notifyTimer) clearTimeout(notifyTimer);
+    },
+  };
+}
