@@ -27,6 +27,17 @@ test('sign-in, lock and unlock keep the unfinished order', async ({ page, web })
   await expect(page.getByRole('dialog', { name: 'Locked' })).toHaveCount(0);
   await expect(page.getByLabel('Line 1 description')).toHaveValue('Half-typed line');
   await expect(page.getByTestId('total')).toHaveText('USD\u00a010.49');
+
+  // Switch user from the lock screen: the supervisor signs in and the same order is on screen.
+  await page.keyboard.press('Alt+L');
+  await page.getByRole('dialog', { name: 'Locked' }).getByRole('button', { name: 'Switch user' }).click();
+  await page.getByRole('button', { name: new RegExp(NAMES.supervisor) }).click();
+  await page.keyboard.type(PINS.supervisor);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.user-name')).toHaveText(NAMES.supervisor);
+  await page.keyboard.press('F2');
+  await expect(page.getByLabel('Line 1 description')).toHaveValue('Half-typed line');
+  await expect(page.getByTestId('total')).toHaveText('USD\u00a010.49');
 });
 
 test('a counter sale in cash: change due, recorded in the ledger', async ({ desk: page }) => {
