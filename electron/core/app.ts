@@ -11,6 +11,7 @@ import { createConfirmationsFeature } from './confirmations';
 import { createCustomersFeature } from './customers';
 import { createPaymentsFeature } from './payments';
 import { createPeopleFeature, type SessionManager } from './people';
+import { createRecurringFeature } from './recurring';
 import { createReportsFeature } from './reports';
 import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
@@ -108,6 +109,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
+    const recurring = createRecurringFeature(deps, payments);
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -116,6 +118,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'reports', handlers: createReportsFeature(deps).handlers },
       { name: 'confirmations', handlers: confirmations.handlers },
       { name: 'sync', handlers: sync.handlers },
+      { name: 'recurring', handlers: recurring.handlers },
     ];
     const handlers = composeHandlers(parts);
 
@@ -138,6 +141,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     sync.start();
     // Confirmations after payments: a confirmed one left uncharged is charged through payments.
     await confirmations.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'confirmation recovery failed'));
+    // Recurring after payments: periods left running are finished from the ledger; those that fell due while closed are listed as missed.
+    await recurring.start();
 
     let closing: Promise<void> | null = null;
     return {
@@ -150,6 +155,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       close() {
         closing ??= (async () => {
           try {
+            await recurring.close();
             await confirmations.close();
             await sync.close();
             await payments.close();

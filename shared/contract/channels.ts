@@ -114,6 +114,62 @@ const AuditEntrySchema = z.object({
   hash: z.string(),
 });
 
+/** Recurring charges (seed 001; docs/recurring.md). */
+const RecurringFrequency = z.enum(['daily', 'weekly', 'monthly', 'yearly']);
+const RecurringPeriodSchema = z.object({
+  id: Id,
+  scheduleId: Id,
+  period: z.number().int().min(1),
+  dueAt: IsoTime,
+  state: z.enum(['missed', 'due', 'running', 'charged', 'skipped', 'needs_attention']),
+  /** Derived from the schedule and the period; the order's reference (the gateway sees it + "-P<attempt>"). */
+  reference: z.string(),
+  orderId: Id.nullable(),
+  paymentId: Id.nullable(),
+  paymentReference: z.string().nullable(),
+  paymentStatus: z.string().nullable(),
+  attempts: z.number().int(),
+  reason: z.string().nullable(),
+  actedBy: z.string().nullable(),
+  startedAt: IsoTime.nullable(),
+  finishedAt: IsoTime.nullable(),
+});
+const RecurringScheduleSchema = z.object({
+  id: Id,
+  shortId: z.string(),
+  customerId: Id,
+  customerName: z.string(),
+  cardId: Id,
+  cardBrand: z.string(),
+  cardLast4: z.string(),
+  /** Null when the card can be charged; else why not (expired, deactivated). */
+  cardProblem: z.string().nullable(),
+  amount: PositiveMinorUnits,
+  currency: Currency,
+  frequency: RecurringFrequency,
+  startAt: IsoTime,
+  endAt: IsoTime.nullable(),
+  count: z.number().int().nullable(),
+  description: z.string(),
+  state: z.enum(['active', 'paused', 'cancelled', 'completed']),
+  nextDueAt: IsoTime.nullable(),
+  nextPeriod: z.number().int().nullable(),
+  totalPeriods: z.number().int().nullable(),
+  charged: z.number().int(),
+  missed: z.number().int(),
+  attention: z.number().int(),
+  running: z.number().int(),
+  createdAt: IsoTime,
+  createdBy: z.string(),
+});
+const RecurringDetail = z.object({
+  schedule: RecurringScheduleSchema,
+  periods: z.array(RecurringPeriodSchema),
+  upcoming: z.array(z.object({ period: z.number().int(), dueAt: IsoTime })),
+});
+const RecurringId = z.object({ id: Id }).strict();
+const PeriodId = z.object({ periodId: Id }).strict();
+
 /** Every channel of the app, declared once. Name = `<area>.<action>`. */
 export const channels = {
   // --- session and people ---
@@ -316,6 +372,44 @@ export const channels = {
     input: z.object({ id: Id }),
     output: ConfirmationView,
     minRole: 'clerk', mutates: true, summary: 'Where a confirmation stands (asks the service); charges exactly once when it is confirmed.',
+  }),
+  // --- recurring charges on a card on file (seed 001; docs/recurring.md) ---
+  'recurring.create': ch({
+    input: z.object({
+      customerId: Id,
+      cardId: Id,
+      amount: PositiveMinorUnits,
+      currency: Currency,
+      frequency: RecurringFrequency,
+      /** Period 1; null = now. At most a year ahead; never in the past. */
+      startAt: IsoTime.nullable().default(null),
+      /** Last instant a period may fall due (the screen sends the end of the chosen day); or null. */
+      endAt: IsoTime.nullable().default(null),
+      count: z.number().int().min(1).max(1000).nullable().default(null),
+      description: z.string().trim().min(1, 'Describe the charge').max(100),
+    }).strict(),
+    output: RecurringDetail,
+    minRole: 'clerk', mutates: true, summary: 'Set up a recurring charge on a card on file (eci RECURRING); period 1 is charged when due.',
+  }),
+  'recurring.list': ch({
+    input: z.object({ customerId: Id.optional(), state: z.enum(['active', 'paused', 'cancelled', 'completed']).optional() }).strict(),
+    output: z.object({ schedules: z.array(RecurringScheduleSchema), missed: z.number().int(), attention: z.number().int() }),
+    minRole: 'clerk', mutates: false, summary: 'Recurring schedules, with how many periods were missed or need attention.',
+  }),
+  'recurring.get': ch({ input: RecurringId, output: RecurringDetail, minRole: 'clerk', mutates: false, summary: 'A recurring schedule with its periods and the next due dates.' }),
+  'recurring.pause': ch({ input: RecurringId, output: RecurringDetail, minRole: 'clerk', mutates: true, summary: 'Pause a schedule: nothing is charged until it is resumed.' }),
+  'recurring.resume': ch({ input: RecurringId, output: RecurringDetail, minRole: 'clerk', mutates: true, summary: 'Resume a paused schedule; periods that fell due while paused are listed as missed.' }),
+  'recurring.cancel': ch({ input: RecurringId, output: RecurringDetail, minRole: 'supervisor', mutates: true, summary: 'Cancel a schedule for good; periods not charged are skipped.' }),
+  'recurring.runPeriod': ch({ input: PeriodId, output: RecurringDetail, minRole: 'supervisor', mutates: true, summary: 'Charge a missed period now, or retry one that needs attention (same period reference).' }),
+  'recurring.skipPeriod': ch({
+    input: z.object({ periodId: Id, reason: z.string().trim().max(200).default('') }).strict(),
+    output: RecurringDetail,
+    minRole: 'supervisor', mutates: true, summary: 'Skip a missed period, or one that needs attention: it is never charged.',
+  }),
+  'recurring.runDue': ch({
+    input: z.object({}).strict(),
+    output: z.object({ charged: z.number().int(), attention: z.number().int(), running: z.number().int(), missed: z.number().int() }),
+    minRole: 'clerk', mutates: true, summary: 'Charge the periods that fell due while the station was running (the runner also does this every minute).',
   }),
 } as const satisfies Record<string, ChannelDef>;
 

@@ -13,6 +13,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { newLine } from '../order/draft';
 import { useOrder } from '../order/order-store';
+import { RecurringScreen } from '../recurring/RecurringScreen';
 import { useSettings } from '../settings/settings-store';
 
 type Full = OutputOf<'customers.get'>;
@@ -140,6 +141,7 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
               </table>
             )}
           </section>
+          <RecurringScreen embedded customer={c} cards={data.cards} />
         </div>
         <aside className="detail-side">
           <section className="panel" aria-labelledby="cards-h">

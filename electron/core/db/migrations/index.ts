@@ -2,6 +2,7 @@ import { PEOPLE } from './001-people';
 import { PAYMENTS } from './002-payments';
 import { DAY_CLOSE } from './003-day-close';
 import { CONFIRMATIONS } from './004-confirmations';
+import { RECURRING } from './005-recurring';
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING];

@@ -1,0 +1,548 @@
+import { randomInt } from 'node:crypto';
+import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
+import { periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type Recurrence } from '../../../shared/domain/recurrence';
+import { MAX_MINOR_UNITS } from '../../../shared/money';
+import { usableCard } from '../cards/card-service';
+import { getCardRow, isCardExpired } from '../cards/cards-repo';
+import { getCustomer } from '../customers/customers-repo';
+import type { CoreDeps } from '../deps';
+import { auditAs } from '../people/audit-helpers';
+import type { PaymentsFeature } from '../payments';
+import { getPaymentRow, paymentsOfOrder } from '../payments/payments-repo';
+import { stationPrefix } from '../payments/references';
+import { newId, tx } from '../payments/sql';
+import {
+  activeSchedules,
+  countAll,
+  countsOf,
+  getPeriod,
+  getSchedule,
+  insertPeriod,
+  insertSchedule,
+  listSchedules,
+  movePeriod,
+  periodsInState,
+  periodsOf,
+  shortIdExists,
+  updateSchedule,
+  type PeriodRow,
+  type PeriodState,
+  type ScheduleRow,
+} from './repo';
+
+export type RecurringDetail = OutputOf<'recurring.get'>;
+export type ScheduleView = RecurringDetail['schedule'];
+export type PeriodView = RecurringDetail['periods'][number];
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+/** Who charges a period that fell due while the station was running. */
+export const RUNNER: Actor = { id: 'system', name: 'recurring runner' };
+
+export interface RecurringOptions {
+  /** How often the runner looks for due periods (default 60 s). */
+  tickMs?: number;
+}
+
+export interface PassReport {
+  charged: number;
+  attention: number;
+  running: number;
+  missed: number;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const DAY_MS = 86_400_000;
+/** Most periods written for one schedule in one pass (a daily schedule left closed for years). */
+const MAX_PERIODS_PER_PASS = 400;
+/** Refusals that prove nothing was sent and will clear by themselves: the period waits for the next pass. */
+const TRANSIENT = new Set(['GATEWAY_UNREACHABLE', 'OFFLINE_LIMIT', 'OFFLINE_NEW_CARD']);
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function recurrenceOf(s: ScheduleRow): Recurrence {
+  return { frequency: s.frequency, startAt: s.start_at, endAt: s.end_at, count: s.count };
+}
+
+/**
+ * Recurring charges on a card on file (seed 001; docs/recurring.md).
+ *
+ * Exactly once per period: the period row (reference derived from the schedule and the period,
+ * UNIQUE) is written before anything is charged; claiming it (due|missed|needs_attention →
+ * running) is one conditional UPDATE in the transaction that also creates the period's order with
+ * the same reference (orders.reference is UNIQUE); the charge goes through the payments feature,
+ * whose write-ahead log commits the payment's reference before the first network attempt, resolves
+ * an unknown outcome by check status with that reference, and allows one live payment per order.
+ * After a crash, a running period is finished from the ledger, never charged blindly.
+ */
+export class RecurringService {
+  /** When this run of the station started: a period due before it fell due while the app was closed. */
+  readonly startedAt: string;
+  private readonly tickMs: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private passing: Promise<PassReport> | null = null;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly payments: PaymentsFeature,
+    opts: RecurringOptions = {},
+  ) {
+    this.startedAt = deps.clock.now().toISOString();
+    this.tickMs = opts.tickMs ?? 60_000;
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  // --- schedules ---------------------------------------------------------------------------
+
+  async create(input: ParsedInputOf<'recurring.create'>, actor: Actor): Promise<RecurringDetail> {
+    const { db } = this.deps;
+    const now = this.now();
+    const customer = getCustomer(db, input.customerId);
+    if (!customer) throw new ContractError('NOT_FOUND', 'No such customer.');
+    const card = usableCard(db, input.cardId, now);
+    if (card.customer_id !== customer.id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+    if (input.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', 'The amount is larger than the gateway accepts.', { amount: 'Too large' });
+    if (input.endAt !== null && input.count !== null) throw new ContractError('VALIDATION', 'Give an end date or a number of charges, not both.', { count: 'End date or count, not both' });
+
+    let startAt = now.toISOString();
+    if (input.startAt !== null) {
+      const t = Date.parse(input.startAt);
+      if (Number.isNaN(t)) throw new ContractError('VALIDATION', 'The start date is not a date.', { startAt: 'Not a date' });
+      if (t < now.getTime() - DAY_MS) throw new ContractError('VALIDATION', 'The start date is in the past.', { startAt: 'In the past' });
+      if (t > now.getTime() + 366 * DAY_MS) throw new ContractError('VALIDATION', 'Start within a year from today.', { startAt: 'More than a year ahead' });
+      // Today (a moment already passed): period 1 is due now.
+      startAt = new Date(Math.max(t, now.getTime())).toISOString();
+    }
+    if (input.endAt !== null) {
+      const t = Date.parse(input.endAt);
+      if (Number.isNaN(t)) throw new ContractError('VALIDATION', 'The end date is not a date.', { endAt: 'Not a date' });
+      if (t < Date.parse(startAt)) throw new ContractError('VALIDATION', 'The end date is before the first charge.', { endAt: 'Before the start' });
+    }
+
+    const at = now.toISOString();
+    const row = tx(db, () => {
+      let shortId = randomShortId();
+      while (shortIdExists(db, shortId)) shortId = randomShortId();
+      const r: ScheduleRow = {
+        id: newId('rcs'),
+        short_id: shortId,
+        customer_id: customer.id,
+        customer_name: customer.name,
+        card_id: card.id,
+        amount: input.amount,
+        currency: input.currency,
+        frequency: input.frequency,
+        start_at: startAt,
+        end_at: input.endAt,
+        count: input.count,
+        description: input.description,
+        state: 'active',
+        active_since: at,
+        last_period: 0,
+        created_by: actor.id,
+        created_by_name: actor.name,
+        created_at: at,
+        updated_at: at,
+      };
+      insertSchedule(db, r);
+      const end = r.count !== null ? `${r.count} charges` : r.end_at ? `until ${r.end_at.slice(0, 10)}` : 'until cancelled';
+      this.audit(actor, 'recurring.create', `RC-${shortId}`, 'success', `${r.frequency} ${r.amount} ${r.currency} from ${startAt.slice(0, 16)} ${end}; card …${card.last4}; customer ${customer.name}`);
+      return r;
+    });
+    // Period 1 may be due now: the same pass as the runner's (charged once, whoever gets there first).
+    await this.pass();
+    return this.detail(row.id);
+  }
+
+  pause(id: string, actor: Actor): RecurringDetail {
+    return this.changeState(id, actor, 'recurring.pause', (s) => {
+      if (s.state === 'paused') return null;
+      if (s.state !== 'active') throw new ContractError('NOT_ALLOWED', `The schedule is ${s.state}; only an active schedule can be paused.`);
+      return { state: 'paused' };
+    });
+  }
+
+  async resume(id: string, actor: Actor): Promise<RecurringDetail> {
+    this.changeState(id, actor, 'recurring.resume', (s) => {
+      if (s.state === 'active') return null;
+      if (s.state !== 'paused') throw new ContractError('NOT_ALLOWED', `The schedule is ${s.state}; only a paused schedule can be resumed.`);
+      // Periods that fell due while paused are listed as missed (a supervisor runs or skips them).
+      return { state: 'active', active_since: this.now().toISOString() };
+    });
+    await this.pass();
+    return this.detail(id);
+  }
+
+  cancel(id: string, actor: Actor): RecurringDetail {
+    const { db } = this.deps;
+    return this.changeState(id, actor, 'recurring.cancel', (s) => {
+      if (s.state === 'cancelled') return null;
+      const at = this.now().toISOString();
+      let skipped = 0;
+      for (const p of periodsOf(db, s.id)) {
+        if (movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', reason: 'The schedule was cancelled.', acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) skipped++;
+      }
+      return { state: 'cancelled', note: skipped ? `${skipped} period(s) not charged were skipped` : '' };
+    });
+  }
+
+  private changeState(id: string, actor: Actor, action: string, decide: (s: ScheduleRow) => (Partial<ScheduleRow> & { note?: string }) | null): RecurringDetail {
+    const { db } = this.deps;
+    tx(db, () => {
+      const s = getSchedule(db, id);
+      if (!s) throw new ContractError('NOT_FOUND', 'No such recurring schedule.');
+      const patch = decide(s);
+      if (!patch) return;
+      const { note, ...rest } = patch;
+      updateSchedule(db, id, rest, this.now().toISOString());
+      this.audit(actor, action, `RC-${s.short_id}`, 'success', `${s.state} → ${rest.state ?? s.state}${note ? `; ${note}` : ''}`);
+    });
+    return this.detail(id);
+  }
+
+  // --- periods -----------------------------------------------------------------------------
+
+  /** A supervisor charges a missed period, or retries one that needs attention (same period reference). */
+  async runPeriod(periodId: string, actor: Actor): Promise<RecurringDetail> {
+    const { db } = this.deps;
+    const p = getPeriod(db, periodId);
+    if (!p) throw new ContractError('NOT_FOUND', 'No such period.');
+    const s = getSchedule(db, p.schedule_id)!;
+    if (s.state === 'cancelled') throw new ContractError('NOT_ALLOWED', 'The schedule was cancelled.');
+    if (p.state === 'running') throw new ContractError('CONFLICT', 'This period is being charged; wait for its outcome.');
+    if (p.state !== 'missed' && p.state !== 'needs_attention') throw new ContractError('NOT_ALLOWED', p.state === 'charged' ? 'This period was already charged.' : `This period is ${p.state.replace('_', ' ')}; only a missed period or one that needs attention can be run.`);
+    this.audit(actor, 'recurring.runPeriod', p.reference, 'success', `period ${p.period} (${p.state.replace('_', ' ')}) run by hand`);
+    await this.chargePeriod(periodId, ['missed', 'needs_attention'], actor);
+    return this.detail(s.id);
+  }
+
+  skipPeriod(periodId: string, reason: string, actor: Actor): RecurringDetail {
+    const { db } = this.deps;
+    const at = this.now().toISOString();
+    const scheduleId = tx(db, () => {
+      const p = getPeriod(db, periodId);
+      if (!p) throw new ContractError('NOT_FOUND', 'No such period.');
+      if (!movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', reason: reason || 'Skipped by a supervisor.', acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) {
+        throw new ContractError('NOT_ALLOWED', p.state === 'running' ? 'This period is being charged; it cannot be skipped now.' : `This period is ${p.state.replace('_', ' ')}; it cannot be skipped.`);
+      }
+      this.audit(actor, 'recurring.skipPeriod', p.reference, 'success', `period ${p.period} skipped${reason ? `; reason: ${reason}` : ''}`);
+      return p.schedule_id;
+    });
+    return this.detail(scheduleId);
+  }
+
+  // --- the runner --------------------------------------------------------------------------
+
+  /** One pass (single flight): write the periods now due, finish running ones, charge those due while running. */
+  pass(): Promise<PassReport> {
+    if (this.passing) return this.passing;
+    const p = this.doPass().finally(() => {
+      this.passing = null;
+    });
+    this.passing = p;
+    return p;
+  }
+
+  private async doPass(): Promise<PassReport> {
+    const { db } = this.deps;
+    const now = this.now().toISOString();
+    for (const s of activeSchedules(db)) this.materialize(s, now);
+    for (const p of periodsInState(db, 'running')) {
+      if (this.closed) break;
+      await this.finishRunning(p);
+    }
+    for (const p of periodsInState(db, 'due')) {
+      if (this.closed) break;
+      // A completed schedule still charges its last periods; paused and cancelled ones charge nothing.
+      const state = getSchedule(db, p.schedule_id)?.state;
+      if (state !== 'active' && state !== 'completed') continue;
+      await this.chargePeriod(p.id, ['due'], RUNNER);
+    }
+    return { charged: countAll(db, 'charged'), attention: countAll(db, 'needs_attention'), running: countAll(db, 'running'), missed: countAll(db, 'missed') };
+  }
+
+  /**
+   * Writes the rows of periods that are now due. One due before this run of the station started, or
+   * before the schedule was (re)activated, fell due while nobody could charge it: "missed", for a
+   * supervisor to run or skip; any other is "due" and charged by the runner.
+   */
+  private materialize(s: ScheduleRow, now: string): void {
+    const { db } = this.deps;
+    const r = recurrenceOf(s);
+    const due = periodsDueBy(r, s.last_period + 1, now, MAX_PERIODS_PER_PASS);
+    const finished = !periodExists(r, s.last_period + due.length + 1);
+    if (due.length === 0 && !finished) return;
+    const cutoff = Math.max(Date.parse(this.startedAt), Date.parse(s.active_since));
+    const prefix = stationPrefix(this.deps.station);
+    tx(db, () => {
+      const cur = getSchedule(db, s.id);
+      if (!cur || cur.state !== 'active' || cur.last_period !== s.last_period) return; // someone else got here
+      for (const d of due) {
+        const missed = Date.parse(d.dueAt) < cutoff;
+        insertPeriod(db, {
+          id: newId('rcp'),
+          schedule_id: s.id,
+          period: d.period,
+          due_at: d.dueAt,
+          state: missed ? 'missed' : 'due',
+          reference: periodReference(prefix, s.short_id, d.period),
+          order_id: null,
+          payment_id: null,
+          attempts: 0,
+          reason: missed ? (Date.parse(d.dueAt) < Date.parse(s.active_since) ? 'Fell due while the schedule was paused.' : 'Fell due while the station was closed.') : null,
+          acted_by: null,
+          acted_by_name: null,
+          started_at: null,
+          finished_at: null,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      const last = s.last_period + due.length;
+      updateSchedule(db, s.id, { last_period: last, ...(finished ? { state: 'completed' as const } : {}) }, now);
+      if (finished) this.audit(RUNNER, 'recurring.complete', `RC-${s.short_id}`, 'success', `all ${last} period(s) have fallen due`);
+    });
+  }
+
+  /**
+   * Claims the period (from one of `from` to running, creating its order with the period's
+   * reference in the same transaction) and charges it once. A second caller for the same period
+   * waits for the first, or finds it no longer claimable.
+   */
+  private chargePeriod(periodId: string, from: readonly PeriodState[], actor: Actor): Promise<void> {
+    const running = this.inFlight.get(periodId);
+    if (running) return running;
+    const work = (async () => {
+      const claimed = this.claim(periodId, from, actor);
+      if (claimed) await this.charge(claimed.period, claimed.schedule, claimed.previous, actor);
+    })().finally(() => this.inFlight.delete(periodId));
+    this.inFlight.set(periodId, work);
+    return work;
+  }
+
+  private claim(periodId: string, from: readonly PeriodState[], actor: Actor): { period: PeriodRow; schedule: ScheduleRow; previous: PeriodState } | null {
+    const { db } = this.deps;
+    const at = this.now().toISOString();
+    return tx(db, () => {
+      const p = getPeriod(db, periodId);
+      if (!p || !from.includes(p.state)) return null;
+      const s = getSchedule(db, p.schedule_id)!;
+      if (s.state === 'cancelled') return null;
+      let orderId = p.order_id;
+      if (!orderId) {
+        const order = this.payments.orders.create(
+          {
+            channel: 'phone',
+            currency: s.currency,
+            customerId: s.customer_id,
+            newCustomer: null,
+            lines: [{ description: s.description, quantity: 1, unitPrice: s.amount, taxRateBp: 0 }],
+            note: `Recurring charge, period ${p.period} (schedule RC-${s.short_id})`,
+          },
+          actor,
+          { reference: p.reference },
+        );
+        orderId = order.id;
+      }
+      const patch = { state: 'running' as const, order_id: orderId, attempts: p.attempts + 1, started_at: at, finished_at: null, reason: null, acted_by: actor === RUNNER ? null : actor.id, acted_by_name: actor === RUNNER ? null : actor.name };
+      if (!movePeriod(db, p.id, [p.state], patch, at)) throw new Error('period changed under its claim');
+      return { period: { ...p, ...patch }, schedule: s, previous: p.state };
+    });
+  }
+
+  /** The one charge of a claimed period, through the payments feature (eci RECURRING, PURCHASE). */
+  private async charge(p: PeriodRow, s: ScheduleRow, previous: PeriodState, actor: Actor): Promise<void> {
+    const { db } = this.deps;
+    try {
+      const r = await this.payments.service.charge({ orderId: p.order_id!, mode: 'purchase', source: { kind: 'card_on_file', cardId: s.card_id } }, actor, { eci: 'RECURRING' });
+      this.record(p, r.payment.id, r.outcome, r.message, actor);
+    } catch (e) {
+      const at = this.now().toISOString();
+      if (e instanceof ContractError && e.code === 'CONFLICT') {
+        // The order already has a live payment: a charge of this period exists. Take its outcome.
+        await this.finishRunning(getPeriod(db, p.id)!, true);
+        return;
+      }
+      if (e instanceof ContractError) {
+        // Refused before anything was sent (card expired or deactivated, gateway down…): no payment.
+        const transient = TRANSIENT.has(e.code);
+        const back: PeriodState = transient && previous !== 'needs_attention' ? previous : 'needs_attention';
+        movePeriod(db, p.id, ['running'], { state: back, attempts: p.attempts - 1, reason: transient ? `Not charged yet: ${e.message}` : `Not charged: ${e.message}`, finished_at: back === 'needs_attention' ? at : null }, at);
+        this.audit(actor, 'recurring.charge', p.reference, 'failure', `period ${p.period} ${s.amount} ${s.currency} not charged (${e.code}): ${e.message}`.slice(0, 500));
+        return;
+      }
+      // Anything else: the ledger decides at the next pass (never a blind second charge).
+      this.deps.log.error({ period: p.id, err: errText(e) }, 'recurring charge failed unexpectedly');
+    }
+  }
+
+  private record(p: PeriodRow, paymentId: string, outcome: 'approved' | 'declined' | 'unknown' | 'queued', message: string, actor: Actor): void {
+    const { db } = this.deps;
+    const at = this.now().toISOString();
+    const s = getSchedule(db, p.schedule_id)!;
+    tx(db, () => {
+      if (outcome === 'approved') {
+        movePeriod(db, p.id, ['running'], { state: 'charged', payment_id: paymentId, reason: null, finished_at: at }, at);
+      } else if (outcome === 'declined') {
+        movePeriod(db, p.id, ['running'], { state: 'needs_attention', payment_id: paymentId, reason: message, finished_at: at }, at);
+      } else {
+        movePeriod(db, p.id, ['running'], { state: 'running', payment_id: paymentId, reason: outcome === 'queued' ? 'Queued: sent once, automatically, when the gateway is back.' : 'The gateway did not give a definite answer; the charge is being checked. Do not charge again.' }, at);
+      }
+      this.audit(actor, 'recurring.charge', p.reference, outcome === 'approved' ? 'success' : 'failure', `period ${p.period} ${s.amount} ${s.currency} eci RECURRING: ${outcome}${outcome === 'approved' ? '' : ` — ${message}`}`.slice(0, 500));
+    });
+  }
+
+  /**
+   * A period left running (outcome unknown, queued, or a crash): its order's payments say what
+   * happened. No payment for the latest attempt means the charge never reached the payments log
+   * (a crash between the claim and the charge): nothing was sent, so it is charged now, once.
+   */
+  private async finishRunning(p: PeriodRow, fromCharge = false): Promise<void> {
+    const { db } = this.deps;
+    if ((!fromCharge && this.inFlight.has(p.id)) || p.state !== 'running') return;
+    const pays = p.order_id ? paymentsOfOrder(db, p.order_id) : [];
+    if ((pays.length < p.attempts || !p.order_id) && !fromCharge) {
+      const s = getSchedule(db, p.schedule_id)!;
+      this.deps.log.warn({ period: p.id, reference: p.reference }, 'recurring period claimed without a payment (interrupted): charging now');
+      const actor = p.acted_by ? { id: p.acted_by, name: p.acted_by_name ?? '' } : RUNNER;
+      const work = this.charge(p, s, 'due', actor).finally(() => this.inFlight.delete(p.id));
+      this.inFlight.set(p.id, work);
+      await work;
+      return;
+    }
+    const pay = pays[pays.length - 1];
+    if (!pay) return;
+    const at = this.now().toISOString();
+    if (pay.captured > 0) {
+      if (movePeriod(db, p.id, ['running'], { state: 'charged', payment_id: pay.id, reason: null, finished_at: at }, at)) {
+        this.audit(RUNNER, 'recurring.charge', p.reference, 'success', `period ${p.period} ${pay.amount} ${pay.currency}: approved (payment ${pay.reference})`);
+      }
+    } else if (pay.declined === 1) {
+      const op = db.prepare(`SELECT message FROM operations WHERE payment_id = ? AND type = 'purchase' ORDER BY seq DESC LIMIT 1`).get(pay.id) as { message: string | null } | undefined;
+      if (movePeriod(db, p.id, ['running'], { state: 'needs_attention', payment_id: pay.id, reason: `Declined: ${op?.message ?? 'refused by the gateway'}`, finished_at: at }, at)) {
+        this.audit(RUNNER, 'recurring.charge', p.reference, 'failure', `period ${p.period}: declined (payment ${pay.reference})`);
+      }
+    } else if (p.payment_id !== pay.id) {
+      movePeriod(db, p.id, ['running'], { state: 'running', payment_id: pay.id }, at);
+    }
+  }
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  /** Start-up (after payments recovered): finish running periods, write what fell due while closed, then tick. */
+  async start(): Promise<void> {
+    try {
+      await this.pass();
+    } catch (e) {
+      this.deps.log.error({ err: errText(e) }, 'recurring start-up pass failed');
+    }
+    if (this.closed || this.timer) return;
+    this.timer = setInterval(() => {
+      this.pass().catch((e: unknown) => this.deps.log.error({ err: errText(e) }, 'recurring pass failed'));
+    }, this.tickMs);
+    this.timer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.allSettled([this.passing, ...this.inFlight.values()]);
+  }
+
+  // --- views -------------------------------------------------------------------------------
+
+  list(filter: ParsedInputOf<'recurring.list'>): OutputOf<'recurring.list'> {
+    const { db } = this.deps;
+    return { schedules: listSchedules(db, filter).map((s) => this.scheduleView(s)), missed: countAll(db, 'missed'), attention: countAll(db, 'needs_attention') };
+  }
+
+  detail(id: string): RecurringDetail {
+    const { db } = this.deps;
+    const s = getSchedule(db, id);
+    if (!s) throw new ContractError('NOT_FOUND', 'No such recurring schedule.');
+    const upcoming = s.state === 'active' || s.state === 'paused' ? periodsFrom(recurrenceOf(s), s.last_period + 1, 6) : [];
+    return { schedule: this.scheduleView(s), periods: periodsOf(db, id).map((p) => this.periodView(p)), upcoming };
+  }
+
+  private scheduleView(s: ScheduleRow): ScheduleView {
+    const { db } = this.deps;
+    const now = this.now();
+    const card = getCardRow(db, s.card_id);
+    const counts = countsOf(db, s.id);
+    const r = recurrenceOf(s);
+    const next = s.state === 'active' || s.state === 'paused' ? periodsFrom(r, s.last_period + 1, 1)[0] : undefined;
+    const cardProblem = !card ? 'The card on file is gone.' : card.status !== 'active' ? 'The card on file was deactivated.' : isCardExpired(card.expiry, now) ? 'The card on file has expired.' : null;
+    return {
+      id: s.id,
+      shortId: s.short_id,
+      customerId: s.customer_id,
+      customerName: s.customer_name,
+      cardId: s.card_id,
+      cardBrand: card?.brand ?? '',
+      cardLast4: card?.last4 ?? '0000',
+      cardProblem,
+      amount: s.amount,
+      currency: s.currency,
+      frequency: s.frequency,
+      startAt: s.start_at,
+      endAt: s.end_at,
+      count: s.count,
+      description: s.description,
+      state: s.state,
+      nextDueAt: next?.dueAt ?? null,
+      nextPeriod: next?.period ?? null,
+      totalPeriods: totalPeriods(r),
+      charged: counts.charged,
+      missed: counts.missed,
+      attention: counts.needs_attention,
+      running: counts.running,
+      createdAt: s.created_at,
+      createdBy: s.created_by_name,
+    };
+  }
+
+  private periodView(p: PeriodRow): PeriodView {
+    const pay = p.payment_id ? getPaymentRow(this.deps.db, p.payment_id) : undefined;
+    return {
+      id: p.id,
+      scheduleId: p.schedule_id,
+      period: p.period,
+      dueAt: p.due_at,
+      state: p.state,
+      reference: p.reference,
+      orderId: p.order_id,
+      paymentId: p.payment_id,
+      paymentReference: pay?.reference ?? null,
+      paymentStatus: pay?.status ?? null,
+      attempts: p.attempts,
+      reason: p.reason,
+      actedBy: p.acted_by_name,
+      startedAt: p.started_at,
+      finishedAt: p.finished_at,
+    };
+  }
+
+  private audit(actor: Actor, action: string, target: string, outcome: 'success' | 'failure', detail: string): void {
+    try {
+      this.deps.db.transaction(() => auditAs(this.deps, actor, { action, target, outcome, detail }))();
+    } catch (e) {
+      this.deps.log.error({ action, target, err: errText(e) }, 'audit append failed');
+    }
+  }
+}
+
+function randomShortId(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CROCKFORD[randomInt(CROCKFORD.length)];
+  return s;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { daysInMonth, dueAt, isLeapYear, periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type Recurrence } from './recurrence';
+
+const d = (iso: string) => iso.slice(0, 10);
+
+describe('recurrence: due dates', () => {
+  it('period 1 is the start; daily and weekly add whole days and keep the time of day', () => {
+    const start = '2026-03-07T09:15:00.000Z';
+    expect(dueAt({ frequency: 'daily', startAt: start }, 1)).toBe(start);
+    expect(dueAt({ frequency: 'daily', startAt: start }, 3)).toBe('2026-03-09T09:15:00.000Z');
+    expect(dueAt({ frequency: 'weekly', startAt: start }, 2)).toBe('2026-03-14T09:15:00.000Z');
+    expect(dueAt({ frequency: 'daily', startAt: '2028-02-28T23:00:00.000Z' }, 2)).toBe('2028-02-29T23:00:00.000Z');
+  });
+
+  it('monthly on the 31st falls on the last day of shorter months, and back on the 31st after', () => {
+    const r = { frequency: 'monthly' as const, startAt: '2026-01-31T10:00:00.000Z' };
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => d(dueAt(r, n)))).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31']);
+    expect(dueAt(r, 2)).toBe('2026-02-28T10:00:00.000Z');
+  });
+
+  it('monthly in a leap year: 31 Jan → 29 Feb; 30th stays the 30th; crosses the year', () => {
+    expect(d(dueAt({ frequency: 'monthly', startAt: '2028-01-31T00:00:00.000Z' }, 2))).toBe('2028-02-29');
+    expect(d(dueAt({ frequency: 'monthly', startAt: '2026-01-30T00:00:00.000Z' }, 2))).toBe('2026-02-28');
+    expect(d(dueAt({ frequency: 'monthly', startAt: '2026-01-30T00:00:00.000Z' }, 3))).toBe('2026-03-30');
+    expect(d(dueAt({ frequency: 'monthly', startAt: '2026-11-15T00:00:00.000Z' }, 3))).toBe('2027-01-15');
+    expect(d(dueAt({ frequency: 'monthly', startAt: '2026-12-31T00:00:00.000Z' }, 14))).toBe('2028-01-31');
+  });
+
+  it('yearly on 29 February: 28 Feb in common years, 29 Feb in leap years', () => {
+    const r = { frequency: 'yearly' as const, startAt: '2028-02-29T12:00:00.000Z' };
+    expect([1, 2, 3, 4, 5].map((n) => d(dueAt(r, n)))).toEqual(['2028-02-29', '2029-02-28', '2030-02-28', '2031-02-28', '2032-02-29']);
+    expect(d(dueAt(r, 73))).toBe('2100-02-28'); // 2100 is not a leap year
+    expect(d(dueAt(r, 73 + 300))).toBe('2400-02-29');
+  });
+
+  it('calendar helpers', () => {
+    expect([1900, 2000, 2024, 2026].map(isLeapYear)).toEqual([false, true, true, false]);
+    expect(daysInMonth(2024, 1)).toBe(29);
+    expect(daysInMonth(2026, 1)).toBe(28);
+    expect(daysInMonth(2026, 3)).toBe(30);
+  });
+
+  it('refuses period 0 and bad starts', () => {
+    expect(() => dueAt({ frequency: 'daily', startAt: '2026-01-01T00:00:00Z' }, 0)).toThrow(RangeError);
+    expect(() => dueAt({ frequency: 'daily', startAt: 'yesterday' }, 1)).toThrow(RangeError);
+  });
+});
+
+describe('recurrence: end date and count', () => {
+  it('count: exactly that many periods', () => {
+    const r: Recurrence = { frequency: 'weekly', startAt: '2026-01-01T08:00:00.000Z', count: 3 };
+    expect(periodsFrom(r, 1, 10).map((p) => p.period)).toEqual([1, 2, 3]);
+    expect(periodExists(r, 4)).toBe(false);
+    expect(totalPeriods(r)).toBe(3);
+  });
+
+  it('end date: the last period is due at or before the end (inclusive)', () => {
+    const r: Recurrence = { frequency: 'monthly', startAt: '2026-01-31T08:00:00.000Z', endAt: '2026-04-30T08:00:00.000Z' };
+    expect(periodsFrom(r, 1, 10).map((p) => d(p.dueAt))).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']);
+    expect(totalPeriods({ ...r, endAt: '2026-04-30T07:59:59.999Z' })).toBe(3);
+    expect(totalPeriods({ frequency: 'daily', startAt: '2026-01-01T00:00:00Z' })).toBeNull();
+  });
+
+  it('periods due by a moment, from a given period', () => {
+    const r: Recurrence = { frequency: 'monthly', startAt: '2026-01-15T09:00:00.000Z' };
+    expect(periodsDueBy(r, 1, '2026-03-15T08:59:59.999Z').map((p) => p.period)).toEqual([1, 2]);
+    expect(periodsDueBy(r, 1, '2026-03-15T09:00:00.000Z').map((p) => p.period)).toEqual([1, 2, 3]);
+    expect(periodsDueBy(r, 3, '2026-03-15T09:00:00.000Z').map((p) => p.period)).toEqual([3]);
+    expect(periodsDueBy({ ...r, count: 2 }, 1, '2027-01-01T00:00:00Z').map((p) => p.period)).toEqual([1, 2]);
+    expect(periodsDueBy(r, 1, '2026-01-01T00:00:00Z')).toEqual([]);
+  });
+});
+
+describe('recurrence: references', () => {
+  it('are derived from the schedule and the period only, and fit the gateway', () => {
+    expect(periodReference('D1', '7K3QF9AB', 3)).toBe('D1-RC-7K3QF9AB-3');
+    expect(periodReference('D1', '7K3QF9AB', 3)).toBe(periodReference('D1', '7K3QF9AB', 3));
+    const long = periodReference('Desk1234', 'ZZZZZZZZ', 999_999);
+    expect(`${long}-P99`.length).toBeLessThanOrEqual(40);
+    expect(() => periodReference('D 1', 'X', 1)).toThrow(RangeError);
+  });
+});
