@@ -112,13 +112,19 @@ test('a monthly schedule run across three periods with a restart in the middle: 
       await expect(row).toContainText('Visa •••• 0001');
       await expect(row).toContainText('Completed');
       await panel.scrollIntoViewIfNeeded();
-      await shot(page, 'recurring-list');
+      await shot(page, 'recurring-customer-panel');
       await page.getByRole('button', { name: `Open Coffee club for ${NAME}` }).click();
       const detail = page.getByRole('region', { name: 'Recurring charge: Coffee club' });
       await expect(detail).toBeVisible();
       for (const n of [1, 2, 3]) await expect(periodRow(page, n)).toContainText('Charged');
       await detail.scrollIntoViewIfNeeded();
       await shot(page, 'recurring-detail');
+      // The Recurring screen (Alt+R) lists every schedule of the station.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Alt+R');
+      await expect(page.locator('#recurring-title')).toBeVisible();
+      await expect(page.getByRole('row', { name: /Coffee club/ })).toContainText('Completed');
+      await shot(page, 'recurring-list');
     });
 
     await test.step('the bank holds exactly three charges: RECURRING, PURCHASE, three derived references', async () => {

@@ -8,6 +8,7 @@ import { useOrder } from '../features/order/order-store';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
 import { AuditScreen } from '../features/audit/AuditScreen';
+import { RecurringScreen } from '../features/recurring/RecurringScreen';
 import { useSync } from '../features/queue/sync-store';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useSettings } from '../features/settings/settings-store';
@@ -38,6 +39,12 @@ export function Shell() {
     loadSettings().catch(() => undefined);
     return startSync();
   }, [loadSettings, startSync]);
+
+  // A status asked for while the core had the session locked was refused: ask again on unlock,
+  // so the top bar never keeps saying "Checking connection…".
+  useEffect(() => {
+    if (!locked) void useSync.getState().refresh();
+  }, [locked]);
 
   useEffect(
     () =>
@@ -79,6 +86,7 @@ export function Shell() {
         focusSoon('#tx-query');
       },
       'Alt+Q': () => open('queue', '#queue-title'),
+      'Alt+R': () => open('recurring', '#recurring-title'),
       'Alt+E': () => open('reports', '#eod-date'),
       'Alt+G': () => {
         if (roleAtLeast(role, 'supervisor')) open('audit', '#audit-title');
@@ -103,6 +111,7 @@ export function Shell() {
             {screen === 'customers' ? <CustomersScreen /> : null}
             {screen === 'transactions' ? <TransactionsScreen /> : null}
             {screen === 'queue' ? <QueueScreen /> : null}
+            {screen === 'recurring' ? <RecurringScreen /> : null}
             {screen === 'reports' ? <EndOfDayScreen /> : null}
             {screen === 'audit' ? <AuditScreen /> : null}
             {screen === 'settings' ? <SettingsScreen /> : null}

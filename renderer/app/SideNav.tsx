@@ -16,6 +16,7 @@ const ITEMS: Item[] = [
   { screen: 'customers', label: 'Customers', keys: 'F3', minRole: 'clerk' },
   { screen: 'transactions', label: 'Transactions', keys: 'F4', minRole: 'clerk' },
   { screen: 'queue', label: 'Queue', keys: 'Alt+Q', minRole: 'clerk' },
+  { screen: 'recurring', label: 'Recurring', keys: 'Alt+R', minRole: 'clerk' },
   { screen: 'reports', label: 'End of day', keys: 'Alt+E', minRole: 'clerk' },
   { screen: 'audit', label: 'Audit log', keys: 'Alt+G', minRole: 'supervisor' },
   { screen: 'settings', label: 'Settings', keys: 'Alt+S', minRole: 'admin' },

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'reports' | 'audit' | 'settings';
+export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'recurring' | 'reports' | 'audit' | 'settings';
 
 interface NavState {
   screen: Screen;
