@@ -229,7 +229,17 @@ describe('payment core against the sandbox (model-based)', () => {
           const o = await h.call('orders.create', { channel: 'phone', currency: 'USD', newCustomer: { name: 'Model Customer', email: 'm@example.com', phone: '' }, lines: [{ description: 'first', quantity: 1, unitPrice: 100, taxRateBp: 0 }] });
           const handle = await h.hostedCard();
           const first = await h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'new_card', handle, save: true } });
-          const real: Real = { h, cardId: first.cardSaved!.id, customerId: o.customerId!, payments: [first.payment.id] };
+          // Under load the 150 ms client timeout can leave even this first charge unknown; resolve it
+          // (the card is saved once the charge is known to have succeeded) before the model starts.
+          let cardId = first.cardSaved?.id;
+          for (let round = 0; !cardId && round < 20; round++) {
+            await h.feature.service.settle();
+            h.advance(4 * TIMEOUT_MS);
+            await h.call('payments.checkStatus', { paymentId: first.payment.id });
+            cardId = (h.db.prepare('SELECT saved_card_id AS id FROM payments WHERE id = ?').get(first.payment.id) as { id: string | null }).id ?? undefined;
+          }
+          if (!cardId) throw new Error(`the first charge never resolved: ${first.outcome} ${first.message}`);
+          const real: Real = { h, cardId, customerId: o.customerId!, payments: [first.payment.id] };
           await fc.asyncModelRun(() => ({ model: {}, real }), cmds);
           await finalCheck(real);
         } finally {
