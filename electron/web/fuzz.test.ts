@@ -209,5 +209,5 @@ describe('fuzz: every channel through the web binding', () => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect(sent).toBeGreaterThan(2000);
     console.info(`fuzz: ${sent} calls in ${Date.now() - started} ms`, Object.fromEntries([...outcomes].sort()));
-  });
+  }, 180_000); // thousands of HTTP calls: ~10-20 s alone, more beside the crash and soak tests
 });
