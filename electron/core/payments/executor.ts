@@ -9,7 +9,7 @@ import { finishOperation, getOperation, markChecked, markSent, type OperationRow
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
 import { judge } from './resolution';
-import { stmt, tx } from './sql';
+import { immediateCommit, stmt, tx, type Committer } from './sql';
 
 /** 'queued': the request provably never left this machine (connection refused): back to the offline queue. */
 export type FinalState = 'succeeded' | 'declined' | 'unknown' | 'queued';
@@ -21,6 +21,18 @@ export interface OpResult {
 }
 
 export const DEFAULT_CAPTURE_RESEND_GRACE_MS = 30_000;
+
+export interface SendOptions {
+  /**
+   * The operation was written as SENT (attempts = 1, sent_at) in the very transaction that created
+   * it, so that transaction's commit already put the reference and "may have reached the gateway"
+   * on disk: no separate SENT commit before the request. Honoured only when the row really is
+   * that fresh SENT row (never sent or checked since); otherwise SENT is committed as usual.
+   */
+  markedSent?: boolean;
+  /** How SENT and the outcome are committed (default: one transaction each, now). The forwarder passes a group commit. */
+  commit?: Committer;
+}
 
 /** APS "merchant reference already exists": our earlier attempt did reach the gateway. */
 const DUPLICATE_REFERENCE = '066';
@@ -59,12 +71,18 @@ export class OperationRunner {
     return this.deps.clock.now().toISOString();
   }
 
-  /** Sends an operation that is PENDING (never sent) or that check status proved never arrived. */
-  async send(opId: string, actor: Actor = SYSTEM_ACTOR): Promise<OpResult> {
+  /**
+   * Sends an operation that is PENDING or QUEUED (never sent), freshly created as SENT (see
+   * SendOptions.markedSent), or that check status proved never arrived.
+   */
+  async send(opId: string, actor: Actor = SYSTEM_ACTOR, opts: SendOptions = {}): Promise<OpResult> {
     const { db } = this.deps;
+    const commit = opts.commit ?? immediateCommit(db);
     const op = getOperation(db, opId)!;
     const payment = getPaymentRow(db, op.payment_id)!;
-    markSent(db, op.id, this.now()); // committed (synchronous=FULL) before the request exists
+    const fresh = op.state === 'sent' && op.attempts === 1 && op.checks === 0 && op.sent_at === op.created_at;
+    // SENT is committed (synchronous=FULL) before the request exists, unless the row was created as SENT.
+    if (!(opts.markedSent && fresh)) await commit(() => markSent(db, op.id, this.now()));
     let outcome: Outcome<unknown>;
     try {
       outcome = await this.call(op, payment);
@@ -72,9 +90,13 @@ export class OperationRunner {
       // Adapters throw only for input they refuse before sending (ApsValidationError); anything
       // else thrown cannot prove nothing was sent, so it is UNKNOWN, never a failure.
       const e = err as Error;
-      if (e?.name === 'ApsValidationError') return this.applyDeclined(op, null, `Refused before sending: ${e.message}`, actor);
-      return this.applyUnknown(op, `Unexpected error: ${e?.message ?? String(err)}`, actor);
+      if (e?.name === 'ApsValidationError') return commit(() => this.applyDeclined(op, null, `Refused before sending: ${e.message}`, actor));
+      return commit(() => this.applyUnknown(op, `Unexpected error: ${e?.message ?? String(err)}`, actor));
     }
+    return commit(() => this.applyOutcome(op, outcome, actor));
+  }
+
+  private applyOutcome(op: OperationRow, outcome: Outcome<unknown>, actor: Actor): OpResult {
     switch (outcome.kind) {
       case 'succeeded': {
         const v = outcome.value as { fortId?: string; authorizationCode?: string };
@@ -107,7 +129,7 @@ export class OperationRunner {
 
   /**
    * Finishes an unfinished operation. PENDING was never sent (SENT is committed before every
-   * request), so it is simply sent. SENT or UNKNOWN: CHECK_STATUS decides; only a proof that the
+   * request, or written with the row when it is sent right away), so it is simply sent. SENT or UNKNOWN: CHECK_STATUS decides; only a proof that the
    * gateway never got it leads to a resend, with the same reference, once.
    */
   async resolve(opId: string, actor: Actor = SYSTEM_ACTOR): Promise<OpResult & { resent: boolean }> {

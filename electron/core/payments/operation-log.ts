@@ -53,13 +53,21 @@ export interface NewOperation {
 }
 
 /**
- * The write-ahead log. Each state change is its own committed statement (or part of the
- * transaction that applies the outcome); with synchronous=FULL a commit is on disk when it returns,
- * so PENDING (and the reference) exists before any network attempt and SENT before each request.
+ * The write-ahead log. Each state change is committed before anything acts on it (its own
+ * statement, part of the transaction that creates or finishes the operation, or a group commit);
+ * with synchronous=FULL a commit is on disk when it returns, so the reference exists before any
+ * network attempt and SENT before each request.
+ *
+ * An operation sent right after it is created (every live charge, capture, void, refund) is
+ * inserted directly as SENT (attempts = 1, sent_at) in the transaction that creates it: one
+ * commit instead of PENDING then SENT. That is safe because SENT only claims "may have reached
+ * the gateway", which recovery settles by check status before any resend; an insert that never
+ * committed leaves nothing, and nothing was sent. PENDING stays valid (resolve simply sends it).
  */
 export function appendOperation(db: Db, op: NewOperation, at: string): OperationRow {
   const seqRow = stmt(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM operations WHERE payment_id = ?').get(op.paymentId) as { seq: number };
   const final = FINAL_STATES.has(op.state);
+  const sent = op.state === 'sent';
   const row: OperationRow = {
     id: newId('op'),
     payment_id: op.paymentId,
@@ -68,7 +76,7 @@ export function appendOperation(db: Db, op: NewOperation, at: string): Operation
     amount: op.amount,
     state: op.state,
     reference: op.reference,
-    attempts: 0,
+    attempts: sent ? 1 : 0,
     checks: 0,
     response_code: op.responseCode ?? null,
     message: op.message ?? null,
@@ -79,7 +87,7 @@ export function appendOperation(db: Db, op: NewOperation, at: string): Operation
     reason: op.reason ?? null,
     created_at: at,
     updated_at: at,
-    sent_at: null,
+    sent_at: sent ? at : null,
     finished_at: final ? at : null,
   };
   const cols = Object.keys(row);

@@ -255,9 +255,9 @@ export class PaymentService {
       }
       if (queueCharge) checkOfflineChargeLimits(db, this.deps.settings.get(), order.total, order.currency, now);
       insertPayment(db, row);
-      // The reference is on disk (PENDING, synchronous=FULL) before the first network attempt.
+      // The reference is on disk (SENT, synchronous=FULL) before the first network attempt: one commit (operation-log.ts).
       const type = input.mode === 'authorize' ? 'authorize' : 'purchase';
-      const op = appendOperation(db, { paymentId: row.id, type, amount: order.total, reference: row.reference, state: queueCharge ? 'queued' : 'pending', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: 'Waiting for the gateway: not yet approved by the bank.' } : {}) }, at);
+      const op = appendOperation(db, { paymentId: row.id, type, amount: order.total, reference: row.reference, state: queueCharge ? 'queued' : 'sent', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: 'Waiting for the gateway: not yet approved by the bank.' } : {}) }, at);
       updatePayment(db, row.id, {}, at);
       if (queueCharge) {
         audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${order.total} ${order.currency} card on file queued (gateway offline)`);
@@ -276,7 +276,7 @@ export class PaymentService {
       return { outcome: 'approved', message: 'Cash received.', payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
     }
     const opId = created.opId;
-    const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor));
+    const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor, { markedSent: true }));
     if (result.state === 'unknown') this.scheduleResolution(created.payment.id);
     const p = getPaymentWithOrder(db, created.payment.id)!;
     const saved = p.saved_card_id ? getCardRow(db, p.saved_card_id) : undefined;
@@ -298,7 +298,7 @@ export class PaymentService {
       refuse(checkAmount('capture', amount, this.totalsWithQueue(p), this.now()));
       if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'capture', amount, p.reference, actor, {});
       const op = tx(this.deps.db, () => this.startOperation(p, 'capture', amount, p.reference, actor, {}));
-      return this.finish(p.id, await this.runner.send(op, actor));
+      return this.finish(p.id, await this.runner.send(op, actor, { markedSent: true }));
     });
   }
 
@@ -309,7 +309,7 @@ export class PaymentService {
       refuse(allowedAction('void', this.totalsWithQueue(p), this.now()));
       if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'void', null, p.reference, actor, { reason: reason || null });
       const op = tx(this.deps.db, () => this.startOperation(p, 'void', null, p.reference, actor, { reason: reason || null }));
-      return this.finish(p.id, await this.runner.send(op, actor));
+      return this.finish(p.id, await this.runner.send(op, actor, { markedSent: true }));
     });
   }
 
@@ -352,7 +352,7 @@ export class PaymentService {
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
         return this.startOperation(p, 'refund', amount, refundReference(p.reference, seq), actor, who);
       });
-      return this.finish(p.id, await this.runner.send(opId, actor));
+      return this.finish(p.id, await this.runner.send(opId, actor, { markedSent: true }));
     });
   }
 
@@ -388,7 +388,7 @@ export class PaymentService {
     extra: { reason?: string | null; approvedBy?: string | null; approvedByName?: string | null },
   ): string {
     const at = this.now().toISOString();
-    const op = appendOperation(this.deps.db, { paymentId: p.id, type, amount, reference, state: 'pending', userId: actor.id, userName: actor.name, ...extra }, at);
+    const op = appendOperation(this.deps.db, { paymentId: p.id, type, amount, reference, state: 'sent', userId: actor.id, userName: actor.name, ...extra }, at);
     updatePayment(this.deps.db, p.id, {}, at);
     return op.id;
   }

@@ -19,7 +19,98 @@ export function tx<T>(db: Db, fn: () => T): T {
   return db.transaction(fn)();
 }
 
-/** Opaque row ids for the contract's Id type ([A-Za-z0-9_-]{1,64}). */
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+/**
+ * How a write of the operation log reaches the disk: the promise settles once `fn`'s changes are
+ * committed (synchronous=FULL: on disk). A caller must not act on the write (send a request,
+ * answer a person) before it settles.
+ */
+export type Committer = <T>(fn: () => T) => Promise<T>;
+
+/** One transaction, one fsync, now. */
+export function immediateCommit(db: Db): Committer {
+  return <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(tx(db, fn));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  };
+}
+
+/** Process-wide diagnostics of every GroupCommit: writes / commits = mean group size (the bench reports it). */
+export const groupCommitStats = { commits: 0, writes: 0 };
+
+interface Job {
+  fn: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit: writes queued during one turn of the event loop run, each in its own savepoint,
+ * inside ONE transaction, so they share one fsync. Every caller still waits for the commit before
+ * its promise settles, so "durable before acting" holds for each of them exactly as with
+ * `immediateCommit`. A write that throws rolls back its own savepoint only and rejects its own
+ * caller; a failed commit rejects every caller of the group (nothing of the group is on disk).
+ *
+ * Used by the forwarder, which has many payments in flight: with synchronous SQLite an fsync
+ * blocks the whole thread, so N concurrent payments committing one by one cost N fsyncs of thread
+ * time where one would do.
+ */
+export class GroupCommit {
+  private jobs: Job[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Db) {}
+
+  readonly commit: Committer = <T>(fn: () => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      this.jobs.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // After the I/O callbacks of this turn: replies that arrived together commit together.
+        setImmediate(() => this.flush());
+      }
+    });
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.jobs;
+    this.jobs = [];
+    if (jobs.length === 0) return;
+    const done: { job: Job; ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const job of jobs) {
+          try {
+            done.push({ job, ok: true, value: this.db.transaction(job.fn)() });
+          } catch (e) {
+            done.push({ job, ok: false, value: e });
+          }
+        }
+      })();
+    } catch (e) {
+      for (const job of jobs) job.reject(e);
+      return;
+    }
+    groupCommitStats.commits++;
+    groupCommitStats.writes += jobs.length;
+    for (const d of done) {
+      if (d.ok) d.job.resolve(d.value);
+      else d.job.reject(d.value);
+    }
+  }
+}
+
+// Ids are a creation-time prefix (9 base-36 digits of epoch milliseconds, fixed width, so they
+// sort by time until the year 5188) and 7 random base64url characters (42 bits): 16 characters
+// after the prefix, as before. Rows inserted one after another land next to each other at the
+// right edge of the id's B-tree instead of on a random leaf each (fewer pages written per commit).
+// The random part keeps ids of one millisecond apart; the PRIMARY KEY would refuse a collision.
+// The time is only an ordering hint (not a business time), so it is the process clock.
+const TIME_DIGITS = 9;
+
+/** Opaque row ids for the contract's Id type ([A-Za-z0-9_-]{1,64}), time-ordered (see above). */
+export function newId(prefix: string, now: number = Date.now()): string {
+  return `${prefix}_${now.toString(36).padStart(TIME_DIGITS, '0')}${randomBytes(6).toString('base64url').slice(0, 7)}`;
 }
