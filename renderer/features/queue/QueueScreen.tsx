@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { operationType } from '../../lib/operation-labels';
 import type { OutputOf } from '../../../shared/contract';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
@@ -13,8 +14,6 @@ import { useSession } from '../session/session-store';
 import { useSync } from './sync-store';
 
 type QueuedOp = OutputOf<'sync.queue'>[number];
-
-const TYPE: Record<string, string> = { authorize: 'Authorization', purchase: 'Charge', capture: 'Capture', void: 'Void', refund: 'Refund', check_status: 'Status check', cash_sale: 'Cash sale', cash_refund: 'Cash refund' };
 
 export function QueueScreen() {
   const [ops, setOps] = useState<QueuedOp[] | null>(null);
@@ -115,7 +114,7 @@ export function QueueScreen() {
         </>
       ) : null}
       {dismiss ? (
-        <ConfirmDialog title={`Dismiss this ${TYPE[dismiss.type]?.toLowerCase() ?? dismiss.type}?`} confirmLabel="Dismiss" tone="danger" busy={resolve.busy} onCancel={() => setDismiss(null)} onConfirm={() => void resolve.run(dismiss, 'dismiss')}>
+        <ConfirmDialog title={`Dismiss this ${operationType(dismiss.type).toLowerCase()}?`} confirmLabel="Dismiss" tone="danger" busy={resolve.busy} onCancel={() => setDismiss(null)} onConfirm={() => void resolve.run(dismiss, 'dismiss')}>
           It will not be sent to the gateway. The payment keeps its current totals.
         </ConfirmDialog>
       ) : null}
@@ -140,7 +139,7 @@ function OpsTable({ ops, onOpen, actions }: { ops: QueuedOp[]; onOpen: (paymentI
       <tbody>
         {ops.map((o) => (
           <tr key={o.id}>
-            <td>{TYPE[o.type] ?? o.type}</td>
+            <td>{operationType(o.type)}</td>
             <td>
               <button type="button" className="link mono" onClick={() => onOpen(o.paymentId)}>
                 {o.orderReference}

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { operationState, operationType } from '../../lib/operation-labels';
 import { createPortal } from 'react-dom';
 import type { BreakdownRow, CompareResult, CurrencyTotals, DaySnapshotSummary, EndOfDayReport, Tally } from '../../../shared/contract/reports';
 import { roleAtLeast } from '../../../shared/domain/roles';
@@ -22,28 +23,6 @@ const OP_ROWS: [keyof CurrencyTotals, string][] = [
   ['cashSales', 'Cash sales'],
   ['cashRefunds', 'Cash refunds'],
 ];
-
-const OP_TYPE: Record<string, string> = {
-  authorize: 'Authorization',
-  purchase: 'Card sale',
-  capture: 'Capture',
-  void: 'Void',
-  refund: 'Refund',
-  check_status: 'Status check',
-  cash_sale: 'Cash sale',
-  cash_refund: 'Cash refund',
-};
-
-const STATE: Record<string, [string, string]> = {
-  pending: ['Pending', 'neutral'],
-  sent: ['Sent', 'neutral'],
-  unknown: ['Unknown', 'unknown'],
-  queued: ['Queued', 'queued'],
-  needs_attention: ['Needs attention', 'danger'],
-  succeeded: ['Succeeded', 'success'],
-  declined: ['Declined', 'danger'],
-  gone: ['Gone', 'neutral'],
-};
 
 const SECTION: Record<string, string> = { operations: 'Totals', brand: 'Card brand', user: 'User', channel: 'Channel', drawer: 'Drawer' };
 
@@ -469,7 +448,7 @@ function Breakdown({ name, title, keyLabel, rows }: { name: string; title: strin
 }
 
 function StateBadge({ state }: { state: string }) {
-  const [label, tone] = STATE[state] ?? [state, 'neutral'];
+  const { label, tone } = operationState(state);
   return <span className={`badge badge-${tone}`}>{label}</span>;
 }
 
@@ -499,7 +478,7 @@ function OpenOperations({ report }: { report: EndOfDayReport }) {
           <tbody>
             {report.open.map((o) => (
               <tr key={o.id} data-state={o.state}>
-                <td>{OP_TYPE[o.type] ?? o.type}</td>
+                <td>{operationType(o.type)}</td>
                 <td>
                   <StateBadge state={o.state} />
                 </td>
@@ -575,7 +554,7 @@ function Comparison({ compare }: { compare: CompareResult }) {
                 <tbody>
                   {compare.resolvedSinceClose.map((o) => (
                     <tr key={o.id}>
-                      <td>{OP_TYPE[o.type] ?? o.type}</td>
+                      <td>{operationType(o.type)}</td>
                       <td className="mono">{o.orderReference}</td>
                       <td className="num">{o.amount !== null ? fmtMoney(o.amount, o.currency) : '\u2014'}</td>
                       <td>

@@ -1,28 +1,6 @@
 import type { Detail } from './detail-store';
 import { fmtDateTime, fmtMoney } from '../../lib/format';
-
-const TYPE: Record<string, string> = {
-  authorize: 'Authorization',
-  purchase: 'Sale',
-  capture: 'Capture',
-  void: 'Void',
-  refund: 'Refund',
-  check_status: 'Status check',
-  cash_sale: 'Cash sale',
-  cash_refund: 'Cash refund',
-};
-
-const STATE: Record<string, [string, string]> = {
-  pending: ['Pending', '…'],
-  sent: ['Sent', '↗'],
-  succeeded: ['Succeeded', '✓'],
-  declined: ['Declined', '✕'],
-  unknown: ['Unknown', '?'],
-  queued: ['Queued', '⏸'],
-  needs_attention: ['Needs attention', '!'],
-};
-
-const TONE: Record<string, string> = { succeeded: 'success', declined: 'danger', unknown: 'unknown', queued: 'queued', needs_attention: 'warning' };
+import { operationState, operationType } from '../../lib/operation-labels';
 
 export function Timeline({ detail }: { detail: Detail }) {
   const c = detail.payment.currency;
@@ -42,17 +20,17 @@ export function Timeline({ detail }: { detail: Detail }) {
         </thead>
         <tbody>
           {detail.operations.map((o) => {
-            const [label, glyph] = STATE[o.state] ?? [o.state, ''];
+            const { label, glyph, tone } = operationState(o.state);
             return (
               <tr key={o.id} data-op-type={o.type} data-op-state={o.state}>
                 <td className="nowrap">{fmtDateTime(o.createdAt)}</td>
                 <td>
-                  {TYPE[o.type] ?? o.type}
+                  {operationType(o.type)}
                   <div className="muted small mono">{o.reference}</div>
                 </td>
                 <td className="num nowrap">{o.amount !== null ? fmtMoney(o.amount, c) : '—'}</td>
                 <td>
-                  <span className={`badge badge-${TONE[o.state] ?? 'neutral'}`}>
+                  <span className={`badge badge-${tone}`}>
                     <span aria-hidden="true" className="badge-glyph">
                       {glyph}
                     </span>
