@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { openLedger } from '../electron/core/db/database';
 import { PassphraseKeyProtector } from '../electron/core/db/key-protector';
-import { api, apiOk, expect, NAMES, PINS, setupStation, shot, signIn, switchUser, test, type WebApp } from './fixtures';
+import { api, apiOk, expect, NAMES, PINS, setupStation, shot, signIn, startWeb, switchUser, test } from './fixtures';
 
-const ROOT = resolve(import.meta.dirname, '..');
 /** The passphrase e2e/fixtures.ts gives web mode (POS_PASSPHRASE). */
 const PASSPHRASE = 'e2e-passphrase-not-secret';
 
@@ -20,63 +18,6 @@ interface Entry {
   detail: string;
 }
 
-/**
- * Like fixtures.startWeb, on a data directory the test keeps: stop() leaves it in place so the
- * ledger can be opened (and tampered with) and the server started again on the same data.
- */
-async function startWebAt(data: string): Promise<WebApp & { stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['electron/web/cli.ts', '--port', '0', '--sandbox-port', '0', '--no-build', '--data', data],
-    {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, POS_PASSPHRASE: PASSPHRASE },
-    },
-  );
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (b: Buffer) => {
-    err += b.toString();
-    if (err.length > 200_000) err = err.slice(-100_000);
-  });
-  const found = await new Promise<{ url: string; sandboxUrl: string }>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`web mode did not start within 90 s.\n${err.slice(-4000)}`)), 90_000);
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const url = /^POS_WEB_URL=(\S+)$/m.exec(out)?.[1];
-      const sandboxUrl = /^POS_SANDBOX_URL=(\S+)$/m.exec(out)?.[1];
-      if (url && sandboxUrl) {
-        clearTimeout(timer);
-        ok({ url, sandboxUrl: sandboxUrl.replace(/\/$/, '') });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`web mode exited with ${code}.\n${err.slice(-4000)}`));
-    });
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || !child.pid) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    const killTimer = setTimeout(() => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }, 5_000);
-    await exited;
-    clearTimeout(killTimer);
-  };
-  return { ...found, origin: new URL(found.url).origin, logs: () => err, stop };
-}
 
 /** What someone holding the ledger key could do: drop the append-only triggers and rewrite one entry. */
 async function tamperWithEntry(data: string, seq: number, detail: string): Promise<void> {
@@ -101,7 +42,7 @@ const rowOf = (page: Page, seq: number) => page.locator(`#audit-entries tbody tr
 
 test('a supervisor reads, filters, exports and verifies the audit log; an altered entry is pointed at', async ({ page }) => {
   const data = mkdtempSync(join(tmpdir(), 'pos-e2e-audit-'));
-  let web = await startWebAt(data);
+  let web = await startWeb({ data });
   try {
     let reference = '';
     let approvalSeq = 0;
@@ -216,9 +157,9 @@ test('a supervisor reads, filters, exports and verifies the audit log; an altere
     });
 
     await test.step('someone with the key rewrites the approval entry: verify points at it', async () => {
-      await web.stop();
+      await web.halt();
       await tamperWithEntry(data, approvalSeq, 'approver Ada Admin; approved');
-      web = await startWebAt(data);
+      web = await startWeb({ data });
       await page.goto(web.url);
       await signIn(page, NAMES.supervisor, PINS.supervisor);
       await openAudit(page);
@@ -243,7 +184,6 @@ test('a supervisor reads, filters, exports and verifies the audit log; an altere
     });
   } finally {
     await web.stop();
-    rmSync(data, { recursive: true, force: true });
   }
 });
 

@@ -26,7 +26,7 @@ export interface StartWebOptions {
 }
 
 /** Starts `tsx electron/web/cli.ts` on free ports with a fresh data directory (or `opts.data`). */
-export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { stop: () => Promise<void>; data: string; kill: () => Promise<void> }> {
+export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { stop: () => Promise<void>; halt: () => Promise<void>; data: string; kill: () => Promise<void> }> {
   const data = opts.data ?? mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   const child: ChildProcess = spawn(
     join(ROOT, 'node_modules/.bin/tsx'),
@@ -59,24 +59,28 @@ export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { s
       fail(new Error(`web mode exited with ${code}.\nstdout:\n${out}\nstderr:\n${err.slice(-4000)}`));
     });
   });
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      const killTimer = setTimeout(() => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }, 5_000);
-      await exited;
-      clearTimeout(killTimer);
+  /** SIGTERM, an orderly close (ledger checkpointed); the data directory is kept. */
+  const halt = async () => {
+    if (child.exitCode !== null || !child.pid) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
     }
+    const killTimer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 5_000);
+    await exited;
+    clearTimeout(killTimer);
+  };
+  /** Closes and removes the data directory. */
+  const stop = async () => {
+    await halt();
     rmSync(data, { recursive: true, force: true });
   };
   /** SIGKILL, like a crash or a power cut: no orderly close; the data directory is kept. */
@@ -90,7 +94,7 @@ export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { s
     }
     await exited;
   };
-  return { ...found, origin: new URL(found.url).origin, logs: () => err, stop, data, kill };
+  return { ...found, origin: new URL(found.url).origin, logs: () => err, stop, halt, data, kill };
 }
 
 /** Kills the web-mode process and starts it again on the SAME data directory (new ports, new secret). */
