@@ -98,10 +98,14 @@ test('transactions, queue and settings screens', async ({ page, web }) => {
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
   await expect(page.getByRole('cell', { name: NAMES.supervisor })).toBeVisible();
   await page.getByLabel('Merchant name (on receipts)').fill('Harbour Street Stationers');
+  await page.getByLabel(/^Accept them, queued/).check();
+  await page.getByLabel('Largest charge (USD)').fill('50');
+  await page.getByLabel('Most charges waiting').fill('5');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
-  const s = await apiOk<{ merchantName: string }>(page, 'settings.get');
+  const s = await apiOk<{ merchantName: string; offlineCharges: { enabled: boolean; perCharge: number; maxCount: number } }>(page, 'settings.get');
   expect(s.merchantName).toBe('Harbour Street Stationers');
+  expect(s.offlineCharges).toMatchObject({ enabled: true, perCharge: 5000, maxCount: 5 });
   await shot(page, 'settings');
 
   await page.keyboard.press('F3');

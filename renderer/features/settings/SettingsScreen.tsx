@@ -17,6 +17,13 @@ interface FormState {
   defaultTax: string;
   idleLockMinutes: string;
   refundApprovalLimit: string;
+  allowSelfApproval: boolean;
+  confirmationTimeoutSeconds: string;
+  offlineEnabled: boolean;
+  offlinePerCharge: string;
+  offlineTotal: string;
+  offlineMaxCount: string;
+  offlineMaxAgeHours: string;
 }
 
 function toForm(s: Settings): FormState {
@@ -28,6 +35,13 @@ function toForm(s: Settings): FormState {
     defaultTax: formatTaxRate(s.defaultTaxRateBp).replace(' %', ''),
     idleLockMinutes: String(s.idleLockMinutes),
     refundApprovalLimit: toInputString(money(s.refundApprovalLimit, s.currency)),
+    allowSelfApproval: s.allowSelfApproval,
+    confirmationTimeoutSeconds: String(s.confirmationTimeoutSeconds),
+    offlineEnabled: s.offlineCharges.enabled,
+    offlinePerCharge: toInputString(money(s.offlineCharges.perCharge, s.currency)),
+    offlineTotal: toInputString(money(s.offlineCharges.totalOutstanding, s.currency)),
+    offlineMaxCount: String(s.offlineCharges.maxCount),
+    offlineMaxAgeHours: String(s.offlineCharges.maxAgeHours),
   };
 }
 
@@ -63,7 +77,16 @@ function SettingsForm({ settings }: { settings: Settings }) {
   });
   const set = (k: keyof FormState) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
     setSaved(false);
-    setForm((f) => ({ ...f, [k]: e.target.value }));
+    const target = e.target;
+    setForm((f) => ({ ...f, [k]: target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value }));
+  };
+  const whole = (text: string, min: number, max: number, key: string, problems: Record<string, string>): number | undefined => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems[key] = `A whole number from ${min} to ${max}`;
+      return undefined;
+    }
+    return n;
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -87,6 +110,25 @@ function SettingsForm({ settings }: { settings: Settings }) {
     } catch (err) {
       problems.refundApprovalLimit = err instanceof Error ? err.message : 'Not an amount';
     }
+    patch.allowSelfApproval = form.allowSelfApproval;
+    const timeout = whole(form.confirmationTimeoutSeconds, 30, 3600, 'confirmationTimeoutSeconds', problems);
+    if (timeout !== undefined) patch.confirmationTimeoutSeconds = timeout;
+    const currency = patch.currency ?? settings.currency;
+    const amountOf = (text: string, key: string): number => {
+      try {
+        return parseAmount(text || '0', currency).amount;
+      } catch (err) {
+        problems[key] = err instanceof Error ? err.message : 'Not an amount';
+        return 0;
+      }
+    };
+    patch.offlineCharges = {
+      enabled: form.offlineEnabled,
+      perCharge: amountOf(form.offlinePerCharge, 'offlineCharges.perCharge'),
+      totalOutstanding: amountOf(form.offlineTotal, 'offlineCharges.totalOutstanding'),
+      maxCount: whole(form.offlineMaxCount, 0, 10_000, 'offlineCharges.maxCount', problems) ?? 0,
+      maxAgeHours: whole(form.offlineMaxAgeHours, 1, 168, 'offlineCharges.maxAgeHours', problems) ?? 1,
+    };
     setLocal(problems);
     if (Object.keys(problems).length === 0) void save.run(patch);
   };
@@ -120,6 +162,35 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <input className="input num" inputMode="decimal" value={form.refundApprovalLimit} onChange={set('refundApprovalLimit')} />
         </Field>
       </div>
+      <label className="check">
+        <input type="checkbox" checked={form.allowSelfApproval} onChange={set('allowSelfApproval')} />
+        A supervisor may approve their own refunds
+      </label>
+      <Field label="Email confirmation: how long the customer has (seconds)" error={err('confirmationTimeoutSeconds')}>
+        <input className="input num" inputMode="numeric" value={form.confirmationTimeoutSeconds} onChange={set('confirmationTimeoutSeconds')} />
+      </Field>
+
+      <fieldset className="settings-offline">
+        <legend>Charges on a card on file while the gateway is offline</legend>
+        <label className="check">
+          <input type="checkbox" checked={form.offlineEnabled} onChange={set('offlineEnabled')} />
+          Accept them, queued until the bank approves (new cards are always refused offline)
+        </label>
+        <div className="grid-2">
+          <Field label={`Largest charge (${form.currency || settings.currency})`} error={err('offlineCharges.perCharge')}>
+            <input className="input num" inputMode="decimal" value={form.offlinePerCharge} onChange={set('offlinePerCharge')} disabled={!form.offlineEnabled} />
+          </Field>
+          <Field label={`Total waiting (${form.currency || settings.currency})`} error={err('offlineCharges.totalOutstanding')}>
+            <input className="input num" inputMode="decimal" value={form.offlineTotal} onChange={set('offlineTotal')} disabled={!form.offlineEnabled} />
+          </Field>
+          <Field label="Most charges waiting" error={err('offlineCharges.maxCount')}>
+            <input className="input num" inputMode="numeric" value={form.offlineMaxCount} onChange={set('offlineMaxCount')} disabled={!form.offlineEnabled} />
+          </Field>
+          <Field label="Oldest charge (hours)" error={err('offlineCharges.maxAgeHours')}>
+            <input className="input num" inputMode="numeric" value={form.offlineMaxAgeHours} onChange={set('offlineMaxAgeHours')} disabled={!form.offlineEnabled} />
+          </Field>
+        </div>
+      </fieldset>
       {save.error && Object.keys(server).length === 0 ? <Alert tone="danger">{describeError(save.error)}</Alert> : null}
       {saved ? <Alert tone="success">Settings saved.</Alert> : null}
       <div className="actions">
