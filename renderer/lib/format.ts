@@ -20,8 +20,20 @@ export function fmtMoney(amount: number, currency: string): string {
   }
 }
 
-const dateTime = () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-const timeOnly = () => new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+// One formatter per locale: constructing an Intl.DateTimeFormat costs far more than formatting
+// with one, and lists call these for every row that scrolls into view.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(kind: 'dateTime' | 'time'): Intl.DateTimeFormat {
+  const key = `${locale}|${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, kind === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' });
+    formatters.set(key, f);
+  }
+  return f;
+}
+const dateTime = () => dateFormat('dateTime');
+const timeOnly = () => dateFormat('time');
 
 export function fmtDateTime(iso: string | null | undefined): string {
   if (!iso) return '\u2014';

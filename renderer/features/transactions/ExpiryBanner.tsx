@@ -15,14 +15,19 @@ export function ExpiryBanner() {
 
   useEffect(() => {
     let live = true;
-    call('payments.list', { view: 'expiring', period: 'all', limit: 500 })
-      .then((r) => {
-        const soonest = [...r.rows].sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''))[0] ?? null;
-        if (live) setExpiring({ total: r.total, soonest });
-      })
-      .catch(() => live && setExpiring(null));
+    // After the list's own request: this effect runs before its parent's (TxList's reload), and
+    // the core answers one request at a time, so asking first would hold the first rows back.
+    const t = setTimeout(() => {
+      call('payments.list', { view: 'expiring', period: 'all', limit: 500 })
+        .then((r) => {
+          const soonest = [...r.rows].sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''))[0] ?? null;
+          if (live) setExpiring({ total: r.total, soonest });
+        })
+        .catch(() => live && setExpiring(null));
+    }, 0);
     return () => {
       live = false;
+      clearTimeout(t);
     };
   }, [filter]);
 

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { useNav } from '../../app/nav-store';
 import { fmtMoney, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
@@ -8,7 +8,10 @@ import { ExpiryBanner } from './ExpiryBanner';
 import { TxFilters } from './TxFilters';
 import { useTx, type Row } from './tx-store';
 
+/** Every row is exactly this tall (set inline, so the virtualiser's arithmetic and the layout agree). */
 const ROW_HEIGHT = 48;
+/** Ask for the next page this many rows before the last loaded one is reached. */
+const PREFETCH_ROWS = 120;
 
 export function TxList() {
   const rows = useTx((s) => s.rows);
@@ -34,13 +37,20 @@ export function TxList() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // No getItemKey: every row is ROW_HEIGHT, so the default (the index) is right, and a new
+    // function each render would make the virtualiser recompute all 25,000 offsets every time.
+    // React's keys are the payment ids (below), so a row keeps its node while pages are appended.
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (nextCursor && !loading && lastIndex >= rows.length - 40) void loadMore();
+    if (nextCursor && !loading && lastIndex >= rows.length - PREFETCH_ROWS) void loadMore();
   }, [lastIndex, rows.length, nextCursor, loading, loadMore]);
+
+  // Stable across renders, so a memoised row re-renders only when its own props change.
+  const onOpen = useCallback((id: string) => openPayment(id), [openPayment]);
+  const onHover = useCallback((i: number) => setActive(i), []);
 
   const move = (to: number) => {
     const i = Math.max(0, Math.min(rows.length - 1, to));
@@ -79,8 +89,8 @@ export function TxList() {
       <ExpiryBanner />
       <TxFilters />
       {error ? <Alert tone="danger">{error}</Alert> : null}
-      <div className="tx-table" role="table" aria-label="Payments" aria-rowcount={total}>
-        <div className="tx-row tx-head" role="row">
+      <div className="tx-table" role="table" aria-label="Payments" aria-rowcount={total + 1}>
+        <div className="tx-row tx-head" role="row" aria-rowindex={1}>
           <span role="columnheader">When</span>
           <span role="columnheader">Order</span>
           <span role="columnheader">Customer and card</span>
@@ -96,6 +106,7 @@ export function TxList() {
           role="rowgroup"
           aria-label="Payments, use arrow keys and Enter"
           aria-activedescendant={rows[active] ? `tx-${rows[active].id}` : undefined}
+          data-loaded={rows.length}
           onKeyDown={onKey}
         >
           {rows.length === 0 && loadedOnce && !loading ? (
@@ -105,7 +116,7 @@ export function TxList() {
             {items.map((v) => {
               const r = rows[v.index];
               if (!r) return null;
-              return <TxRow key={r.id} row={r} top={v.start} active={v.index === active} onOpen={() => openPayment(r.id)} onHover={() => setActive(v.index)} />;
+              return <TxRow key={r.id} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} />;
             })}
           </div>
         </div>
@@ -114,16 +125,35 @@ export function TxList() {
   );
 }
 
-function TxRow({ row: r, top, active, onOpen, onHover }: { row: Row; top: number; active: boolean; onOpen: () => void; onHover: () => void }) {
+interface TxRowProps {
+  row: Row;
+  index: number;
+  top: number;
+  active: boolean;
+  onOpen: (id: string) => void;
+  onHover: (index: number) => void;
+}
+
+/**
+ * One payment. Memoised: scrolling, a page arriving or the active row moving re-renders only the
+ * rows whose props changed (the ones entering the window, the old and the new active row), not
+ * every row in the window. Contained (styles.css), so a row's layout never reaches the others.
+ */
+const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover }: TxRowProps) {
   return (
     <div
       id={`tx-${r.id}`}
       role="row"
+      aria-rowindex={index + 2}
       aria-selected={active}
       className={`tx-row ${active ? 'active' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}
-      onClick={onOpen}
-      onMouseEnter={onHover}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      onClick={() => onOpen(r.id)}
+      // A real pointer move only: rows scrolling under a still mouse (wheel, keys, paging) must
+      // not steal the keyboard's active row (the browser's synthetic moves have no movement).
+      onMouseMove={(e) => {
+        if (!active && (e.movementX !== 0 || e.movementY !== 0)) onHover(index);
+      }}
       data-reference={r.orderReference}
     >
       <span role="cell">{fmtWhen(r.createdAt)}</span>
@@ -142,4 +172,4 @@ function TxRow({ row: r, top, active, onOpen, onHover }: { row: Row; top: number
       </span>
     </div>
   );
-}
+});
