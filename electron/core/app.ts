@@ -175,13 +175,31 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
 }
 
 /**
+ * WAL pages after which SQLite checkpoints inside the commit that crosses them: a safety valve for
+ * when the idle timer cannot run (synchronous work that never yields to the event loop). The
+ * core suite's busiest second (about 100 payment rounds a second) writes ~13,400 pages between two
+ * timer checkpoints, so live traffic stays below it and never pays for a checkpoint.
+ */
+export const WAL_VALVE_PAGES = 20_000;
+
+/**
  * SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages, adding
  * milliseconds to that payment operation (docs/performance.md, core p99). The core checkpoints
- * from a timer instead, between operations; PASSIVE never waits for readers or writers. The WAL
- * stays bounded: one second of traffic at most.
+ * from a timer instead, between operations; PASSIVE never waits for readers or writers.
+ *
+ * The WAL must also stay bounded when the timer is starved: after a complete checkpoint SQLite
+ * writes the next commits from the start of the WAL, overwriting it in place, but a commit past
+ * the file's end appends, and an fsync that grows the file also commits its new size and blocks
+ * to the file system's journal (about half the rate of an in-place write+fsync on this disk,
+ * docs/performance.md). Without a bound, a burst that never yields grows the WAL for as long as
+ * it lasts and every one of its commits appends. `wal_autocheckpoint` = WAL_VALVE_PAGES caps it;
+ * `journal_size_limit` gives back what a one-off larger transaction (a migration) left behind,
+ * never less than the working size, so the file keeps a stable size and commits overwrite it.
  */
 function checkpointWhenIdle(db: Db, log: Logger, everyMs = 1_000): () => void {
-  db.pragma('wal_autocheckpoint = 0');
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.pragma(`wal_autocheckpoint = ${WAL_VALVE_PAGES}`);
+  db.pragma(`journal_size_limit = ${(WAL_VALVE_PAGES + 1_000) * (pageSize + 24)}`);
   const timer = setInterval(() => {
     try {
       if (db.open) db.pragma('wal_checkpoint(PASSIVE)');

@@ -99,9 +99,20 @@ export function getOperation(db: Db, id: string): OperationRow | undefined {
   return stmt(db, 'SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
 }
 
-/** Committed right before a request goes out; attempts counts the requests that may have reached the gateway. */
+/**
+ * Committed right before a request goes out; attempts counts the requests that may have reached the gateway.
+ *
+ * A row that is already SENT (a resend after check status proved the first attempt never arrived)
+ * keeps its state column untouched: SQLite rewrites the entry of every index whose columns appear
+ * in the SET list even when the value is the same, so `SET state = 'sent'` on a SENT row would
+ * dirty a page of `operations_unfinished` for nothing (2 WAL pages per commit instead of 1,
+ * docs/performance.md). The first statement changes nothing (and writes nothing) unless the row
+ * is SENT; the caller holds the payment's mutex and one connection writes the ledger, so the
+ * state cannot change between the two statements.
+ */
 export function markSent(db: Db, id: string, at: string): void {
-  stmt(db, `UPDATE operations SET state = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ?`).run(at, at, id);
+  const again = stmt(db, `UPDATE operations SET attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ? AND state = 'sent'`).run(at, at, id);
+  if (again.changes === 0) stmt(db, `UPDATE operations SET state = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ?`).run(at, at, id);
 }
 
 export function markChecked(db: Db, id: string, at: string): void {
