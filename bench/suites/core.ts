@@ -14,8 +14,8 @@ import { createCore, type Core } from '../../electron/core/app';
 import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import { appendOperation, markSent } from '../../electron/core/payments/operation-log';
-import { ApsGateway } from '../../electron/gateway/aps';
-import { DEFAULT_MERCHANT, startSandbox } from '../../electron/gateway/sandbox';
+import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
+import { startSandbox } from '../../electron/gateway/sandbox';
 import type { CallInfo } from '../../electron/core/dispatch';
 import { CACHE_DIR } from '../lib/dataset';
 import { result, type BenchResult } from '../lib/results';
@@ -32,18 +32,7 @@ export async function coreSuite(log: (s: string) => void): Promise<BenchResult[]
   const dir = mkdtempSync(join(CACHE_DIR, 'run', 'core-'));
   const sb = await startSandbox({ port: 0 });
   const timed = new TimedGateway(
-    new ApsGateway({
-      paymentApiUrl: sb.paymentApiUrl,
-      paymentPageUrl: sb.paymentPageUrl,
-      accessCode: DEFAULT_MERCHANT.accessCode,
-      merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
-      requestPhrase: DEFAULT_MERCHANT.requestPhrase,
-      responsePhrase: DEFAULT_MERCHANT.responsePhrase,
-      shaType: DEFAULT_MERCHANT.shaType,
-      language: 'en',
-      isSandbox: true,
-      name: 'sandbox (bench)',
-    }),
+    embeddedSandboxGateway(sb, { name: 'sandbox (bench)' }),
   );
   // Refunds below the limit need no supervisor PIN; the PIN path (scrypt) is measured on its own.
   const settings = new MemorySettingsStore({ stationName: 'Bench', refundApprovalLimit: 9_999_999_999 });

@@ -12,8 +12,7 @@ import { createCore, type Core } from '../../electron/core/app';
 import type { CallInfo } from '../../electron/core/dispatch';
 import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
-import { ApsGateway } from '../../electron/gateway/aps';
-import { DEFAULT_MERCHANT } from '../../electron/gateway/sandbox';
+import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
 import { groupCommitStats } from '../../electron/core/payments/sql';
 import { CACHE_DIR } from '../lib/dataset';
 import { notMeasured, result, type BenchResult } from '../lib/results';
@@ -36,18 +35,7 @@ export async function forwardSuite(log: (s: string) => void): Promise<BenchResul
     core = await createCore({
       dataDir: dir,
       protector: new PassphraseKeyProtector('bench passphrase (not secret)', { N: 1 << 12 }),
-      gateway: (timed = new TimedGateway(new ApsGateway({
-        paymentApiUrl: sb.paymentApiUrl,
-        paymentPageUrl: sb.paymentPageUrl,
-        accessCode: DEFAULT_MERCHANT.accessCode,
-        merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
-        requestPhrase: DEFAULT_MERCHANT.requestPhrase,
-        responsePhrase: DEFAULT_MERCHANT.responsePhrase,
-        shaType: DEFAULT_MERCHANT.shaType,
-        language: 'en',
-        isSandbox: true,
-        name: 'sandbox (bench)',
-      }))).gateway,
+      gateway: (timed = new TimedGateway(embeddedSandboxGateway(sb, { name: 'sandbox (bench)' }))).gateway,
       settings: new MemorySettingsStore({ stationName: 'Bench', refundApprovalLimit: 9_999_999_999 }),
       hostedReturnUrl: `${sb.url}/bench-return`,
       validateOutput: false,

@@ -9,11 +9,14 @@ export const SANDBOX_CONFIRMATION_TEMPLATE_ID = '5d0c2f4e-8a1b-4c3d-9e7f-0a1b2c3
  * documented merchant. One place for every shell (web mode, Electron) and the benchmarks, so the
  * app always talks to the sandbox exactly as it would talk to APS.
  */
-export function embeddedSandboxGateway(sandbox: SandboxHandle, opts: { logger?: ApsLogger; timeoutMs?: number } = {}): ApsGateway {
+export function embeddedSandboxGateway(
+  sandbox: Pick<SandboxHandle, 'paymentApiUrl' | 'paymentPageUrl'> & { confirmationApiUrl?: string },
+  opts: { logger?: ApsLogger; timeoutMs?: number; name?: string } = {},
+): ApsGateway {
   return new ApsGateway({
     paymentApiUrl: sandbox.paymentApiUrl,
     paymentPageUrl: sandbox.paymentPageUrl,
-    confirmationApiUrl: sandbox.confirmationApiUrl,
+    ...(sandbox.confirmationApiUrl ? { confirmationApiUrl: sandbox.confirmationApiUrl } : {}),
     confirmationApiKey: DEFAULT_MERCHANT.confirmationApiKey,
     confirmationTemplateId: SANDBOX_CONFIRMATION_TEMPLATE_ID,
     accessCode: DEFAULT_MERCHANT.accessCode,
@@ -23,7 +26,7 @@ export function embeddedSandboxGateway(sandbox: SandboxHandle, opts: { logger?: 
     shaType: DEFAULT_MERCHANT.shaType,
     language: 'en',
     isSandbox: true,
-    name: 'APS sandbox (embedded)',
+    name: opts.name ?? 'APS sandbox (embedded)',
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
