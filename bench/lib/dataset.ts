@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openLedger } from '../../electron/core/db/database';
+import { NEW_LEDGER_FORMAT, openLedger } from '../../electron/core/db/database';
 import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
 import { generateCustomers } from '../../electron/core/customers/generate';
 import { indexOrder } from '../../electron/core/customers/search-index';
@@ -57,7 +57,8 @@ function sourceFiles(): string[] {
 
 export function datasetKey(): string {
   const h = createHash('sha256');
-  h.update(`format ${DATASET_FORMAT} customers ${CUSTOMERS} seed ${SEED} orders ${ORDER_REFS}\n`);
+  // The ledger's on-disk format is part of the key: a new station's ledger is what gets measured.
+  h.update(`format ${DATASET_FORMAT} customers ${CUSTOMERS} seed ${SEED} orders ${ORDER_REFS} ledger ${JSON.stringify(NEW_LEDGER_FORMAT)}\n`);
   for (const f of sourceFiles()) {
     h.update(f);
     h.update(readFileSync(join(ROOT, f)));

@@ -8,10 +8,11 @@
  */
 import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createCore, type Core } from '../../electron/core/app';
 import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
+import { LEGACY_LEDGER_FORMAT, NEW_LEDGER_FORMAT, openWithKey, type Db } from '../../electron/core/db/database';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import { appendOperation, markSent } from '../../electron/core/payments/operation-log';
 import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
@@ -196,31 +197,57 @@ function schedulerJitter(): number[] {
   return out;
 }
 
+/** A payment to hang operations on, and an operation to mark sent again and again. */
+function commitTargets(db: Db): { payment: { id: string; reference: string }; opId: string } {
+  const payment = db.prepare('SELECT id, reference FROM payments LIMIT 1').get() as { id: string; reference: string };
+  const opId = (db.prepare('SELECT id FROM operations WHERE payment_id = ? LIMIT 1').get(payment.id) as { id: string }).id;
+  return { payment, opId };
+}
+
+/** Commit loops over the operation log's own functions, one durable commit per call. */
+function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () => number } {
+  const { payment, opId } = commitTargets(db);
+  const at = () => new Date().toISOString();
+  const rate = (fn: () => void) => (): number => {
+    let n = 0;
+    const t0 = nowMs();
+    while (nowMs() - t0 < sliceMs) {
+      fn();
+      n++;
+    }
+    return (n * 1000) / (nowMs() - t0);
+  };
+  return {
+    append: rate(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at())),
+    mark: rate(() => markSent(db, opId, at())),
+  };
+}
+
+/**
+ * A ledger in the format of the first releases (SQLCipher 4, 4 KiB pages), as a station created
+ * before the format was recorded keeps it: the same migrations, one order, payment and operation,
+ * and the core's WAL settings. Context only; new ledgers are what the goal is about.
+ */
+function legacyLedger(dir: string, like: Db): Db {
+  const db = openWithKey(join(dir, 'legacy', 'ledger.db'), randomBytes(32), LEGACY_LEDGER_FORMAT);
+  db.pragma(`wal_autocheckpoint = ${like.pragma('wal_autocheckpoint', { simple: true }) as number}`);
+  db.pragma(`journal_size_limit = ${(20_000 + 1_000) * (4096 + 24)}`);
+  const at = new Date().toISOString();
+  db.prepare(`INSERT INTO orders (id, reference, channel, currency, lines_json, net, tax, total, status, created_at, created_by, created_by_name, updated_at) VALUES ('ord_legacy', 'LEGACY-1', 'phone', 'USD', '[]', 100, 0, 100, 'paid', ?, 'u', 'U', ?)`).run(at, at);
+  db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, status, created_at, created_by, updated_at) VALUES ('pay_legacy', 'ord_legacy', 'LEGACY-1-P', 'card', 'purchase', 'USD', 100, 100, 100, 'captured', ?, 'u', ?)`).run(at, at);
+  appendOperation(db, { paymentId: 'pay_legacy', type: 'purchase', amount: 100, reference: 'LEGACY-1-P', state: 'sent', userId: 'u', userName: 'U' }, at);
+  return db;
+}
+
 function commitRates(core: Core, dir: string, log: (s: string) => void): BenchResult[] {
   const db = core.db;
-  const payment = db.prepare('SELECT id, reference FROM payments LIMIT 1').get() as { id: string; reference: string };
   const SLICE_MS = 1000;
   const ROUNDS = 3;
   const at = () => new Date().toISOString();
-  const ledgerAppend = (): number => {
-    let n = 0;
-    const t0 = nowMs();
-    while (nowMs() - t0 < SLICE_MS) {
-      appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at());
-      n++;
-    }
-    return (n * 1000) / (nowMs() - t0);
-  };
-  const opId = (db.prepare('SELECT id FROM operations LIMIT 1').get() as { id: string }).id;
-  const ledgerMark = (): number => {
-    let n = 0;
-    const t0 = nowMs();
-    while (nowMs() - t0 < SLICE_MS) {
-      markSent(db, opId, at());
-      n++;
-    }
-    return (n * 1000) / (nowMs() - t0);
-  };
+  const { payment, opId } = commitTargets(db);
+  const loops = commitLoops(db, SLICE_MS);
+  const legacyDb = legacyLedger(dir, db);
+  const legacy = commitLoops(legacyDb, SLICE_MS / 2);
   // The baseline: 4 KiB written in place into a preallocated file (as SQLite overwrites its WAL
   // after each checkpoint), then fsync. Appending instead would also sync a growing file size
   // each time and flatter the ledger.
@@ -249,20 +276,26 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
     return (n * 1000) / (nowMs() - t0);
   };
   log('core: durable commits vs raw write+fsync (interleaved, 3 rounds of 1 s each)…');
-  const r = { raw: [] as number[], append: [] as number[], mark: [] as number[] };
+  const r = { raw: [] as number[], append: [] as number[], mark: [] as number[], legacyAppend: [] as number[], legacyMark: [] as number[] };
   for (let i = 0; i < ROUNDS; i++) {
     r.raw.push(raw());
-    r.append.push(ledgerAppend());
-    r.mark.push(ledgerMark());
+    r.append.push(loops.append());
+    r.mark.push(loops.mark());
+    r.legacyAppend.push(legacy.append());
+    r.legacyMark.push(legacy.mark());
   }
   rmSync(rawPath, { force: true });
-  // Diagnostic: WAL frames (4 KiB pages, each encrypted) written per commit.
+  legacyDb.close();
+  log(`core: commits per round (raw / append / markSent): ${r.raw.map((x, i) => `${x.toFixed(0)} / ${r.append[i]!.toFixed(0)} / ${r.mark[i]!.toFixed(0)}`).join(', ')}`);
+  // Diagnostic: WAL frames (pages, each encrypted) written per commit.
+  const pageKiB = (db.pragma('page_size', { simple: true }) as number) / 1024;
   const frames = (fn: () => void): number => {
+    const valve = db.pragma('wal_autocheckpoint', { simple: true }) as number;
     db.pragma('wal_autocheckpoint = 0');
     db.pragma('wal_checkpoint(TRUNCATE)');
     for (let i = 0; i < 100; i++) fn();
     const row = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-    db.pragma('wal_autocheckpoint = 1000');
+    db.pragma(`wal_autocheckpoint = ${valve}`);
     return row[0]!.log / 100;
   };
   const appendFrames = frames(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at()));
@@ -271,11 +304,14 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
   const rawRate = avg(r.raw);
   const pct = (x: number) => (100 * x) / rawRate;
   const goal = { op: '>=' as const, target: 50 };
+  const fmt = `${NEW_LEDGER_FORMAT.cipher}, ${NEW_LEDGER_FORMAT.pageSize / 1024} KiB pages`;
   return [
     result(SUITE, 'raw write(4 KiB in place)+fsync loop, same disk', rawRate, 'commits/s', null, { note: 'the baseline' }),
-    result(SUITE, 'operation log: appendOperation commits/s', avg(r.append), 'commits/s', null, { baseline: rawRate, note: `${appendFrames.toFixed(1)} WAL pages (4 KiB) per commit` }),
+    result(SUITE, 'operation log: appendOperation commits/s', avg(r.append), 'commits/s', null, { baseline: rawRate, note: `${fmt}; ${appendFrames.toFixed(1)} WAL pages (${pageKiB} KiB) per commit` }),
     result(SUITE, 'operation log: appendOperation vs raw fsync', pct(avg(r.append)), '%', goal, { baseline: rawRate }),
-    result(SUITE, 'operation log: markSent commits/s', avg(r.mark), 'commits/s', null, { baseline: rawRate, note: `${markFrames.toFixed(1)} WAL pages (4 KiB) per commit` }),
+    result(SUITE, 'operation log: markSent commits/s', avg(r.mark), 'commits/s', null, { baseline: rawRate, note: `${fmt}; ${markFrames.toFixed(1)} WAL pages (${pageKiB} KiB) per commit` }),
     result(SUITE, 'operation log: markSent vs raw fsync', pct(avg(r.mark)), '%', goal, { baseline: rawRate }),
+    result(SUITE, 'operation log: appendOperation vs raw fsync, ledger of the first releases (SQLCipher 4, 4 KiB; context)', pct(avg(r.legacyAppend)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
+    result(SUITE, 'operation log: markSent vs raw fsync, ledger of the first releases (SQLCipher 4, 4 KiB; context)', pct(avg(r.legacyMark)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
   ];
 }

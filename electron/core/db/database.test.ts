@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLedger, LedgerOpenError } from './database';
+import { openLedger, openWithKey, LedgerOpenError, LEGACY_LEDGER_FORMAT, NEW_LEDGER_FORMAT } from './database';
+import { randomBytes } from 'node:crypto';
 import { PassphraseKeyProtector, KeyUnwrapError } from './key-protector';
 
 const fast = { N: 1 << 12 };
@@ -37,5 +38,50 @@ describe('encrypted ledger', () => {
     const dir2 = mkdtempSync(join(tmpdir(), 'ledger-'));
     writeFileSync(join(dir2, 'ledger.db'), 'x');
     await expect(openLedger({ dir: dir2, protector: new PassphraseKeyProtector('correct horse', fast) })).rejects.toMatchObject({ code: 'MISSING_KEY' });
+  });
+
+  it('records the format of a new ledger with its key: AEGIS-256, 2 KiB pages, the header encrypted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
+    const db = await openLedger({ dir, protector: new PassphraseKeyProtector('correct horse', fast) });
+    expect(db.pragma('page_size', { simple: true })).toBe(2048);
+    db.close();
+    const keyFile = JSON.parse(readFileSync(join(dir, 'key.json'), 'utf8')) as { ledger: unknown; backend: string };
+    expect(keyFile.ledger).toEqual(NEW_LEDGER_FORMAT);
+    expect(keyFile.backend).toBe('passphrase-scrypt');
+    // Opening the file as SQLCipher (what the format record prevents) cannot read it.
+    const again = await openLedger({ dir, protector: new PassphraseKeyProtector('correct horse', fast) });
+    again.close();
+  });
+
+  it('keeps opening a ledger made before the format was recorded (SQLCipher 4, 4 KiB) with its data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
+    const protector = new PassphraseKeyProtector('correct horse', fast);
+    const key = randomBytes(32);
+    // What the first releases wrote: key.json holds only the wrapped key.
+    writeFileSync(join(dir, 'key.json'), JSON.stringify(await protector.wrap(key)));
+    const old = openWithKey(join(dir, 'ledger.db'), key, LEGACY_LEDGER_FORMAT);
+    old.exec(`INSERT INTO meta(key, value) VALUES ('probe', 'from-release-1')`);
+    old.close();
+    expect(() => openWithKey(join(dir, 'ledger.db'), key, NEW_LEDGER_FORMAT)).toThrow(LedgerOpenError);
+    const db = await openLedger({ dir, protector });
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.prepare(`SELECT value FROM meta WHERE key='probe'`).get()).toEqual({ value: 'from-release-1' });
+    db.close();
+    expect(JSON.parse(readFileSync(join(dir, 'key.json'), 'utf8'))).not.toHaveProperty('ledger');
+  });
+
+  it('refuses a format it does not know, and a second opener while the ledger is open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
+    const protector = new PassphraseKeyProtector('correct horse', fast);
+    const db = await openLedger({ dir, protector });
+    await expect(openLedger({ dir, protector })).rejects.toMatchObject({ code: 'IN_USE' });
+    expect(db.prepare('SELECT count(*) AS n FROM meta').get()).toBeDefined();
+    db.close();
+    const keyPath = join(dir, 'key.json');
+    const keyFile = JSON.parse(readFileSync(keyPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(keyPath, JSON.stringify({ ...keyFile, ledger: { cipher: 'rot13', pageSize: 2048 } }));
+    await expect(openLedger({ dir, protector })).rejects.toMatchObject({ code: 'UNKNOWN_FORMAT' });
+    writeFileSync(keyPath, JSON.stringify(keyFile));
+    (await openLedger({ dir, protector })).close();
   });
 });

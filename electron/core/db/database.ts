@@ -9,12 +9,48 @@ export type Db = Database.Database;
 
 export class LedgerOpenError extends Error {
   constructor(
-    readonly code: 'WRONG_KEY' | 'CORRUPT' | 'NEWER_SCHEMA' | 'MISSING_KEY',
+    readonly code: 'WRONG_KEY' | 'CORRUPT' | 'NEWER_SCHEMA' | 'MISSING_KEY' | 'IN_USE' | 'UNKNOWN_FORMAT',
     message: string,
   ) {
     super(message);
     this.name = 'LedgerOpenError';
   }
+}
+
+/**
+ * How the ledger file is encrypted and laid out; recorded in key.json next to the wrapped key,
+ * because neither can be read back from an encrypted file before it is opened.
+ *
+ * New ledgers use AEGIS-256 (an authenticated cipher: every page carries a 256-bit tag, so a
+ * changed page is refused as SQLCipher's HMAC refuses it) with 2 KiB pages: per commit it costs
+ * less than half the CPU of SQLCipher's AES-CBC + HMAC-SHA512 and writes half the bytes
+ * (docs/decisions/ledger-format.md, docs/performance.md). Ledgers created before it was recorded
+ * (a key.json without `ledger`) are SQLCipher 4 with 4 KiB pages and keep opening as such.
+ */
+export interface LedgerFormat {
+  cipher: 'aegis-256' | 'sqlcipher-4';
+  pageSize: 1024 | 2048 | 4096 | 8192;
+}
+
+export const NEW_LEDGER_FORMAT: LedgerFormat = { cipher: 'aegis-256', pageSize: 2048 };
+/** What a key.json without a `ledger` entry means: the format of the first releases. */
+export const LEGACY_LEDGER_FORMAT: LedgerFormat = { cipher: 'sqlcipher-4', pageSize: 4096 };
+
+const CIPHER_PRAGMAS: Record<LedgerFormat['cipher'], string[]> = {
+  'aegis-256': [`cipher = 'aegis'`, `algorithm = 'aegis-256'`],
+  'sqlcipher-4': [`cipher = 'sqlcipher'`, 'legacy = 4'],
+};
+
+/** key.json: the wrapped key and how the file it opens is laid out. */
+type KeyFile = WrappedKey & { ledger?: LedgerFormat };
+
+function formatOf(file: KeyFile, keyPath: string): LedgerFormat {
+  const f = file.ledger;
+  if (f === undefined) return LEGACY_LEDGER_FORMAT;
+  if (!(f.cipher in CIPHER_PRAGMAS) || ![1024, 2048, 4096, 8192].includes(f.pageSize)) {
+    throw new LedgerOpenError('UNKNOWN_FORMAT', `${keyPath} names a ledger format this version cannot open (${JSON.stringify(f)})`);
+  }
+  return f;
 }
 
 export interface OpenLedgerOptions {
@@ -45,30 +81,49 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<Db> {
   const keyPath = join(opts.dir, KEY_FILE);
   const dbExists = existsSync(dbPath);
   let key: Buffer;
+  let format: LedgerFormat;
   if (existsSync(keyPath)) {
-    const wrapped = JSON.parse(readFileSync(keyPath, 'utf8')) as WrappedKey;
+    const { ledger, ...wrapped } = JSON.parse(readFileSync(keyPath, 'utf8')) as KeyFile;
+    format = formatOf({ ...wrapped, ledger }, keyPath);
     key = await opts.protector.unwrap(wrapped);
   } else {
     if (dbExists) throw new LedgerOpenError('MISSING_KEY', `The ledger at ${dbPath} exists but its key file is missing`);
     key = randomBytes(32);
-    writeFileDurably(keyPath, JSON.stringify(await opts.protector.wrap(key)));
+    format = NEW_LEDGER_FORMAT;
+    const file: KeyFile = { ...(await opts.protector.wrap(key)), ledger: format };
+    writeFileDurably(keyPath, JSON.stringify(file));
   }
-  return openWithKey(dbPath, key);
+  return openWithKey(dbPath, key, format);
 }
 
-/** Opens the SQLCipher file with a raw 32-byte key; exported for tests and the crash child. */
-export function openWithKey(dbPath: string, key: Buffer): Db {
+/**
+ * Opens the encrypted file with a raw 32-byte key in the given format (a new file is created in
+ * it); exported for tests and the crash child.
+ */
+export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = NEW_LEDGER_FORMAT): Db {
   mkdirSync(dirname(dbPath), { recursive: true, mode: 0o700 });
   const db = new Database(dbPath);
   try {
-    db.pragma(`cipher='sqlcipher'`);
-    db.pragma(`legacy=4`);
+    for (const p of CIPHER_PRAGMAS[format.cipher]) db.pragma(p);
+    if (format.cipher === 'sqlcipher-4') db.pragma(`legacy_page_size = ${format.pageSize}`);
     db.pragma(`key="x'${key.toString('hex')}'"`);
-    // The first read proves the key: SQLCipher reports a wrong key as "file is not a database".
+    // Only a file being created takes it; an existing one keeps the size it was made with.
+    db.pragma(`page_size = ${format.pageSize}`);
+    // One process owns the ledger: a second copy of the app (or a tool) opening it while this
+    // one runs is refused instead of racing it for the queue. In WAL mode it also keeps the
+    // WAL index in this process's memory rather than a shared-memory file, and each commit
+    // skips the shared-memory lock calls (docs/decisions/ledger-format.md).
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('busy_timeout = 2000');
+    // The first read proves the key (a wrong one reads as "file is not a database") and takes
+    // the lock this connection keeps.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
     db.close();
     const msg = (e as Error).message;
+    if (/database is locked|busy/i.test(msg)) {
+      throw new LedgerOpenError('IN_USE', `The ledger at ${dbPath} is open in another copy of the app; close it first`);
+    }
     if (/not a database|encrypted/i.test(msg)) {
       throw new LedgerOpenError('WRONG_KEY', 'The ledger cannot be read with this key (wrong key or not an encrypted ledger)');
     }
@@ -82,7 +137,6 @@ export function openWithKey(dbPath: string, key: Buffer): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   // 32 MiB page cache: every page read from disk is decrypted, and search-as-you-type over a
   // million cards touches pages all over the file (docs/performance.md, lookup by last 4).
   db.pragma('cache_size = -32768');

@@ -3,6 +3,7 @@ import { PAYMENTS } from './002-payments';
 import { DAY_CLOSE } from './003-day-close';
 import { CONFIRMATIONS } from './004-confirmations';
 import { RECURRING } from './005-recurring';
+import { OPERATIONS_WITHOUT_ROWID } from './006-operations-without-rowid';
 
 export interface Migration {
   name: string;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID];
