@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   root: 'renderer',
@@ -13,6 +14,17 @@ export default defineConfig({
     // One chunk on purpose (a desk app loads once); its size is a benchmark goal: <= 250 KB gzip
     // of initial JavaScript, measured by `npm run bench` (docs/performance.md).
     chunkSizeWarningLimit: 800,
+    // Chromium has modulepreload; without the polyfill no module is shared between the two pages
+    // below, so each stays one JS chunk (a shared polyfill would be split into a chunk of its own).
+    modulePreload: { polyfill: false },
+    rollupOptions: {
+      // Two pages: the app, and the Electron unlock window's page (docs/decisions/electron-shell.md).
+      // The unlock page shares no module with the app (its CSS @imports the app's stylesheet).
+      input: {
+        index: fileURLToPath(new URL('./renderer/index.html', import.meta.url)),
+        unlock: fileURLToPath(new URL('./renderer/unlock.html', import.meta.url)),
+      },
+    },
   },
   test: {
     root: '.',

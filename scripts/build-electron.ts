@@ -2,6 +2,7 @@
  * Bundles the Electron side (part of `npm run build`, after `vite build`):
  *   electron/main/main.ts        → dist-electron/main.cjs
  *   electron/preload/preload.ts  → dist-electron/preload.cjs
+ *   electron/preload/unlock-preload.ts → dist-electron/unlock-preload.cjs (the unlock window's)
  * CommonJS because Electron loads main as CJS here and a sandboxed preload must be a single CJS
  * file (it cannot require our modules). 'electron' is provided by the runtime; the SQLite native
  * module stays external so its .node prebuild is loaded from node_modules (unpacked from asar).
@@ -60,6 +61,15 @@ export const BUNDLES: BuildOptions[] = [
     platform: 'browser',
     mainFields: ['module', 'main'],
     plugins: [contractNamesOnly],
+  },
+  {
+    ...common,
+    entryPoints: [path.join(ROOT, 'electron/preload/unlock-preload.ts')],
+    outfile: path.join(OUT_DIR, 'unlock-preload.cjs'),
+    // Three channel names and nothing else: it imports no contract and no zod.
+    external: ['electron'],
+    platform: 'browser',
+    mainFields: ['module', 'main'],
   },
 ];
 

@@ -54,7 +54,7 @@ function harness(opts: { lock?: boolean; openFails?: boolean } = {}) {
     ipcMain: { handle: vi.fn((c: string, fn: Fn) => ipcHandlers.set(c, fn)), removeHandler: vi.fn() },
     getSession: () => session,
     createWindow: vi.fn(() => win as unknown as BrowserWindow),
-    paths: { preload: '/x/preload.cjs', rendererRoot: '/x/renderer' },
+    paths: { preload: '/x/preload.cjs', unlockPreload: '/x/unlock-preload.cjs', rendererRoot: '/x/renderer' },
     openCore: vi.fn(async () => {
       if (opts.openFails) throw new Error('keyring gone');
       return { core, gatewayOrigin: 'http://127.0.0.1:4000' };
@@ -84,7 +84,8 @@ describe('runLifecycle', () => {
     await h.started();
     expect(h.session.setPermissionRequestHandler).toHaveBeenCalled();
     expect(h.deps.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
-    expect(h.deps.openCore).toHaveBeenCalledWith('https://hosted-return.pos.invalid/return');
+    // The second argument is the unlock window's prompt, used only if the key needs a passphrase.
+    expect(h.deps.openCore).toHaveBeenCalledWith('https://hosted-return.pos.invalid/return', expect.any(Function));
     expect(h.session.webRequest.onBeforeRequest).toHaveBeenCalledWith({ urls: ['https://hosted-return.pos.invalid/*'] }, expect.any(Function));
     expect([...h.ipcHandlers.keys()].sort()).toEqual([...CHANNEL_NAMES].sort());
     const options = (h.deps.createWindow as unknown as { mock: { calls: [{ webPreferences: Record<string, unknown> }][] } }).mock.calls[0]![0];

@@ -5,7 +5,10 @@ import type { HostedReturnResult } from './hosted-return';
 import { interceptHostedReturn } from './hosted-return';
 import { forwardEvents, registerIpc } from './ipc';
 import { APP_ENTRY_URL, HOSTED_RETURN_URL } from './origins';
+import { UnlockCancelledError } from './passphrase';
+import type { PassphrasePrompt } from './passphrase';
 import { handleAppProtocol } from './protocol';
+import { createUnlockWindow } from './unlock';
 import { buildWindowOptions, hardenSession, hardenWebContents } from './window';
 
 /** What the shell needs of the core (electron/core/app.ts createCore's result). */
@@ -28,12 +31,18 @@ export interface LifecycleDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   getSession: () => Session;
   createWindow: (options: BrowserWindowConstructorOptions) => BrowserWindow;
-  paths: { preload: string; rendererRoot: string };
-  /** Opens the ledger (choosing the key protector), starts the gateway, builds the core. */
-  openCore: (hostedReturnUrl: string) => Promise<OpenedCore>;
+  /** preload: the POS window's; unlockPreload: the unlock window's (window.unlock only). */
+  paths: { preload: string; unlockPreload: string; rendererRoot: string };
+  /**
+   * Opens the ledger (choosing the key protector), starts the gateway, builds the core. When the
+   * key needs a passphrase it calls askPassphrase, which shows the unlock window.
+   */
+  openCore: (hostedReturnUrl: string, askPassphrase: PassphrasePrompt) => Promise<OpenedCore>;
   /** Fatal start-up problems (e.g. the keychain is gone); shown to the user, then the app quits. */
   fatal: (title: string, detail: string) => void;
   log: (msg: string, detail?: Record<string, unknown>) => void;
+  /** Tests: the clock of the unlock window's retry delay. */
+  now?: () => number;
 }
 
 export interface Running {
@@ -59,9 +68,18 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
   let gatewayOrigin: string | null = null;
   let closing: Promise<void> | null = null;
   const getWindow = () => (window && !window.isDestroyed() ? window : null);
+  // Shown only if the ledger key needs a passphrase; its IPC exists only while it asks.
+  const unlock = createUnlockWindow({
+    ipcMain: deps.ipcMain,
+    createWindow: deps.createWindow,
+    preloadPath: deps.paths.unlockPreload,
+    isPackaged: app.isPackaged,
+    log: deps.log,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
 
   app.on('second-instance', () => {
-    const w = getWindow();
+    const w = getWindow() ?? unlock.getWindow();
     if (!w) return;
     if (w.isMinimized()) w.restore();
     w.focus();
@@ -95,9 +113,11 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
 
     let opened: OpenedCore;
     try {
-      opened = await deps.openCore(HOSTED_RETURN_URL);
+      opened = await deps.openCore(HOSTED_RETURN_URL, unlock.prompt);
     } catch (e) {
-      deps.fatal('The point of sale could not start', e instanceof Error ? e.message : String(e));
+      // Closing the unlock window is "do not start": no error box for that.
+      if (!(e instanceof UnlockCancelledError)) deps.fatal('The point of sale could not start', e instanceof Error ? e.message : String(e));
+      unlock.close();
       app.quit();
       return;
     }
@@ -119,11 +139,20 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
     forwardEvents(live.events, getWindow);
 
     window = deps.createWindow(buildWindowOptions({ preloadPath: deps.paths.preload, isPackaged: app.isPackaged }));
-    window.once('ready-to-show', () => window?.show());
+    // The unlock window (if any) stays until the main window can be shown, so there is never a
+    // moment without a window (which would quit the app) or with nothing on screen.
+    window.once('ready-to-show', () => {
+      window?.show();
+      unlock.close();
+    });
     window.on('closed', () => {
       window = null;
     });
-    await window.loadURL(APP_ENTRY_URL);
+    try {
+      await window.loadURL(APP_ENTRY_URL);
+    } finally {
+      unlock.close();
+    }
   });
 
   return { getWindow };

@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } f
 import pino from 'pino';
 import { runLifecycle } from './lifecycle';
 import { openDesktopCore } from './open-core';
+import { takeEnvPassphrase, withEnvPassphrase } from './passphrase';
 import { APP_SCHEME_PRIVILEGES } from './protocol';
 import { ElectronSettingsStore } from './settings-store';
 
@@ -21,17 +22,10 @@ const log = pino(
 
 /**
  * Where safeStorage cannot protect the key (Linux without a keyring) the ledger needs a
- * passphrase. Until the screen has a passphrase prompt, it comes from POS_PASSPHRASE, as in web
- * mode; without it the app explains and quits rather than storing the key unprotected.
+ * passphrase: the unlock window asks for it (lifecycle.ts, unlock.ts). POS_PASSPHRASE, read here
+ * once and removed from the environment, answers instead for unattended starts.
  */
-async function askPassphrase(reason: string): Promise<string> {
-  const fromEnv = process.env.POS_PASSPHRASE;
-  if (fromEnv && fromEnv.length >= 8) return fromEnv;
-  throw new Error(
-    `This system has no usable keyring (${reason}), so the ledger key needs a passphrase. ` +
-      'Start the app with POS_PASSPHRASE set (at least 8 characters), or unlock a keyring (GNOME Keyring, KWallet).',
-  );
-}
+let envPassphrase = takeEnvPassphrase(process.env);
 
 runLifecycle({
   app,
@@ -40,19 +34,23 @@ runLifecycle({
   getSession: () => session.defaultSession,
   createWindow: (options) => new BrowserWindow(options),
   paths: {
-    // main.cjs and preload.cjs sit side by side in dist-electron/; the screen in dist/renderer/.
+    // main.cjs and the preloads sit side by side in dist-electron/; the screens in dist/renderer/.
     preload: path.join(__dirname, 'preload.cjs'),
+    unlockPreload: path.join(__dirname, 'unlock-preload.cjs'),
     rendererRoot: path.join(__dirname, '..', 'dist', 'renderer'),
   },
-  openCore: (hostedReturnUrl) =>
-    openDesktopCore({
+  openCore: (hostedReturnUrl, unlockWindow) => {
+    const askPassphrase = withEnvPassphrase(envPassphrase, unlockWindow);
+    envPassphrase = undefined;
+    return openDesktopCore({
       userData: app.getPath('userData'),
       hostedReturnUrl,
       safeStorage,
       settings: new ElectronSettingsStore(),
       log,
       askPassphrase,
-    }),
+    });
+  },
   fatal: (title, detail) => dialog.showErrorBox(title, detail),
   log: (msg, detail) => log.info(detail ?? {}, msg),
 });

@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SafeStorage } from 'electron';
 import { createCore } from '../core/app';
-import { PassphraseKeyProtector } from '../core/db/key-protector';
 import type { KeyProtector } from '../core/db/key-protector';
 import type { Logger } from '../core/deps';
 import type { SettingsStore } from '../core/settings/defaults';
@@ -10,7 +8,10 @@ import { embeddedSandboxGateway } from '../gateway/embedded';
 import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
 import type { OpenedCore } from './lifecycle';
 import { APP_ORIGIN } from './origins';
+import { isReleasable, passphraseRequest } from './passphrase';
+import type { PassphrasePrompt, PassphraseRequestOptions } from './passphrase';
 import { chooseKeyProtector, SafeStorageKeyProtector } from './safe-storage-protector';
+import type { SafeStorageLike } from './safe-storage-protector';
 
 /**
  * The desktop composition of the core: ledger in userData/ledger (key wrapped by safeStorage, or
@@ -22,11 +23,19 @@ import { chooseKeyProtector, SafeStorageKeyProtector } from './safe-storage-prot
 export interface OpenCoreOptions {
   userData: string;
   hostedReturnUrl: string;
-  safeStorage: SafeStorage;
+  safeStorage: SafeStorageLike;
   settings: SettingsStore;
   log: Logger;
-  /** Asked only when safeStorage cannot protect the key (Linux without a keyring). */
-  askPassphrase: (reason: string) => Promise<string>;
+  /**
+   * Asked only when the key needs a passphrase (Linux without a keyring, or a ledger created
+   * that way): POS_PASSPHRASE or the unlock window (lifecycle.ts). Resolves once a passphrase
+   * unwrapped the key (or, on the first run, was chosen and confirmed).
+   */
+  askPassphrase: PassphrasePrompt;
+  /** Tests: a cheaper scrypt for first-run keys. */
+  passphraseOptions?: PassphraseRequestOptions;
+  /** Tests: defaults to process.platform. */
+  platform?: NodeJS.Platform;
 }
 
 /** The backend recorded in key.json, or null on the first run. */
@@ -37,8 +46,11 @@ export function storedKeyBackend(ledgerDir: string): string | null {
   return typeof parsed.backend === 'string' ? parsed.backend : null;
 }
 
-export async function selectKeyProtector(ledgerDir: string, safeStorage: SafeStorage, askPassphrase: OpenCoreOptions['askPassphrase'], log: Logger): Promise<KeyProtector> {
-  const platform = process.platform;
+export type SelectKeyProtectorOptions = Pick<OpenCoreOptions, 'safeStorage' | 'askPassphrase' | 'log' | 'passphraseOptions' | 'platform'>;
+
+export async function selectKeyProtector(ledgerDir: string, opts: SelectKeyProtectorOptions): Promise<KeyProtector> {
+  const { safeStorage, askPassphrase, log, passphraseOptions } = opts;
+  const platform = opts.platform ?? process.platform;
   const choice = chooseKeyProtector({
     platform,
     ...(platform === 'linux' ? { linuxBackend: safeStorage.getSelectedStorageBackend() } : {}),
@@ -50,7 +62,8 @@ export async function selectKeyProtector(ledgerDir: string, safeStorage: SafeSto
     case 'safe-storage':
       return new SafeStorageKeyProtector(safeStorage, platform);
     case 'passphrase':
-      return new PassphraseKeyProtector(await askPassphrase(choice.reason));
+      // The passphrase never reaches this function: the prompt hands back a protector.
+      return askPassphrase(passphraseRequest(ledgerDir, choice.reason, passphraseOptions));
     case 'locked-out':
       throw new Error(`${choice.reason}. Sign in to the desktop session that holds the keyring and start the app again.`);
   }
@@ -58,7 +71,17 @@ export async function selectKeyProtector(ledgerDir: string, safeStorage: SafeSto
 
 export async function openDesktopCore(opts: OpenCoreOptions): Promise<OpenedCore> {
   const ledgerDir = path.join(opts.userData, 'ledger');
-  const protector = await selectKeyProtector(ledgerDir, opts.safeStorage, opts.askPassphrase, opts.log);
+  const protector = await selectKeyProtector(ledgerDir, opts);
+  try {
+    return await openWithProtector(opts, ledgerDir, protector);
+  } finally {
+    // The ledger is open (or failed to): the unwrapped key / the passphrase protector is not
+    // needed any more.
+    if (isReleasable(protector)) protector.release();
+  }
+}
+
+async function openWithProtector(opts: OpenCoreOptions, ledgerDir: string, protector: KeyProtector): Promise<OpenedCore> {
   const sandbox = await startSandbox({
     port: 0,
     dataDir: path.join(opts.userData, 'sandbox'),

@@ -8,6 +8,12 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'pos';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+/**
+ * The unlock page (a second Vite entry, dist/renderer/unlock.html), shown in its own window with
+ * its own preload before the ledger is open (unlock.ts).
+ */
+export const APP_UNLOCK_PATH = '/unlock.html';
+export const APP_UNLOCK_URL = `${APP_ORIGIN}${APP_UNLOCK_PATH}`;
 
 /**
  * The hosted card page's return_url. The real gateway only accepts an https return_url, so we

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({}));
 
-import { APP_SCHEME_PRIVILEGES, buildCsp, createAppRequestHandler, handleAppProtocol, resolveAppPath } from './protocol';
+import { APP_SCHEME_PRIVILEGES, buildCsp, createAppRequestHandler, handleAppProtocol, resolveAppPath, UNLOCK_CSP } from './protocol';
 
 describe('buildCsp', () => {
   it('is exactly the policy of the issue, framing only the gateway card page', () => {
@@ -37,6 +37,27 @@ describe('buildCsp', () => {
     for (const bad of ['', 'not a url', "https://a.example 'unsafe-inline'", 'http://gateway.example', 'javascript:alert(1)', 'data:text/html,x']) {
       expect(() => buildCsp(bad), bad).toThrow(TypeError);
     }
+  });
+});
+
+describe('UNLOCK_CSP', () => {
+  it('gives the unlock page its own script and styles and nothing else: no frames, no form posts, no fetch', () => {
+    expect(UNLOCK_CSP).toBe(
+      [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'none'",
+        "font-src 'self'",
+        "frame-src 'none'",
+        "form-action 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+    );
+    expect(UNLOCK_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*|blob:|https?:/);
   });
 });
 
@@ -83,6 +104,7 @@ describe('createAppRequestHandler', () => {
     root = path.join(dir, 'renderer');
     mkdirSync(path.join(root, 'assets'), { recursive: true });
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>POS</title>');
+    writeFileSync(path.join(root, 'unlock.html'), '<!doctype html><title>Unlock</title>');
     writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(path.join(dir, 'secret.txt'), 'top secret');
   });
@@ -100,6 +122,15 @@ describe('createAppRequestHandler', () => {
     const js = await handler()(new Request('app://pos/assets/app.js'));
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('content-security-policy')).toBeNull();
+  });
+
+  it('serves the unlock page with its stricter policy', async () => {
+    const doc = await handler()(new Request('app://pos/unlock.html'));
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-security-policy')).toBe(UNLOCK_CSP);
+    expect(await doc.text()).toContain('<title>Unlock</title>');
+    const viaQuery = await handler()(new Request('app://pos/unlock.html?x=1#y'));
+    expect(viaQuery.headers.get('content-security-policy')).toBe(UNLOCK_CSP);
   });
 
   it('answers 404 for traversal, missing files and other hosts, 405 for writes', async () => {

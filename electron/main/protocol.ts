@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Protocol } from 'electron';
-import { APP_HOST, APP_SCHEME, HOSTED_RETURN_ORIGIN } from './origins';
+import { APP_HOST, APP_SCHEME, APP_UNLOCK_PATH, HOSTED_RETURN_ORIGIN } from './origins';
 
 /**
  * Privileges of app://. `standard` gives it real origins and relative URL resolution, `secure`
@@ -37,6 +37,25 @@ export function buildCsp(gatewayOrigin: string): string {
     "frame-ancestors 'none'",
   ].join('; ');
 }
+
+/**
+ * The unlock page's policy (app://pos/unlock.html, shown before the ledger is open): its own
+ * script and styles, and nothing else. No frames, no form posts (the form is handled by script and
+ * never submitted), no fetch: the passphrase leaves the page only through the preload's IPC.
+ */
+export const UNLOCK_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'none'",
+  "font-src 'self'",
+  "frame-src 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** An origin safe to put in a CSP source list: http(s), no path, no wildcard, no quotes. */
 function normaliseOrigin(origin: string): string {
@@ -127,7 +146,8 @@ export function createAppRequestHandler(opts: AppProtocolOptions): (request: Req
       'Referrer-Policy': 'no-referrer',
     };
     if (type.startsWith('text/html')) {
-      headers['Content-Security-Policy'] = buildCsp(opts.getGatewayOrigin());
+      const unlockPage = file === path.resolve(opts.root, APP_UNLOCK_PATH.slice(1));
+      headers['Content-Security-Policy'] = unlockPage ? UNLOCK_CSP : buildCsp(opts.getGatewayOrigin());
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });

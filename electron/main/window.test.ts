@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => ({}));
 
 import type { Session, WebContents } from 'electron';
-import { buildWindowOptions, hardenSession, hardenWebContents, isNavigationAllowed } from './window';
+import { buildUnlockWindowOptions, buildWindowOptions, hardenSession, hardenWebContents, isNavigationAllowed } from './window';
 
 const GATEWAY = 'https://sbcheckout.payfort.com';
 
@@ -38,6 +38,22 @@ describe('buildWindowOptions', () => {
   it('sets nothing that loosens the defaults', () => {
     const prefs = buildWindowOptions({ preloadPath: '/p', isPackaged: true }).webPreferences as Record<string, unknown>;
     for (const k of ['enableBlinkFeatures', 'additionalArguments', 'partition', 'webgl', 'plugins', 'enableRemoteModule']) expect(prefs).not.toHaveProperty(k);
+  });
+});
+
+describe('buildUnlockWindowOptions', () => {
+  it('has exactly the main window web preferences, with its own preload', () => {
+    for (const isPackaged of [true, false]) {
+      const unlock = buildUnlockWindowOptions({ preloadPath: '/app/dist-electron/unlock-preload.cjs', isPackaged });
+      const main = buildWindowOptions({ preloadPath: '/app/dist-electron/unlock-preload.cjs', isPackaged });
+      expect(unlock.webPreferences).toEqual(main.webPreferences);
+    }
+  });
+
+  it('is a small window, shown when painted', () => {
+    const unlock = buildUnlockWindowOptions({ preloadPath: '/p', isPackaged: true });
+    expect(unlock).toMatchObject({ width: 520, height: 680, show: false, maximizable: false, fullscreenable: false });
+    expect(unlock.title).toMatch(/Unlock/);
   });
 });
 

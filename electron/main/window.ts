@@ -44,6 +44,28 @@ export function buildWindowOptions({ preloadPath, isPackaged }: WindowOptionsInp
   };
 }
 
+/**
+ * The unlock window (unlock.ts): small and fixed, the very same webPreferences as the main window
+ * (buildWindowOptions) except its own preload, which exposes only `window.unlock`.
+ */
+export function buildUnlockWindowOptions({ preloadPath, isPackaged }: WindowOptionsInput): BrowserWindowConstructorOptions {
+  const main = buildWindowOptions({ preloadPath, isPackaged });
+  return {
+    ...main,
+    width: 520,
+    height: 680,
+    minWidth: 420,
+    minHeight: 480,
+    useContentSize: true,
+    resizable: true,
+    maximizable: false,
+    fullscreenable: false,
+    center: true,
+    title: 'Unlock — MOTO Point of Sale',
+    backgroundColor: '#f5f6f8',
+  };
+}
+
 export interface NavigationTarget {
   url: string;
   isMainFrame: boolean;
