@@ -84,4 +84,23 @@ describe('encrypted ledger', () => {
     writeFileSync(keyPath, JSON.stringify(keyFile));
     (await openLedger({ dir, protector })).close();
   });
+
+  it('refuses a ledger with one byte changed inside a page (the cipher authenticates every page)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-'));
+    const protector = new PassphraseKeyProtector('correct horse', fast);
+    const db = await openLedger({ dir, protector });
+    db.exec(`INSERT INTO meta(key, value) VALUES ('probe', '${'x'.repeat(500)}')`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.close();
+    const path = join(dir, 'ledger.db');
+    const bytes = readFileSync(path);
+    expect(bytes.length).toBe(pages * 2048);
+    // A byte in the middle of the last page (not the header, not the reserved nonce/tag).
+    const at = (pages - 1) * 2048 + 700;
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(path, bytes);
+    await expect(openLedger({ dir, protector })).rejects.toMatchObject({ code: expect.stringMatching(/CORRUPT|WRONG_KEY/) });
+  });
 });
+
