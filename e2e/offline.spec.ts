@@ -96,7 +96,8 @@ test('refunds and a void approved offline survive a restart and reach the gatewa
       await expect(page.getByText('Void queued')).toBeVisible();
       await expect(syncIndicator(page)).toContainText('3 queued');
       await syncIndicator(page).click();
-      await expect(page.getByRole('heading', { name: 'Waiting to be sent (3)' })).toBeVisible();
+      // Nothing needs attention, so the Queue opens on what waits.
+      await expect(page.getByRole('tab', { name: 'Waiting to be sent (3)' })).toHaveAttribute('aria-selected', 'true');
       await expect(page.getByRole('row').filter({ hasText: 'Chipped rim' })).toContainText(`approved by ${NAMES.supervisor}`);
       await shot(page, 'offline-queued');
       // A new card is refused offline; the order stays awaiting payment.
@@ -152,7 +153,7 @@ test('refunds and a void approved offline survive a restart and reach the gatewa
       // Supervisors resolve needs-attention items.
       await switchUser(page, NAMES.supervisor, PINS.supervisor);
       await syncIndicator(page).click();
-      await expect(page.getByRole('heading', { name: 'Needs attention (1)' })).toBeVisible();
+      await expect(page.getByRole('tab', { name: 'Needs attention (1)' })).toHaveAttribute('aria-selected', 'true');
       const row = page.getByRole('row').filter({ hasText: 'Capture' });
       await expect(row).toContainText('Authorization expired');
       await expect(row).toContainText('take a new payment');

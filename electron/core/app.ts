@@ -109,7 +109,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
-    const recurring = createRecurringFeature(deps, payments);
+    // A recurring charge that fails (or is resolved) changes what the Queue screen lists.
+    const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify() });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },

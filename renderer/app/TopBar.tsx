@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
 import { fmtAge } from '../lib/format';
 import { Button } from '../ui/Button';
-import { useSync } from '../features/queue/sync-store';
+import { useCoreNow, useSync } from '../features/queue/sync-store';
 import { useSettings } from '../features/settings/settings-store';
 import { useSession } from '../features/session/session-store';
 import { useNav } from './nav-store';
@@ -18,20 +17,11 @@ export function SandboxBanner() {
   );
 }
 
-/** Re-renders every 30 s so ages stay true. */
-function useTick(ms = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
-
 function SyncIndicator() {
   const status = useSync((s) => s.status);
   const go = useNav((s) => s.go);
-  const now = useTick();
+  // Ages by the core's clock (the one that stamped the queue), re-rendered every 30 s.
+  const now = useCoreNow();
   if (!status) return <span className="sync sync-unknown">Checking connection…</span>;
   const waiting = status.queued > 0;
   const label = status.online ? 'Online' : 'Offline';

@@ -124,6 +124,8 @@ const RecurringPeriodSchema = z.object({
   state: z.enum(['missed', 'due', 'running', 'charged', 'skipped', 'needs_attention']),
   /** Derived from the schedule and the period; the order's reference (the gateway sees it + "-P<attempt>"). */
   reference: z.string(),
+  /** What this period is (or was) charged: its order's total once the order exists (fixed for good), else the schedule's amount. */
+  amount: MinorUnits,
   orderId: Id.nullable(),
   paymentId: Id.nullable(),
   paymentReference: z.string().nullable(),
@@ -169,6 +171,40 @@ const RecurringDetail = z.object({
 });
 const RecurringId = z.object({ id: Id }).strict();
 const PeriodId = z.object({ periodId: Id }).strict();
+const RecurringDescription = z.string().trim().min(1, 'Describe the charge').max(100);
+
+/** The Queue screen's list (docs/offline.md): queued operations, and what needs a person. */
+const QueueSection = z.enum(['attention', 'queued']);
+const QueueOperationEntry = OperationSchema.extend({
+  kind: z.literal('operation'),
+  orderReference: z.string(),
+  currency: Currency,
+  /** Set when the operation is the charge of a recurring schedule's period (queued offline). */
+  recurring: z.object({ scheduleId: Id, shortId: z.string(), period: z.number().int() }).nullable(),
+});
+const QueueRecurringEntry = z.object({
+  kind: z.literal('recurring'),
+  /** The period's id. */
+  id: Id,
+  scheduleId: Id,
+  shortId: z.string(),
+  description: z.string(),
+  customerName: z.string(),
+  period: z.number().int(),
+  /** The period's reference (its order's). */
+  reference: z.string(),
+  dueAt: IsoTime,
+  /** Since when it needs attention. */
+  since: IsoTime,
+  amount: MinorUnits,
+  currency: Currency,
+  reason: z.string().nullable(),
+  /** What a person does about it, in one sentence. */
+  nextStep: z.string(),
+  paymentId: Id.nullable(),
+  attempts: z.number().int(),
+});
+const QueueEntrySchema = z.discriminatedUnion('kind', [QueueOperationEntry, QueueRecurringEntry]);
 
 /** Every channel of the app, declared once. Name = `<area>.<action>`. */
 export const channels = {
@@ -313,9 +349,22 @@ export const channels = {
   // --- offline queue ---
   'sync.status': ch({ input: Empty, output: SyncStatusSchema, minRole: 'clerk', mutates: false, summary: 'Online or offline, queued work and its age.' }),
   'sync.queue': ch({
-    input: Empty,
-    output: z.array(OperationSchema.extend({ orderReference: z.string(), currency: Currency })),
-    minRole: 'clerk', mutates: false, summary: 'Operations waiting to be forwarded and those needing attention.',
+    input: z.object({
+      /** 'attention': operations in needs attention and failed recurring charges, oldest first; 'queued': operations waiting to be sent, oldest first. */
+      section: QueueSection.default('attention'),
+      cursor: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(500).default(200),
+    }).strict(),
+    output: z.object({
+      section: QueueSection,
+      rows: z.array(QueueEntrySchema),
+      nextCursor: z.string().nullable(),
+      /** Exact counts of both sections (not of the page). attention includes recurringAttention. */
+      counts: z.object({ attention: z.number().int(), recurringAttention: z.number().int(), queued: z.number().int() }),
+      /** The core's clock: ages are computed against it. */
+      now: IsoTime,
+    }),
+    minRole: 'clerk', mutates: false, summary: 'Operations waiting to be forwarded and what needs attention (failed recurring charges too), paged.',
   }),
   'sync.resolve': ch({
     input: z.object({ operationId: Id, action: z.enum(['retry', 'dismiss']) }),
@@ -386,10 +435,25 @@ export const channels = {
       /** Last instant a period may fall due (the screen sends the end of the chosen day); or null. */
       endAt: IsoTime.nullable().default(null),
       count: z.number().int().min(1).max(1000).nullable().default(null),
-      description: z.string().trim().min(1, 'Describe the charge').max(100),
+      description: RecurringDescription,
     }).strict(),
     output: RecurringDetail,
     minRole: 'clerk', mutates: true, summary: 'Set up a recurring charge on a card on file (eci RECURRING); period 1 is charged when due.',
+  }),
+  'recurring.update': ch({
+    input: z.object({
+      id: Id,
+      /** From the next charge on; periods that already fell due keep the amount they had. */
+      amount: PositiveMinorUnits.optional(),
+      description: RecurringDescription.optional(),
+      frequency: RecurringFrequency.optional(),
+      /** When the next charge falls due (the new rhythm counts from it). Never in the past; after the last period that fell due. */
+      nextAt: IsoTime.optional(),
+      /** Another active card on file of the same customer. */
+      cardId: Id.optional(),
+    }).strict(),
+    output: RecurringDetail,
+    minRole: 'clerk', mutates: true, summary: 'Change an active or paused schedule from its next charge on; history is never rewritten.',
   }),
   'recurring.list': ch({
     input: z.object({ customerId: Id.optional(), state: z.enum(['active', 'paused', 'cancelled', 'completed']).optional() }).strict(),

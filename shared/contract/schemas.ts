@@ -169,8 +169,13 @@ export const SyncStatusSchema = z.object({
   online: z.boolean(),
   queued: z.number().int(),
   oldestQueuedAt: IsoTime.nullable(),
+  /** Everything a person must resolve: operations in "needs attention" plus failed recurring charges (never one thing twice). */
   needsAttention: z.number().int(),
+  /** The part of needsAttention that is recurring charges (docs/recurring.md). */
+  recurringAttention: z.number().int(),
   forwarding: z.boolean(),
+  /** The core's clock when this was computed: the screen computes ages against it, not against its own clock. */
+  now: IsoTime,
 });
 
 export const ApprovalInput = z.object({

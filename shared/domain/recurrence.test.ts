@@ -71,6 +71,38 @@ describe('recurrence: end date and count', () => {
   });
 });
 
+describe('recurrence: a schedule changed after it started (anchor)', () => {
+  it('the rule restarts at the anchor period, due at the new start; numbers go on, earlier periods are history', () => {
+    // Periods 1-3 fell due monthly; from period 4 on it is weekly from 2 May.
+    const r: Recurrence = { frequency: 'weekly', startAt: '2026-05-02T09:00:00.000Z', anchor: 4 };
+    expect(periodsFrom(r, 4, 3)).toEqual([
+      { period: 4, dueAt: '2026-05-02T09:00:00.000Z' },
+      { period: 5, dueAt: '2026-05-09T09:00:00.000Z' },
+      { period: 6, dueAt: '2026-05-16T09:00:00.000Z' },
+    ]);
+    // Asking from before the anchor never recomputes history.
+    expect(periodsFrom(r, 1, 1)[0]!.period).toBe(4);
+    expect(periodsDueBy(r, 1, '2026-05-09T09:00:00.000Z').map((p) => p.period)).toEqual([4, 5]);
+    expect(() => dueAt(r, 3)).toThrow(RangeError);
+    expect(periodExists(r, 2)).toBe(true);
+  });
+
+  it('monthly from an anchor keeps the new start day, clamped per month', () => {
+    const r: Recurrence = { frequency: 'monthly', startAt: '2026-01-31T10:00:00.000Z', anchor: 7 };
+    expect(periodsFrom(r, 7, 3).map((p) => d(p.dueAt))).toEqual(['2026-01-31', '2026-02-28', '2026-03-31']);
+  });
+
+  it('count and end date still count every period, history included', () => {
+    const counted: Recurrence = { frequency: 'daily', startAt: '2026-06-01T00:00:00.000Z', anchor: 5, count: 6 };
+    expect(periodsFrom(counted, 5, 10).map((p) => p.period)).toEqual([5, 6]);
+    expect(totalPeriods(counted)).toBe(6);
+    const ended: Recurrence = { frequency: 'weekly', startAt: '2026-06-01T00:00:00.000Z', anchor: 3, endAt: '2026-06-15T00:00:00.000Z' };
+    expect(periodsFrom(ended, 3, 10).map((p) => p.period)).toEqual([3, 4, 5]);
+    expect(totalPeriods(ended)).toBe(5);
+    expect(() => periodsFrom({ ...ended, anchor: 0 }, 1, 1)).toThrow(RangeError);
+  });
+});
+
 describe('recurrence: references', () => {
   it('are derived from the schedule and the period only, and fit the gateway', () => {
     expect(periodReference('D1', '7K3QF9AB', 3)).toBe('D1-RC-7K3QF9AB-3');

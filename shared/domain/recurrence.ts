@@ -11,6 +11,10 @@
  *   29 February falls on 28 February in common years and on the 29th in leap years.
  * - The schedule ends after `count` periods, or with the last period due at or before `endAt`;
  *   with neither, it runs until cancelled.
+ * - A schedule changed after it started (a new rhythm or next date) keeps its period numbers: the
+ *   change "anchors" the rule at the next period, `anchor`, due at the new `startAt`; periods
+ *   before the anchor are history (they fell due under the old rule and are never recomputed).
+ *   Unchanged schedules have anchor 1: period 1 is due at `startAt`.
  */
 
 export const FREQUENCIES = ['daily', 'weekly', 'monthly', 'yearly'] as const;
@@ -24,6 +28,8 @@ export interface Recurrence {
   endAt?: string | null;
   /** Number of periods, or null. */
   count?: number | null;
+  /** The period due at `startAt` (default 1); periods before it fell due under an earlier rule. */
+  anchor?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,12 +51,19 @@ function addMonthsClamped(start: Date, months: number): Date {
   return new Date(Date.UTC(year, month, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()));
 }
 
-/** When period n (1-based) falls due, as an ISO instant. */
-export function dueAt(r: Pick<Recurrence, 'frequency' | 'startAt'>, n: number): string {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`period must be a whole number from 1, got ${n}`);
+function anchorOf(r: Pick<Recurrence, 'anchor'>): number {
+  const a = r.anchor ?? 1;
+  if (!Number.isInteger(a) || a < 1) throw new RangeError(`anchor must be a whole number from 1, got ${a}`);
+  return a;
+}
+
+/** When period n (from the anchor on, 1 by default) falls due, as an ISO instant. */
+export function dueAt(r: Pick<Recurrence, 'frequency' | 'startAt' | 'anchor'>, n: number): string {
+  const anchor = anchorOf(r);
+  if (!Number.isInteger(n) || n < anchor) throw new RangeError(`period must be a whole number from ${anchor}, got ${n}`);
   const start = new Date(r.startAt);
   if (Number.isNaN(start.getTime())) throw new RangeError(`invalid start ${r.startAt}`);
-  const steps = n - 1;
+  const steps = n - anchor;
   switch (r.frequency) {
     case 'daily':
       return new Date(start.getTime() + steps * DAY_MS).toISOString();
@@ -63,10 +76,11 @@ export function dueAt(r: Pick<Recurrence, 'frequency' | 'startAt'>, n: number): 
   }
 }
 
-/** Whether period n exists at all (within the count or the end date). */
+/** Whether period n exists at all (within the count or the end date). Periods before the anchor are history: they exist. */
 export function periodExists(r: Recurrence, n: number): boolean {
-  if (n < 1) return false;
+  if (!Number.isInteger(n) || n < 1) return false;
   if (r.count != null && n > r.count) return false;
+  if (n < anchorOf(r)) return true;
   if (r.endAt != null && Date.parse(dueAt(r, n)) > Date.parse(r.endAt)) return false;
   return true;
 }
@@ -79,15 +93,15 @@ export interface PlannedPeriod {
 /** Up to `limit` periods from period `from` on (for the screen's preview and the runner). */
 export function periodsFrom(r: Recurrence, from: number, limit: number): PlannedPeriod[] {
   const out: PlannedPeriod[] = [];
-  for (let n = Math.max(1, from); out.length < limit && periodExists(r, n); n++) out.push({ period: n, dueAt: dueAt(r, n) });
+  for (let n = Math.max(anchorOf(r), from); out.length < limit && periodExists(r, n); n++) out.push({ period: n, dueAt: dueAt(r, n) });
   return out;
 }
 
-/** Periods from `from` that are due at `now` or before (at most `limit`). */
+/** Periods from `from` (never before the anchor) that are due at `now` or before (at most `limit`). */
 export function periodsDueBy(r: Recurrence, from: number, now: string, limit = 1000): PlannedPeriod[] {
   const out: PlannedPeriod[] = [];
   const t = Date.parse(now);
-  for (let n = Math.max(1, from); out.length < limit && periodExists(r, n); n++) {
+  for (let n = Math.max(anchorOf(r), from); out.length < limit && periodExists(r, n); n++) {
     const d = dueAt(r, n);
     if (Date.parse(d) > t) break;
     out.push({ period: n, dueAt: d });

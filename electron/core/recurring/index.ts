@@ -21,7 +21,7 @@ function caller(ctx: CallContext): { id: string; name: string } {
 
 /**
  * Recurring charges on a card on file (seed 001; docs/recurring.md). Roles (shared/contract):
- * clerk sets up, lists, pauses and resumes; a supervisor runs or skips a missed period (or one that
+ * clerk sets up, changes, lists, pauses and resumes; a supervisor runs or skips a missed period (or one that
  * needs attention) and cancels a schedule.
  */
 export function createRecurringFeature(deps: CoreDeps, payments: PaymentsFeature, opts: RecurringOptions = {}): RecurringFeature {
@@ -31,6 +31,7 @@ export function createRecurringFeature(deps: CoreDeps, payments: PaymentsFeature
       'recurring.create': (input, ctx) => service.create(input, caller(ctx)),
       'recurring.list': (input) => service.list(input),
       'recurring.get': (input) => service.detail(input.id),
+      'recurring.update': (input, ctx) => service.update(input, caller(ctx)),
       'recurring.pause': (input, ctx) => service.pause(input.id, caller(ctx)),
       'recurring.resume': (input, ctx) => service.resume(input.id, caller(ctx)),
       'recurring.cancel': (input, ctx) => service.cancel(input.id, caller(ctx)),

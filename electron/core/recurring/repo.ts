@@ -129,3 +129,29 @@ export function movePeriod(db: Db, id: string, from: readonly PeriodState[], pat
   from.forEach((s, i) => (params[`from${i}`] = s));
   return db.prepare(`UPDATE recurring_periods SET ${sets.join(', ')} WHERE id = @id AND state IN (${allowed})`).run(params).changes === 1;
 }
+
+/**
+ * The period due at the schedule's `start_at` (the recurrence's anchor, shared/domain/recurrence).
+ * A schedule that was never changed has period 1 there. A change of rhythm or next date moves
+ * `start_at` to the next period's new date, always after every period already written (the
+ * service refuses anything else), so the periods written before the change are exactly those due
+ * before `start_at`, and the anchor is one more than the last of them. Derived, not stored: period
+ * numbers (and with them the references) only ever go on from `last_period`, whatever the dates.
+ */
+export function anchorOf(db: Db, scheduleId: string, startAt: string): number {
+  const r = stmt(db, 'SELECT MAX(period) AS n FROM recurring_periods WHERE schedule_id = ? AND due_at < ?').get(scheduleId, startAt) as { n: number | null };
+  return (r.n ?? 0) + 1;
+}
+
+export function lastPeriodOf(db: Db, scheduleId: string): PeriodRow | undefined {
+  return stmt(db, 'SELECT * FROM recurring_periods WHERE schedule_id = ? ORDER BY period DESC LIMIT 1').get(scheduleId) as PeriodRow | undefined;
+}
+
+/** Periods that fell due and were not claimed yet (no order): their amount is not fixed yet. */
+export function unpricedPeriodsOf(db: Db, scheduleId: string): PeriodRow[] {
+  return stmt(db, `SELECT * FROM recurring_periods WHERE schedule_id = ? AND order_id IS NULL AND state IN ('due', 'missed', 'needs_attention') ORDER BY period`).all(scheduleId) as PeriodRow[];
+}
+
+export function setPeriodOrder(db: Db, id: string, orderId: string, at: string): void {
+  stmt(db, 'UPDATE recurring_periods SET order_id = ?, updated_at = ? WHERE id = ? AND order_id IS NULL').run(orderId, at, id);
+}

@@ -1,29 +1,35 @@
 import { randomInt } from 'node:crypto';
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
-import { periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type Recurrence } from '../../../shared/domain/recurrence';
+import { periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type PlannedPeriod, type Recurrence } from '../../../shared/domain/recurrence';
 import { MAX_MINOR_UNITS } from '../../../shared/money';
 import { usableCard } from '../cards/card-service';
 import { getCardRow, isCardExpired } from '../cards/cards-repo';
 import { getCustomer } from '../customers/customers-repo';
+import { getOrderRow } from '../orders/orders-repo';
 import type { CoreDeps } from '../deps';
 import { auditAs } from '../people/audit-helpers';
 import type { PaymentsFeature } from '../payments';
 import { getPaymentRow, paymentsOfOrder } from '../payments/payments-repo';
 import { stationPrefix } from '../payments/references';
 import { newId, tx } from '../payments/sql';
+import { fmtMinor } from '../sync/format';
 import {
   activeSchedules,
+  anchorOf,
   countAll,
   countsOf,
   getPeriod,
   getSchedule,
   insertPeriod,
   insertSchedule,
+  lastPeriodOf,
   listSchedules,
   movePeriod,
   periodsInState,
   periodsOf,
+  setPeriodOrder,
   shortIdExists,
+  unpricedPeriodsOf,
   updateSchedule,
   type PeriodRow,
   type PeriodState,
@@ -44,6 +50,8 @@ export const RUNNER: Actor = { id: 'system', name: 'recurring runner' };
 export interface RecurringOptions {
   /** How often the runner looks for due periods (default 60 s). */
   tickMs?: number;
+  /** Called when the number of periods needing attention changed (the Queue screen lists them; electron/core/app.ts wires it to sync). */
+  onAttentionChange?: () => void;
 }
 
 export interface PassReport {
@@ -57,6 +65,8 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const DAY_MS = 86_400_000;
 /** Most periods written for one schedule in one pass (a daily schedule left closed for years). */
 const MAX_PERIODS_PER_PASS = 400;
+/** Most periods a change writes as history first (a daily schedule paused for years is cancelled, not changed). */
+const MAX_PERIODS_BEFORE_CHANGE = 5_000;
 /** Refusals that prove nothing was sent and will clear by themselves: the period waits for the next pass. */
 const TRANSIENT = new Set(['GATEWAY_UNREACHABLE', 'OFFLINE_LIMIT', 'OFFLINE_NEW_CARD']);
 
@@ -64,9 +74,7 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function recurrenceOf(s: ScheduleRow): Recurrence {
-  return { frequency: s.frequency, startAt: s.start_at, endAt: s.end_at, count: s.count };
-}
+const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
  * Recurring charges on a card on file (seed 001; docs/recurring.md).
@@ -83,6 +91,8 @@ export class RecurringService {
   /** When this run of the station started: a period due before it fell due while the app was closed. */
   readonly startedAt: string;
   private readonly tickMs: number;
+  private readonly onAttentionChange: (() => void) | undefined;
+  private attentionSeen = -1;
   private timer: ReturnType<typeof setInterval> | null = null;
   private passing: Promise<PassReport> | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -95,10 +105,25 @@ export class RecurringService {
   ) {
     this.startedAt = deps.clock.now().toISOString();
     this.tickMs = opts.tickMs ?? 60_000;
+    this.onAttentionChange = opts.onAttentionChange;
   }
 
   private now(): Date {
     return this.deps.clock.now();
+  }
+
+  /** The schedule's rule, anchored where its last change put it (repo.anchorOf). */
+  private recurrence(s: ScheduleRow): Recurrence {
+    return { frequency: s.frequency, startAt: s.start_at, endAt: s.end_at, count: s.count, anchor: anchorOf(this.deps.db, s.id, s.start_at) };
+  }
+
+  /** Tells whoever listens (the Queue screen, through sync) when the number of periods needing attention changed. */
+  private noteAttention(): void {
+    if (!this.onAttentionChange || this.closed || !this.deps.db.open) return;
+    const n = countAll(this.deps.db, 'needs_attention');
+    if (n === this.attentionSeen) return;
+    this.attentionSeen = n;
+    this.onAttentionChange();
   }
 
   // --- schedules ---------------------------------------------------------------------------
@@ -195,6 +220,120 @@ export class RecurringService {
     });
   }
 
+  /**
+   * Changes an active or paused schedule from its next charge on (docs/recurring.md "Changing a
+   * schedule"). History is never rewritten: the periods that already fell due are written first,
+   * under the old rule, and keep the amount and description they fell due with (their orders are
+   * made now if they were not yet); period numbers, and so the derived references, go on from the
+   * last one written, so no period can be charged twice whatever the new dates. A new rhythm or
+   * next date anchors the rule at the next period (shared/domain/recurrence "anchor").
+   */
+  async update(input: ParsedInputOf<'recurring.update'>, actor: Actor): Promise<RecurringDetail> {
+    const { db } = this.deps;
+    const changed = tx(db, () => {
+      const now = this.now();
+      const at = now.toISOString();
+      const s = getSchedule(db, input.id);
+      if (!s) throw new ContractError('NOT_FOUND', 'No such recurring schedule.');
+      if (s.state !== 'active' && s.state !== 'paused') throw new ContractError('NOT_ALLOWED', `The schedule is ${s.state}; only an active or paused schedule can be changed.`);
+
+      // Validate everything before writing anything (a refusal changes nothing: the transaction rolls back anyway).
+      if (input.amount !== undefined && input.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', 'The amount is larger than the gateway accepts.', { amount: 'Too large' });
+      const card = input.cardId !== undefined && input.cardId !== s.card_id ? usableCard(db, input.cardId, now) : null;
+      if (card && card.customer_id !== s.customer_id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+      let nextAt: string | null = null;
+      if (input.nextAt !== undefined) {
+        const t = Date.parse(input.nextAt);
+        if (Number.isNaN(t)) throw new ContractError('VALIDATION', 'The next charge date is not a date.', { nextAt: 'Not a date' });
+        if (t < now.getTime() - DAY_MS) throw new ContractError('VALIDATION', 'The next charge date is in the past.', { nextAt: 'In the past' });
+        if (t > now.getTime() + 366 * DAY_MS) throw new ContractError('VALIDATION', 'Set the next charge within a year from today.', { nextAt: 'More than a year ahead' });
+        // Today (a moment already passed): the next period is due now.
+        nextAt = new Date(Math.max(t, now.getTime())).toISOString();
+      }
+
+      // Every period that fell due under the current rule is history (written below, before the change).
+      const old = this.recurrence(s);
+      const fallen = periodsDueBy(old, s.last_period + 1, at, MAX_PERIODS_BEFORE_CHANGE);
+      if (fallen.length === MAX_PERIODS_BEFORE_CHANGE) throw new ContractError('NOT_ALLOWED', `More than ${MAX_PERIODS_BEFORE_CHANGE} periods fell due since this schedule last charged: cancel it and set up a new one.`);
+      const lastPeriod = s.last_period + fallen.length;
+      const planned = periodsFrom(old, lastPeriod + 1, 1)[0];
+      if (!planned) throw new ContractError('NOT_ALLOWED', 'Every charge of this schedule has fallen due: there is nothing left to change.');
+
+      const patch: Partial<ScheduleRow> = {};
+      const notes: string[] = [];
+      if (input.amount !== undefined && input.amount !== s.amount) {
+        patch.amount = input.amount;
+        notes.push(`amount ${fmtMinor(s.amount, s.currency)} → ${fmtMinor(input.amount, s.currency)}`);
+      }
+      if (input.description !== undefined && input.description !== s.description) {
+        patch.description = input.description;
+        notes.push(`description "${s.description}" → "${input.description}"`);
+      }
+      if (card) {
+        patch.card_id = card.id;
+        notes.push(`card …${getCardRow(db, s.card_id)?.last4 ?? '????'} → …${card.last4}`);
+      }
+
+      // 2. A new rhythm or next date: the rule restarts at the next period, after everything written.
+      const frequency = input.frequency ?? s.frequency;
+      const startAt = nextAt ?? planned.dueAt;
+      if (frequency !== s.frequency || startAt !== planned.dueAt) {
+        if (Date.parse(startAt) < now.getTime()) {
+          throw new ContractError('VALIDATION', `The next charge (${utcMinute(startAt)}) is in the past: choose the date of the next charge.`, { nextAt: 'In the past' });
+        }
+        const written = lastPeriodOf(db, s.id);
+        const last = fallen.length ? fallen[fallen.length - 1]! : written ? { period: written.period, dueAt: written.due_at } : null;
+        if (last && Date.parse(startAt) <= Date.parse(last.dueAt)) {
+          throw new ContractError('VALIDATION', `The next charge must fall after period ${last.period} (due ${utcMinute(last.dueAt)}).`, { nextAt: 'Not after the last period' });
+        }
+        if (s.end_at !== null && Date.parse(startAt) > Date.parse(s.end_at)) {
+          throw new ContractError('VALIDATION', `The next charge would fall after the schedule's end (${utcMinute(s.end_at)}).`, { nextAt: 'After the end date' });
+        }
+        patch.frequency = frequency;
+        patch.start_at = startAt;
+        if (frequency !== s.frequency) notes.push(`${s.frequency} → ${frequency}`);
+        notes.push(`next charge (period ${planned.period}) ${utcMinute(planned.dueAt)} → ${utcMinute(startAt)}`);
+      }
+      if (notes.length === 0) return false; // nothing different: nothing written, nothing audited
+
+      // 1. History first: the periods that fell due under the old rule get their rows, as the runner writes them.
+      if (fallen.length) {
+        this.writeFallenDue(s, fallen, at);
+        updateSchedule(db, s.id, { last_period: lastPeriod }, at);
+      }
+      // 3. Periods that fell due and have no order yet keep the amount and description they fell due with.
+      if (patch.amount !== undefined || patch.description !== undefined) {
+        for (const p of unpricedPeriodsOf(db, s.id)) setPeriodOrder(db, p.id, this.periodOrder(s, p, actor), at);
+      }
+      updateSchedule(db, s.id, patch, at);
+      this.audit(actor, 'recurring.update', `RC-${s.short_id}`, 'success', `${notes.join('; ')}${fallen.length ? `; ${fallen.length} period(s) that fell due before the change keep the old terms` : ''}`.slice(0, 500));
+      return true;
+    });
+    if (changed) {
+      this.noteAttention();
+      // A next charge "today" is due now: the same pass as the runner's.
+      if (getSchedule(db, input.id)?.state === 'active') await this.pass();
+    }
+    return this.detail(input.id);
+  }
+
+  /** The order of a period (its reference is the period's): made once, with the schedule's amount and description at that moment. */
+  private periodOrder(s: ScheduleRow, p: PeriodRow, actor: Actor): string {
+    const order = this.payments.orders.create(
+      {
+        channel: 'phone',
+        currency: s.currency,
+        customerId: s.customer_id,
+        newCustomer: null,
+        lines: [{ description: s.description, quantity: 1, unitPrice: s.amount, taxRateBp: 0 }],
+        note: `Recurring charge, period ${p.period} (schedule RC-${s.short_id})`,
+      },
+      actor,
+      { reference: p.reference },
+    );
+    return order.id;
+  }
+
   private changeState(id: string, actor: Actor, action: string, decide: (s: ScheduleRow) => (Partial<ScheduleRow> & { note?: string }) | null): RecurringDetail {
     const { db } = this.deps;
     tx(db, () => {
@@ -206,6 +345,7 @@ export class RecurringService {
       updateSchedule(db, id, rest, this.now().toISOString());
       this.audit(actor, action, `RC-${s.short_id}`, 'success', `${s.state} → ${rest.state ?? s.state}${note ? `; ${note}` : ''}`);
     });
+    this.noteAttention();
     return this.detail(id);
   }
 
@@ -222,6 +362,7 @@ export class RecurringService {
     if (p.state !== 'missed' && p.state !== 'needs_attention') throw new ContractError('NOT_ALLOWED', p.state === 'charged' ? 'This period was already charged.' : `This period is ${p.state.replace('_', ' ')}; only a missed period or one that needs attention can be run.`);
     this.audit(actor, 'recurring.runPeriod', p.reference, 'success', `period ${p.period} (${p.state.replace('_', ' ')}) run by hand`);
     await this.chargePeriod(periodId, ['missed', 'needs_attention'], actor);
+    this.noteAttention();
     return this.detail(s.id);
   }
 
@@ -237,6 +378,7 @@ export class RecurringService {
       this.audit(actor, 'recurring.skipPeriod', p.reference, 'success', `period ${p.period} skipped${reason ? `; reason: ${reason}` : ''}`);
       return p.schedule_id;
     });
+    this.noteAttention();
     return this.detail(scheduleId);
   }
 
@@ -267,6 +409,7 @@ export class RecurringService {
       if (state !== 'active' && state !== 'completed') continue;
       await this.chargePeriod(p.id, ['due'], RUNNER);
     }
+    this.noteAttention();
     return { charged: countAll(db, 'charged'), attention: countAll(db, 'needs_attention'), running: countAll(db, 'running'), missed: countAll(db, 'missed') };
   }
 
@@ -277,40 +420,51 @@ export class RecurringService {
    */
   private materialize(s: ScheduleRow, now: string): void {
     const { db } = this.deps;
-    const r = recurrenceOf(s);
+    const r = this.recurrence(s);
     const due = periodsDueBy(r, s.last_period + 1, now, MAX_PERIODS_PER_PASS);
     const finished = !periodExists(r, s.last_period + due.length + 1);
     if (due.length === 0 && !finished) return;
-    const cutoff = Math.max(Date.parse(this.startedAt), Date.parse(s.active_since));
-    const prefix = stationPrefix(this.deps.station);
     tx(db, () => {
       const cur = getSchedule(db, s.id);
-      if (!cur || cur.state !== 'active' || cur.last_period !== s.last_period) return; // someone else got here
-      for (const d of due) {
-        const missed = Date.parse(d.dueAt) < cutoff;
-        insertPeriod(db, {
-          id: newId('rcp'),
-          schedule_id: s.id,
-          period: d.period,
-          due_at: d.dueAt,
-          state: missed ? 'missed' : 'due',
-          reference: periodReference(prefix, s.short_id, d.period),
-          order_id: null,
-          payment_id: null,
-          attempts: 0,
-          reason: missed ? (Date.parse(d.dueAt) < Date.parse(s.active_since) ? 'Fell due while the schedule was paused.' : 'Fell due while the station was closed.') : null,
-          acted_by: null,
-          acted_by_name: null,
-          started_at: null,
-          finished_at: null,
-          created_at: now,
-          updated_at: now,
-        });
-      }
+      // Someone else got here, or the schedule was changed since it was read.
+      if (!cur || cur.state !== 'active' || cur.last_period !== s.last_period || cur.start_at !== s.start_at || cur.frequency !== s.frequency) return;
+      this.writeFallenDue(s, due, now);
       const last = s.last_period + due.length;
       updateSchedule(db, s.id, { last_period: last, ...(finished ? { state: 'completed' as const } : {}) }, now);
       if (finished) this.audit(RUNNER, 'recurring.complete', `RC-${s.short_id}`, 'success', `all ${last} period(s) have fallen due`);
     });
+  }
+
+  /**
+   * Inserts the rows of periods that fell due (inside the caller's transaction). Missed when due
+   * before this run of the station started or before the schedule was last (re)activated, or when
+   * the schedule is paused; due otherwise.
+   */
+  private writeFallenDue(s: ScheduleRow, due: PlannedPeriod[], now: string): void {
+    const cutoff = Math.max(Date.parse(this.startedAt), Date.parse(s.active_since));
+    const prefix = stationPrefix(this.deps.station);
+    for (const d of due) {
+      const t = Date.parse(d.dueAt);
+      const missed = s.state === 'paused' || t < cutoff;
+      insertPeriod(this.deps.db, {
+        id: newId('rcp'),
+        schedule_id: s.id,
+        period: d.period,
+        due_at: d.dueAt,
+        state: missed ? 'missed' : 'due',
+        reference: periodReference(prefix, s.short_id, d.period),
+        order_id: null,
+        payment_id: null,
+        attempts: 0,
+        reason: missed ? (s.state === 'paused' || t < Date.parse(s.active_since) ? 'Fell due while the schedule was paused.' : 'Fell due while the station was closed.') : null,
+        acted_by: null,
+        acted_by_name: null,
+        started_at: null,
+        finished_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+    }
   }
 
   /**
@@ -337,22 +491,7 @@ export class RecurringService {
       if (!p || !from.includes(p.state)) return null;
       const s = getSchedule(db, p.schedule_id)!;
       if (s.state === 'cancelled') return null;
-      let orderId = p.order_id;
-      if (!orderId) {
-        const order = this.payments.orders.create(
-          {
-            channel: 'phone',
-            currency: s.currency,
-            customerId: s.customer_id,
-            newCustomer: null,
-            lines: [{ description: s.description, quantity: 1, unitPrice: s.amount, taxRateBp: 0 }],
-            note: `Recurring charge, period ${p.period} (schedule RC-${s.short_id})`,
-          },
-          actor,
-          { reference: p.reference },
-        );
-        orderId = order.id;
-      }
+      const orderId = p.order_id ?? this.periodOrder(s, p, actor);
       const patch = { state: 'running' as const, order_id: orderId, attempts: p.attempts + 1, started_at: at, finished_at: null, reason: null, acted_by: actor === RUNNER ? null : actor.id, acted_by_name: actor === RUNNER ? null : actor.name };
       if (!movePeriod(db, p.id, [p.state], patch, at)) throw new Error('period changed under its claim');
       return { period: { ...p, ...patch }, schedule: s, previous: p.state };
@@ -470,8 +609,8 @@ export class RecurringService {
     const { db } = this.deps;
     const s = getSchedule(db, id);
     if (!s) throw new ContractError('NOT_FOUND', 'No such recurring schedule.');
-    const upcoming = s.state === 'active' || s.state === 'paused' ? periodsFrom(recurrenceOf(s), s.last_period + 1, 6) : [];
-    return { schedule: this.scheduleView(s), periods: periodsOf(db, id).map((p) => this.periodView(p)), upcoming };
+    const upcoming = s.state === 'active' || s.state === 'paused' ? periodsFrom(this.recurrence(s), s.last_period + 1, 6) : [];
+    return { schedule: this.scheduleView(s), periods: periodsOf(db, id).map((p) => this.periodView(p, s)), upcoming };
   }
 
   private scheduleView(s: ScheduleRow): ScheduleView {
@@ -479,7 +618,7 @@ export class RecurringService {
     const now = this.now();
     const card = getCardRow(db, s.card_id);
     const counts = countsOf(db, s.id);
-    const r = recurrenceOf(s);
+    const r = this.recurrence(s);
     const next = s.state === 'active' || s.state === 'paused' ? periodsFrom(r, s.last_period + 1, 1)[0] : undefined;
     const cardProblem = !card ? 'The card on file is gone.' : card.status !== 'active' ? 'The card on file was deactivated.' : isCardExpired(card.expiry, now) ? 'The card on file has expired.' : null;
     return {
@@ -511,8 +650,9 @@ export class RecurringService {
     };
   }
 
-  private periodView(p: PeriodRow): PeriodView {
+  private periodView(p: PeriodRow, s: ScheduleRow): PeriodView {
     const pay = p.payment_id ? getPaymentRow(this.deps.db, p.payment_id) : undefined;
+    const order = p.order_id ? getOrderRow(this.deps.db, p.order_id) : undefined;
     return {
       id: p.id,
       scheduleId: p.schedule_id,
@@ -520,6 +660,7 @@ export class RecurringService {
       dueAt: p.due_at,
       state: p.state,
       reference: p.reference,
+      amount: order?.total ?? s.amount,
       orderId: p.order_id,
       paymentId: p.payment_id,
       paymentReference: pay?.reference ?? null,

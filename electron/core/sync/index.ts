@@ -10,7 +10,7 @@ import type { OfflineGate, PaymentService } from '../payments/service';
 import { stmt, tx } from '../payments/sql';
 import type { Connectivity } from './connectivity';
 import { Forwarder, type ForwarderOptions } from './forwarder';
-import { queueCounts, queueEntries } from './queue-repo';
+import { queueCounts, queuePage } from './queue-repo';
 import { recheck } from './rules';
 
 export { Connectivity, DEFAULT_CONNECTIVITY, type ConnectivityOptions } from './connectivity';
@@ -29,6 +29,8 @@ export interface SyncFeature {
   forwarder: Forwarder;
   status(): SyncStatus;
   resolve(operationId: string, action: 'retry' | 'dismiss', actor: Actor): Promise<{ ok: true }>;
+  /** Something the queue lists changed outside the payments path (a recurring charge failed or was resolved): tell the screen, coalesced. */
+  notify(): void;
   /** After the start-up sweep: start probing and forward what is queued. */
   start(): void;
   close(): Promise<void>;
@@ -45,7 +47,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
   let closed = false;
   let notifyTimer: ReturnType<typeof setTimeout> | null = null;
 
-  const status = (): SyncStatus => ({ online: connectivity.isOnline(), forwarding: forwarder?.forwarding ?? false, ...queueCounts(db) });
+  const status = (): SyncStatus => ({ online: connectivity.isOnline(), forwarding: forwarder?.forwarding ?? false, ...queueCounts(db), now: deps.clock.now().toISOString() });
   const emitNow = (): void => {
     if (notifyTimer) clearTimeout(notifyTimer);
     notifyTimer = null;
@@ -123,7 +125,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
 
   const handlers: PartialHandlers = {
     'sync.status': () => status(),
-    'sync.queue': () => queueEntries(db),
+    'sync.queue': (input) => queuePage(db, input, deps.clock.now()),
     'sync.resolve': (input, ctx) => resolve(input.operationId, input.action, caller(ctx)),
   };
 
@@ -133,6 +135,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
     forwarder,
     status,
     resolve,
+    notify: changed,
     start() {
       connectivity.start();
       forwarder.kick();

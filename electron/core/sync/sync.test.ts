@@ -107,8 +107,9 @@ describe('offline queue', () => {
     await expectCode(h.call('payments.capture', { paymentId: authorized.payment.id, amount: 100 }), 'NOT_ALLOWED');
 
     expect(sh.sync.status()).toMatchObject({ online: false, queued: 3 });
-    const queue = await sh.sync.handlers['sync.queue']!({} as never, h.clerk);
-    expect((queue as { type: string }[]).map((q) => q.type)).toEqual(['refund', 'refund', 'void']);
+    const queue = await sh.sync.handlers['sync.queue']!({ section: 'queued', limit: 200 }, h.clerk);
+    expect(queue.rows.map((q) => (q.kind === 'operation' ? q.type : q.kind))).toEqual(['refund', 'refund', 'void']);
+    expect(queue.counts).toEqual({ attention: 0, recurringAttention: 0, queued: 3 });
     const ops = opsOf(sh, captured.payment.id).filter((o) => o.type === 'refund');
     expect(ops.map((o) => [o.amount, o.state, o.reason, o.approved_by_name, o.user_name])).toEqual([
       [2_000, 'queued', 'Damaged laces', 'Sam Supervisor', 'Clara Clerk'],

@@ -1,85 +1,114 @@
-import { useCallback, useEffect, useState } from 'react';
-import { operationType } from '../../lib/operation-labels';
-import type { OutputOf } from '../../../shared/contract';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
 import { call, subscribe } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { fmtAge, fmtMoney } from '../../lib/format';
+import { fmtAge, fmtMoney, fmtWhen } from '../../lib/format';
+import { operationType } from '../../lib/operation-labels';
 import { useAction } from '../../lib/use-action';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useSession } from '../session/session-store';
-import { useSync } from './sync-store';
+import { useQueue, type Entry, type Section } from './queue-store';
+import { useCoreNow, useSync } from './sync-store';
+import './queue.css';
 
-type QueuedOp = OutputOf<'sync.queue'>[number];
+type OpEntry = Extract<Entry, { kind: 'operation' }>;
+type RecurringEntry = Extract<Entry, { kind: 'recurring' }>;
 
+/** First guess of a row's height; each row is measured once it is drawn (reasons wrap). */
+const ESTIMATE = 64;
+/** Ask for the next page this many rows before the last loaded one is reached. */
+const PREFETCH_ROWS = 60;
+
+const SECTIONS: { id: Section; label: string }[] = [
+  { id: 'attention', label: 'Needs attention' },
+  { id: 'queued', label: 'Waiting to be sent' },
+];
+
+/**
+ * The offline queue (docs/offline.md): what needs a person (operations held for attention and
+ * recurring charges that failed) and what waits to be sent. Each section is paged with a keyset
+ * cursor and virtualised, so 10,000 rows stay browsable; the counts are the core's, exact.
+ */
 export function QueueScreen() {
-  const [ops, setOps] = useState<QueuedOp[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [dismiss, setDismiss] = useState<QueuedOp | null>(null);
+  const section = useQueue((s) => s.section);
+  const rows = useQueue((s) => s.rows);
+  const counts = useQueue((s) => s.counts);
+  const loading = useQueue((s) => s.loading);
+  const error = useQueue((s) => s.error);
+  const stale = useQueue((s) => s.stale);
+  const nextCursor = useQueue((s) => s.nextCursor);
+  const { open, setSection, reload, loadMore, applyCounts } = useQueue.getState();
   const status = useSync((s) => s.status);
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const canResolve = roleAtLeast(role, 'supervisor');
   const openPayment = useNav((s) => s.openPayment);
+  const openRecurring = useNav((s) => s.openRecurring);
+  const now = useCoreNow();
+  const [dismiss, setDismiss] = useState<OpEntry | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
 
-  const load = useCallback(() => {
-    call('sync.queue', {}).then(
-      (r) => {
-        setOps(r);
-        setError(null);
-      },
-      (e) => setError(describeError(e)),
-    );
-  }, []);
   useEffect(() => {
-    load();
-    return subscribe('sync.changed', load);
-  }, [load]);
+    void open();
+    // Coalesced by the core; a burst of forwarding re-reads the list at most every 400 ms here.
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribe('sync.changed', (st) => {
+      applyCounts(st);
+      if (!timer) {
+        timer = setTimeout(() => {
+          timer = null;
+          void reload(true);
+        }, 400);
+      }
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [open, reload, applyCounts]);
 
-  const resolve = useAction(async (op: QueuedOp, action: 'retry' | 'dismiss') => {
+  const resolve = useAction(async (op: OpEntry, action: 'retry' | 'dismiss') => {
     await call('sync.resolve', { operationId: op.id, action });
     setDismiss(null);
-    load();
+    await reload(true);
   });
 
-  const attention = ops?.filter((o) => o.state === 'needs_attention') ?? [];
-  const waiting = ops?.filter((o) => o.state !== 'needs_attention') ?? [];
+  const getItemKey = useCallback((i: number) => useQueue.getState().rows[i]?.id ?? i, []);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATE,
+    overscan: 8,
+    getItemKey,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (nextCursor && !loading && lastIndex >= rows.length - PREFETCH_ROWS) void loadMore();
+  }, [lastIndex, rows.length, nextCursor, loading, loadMore]);
 
-  const attentionPanel = (
-    <section className="panel" aria-labelledby="attention-h">
-      <h2 id="attention-h">Needs attention ({attention.length})</h2>
-      {attention.length === 0 ? (
-        <EmptyState title="Nothing needs attention." />
-      ) : (
-        <OpsTable ops={attention} onOpen={openPayment} actions={(op) =>
-          canResolve ? (
-            <>
-              <Button size="sm" onClick={() => void resolve.run(op, 'retry')} busy={resolve.busy}>
-                Retry
-              </Button>
-              <Button size="sm" variant="danger" onClick={() => setDismiss(op)}>
-                Dismiss
-              </Button>
-            </>
-          ) : (
-            <span className="muted small">A supervisor can retry or dismiss</span>
-          )
-        } />
-      )}
-    </section>
-  );
-  const waitingPanel = (
-    <section className="panel" aria-labelledby="waiting-h">
-      <h2 id="waiting-h">Waiting to be sent ({waiting.length})</h2>
-      {waiting.length === 0 ? (
-        <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
-      ) : (
-        <OpsTable ops={waiting} onOpen={openPayment} />
-      )}
-    </section>
-  );
+  const choose = (s: Section) => {
+    if (s === section) return;
+    scrollRef.current?.scrollTo({ top: 0 });
+    void setSection(s);
+  };
+  const onTabKey = (e: React.KeyboardEvent) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    e.preventDefault();
+    const next = section === 'attention' ? 'queued' : 'attention';
+    choose(next);
+    document.getElementById(`queue-tab-${next}`)?.focus();
+  };
+
+  const onOpenPayment = useCallback((id: string) => openPayment(id), [openPayment]);
+  const onOpenSchedule = useCallback((id: string) => openRecurring(id), [openRecurring]);
+  const onRetry = useCallback((op: OpEntry) => void resolve.run(op, 'retry'), [resolve]);
+  const count = (s: Section) => (counts ? (s === 'attention' ? counts.attention : counts.queued) : null);
+  const total = section ? (count(section) ?? rows.length) : 0;
+  const attentionView = section === 'attention';
 
   return (
     <div className="queue-screen">
@@ -93,26 +122,94 @@ export function QueueScreen() {
             {status.online ? 'Online' : 'Offline'}
           </span>
         ) : null}
+        {status?.forwarding ? <span className="muted small">sending…</span> : null}
       </header>
+      <div className="queue-tabs" role="tablist" aria-label="Queue sections" onKeyDown={onTabKey}>
+        {SECTIONS.map((s) => {
+          const n = count(s.id);
+          return (
+            <button
+              key={s.id}
+              id={`queue-tab-${s.id}`}
+              type="button"
+              role="tab"
+              aria-selected={section === s.id}
+              aria-controls="queue-panel"
+              tabIndex={section === s.id || (section === null && s.id === 'attention') ? 0 : -1}
+              className={`queue-tab ${section === s.id ? 'selected' : ''} ${s.id === 'attention' && n ? 'has-attention' : ''}`}
+              onClick={() => choose(s.id)}
+            >
+              {s.label} ({n === null ? '…' : n.toLocaleString()})
+            </button>
+          );
+        })}
+      </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {resolve.error ? <Alert tone="danger">{describeError(resolve.error)}</Alert> : null}
-      {!ops && !error ? <Spinner label="Loading the queue…" /> : null}
-      {ops ? (
-        <>
-          {/* What needs a person comes first; with nothing to resolve, what waits is the news. */}
-          {attention.length > 0 ? (
-            <>
-              {attentionPanel}
-              {waitingPanel}
-            </>
-          ) : (
-            <>
-              {waitingPanel}
-              {attentionPanel}
-            </>
-          )}
-        </>
+      {stale ? (
+        <Alert tone="info" className="queue-stale">
+          The queue changed.{' '}
+          <button type="button" className="link" onClick={() => { scrollRef.current?.scrollTo({ top: 0 }); void reload(); }}>
+            Show the latest from the top
+          </button>
+        </Alert>
       ) : null}
+      <div
+        id="queue-panel"
+        className={`tx-table queue-table ${attentionView ? 'queue-attention' : 'queue-waiting'}`}
+        role="tabpanel"
+        aria-labelledby={section ? `queue-tab-${section}` : undefined}
+      >
+        <div role="table" aria-label={attentionView ? 'Needs attention' : 'Waiting to be sent'} aria-rowcount={total + 1} className="queue-grid">
+          <div className="queue-row queue-head" role="row" aria-rowindex={1}>
+            <span role="columnheader">What</span>
+            <span role="columnheader">Order</span>
+            <span role="columnheader" className="num">Amount</span>
+            <span role="columnheader">Waiting</span>
+            <span role="columnheader">{attentionView ? 'Reason and next step' : 'Reason'}</span>
+            {attentionView ? <span role="columnheader"><span className="sr-only">Actions</span></span> : null}
+          </div>
+          <div id="queue-list" ref={scrollRef} className="tx-scroll" role="rowgroup" tabIndex={0} aria-label="Queue rows" data-loaded={rows.length} data-section={section ?? ''}>
+            {!section || (loading && rows.length === 0) ? (
+              <div className="queue-loading">
+                <Spinner label="Loading the queue…" />
+              </div>
+            ) : null}
+            {section && !loading && rows.length === 0 && !error ? (
+              attentionView ? (
+                <EmptyState title="Nothing needs attention.">Operations that can no longer be sent as they are, and recurring charges that failed, wait here for a supervisor.</EmptyState>
+              ) : (
+                <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
+              )
+            ) : null}
+            <div style={{ height: virtualizer.getTotalSize() }} className="tx-space">
+              {items.map((v) => {
+                const e = rows[v.index];
+                if (!e) return null;
+                return e.kind === 'recurring' ? (
+                  <RecurringRow key={v.key} e={e} index={v.index} top={v.start} measure={virtualizer.measureElement} now={now} onOpenSchedule={onOpenSchedule} onOpenPayment={onOpenPayment} />
+                ) : (
+                  <OpRow
+                    key={v.key}
+                    e={e}
+                    index={v.index}
+                    top={v.start}
+                    measure={virtualizer.measureElement}
+                    now={now}
+                    attention={attentionView}
+                    canResolve={canResolve}
+                    busy={resolve.busy}
+                    onOpenPayment={onOpenPayment}
+                    onOpenSchedule={onOpenSchedule}
+                    onRetry={onRetry}
+                    onDismiss={setDismiss}
+                  />
+                );
+              })}
+            </div>
+          </div>
+        </div>
+      </div>
       {dismiss ? (
         <ConfirmDialog title={`Dismiss this ${operationType(dismiss.type).toLowerCase()}?`} confirmLabel="Dismiss" tone="danger" busy={resolve.busy} onCancel={() => setDismiss(null)} onConfirm={() => void resolve.run(dismiss, 'dismiss')}>
           It will not be sent to the gateway. The payment keeps its current totals.
@@ -122,40 +219,118 @@ export function QueueScreen() {
   );
 }
 
-function OpsTable({ ops, onOpen, actions }: { ops: QueuedOp[]; onOpen: (paymentId: string) => void; actions?: (op: QueuedOp) => React.ReactNode }) {
-  return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">Operation</th>
-          <th scope="col">Order</th>
-          <th scope="col" className="num">Amount</th>
-          <th scope="col">Waiting</th>
-          <th scope="col">Requested by</th>
-          <th scope="col">Reason</th>
-          {actions ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {ops.map((o) => (
-          <tr key={o.id}>
-            <td>{operationType(o.type)}</td>
-            <td>
-              <button type="button" className="link mono" onClick={() => onOpen(o.paymentId)}>
-                {o.orderReference}
-              </button>
-            </td>
-            <td className="num">{o.amount !== null ? fmtMoney(o.amount, o.currency) : o.type === 'void' ? <span className="muted">whole authorization</span> : '—'}</td>
-            <td>{fmtAge(o.createdAt)}</td>
-            <td>
-              {o.userName ?? '—'}
-              {o.approvedBy ? <div className="muted small">approved by {o.approvedBy}</div> : null}
-            </td>
-            <td>{[o.reason, o.message].filter(Boolean).join(' — ') || '—'}</td>
-            {actions ? <td className="row-actions">{actions(o)}</td> : null}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+/** Where a row sits in the virtual list, and the callback that measures its real height. */
+interface Placed {
+  index: number;
+  top: number;
+  measure: (el: HTMLElement | null) => void;
 }
+
+interface OpRowProps extends Placed {
+  e: OpEntry;
+  now: number;
+  attention: boolean;
+  canResolve: boolean;
+  busy: boolean;
+  onOpenPayment: (id: string) => void;
+  onOpenSchedule: (id: string) => void;
+  onRetry: (op: OpEntry) => void;
+  onDismiss: (op: OpEntry) => void;
+}
+
+/** An operation of the queue: waiting to be sent, or held for a person. */
+const OpRow = memo(function OpRow({ e, index, top, measure, now, attention, canResolve, busy, onOpenPayment, onOpenSchedule, onRetry, onDismiss }: OpRowProps) {
+  const reason = [e.reason, e.message].filter(Boolean).join(' — ');
+  return (
+    <div ref={measure} data-index={index} style={{ transform: `translateY(${top}px)` }} className="queue-row" role="row" aria-rowindex={index + 2} data-kind="operation" data-id={e.id} data-reference={e.orderReference}>
+      <span role="cell" className="queue-what">
+        <strong>{operationType(e.type)}</strong>
+        <span className="muted small">{e.userName ? `by ${e.userName}` : 'by the station'}</span>
+        {e.approvedBy ? <span className="muted small">approved by {e.approvedBy}</span> : null}
+      </span>
+      <span role="cell" className="queue-order">
+        <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId)} title="Open the payment">
+          {e.orderReference}
+        </button>
+        {e.recurring ? (
+          <button type="button" className="link small" onClick={() => onOpenSchedule(e.recurring!.scheduleId)}>
+            Recurring RC-{e.recurring.shortId}, period {e.recurring.period}
+          </button>
+        ) : null}
+      </span>
+      <span role="cell" className="num">
+        {e.amount !== null ? fmtMoney(e.amount, e.currency) : e.type === 'void' ? <span className="muted small">whole authorization</span> : '—'}
+      </span>
+      <span role="cell" title={e.createdAt}>{fmtAge(e.createdAt, now)}</span>
+      <span role="cell" className="queue-reason">{reason || <span className="muted">—</span>}</span>
+      {attention ? (
+        <span role="cell" className="row-actions">
+          {canResolve ? (
+            <>
+              <Button size="sm" onClick={() => onRetry(e)} busy={busy}>
+                Retry
+              </Button>
+              <Button size="sm" variant="danger" onClick={() => onDismiss(e)}>
+                Dismiss
+              </Button>
+            </>
+          ) : (
+            <span className="muted small">A supervisor can retry or dismiss</span>
+          )}
+        </span>
+      ) : null}
+    </div>
+  );
+});
+
+interface RecurringRowProps extends Placed {
+  e: RecurringEntry;
+  now: number;
+  onOpenSchedule: (id: string) => void;
+  onOpenPayment: (id: string) => void;
+}
+
+/** A recurring charge that failed: resolved on its schedule (retry or skip the period). */
+const RecurringRow = memo(function RecurringRow({ e, index, top, measure, now, onOpenSchedule, onOpenPayment }: RecurringRowProps) {
+  return (
+    <div ref={measure} data-index={index} style={{ transform: `translateY(${top}px)` }} className="queue-row queue-recurring" role="row" aria-rowindex={index + 2} data-kind="recurring" data-id={e.id} data-reference={e.reference}>
+      <span role="cell" className="queue-what">
+        <span className="badge badge-info queue-kind">
+          <span aria-hidden="true" className="badge-glyph">↻</span>
+          Recurring schedule
+        </span>
+        <span className="ellipsis" title={e.description}>
+          <strong>{e.description}</strong>
+        </span>
+        <span className="muted small ellipsis" title={e.customerName}>{e.customerName}</span>
+      </span>
+      <span role="cell" className="queue-order">
+        {e.paymentId ? (
+          <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId!)} title="Open the last attempt's payment">
+            {e.reference}
+          </button>
+        ) : (
+          <span className="mono">{e.reference}</span>
+        )}
+        <span className="muted small">
+          RC-{e.shortId}, period {e.period}
+          {e.attempts > 1 ? `, ${e.attempts} attempts` : ''}
+        </span>
+      </span>
+      <span role="cell" className="num">{fmtMoney(e.amount, e.currency)}</span>
+      <span role="cell" title={e.since}>
+        {fmtAge(e.since, now)}
+        <span className="muted small queue-due">due {fmtWhen(e.dueAt, new Date(now))}</span>
+      </span>
+      <span role="cell" className="queue-reason">
+        {e.reason ?? 'The charge failed.'}
+        <span className="queue-next">Next: {e.nextStep}</span>
+      </span>
+      <span role="cell" className="row-actions">
+        <Button size="sm" variant="primary" onClick={() => onOpenSchedule(e.scheduleId)} aria-label={`Open the schedule ${e.description} (RC-${e.shortId})`}>
+          Open schedule
+        </Button>
+      </span>
+    </div>
+  );
+});

@@ -11,6 +11,7 @@ import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useSession } from '../session/session-store';
+import { RecurringEditForm } from './RecurringEditForm';
 import { RecurringForm } from './RecurringForm';
 import { cadence, PERIOD_BADGE, periodResult, SCHEDULE_BADGE, type Detail, type Period, type Schedule } from './recurring-text';
 import './recurring.css';
@@ -42,6 +43,13 @@ export function RecurringScreen({ customer, cards, embedded = false }: { custome
   const [openId, setOpenId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const customerId = customer?.id;
+  // Another screen (the Queue) asked to open a schedule: take it once.
+  const wanted = useNav((s) => (embedded ? null : s.recurringId));
+  useEffect(() => {
+    if (!wanted) return;
+    setOpenId(wanted);
+    useNav.getState().openRecurring(null);
+  }, [wanted]);
 
   const load = useCallback(() => {
     call('recurring.list', customerId ? { customerId } : {}).then(
@@ -195,6 +203,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
   const [d, setD] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [ask, setAsk] = useState<{ kind: 'cancel' } | { kind: 'skip'; period: Period } | { kind: 'run'; period: Period } | null>(null);
+  const [editing, setEditing] = useState(false);
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const supervisor = roleAtLeast(role, 'supervisor');
   const openPayment = useNav((s) => s.openPayment);
@@ -219,6 +228,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
     setAsk(null);
   });
   const s = d?.schedule;
+  const editable = !!s && (s.state === 'active' || s.state === 'paused');
   const pauseOrResume = () => {
     if (!s || (s.state !== 'active' && s.state !== 'paused')) return;
     void act.run(() => call(s.state === 'active' ? 'recurring.pause' : 'recurring.resume', { id }));
@@ -228,9 +238,10 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
     {
       ...(embedded ? {} : { Escape: onBack }),
       'Alt+P': pauseOrResume,
+      'Alt+H': () => (editable ? setEditing(true) : undefined),
       'Alt+X': () => (supervisor && s && s.state !== 'cancelled' ? setAsk({ kind: 'cancel' }) : undefined),
     },
-    !ask,
+    !ask && !editing,
   );
 
   if (error) return <Alert tone="danger">{error}</Alert>;
@@ -252,7 +263,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
     <>
       {head}
       {act.error ? <Alert tone="danger">{describeError(act.error)}</Alert> : null}
-      {s.cardProblem && (s.state === 'active' || s.state === 'paused') ? <Alert tone="warning">{s.cardProblem} The next charge will need attention unless the card is updated.</Alert> : null}
+      {s.cardProblem && (s.state === 'active' || s.state === 'paused') ? <Alert tone="warning">{s.cardProblem} The next charge will need attention unless the card is changed (Change, Alt+H).</Alert> : null}
       {waiting.length > 0 && !supervisor ? <Alert tone="warning">{waiting.length} period{waiting.length === 1 ? '' : 's'} wait for a supervisor to run or skip.</Alert> : null}
       <div className={embedded ? '' : 'panel'}>
         <dl className="facts">
@@ -266,6 +277,9 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
           <div><dt>Set up by</dt><dd>{s.createdBy}, {fmtDateTime(s.createdAt)}</dd></div>
         </dl>
         <div className="actions">
+          {editable ? (
+            <Button onClick={() => setEditing(true)} shortcut="Alt+H">Change</Button>
+          ) : null}
           {s.state === 'active' ? (
             <Button onClick={pauseOrResume} busy={act.busy} shortcut="Alt+P">Pause</Button>
           ) : null}
@@ -287,6 +301,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                 <th scope="col" className="num">#</th>
                 <th scope="col">Due</th>
                 <th scope="col">Reference</th>
+                <th scope="col" className="num">Amount</th>
                 <th scope="col">State</th>
                 <th scope="col">Result</th>
                 {canAct ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
@@ -298,6 +313,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                   <td className="num">{u.period}</td>
                   <td>{fmtDateTime(u.dueAt)}</td>
                   <td className="muted">—</td>
+                  <td className="num muted">{fmtMoney(s.amount, s.currency)}</td>
                   <td><span className="muted small">{s.state === 'paused' ? 'Paused' : 'Upcoming'}</span></td>
                   <td />
                   {canAct ? <td /> : null}
@@ -316,6 +332,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                       <span className="mono">{p.reference}</span>
                     )}
                   </td>
+                  <td className="num">{fmtMoney(p.amount, s.currency)}</td>
                   <td><Badge b={PERIOD_BADGE[p.state]} /></td>
                   <td className="recurring-result">
                     {periodResult(p)}
@@ -355,14 +372,24 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
         </ConfirmDialog>
       ) : null}
       {ask?.kind === 'run' ? (
-        <ConfirmDialog title={`Charge period ${ask.period.period} now?`} confirmLabel={`Charge ${fmtMoney(s.amount, s.currency)}`} busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.runPeriod', { periodId: ask.period.id }))}>
-          {maskedCard(s.cardBrand, s.cardLast4)} is charged {fmtMoney(s.amount, s.currency)} for the period due {fmtDateTime(ask.period.dueAt)}, once, under reference {ask.period.reference}.
+        <ConfirmDialog title={`Charge period ${ask.period.period} now?`} confirmLabel={`Charge ${fmtMoney(ask.period.amount, s.currency)}`} busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.runPeriod', { periodId: ask.period.id }))}>
+          {maskedCard(s.cardBrand, s.cardLast4)} is charged {fmtMoney(ask.period.amount, s.currency)} for the period due {fmtDateTime(ask.period.dueAt)}, once, under reference {ask.period.reference}.
         </ConfirmDialog>
       ) : null}
       {ask?.kind === 'skip' ? (
         <ConfirmDialog title={`Skip period ${ask.period.period}?`} confirmLabel="Skip period" tone="danger" busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.skipPeriod', { periodId: ask.period.id, reason: '' }))}>
           This period is never charged. The schedule goes on with the next one.
         </ConfirmDialog>
+      ) : null}
+      {editing ? (
+        <RecurringEditForm
+          schedule={s}
+          onCancel={() => setEditing(false)}
+          onDone={(next) => {
+            setD(next);
+            setEditing(false);
+          }}
+        />
       ) : null}
       </div>
     </>

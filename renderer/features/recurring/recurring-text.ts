@@ -50,6 +50,13 @@ export function startInstant(localDate: string, now = new Date()): string {
   return new Date(y, m - 1, d, now.getHours(), now.getMinutes(), now.getSeconds()).toISOString();
 }
 
+/** A local calendar date (YYYY-MM-DD) at the local time of day of `timeOf` (an ISO instant), as an ISO instant. */
+export function atLocalDate(localDate: string, timeOf: string): string {
+  const [y, m, d] = localDate.split('-').map(Number) as [number, number, number];
+  const t = new Date(timeOf);
+  return new Date(y, m - 1, d, t.getHours(), t.getMinutes(), t.getSeconds(), t.getMilliseconds()).toISOString();
+}
+
 /** The end of a local calendar day, as an ISO instant (a period due that day is included). */
 export function endInstant(localDate: string): string {
   const [y, m, d] = localDate.split('-').map(Number) as [number, number, number];
