@@ -15,6 +15,8 @@ import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
 import { LEGACY_LEDGER_FORMAT, NEW_LEDGER_FORMAT, openWithKey, type Db } from '../../electron/core/db/database';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import { appendOperation, markSent } from '../../electron/core/payments/operation-log';
+import { updatePayment } from '../../electron/core/payments/payments-repo';
+import { newId, tx } from '../../electron/core/payments/sql';
 import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
 import { startSandbox } from '../../electron/gateway/sandbox';
 import type { CallInfo } from '../../electron/core/dispatch';
@@ -204,10 +206,37 @@ function commitTargets(db: Db): { payment: { id: string; reference: string }; op
   return { payment, opId };
 }
 
+/**
+ * `n` more payments like an existing one (each on its own order), all in one transaction: the
+ * targets of the live-start loop, so each of its commits starts an operation on a fresh payment
+ * as the desk does, instead of piling thousands of operations on one.
+ */
+function clonePayments(db: Db, like: { id: string }, n: number): string[] {
+  const cols = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+  const orderCols = cols('orders').filter((c) => c !== 'id' && c !== 'reference');
+  const payCols = cols('payments').filter((c) => c !== 'id' && c !== 'reference' && c !== 'order_id');
+  const orderId = (db.prepare('SELECT order_id FROM payments WHERE id = ?').get(like.id) as { order_id: string }).order_id;
+  const copyOrder = db.prepare(`INSERT INTO orders (id, reference, ${orderCols.join(', ')}) SELECT ?, ?, ${orderCols.join(', ')} FROM orders WHERE id = ?`);
+  const copyPay = db.prepare(`INSERT INTO payments (id, reference, order_id, ${payCols.join(', ')}) SELECT ?, ?, ?, ${payCols.join(', ')} FROM payments WHERE id = ?`);
+  const ids: string[] = [];
+  tx(db, () => {
+    for (let i = 0; i < n; i++) {
+      const o = newId('ord');
+      const p = newId('pay');
+      copyOrder.run(o, `BENCH-${i}`, orderId);
+      copyPay.run(p, `BENCH-${i}-P`, o, like.id);
+      ids.push(p);
+    }
+  });
+  return ids;
+}
+
 /** Commit loops over the operation log's own functions, one durable commit per call. */
-function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () => number } {
+function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () => number; start: () => number } {
   const { payment, opId } = commitTargets(db);
   const at = () => new Date().toISOString();
+  const fresh = clonePayments(db, payment, 40_000);
+  let next = 0;
   const rate = (fn: () => void) => (): number => {
     let n = 0;
     const t0 = nowMs();
@@ -220,6 +249,15 @@ function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () 
   return {
     append: rate(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at())),
     mark: rate(() => markSent(db, opId, at())),
+    // What the desk commits before each live capture / void / refund (PaymentService.startOperation):
+    // the operation inserted SENT and the payment's counters, one transaction.
+    start: rate(() => {
+      const id = fresh[next++ % fresh.length]!;
+      tx(db, () => {
+        appendOperation(db, { paymentId: id, type: 'capture', amount: 1, reference: `${id}-C`, state: 'sent', userId: 'u', userName: 'U' }, at());
+        updatePayment(db, id, {}, at());
+      });
+    }),
   };
 }
 
@@ -276,17 +314,18 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
     return (n * 1000) / (nowMs() - t0);
   };
   log('core: durable commits vs raw write+fsync (interleaved, 3 rounds of 1 s each)…');
-  const r = { raw: [] as number[], append: [] as number[], mark: [] as number[], legacyAppend: [] as number[], legacyMark: [] as number[] };
+  const r = { raw: [] as number[], append: [] as number[], mark: [] as number[], start: [] as number[], legacyAppend: [] as number[], legacyMark: [] as number[] };
   for (let i = 0; i < ROUNDS; i++) {
     r.raw.push(raw());
     r.append.push(loops.append());
     r.mark.push(loops.mark());
+    r.start.push(loops.start());
     r.legacyAppend.push(legacy.append());
     r.legacyMark.push(legacy.mark());
   }
   rmSync(rawPath, { force: true });
   legacyDb.close();
-  log(`core: commits per round (raw / append / markSent): ${r.raw.map((x, i) => `${x.toFixed(0)} / ${r.append[i]!.toFixed(0)} / ${r.mark[i]!.toFixed(0)}`).join(', ')}`);
+  log(`core: commits per round (raw / append / markSent / live start): ${r.raw.map((x, i) => `${x.toFixed(0)} / ${r.append[i]!.toFixed(0)} / ${r.mark[i]!.toFixed(0)} / ${r.start[i]!.toFixed(0)}`).join(', ')}`);
   // Diagnostic: WAL frames (pages, each encrypted) written per commit.
   const pageKiB = (db.pragma('page_size', { simple: true }) as number) / 1024;
   const frames = (fn: () => void): number => {
@@ -311,7 +350,8 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
     result(SUITE, 'operation log: appendOperation vs raw fsync', pct(avg(r.append)), '%', goal, { baseline: rawRate }),
     result(SUITE, 'operation log: markSent commits/s', avg(r.mark), 'commits/s', null, { baseline: rawRate, note: `${fmt}; ${markFrames.toFixed(1)} WAL pages (${pageKiB} KiB) per commit` }),
     result(SUITE, 'operation log: markSent vs raw fsync', pct(avg(r.mark)), '%', goal, { baseline: rawRate }),
-    result(SUITE, 'operation log: appendOperation vs raw fsync, ledger of the first releases (SQLCipher 4, 4 KiB; context)', pct(avg(r.legacyAppend)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
-    result(SUITE, 'operation log: markSent vs raw fsync, ledger of the first releases (SQLCipher 4, 4 KiB; context)', pct(avg(r.legacyMark)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
+    result(SUITE, 'live operation start (insert SENT + payment counters, one commit) vs raw fsync (context)', pct(avg(r.start)), '%', null, { baseline: rawRate, note: `${avg(r.start).toFixed(0)} commits/s; each on a fresh payment, as PaymentService.startOperation` }),
+    result(SUITE, 'operation log: appendOperation vs raw fsync, file format of the first releases (SQLCipher 4, 4 KiB pages; same schema; context)', pct(avg(r.legacyAppend)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
+    result(SUITE, 'operation log: markSent vs raw fsync, file format of the first releases (SQLCipher 4, 4 KiB pages; same schema; context)', pct(avg(r.legacyMark)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
   ];
 }

@@ -104,15 +104,36 @@ export function getOperation(db: Db, id: string): OperationRow | undefined {
  *
  * A row that is already SENT (a resend after check status proved the first attempt never arrived)
  * keeps its state column untouched: SQLite rewrites the entry of every index whose columns appear
- * in the SET list even when the value is the same, so `SET state = 'sent'` on a SENT row would
- * dirty a page of `operations_unfinished` for nothing (2 WAL pages per commit instead of 1,
- * docs/performance.md). The first statement changes nothing (and writes nothing) unless the row
- * is SENT; the caller holds the payment's mutex and one connection writes the ledger, so the
- * state cannot change between the two statements.
+ * in the SET list even when the value is the same (docs/performance.md). The first statement
+ * changes nothing (and writes nothing) unless the row is SENT; the caller holds the payment's
+ * mutex and one connection writes the ledger, so the state cannot change between the statements.
+ *
+ * A row that becomes SENT (from QUEUED or PENDING) is in flight from this commit on: the
+ * payment's open_ops / queued counters change in the same transaction, because in-flight work
+ * is found through `payments.open_ops` after a crash (paymentsWithUnfinished).
  */
 export function markSent(db: Db, id: string, at: string): void {
   const again = stmt(db, `UPDATE operations SET attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ? AND state = 'sent'`).run(at, at, id);
-  if (again.changes === 0) stmt(db, `UPDATE operations SET state = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ?`).run(at, at, id);
+  if (again.changes > 0) return;
+  const row = stmt(db, `UPDATE operations SET state = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ? RETURNING payment_id`).get(at, at, id) as
+    | { payment_id: string }
+    | undefined;
+  if (row) refreshOpenCounts(db, row.payment_id);
+}
+
+/**
+ * payments.open_ops (PENDING / SENT / UNKNOWN operations) and payments.queued, from the payment's
+ * own operations. Every change of an operation's state rewrites them in its transaction
+ * (updatePayment does it with the totals); markSent, which changes nothing else, does only this.
+ */
+export function refreshOpenCounts(db: Db, paymentId: string): void {
+  stmt(
+    db,
+    `UPDATE payments SET
+       open_ops = (SELECT COUNT(*) FROM operations WHERE payment_id = @id AND state IN ('pending', 'sent', 'unknown')),
+       queued = (SELECT COUNT(*) FROM operations WHERE payment_id = @id AND state = 'queued')
+     WHERE id = @id`,
+  ).run({ id: paymentId });
 }
 
 export function markChecked(db: Db, id: string, at: string): void {
@@ -142,14 +163,19 @@ export function unfinishedOf(db: Db, paymentId: string): OperationRow[] {
   return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND state IN ('pending', 'sent', 'unknown') ORDER BY seq`).all(paymentId) as OperationRow[];
 }
 
-/** Every payment with an operation whose outcome is not final (start-up sweep), oldest first. */
+/**
+ * Every payment with an operation whose outcome is not final (start-up sweep), oldest payment
+ * first: found through payments.open_ops (its partial index payments_unknown), which every state
+ * change keeps exact in its own transaction; each is confirmed against the operations themselves.
+ */
 export function paymentsWithUnfinished(db: Db): string[] {
   const rows = stmt(
     db,
-    `SELECT payment_id, MIN(created_at) AS first FROM operations WHERE state IN ('pending', 'sent', 'unknown')
-     GROUP BY payment_id ORDER BY first`,
-  ).all() as { payment_id: string }[];
-  return rows.map((r) => r.payment_id);
+    `SELECT p.id FROM payments p WHERE p.open_ops > 0
+       AND EXISTS (SELECT 1 FROM operations o WHERE o.payment_id = p.id AND o.state IN ('pending', 'sent', 'unknown'))
+     ORDER BY p.created_at, p.id`,
+  ).all() as { id: string }[];
+  return rows.map((r) => r.id);
 }
 
 /** Operations waiting to be forwarded for one payment, in the order they must go out. */

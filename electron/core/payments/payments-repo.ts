@@ -119,9 +119,21 @@ export interface TotalsPatch {
   refund_seq?: number;
 }
 
+/** The columns updatePayment may change; `updated_at` always is. */
+const MUTABLE_PAYMENT_COLUMNS = [
+  'authorized', 'captured', 'refunded', 'voided', 'declined', 'open_ops', 'queued', 'status', 'fort_id',
+  'authorization_code', 'authorized_at', 'expires_at', 'saved_card_id', 'refund_seq',
+] as const satisfies readonly (keyof PaymentRow)[];
+// Every field of a patch must be among them, or it would be silently dropped.
+const EVERY_PATCH_FIELD_WRITTEN: Exclude<keyof TotalsPatch, (typeof MUTABLE_PAYMENT_COLUMNS)[number]> extends never ? true : false = true;
+void EVERY_PATCH_FIELD_WRITTEN;
+
 /**
- * Applies a change of totals and recomputes the derived columns (open operations, stored status).
- * Always called inside the transaction that moves an operation to its final state.
+ * Applies a totals patch, recounts the payment's open and queued operations, derives the status,
+ * and writes only the columns whose value changed. Called inside the transaction of every change
+ * of one of the payment's operations (the counters find in-flight work after a crash), so it is
+ * part of every commit: SQLite rewrites the entry of every index whose columns (or partial-index
+ * condition) appear in the SET list, changed or not (docs/performance.md, durable commits).
  */
 export function updatePayment(db: Db, id: string, patch: TotalsPatch, at: string): PaymentRow {
   const current = getPaymentRow(db, id);
@@ -133,14 +145,10 @@ export function updatePayment(db: Db, id: string, patch: TotalsPatch, at: string
   ).get(id) as { open_ops: number; queued: number };
   const next: PaymentRow = { ...current, ...patch, ...counts, updated_at: at };
   next.status = storedStatus(next);
-  stmt(
-    db,
-    `UPDATE payments SET authorized = @authorized, captured = @captured, refunded = @refunded, voided = @voided,
-       declined = @declined, open_ops = @open_ops, queued = @queued, status = @status, fort_id = @fort_id,
-       authorization_code = @authorization_code, authorized_at = @authorized_at, expires_at = @expires_at,
-       saved_card_id = @saved_card_id, refund_seq = @refund_seq, updated_at = @updated_at
-     WHERE id = @id`,
-  ).run(next);
+  const changed = MUTABLE_PAYMENT_COLUMNS.filter((c) => next[c] !== current[c]);
+  const params: Record<string, unknown> = { id, updated_at: at };
+  for (const c of changed) params[c] = next[c];
+  stmt(db, `UPDATE payments SET ${[...changed, 'updated_at'].map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(params);
   return next;
 }
 

@@ -469,7 +469,7 @@ export class PaymentService {
 
   /** Payments whose charge should show up as approved/declined in the list: used by recovery. */
   unfinishedCount(): number {
-    return (stmt(this.deps.db, `SELECT COUNT(*) AS n FROM operations WHERE state IN ('pending', 'sent', 'unknown')`).get() as { n: number }).n;
+    return (stmt(this.deps.db, `SELECT COALESCE(SUM(open_ops), 0) AS n FROM payments WHERE open_ops > 0`).get() as { n: number }).n;
   }
 }
 
@@ -492,8 +492,12 @@ export function outstandingOfflineCharges(db: Db): { count: number; total: numbe
   return stmt(
     db,
     `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldest
-     FROM operations o JOIN payments p ON p.id = o.payment_id
-     WHERE o.state IN ('queued', 'needs_attention') AND o.type IN ('authorize', 'purchase') AND p.declined = 0`,
+     FROM (
+       SELECT o.amount, o.created_at, o.payment_id FROM operations o WHERE o.state = 'queued' AND o.type IN ('authorize', 'purchase')
+       UNION ALL
+       SELECT o.amount, o.created_at, o.payment_id FROM operations o WHERE o.state = 'needs_attention' AND o.type IN ('authorize', 'purchase')
+     ) o JOIN payments p ON p.id = o.payment_id
+     WHERE p.declined = 0`,
   ).get() as { count: number; total: number; oldest: string | null };
 }
 

@@ -266,9 +266,14 @@ function unfinishedIds(service: PaymentService, paymentId: string): string[] {
  * the one waiting longest first.
  */
 export function paymentsToForward(service: PaymentService): string[] {
+  // Each half uses its partial index (payments_queued, payments_unknown); the counters are kept
+  // exact by every state change (operation-log.ts refreshOpenCounts / updatePayment).
   const rows = stmt(
     service.deps.db,
-    `SELECT payment_id, MIN(created_at) AS first FROM operations WHERE state IN ('queued', 'sent', 'unknown') GROUP BY payment_id ORDER BY first`,
-  ).all() as { payment_id: string }[];
-  return rows.map((r) => r.payment_id);
+    `SELECT id, created_at FROM payments WHERE queued > 0
+     UNION
+     SELECT id, created_at FROM payments WHERE open_ops > 0
+     ORDER BY created_at, id`,
+  ).all() as { id: string }[];
+  return rows.map((r) => r.id);
 }

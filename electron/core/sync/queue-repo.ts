@@ -20,7 +20,7 @@ const RECURRING_ATTENTION = `rp.state = 'needs_attention' AND NOT EXISTS (
 
 /** Counts for sync.status and the Queue screen; exact, whatever was paged. */
 export function queueCounts(db: Db): { queued: number; oldestQueuedAt: string | null; needsAttention: number; recurringAttention: number } {
-  // Both operation counts use the partial index operations_unfinished; the recurring one recurring_periods_state.
+  // Both operation counts use the partial index operations_waiting; the recurring one recurring_periods_state.
   const q = stmt(db, `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM operations WHERE state = 'queued'`).get() as { n: number; oldest: string | null };
   const a = stmt(db, `SELECT COUNT(*) AS n FROM operations WHERE state = 'needs_attention'`).get() as { n: number };
   const r = stmt(db, `SELECT COUNT(*) AS n FROM recurring_periods rp WHERE ${RECURRING_ATTENTION}`).get() as { n: number };

@@ -4,6 +4,7 @@ import { DAY_CLOSE } from './003-day-close';
 import { CONFIRMATIONS } from './004-confirmations';
 import { RECURRING } from './005-recurring';
 import { OPERATIONS_WITHOUT_ROWID } from './006-operations-without-rowid';
+import { OPERATIONS_WAITING_INDEX } from './007-operations-waiting-index';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX];
