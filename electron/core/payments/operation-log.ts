@@ -127,13 +127,13 @@ export function markSent(db: Db, id: string, at: string): void {
  * (updatePayment does it with the totals); markSent, which changes nothing else, does only this.
  */
 export function refreshOpenCounts(db: Db, paymentId: string): void {
-  stmt(
+  // One pass over the payment's own operations (its (payment_id, seq) index), as updatePayment.
+  const counts = stmt(
     db,
-    `UPDATE payments SET
-       open_ops = (SELECT COUNT(*) FROM operations WHERE payment_id = @id AND state IN ('pending', 'sent', 'unknown')),
-       queued = (SELECT COUNT(*) FROM operations WHERE payment_id = @id AND state = 'queued')
-     WHERE id = @id`,
-  ).run({ id: paymentId });
+    `SELECT COALESCE(SUM(state IN ('pending', 'sent', 'unknown')), 0) AS open_ops, COALESCE(SUM(state = 'queued'), 0) AS queued
+     FROM operations WHERE payment_id = ?`,
+  ).get(paymentId) as { open_ops: number; queued: number };
+  stmt(db, 'UPDATE payments SET open_ops = @open_ops, queued = @queued WHERE id = @id AND (open_ops != @open_ops OR queued != @queued)').run({ id: paymentId, ...counts });
 }
 
 export function markChecked(db: Db, id: string, at: string): void {
@@ -180,7 +180,9 @@ export function paymentsWithUnfinished(db: Db): string[] {
 
 /** Operations waiting to be forwarded for one payment, in the order they must go out. */
 export function queuedOf(db: Db, paymentId: string): OperationRow[] {
-  return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND state = 'queued' ORDER BY seq`).all(paymentId) as OperationRow[];
+  // `+state`: the payment's own index, not operations_waiting (every queued row) — SQLite has no
+  // statistics to tell which is narrower.
+  return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND +state = 'queued' ORDER BY seq`).all(paymentId) as OperationRow[];
 }
 
 /** Any state → QUEUED or NEEDS_ATTENTION (the offline queue), with a message for the screen. */

@@ -17,8 +17,8 @@ export const OPERATIONS_WAITING_INDEX: Migration = {
     CREATE INDEX operations_waiting ON operations(state, created_at) WHERE state = 'queued' OR state = 'needs_attention';
     UPDATE payments SET
       open_ops = (SELECT COUNT(*) FROM operations o WHERE o.payment_id = payments.id AND o.state IN ('pending', 'sent', 'unknown')),
-      queued = (SELECT COUNT(*) FROM operations o WHERE o.payment_id = payments.id AND o.state = 'queued')
+      queued = (SELECT COUNT(*) FROM operations o WHERE o.payment_id = payments.id AND +o.state = 'queued')
     WHERE open_ops != (SELECT COUNT(*) FROM operations o WHERE o.payment_id = payments.id AND o.state IN ('pending', 'sent', 'unknown'))
-       OR queued != (SELECT COUNT(*) FROM operations o WHERE o.payment_id = payments.id AND o.state = 'queued');
+       OR queued != (SELECT COUNT(*) FROM operations o WHERE o.payment_id = payments.id AND +o.state = 'queued');
   `,
 };

@@ -51,6 +51,9 @@ describe('migrations 006-007: operations WITHOUT ROWID, in-flight work found thr
     expect(plan(`SELECT id FROM payments WHERE queued > 0`)).toMatch(/payments_queued/);
     expect(plan(`SELECT COUNT(*) FROM operations WHERE state = 'queued'`)).toMatch(/operations_waiting/);
     expect(plan(`SELECT COUNT(*) FROM operations WHERE state = 'needs_attention'`)).toMatch(/operations_waiting/);
+    // Per-payment lookups must stay on the payment's index, not walk every queued operation.
+    expect(plan(`SELECT * FROM operations WHERE payment_id = 'pay_1' AND +state = 'queued' ORDER BY seq`)).toMatch(/sqlite_autoindex_operations_2 \(payment_id=\?\)/);
+    expect(plan(`SELECT COALESCE(SUM(state = 'queued'), 0) FROM operations WHERE payment_id = 'pay_1'`)).toMatch(/sqlite_autoindex_operations_2 \(payment_id=\?\)/);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT * FROM operations WHERE id = ?').all('op_a')).toEqual(
       expect.arrayContaining([expect.objectContaining({ detail: expect.stringMatching(/USING PRIMARY KEY/) })]),
     );
