@@ -35,9 +35,12 @@ const USAGE = `Usage: npm run web -- [options]
   --quiet             warnings and errors only
   --help`;
 
+/** A mistake in the command line: the only kind of error that is answered with the usage text. */
+class UsageError extends Error {}
+
 function portArg(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be 0-65535, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be 0-65535, got ${value}`);
   return n;
 }
 
@@ -168,6 +171,7 @@ async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
-  console.error(USAGE);
+  const usage = e instanceof UsageError || String((e as { code?: unknown } | null)?.code ?? '').startsWith('ERR_PARSE_ARGS');
+  if (usage) console.error(USAGE);
   process.exit(1);
 });
