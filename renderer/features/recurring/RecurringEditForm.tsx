@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { InputOf, OutputOf } from '../../../shared/contract';
 import { FREQUENCIES, FREQUENCY_LABEL, periodsFrom, type Frequency } from '../../../shared/domain/recurrence';
 import { money, parseAmount, toInputString } from '../../../shared/money';
@@ -9,6 +9,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
+import { FormDialog } from '../../ui/FormDialog';
 import { atLocalDate, localDate, type Detail, type Schedule } from './recurring-text';
 
 type Card = OutputOf<'customers.get'>['cards'][number];
@@ -19,7 +20,6 @@ type Card = OutputOf<'customers.get'>['cards'][number];
  * changed is sent; the core validates as for a new schedule and writes the audit entry.
  */
 export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule: Schedule; onDone: (d: Detail) => void; onCancel: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [cards, setCards] = useState<Card[] | null>(null);
   const [cardsError, setCardsError] = useState<string | null>(null);
   const [cardId, setCardId] = useState(s.cardId);
@@ -30,10 +30,6 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
   const [nextDate, setNextDate] = useState(initialDate);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   useEffect(() => {
     let live = true;
     call('customers.get', { id: s.customerId }).then(
@@ -97,27 +93,7 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog recurring-dialog"
-      aria-labelledby="recurring-edit-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-      onKeyDown={(e) => {
-        // Esc closes this dialog only (the page behind must not take it as "back").
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          e.stopPropagation();
-          onCancel();
-        }
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-          e.preventDefault();
-          void submit.run();
-        }
-      }}
-    >
+    <FormDialog labelledBy="recurring-edit-title" className="dialog recurring-dialog" onCancel={onCancel} onSubmitShortcut={() => void submit.run()}>
       <h2 id="recurring-edit-title" className="dialog-title">
         Change the recurring charge
       </h2>
@@ -183,6 +159,6 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
           </Button>
         </div>
       </form>
-    </dialog>
+    </FormDialog>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { OutputOf } from '../../../shared/contract';
 import { FREQUENCIES, FREQUENCY_LABEL, periodsFrom, type Frequency } from '../../../shared/domain/recurrence';
 import { isCurrencyCode, parseAmount } from '../../../shared/money';
@@ -9,6 +9,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
+import { FormDialog } from '../../ui/FormDialog';
 import { useSettings } from '../settings/settings-store';
 import { endInstant, localDate, startInstant, type Detail } from './recurring-text';
 
@@ -21,7 +22,6 @@ type Ends = 'never' | 'date' | 'count';
  * customer's page) it asks only for the charge; without one it first finds the customer.
  */
 export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?: Customer; cards?: Card[]; onDone: (d: Detail) => void; onCancel: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const settingsCurrency = useSettings((s) => s.settings?.currency ?? 'USD');
   const [who, setWho] = useState<{ customer: Customer; cards: Card[] } | null>(customer ? { customer, cards: cards ?? [] } : null);
   const usable = useMemo(() => (who?.cards ?? []).filter((c) => c.status === 'active' && !c.expired), [who]);
@@ -36,10 +36,6 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
   const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  useEffect(() => {
-    const d = ref.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   useEffect(() => {
     if (!usable.some((c) => c.id === cardId)) setCardId(usable[0]?.id ?? '');
   }, [usable, cardId]);
@@ -96,26 +92,7 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog recurring-dialog"
-      aria-labelledby="recurring-form-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-      onKeyDown={(e) => {
-        // Esc closes this dialog only (the page behind must not take it as "back").
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onCancel();
-        }
-        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-          e.preventDefault();
-          void submit.run();
-        }
-      }}
-    >
+    <FormDialog labelledBy="recurring-form-title" className="dialog recurring-dialog" onCancel={onCancel} onSubmitShortcut={() => void submit.run()}>
       <h2 id="recurring-form-title" className="dialog-title">
         Set up a recurring charge{who ? ` for ${who.customer.name}` : ''}
       </h2>
@@ -203,7 +180,7 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
           </Button>
         </div>
       </form>
-    </dialog>
+    </FormDialog>
   );
 }
 
