@@ -48,6 +48,7 @@ export class PassphraseKeyProtector implements KeyProtector {
     const cipher = createCipheriv('aes-256-gcm', kek, iv);
     const body = Buffer.concat([cipher.update(key), cipher.final()]);
     const tag = cipher.getAuthTag();
+    kek.fill(0); // the cipher holds its own copy; ours need not outlive the call
     return {
       backend: this.backend,
       data: Buffer.concat([iv, tag, body]).toString('base64'),
@@ -74,6 +75,8 @@ export class PassphraseKeyProtector implements KeyProtector {
       return key;
     } catch {
       throw new KeyUnwrapError('Wrong passphrase: the database key cannot be unwrapped');
+    } finally {
+      kek.fill(0);
     }
   }
 }
