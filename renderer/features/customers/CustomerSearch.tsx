@@ -1,7 +1,6 @@
 import { memo, useEffect, useRef } from 'react';
 import { useNav } from '../../app/nav-store';
 import { fmtExpiry } from '../../lib/format';
-import { useDebounced } from '../../lib/use-action';
 import { Alert, EmptyState } from '../../ui/Alert';
 import { Kbd } from '../../ui/Kbd';
 import { useCustomers, type Hit } from './customers-store';
@@ -15,18 +14,20 @@ const WHY: Record<string, string> = {
 };
 
 export function CustomerSearch() {
-  const { query, hits, shownFor, active, error, searching, more } = useCustomers();
+  const { query, hits, shownFor, active, error, slow, more } = useCustomers();
   const setQuery = useCustomers((s) => s.setQuery);
-  const search = useCustomers((s) => s.search);
   const setActive = useCustomers((s) => s.setActive);
   const openCustomer = useNav((s) => s.openCustomer);
-  const debounced = useDebounced(query.trim(), 60);
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
 
+  // Typing searches from the store (setQuery). On mount (back from a customer), bring the results
+  // up to the query if the screen was left before they arrived.
   useEffect(() => {
-    if (debounced !== useCustomers.getState().shownFor) void search(debounced);
-  }, [debounced, search]);
+    const s = useCustomers.getState();
+    const q = s.query.trim();
+    if (q !== s.shownFor && !s.searching) s.search(q);
+  }, []);
 
   useEffect(() => {
     list.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -79,17 +80,17 @@ export function CustomerSearch() {
           placeholder="e.g. Sarah, 0555, 0001, ORD-2025…"
         />
         <div className="muted small search-hint">
-          <Kbd keys="↑" /> <Kbd keys="↓" /> to move, <Kbd keys="Enter" /> to open {searching ? <span className="muted"> &middot; searching&hellip;</span> : null}
+          <Kbd keys="↑" /> <Kbd keys="↓" /> to move, <Kbd keys="Enter" /> to open {slow ? <span className="muted"> &middot; searching&hellip;</span> : null}
         </div>
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {hits.length > 0 ? (
         <Results hits={hits} active={active} listRef={list} />
-      ) : shownFor && !searching ? (
+      ) : shownFor ? (
         <EmptyState title={`No customer matches “${shownFor}”.`}>Check the spelling, or try a phone number, card last 4 or an order reference.</EmptyState>
-      ) : !shownFor ? (
+      ) : (
         <EmptyState title="Find a customer">Start typing: results appear as you type. Press F2 to take an order without a customer.</EmptyState>
-      ) : null}
+      )}
       {more ? <p className="muted small">More customers match: type more to narrow it down.</p> : null}
     </div>
   );
