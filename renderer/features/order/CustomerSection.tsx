@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { maskedCard } from '../../lib/format';
-import { useDebounced } from '../../lib/use-action';
+import { createLatestSearch } from '../../lib/latest-search';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { useOrder } from './order-store';
@@ -72,28 +72,36 @@ function CustomerSearchBox() {
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const [searched, setSearched] = useState('');
-  const debounced = useDebounced(query.trim(), 60);
-  const seq = useRef(0);
+  // As on the Customers screen: no debounce, the newest query only, one request in flight
+  // (renderer/lib/latest-search.ts, docs/performance.md).
+  const searcher = useMemo(
+    () =>
+      createLatestSearch((q: string) => call('customers.search', { query: q, limit: 6 }), {
+        onResult: (q, r) => {
+          setHits(r.hits);
+          setSearched(q);
+          setActive(0);
+          setError(null);
+        },
+        onError: (_q, e) => setError(describeError(e)),
+      }),
+    [],
+  );
+  useEffect(() => () => searcher.cancel(), [searcher]);
 
-  useEffect(() => {
-    if (!debounced) {
-      seq.current++;
+  const onQuery = (value: string) => {
+    const before = query.trim();
+    setQuery(value);
+    const q = value.trim();
+    if (q === before) return;
+    if (!q) {
+      searcher.cancel();
       setHits([]);
       setSearched('');
       return;
     }
-    const mine = ++seq.current;
-    call('customers.search', { query: debounced, limit: 6 }).then(
-      (r) => {
-        if (mine !== seq.current) return;
-        setHits(r.hits);
-        setSearched(debounced);
-        setActive(0);
-        setError(null);
-      },
-      (e) => mine === seq.current && setError(describeError(e)),
-    );
-  }, [debounced]);
+    searcher.ask(q);
+  };
 
   const pick = async (hit: Hit) => {
     setPicking(true);
@@ -148,7 +156,7 @@ function CustomerSearchBox() {
           aria-activedescendant={hits[active] ? `och-${hits[active].customer.id}` : undefined}
           aria-autocomplete="list"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => onQuery(e.target.value)}
           onKeyDown={onKey}
           autoComplete="off"
           spellCheck={false}
@@ -177,7 +185,7 @@ function CustomerSearchBox() {
               </li>
             ))}
           </ul>
-        ) : debounced && searched === debounced && !error ? (
+        ) : query.trim() && searched === query.trim() && !error ? (
           <div className="combo-none muted small">
             No customer matches. <button type="button" className="link" onClick={newCustomer}>Add &ldquo;{query.trim()}&rdquo; as a new customer</button>
           </div>
