@@ -25,7 +25,7 @@ export function PaymentSection() {
   return (
     <section className="panel" aria-labelledby="payment-h">
       <h2 id="payment-h">Payment</h2>
-      <div className="segmented" role="radiogroup" aria-label="How the customer pays">
+      <div className="segmented segmented-grid" role="radiogroup" aria-label="How the customer pays">
         {METHODS.map((m) => {
           const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
           return (
