@@ -340,6 +340,11 @@ export const channels = {
     output: z.object({ rows: z.array(PaymentSummarySchema), nextCursor: z.string().nullable(), total: z.number().int() }),
     minRole: 'clerk', mutates: false, summary: 'Transactions, newest first, filtered and paged.',
   }),
+  'payments.expiringSummary': ch({
+    input: Empty,
+    output: z.object({ total: z.number().int(), soonest: PaymentSummarySchema.nullable() }),
+    minRole: 'clerk', mutates: false, summary: 'How many authorizations lapse within 48 hours, and the first of them to lapse.',
+  }),
   'payments.get': ch({
     input: z.object({ paymentId: Id }),
     output: PaymentDetailSchema,

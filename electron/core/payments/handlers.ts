@@ -3,7 +3,7 @@ import type { CardService } from '../cards/card-service';
 import type { CallContext, PartialHandlers } from '../context';
 import type { OrderService } from '../orders/order-service';
 import type { HostedCards } from './hosted';
-import { listPayments } from './queries';
+import { expiringSummary, listPayments } from './queries';
 import type { CallerActor, PaymentService } from './service';
 
 function caller(ctx: CallContext): CallerActor {
@@ -37,6 +37,7 @@ export function paymentHandlers(s: { payments: PaymentService; orders: OrderServ
     'payments.refund': (input, ctx) => payments.refund(input.paymentId, input.amount, input.reason, input.approval, caller(ctx)),
     'payments.checkStatus': (input, ctx) => payments.checkStatus(input.paymentId, caller(ctx)),
     'payments.list': (input) => listPayments(payments.deps.db, input, payments.deps.clock.now()),
+    'payments.expiringSummary': () => expiringSummary(payments.deps.db, payments.deps.clock.now()),
     'payments.get': (input) => payments.detail(input.paymentId),
     'cards.deactivate': (input, ctx) => cards.deactivate(input.cardId, caller(ctx)),
     'cards.updateExpiry': (input, ctx) => cards.updateExpiry(input.cardId, input.expiry, caller(ctx)),

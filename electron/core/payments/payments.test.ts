@@ -197,6 +197,31 @@ describe('authorize, capture, void, refund', () => {
     expect((await h.call('payments.get', { paymentId: auth.payment.id })).payment.status).toBe('expired');
   });
 
+  it('names the first authorization to lapse, whatever order they were made in (expiry banner)', async () => {
+    const { card, customerId } = await cardOnFile();
+    const made: { id: string; expiresAt: string | null }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const o = await orderFor(customerId, 2_000 + i);
+      made.push((await h.call('payments.charge', { orderId: o.id, mode: 'authorize', source: { kind: 'card_on_file', cardId: card.id } })).payment);
+      h.advance(3600 * 1000);
+    }
+    h.advance(5 * 24 * 3600 * 1000); // all three now lapse within 48 hours
+    const summary = await h.call('payments.expiringSummary', {});
+    const listed = await h.call('payments.list', { view: 'expiring', period: 'all', limit: 500 });
+    expect(summary.total).toBe(listed.total);
+    expect(listed.rows.map((r) => r.id)).toEqual(expect.arrayContaining(made.map((m) => m.id)));
+    // The list is newest first; the summary's soonest is the earliest expiry of them all.
+    const earliest = [...listed.rows].sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''))[0]!;
+    expect(summary.soonest?.id).toBe(earliest.id);
+    expect(summary.soonest!.expiresAt! <= made[0]!.expiresAt!).toBe(true);
+    expect(listed.rows[0]!.id).not.toBe(summary.soonest?.id);
+    // Captured in full, it is no longer expiring.
+    await h.call('payments.capture', { paymentId: summary.soonest!.id, amount: summary.soonest!.authorized });
+    const after = await h.call('payments.expiringSummary', {});
+    expect(after.total).toBe(summary.total - 1);
+    expect(after.soonest?.id).not.toBe(summary.soonest!.id);
+  });
+
   it('records a decline and lets the order be charged again under a new reference', async () => {
     const { card, customerId } = await cardOnFile();
     const o = await orderFor(customerId, 10_666);

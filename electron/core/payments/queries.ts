@@ -121,6 +121,23 @@ export function listPayments(db: Db, f: ListFilter, now: Date): { rows: PaymentS
   };
 }
 
+/**
+ * Open authorizations that lapse within EXPIRY_WARNING_MS: how many, and the first to lapse
+ * (the expiry banner). Ordered by expires_at over the partial index payments_open_auth, so the
+ * soonest is the soonest of all of them, however many there are.
+ */
+export function expiringSummary(db: Db, now: Date): { total: number; soonest: PaymentSummary | null } {
+  const args = { now: now.toISOString(), soon: new Date(now.getTime() + EXPIRY_WARNING_MS).toISOString() };
+  const where = `p.kind = 'authorization' AND p.status IN ('authorized', 'partially_captured') AND p.expires_at > @now AND p.expires_at <= @soon`;
+  const total = (stmt(db, `SELECT COUNT(*) AS n FROM payments p WHERE ${where}`).get(args) as { n: number }).n;
+  const first = stmt(
+    db,
+    `SELECT p.*, o.reference AS order_reference FROM payments p JOIN orders o ON o.id = p.order_id
+     WHERE ${where} ORDER BY p.expires_at, p.id LIMIT 1`,
+  ).get(args) as PaymentWithOrder | undefined;
+  return { total, soonest: first ? toSummary(first, now) : null };
+}
+
 /** A customer's recent orders and payments, newest first (for customers.get). */
 export function customerHistory(db: Db, customerId: string, now: Date, limit = 20): { orders: Order[]; payments: PaymentSummary[] } {
   const orders = (stmt(db, 'SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT ?').all(customerId, limit) as OrderRow[]).map(toOrder);

@@ -5,8 +5,8 @@ import { Alert } from '../../ui/Alert';
 import { useTx, type Row } from './tx-store';
 
 /**
- * Authorizations the bank releases within 48 hours (7 days after they were made): the core's
- * "expiring" view, so "now" is the station's clock, not the browser's.
+ * Authorizations the bank releases within 48 hours (7 days after they were made): counted and
+ * the first to lapse found by the core (its clock, not the browser's; the soonest of all of them).
  */
 export function ExpiryBanner() {
   const filter = useTx((s) => s.filter);
@@ -18,11 +18,8 @@ export function ExpiryBanner() {
     // After the list's own request: this effect runs before its parent's (TxList's reload), and
     // the core answers one request at a time, so asking first would hold the first rows back.
     const t = setTimeout(() => {
-      call('payments.list', { view: 'expiring', period: 'all', limit: 500 })
-        .then((r) => {
-          const soonest = [...r.rows].sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''))[0] ?? null;
-          if (live) setExpiring({ total: r.total, soonest });
-        })
+      call('payments.expiringSummary', {})
+        .then((r) => live && setExpiring(r))
         .catch(() => live && setExpiring(null));
     }, 0);
     return () => {
