@@ -183,7 +183,7 @@ const PAINT_PROBE = `(() => {
 })();`;
 
 export interface SlowEvent { name: string; duration: number; delay: number; processing: number; present: number }
-export const diagnostics: Record<string, { slowEvents: SlowEvent[]; longTasks: number[] }> = {};
+export const diagnostics: Record<string, { slowEvents: SlowEvent[]; longTasks: number[]; calls?: unknown }> = {};
 
 async function keystrokes(page: Page, selector: string, pattern: string[], count: number, gapMs: number, label = selector): Promise<number[]> {
   await page.evaluate(PAINT_PROBE);
@@ -336,7 +336,14 @@ const FIRST_ROWS_PROBE = `(() => {
     const t0 = e.timeStamp;
     const done = () => requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { window.__txFirst = performance.now() - t0; };
+      ch.port1.onmessage = () => {
+        const at = performance.now();
+        // Diagnostic only: the app's calls made in the window, relative to the key.
+        window.__txCalls = performance.getEntriesByType('resource')
+          .filter((r) => r.name.includes('/api/call/') && r.startTime >= t0 - 1)
+          .map((r) => ({ call: r.name.split('/api/call/')[1], start: Math.round(r.startTime - t0), end: Math.round(r.responseEnd - t0) }));
+        window.__txFirst = at - t0;
+      };
       ch.port2.postMessage(0);
     });
     const mo = new MutationObserver(() => {
@@ -411,14 +418,27 @@ export async function transactionsAtScale(log: (s: string) => void): Promise<Ben
 
     // First rows after F4: a fresh page each run (nothing in the list's store yet).
     const first: number[] = [];
+    const txFirstCalls: { ms: number; calls: { call: string; start: number; end: number }[] }[] = [];
     for (let i = 0; i < TX_FIRST_RUNS + 1; i++) {
       const page = await ctx.newPage();
       await navigate(page, `${web.origin}/`);
       await page.waitForTimeout(200);
       await page.evaluate(FIRST_ROWS_PROBE);
+      // Diagnostic (BENCH_TX_PROFILE=1): a CPU profile of the last run's F4, in bench/.cache/.
+      const cdp = process.env.BENCH_TX_PROFILE === '1' && i === TX_FIRST_RUNS ? await ctx.newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        await cdp.send('Profiler.start');
+      }
       await page.keyboard.press('F4');
       const t = await poll<number>(page, 'window.__txFirst', 'first row after F4');
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(join(CACHE_DIR, 'tx-first.cpuprofile'), JSON.stringify(profile));
+      }
       if (i > 0) first.push(t); // the first run warms the HTTP cache and the core's statements
+      if (i > 0) txFirstCalls.push({ ms: Math.round(t), calls: (await page.evaluate('window.__txCalls')) as { call: string; start: number; end: number }[] });
       await page.close();
     }
 
@@ -471,6 +491,7 @@ export async function transactionsAtScale(log: (s: string) => void): Promise<Ben
       }),
     );
     diagnostics['transactions-scroll'] = { slowEvents: [], longTasks: long };
+    diagnostics['transactions-first'] = { slowEvents: [], longTasks: [], calls: txFirstCalls };
   } catch (e) {
     out.push(notMeasured(SUITE, `transactions list, ${TX_PAYMENTS.toLocaleString('en')} rows`, 'ms', null, `failed: ${(e as Error).message.split('\n')[0]}`));
   } finally {

@@ -16,13 +16,28 @@ interface NavState {
   openRecurring: (id: string | null) => void;
 }
 
+/**
+ * What a screen can start loading the moment someone asks for it (F-key, click), before React has
+ * rendered it: a feature registers its own (tx-store), so this module imports no feature.
+ */
+const prefetchers: Partial<Record<Screen, () => void>> = {};
+export function registerPrefetch(screen: Screen, fn: () => void): void {
+  prefetchers[screen] = fn;
+}
+
 export const useNav = create<NavState>((set) => ({
   screen: 'order',
   paymentId: null,
   customerId: null,
   recurringId: null,
-  go: (screen) => set({ screen }),
-  openPayment: (paymentId) => set({ screen: 'transactions', paymentId }),
+  go: (screen) => {
+    prefetchers[screen]?.();
+    set({ screen });
+  },
+  openPayment: (paymentId) => {
+    if (paymentId === null) prefetchers.transactions?.(); // the list, not one payment
+    set({ screen: 'transactions', paymentId });
+  },
   openCustomer: (customerId) => set({ screen: 'customers', customerId }),
   openRecurring: (recurringId) => set({ screen: 'recurring', recurringId }),
 }));

@@ -28,7 +28,7 @@ export function TxList() {
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    void reload().then(() => setLoadedOnce(true));
+    void reload({ reuseWithinMs: 1_000 }).then(() => setLoadedOnce(true));
     setActive(0);
   }, [filter, reload]);
 

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { InputOf, OutputOf } from '../../../shared/contract';
+import { registerPrefetch } from '../../app/nav-store';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 
@@ -16,7 +17,12 @@ interface TxState {
   /** Bumps on every reload so late pages of an old query are dropped. */
   generation: number;
   setFilter: (patch: Partial<Filter>) => void;
-  reload: () => Promise<void>;
+  /**
+   * Loads the first page for the current filter. With `reuseWithinMs`, a load of the same filter
+   * already in flight, or finished that recently, is used instead of asking again (the list
+   * mounting right after the F4 that already started it).
+   */
+  reload: (opts?: { reuseWithinMs?: number }) => Promise<void>;
   loadMore: () => Promise<void>;
 }
 
@@ -33,6 +39,9 @@ function input(f: Filter, cursor?: string): InputOf<'payments.list'> {
   };
 }
 
+/** The last first-page load: which filter, its promise, when it finished (null while in flight). */
+let lastLoad: { key: string; generation: number; promise: Promise<void>; doneAt: number | null } | null = null;
+
 export const useTx = create<TxState>((set, get) => ({
   filter: { period: 'all', view: 'all', status: '', query: '' },
   rows: [],
@@ -44,17 +53,28 @@ export const useTx = create<TxState>((set, get) => ({
   setFilter: (patch) => {
     set((s) => ({ filter: { ...s.filter, ...patch } }));
   },
-  reload: async () => {
+  reload: (opts) => {
+    const key = JSON.stringify(input(get().filter));
+    const reuse = opts?.reuseWithinMs;
+    if (reuse !== undefined && lastLoad && lastLoad.key === key && lastLoad.generation === get().generation) {
+      if (lastLoad.doneAt === null || performance.now() - lastLoad.doneAt <= reuse) return lastLoad.promise;
+    }
     const generation = get().generation + 1;
     set({ generation, loading: true, error: null });
-    try {
-      const r = await call('payments.list', input(get().filter));
-      if (get().generation !== generation) return;
-      // Replace in one step: the old rows stay until the new ones arrive (no flicker).
-      set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false });
-    } catch (e) {
-      if (get().generation === generation) set({ loading: false, error: describeError(e) });
-    }
+    const load = (async () => {
+      try {
+        const r = await call('payments.list', input(get().filter));
+        if (get().generation !== generation) return;
+        // Replace in one step: the old rows stay until the new ones arrive (no flicker).
+        set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false });
+      } catch (e) {
+        if (get().generation === generation) set({ loading: false, error: describeError(e) });
+      } finally {
+        if (lastLoad?.generation === generation) lastLoad.doneAt = performance.now();
+      }
+    })();
+    lastLoad = { key, generation, promise: load, doneAt: null };
+    return load;
   },
   loadMore: async () => {
     const { nextCursor, loading, generation } = get();
@@ -69,3 +89,6 @@ export const useTx = create<TxState>((set, get) => ({
     }
   },
 }));
+
+// F4 (or a click on Transactions) starts the first page before the screen renders.
+registerPrefetch('transactions', () => void useTx.getState().reload());
