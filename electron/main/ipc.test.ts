@@ -8,22 +8,9 @@ import type { Handlers } from '../core/context';
 import { silentLogger } from '../core/deps';
 import { createDispatcher, type ResolvedCaller } from '../core/dispatch';
 import { CoreEvents } from '../core/events';
-import { checkSender, EVENT_CHANNEL, forwardEvents, registerIpc, type IpcMainLike } from './ipc';
-import { fakeFrame, fakeWindow, invokeEvent } from './test-fakes';
+import { checkSender, EVENT_CHANNEL, forwardEvents, registerIpc } from './ipc';
+import { fakeFrame, fakeIpcMain, fakeWindow, invokeEvent } from './test-fakes';
 
-type Listener = (event: unknown, ...args: unknown[]) => Promise<unknown>;
-
-function fakeIpcMain() {
-  const handlers = new Map<string, Listener>();
-  const ipc: IpcMainLike = {
-    handle: vi.fn((channel: string, listener: Listener) => {
-      if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
-      handlers.set(channel, listener);
-    }) as IpcMainLike['handle'],
-    removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
-  };
-  return { ipc, handlers, call: (channel: string, event: unknown, ...args: unknown[]) => handlers.get(channel)!(event, ...args) };
-}
 
 /**
  * A tiny "ledger" the fake handlers write to: a refused call must leave it exactly as it was.

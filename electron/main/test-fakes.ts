@@ -4,6 +4,7 @@
  */
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { vi, type Mock } from 'vitest';
+import type { IpcMainLike } from './ipc';
 
 export interface FakeFrame {
   parent: FakeFrame | null;
@@ -38,4 +39,19 @@ export function fakeWindow(id = 7, url = 'app://pos/index.html'): FakeWindowPart
 
 export function invokeEvent(sender: unknown, senderFrame: FakeFrame | null | undefined): IpcMainInvokeEvent {
   return { sender: sender as WebContents, senderFrame: (senderFrame ?? null) as WebFrameMain | null } as IpcMainInvokeEvent;
+}
+
+type Listener = (event: unknown, ...args: unknown[]) => Promise<unknown>;
+
+/** ipcMain with handle / removeHandler; `call` invokes a registered handler as Electron would. */
+export function fakeIpcMain() {
+  const handlers = new Map<string, Listener>();
+  const ipc: IpcMainLike = {
+    handle: vi.fn((channel: string, listener: Listener) => {
+      if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+      handlers.set(channel, listener);
+    }) as IpcMainLike['handle'],
+    removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
+  };
+  return { ipc, handlers, call: (channel: string, event: unknown, ...args: unknown[]) => handlers.get(channel)!(event, ...args) };
 }

@@ -5,29 +5,15 @@ vi.mock('electron', () => ({}));
 import type { BrowserWindow } from 'electron';
 import { PassphraseKeyProtector } from '../core/db/key-protector';
 import { UNLOCK_CHANNELS } from '../../shared/unlock/api';
-import type { IpcMainLike } from './ipc';
 import { OnceKeyProtector, UnlockCancelledError, WrongPassphraseError } from './passphrase';
 import type { PassphraseRequest, ReleasableKeyProtector } from './passphrase';
 import { checkUnlockSender, createUnlockController, createUnlockWindow, registerUnlockIpc } from './unlock';
 import type { UnlockController } from './unlock';
-import { fakeFrame, fakeWindow, invokeEvent } from './test-fakes';
+import { fakeFrame, fakeIpcMain, fakeWindow, invokeEvent } from './test-fakes';
 
 const RIGHT = 'correct horse battery staple';
 const CHANNELS = Object.values(UNLOCK_CHANNELS);
 
-type Listener = (event: unknown, ...args: unknown[]) => Promise<unknown>;
-
-function fakeIpcMain() {
-  const handlers = new Map<string, Listener>();
-  const ipc: IpcMainLike = {
-    handle: vi.fn((channel: string, listener: Listener) => {
-      if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
-      handlers.set(channel, listener);
-    }) as IpcMainLike['handle'],
-    removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
-  };
-  return { ipc, handlers, call: (channel: string, event: unknown, ...args: unknown[]) => handlers.get(channel)!(event, ...args) };
-}
 
 /** A request like passphraseRequest's, without scrypt: RIGHT unlocks, anything else is wrong. */
 function fakeRequest(mode: 'create' | 'unlock' = 'unlock') {
