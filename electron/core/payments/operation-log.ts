@@ -121,18 +121,22 @@ export function markSent(db: Db, id: string, at: string): void {
   if (row) refreshOpenCounts(db, row.payment_id);
 }
 
+/** The payment's PENDING / SENT / UNKNOWN and QUEUED operations: one pass over its (payment_id, seq) index. */
+export function openCounts(db: Db, paymentId: string): { open_ops: number; queued: number } {
+  return stmt(
+    db,
+    `SELECT COALESCE(SUM(state IN ('pending', 'sent', 'unknown')), 0) AS open_ops, COALESCE(SUM(state = 'queued'), 0) AS queued
+     FROM operations WHERE payment_id = ?`,
+  ).get(paymentId) as { open_ops: number; queued: number };
+}
+
 /**
  * payments.open_ops (PENDING / SENT / UNKNOWN operations) and payments.queued, from the payment's
  * own operations. Every change of an operation's state rewrites them in its transaction
  * (updatePayment does it with the totals); markSent, which changes nothing else, does only this.
  */
 export function refreshOpenCounts(db: Db, paymentId: string): void {
-  // One pass over the payment's own operations (its (payment_id, seq) index), as updatePayment.
-  const counts = stmt(
-    db,
-    `SELECT COALESCE(SUM(state IN ('pending', 'sent', 'unknown')), 0) AS open_ops, COALESCE(SUM(state = 'queued'), 0) AS queued
-     FROM operations WHERE payment_id = ?`,
-  ).get(paymentId) as { open_ops: number; queued: number };
+  const counts = openCounts(db, paymentId);
   stmt(db, 'UPDATE payments SET open_ops = @open_ops, queued = @queued WHERE id = @id AND (open_ops != @open_ops OR queued != @queued)').run({ id: paymentId, ...counts });
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { PaymentSummarySchema } from '../../../shared/contract';
 import { AUTHORIZATION_LIFETIME_MS, paymentStatus, type PaymentStatus, type PaymentTotals } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
+import { openCounts } from './operation-log';
 import { stmt } from './sql';
 
 export type PaymentSummary = z.output<typeof PaymentSummarySchema>;
@@ -138,11 +139,7 @@ void EVERY_PATCH_FIELD_WRITTEN;
 export function updatePayment(db: Db, id: string, patch: TotalsPatch, at: string): PaymentRow {
   const current = getPaymentRow(db, id);
   if (!current) throw new Error(`payment ${id} vanished`);
-  const counts = stmt(
-    db,
-    `SELECT COALESCE(SUM(state IN ('pending', 'sent', 'unknown')), 0) AS open_ops, COALESCE(SUM(state = 'queued'), 0) AS queued
-     FROM operations WHERE payment_id = ?`,
-  ).get(id) as { open_ops: number; queued: number };
+  const counts = openCounts(db, id);
   const next: PaymentRow = { ...current, ...patch, ...counts, updated_at: at };
   next.status = storedStatus(next);
   const changed = MUTABLE_PAYMENT_COLUMNS.filter((c) => next[c] !== current[c]);
