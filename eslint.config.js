@@ -1,13 +1,55 @@
-// Boundaries of DESIGN.md, enforced here rather than by convention:
-// renderer imports only shared/; shared/ imports nothing of ours; electron/core and
-// electron/gateway never import 'electron'; only electron/main and electron/preload do.
+// Boundaries of DESIGN.md as allow-lists (docs/development.md, "Where code goes"): each runtime
+// says what it may import; everything else is refused, including `import type`, re-exports and
+// dynamic `import()`, Node built-ins and Node-only packages. scripts/boundaries.test.ts lints a
+// folder of deliberate violations and expects each one to be reported.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
 
+/** Tests and their support files (test-kit, test-support…). */
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-*.ts'];
+/** Libraries every test may use, whatever runtime it tests. */
+const TEST_LIBS = ['vitest', 'fast-check'];
+
+/** Where each runtime's code lives. */
+const ELEMENTS = [
+  { type: 'shared', pattern: 'shared' },
+  { type: 'renderer', pattern: 'renderer' },
+  { type: 'preload', pattern: 'electron/preload' },
+  { type: 'main', pattern: 'electron/main' },
+  { type: 'core', pattern: 'electron/core' },
+  { type: 'gateway', pattern: 'electron/gateway' },
+  { type: 'web', pattern: 'electron/web' },
+  { type: 'tools', pattern: '(e2e|bench|build|scripts|types)' },
+];
+
+/** The allow-list: our code each runtime may import, Node built-ins or not, and which packages. */
+const ALLOWED = {
+  shared: { ours: ['shared'], node: false, packages: ['zod'] },
+  renderer: { ours: ['renderer', 'shared'], node: false, packages: ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', '@tanstack/react-virtual'] },
+  preload: { ours: ['preload', 'shared'], node: false, packages: ['electron', 'electron/renderer'] },
+  main: { ours: ['main', 'core', 'gateway', 'shared'], node: true, packages: ['electron', 'electron/main', 'electron-store', 'conf', 'pino', 'zod'] },
+  core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator'] },
+  gateway: { ours: ['gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'pino', 'zod', 'card-validator'] },
+  web: { ours: ['web', 'core', 'gateway', 'shared'], node: true, packages: ['pino', 'vite', 'zod'] },
+};
+
+function policies(extra = []) {
+  const out = [{ from: { element: { type: 'tools' } }, allow: { to: { module: { origin: ['local', 'external', 'core'] } } } }];
+  for (const [type, rule] of Object.entries(ALLOWED)) {
+    const from = { element: { type } };
+    out.push({ from, allow: { to: { element: { types: { anyOf: rule.ours } } } } });
+    out.push({ from, allow: { to: { module: { origin: 'external', source: [...rule.packages, ...extra] } } } });
+    if (rule.node) out.push({ from, allow: { to: { module: { origin: 'core' } } } });
+  }
+  return out;
+}
+
+const dependencies = (extra) => ['error', { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies: policies(extra) }];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data', 'bench/.cache'] },
+  { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data', 'bench/.cache', 'scripts/boundary-fixtures'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,46 +61,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/electron/**', '**/renderer/**', '**/e2e/**', '**/bench/**'], message: 'shared/ imports nothing of ours outside shared/.' },
-          { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'os', 'child_process'], message: 'shared/ is pure: no Node built-ins.' },
-          { group: ['electron', 'react', 'react-dom', 'zustand'], message: 'shared/ is pure: no Electron, no DOM frameworks.' },
-        ],
-      }],
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': ELEMENTS,
+      'boundaries/dependency-nodes': ['import', 'dynamic-import', 'export', 'require'],
+      // Extensionless TypeScript imports (moduleResolution: bundler).
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] } },
     },
+    rules: { 'boundaries/dependencies': dependencies([]) },
   },
-  {
-    files: ['renderer/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/electron/**', '**/e2e/**', '**/bench/**'], message: 'The renderer imports only shared/ (and talks to window.pos).' },
-          { group: ['electron', 'node:*', 'fs', 'path', 'crypto', 'http', 'child_process', 'better-sqlite3-multiple-ciphers'], message: 'The renderer has no Node or Electron access.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['electron/core/**', 'electron/gateway/**', 'electron/web/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }],
-        patterns: [
-          { group: ['**/renderer/**'], message: 'Main-side code does not import the renderer.' },
-          { group: ['**/electron/main/**', '**/main/**'], message: 'core, gateway and web never depend on the Electron shell.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['electron/preload/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/core/**', '**/gateway/**', '**/web/**', '**/renderer/**'], message: 'The preload only bridges contract channels.' }],
-      }],
-    },
-  },
+  // Tests may use the test libraries; everything else about their runtime's boundary holds.
+  { files: TEST_FILES, rules: { 'boundaries/dependencies': dependencies(TEST_LIBS) } },
 );

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHANNEL_NAMES } from '../../shared/contract';
-import { offlineGateway } from '../web/fuzz-support';
+import { offlineGateway } from '../gateway/offline-gateway';
 import { composeHandlers, createCore, type Core } from './app';
 import { ManualClock } from './clock';
 import type { PartialHandlers } from './context';

@@ -8,7 +8,8 @@ import { createCore, type Core } from '../core/app';
 import { ManualClock } from '../core/clock';
 import { PassphraseKeyProtector } from '../core/db/key-protector';
 import { MemorySettingsStore } from '../core/settings/defaults';
-import { ledgerDigest, offlineGateway } from './fuzz-support';
+import { offlineGateway } from '../gateway/offline-gateway';
+import { ledgerDigest } from './fuzz-support';
 import { startWebServer, type WebServer } from './server';
 
 /**

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Users, customers, cards on file, the search index and the audit log. Owned by the people and
 // customers features. Times are ISO-8601 UTC text; money is never stored here.

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the payments feature: orders, payments, operations (the write-ahead log), hosted card
 // sessions. Money is INTEGER minor units; times are ISO-8601 UTC text (they sort as text).

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the reports feature: closed days. A row is the canonical JSON of the day's report as it
 // stood when a supervisor closed it, with its sha256; it is never updated or deleted (triggers, as

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the confirmations feature (electron/core/confirmations): email confirmation of a MOTO
 // charge by the cardholder (seed 003). One row per confirmation asked for an order. The charge is

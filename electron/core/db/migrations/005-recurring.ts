@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the recurring feature (electron/core/recurring, docs/recurring.md): schedules of charges
 // on a card on file (seed 001, eci RECURRING) and one row per period that fell due. A period row is

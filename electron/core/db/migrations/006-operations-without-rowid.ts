@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the payments feature. The write-ahead log commits one row before every request, so its
 // cost per insert is the product's commit cost. As a rowid table keyed by a TEXT id, each insert

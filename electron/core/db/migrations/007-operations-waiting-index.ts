@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the payments feature. Every live operation is written twice (inserted SENT before the
 // request, finished after it), and each write paid for an entry in `operations_unfinished`, an

@@ -6,11 +6,9 @@ import { RECURRING } from './005-recurring';
 import { OPERATIONS_WITHOUT_ROWID } from './006-operations-without-rowid';
 import { OPERATIONS_WAITING_INDEX } from './007-operations-waiting-index';
 
-export interface Migration {
-  name: string;
-  /** SQL run in one transaction; user_version becomes this migration's 1-based position. */
-  up: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX];

@@ -1,0 +1,2 @@
+// typecheck-as: node
+export const title = document.title; // ✗ Cannot find name 'document'

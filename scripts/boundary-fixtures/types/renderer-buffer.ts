@@ -1,0 +1,2 @@
+// typecheck-as: renderer
+export const bytes = Buffer.from('x'); // ✗ Cannot find name 'Buffer'

@@ -1,0 +1,2 @@
+// typecheck-as: shared
+export const env = process.env; // ✗ Cannot find name 'process'
