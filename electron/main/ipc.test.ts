@@ -8,7 +8,8 @@ import type { Handlers } from '../core/context';
 import { silentLogger } from '../core/deps';
 import { createDispatcher, type ResolvedCaller } from '../core/dispatch';
 import { CoreEvents } from '../core/events';
-import { checkSender, EVENT_CHANNEL, forwardEvents, registerIpc } from './ipc';
+import { EVENT_CHANNEL } from '../../shared/contract';
+import { checkSender, forwardEvents, registerIpc } from './ipc';
 import { fakeFrame, fakeIpcMain, fakeWindow, invokeEvent } from './test-fakes';
 
 

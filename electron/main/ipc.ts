@@ -1,5 +1,5 @@
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNEL_NAMES, EVENT_NAMES, events as eventSchemas } from '../../shared/contract';
+import { CHANNEL_NAMES, EVENT_CHANNEL, EVENT_NAMES, events as eventSchemas } from '../../shared/contract';
 import type { ChannelName, Envelope, EventName } from '../../shared/contract';
 import type { Dispatch } from '../core/dispatch';
 import type { CoreEvents } from '../core/events';
@@ -86,8 +86,6 @@ export function registerIpc(opts: RegisterIpcOptions): () => void {
   };
 }
 
-/** The one channel main uses to push contract events to the page (see the preload). */
-export const EVENT_CHANNEL = 'pos:event';
 
 /**
  * Forwards the core's contract events to the window's main frame. Payloads are re-parsed with the
@@ -105,3 +103,4 @@ export function forwardEvents(coreEvents: CoreEvents, getWindow: () => BrowserWi
   );
   return () => offs.forEach((off) => off());
 }
+

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import pino from 'pino';
+import { LOG_REDACTION } from '../gateway/log-redaction';
 import { runLifecycle } from './lifecycle';
 import { openDesktopCore } from './open-core';
 import { takeEnvPassphrase, withEnvPassphrase } from './passphrase';
@@ -16,7 +17,7 @@ protocol.registerSchemesAsPrivileged([...APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
 
 const log = pino(
-  { level: app.isPackaged ? 'info' : 'debug', base: undefined },
+  { level: app.isPackaged ? 'info' : 'debug', base: undefined, redact: LOG_REDACTION },
   pino.destination({ dest: path.join(app.getPath('userData'), 'logs', 'main.log'), mkdir: true, sync: false }),
 );
 

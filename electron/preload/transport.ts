@@ -1,11 +1,9 @@
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
-import { EVENT_NAMES } from '../../shared/contract/channels';
+import { EVENT_CHANNEL, EVENT_NAMES } from '../../shared/contract/channels';
 import type { ChannelName, EventName } from '../../shared/contract/channels';
 import type { Transport } from '../../shared/contract/client';
 import type { Envelope } from '../../shared/contract/errors';
 
-/** Must match electron/main/ipc.ts EVENT_CHANNEL (the preload cannot import main code). */
-export const EVENT_CHANNEL = 'pos:event';
 
 /**
  * The Electron transport behind `window.pos`. It holds ipcRenderer in the isolated world and

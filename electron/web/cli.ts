@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { LOG_REDACTION } from '../gateway/log-redaction';
 import { embeddedSandboxGateway } from '../gateway/embedded';
 import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
 import { createCore, type Core } from '../core/app';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   const sandboxPort = portArg(values['sandbox-port'], '--sandbox-port');
   const dataDir = resolve(values.data);
   // Logs on stderr keep stdout for the lines the harness parses.
-  const log = pino({ level: values.quiet ? 'warn' : 'info', base: undefined }, pino.destination(2));
+  const log = pino({ level: values.quiet ? 'warn' : 'info', base: undefined, redact: LOG_REDACTION }, pino.destination(2));
 
   let passphrase = values.passphrase ?? process.env.POS_PASSPHRASE;
   if (!passphrase) {

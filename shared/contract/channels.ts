@@ -499,3 +499,6 @@ export const events = {
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;
 export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** The one Electron IPC channel main pushes contract events on (electron/main/ipc.ts → the preload). */
+export const EVENT_CHANNEL = 'pos:event';

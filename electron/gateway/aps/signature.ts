@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The account's signature type as set in the APS back office (docs/aps-gateway.md §5). */
 export type ShaType = 'SHA-256' | 'SHA-512' | 'HMAC-SHA256' | 'HMAC-SHA512';
@@ -68,8 +68,5 @@ export function verify(
   const expected = sign(params, phrase, shaType, exclude);
   const a = Buffer.from(received.toLowerCase(), 'utf8');
   const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { LOG_REDACTION } from '../log-redaction';
 import { SHA_TYPES, type ShaType } from '../aps/signature';
 import { DEFAULT_MERCHANT } from './merchants';
 import { startSandbox } from './server';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     confirmationApiKey: values['confirmation-api-key'],
   };
   const dataDir = values.memory ? undefined : resolve(values.data);
-  const logger = pino({ level: values.quiet ? 'warn' : 'info', base: undefined });
+  const logger = pino({ level: values.quiet ? 'warn' : 'info', base: undefined, redact: LOG_REDACTION });
   const sandbox = await startSandbox({ port, host: values.host, dataDir, merchants: [merchant], logger });
 
   console.log(`

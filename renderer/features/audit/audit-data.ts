@@ -1,4 +1,5 @@
 import type { InputOf, OutputOf } from '../../../shared/contract';
+import { csvCell } from '../../lib/csv';
 
 // Pure helpers of the audit screen: words for actions, the filters as the core wants them, CSV.
 
@@ -96,12 +97,7 @@ export function outcomeLabel(outcome: AuditEntry['outcome']): string {
   return outcome === 'success' ? 'Succeeded' : 'Failed';
 }
 
-/** A CSV text cell: a leading = + - @ (or tab / CR) is defused with ' so a spreadsheet never runs it; quoted when needed. */
-export function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvCell };
 
 export const CSV_HEADER = ['seq', 'time_utc', 'user', 'user_id', 'action', 'action_label', 'target', 'outcome', 'station', 'detail', 'hash'] as const;
 

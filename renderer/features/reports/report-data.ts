@@ -1,5 +1,6 @@
 import { reportFigures, type EndOfDayReport } from '../../../shared/contract/reports';
 import { money, toDecimalString } from '../../../shared/money';
+import { csvCell } from '../../lib/csv';
 
 // Pure helpers of the end-of-day screen: the station-local day and the CSV export.
 
@@ -36,12 +37,6 @@ export function offsetLabel(minutes: number): string {
   return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
-/** A CSV text cell: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it. */
-function textCell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export const CSV_HEADER = ['section', 'key', 'currency', 'count', 'amount'] as const;
 
 /**
@@ -51,7 +46,7 @@ export const CSV_HEADER = ['section', 'key', 'currency', 'count', 'amount'] as c
 export function reportCsv(report: EndOfDayReport): string {
   const lines = [CSV_HEADER.join(',')];
   for (const f of reportFigures(report)) {
-    lines.push([textCell(f.section), textCell(f.key), f.currency, String(f.count), toDecimalString(money(f.amount, f.currency))].join(','));
+    lines.push([csvCell(f.section), csvCell(f.key), f.currency, String(f.count), toDecimalString(money(f.amount, f.currency))].join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
