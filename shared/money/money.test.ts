@@ -65,6 +65,22 @@ describe('parseAmount', () => {
   });
 });
 
+describe('amounts typed with Arabic-Indic digits', () => {
+  it('reads both digit sets and the Arabic marks', () => {
+    expect(parseAmount('١٫٢٥٠', 'KWD').amount).toBe(1250);
+    expect(parseAmount('۱۲٫۵۰', 'USD').amount).toBe(1250);
+    expect(parseAmount('١٬٢٣٤٫٥٦', 'USD').amount).toBe(123456);
+    expect(parseAmount('\u200f١٢،٥', 'EUR').amount).toBe(1250);
+    expect(parseAmount('1٢3', 'JPY').amount).toBe(123);
+    expect(() => parseAmount('١٫٢٣٤٥', 'KWD')).toThrow(/at most 3 decimals/);
+  });
+  it('formats KWD with three decimals in Arabic, in either digit set', () => {
+    expect(formatMoney(money(1250, 'KWD'), 'ar-u-nu-latn')).toContain('1.250');
+    expect(formatMoney(money(1250, 'KWD'), 'ar-u-nu-arab')).toContain('١٫٢٥٠');
+    expect(formatMoney(money(1250, 'KWD'), 'ar-u-nu-arab')).toContain('KWD');
+  });
+});
+
 describe('format', () => {
   it('keeps every decimal and the currency', () => {
     expect(formatMoney(money(1250, 'KWD'))).toBe('KWD\u00a01.250');

@@ -49,17 +49,33 @@ export function sum(currency: string, items: readonly Money[]): Money {
   return items.reduce((acc, m) => add(acc, m), zero(currency));
 }
 
-const GROUPING = /[\s\u00a0\u202f'’_]/g;
+const GROUPING = /[\s\u00a0\u202f'’_\u066c]/g;
+/** Direction marks a copied Arabic amount may carry (LRM, RLM, ALM, isolates). */
+const BIDI_MARKS = /[\u200e\u200f\u061c\u2066-\u2069]/g;
+
+/**
+ * Arabic-Indic (٠–٩) and Extended Arabic-Indic (۰–۹) digits as ASCII, the Arabic decimal mark (٫)
+ * as "." and the Arabic comma (،) as ",": a desk may type with either digit set.
+ */
+export function toLatinDigits(input: string): string {
+  return input
+    .replace(BIDI_MARKS, '')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/\u066b/g, '.')
+    .replace(/\u060c/g, ',');
+}
 
 /**
  * Reads an amount as a person types it: "12.5", "12,50", "1 234,56", "1,234.56", "1.250" (KWD: one
  * dinar two hundred fifty fils; USD: one thousand two hundred fifty). A single separator followed by
  * at most the currency's number of decimals is the decimal mark; a separator followed by exactly three
- * digits in a currency with fewer decimals is a thousands separator. Exact: no floating point.
+ * digits in a currency with fewer decimals is a thousands separator. Arabic-Indic digits and the
+ * Arabic decimal and thousands marks are read too ("١٫٢٥٠"). Exact: no floating point.
  */
 export function parseAmount(input: string, currency: string): Money {
   const exponent = currencyExponent(currency);
-  const text = input.replace(GROUPING, '').trim();
+  const text = toLatinDigits(input).replace(GROUPING, '').trim();
   if (text.startsWith('-')) throw new MoneyError('NEGATIVE_AMOUNT', 'Amount cannot be negative');
   if (!/^[0-9.,]+$/.test(text) || !/[0-9]/.test(text)) {
     throw new MoneyError('INVALID_AMOUNT', `"${input}" is not an amount`);
