@@ -27,7 +27,7 @@ const ELEMENTS = [
 /** The allow-list: our code each runtime may import, Node built-ins or not, and which packages. */
 const ALLOWED = {
   shared: { ours: ['shared'], node: false, packages: ['zod'] },
-  renderer: { ours: ['renderer', 'shared'], node: false, packages: ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', '@tanstack/react-virtual'] },
+  renderer: { ours: ['renderer', 'shared'], node: false, packages: ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', '@tanstack/react-virtual', 'i18next', 'react-i18next'] },
   preload: { ours: ['preload', 'shared'], node: false, packages: ['electron', 'electron/renderer'] },
   main: { ours: ['main', 'core', 'gateway', 'shared'], node: true, packages: ['electron', 'electron/main', 'electron-store', 'conf', 'pino', 'zod'] },
   core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator'] },
