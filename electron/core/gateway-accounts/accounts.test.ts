@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { PassphraseKeyProtector } from '../db/key-protector';
 import type { Logger } from '../deps';
 import { MemorySettingsStore } from '../settings/defaults';
 import { stmt } from '../payments/sql';
+import { provisionGateway, readGatewayConfig } from './provision';
 
 /**
  * Gateway accounts end to end in the core: the embedded sandbox plus a SECOND sandbox instance
@@ -319,4 +320,47 @@ describe('secrets', () => {
       for (const secret of all) expect(bytes.includes(Buffer.from(secret)), `${secret} in ${f}`).toBe(false);
     }
   });
+});
+
+describe('provisioning from a file (--gateway-config)', () => {
+  function write(dir: string, body: unknown, mode = 0o600): string {
+    const file = join(dir, 'gateway.json');
+    writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body), { mode });
+    chmodSync(file, mode);
+    return file;
+  }
+
+  it('refuses a file others can read, and names every bad field without echoing a secret; nothing is stored', async () => {
+    const s = await station();
+    const open = write(s.dir, { account: testAccount() }, 0o644);
+    expect(() => readGatewayConfig(open)).toThrow(/permissions are 644: .*chmod 600/);
+    const bad = write(s.dir, { account: { ...testAccount(), accessCode: 'has spaces!', shaType: 'MD5', currencies: ['XXX'], requestPhrase: undefined } });
+    let message = '';
+    try {
+      readGatewayConfig(bad);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/account\.accessCode: Letters and digits only/);
+    expect(message).toMatch(/account\.shaType/);
+    expect(message).toMatch(/account\.currencies\.0/);
+    expect(message).toMatch(/account\.requestPhrase/);
+    expect(message).not.toContain('has spaces!');
+    await expect(provisionGateway(s.core.deps, s.core.accounts, bad)).rejects.toThrow(/not used/);
+    expect((await s.call('gateway.get', {})).accounts).toHaveLength(0);
+  });
+
+  it('imports the account into the encrypted store, tests it and makes it active; audited without a secret', async () => {
+    const s = await station();
+    const file = write(s.dir, { account: testAccount() });
+    await expect(provisionGateway(s.core.deps, s.core.accounts, file)).resolves.toEqual({ account: 'test:TESTMID42', test: 'ok', active: true });
+    expect((await s.call('session.status', {})).gateway.environment).toBe('test');
+    const audit = JSON.stringify(await s.call('audit.list', {}));
+    expect(audit).toContain('provisioning');
+    for (const secret of SECRETS) expect(audit).not.toContain(secret);
+    // A production file whose test fails is not stored.
+    const prod = write(s.dir, { account: { ...testAccount(), environment: 'production', urlOverride: null } });
+    await expect(provisionGateway(s.core.deps, s.core.accounts, prod)).rejects.toThrow(/production is stored only after a successful connection test/);
+    expect((await s.call('gateway.get', {})).accounts.map((a) => a.environment)).toEqual(['test']);
+  }, 20_000);
 });

@@ -2,3 +2,4 @@ export { GatewayAccounts, type GatewayAccountsOptions, type GatewayState } from 
 export { AccountRouter } from './router';
 export { gatewayHandlers } from './handlers';
 export { EMBEDDED_ACCOUNT, accountKey, describeAccount, environmentOf, FIXED_URLS, type Environment } from './model';
+export { provisionGateway, readGatewayConfig, GatewayConfigError, type ProvisionResult } from './provision';
