@@ -218,7 +218,7 @@ export const channels = {
       locked: z.boolean(),
       idleLockMs: z.number().int(),
       station: z.string(),
-      gateway: z.object({ name: z.string(), sandbox: z.boolean(), environment: GatewayEnvironment, account: z.string() }),
+      gateway: z.object({ name: z.string(), sandbox: z.boolean(), environment: GatewayEnvironment, account: z.string(), confirmation: z.boolean() }),
       now: IsoTime,
     }),
     minRole: 'none', mutates: false, summary: 'Who is signed in, whether first-run setup is needed, which gateway.',

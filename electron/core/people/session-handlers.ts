@@ -29,6 +29,7 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
           sandbox: deps.gateway.isSandbox,
           environment: deps.accounts?.activeEnvironment() ?? 'sandbox',
           account: deps.accounts?.activeAccount() ?? EMBEDDED_ACCOUNT,
+          confirmation: deps.accounts?.confirmationAvailable() ?? true,
         },
         now: now.toISOString(),
       };
