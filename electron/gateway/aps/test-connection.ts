@@ -22,7 +22,7 @@ export type ConnectionTestOutcome =
   | 'credentials_refused'
   /** 00008 signature mismatch, and the answer itself verifies: our request phrase is wrong. */
   | 'request_phrase'
-  /** The answer's signature does not verify: the response phrase (or the SHA type) is wrong. */
+  /** The request was accepted (so the SHA type is right) but the answer does not verify: the response phrase is wrong. */
   | 'response_phrase'
   /** 00008 and the answer does not verify either: both signatures fail, so the SHA type is the likely cause. */
   | 'sha_type'
@@ -54,7 +54,7 @@ export const CONNECTION_TEST_MESSAGES: Readonly<Record<ConnectionTestOutcome, st
   unreachable: 'The APS host could not be reached (or did not answer like APS). Check the network, the firewall and the environment chosen.',
   credentials_refused: 'APS refused the merchant identifier or the access code. Copy both again from the APS back office (Integration settings).',
   request_phrase: 'APS refused the signature of our request: the SHA request phrase is wrong. Copy it again from the back office (Security settings).',
-  response_phrase: "APS answered, but its answer's signature does not verify: the SHA response phrase (or the SHA type) is wrong. Copy them again from the back office (Security settings).",
+  response_phrase: "APS accepted our request (so the access code, request phrase and SHA type are right), but its answer's signature does not verify: the SHA response phrase is wrong. Copy it again from the back office (Security settings).",
   sha_type: 'Neither signature matched: the SHA type is most likely wrong (it must be the one chosen in the back office, Security settings), or both phrases are.',
   refused: 'APS refused the check',
 };

@@ -20,13 +20,14 @@ const ENV_HINT: Record<Env, string> = {
   test: "Your APS test account: the APS test hosts, the test cards of APS, no real money.",
   production: 'Your live APS account: real cards, real money.',
 };
+const SWITCH_TO: Record<Env, string> = { sandbox: 'embedded sandbox', test: 'APS test environment', production: 'APS production' };
 const SHA_TYPES = ['SHA-256', 'SHA-512', 'HMAC-SHA256', 'HMAC-SHA512'] as const;
 
 /** Which field a failed test points at, so the admin sees where to look. */
 const TEST_FIELD: Partial<Record<TestResult['outcome'], (keyof Form)[]>> = {
   credentials_refused: ['merchantIdentifier', 'accessCode'],
   request_phrase: ['requestPhrase'],
-  response_phrase: ['responsePhrase', 'shaType'],
+  response_phrase: ['responsePhrase'],
   sha_type: ['shaType'],
 };
 
@@ -136,12 +137,12 @@ export function GatewayPanel() {
         </Alert>
       ) : null}
       {env === 'sandbox' ? null : (
-        <AccountForm key={`${env}-${account?.updatedAt ?? 'new'}`} env={env} account={account} overrideAllowed={state.urlOverrideAllowed} onSaved={setState} />
+        <AccountForm key={env} env={env} account={account} overrideAllowed={state.urlOverrideAllowed} onSaved={setState} />
       )}
       {env !== state.active && (env === 'sandbox' || account) ? (
         <div className="actions">
           <Button variant={env === 'production' ? 'danger' : 'primary'} onClick={() => setSwitching(true)}>
-            {env === 'production' ? 'Go live: send new payments to APS production…' : `Send new payments to the ${ENV_LABEL[env].toLowerCase()}…`}
+            {env === 'production' ? 'Go live: send new payments to APS production…' : `Send new payments to the ${SWITCH_TO[env]}…`}
           </Button>
         </div>
       ) : null}
@@ -165,6 +166,8 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
   });
   const save = useAction(async () => {
     const s = await call('gateway.save', toInput(env, form, overrideAllowed));
+    // Secrets are never shown again: the fields empty, the hints say when they were set.
+    setForm((f) => ({ ...f, accessCode: '', requestPhrase: '', responsePhrase: '', confirmationApiKey: '' }));
     setSaved(true);
     onSaved(s);
   });
@@ -278,7 +281,7 @@ function SwitchDialog({ env, onCancel }: { env: Env; onCancel: () => void }) {
           void go.run();
         }}
       >
-        <h2 id="switch-h">{env === 'production' ? 'Go live' : `Switch to the ${ENV_LABEL[env].toLowerCase()}`}</h2>
+        <h2 id="switch-h">{env === 'production' ? 'Go live' : `Switch to the ${SWITCH_TO[env]}`}</h2>
         <p>
           {env === 'production'
             ? 'From now on, new payments charge real cards on your APS production account. Earlier payments stay on their own account for refunds and captures.'
@@ -292,7 +295,8 @@ function SwitchDialog({ env, onCancel }: { env: Env; onCancel: () => void }) {
             <input className="input" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} />
           </Field>
         ) : null}
-        {go.error && Object.keys(err).length === 0 ? <Alert tone="danger">{describeError(go.error)}</Alert> : null}
+        {/* The core's own sentence: it lists what a switch waits for. */}
+        {go.error && Object.keys(err).length === 0 ? <Alert tone="danger">{go.error.message || describeError(go.error)}</Alert> : null}
         <div className="actions">
           <Button onClick={onCancel}>Cancel</Button>
           <Button type="submit" variant={env === 'production' ? 'danger' : 'primary'} busy={go.busy} shortcut="Ctrl+Enter">
