@@ -99,7 +99,13 @@ test('an admin connects the APS test account: wrong phrase named, fixed, tested,
       await expect(saved.getByText(/ends in ••de\. Leave empty to keep it\./)).toBeVisible();
       await expect(saved.getByText('Saved. The secrets are stored encrypted and are never shown again.')).toBeVisible();
       const state = JSON.stringify(await apiOk(page, 'gateway.get'));
-      for (const secret of [APS.accessCode, APS.requestPhrase, APS.responsePhrase]) expect(state).not.toContain(secret);
+      // Never to the screen, its storage, or the station's logs.
+      const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+      for (const secret of [APS.accessCode, APS.requestPhrase, APS.responsePhrase]) {
+        expect(state).not.toContain(secret);
+        expect(storage).not.toContain(secret);
+        expect(web.logs()).not.toContain(secret);
+      }
       await shot(page, 'gateway-settings-saved');
     });
 
@@ -164,6 +170,7 @@ test('an admin connects the APS test account: wrong phrase named, fixed, tested,
       // And nothing of the account's secrets was ever sent to the page.
       const r = await api(page, 'gateway.get');
       expect(r.ok).toBe(false); // clerks cannot even read the gateway settings
+      for (const secret of [APS.accessCode, APS.requestPhrase, APS.responsePhrase]) expect(web.logs()).not.toContain(secret);
     });
   } finally {
     await web.stop();
