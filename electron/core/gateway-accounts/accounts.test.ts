@@ -233,6 +233,23 @@ describe('test connection against a second sandbox playing the APS test environm
     const deactivated = await s.call('cards.deactivate', { cardId });
     expect(deactivated.status).toBe('inactive');
   });
+  it('a recurring schedule on a sandbox card keeps charging the sandbox after the switch (eci RECURRING), never the APS account', async () => {
+    const s = await station();
+    const customer = await s.call('customers.create', { name: 'Huda Karim', email: 'huda@example.com', phone: '' });
+    const first = await s.call('payments.charge', { orderId: (await order(s, 200, customer.id)).id, mode: 'purchase', source: { kind: 'new_card', handle: await newCard(s, customer.id), save: true } });
+    const d = await s.call('recurring.create', { customerId: customer.id, cardId: first.cardSaved!.id, amount: 1500, currency: 'USD', frequency: 'monthly', count: 2, description: 'Tea club' });
+    await s.call('gateway.save', testAccount());
+    await s.call('gateway.switch', { environment: 'test', pin: PIN });
+    const apsOrders = aps.control.orders(APS_TEST.merchantIdentifier).length;
+    embedded.control.clock.advance(Date.parse(d.schedule.nextDueAt!) - embedded.control.clock.now().getTime() + 1000);
+    await s.call('session.unlock', { pin: PIN }); // a month later the idle lock has closed the session
+    await s.call('recurring.runDue', {});
+    const after = await s.call('recurring.get', { id: d.schedule.id });
+    const second = after.periods.find((p) => p.period === 2)!;
+    expect(second.state).toBe('charged');
+    expect(embedded.control.order(second.paymentReference!)).toMatchObject({ eci: 'RECURRING', capturedAmount: 1500 });
+    expect(aps.control.orders(APS_TEST.merchantIdentifier)).toHaveLength(apsOrders);
+  });
 });
 
 describe('switching and account changes', () => {
