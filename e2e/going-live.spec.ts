@@ -111,6 +111,8 @@ test('an admin connects the APS test account: wrong phrase named, fixed, tested,
 
     await test.step('a switch while a refund is queued is refused, with the list', async () => {
       await sandboxControl(web, 'reachable', { reachable: false });
+      // The slow probe (15 s) notices; then the refund is queued, not sent.
+      await expect(page.locator('button.sync')).toContainText('Offline', { timeout: 25_000 });
       const d = await detail(page, queuedOne);
       const sam = (await apiOk<{ id: string; name: string }[]>(page, 'session.users')).find((u) => u.name === NAMES.supervisor)!;
       const r = await apiOk<{ outcome: string }>(page, 'payments.refund', { paymentId: d.payment.id, amount: 3000, reason: 'Returned', approval: { supervisorId: sam.id, pin: PINS.supervisor } });
