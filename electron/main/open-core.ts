@@ -103,7 +103,15 @@ async function openWithProtector(opts: OpenCoreOptions, ledgerDir: string, prote
       // The URL override of an APS test account is for development only: never in a packaged app.
       gatewayAccounts: { embeddedPageOrigin: sandboxOrigin, allowUrlOverride: opts.allowGatewayUrlOverride === true },
     });
-    if (opts.gatewayConfigFile) await provisionGateway(core.deps, core.accounts, opts.gatewayConfigFile);
+    if (opts.gatewayConfigFile) {
+      // Read once, before the window: a bad file stops the start (one line per bad field).
+      try {
+        await provisionGateway(core.deps, core.accounts, opts.gatewayConfigFile);
+      } catch (e) {
+        await core.close();
+        throw e;
+      }
+    }
     return {
       core: {
         dispatch: core.dispatch,
