@@ -28,6 +28,7 @@ const APS_TEST: MerchantConfig = {
   requestPhrase: 'tEst-request-PHRASE-42!',
   responsePhrase: 'tEst-response-PHRASE-77?',
   shaType: 'SHA-512',
+  confirmationApiKey: 'test-confirm-KEY-42',
 };
 const SECRETS = [APS_TEST.accessCode, APS_TEST.requestPhrase, APS_TEST.responsePhrase];
 
@@ -249,6 +250,26 @@ describe('test connection against a second sandbox playing the APS test environm
     expect(second.state).toBe('charged');
     expect(embedded.control.order(second.paymentReference!)).toMatchObject({ eci: 'RECURRING', capturedAmount: 1500 });
     expect(aps.control.orders(APS_TEST.merchantIdentifier)).toHaveLength(apsOrders);
+  });
+});
+
+describe('email confirmation follows the account', () => {
+  it('hidden and refused without a service on the account in use; with one, it goes to that account', async () => {
+    const s = await station();
+    await s.call('gateway.save', testAccount());
+    await s.call('gateway.switch', { environment: 'test', pin: PIN });
+    expect((await s.call('session.status', {})).gateway.confirmation).toBe(false);
+    const customer = await s.call('customers.create', { name: 'Sami Odeh', email: 'sami@example.com', phone: '' });
+    const first = await s.call('payments.charge', { orderId: (await order(s, 300, customer.id)).id, mode: 'purchase', source: { kind: 'new_card', handle: await newCard(s, customer.id), save: true } });
+    expect(first.cardSaved!.account).toBe('test:TESTMID42');
+    const next = await order(s, 900, customer.id);
+    const refused = await s.attempt('confirmations.start', { orderId: next.id, cardId: first.cardSaved!.id, mode: 'purchase' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED', message: 'No email confirmation service is set up for APS test account TESTMID42: choose another way to pay.' } });
+    await s.call('gateway.save', testAccount({ confirmation: { url: aps.confirmationApiUrl, templateId: '15be8861-597a-4b7b-a0aa-b7486ba3de7e', apiKey: APS_TEST.confirmationApiKey } }));
+    expect((await s.call('session.status', {})).gateway.confirmation).toBe(true);
+    // Accepted by the APS test instance's service (the embedded one does not know this API key).
+    const started = await s.call('confirmations.start', { orderId: next.id, cardId: first.cardSaved!.id, mode: 'purchase' });
+    expect(started.state).toBe('processing');
   });
 });
 
