@@ -9,7 +9,12 @@ const ROLE = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' } as con
 
 /** Always visible where money goes: SANDBOX, APS TEST, or Live (docs/going-live.md). */
 export function SandboxBanner() {
-  const gateway = useSession((s) => s.status?.gateway);
+  return <GatewayBand gateway={useSession((s) => s.status?.gateway)} />;
+}
+
+type GatewayStatus = NonNullable<ReturnType<typeof useSession.getState>['status']>['gateway'];
+
+export function GatewayBand({ gateway }: { gateway: GatewayStatus | undefined }) {
   if (gateway?.environment === 'test') {
     return (
       <div className="gateway-band gateway-band-test" role="note" aria-label="APS test environment">
