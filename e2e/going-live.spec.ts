@@ -153,6 +153,27 @@ test('an admin connects the APS test account: wrong phrase named, fixed, tested,
       await shot(page, 'gateway-settings-test-in-use');
     });
 
+    await test.step('production: fixed hosts, no URL override, saved only after an OK test', async () => {
+      await panel.getByRole('radio', { name: /APS production/ }).check();
+      const form = panel.getByRole('form', { name: 'APS production account' });
+      await expect(form.getByLabel(/Development only/)).toHaveCount(0);
+      await expect(form.getByRole('button', { name: /Save production account/ })).toBeDisabled();
+      await expect(form.getByText('Production is saved only after a successful test.')).toBeVisible();
+      await form.getByLabel('Merchant identifier').fill('SHOPLIVE7');
+      await form.getByLabel('Access code').fill('LiveAccess7');
+      await form.getByLabel('SHA request phrase').fill('live-request-7');
+      await form.getByLabel('SHA response phrase').fill('live-response-7');
+      await form.getByLabel('Currencies the account accepts').fill('AED');
+      // This machine cannot reach APS production: the test says so, and Save stays off.
+      await form.getByRole('button', { name: 'Test connection' }).click();
+      await expect(form.getByText('Connection test failed')).toBeVisible({ timeout: 30_000 });
+      await expect(form.getByText(/could not be reached/)).toBeVisible();
+      await expect(form.getByRole('button', { name: /Save production account/ })).toBeDisabled();
+      await form.scrollIntoViewIfNeeded();
+      await shot(page, 'gateway-settings-production-untested');
+      expect((await apiOk<{ accounts: { environment: string }[] }>(page, 'gateway.get')).accounts.map((a) => a.environment)).toEqual(['test']);
+    });
+
     await test.step('a payment made before the switch is refunded on its own account', async () => {
       const d = await detail(page, before);
       const sam = (await apiOk<{ id: string; name: string }[]>(page, 'session.users')).find((u) => u.name === NAMES.supervisor)!;
