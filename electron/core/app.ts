@@ -16,6 +16,7 @@ import { createReportsFeature } from './reports';
 import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
+import { AccountRouter, GatewayAccounts, gatewayHandlers, type GatewayAccountsOptions } from './gateway-accounts';
 import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
 
 /**
@@ -41,6 +42,8 @@ export interface CreateCoreOptions {
   validateOutput?: boolean;
   /** Offline queue tuning (probe backoff, forwarding concurrency); defaults in electron/core/sync. */
   sync?: ConnectivityOptions & SyncFeatureOptions;
+  /** Gateway accounts (docs/going-live.md): `gateway` above is the embedded sandbox; APS accounts are stored in the ledger. */
+  gatewayAccounts?: Omit<GatewayAccountsOptions, 'embedded'>;
 }
 
 export interface HostedReturnResult {
@@ -55,6 +58,8 @@ export interface Core {
   /** The hosted card page's return (signature verified inside). */
   acceptHostedReturn(params: Record<string, string>): Promise<HostedReturnResult>;
   sessions: SessionManager;
+  /** The station's gateway accounts: which one new payments go to, the card page's origin (CSP). */
+  accounts: GatewayAccounts;
   db: Db;
   deps: CoreDeps;
   /** Checkpoints the WAL and closes the ledger; safe to call twice. */
@@ -91,7 +96,9 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   try {
     const events = new CoreEvents();
     // Every gateway call of every feature is observed: its answer (or its silence) is connectivity.
-    const connectivity = new Connectivity(opts.gateway, opts.sync);
+    // New payments go to the active account; everything later to the payment's own (AccountRouter).
+    const accounts = new GatewayAccounts(db, opts.clock ?? systemClock, { embedded: opts.gateway, ...(opts.log && !opts.gatewayAccounts?.apsLogger ? { apsLogger: log } : {}), ...opts.gatewayAccounts });
+    const connectivity = new Connectivity(new AccountRouter(db, accounts), opts.sync);
     const deps: CoreDeps = {
       db,
       gateway: connectivity.gateway,
@@ -101,6 +108,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       events,
       log,
       hostedReturnUrl: opts.hostedReturnUrl,
+      accounts,
     };
 
     const people = createPeopleFeature(deps);
@@ -120,6 +128,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'confirmations', handlers: confirmations.handlers },
       { name: 'sync', handlers: sync.handlers },
       { name: 'recurring', handlers: recurring.handlers },
+      { name: 'gateway', handlers: gatewayHandlers(deps, accounts) },
     ];
     const handlers = composeHandlers(parts);
 
@@ -152,6 +161,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       events,
       acceptHostedReturn: (params) => payments.acceptHostedReturn(params),
       sessions: people.sessions,
+      accounts,
       db,
       deps,
       close() {

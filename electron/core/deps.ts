@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway/types';
 import type { Clock } from './clock';
 import type { CoreEvents } from './events';
 import type { SettingsStore } from './settings/defaults';
+import type { GatewayAccounts } from './gateway-accounts/accounts';
 
 /** Minimal structured logger (pino-compatible). Never log card data, PINs or full tokens. */
 export interface Logger {
@@ -26,4 +27,6 @@ export interface CoreDeps {
   log: Logger;
   /** Where the hosted card page sends the cardholder back (web mode endpoint or Electron's reserved https URL). */
   hostedReturnUrl: string;
+  /** The station's gateway accounts (absent in unit harnesses: everything is the embedded sandbox). */
+  accounts?: GatewayAccounts;
 }

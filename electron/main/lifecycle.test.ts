@@ -139,3 +139,29 @@ describe('runLifecycle', () => {
     expect(h.ipcHandlers.size).toBe(0);
   });
 });
+
+describe('the card page origin follows the gateway account', () => {
+  it('frames may go to the current account card page only, asked at every navigation', async () => {
+    const h = harness();
+    let origin = 'http://127.0.0.1:4000';
+    (h.deps as { openCore: unknown }).openCore = vi.fn(async () => ({ core: h.core, gatewayOrigin: 'http://127.0.0.1:4000', currentGatewayOrigin: () => origin }));
+    runLifecycle(h.deps);
+    await h.started();
+    const contents = { on: vi.fn(), setWindowOpenHandler: vi.fn() };
+    h.appHandlers['web-contents-created']!({}, contents);
+    const frameNav = contents.on.mock.calls.find((c) => c[0] === 'will-frame-navigate')![1] as (e: { url: string; isMainFrame: boolean; preventDefault: () => void }) => void;
+    const allowed = (url: string) => {
+      const preventDefault = vi.fn();
+      frameNav({ url, isMainFrame: false, preventDefault });
+      return preventDefault.mock.calls.length === 0;
+    };
+    expect(allowed('http://127.0.0.1:4000/FortAPI/paymentPage')).toBe(true);
+    expect(allowed('https://sbcheckout.payfort.com/FortAPI/paymentPage')).toBe(false);
+    origin = 'https://sbcheckout.payfort.com'; // the admin switched to the APS test environment
+    expect(allowed('https://sbcheckout.payfort.com/FortAPI/paymentPage')).toBe(true);
+    expect(allowed('http://127.0.0.1:4000/FortAPI/paymentPage')).toBe(false);
+    origin = 'https://checkout.payfort.com'; // and went live
+    expect(allowed('https://checkout.payfort.com/FortAPI/paymentPage')).toBe(true);
+    expect(allowed('https://sbcheckout.payfort.com/FortAPI/paymentPage')).toBe(false);
+  });
+});

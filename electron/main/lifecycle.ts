@@ -23,6 +23,11 @@ export interface OpenedCore {
   core: ShellCore;
   /** Origin of the gateway's hosted card page: the only origin the window may frame. */
   gatewayOrigin: string;
+  /**
+   * The same, asked at every check: it follows the gateway account the station is on (Settings →
+   * Gateway). The renderer reloads after a switch so the page's CSP is rebuilt from it.
+   */
+  currentGatewayOrigin?: () => string;
 }
 
 export interface LifecycleDeps {
@@ -65,7 +70,7 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
 
   let window: BrowserWindow | null = null;
   let core: ShellCore | null = null;
-  let gatewayOrigin: string | null = null;
+  let gatewayOrigin: (() => string) | null = null;
   let closing: Promise<void> | null = null;
   const getWindow = () => (window && !window.isDestroyed() ? window : null);
   // Shown only if the ledger key needs a passphrase; its IPC exists only while it asks.
@@ -86,7 +91,7 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
   });
 
   // Every WebContents, expected or not, gets the same navigation/new-window/webview limits.
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => gatewayOrigin));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, () => gatewayOrigin?.() ?? null));
 
   app.on('window-all-closed', () => app.quit());
 
@@ -108,7 +113,7 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
     hardenSession(ses);
     handleAppProtocol(deps.protocol, {
       root: deps.paths.rendererRoot,
-      getGatewayOrigin: () => gatewayOrigin ?? 'https://gateway.invalid',
+      getGatewayOrigin: () => gatewayOrigin?.() ?? 'https://gateway.invalid',
     });
 
     let opened: OpenedCore;
@@ -122,7 +127,8 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
       return;
     }
     core = opened.core;
-    gatewayOrigin = opened.gatewayOrigin;
+    const fixedOrigin = opened.gatewayOrigin;
+    gatewayOrigin = opened.currentGatewayOrigin ?? (() => fixedOrigin);
     const live = opened.core;
 
     interceptHostedReturn(ses, {

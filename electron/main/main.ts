@@ -28,6 +28,16 @@ const log = pino(
  */
 let envPassphrase = takeEnvPassphrase(process.env);
 
+/**
+ * `--gateway-config FILE` provisions the gateway account at start (docs/going-live.md); the APS
+ * URL override exists only in development (`--dev-gateway-urls`, never in a packaged app).
+ */
+function gatewayFlags(argv: readonly string[], packaged: boolean): { gatewayConfigFile?: string; allowGatewayUrlOverride?: boolean } {
+  const i = argv.indexOf('--gateway-config');
+  const file = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--gateway-config='))?.slice('--gateway-config='.length);
+  return { ...(file ? { gatewayConfigFile: path.resolve(file) } : {}), ...(!packaged && argv.includes('--dev-gateway-urls') ? { allowGatewayUrlOverride: true } : {}) };
+}
+
 runLifecycle({
   app,
   protocol,
@@ -50,6 +60,7 @@ runLifecycle({
       settings: new ElectronSettingsStore(),
       log,
       askPassphrase,
+      ...gatewayFlags(process.argv, app.isPackaged),
     });
   },
   fatal: (title, detail) => dialog.showErrorBox(title, detail),

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../core/app';
+import { provisionGateway } from '../core/gateway-accounts';
 import type { KeyProtector } from '../core/db/key-protector';
 import type { Logger } from '../core/deps';
 import type { SettingsStore } from '../core/settings/defaults';
@@ -36,6 +37,10 @@ export interface OpenCoreOptions {
   passphraseOptions?: PassphraseRequestOptions;
   /** Tests: defaults to process.platform. */
   platform?: NodeJS.Platform;
+  /** Development only (never packaged): APS test accounts may point at other URLs. */
+  allowGatewayUrlOverride?: boolean;
+  /** `--gateway-config FILE`: provision the gateway account from a 0600 file at start (docs/going-live.md). */
+  gatewayConfigFile?: string;
 }
 
 /** The backend recorded in key.json, or null on the first run. */
@@ -92,7 +97,21 @@ async function openWithProtector(opts: OpenCoreOptions, ledgerDir: string, prote
   });
   try {
     const gateway = embeddedSandboxGateway(sandbox, { logger: opts.log });
-    const core = await createCore({ dataDir: ledgerDir, protector, gateway, settings: opts.settings, log: opts.log, hostedReturnUrl: opts.hostedReturnUrl });
+    const sandboxOrigin = new URL(sandbox.paymentPageUrl).origin;
+    const core = await createCore({
+      dataDir: ledgerDir, protector, gateway, settings: opts.settings, log: opts.log, hostedReturnUrl: opts.hostedReturnUrl,
+      // The URL override of an APS test account is for development only: never in a packaged app.
+      gatewayAccounts: { embeddedPageOrigin: sandboxOrigin, allowUrlOverride: opts.allowGatewayUrlOverride === true },
+    });
+    if (opts.gatewayConfigFile) {
+      // Read once, before the window: a bad file stops the start (one line per bad field).
+      try {
+        await provisionGateway(core.deps, core.accounts, opts.gatewayConfigFile);
+      } catch (e) {
+        await core.close();
+        throw e;
+      }
+    }
     return {
       core: {
         dispatch: core.dispatch,
@@ -106,7 +125,8 @@ async function openWithProtector(opts: OpenCoreOptions, ledgerDir: string, prote
           }
         },
       },
-      gatewayOrigin: new URL(sandbox.paymentPageUrl).origin,
+      gatewayOrigin: sandboxOrigin,
+      currentGatewayOrigin: () => core.accounts.hostedPageOrigin() ?? sandboxOrigin,
     };
   } catch (e) {
     await sandbox.close();

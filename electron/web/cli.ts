@@ -14,6 +14,7 @@ import { LOG_REDACTION } from '../gateway/log-redaction';
 import { embeddedSandboxGateway } from '../gateway/embedded';
 import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
 import { createCore, type Core } from '../core/app';
+import { provisionGateway } from '../core/gateway-accounts';
 import { PassphraseKeyProtector } from '../core/db/key-protector';
 import { ConfSettingsStore } from '../core/settings/conf-store';
 import { startWebServer } from './server';
@@ -33,6 +34,8 @@ const USAGE = `Usage: npm run web -- [options]
   --no-build          serve dist/renderer as it is (skip vite build)
   --passphrase P      protects the ledger key (or env POS_PASSPHRASE; default: a development passphrase)
   --station NAME      station name for the audit log (default: from settings)
+  --gateway-config F  provision the gateway account from a 0600 JSON file (docs/going-live.md)
+  --dev-gateway-urls  development/tests: APS test accounts may point at other URLs (or env POS_DEV_GATEWAY_URLS=1)
   --quiet             warnings and errors only
   --help`;
 
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
       'no-build': { type: 'boolean', default: false },
       passphrase: { type: 'string' },
       station: { type: 'string' },
+      'gateway-config': { type: 'string' },
+      'dev-gateway-urls': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -93,6 +98,8 @@ async function main(): Promise<void> {
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];
   try {
     const gateway = embeddedSandboxGateway(sandbox, { logger: log.child({ svc: 'aps' }) });
+    const sandboxOrigin = new URL(sandbox.paymentPageUrl).origin;
+    let coreRef: Core | null = null;
 
     // The core's hosted return URL needs the server's port (unknown with --port 0), so the
     // server listens first and answers 503 until the core is ready.
@@ -106,7 +113,8 @@ async function main(): Promise<void> {
       core: corePromise,
       staticDir: resolve(ROOT, 'dist/renderer'),
       port,
-      gatewayOrigin: new URL(sandbox.paymentPageUrl).origin,
+      // Follows the station's gateway account (Settings → Gateway); the sandbox until the core is up.
+      gatewayOrigin: () => coreRef?.accounts.hostedPageOrigin() ?? sandboxOrigin,
       log,
     });
     closers.unshift(() => server.close());
@@ -124,12 +132,23 @@ async function main(): Promise<void> {
         ...(values.station ? { station: values.station } : {}),
         log,
         hostedReturnUrl: `${server.url}/hosted/return`,
+        gatewayAccounts: {
+          embeddedPageOrigin: sandboxOrigin,
+          allowUrlOverride: values['dev-gateway-urls'] || process.env.POS_DEV_GATEWAY_URLS === '1',
+          apsLogger: log.child({ svc: 'aps' }),
+        },
       });
     } catch (e) {
       coreFailed(e);
       throw e;
     }
     closers.splice(1, 0, () => core.close());
+    // Read once, before the first screen: a bad file stops the start with one line per field.
+    if (values['gateway-config']) {
+      const r = await provisionGateway(core.deps, core.accounts, resolve(values['gateway-config']));
+      console.error(`Gateway account ${r.account} stored (connection test: ${r.test})${r.active ? ', new payments go to it' : ''}. Delete or lock away the file: it holds secrets.`);
+    }
+    coreRef = core;
     coreReady(core);
 
     const appUrl = `${server.url}/#k=${server.secret}`;

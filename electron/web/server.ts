@@ -36,8 +36,11 @@ export interface WebServerOptions {
   port: number;
   /** Loopback only; anything else is refused (the secret travels in plain HTTP). */
   host?: '127.0.0.1' | 'localhost';
-  /** Origin of the gateway's hosted card page, e.g. http://127.0.0.1:5181: CSP frame-src and form-action. */
-  gatewayOrigin: string;
+  /**
+   * Origin of the gateway's hosted card page, e.g. http://127.0.0.1:5181: CSP frame-src and
+   * form-action. A function follows the station's gateway account (asked for every page served).
+   */
+  gatewayOrigin: string | (() => string);
   /** Fixed secret (tests); a fresh random one per launch otherwise. */
   secret?: string;
   /** Body limit of /api/call; defaults to the dispatcher's input limit. */
@@ -79,7 +82,9 @@ function isJson(req: IncomingMessage): boolean {
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const host = opts.host ?? '127.0.0.1';
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error('Web mode listens on loopback only');
-  const gatewayOrigin = new URL(opts.gatewayOrigin).origin;
+  const originOption = opts.gatewayOrigin;
+  const gatewayOrigin = (): string => new URL(typeof originOption === 'function' ? originOption() : originOption).origin;
+  gatewayOrigin(); // a bad origin is a start-up error, not a broken page later
   const secret = opts.secret ?? newSecret();
   const maxBody = opts.maxBodyBytes ?? MAX_INPUT_BYTES;
   const hub = new EventHub();
@@ -189,7 +194,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (path === '/api/events') return events(req, res, url);
     if (path.startsWith('/api/')) return refuse(res, 404, 'VALIDATION', 'Not found');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'VALIDATION', 'Method not allowed');
-    return serveStatic(opts.staticDir, path, res, { self, gatewayOrigin });
+    return serveStatic(opts.staticDir, path, res, { self, gatewayOrigin: gatewayOrigin() });
   }
 
   const server = createServer((req, res) => {

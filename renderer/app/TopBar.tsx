@@ -7,8 +7,28 @@ import { useNav } from './nav-store';
 
 const ROLE = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' } as const;
 
+/** Always visible where money goes: SANDBOX, APS TEST, or Live (docs/going-live.md). */
 export function SandboxBanner() {
-  const gateway = useSession((s) => s.status?.gateway);
+  return <GatewayBand gateway={useSession((s) => s.status?.gateway)} />;
+}
+
+type GatewayStatus = NonNullable<ReturnType<typeof useSession.getState>['status']>['gateway'];
+
+export function GatewayBand({ gateway }: { gateway: GatewayStatus | undefined }) {
+  if (gateway?.environment === 'test') {
+    return (
+      <div className="gateway-band gateway-band-test" role="note" aria-label="APS test environment">
+        <strong>APS TEST</strong> Your APS test account ({gateway.account.split(':')[1]}): no real money moves. Use APS test cards only.
+      </div>
+    );
+  }
+  if (gateway?.environment === 'production') {
+    return (
+      <div className="gateway-band gateway-band-live" role="note" aria-label="Live: APS production">
+        <strong>LIVE</strong> APS production ({gateway.account.split(':')[1]}): real cards, real money.
+      </div>
+    );
+  }
   if (!gateway?.sandbox) return null;
   return (
     <div className="sandbox-banner" role="note" aria-label="Sandbox gateway">

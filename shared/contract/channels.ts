@@ -5,6 +5,7 @@ import {
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
+import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
@@ -217,7 +218,7 @@ export const channels = {
       locked: z.boolean(),
       idleLockMs: z.number().int(),
       station: z.string(),
-      gateway: z.object({ name: z.string(), sandbox: z.boolean() }),
+      gateway: z.object({ name: z.string(), sandbox: z.boolean(), environment: GatewayEnvironment, account: z.string(), confirmation: z.boolean() }),
       now: IsoTime,
     }),
     minRole: 'none', mutates: false, summary: 'Who is signed in, whether first-run setup is needed, which gateway.',
@@ -480,6 +481,12 @@ export const channels = {
     output: z.object({ charged: z.number().int(), attention: z.number().int(), running: z.number().int(), missed: z.number().int() }),
     minRole: 'clerk', mutates: true, summary: 'Charge the periods that fell due while the station was running (the runner also does this every minute).',
   }),
+
+  // --- gateway account (docs/going-live.md): secrets go in, never come out ---
+  'gateway.get': ch({ input: Empty, output: GatewayStateSchema, minRole: 'admin', mutates: false, summary: 'The gateway accounts (no secrets: when set, by whom, last 2 characters).' }),
+  'gateway.test': ch({ input: GatewayAccountInput, output: ConnectionTestSchema, minRole: 'admin', mutates: false, summary: 'Test an APS account: a signed check status on a fresh reference.' }),
+  'gateway.save': ch({ input: GatewayAccountInput, output: GatewayStateSchema, minRole: 'admin', mutates: true, summary: 'Store an APS account (production only after a successful test).' }),
+  'gateway.switch': ch({ input: GatewaySwitchInput, output: GatewayStateSchema, minRole: 'admin', mutates: true, summary: 'Send new payments to another account (PIN again; production also a typed confirmation).' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

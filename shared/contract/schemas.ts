@@ -58,6 +58,8 @@ export const CardSchema = z.object({
   status: z.enum(['active', 'inactive']),
   expired: z.boolean(),
   createdAt: IsoTime,
+  /** The gateway account the card was saved on ("environment:merchant identifier"): usable only there. */
+  account: z.string().optional(),
 });
 
 export const PaymentStatusSchema = z.enum([

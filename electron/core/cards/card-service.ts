@@ -13,6 +13,8 @@ export interface HostedCardData {
   last4: string;
   expiry: string;
   holderName: string;
+  /** The account the hosted page that made the token belongs to. */
+  gatewayAccount: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface HostedCardData {
 export function saveCardOnFile(db: Db, ports: Ports, customerId: string, card: HostedCardData, now: Date): CardRow {
   const at = now.toISOString();
   const existing = cardByToken(db, card.tokenName);
-  if (existing) {
+  if (existing && existing.gateway_account === card.gatewayAccount) {
     if (existing.status !== 'active') setCardStatus(db, existing.id, 'active', at);
     return { ...existing, status: 'active' };
   }
@@ -38,6 +40,7 @@ export function saveCardOnFile(db: Db, ports: Ports, customerId: string, card: H
     status: 'active',
     created_at: at,
     updated_at: at,
+    gateway_account: card.gatewayAccount,
   };
   insertCard(db, row);
   ports.indexCard(db, { id: row.id, customerId, last4: row.last4 });

@@ -17,6 +17,8 @@ export interface CardRow {
   status: 'active' | 'inactive';
   created_at: string;
   updated_at: string;
+  /** The gateway account the token belongs to (migration 008): "environment:merchant identifier". */
+  gateway_account: string;
 }
 
 export function getCardRow(db: Db, id: string): CardRow | undefined {
@@ -30,8 +32,8 @@ export function cardByToken(db: Db, tokenName: string): CardRow | undefined {
 export function insertCard(db: Db, row: CardRow): void {
   stmt(
     db,
-    `INSERT INTO cards (id, customer_id, token_name, brand, last4, expiry, holder_name, status, created_at, updated_at)
-     VALUES (@id, @customer_id, @token_name, @brand, @last4, @expiry, @holder_name, @status, @created_at, @updated_at)`,
+    `INSERT INTO cards (id, customer_id, token_name, brand, last4, expiry, holder_name, status, created_at, updated_at, gateway_account)
+     VALUES (@id, @customer_id, @token_name, @brand, @last4, @expiry, @holder_name, @status, @created_at, @updated_at, @gateway_account)`,
   ).run(row);
 }
 
@@ -70,5 +72,6 @@ export function toCard(row: CardRow, now: Date): Card {
     status: row.status,
     expired: isCardExpired(row.expiry, now),
     createdAt: row.created_at,
+    account: row.gateway_account,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { describeAccount } from '../gateway-accounts/model';
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
 import { ApsValidationError } from '../../gateway/aps/errors';
 import type { Confirmation } from '../../gateway/types';
@@ -97,6 +98,12 @@ export class ConfirmationService {
     const now = this.now();
     const card = usableCard(db, input.cardId, now);
     if (card.customer_id !== order.customerId) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+    const accounts = this.deps.accounts;
+    if (accounts) {
+      // The charge that follows goes to the card's account: only the account in use, with a confirmation service.
+      if (card.gateway_account !== accounts.activeAccount()) throw new ContractError('NOT_ALLOWED', `This card was saved on ${describeAccount(card.gateway_account)}: it is not usable on ${describeAccount(accounts.activeAccount())}.`);
+      if (!accounts.confirmationAvailable()) throw new ContractError('NOT_ALLOWED', `No email confirmation service is set up for ${describeAccount(accounts.activeAccount())}: choose another way to pay.`);
+    }
     const open = openConfirmationOf(db, order.id);
     if (open) throw new ContractError('CONFLICT', `A confirmation was already emailed for this order (${open.email_address}); wait for its answer.`);
 

@@ -248,7 +248,7 @@ export class OperationRunner {
       if (isCharge(op) && p.save_card === 1 && p.customer_id && p.hosted_session_id && !p.saved_card_id) {
         const s = getSession(db, p.hosted_session_id);
         if (s?.token_name && s.brand && s.last4 && s.expiry) {
-          const card = saveCardOnFile(db, this.ports, p.customer_id, { tokenName: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holderName: s.holder_name ?? '' }, clock.now());
+          const card = saveCardOnFile(db, this.ports, p.customer_id, { tokenName: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holderName: s.holder_name ?? '', gatewayAccount: s.gateway_account }, clock.now());
           updatePayment(db, p.id, { saved_card_id: card.id }, at);
         }
       }

@@ -23,6 +23,8 @@ export interface HostedSessionRow {
   expires_at: string;
   returned_at: string | null;
   used_at: string | null;
+  /** The account whose hosted page took the card (migration 008). */
+  gateway_account: string;
 }
 
 export function insertSession(db: Db, row: HostedSessionRow): void {

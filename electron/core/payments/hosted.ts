@@ -6,6 +6,7 @@ import { getSession, HOSTED_SESSION_TTL_MS, insertSession, isSessionExpired, rec
 import type { Ports } from './ports';
 import { tokenizationReference } from './references';
 import { newId } from './sql';
+import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 export interface HostedFormOutput {
   sessionId: string;
@@ -54,6 +55,7 @@ export class HostedCards {
       expires_at: new Date(now.getTime() + HOSTED_SESSION_TTL_MS).toISOString(),
       returned_at: null,
       used_at: null,
+      gateway_account: this.deps.accounts?.activeAccount() ?? EMBEDDED_ACCOUNT,
     });
     return { sessionId: id, action: form.action, fields: form.fields };
   }

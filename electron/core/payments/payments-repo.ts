@@ -46,6 +46,8 @@ export interface PaymentRow {
   expires_at: string | null;
   created_by: string;
   updated_at: string;
+  /** The gateway account it was made on (migration 008); all its later operations go there. */
+  gateway_account: string;
 }
 
 /** The row joined with its order's reference, as lists and detail show it. */

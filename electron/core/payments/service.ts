@@ -19,6 +19,7 @@ import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
 import { newId, stmt, tx } from './sql';
+import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 export interface CallerActor extends Actor {
   role: Role;
@@ -155,6 +156,13 @@ export class PaymentService {
     return p;
   }
 
+  /** Every later operation goes to the payment's own account; if it is gone, nothing is sent anywhere. */
+  private requireAccount(p: PaymentRow): void {
+    if (p.method !== 'card') return;
+    const why = this.deps.accounts?.refusal(p.gateway_account);
+    if (why) throw new ContractError('NOT_ALLOWED', why);
+  }
+
   detail(paymentId: string): PaymentDetail {
     return paymentDetail(this.deps.db, paymentId, this.now());
   }
@@ -228,6 +236,7 @@ export class PaymentService {
         expires_at: null,
         created_by: actor.id,
         updated_at: at,
+        gateway_account: this.deps.accounts?.activeAccount() ?? EMBEDDED_ACCOUNT,
       };
       const src = input.source;
       if (src.kind === 'cash') {
@@ -246,13 +255,24 @@ export class PaymentService {
       if (src.kind === 'card_on_file') {
         const card = usableCard(db, src.cardId, now);
         if (order.customer_id && card.customer_id !== order.customer_id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
-        row = { ...base, card_id: card.id, token_name: card.token_name, brand: card.brand, last4: card.last4, expiry: card.expiry, holder_name: card.holder_name };
+        // A token belongs to the account that made it: charged there or nowhere (a sandbox token never goes to production).
+        if (opts.eci !== 'RECURRING' && card.gateway_account !== base.gateway_account) {
+          throw new ContractError('NOT_ALLOWED', `This card was saved on ${describeAccount(card.gateway_account)}: it is not usable on ${describeAccount(base.gateway_account)}. Take the card again.`);
+        }
+        const why = this.deps.accounts?.refusal(card.gateway_account);
+        if (why) throw new ContractError('NOT_ALLOWED', why);
+        row = { ...base, gateway_account: card.gateway_account, card_id: card.id, token_name: card.token_name, brand: card.brand, last4: card.last4, expiry: card.expiry, holder_name: card.holder_name };
       } else {
         const s = usableSession(db, src.handle, now);
+        if (s.gateway_account !== base.gateway_account) {
+          throw new ContractError('NOT_ALLOWED', `This card was taken on ${describeAccount(s.gateway_account)} before the station switched: take the card again.`);
+        }
         if (src.save && !order.customer_id) throw new ContractError('VALIDATION', 'Choose a customer to keep the card on file for.', { save: 'No customer on the order' });
         row = { ...base, hosted_session_id: s.id, token_name: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holder_name: s.holder_name, save_card: src.save ? 1 : 0 };
         markSessionUsed(db, s.id, at);
       }
+      const accounts = this.deps.accounts;
+      if (accounts && row.gateway_account === accounts.activeAccount()) accounts.checkCurrency(row.currency);
       if (queueCharge) checkOfflineChargeLimits(db, this.deps.settings.get(), order.total, order.currency, now);
       insertPayment(db, row);
       // The reference is on disk (SENT, synchronous=FULL) before the first network attempt: one commit (operation-log.ts).
@@ -295,6 +315,7 @@ export class PaymentService {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
       requireKnownToGateway(p);
+      this.requireAccount(p);
       refuse(checkAmount('capture', amount, this.totalsWithQueue(p), this.now()));
       if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'capture', amount, p.reference, actor, {});
       const op = tx(this.deps.db, () => this.startOperation(p, 'capture', amount, p.reference, actor, {}));
@@ -306,6 +327,7 @@ export class PaymentService {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
       requireKnownToGateway(p);
+      this.requireAccount(p);
       refuse(allowedAction('void', this.totalsWithQueue(p), this.now()));
       if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'void', null, p.reference, actor, { reason: reason || null });
       const op = tx(this.deps.db, () => this.startOperation(p, 'void', null, p.reference, actor, { reason: reason || null }));
@@ -318,6 +340,7 @@ export class PaymentService {
       const { db } = this.deps;
       const p = this.load(paymentId);
       requireKnownToGateway(p);
+      this.requireAccount(p);
       refuse(checkAmount('refund', amount, this.totalsWithQueue(p), this.now()));
       let approver: { supervisorId: string; supervisorName: string } | null = null;
       if (this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
@@ -361,6 +384,7 @@ export class PaymentService {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
       refuse(allowedAction('checkStatus', totalsOf(p), this.now()));
+      this.requireAccount(p);
       const pending = await this.resolveUnfinished(paymentId, actor);
       if (pending.stillUnknown) {
         this.scheduleResolution(paymentId);

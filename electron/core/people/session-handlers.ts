@@ -4,6 +4,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import { auditAs, requireUser } from './audit-helpers';
 import { checkSecret, credentialError } from './credentials';
 import type { SessionManager } from './sessions';
+import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 import { countUsers, getUserRecord, insertUser, listUsers } from './users-repo';
 
 const ok = { ok: true as const };
@@ -23,7 +24,13 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
         locked: !!signedIn && s!.lockedAt !== null,
         idleLockMs: sessions.idleLockMs(),
         station: deps.station,
-        gateway: { name: deps.gateway.name, sandbox: deps.gateway.isSandbox },
+        gateway: {
+          name: deps.gateway.name,
+          sandbox: deps.gateway.isSandbox,
+          environment: deps.accounts?.activeEnvironment() ?? 'sandbox',
+          account: deps.accounts?.activeAccount() ?? EMBEDDED_ACCOUNT,
+          confirmation: deps.accounts?.confirmationAvailable() ?? true,
+        },
         now: now.toISOString(),
       };
     },

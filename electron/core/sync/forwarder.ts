@@ -175,6 +175,12 @@ export class Forwarder {
       const op = queuedOf(db, paymentId)[0];
       if (!op) return 'done';
       const p = getPaymentRow(db, paymentId)!;
+      // Its own account or nowhere: an account no longer configured puts the work in front of a person.
+      const gone = service.deps.accounts?.refusal(p.gateway_account);
+      if (gone) {
+        this.needsAttention(op, gone);
+        continue;
+      }
       if (!refreshed && isMaintenance(op)) {
         // The payment may have moved at the gateway while we were offline (another desk, the
         // merchant portal, expiry): compare and repair first.

@@ -7,3 +7,4 @@ export { SUCCESS_STATUS, UNCERTAIN_STATUS } from './classify';
 export { CHECK_STATUS_NOT_FOUND } from './responses';
 export { sign, signatureString, verify, SHA_TYPES, TOKENIZATION_UNSIGNED_FIELDS, type ShaType, type SignableObject, type SignableValue } from './signature';
 export type { ApsCommand } from './requests';
+export { testApsConnection, CONNECTION_TEST_MESSAGES, type ConnectionTestConfig, type ConnectionTestOutcome, type ConnectionTestResult } from './test-connection';

@@ -15,6 +15,7 @@ import { newLine } from '../order/draft';
 import { useOrder } from '../order/order-store';
 import { RecurringScreen } from '../recurring/RecurringScreen';
 import { useSettings } from '../settings/settings-store';
+import { NotUsableHere } from './NotUsableHere';
 
 type Full = OutputOf<'customers.get'>;
 type Card = Full['cards'][number];
@@ -159,6 +160,7 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
                   </div>
                   <div className="card-state">
                     {k.expired ? <span className="badge badge-danger">Expired</span> : null}
+                    <NotUsableHere account={k.account} />
                     {k.status !== 'active' ? <span className="badge badge-neutral">Deactivated</span> : null}
                     {k.status === 'active' ? (
                       <Button size="sm" variant="ghost" onClick={() => setConfirm(k)} aria-label={`Deactivate ${maskedCard(k.brand, k.last4)}`}>

@@ -6,6 +6,8 @@ import { HostedCardForm } from './HostedCardForm';
 import { useSettings } from '../settings/settings-store';
 import { useOrder, type PayMethod } from './order-store';
 import { useLiveTotals } from './TotalsBox';
+import { useSession } from '../session/session-store';
+import { NotUsableHere } from '../customers/NotUsableHere';
 
 const METHODS: { id: PayMethod; label: string }[] = [
   { id: 'card_on_file', label: 'Card on file' },
@@ -21,12 +23,14 @@ export function PaymentSection() {
   const errors = useOrder((s) => s.errors);
   const mode = useOrder((s) => s.mode);
   const cards = customer.kind === 'existing' ? customer.cards.filter((c) => c.status === 'active') : [];
+  // Hidden, not broken, when the account in use has no email confirmation service.
+  const confirmationOffered = useSession((s) => s.status?.gateway.confirmation !== false);
 
   return (
     <section className="panel" aria-labelledby="payment-h">
       <h2 id="payment-h">Payment</h2>
       <div className="segmented segmented-grid" role="radiogroup" aria-label="How the customer pays">
-        {METHODS.map((m) => {
+        {METHODS.filter((m) => m.id !== 'email_confirm' || confirmationOffered).map((m) => {
           const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
           return (
             <label key={m.id} className={`segment ${method === m.id ? 'checked' : ''} ${disabled ? 'disabled' : ''}`}>
@@ -62,6 +66,8 @@ export function PaymentSection() {
 }
 
 function CardOnFileList() {
+  const account = useSession((s) => s.status?.gateway.account);
+  const elsewhere = (c: { account?: string | undefined }) => !!account && !!c.account && c.account !== account;
   const customer = useOrder((s) => s.customer);
   const cardId = useOrder((s) => s.cardId);
   const set = useOrder((s) => s.set);
@@ -70,11 +76,12 @@ function CardOnFileList() {
   return (
     <div className="card-list" role="radiogroup" aria-label="Cards on file">
       {cards.map((c) => (
-        <label key={c.id} className={`card-option ${cardId === c.id ? 'checked' : ''} ${c.expired ? 'disabled' : ''}`}>
-          <input type="radio" name="card-on-file" value={c.id} checked={cardId === c.id} disabled={c.expired} onChange={() => set({ cardId: c.id })} />
+        <label key={c.id} className={`card-option ${cardId === c.id ? 'checked' : ''} ${c.expired || elsewhere(c) ? 'disabled' : ''}`}>
+          <input type="radio" name="card-on-file" value={c.id} checked={cardId === c.id} disabled={c.expired || elsewhere(c)} onChange={() => set({ cardId: c.id })} />
           <span className="card-brand">{maskedCard(c.brand, c.last4)}</span>
           <span className="muted">exp {fmtExpiry(c.expiry)}</span>
           {c.expired ? <span className="badge badge-danger">Expired</span> : null}
+          {elsewhere(c) ? <NotUsableHere account={c.account!} /> : null}
           {c.holderName ? <span className="muted small card-holder">{c.holderName}</span> : null}
         </label>
       ))}

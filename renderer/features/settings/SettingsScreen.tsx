@@ -8,6 +8,7 @@ import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { useSettings } from './settings-store';
 import { UsersPanel } from './UsersPanel';
+import { GatewayPanel } from './GatewayPanel';
 
 interface FormState {
   stationName: string;
@@ -61,6 +62,7 @@ export function SettingsScreen() {
       <div className="settings-grid">
         {settings ? <SettingsForm settings={settings} /> : <Spinner label="Loading settings…" />}
         <UsersPanel />
+        <GatewayPanel />
       </div>
     </div>
   );
