@@ -8,7 +8,7 @@ import globals from 'globals';
 import boundaries from 'eslint-plugin-boundaries';
 
 /** Tests and their support files (test-kit, test-support…). */
-const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-*.ts'];
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-kit.ts', '**/test-harness.ts', '**/test-helpers.ts', '**/test-fakes.ts'];
 /** Libraries every test may use, whatever runtime it tests. */
 const TEST_LIBS = ['vitest', 'fast-check'];
 

@@ -9,7 +9,7 @@ import { createCore, type Core } from '../core/app';
 import { ManualClock } from '../core/clock';
 import { PassphraseKeyProtector } from '../core/db/key-protector';
 import { MemorySettingsStore } from '../core/settings/defaults';
-import { offlineGateway } from './fuzz-support';
+import { offlineGateway } from '../gateway/offline-gateway';
 import { startWebServer, type WebServer } from './server';
 
 /**

@@ -21,18 +21,7 @@ const AccessCode = z.string().trim().regex(/^[A-Za-z0-9]{1,20}$/, 'Letters and d
 // Phrases are chosen by the merchant in the back office; printable, no surrounding spaces.
 const Phrase = z.string().min(1, 'Required').max(100, 'At most 100 characters').regex(/^\S(.*\S)?$/, 'No spaces at the start or end').regex(/^[\x20-\x7e]+$/, 'Printable characters only');
 const ApiKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'No spaces');
-const HttpUrl = z
-  .string()
-  .trim()
-  .max(400)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'https:' || u.protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'Must be an http(s) URL');
+const HttpUrl = z.string().trim().max(400).pipe(z.url({ protocol: /^https?$/, error: 'Must be an http(s) URL' }));
 
 export const GatewayAccountInput = z
   .object({

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the gateway-accounts feature (docs/going-live.md). Every payment, card on file and hosted
 // card session records the gateway account it belongs to ("environment:merchant identifier"), so

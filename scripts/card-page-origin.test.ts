@@ -2,18 +2,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Gateway } from '../gateway/types';
-import { buildCsp } from './protocol';
-import { isNavigationAllowed } from './window';
-import { startWebServer } from '../web/server';
-import { raw } from '../web/test-helpers';
-import { ManualClock } from '../core/clock';
-import { openLedger, type Db } from '../core/db/database';
-import { PassphraseKeyProtector } from '../core/db/key-protector';
-import { CoreEvents } from '../core/events';
-import { GatewayAccounts } from '../core/gateway-accounts/accounts';
-import type { StoredAccount } from '../core/gateway-accounts/model';
-import { saveActive, upsertAccount } from '../core/gateway-accounts/store';
+import type { Gateway } from '../electron/gateway/types';
+import { buildCsp } from '../electron/main/protocol';
+import { isNavigationAllowed } from '../electron/main/window';
+import { startWebServer } from '../electron/web/server';
+import { raw } from '../electron/web/test-helpers';
+import { ManualClock } from '../electron/core/clock';
+import { openLedger, type Db } from '../electron/core/db/database';
+import { PassphraseKeyProtector } from '../electron/core/db/key-protector';
+import { CoreEvents } from '../electron/core/events';
+import { GatewayAccounts } from '../electron/core/gateway-accounts/accounts';
+import type { StoredAccount } from '../electron/core/gateway-accounts/model';
+import { saveActive, upsertAccount } from '../electron/core/gateway-accounts/store';
 
 /**
  * The hosted card page follows the station's account: its origin, the CSP's frame-src and
