@@ -265,8 +265,12 @@ export const channels = {
   }),
   'customers.get': ch({
     input: z.object({ id: Id }),
-    output: z.object({ customer: CustomerSchema, cards: z.array(CardSchema), orders: z.array(OrderSchema), payments: z.array(PaymentSummarySchema) }),
-    minRole: 'clerk', mutates: false, summary: 'A customer with cards on file and recent orders.',
+    output: z.object({
+      customer: CustomerSchema, cards: z.array(CardSchema), orders: z.array(OrderSchema), payments: z.array(PaymentSummarySchema),
+      /** What "Charge again" repeats: the newest order whose payment stands (not voided, declined or refunded), or null. */
+      repeat: z.object({ order: OrderSchema, payment: PaymentSummarySchema }).nullable(),
+    }),
+    minRole: 'clerk', mutates: false, summary: 'A customer with cards on file, recent orders, and the order "Charge again" repeats.',
   }),
   'customers.create': ch({ input: CustomerInput, output: CustomerSchema, minRole: 'clerk', mutates: true, summary: 'Add a customer.' }),
   'customers.update': ch({

@@ -2,6 +2,7 @@ import { parseAmount } from '../../../shared/money';
 import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
+import { timeToAnswer } from '../confirmation/steps';
 import { HostedCardForm } from './HostedCardForm';
 import { useSettings } from '../settings/settings-store';
 import { useOrder, type PayMethod } from './order-store';
@@ -84,12 +85,12 @@ function CardOnFileList() {
 
 function EmailConfirmNote() {
   const customer = useOrder((s) => s.customer);
-  const timeout = useSettings((s) => s.settings?.confirmationTimeoutSeconds ?? 60);
+  const timeout = useSettings((s) => s.settings?.confirmationTimeoutSeconds);
   if (customer.kind !== 'existing') return null;
   const email = customer.customer.email;
   return email ? (
     <p className="muted small" data-testid="email-confirm-note">
-      We email <strong>{email}</strong> a link. The card is charged only after the customer agrees (the link works for {timeout} s).
+      We email <strong>{email}</strong> a link. The card is charged only after the customer agrees{timeout ? ` (they have ${timeToAnswer(timeout)} to answer)` : ''}.
     </p>
   ) : (
     <div className="field-error">This customer has no email address: add one to send a confirmation.</div>
