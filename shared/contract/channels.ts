@@ -305,7 +305,11 @@ export const channels = {
   'orders.get': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: false, summary: 'One order.' }),
   'orders.cancel': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: true, summary: 'Cancel an order that has no payment.' }),
   'payments.hostedForm': ch({
-    input: z.object({ orderId: Id.optional(), customerId: Id.optional() }),
+    input: z.object({
+      orderId: Id.optional(), customerId: Id.optional(),
+      /** The clerk's one "save card" answer, passed to the gateway's page (remember_me) so it is asked once. */
+      save: z.boolean().optional(),
+    }),
     output: z.object({ sessionId: Id, action: z.string(), fields: z.record(z.string(), z.string()) }),
     minRole: 'clerk', mutates: true, summary: 'A signed form for the gateway\'s hosted card page (no card data).',
   }),

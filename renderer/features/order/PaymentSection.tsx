@@ -97,18 +97,30 @@ function EmailConfirmNote() {
   );
 }
 
+/**
+ * A new card: the one "save card" question is asked here, before the gateway's page opens, and sent
+ * with it (remember_me) so that page does not ask again. Once the card is in, the answer is the one
+ * the gateway got; "Use a different card" asks afresh.
+ */
 function NewCard() {
   const hostedCard = useOrder((s) => s.hostedCard);
   const customer = useOrder((s) => s.customer);
   const saveCard = useOrder((s) => s.saveCard);
   const set = useOrder((s) => s.set);
   const customerId = customer.kind === 'existing' ? customer.customer.id : null;
+  const canSave = customer.kind !== 'none';
+  const save = saveCard && canSave;
   return (
     <div className="new-card">
+      <label className="check">
+        <input type="checkbox" checked={save} disabled={!canSave || hostedCard !== null} onChange={(e) => set({ saveCard: e.target.checked })} />
+        Save card for next time{!canSave ? ' (choose or add a customer first)' : ''}
+      </label>
       {hostedCard ? (
         <Alert tone="success" title={`${maskedCard(hostedCard.brand, hostedCard.last4)} ready`}>
           Expires {fmtExpiry(hostedCard.expiry)}
           {hostedCard.holderName ? ` · ${hostedCard.holderName}` : ''}
+          {save ? ' · saved on file after the charge' : ''}
           <div>
             <button type="button" className="link" onClick={() => set({ hostedCard: null })}>
               Use a different card
@@ -116,12 +128,8 @@ function NewCard() {
           </div>
         </Alert>
       ) : (
-        <HostedCardForm customerId={customerId} onReady={(card) => set({ hostedCard: card })} />
+        <HostedCardForm customerId={customerId} save={save} onReady={(card) => set({ hostedCard: card, saveCard: save })} />
       )}
-      <label className="check">
-        <input type="checkbox" checked={saveCard && customer.kind !== 'none'} disabled={customer.kind === 'none'} onChange={(e) => set({ saveCard: e.target.checked })} />
-        Save card for next time{customer.kind === 'none' ? ' (choose or add a customer first)' : ''}
-      </label>
     </div>
   );
 }
