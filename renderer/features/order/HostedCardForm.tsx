@@ -99,7 +99,7 @@ export function HostedCardForm({ customerId, save, onReady }: Props) {
               <input key={k} type="hidden" name={k} value={v} />
             ))}
           </form>
-          <p className="muted small">The card number is typed on the gateway&rsquo;s secure page. This station never sees it.</p>
+          <p className="muted small hosted-note">Typed on the gateway&rsquo;s secure page: this station never sees the number.</p>
         </>
       ) : null}
     </div>

@@ -114,7 +114,7 @@ function NewCard() {
     <div className="new-card">
       <label className="check">
         <input type="checkbox" checked={save} disabled={!canSave || hostedCard !== null} onChange={(e) => set({ saveCard: e.target.checked })} />
-        Save card for next time{!canSave ? ' (choose or add a customer first)' : ''}
+        Save card for next time{!canSave ? <span className="muted"> &middot; needs a customer</span> : null}
       </label>
       {hostedCard ? (
         <Alert tone="success" title={`${maskedCard(hostedCard.brand, hostedCard.last4)} ready`}>
