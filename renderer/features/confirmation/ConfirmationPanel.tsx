@@ -159,7 +159,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </Button>
           </>
         ) : (
-          <p className="muted small">You can take another order meanwhile: the station keeps following this confirmation and charges the card only once the customer agrees.</p>
+          <p className="muted small">You can take another order meanwhile (F2): the station keeps following this confirmation and charges the card only once the customer agrees.</p>
         )}
       </div>
     </section>
