@@ -175,4 +175,21 @@ test('the gateway card page at 1366×768: card form, save answer, payment choice
   await expect(page.getByRole('radio', { name: /Authorize only/ })).toBeInViewport({ ratio: 1 });
   await expect(frame.getByRole('button', { name: 'Continue' })).toBeInViewport({ ratio: 1 });
   await shot(page, 'new-order-card-page-walk-in');
+
+  // The answer "do not save" goes to the gateway with the card page, and nothing is kept on file.
+  await startOrder(page, { customer: { name: 'No Save Wanted', phone: '+1 555 0700' }, lines: [{ description: 'Gloves', price: '6.00' }] });
+  await page.getByRole('radio', { name: 'New card' }).check();
+  await expect(frame.getByTestId('card_number')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('checkbox', { name: /Save card for next time/ }).uncheck();
+  await expect(frame.getByTestId('card_number')).toBeVisible({ timeout: 30_000 }); // the page reopened with the answer
+  await frame.getByTestId('card_number').fill(CARDS.mastercard.number);
+  await frame.getByTestId('expiry_date').fill('12/30');
+  await frame.getByTestId('card_security_code').fill(CARDS.mastercard.cvv);
+  await frame.getByTestId('submit-card').click();
+  await expect(page.getByText('Mastercard •••• 2346 ready')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/saved on file after the charge/)).toHaveCount(0);
+  await expect(page.getByRole('checkbox', { name: /Save card for next time/ })).not.toBeChecked();
+  const unsaved = await chargeNow(page);
+  await expect(unsaved).toHaveAttribute('data-outcome', 'approved');
+  await expect(unsaved.getByText('Saved on file')).toHaveCount(0);
 });
