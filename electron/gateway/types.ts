@@ -123,6 +123,11 @@ export interface HostedFormRequest {
   returnUrl: string;
   language?: 'en' | 'ar';
   tokenName?: string;
+  /**
+   * Whether the customer wants the card kept (APS `remember_me`), decided on our screen. Posted
+   * with the form so the gateway's page need not ask again; left out, the gateway's page asks.
+   */
+  rememberMe?: boolean;
 }
 
 export interface HostedForm {

@@ -1,5 +1,4 @@
 import { useEffect } from 'react';
-import { roleAtLeast } from '../../shared/domain/roles';
 import { subscribe } from '../lib/api';
 import { useHotkeys } from '../lib/keys';
 import { CustomersScreen } from '../features/customers/CustomersScreen';
@@ -19,7 +18,7 @@ import { TransactionsScreen } from '../features/transactions/TransactionsScreen'
 import { ReceiptPortal } from '../features/transactions/Receipt';
 import { SandboxBanner, TopBar } from './TopBar';
 import { SideNav } from './SideNav';
-import { useNav, type Screen } from './nav-store';
+import { mayOpen, useNav, type Screen } from './nav-store';
 
 function focusSoon(selector: string) {
   requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
@@ -27,10 +26,12 @@ function focusSoon(selector: string) {
 
 /** The signed-in desk: banner, top bar, navigation, the current screen; the lock overlay on top. */
 export function Shell() {
-  const screen = useNav((s) => s.screen);
+  // A screen the role may not see is never drawn (sign-in moves away from it; this covers a role change).
+  const wanted = useNav((s) => s.screen);
   const go = useNav((s) => s.go);
   const locked = useSession((s) => s.locked);
   const role = useSession((s) => s.user?.role ?? 'clerk');
+  const screen: Screen = mayOpen(role, wanted) ? wanted : 'order';
   const lock = useSession((s) => s.lock);
   const loadSettings = useSettings((s) => s.load);
   const startSync = useSync((s) => s.start);
@@ -64,19 +65,29 @@ export function Shell() {
     go(target);
     focusSoon(focus);
   };
+  // F2 from anywhere: a fresh order, never the last one's result (useOrder.startFresh).
   const newOrder = () => {
-    const order = useOrder.getState();
-    if (screen === 'order' && order.result && order.result.outcome !== 'unknown') order.reset();
+    useOrder.getState().startFresh();
     open('order', '#order-first-field');
+  };
+  // F3 and /: always the search (never the last customer's page), the previous query selected so
+  // the next caller's details replace it.
+  const findCustomer = () => {
+    useNav.getState().openCustomer(null);
+    requestAnimationFrame(() => {
+      const box = document.querySelector<HTMLInputElement>('#customer-search');
+      box?.focus();
+      box?.select();
+    });
   };
 
   useHotkeys(
     {
       F2: newOrder,
       'Alt+N': newOrder,
-      F3: () => open('customers', '#customer-search'),
-      'Alt+C': () => open('customers', '#customer-search'),
-      '/': () => open('customers', '#customer-search'),
+      F3: findCustomer,
+      'Alt+C': findCustomer,
+      '/': findCustomer,
       F4: () => {
         useNav.getState().openPayment(null);
         focusSoon('#tx-query');
@@ -89,10 +100,10 @@ export function Shell() {
       'Alt+R': () => open('recurring', '#recurring-title'),
       'Alt+E': () => open('reports', '#eod-date'),
       'Alt+G': () => {
-        if (roleAtLeast(role, 'supervisor')) open('audit', '#audit-title');
+        if (mayOpen(role, 'audit')) open('audit', '#audit-title');
       },
       'Alt+S': () => {
-        if (roleAtLeast(role, 'admin')) open('settings', '#settings-title');
+        if (mayOpen(role, 'settings')) open('settings', '#settings-title');
       },
       'Alt+L': () => void lock(),
     },

@@ -1,25 +1,23 @@
-import { roleAtLeast } from '../../shared/domain/roles';
 import { Kbd } from '../ui/Kbd';
 import { useSync } from '../features/queue/sync-store';
 import { useSession } from '../features/session/session-store';
-import { useNav, type Screen } from './nav-store';
+import { mayOpen, useNav, type Screen } from './nav-store';
 
 interface Item {
   screen: Screen;
   label: string;
   keys: string;
-  minRole: 'clerk' | 'supervisor' | 'admin';
 }
 
 const ITEMS: Item[] = [
-  { screen: 'order', label: 'New order', keys: 'F2', minRole: 'clerk' },
-  { screen: 'customers', label: 'Customers', keys: 'F3', minRole: 'clerk' },
-  { screen: 'transactions', label: 'Transactions', keys: 'F4', minRole: 'clerk' },
-  { screen: 'queue', label: 'Queue', keys: 'Alt+Q', minRole: 'clerk' },
-  { screen: 'recurring', label: 'Recurring', keys: 'Alt+R', minRole: 'clerk' },
-  { screen: 'reports', label: 'End of day', keys: 'Alt+E', minRole: 'clerk' },
-  { screen: 'audit', label: 'Audit log', keys: 'Alt+G', minRole: 'supervisor' },
-  { screen: 'settings', label: 'Settings', keys: 'Alt+S', minRole: 'admin' },
+  { screen: 'order', label: 'New order', keys: 'F2' },
+  { screen: 'customers', label: 'Customers', keys: 'F3' },
+  { screen: 'transactions', label: 'Transactions', keys: 'F4' },
+  { screen: 'queue', label: 'Queue', keys: 'Alt+Q' },
+  { screen: 'recurring', label: 'Recurring', keys: 'Alt+R' },
+  { screen: 'reports', label: 'End of day', keys: 'Alt+E' },
+  { screen: 'audit', label: 'Audit log', keys: 'Alt+G' },
+  { screen: 'settings', label: 'Settings', keys: 'Alt+S' },
 ];
 
 const ALT: Partial<Record<Screen, string>> = { order: 'Alt+N', customers: 'Alt+C', transactions: 'Alt+T' };
@@ -42,7 +40,7 @@ export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
   return (
     <nav className="sidenav" aria-label="Main">
       <ul>
-        {ITEMS.filter((i) => roleAtLeast(role, i.minRole)).map((item) => {
+        {ITEMS.filter((i) => mayOpen(role, i.screen)).map((item) => {
           const alt = ALT[item.screen];
           return (
             <li key={item.screen}>

@@ -1,6 +1,23 @@
 import { create } from 'zustand';
+import { roleAtLeast, type Role } from '../../shared/domain/roles';
 
 export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'recurring' | 'reports' | 'audit' | 'settings';
+
+/** Who may open each screen: the side navigation, the shortcuts and sign-in all read this. */
+export const SCREEN_MIN_ROLE: Record<Screen, Role> = {
+  order: 'clerk',
+  customers: 'clerk',
+  transactions: 'clerk',
+  queue: 'clerk',
+  recurring: 'clerk',
+  reports: 'clerk',
+  audit: 'supervisor',
+  settings: 'admin',
+};
+
+export function mayOpen(role: Role, screen: Screen): boolean {
+  return roleAtLeast(role, SCREEN_MIN_ROLE[screen]);
+}
 
 interface NavState {
   screen: Screen;
@@ -10,10 +27,18 @@ interface NavState {
   customerId: string | null;
   /** A recurring schedule to open on the Recurring screen (taken, then cleared, by the screen). */
   recurringId: string | null;
+  /** Whose screens these are: another person signing in starts from New order. */
+  userId: string | null;
   go: (screen: Screen) => void;
   openPayment: (id: string | null) => void;
   openCustomer: (id: string | null) => void;
   openRecurring: (id: string | null) => void;
+  /**
+   * Someone signed in. Another person lands on New order (the order screen keeps an unfinished
+   * draft) with no customer, payment or schedule of the previous person open; the same person keeps
+   * their screen if their role may still see it. True when it was another person.
+   */
+  signedIn: (userId: string, role: Role) => boolean;
 }
 
 /**
@@ -25,11 +50,12 @@ export function registerPrefetch(screen: Screen, fn: () => void): void {
   prefetchers[screen] = fn;
 }
 
-export const useNav = create<NavState>((set) => ({
+export const useNav = create<NavState>((set, get) => ({
   screen: 'order',
   paymentId: null,
   customerId: null,
   recurringId: null,
+  userId: null,
   go: (screen) => {
     prefetchers[screen]?.();
     set({ screen });
@@ -40,4 +66,13 @@ export const useNav = create<NavState>((set) => ({
   },
   openCustomer: (customerId) => set({ screen: 'customers', customerId }),
   openRecurring: (recurringId) => set({ screen: 'recurring', recurringId }),
+  signedIn: (userId, role) => {
+    const s = get();
+    if (s.userId !== userId) {
+      set({ userId, screen: 'order', paymentId: null, customerId: null, recurringId: null });
+      return s.userId !== null;
+    }
+    if (!mayOpen(role, s.screen)) set({ screen: 'order' });
+    return false;
+  },
 }));

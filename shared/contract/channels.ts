@@ -266,8 +266,12 @@ export const channels = {
   }),
   'customers.get': ch({
     input: z.object({ id: Id }),
-    output: z.object({ customer: CustomerSchema, cards: z.array(CardSchema), orders: z.array(OrderSchema), payments: z.array(PaymentSummarySchema) }),
-    minRole: 'clerk', mutates: false, summary: 'A customer with cards on file and recent orders.',
+    output: z.object({
+      customer: CustomerSchema, cards: z.array(CardSchema), orders: z.array(OrderSchema), payments: z.array(PaymentSummarySchema),
+      /** What "Charge again" repeats: the newest order whose payment stands (not voided, declined or refunded), or null. */
+      repeat: z.object({ order: OrderSchema, payment: PaymentSummarySchema }).nullable(),
+    }),
+    minRole: 'clerk', mutates: false, summary: 'A customer with cards on file, recent orders, and the order "Charge again" repeats.',
   }),
   'customers.create': ch({ input: CustomerInput, output: CustomerSchema, minRole: 'clerk', mutates: true, summary: 'Add a customer.' }),
   'customers.update': ch({
@@ -302,7 +306,11 @@ export const channels = {
   'orders.get': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: false, summary: 'One order.' }),
   'orders.cancel': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: true, summary: 'Cancel an order that has no payment.' }),
   'payments.hostedForm': ch({
-    input: z.object({ orderId: Id.optional(), customerId: Id.optional() }),
+    input: z.object({
+      orderId: Id.optional(), customerId: Id.optional(),
+      /** The clerk's one "save card" answer, passed to the gateway's page (remember_me) so it is asked once. */
+      save: z.boolean().optional(),
+    }),
     output: z.object({ sessionId: Id, action: z.string(), fields: z.record(z.string(), z.string()) }),
     minRole: 'clerk', mutates: true, summary: 'A signed form for the gateway\'s hosted card page (no card data).',
   }),

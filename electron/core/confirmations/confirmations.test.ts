@@ -59,9 +59,9 @@ interface Station {
   reopen(): Promise<void>;
 }
 
-async function station(dir = mkdtempSync(join(tmpdir(), 'confirmations-'))): Promise<Station> {
+async function station(dir = mkdtempSync(join(tmpdir(), 'confirmations-')), initial: ConstructorParameters<typeof MemorySettingsStore>[0] = { confirmationTimeoutSeconds: 60 }): Promise<Station> {
   if (!dirs.includes(dir)) dirs.push(dir);
-  const settings = new MemorySettingsStore({ confirmationTimeoutSeconds: 60 });
+  const settings = new MemorySettingsStore(initial);
   const open = async () => {
     const core = await createCore({ dataDir: dir, protector, gateway: gateway(), clock: sb.control.clock, settings, hostedReturnUrl: 'http://127.0.0.1:9/hosted/return' });
     cores.push(core);
@@ -191,6 +191,26 @@ describe('email confirmation of a MOTO charge', () => {
     // The order can be paid another way, or confirmed again.
     const again = await s.call('confirmations.start', { orderId: order.id, cardId, mode: 'purchase' });
     expect(again.state).toBe('processing');
+  });
+
+  it('a fresh station gives the customer ten minutes, not the API default of 60 s', async () => {
+    const s = await station(undefined, {});
+    const { customerId, cardId } = await customerWithCard(s, 'finding.the.mail@example.com');
+    const order = await newOrder(s, customerId);
+    const started = await s.call('confirmations.start', { orderId: order.id, cardId, mode: 'purchase' });
+    // The service itself echoes the timeout it was asked for (seed 003: process.timeout_seconds).
+    expect(started).toMatchObject({ state: 'processing', timeoutSeconds: 600 });
+    expect(Date.parse(started.deadline) - Date.parse(started.createdAt)).toBe(600_000);
+    // Five minutes on, the customer is still finding the mail, and can still agree.
+    sb.control.clock.advance(5 * 60_000);
+    expect((await s.call('confirmations.get', { id: started.id })).state).toBe('processing');
+    await customerAnswers('finding.the.mail@example.com', 'agree');
+    for (let i = 0; i < 50; i++) {
+      const v = await s.call('confirmations.get', { id: started.id });
+      if (v.chargeState === 'done') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(chargesAtBank(order.reference)).toHaveLength(1);
   });
 
   it('expiry (sandbox time) and a delivery failure show the reason and charge nothing', async () => {

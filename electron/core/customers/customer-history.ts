@@ -1,6 +1,8 @@
+import { paymentStatus, type PaymentStatus } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
 import { toOrder, type Order, type OrderRow } from '../orders/orders-repo';
-import { toSummary, type PaymentSummary, type PaymentWithOrder } from '../payments/payments-repo';
+import { queuedOf } from '../payments/operation-log';
+import { effectiveTotals, toSummary, type PaymentSummary, type PaymentWithOrder } from '../payments/payments-repo';
 import { prepared } from './stmt-cache';
 
 /**
@@ -17,4 +19,34 @@ export function recentHistory(db: Db, customerId: string, now: Date, limit = 20)
      WHERE o.customer_id = ? ORDER BY p.created_at DESC, p.id DESC LIMIT ?`,
   ).all(customerId, limit) as PaymentWithOrder[];
   return { orders: orders.map(toOrder), payments: payments.map((p) => toSummary(p, now)) };
+}
+
+/**
+ * A payment "stands" when money was taken or is still reserved: not voided, declined, fully
+ * refunded, lapsed, still unknown or only queued. Queued operations count as done (a queued void
+ * already takes the payment back), as they do for every other rule (effectiveTotals).
+ */
+export const STANDING: ReadonlySet<PaymentStatus> = new Set(['authorized', 'partially_captured', 'captured', 'partially_refunded']);
+
+/**
+ * What "Charge again" repeats: the newest order of this customer with a payment that stands, and
+ * that payment (so the screen can say which one). The stored status narrows the walk; the clock
+ * and the queue decide (an authorization may have lapsed, a void may be queued). Fifty candidates
+ * is far more than lapse or a queued reversal can cover.
+ */
+export function lastStandingPayment(db: Db, customerId: string, now: Date): { order: Order; payment: PaymentSummary } | null {
+  const rows = prepared(
+    db,
+    `SELECT p.*, o.reference AS order_reference
+     FROM orders o JOIN payments p ON p.order_id = o.id
+     WHERE o.customer_id = ? AND p.status IN ('authorized', 'partially_captured', 'captured', 'partially_refunded')
+     ORDER BY p.created_at DESC, p.id DESC LIMIT 50`,
+  ).all(customerId) as PaymentWithOrder[];
+  for (const p of rows) {
+    if (!STANDING.has(paymentStatus(effectiveTotals(p, queuedOf(db, p.id)), now))) continue;
+    const order = prepared(db, `SELECT * FROM orders WHERE id = ?`).get(p.order_id) as OrderRow | undefined;
+    if (!order) continue;
+    return { order: toOrder(order), payment: toSummary(p, now) };
+  }
+  return null;
 }

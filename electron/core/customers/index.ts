@@ -3,7 +3,7 @@ import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
 import { auditAs } from '../people/audit-helpers';
 import { cardsOfCustomer } from './cards-view';
-import { recentHistory } from './customer-history';
+import { lastStandingPayment, recentHistory } from './customer-history';
 import { createCustomer, getCustomer, updateCustomerWithPrevious, type Customer } from './customers-repo';
 import { searchCustomers } from './search';
 
@@ -26,7 +26,8 @@ export function createCustomersFeature(deps: CoreDeps): { handlers: PartialHandl
       'customers.get': (input) => {
         const customer = getCustomer(deps.db, input.id);
         if (!customer) throw new ContractError('NOT_FOUND', 'This customer does not exist.');
-        return { customer, cards: cardsOfCustomer(deps.db, customer.id, deps.clock), ...recentHistory(deps.db, customer.id, deps.clock.now()) };
+        const now = deps.clock.now();
+        return { customer, cards: cardsOfCustomer(deps.db, customer.id, deps.clock), ...recentHistory(deps.db, customer.id, now), repeat: lastStandingPayment(deps.db, customer.id, now) };
       },
 
       'customers.create': (input, ctx) =>

@@ -31,12 +31,12 @@ export class HostedCards {
     private readonly ports: Ports,
   ) {}
 
-  form(input: { orderId?: string | undefined; customerId?: string | undefined }, actor: Actor): HostedFormOutput {
+  form(input: { orderId?: string | undefined; customerId?: string | undefined; save?: boolean | undefined }, actor: Actor): HostedFormOutput {
     const { db, clock, gateway } = this.deps;
     const now = clock.now();
     if (input.orderId && !getOrderRow(db, input.orderId)) throw new ContractError('NOT_FOUND', 'No such order.');
     const merchantReference = tokenizationReference(this.deps.station, now);
-    const form = gateway.hostedForm({ merchantReference, returnUrl: this.deps.hostedReturnUrl });
+    const form = gateway.hostedForm({ merchantReference, returnUrl: this.deps.hostedReturnUrl, ...(input.save === undefined ? {} : { rememberMe: input.save }) });
     const id = newId('hc');
     insertSession(db, {
       id,

@@ -198,6 +198,15 @@ describe('hosted TOKENIZATION form', () => {
     expect(sign(withCard, 'REQ-phrase', 'SHA-256', TOKENIZATION_UNSIGNED_FIELDS)).toBe(req.params['signature']);
   });
 
+  it('carries the merchant\'s save-card answer as remember_me, outside the signature like the card fields', () => {
+    const plain = buildTokenizationForm(creds, { merchantReference: 'T-2', returnUrl: 'http://127.0.0.1:5173/aps/return' });
+    for (const [rememberMe, posted] of [[true, 'YES'], [false, 'NO']] as const) {
+      const req = buildTokenizationForm(creds, { merchantReference: 'T-2', returnUrl: 'http://127.0.0.1:5173/aps/return', rememberMe });
+      expect(req.params['remember_me']).toBe(posted);
+      expect(req.params['signature']).toBe(plain.params['signature']);
+    }
+  });
+
   it('validates return_url', () => {
     expectValidation(() => buildTokenizationForm(creds, { merchantReference: 'T-1', returnUrl: 'javascript:alert(1)' }), 'return_url');
     expectValidation(() => buildTokenizationForm(creds, { merchantReference: 'T-1', returnUrl: 'https://x.example/a b' }), 'return_url');

@@ -166,6 +166,8 @@ export function buildUpdateToken(creds: ApsCredentials, req: UpdateTokenRequest)
 export function buildTokenizationForm(creds: ApsCredentials, req: HostedFormRequest): ApsRequest {
   const p = base(creds, 'TOKENIZATION', req.merchantReference, req.language)
     .required('return_url', req.returnUrl)
-    .optional('token_name', req.tokenName);
+    .optional('token_name', req.tokenName)
+    // The merchant's own "save this card" answer (APS card field, unsigned like the card fields).
+    .optional('remember_me', req.rememberMe === undefined ? undefined : req.rememberMe ? 'YES' : 'NO');
   return finish(creds, 'TOKENIZATION', p, TOKENIZATION_UNSIGNED_FIELDS);
 }

@@ -151,9 +151,22 @@ describe('hosted tokenization page', () => {
     expect(responseSignatureOk(result)).toBe(true);
   });
 
-  it('remember_me defaults to what the merchant posted and follows the checkbox', async () => {
-    const { html, session } = await openForm({ remember_me: 'NO' });
-    expect(html).not.toMatch(/name="remember_me" value="YES" data-testid="remember_me" checked/);
+  it('remember_me posted by the merchant is its answer: the page does not ask again', async () => {
+    const { remember_me: _r, ...noRemember } = card;
+    for (const answer of ['NO', 'YES'] as const) {
+      const { html, session } = await openForm({ remember_me: answer });
+      expect(html).not.toContain('Remember this card');
+      expect(html).not.toContain('name="remember_me"');
+      // Whatever the card form sends, the merchant's answer stands.
+      const res = await postForm(`${sb.url}/FortAPI/paymentPage/submit`, { session, ...noRemember, remember_me: answer === 'NO' ? 'YES' : 'NO' });
+      expect(hiddenInputs(await res.text())['remember_me']).toBe(answer);
+    }
+    expect((await openForm({ remember_me: 'MAYBE' })).res.status).toBe(400);
+  });
+
+  it('without the merchant\'s answer the page asks (checked by default) and follows the checkbox', async () => {
+    const { html, session } = await openForm();
+    expect(html).toMatch(/name="remember_me" value="YES" data-testid="remember_me" checked/);
     const { remember_me: _r, ...noRemember } = card;
     const res = await postForm(`${sb.url}/FortAPI/paymentPage/submit`, { session, ...noRemember });
     expect(hiddenInputs(await res.text())['remember_me']).toBe('NO');

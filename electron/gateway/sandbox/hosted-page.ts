@@ -46,6 +46,11 @@ interface SessionParams {
   echo: Record<string, string>;
   /** remember_me as posted by the merchant: the default of the checkbox. */
   rememberMe: 'YES' | 'NO';
+  /**
+   * The merchant posted remember_me: its screen asked already, so the page does not ask again (one
+   * question, in one place). Absent in sessions stored before this field: those ask.
+   */
+  merchantDecides?: boolean;
 }
 
 interface CardInput {
@@ -80,7 +85,9 @@ function verifyRequest(deps: HostedPageDeps, fields: Record<string, string>): Ve
   if (fields['token_name'] && !/^[A-Za-z0-9_.@-]{1,100}$/.test(fields['token_name'])) return fail('002');
   const echo: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) if (k !== 'signature' && !CARD_FIELDS.has(k) && v !== '') echo[k] = v;
-  return { ok: true, merchant, session: { echo, rememberMe: fields['remember_me'] === 'NO' ? 'NO' : 'YES' } };
+  const posted = fields['remember_me'];
+  if (posted && posted !== 'YES' && posted !== 'NO') return fail('002');
+  return { ok: true, merchant, session: { echo, rememberMe: posted === 'NO' ? 'NO' : 'YES', merchantDecides: posted === 'YES' || posted === 'NO' } };
 }
 
 /** POST /FortAPI/paymentPage */
@@ -121,7 +128,7 @@ export async function handlePaymentPage(deps: HostedPageDeps, req: IncomingMessa
     created_at_ms: deps.clock.nowMs(),
     used: 0,
   });
-  sendHtml(res, 200, cardFormPage(id, checked.session.rememberMe === 'YES', {}, {}), { frameAncestors: deps.frameAncestors });
+  sendHtml(res, 200, cardFormPage(id, rememberQuestion(checked.session), {}, {}), { frameAncestors: deps.frameAncestors });
 }
 
 /** POST /FortAPI/paymentPage/submit (the card form). */
@@ -143,13 +150,13 @@ export async function handleCardSubmit(deps: HostedPageDeps, req: IncomingMessag
   const merchant = deps.merchants.get(row.merchant_identifier);
   if (!merchant) return errorPage(deps, res, 400, 'Unknown merchant.');
   const session = JSON.parse(row.params_json) as SessionParams;
-  const rememberMe = fields['remember_me'] === 'YES' ? 'YES' : 'NO';
+  const rememberMe = session.merchantDecides ? session.rememberMe : fields['remember_me'] === 'YES' ? 'YES' : 'NO';
   const errors: FieldErrors = {};
   const card = readCardForm(fields, rememberMe, deps.clock.now(), errors);
   if (!card) {
     // The card number and CVV are never written back into the page.
     const keep = { expiry_date: fields['expiry_date'] ?? '', card_holder_name: fields['card_holder_name'] ?? '' };
-    sendHtml(res, 422, cardFormPage(row.id, rememberMe === 'YES', errors, keep), { frameAncestors: deps.frameAncestors });
+    sendHtml(res, 422, cardFormPage(row.id, session.merchantDecides ? null : rememberMe === 'YES', errors, keep), { frameAncestors: deps.frameAncestors });
     return;
   }
   deps.store.markSessionUsed(row.id);
@@ -306,7 +313,12 @@ ${error ? `<p class="error" id="${name}-error" data-testid="${name}-error">${esc
 
 const CARD_ATTRS = 'autocomplete="off" spellcheck="false" autocorrect="off" autocapitalize="off"';
 
-function cardFormPage(sessionId: string, rememberMe: boolean, errors: FieldErrors, keep: { expiry_date?: string; card_holder_name?: string }): string {
+/** The checkbox's default, or null when the merchant's screen asked already (no checkbox). */
+function rememberQuestion(session: SessionParams): boolean | null {
+  return session.merchantDecides ? null : session.rememberMe === 'YES';
+}
+
+function cardFormPage(sessionId: string, rememberMe: boolean | null, errors: FieldErrors, keep: { expiry_date?: string; card_holder_name?: string }): string {
   const cards = TEST_CARDS.map(
     (c) => `<tr><td><code>${c.number.replace(/(\d{4})(?=\d)/g, '$1 ')}</code></td><td>${c.cvv}</td><td>${esc(c.note)}</td></tr>`,
   ).join('');
@@ -319,7 +331,7 @@ ${input('expiry_date', 'Expiry (MM/YY)', errors, `${CARD_ATTRS} inputmode="numer
 ${input('card_security_code', 'Security code (CVV)', errors, `${CARD_ATTRS} inputmode="numeric" maxlength="4" placeholder="123" required`)}
 </div>
 ${input('card_holder_name', 'Name on card', errors, `${CARD_ATTRS} maxlength="50" placeholder="As printed on the card"`, keep.card_holder_name)}
-<label class="check"><input type="checkbox" name="remember_me" value="YES" data-testid="remember_me"${rememberMe ? ' checked' : ''}> Remember this card</label>
+${rememberMe === null ? '' : `<label class="check"><input type="checkbox" name="remember_me" value="YES" data-testid="remember_me"${rememberMe ? ' checked' : ''}> Remember this card</label>`}
 <button class="primary" type="submit" data-testid="submit-card">Continue</button>
 </form>
 <details data-testid="test-cards"><summary>Test cards (any future expiry)</summary><table><thead><tr><th>Number</th><th>CVV</th><th>Result</th></tr></thead><tbody>${cards}</tbody></table></details>`;

@@ -7,7 +7,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { useOrder, type ConfirmationView } from '../order/order-store';
-import { confirmationStep, isFinal, STEPS } from './steps';
+import { confirmationStep, countdown, isFinal, STEPS, timeToAnswer } from './steps';
 
 const POLL_MS = 1000;
 
@@ -76,6 +76,9 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
       {!final ? (
         <Alert tone="info" title={<span id="confirmation-title">Waiting for the customer &middot; {amount}</span>}>
           <span className="spinner" aria-hidden="true" /> {c.message}
+          <div data-testid="confirmation-time-to-answer">
+            The customer has <strong>{timeToAnswer(c.timeoutSeconds)}</strong> to answer.
+          </div>
         </Alert>
       ) : null}
       {c.state === 'confirmed' && final ? (
@@ -134,7 +137,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
         {!final ? (
           <div>
             <dt>Link expires in</dt>
-            <dd data-testid="confirmation-countdown">{left > 0 ? `${left} s` : 'any moment'}</dd>
+            <dd data-testid="confirmation-countdown">{left > 0 ? countdown(left) : 'any moment'}</dd>
           </div>
         ) : null}
       </dl>
@@ -156,7 +159,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </Button>
           </>
         ) : (
-          <p className="muted small">You can take another order meanwhile: the station keeps following this confirmation and charges the card only once the customer agrees.</p>
+          <p className="muted small">You can take another order meanwhile (F2): the station keeps following this confirmation and charges the card only once the customer agrees.</p>
         )}
       </div>
     </section>

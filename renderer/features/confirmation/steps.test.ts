@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmationStep, isFinal } from './steps';
+import { confirmationStep, countdown, isFinal, timeToAnswer } from './steps';
 
 describe('confirmation steps', () => {
   it('follows the customer and stops where it stopped', () => {
@@ -16,5 +16,15 @@ describe('confirmation steps', () => {
     expect(isFinal({ state: 'confirmed', chargeState: 'charging' })).toBe(false);
     expect(isFinal({ state: 'confirmed', chargeState: 'done' })).toBe(true);
     expect(isFinal({ state: 'refused', chargeState: 'none' })).toBe(true);
+  });
+
+  it('says the time to answer in words, and counts down as a clock', () => {
+    expect(timeToAnswer(600)).toBe('10 minutes');
+    expect(timeToAnswer(60)).toBe('1 minute');
+    expect(timeToAnswer(90)).toBe('1 minute 30 seconds');
+    expect(timeToAnswer(45)).toBe('45 seconds');
+    expect(countdown(600)).toBe('10:00');
+    expect(countdown(65)).toBe('1:05');
+    expect(countdown(-3)).toBe('0:00');
   });
 });

@@ -29,3 +29,19 @@ export function confirmationStep(c: Pick<ConfirmationView, 'state' | 'processSta
       return { index: c.processState === 'waiting_agreement' ? 2 : 1, failed: false };
   }
 }
+
+/** How long the customer has to answer, in words: "10 minutes", "1 minute 30 seconds", "45 seconds". */
+export function timeToAnswer(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const m = Math.floor(s / 60);
+  const rest = s % 60;
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (m === 0) return unit(rest, 'second');
+  return rest ? `${unit(m, 'minute')} ${unit(rest, 'second')}` : unit(m, 'minute');
+}
+
+/** A countdown as a clock reads: "9:05" (minutes:seconds). */
+export function countdown(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

@@ -20,6 +20,13 @@ import { NotUsableHere } from './NotUsableHere';
 type Full = OutputOf<'customers.get'>;
 type Card = Full['cards'][number];
 
+const STANDING_WORD: Record<string, string> = {
+  captured: 'charged',
+  authorized: 'authorized',
+  partially_captured: 'partly captured',
+  partially_refunded: 'partly refunded',
+};
+
 export function CustomerDetail({ customerId }: { customerId: string }) {
   const [data, setData] = useState<Full | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -52,23 +59,25 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
     requestAnimationFrame(() => document.querySelector<HTMLElement>('#customer-search')?.focus());
   };
 
-  const lastOrder = data?.orders[0];
+  // Only an order whose payment stands is repeated (customers.get's `repeat`), never a voided,
+  // declined or refunded one, and the button says which payment it repeats.
+  const repeat = data?.repeat ?? null;
   const chargeAgain = (sameItems: boolean) => {
-    if (!data) return;
+    if (!data || (sameItems && !repeat)) return;
     const tax = formatTaxRate(defaultTax).replace(' %', '');
     const lines =
-      sameItems && lastOrder
-        ? lastOrder.lines.map((l) =>
+      sameItems && repeat
+        ? repeat.order.lines.map((l) =>
             newLine(formatTaxRate(l.taxRateBp).replace(' %', ''), {
               description: l.description,
               quantity: String(l.quantity),
-              unitPrice: toInputString(money(l.unitPrice, lastOrder.currency)),
+              unitPrice: toInputString(money(l.unitPrice, repeat.order.currency)),
             }),
           )
         : [newLine(tax, { description: 'Payment' })];
     prefill(data.customer, data.cards, lines);
     go('order');
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(sameItems && lastOrder ? '#charge-button' : '#line-0-unitPrice')?.focus());
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(sameItems ? '#charge-button' : '#line-0-unitPrice')?.focus());
   };
 
   useHotkeys({
@@ -99,13 +108,18 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
               <div><dt>Customer since</dt><dd>{fmtDateTime(c.createdAt)}</dd></div>
             </dl>
             <div className="actions">
-              <Button variant="primary" onClick={() => chargeAgain(true)} shortcut="Ctrl+Enter" autoFocus disabled={!lastOrder}>
-                Charge again{lastOrder ? ` ${fmtMoney(lastOrder.total, lastOrder.currency)}` : ''}
+              <Button variant="primary" onClick={() => chargeAgain(true)} shortcut="Ctrl+Enter" autoFocus disabled={!repeat} aria-describedby="repeat-of">
+                Charge again{repeat ? ` ${fmtMoney(repeat.order.total, repeat.order.currency)}` : ''}
               </Button>
               <Button onClick={() => chargeAgain(false)} shortcut="Alt+M">
                 Charge a new amount
               </Button>
             </div>
+            <p className="muted small" id="repeat-of" data-testid="repeat-of">
+              {repeat
+                ? `Repeats order ${repeat.order.reference} of ${fmtDateTime(repeat.payment.createdAt)}: ${repeat.payment.method === 'cash' ? 'cash' : maskedCard(repeat.payment.brand, repeat.payment.last4)}, ${STANDING_WORD[repeat.payment.status] ?? repeat.payment.status}.`
+                : 'No earlier payment stands (voided, declined or refunded ones are not repeated): charge a new amount.'}
+            </p>
           </section>
           <section className="panel" aria-labelledby="payments-h">
             <h2 id="payments-h">Recent payments</h2>

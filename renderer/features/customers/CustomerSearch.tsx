@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { useNav } from '../../app/nav-store';
 import { fmtExpiry } from '../../lib/format';
 import { Alert, EmptyState } from '../../ui/Alert';
@@ -29,10 +29,17 @@ export function CustomerSearch() {
     if (q !== s.shownFor && !s.searching) s.search(q);
   }, []);
 
+  // Arriving here (F3, /, back from a customer), the previous query is selected: the next caller's
+  // details replace it as they are typed.
+  useLayoutEffect(() => {
+    input.current?.select();
+  }, []);
+
   useEffect(() => {
     list.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
 
+  const fresh = shownFor !== '' && shownFor === query.trim();
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
@@ -40,12 +47,12 @@ export function CustomerSearch() {
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
       setActive(Math.max(active - 1, 0));
-    } else if (e.key === 'Enter') {
-      const h = hits[active];
-      if (h) {
-        e.preventDefault();
-        openCustomer(h.customer.id);
-      }
+    } else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      // Only a result of what is in the box now: hits still shown from an earlier query (the answer
+      // to this one not in yet) are never opened.
+      const h = fresh ? hits[active] : undefined;
+      e.preventDefault();
+      if (h) openCustomer(h.customer.id);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');
@@ -85,7 +92,7 @@ export function CustomerSearch() {
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {hits.length > 0 ? (
-        <Results hits={hits} active={active} listRef={list} />
+        <Results hits={hits} active={active} listRef={list} stale={!fresh} />
       ) : shownFor ? (
         <EmptyState title={`No customer matches “${shownFor}”.`}>Check the spelling, or try a phone number, card last 4 or an order reference.</EmptyState>
       ) : (
@@ -98,9 +105,9 @@ export function CustomerSearch() {
 
 // The list is memoised apart from the input: a keystroke re-renders the field, not twenty rows
 // (keystroke-to-paint is a benchmark goal, docs/performance.md).
-const Results = memo(function Results({ hits, active, listRef }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null> }) {
+const Results = memo(function Results({ hits, active, listRef, stale }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null>; stale: boolean }) {
   return (
-    <ul id="customer-results" ref={listRef} className="results" role="listbox" aria-label="Customers found">
+    <ul id="customer-results" ref={listRef} className={`results ${stale ? 'stale' : ''}`} role="listbox" aria-label="Customers found" aria-busy={stale}>
       {hits.map((h, i) => (
         <HitRow key={h.customer.id} hit={h} index={i} active={i === active} />
       ))}

@@ -4,5 +4,6 @@ import { CustomerSearch } from './CustomerSearch';
 
 export function CustomersScreen() {
   const customerId = useNav((s) => s.customerId);
-  return customerId ? <CustomerDetail customerId={customerId} /> : <CustomerSearch />;
+  // Keyed: another customer is a fresh page, never the last one's data while the new one loads.
+  return customerId ? <CustomerDetail key={customerId} customerId={customerId} /> : <CustomerSearch />;
 }

@@ -23,7 +23,8 @@ export function CustomerSection() {
       <section className="panel" aria-labelledby="customer-h">
         <div className="panel-head">
           <h2 id="customer-h">Customer</h2>
-          <Button size="sm" variant="ghost" onClick={() => setCustomer({ kind: 'none' })}>
+          {/* F2 onto a kept draft lands here: Enter changes the customer, it never charges. */}
+          <Button id="order-first-field" size="sm" variant="ghost" onClick={() => setCustomer({ kind: 'none' })}>
             Change customer
           </Button>
         </div>
@@ -123,9 +124,11 @@ function CustomerSearchBox() {
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
       setActive((a) => Math.max(a - 1, 0));
-    } else if (e.key === 'Enter' && hits[active]) {
+    } else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      // Only a match of what is in the box now, never one left from the previous letters.
       e.preventDefault();
-      void pick(hits[active]);
+      const h = searched !== '' && searched === query.trim() ? hits[active] : undefined;
+      if (h) void pick(h);
     }
   };
 

@@ -10,6 +10,8 @@ type FormSpec = OutputOf<'payments.hostedForm'>;
 
 interface Props {
   customerId: string | null;
+  /** The clerk's save-card answer, sent to the gateway's page (remember_me): it does not ask again. */
+  save: boolean;
   onReady: (card: HostedCard) => void;
 }
 
@@ -18,7 +20,7 @@ interface Props {
  * data) into the frame; the card number and CVV are typed on the gateway's page and never reach
  * our code. We learn the outcome from 'hosted.returned' or by polling payments.hostedResult.
  */
-export function HostedCardForm({ customerId, onReady }: Props) {
+export function HostedCardForm({ customerId, save, onReady }: Props) {
   const [spec, setSpec] = useState<FormSpec | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -30,14 +32,14 @@ export function HostedCardForm({ customerId, onReady }: Props) {
     let alive = true;
     setSpec(null);
     setError(null);
-    call('payments.hostedForm', customerId ? { customerId } : {}).then(
+    call('payments.hostedForm', customerId ? { customerId, save } : { save }).then(
       (s) => alive && setSpec(s),
       (e) => alive && setError(describeError(e)),
     );
     return () => {
       alive = false;
     };
-  }, [customerId, attempt]);
+  }, [customerId, save, attempt]);
 
   useEffect(() => {
     if (spec) formRef.current?.submit();
@@ -97,7 +99,7 @@ export function HostedCardForm({ customerId, onReady }: Props) {
               <input key={k} type="hidden" name={k} value={v} />
             ))}
           </form>
-          <p className="muted small">The card number is typed on the gateway&rsquo;s secure page. This station never sees it.</p>
+          <p className="muted small hosted-note">Typed on the gateway&rsquo;s secure page: this station never sees the number.</p>
         </>
       ) : null}
     </div>

@@ -2,6 +2,7 @@ import { parseAmount } from '../../../shared/money';
 import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
+import { timeToAnswer } from '../confirmation/steps';
 import { HostedCardForm } from './HostedCardForm';
 import { useSettings } from '../settings/settings-store';
 import { useOrder, type PayMethod } from './order-store';
@@ -91,30 +92,42 @@ function CardOnFileList() {
 
 function EmailConfirmNote() {
   const customer = useOrder((s) => s.customer);
-  const timeout = useSettings((s) => s.settings?.confirmationTimeoutSeconds ?? 60);
+  const timeout = useSettings((s) => s.settings?.confirmationTimeoutSeconds);
   if (customer.kind !== 'existing') return null;
   const email = customer.customer.email;
   return email ? (
     <p className="muted small" data-testid="email-confirm-note">
-      We email <strong>{email}</strong> a link. The card is charged only after the customer agrees (the link works for {timeout} s).
+      We email <strong>{email}</strong> a link. The card is charged only after the customer agrees{timeout ? ` (they have ${timeToAnswer(timeout)} to answer)` : ''}.
     </p>
   ) : (
     <div className="field-error">This customer has no email address: add one to send a confirmation.</div>
   );
 }
 
+/**
+ * A new card: the one "save card" question is asked here, before the gateway's page opens, and sent
+ * with it (remember_me) so that page does not ask again. Once the card is in, the answer is the one
+ * the gateway got; "Use a different card" asks afresh.
+ */
 function NewCard() {
   const hostedCard = useOrder((s) => s.hostedCard);
   const customer = useOrder((s) => s.customer);
   const saveCard = useOrder((s) => s.saveCard);
   const set = useOrder((s) => s.set);
   const customerId = customer.kind === 'existing' ? customer.customer.id : null;
+  const canSave = customer.kind !== 'none';
+  const save = saveCard && canSave;
   return (
     <div className="new-card">
+      <label className="check">
+        <input type="checkbox" checked={save} disabled={!canSave || hostedCard !== null} onChange={(e) => set({ saveCard: e.target.checked })} />
+        Save card for next time{!canSave ? <span className="muted"> &middot; needs a customer</span> : null}
+      </label>
       {hostedCard ? (
         <Alert tone="success" title={`${maskedCard(hostedCard.brand, hostedCard.last4)} ready`}>
           Expires {fmtExpiry(hostedCard.expiry)}
           {hostedCard.holderName ? ` · ${hostedCard.holderName}` : ''}
+          {save ? ' · saved on file after the charge' : ''}
           <div>
             <button type="button" className="link" onClick={() => set({ hostedCard: null })}>
               Use a different card
@@ -122,12 +135,8 @@ function NewCard() {
           </div>
         </Alert>
       ) : (
-        <HostedCardForm customerId={customerId} onReady={(card) => set({ hostedCard: card })} />
+        <HostedCardForm customerId={customerId} save={save} onReady={(card) => set({ hostedCard: card, saveCard: save })} />
       )}
-      <label className="check">
-        <input type="checkbox" checked={saveCard && customer.kind !== 'none'} disabled={customer.kind === 'none'} onChange={(e) => set({ saveCard: e.target.checked })} />
-        Save card for next time{customer.kind === 'none' ? ' (choose or add a customer first)' : ''}
-      </label>
     </div>
   );
 }

@@ -53,6 +53,12 @@ interface OrderState {
   addLine: () => string;
   removeLine: (key: string) => string | null;
   reset: () => void;
+  /**
+   * F2: a fresh order unless one is in progress. A finished charge (approved, declined, queued) or a
+   * confirmation the core follows by itself is dropped (it stays in Transactions); an unfinished
+   * draft and an outcome still being asked of the bank are kept.
+   */
+  startFresh: () => void;
   /** "Charge again": a new order for this customer with these lines (or an empty amount line). */
   prefill: (customer: Customer, cards: Card[], lines: DraftLine[]) => void;
   submit: () => Promise<void>;
@@ -96,10 +102,14 @@ export const useOrder = create<OrderState>((set, get) => ({
   set: (patch) => set((s) => ({ ...patch, errors: clearErrors(s.errors, Object.keys(patch)) })),
   setCustomer: (customer) =>
     set((s) => {
+      // A card taken while another known customer was on the line is not carried over to this one.
+      const before = s.customer.kind === 'existing' ? s.customer.customer.id : null;
+      const after = customer.kind === 'existing' ? customer.customer.id : null;
+      const hostedCard = before !== null && before !== after ? null : s.hostedCard;
       const cardId = customer.kind === 'existing' ? firstActiveCard(customer.cards) : null;
       const onFile = s.method === 'card_on_file' || s.method === 'email_confirm';
       const method: PayMethod = cardId ? (s.method === 'email_confirm' ? 'email_confirm' : 'card_on_file') : onFile ? 'new_card' : s.method;
-      return { customer, cardId, method, createdOrder: null, errors: clearErrors(s.errors, ['customer', 'name', 'email', 'phone']) };
+      return { customer, cardId, method, hostedCard, createdOrder: null, errors: clearErrors(s.errors, ['customer', 'name', 'email', 'phone']) };
     }),
   updateLine: (key, patch) =>
     set((s) => ({ lines: s.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)), createdOrder: null })),
@@ -118,6 +128,10 @@ export const useOrder = create<OrderState>((set, get) => ({
     return (next[Math.min(i, next.length - 1)] ?? next[0])?.key ?? null;
   },
   reset: () => set(blankState()),
+  startFresh: () => {
+    const { result, confirmation } = get();
+    if (result ? result.outcome !== 'unknown' : confirmation !== null) set(blankState());
+  },
   prefill: (customer, cards, lines) =>
     set({
       ...blankState(),

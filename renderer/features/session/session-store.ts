@@ -1,6 +1,9 @@
 import { create } from 'zustand';
 import type { OutputOf } from '../../../shared/contract';
+import { useNav } from '../../app/nav-store';
 import { call, onSessionLost } from '../../lib/api';
+import { useCustomers } from '../customers/customers-store';
+import { useOrder } from '../order/order-store';
 
 type Status = OutputOf<'session.status'>;
 export type SessionUser = NonNullable<Status['user']>;
@@ -21,6 +24,16 @@ interface SessionState {
   markSignedOut: () => void;
 }
 
+/**
+ * Before the desk shows: the person lands on a screen their role may use; for another person, the
+ * previous one's finished order and customer search go too (an unfinished order stays).
+ */
+function arrive(user: SessionUser): void {
+  if (!useNav.getState().signedIn(user.id, user.role)) return;
+  useOrder.getState().startFresh();
+  useCustomers.getState().setQuery('');
+}
+
 export const useSession = create<SessionState>((set, get) => ({
   phase: 'loading',
   status: null,
@@ -30,6 +43,7 @@ export const useSession = create<SessionState>((set, get) => ({
   load: async () => {
     try {
       const status = await call('session.status', {});
+      if (status.user) arrive(status.user);
       set({
         status,
         user: status.user,
@@ -43,16 +57,19 @@ export const useSession = create<SessionState>((set, get) => ({
   },
   setup: async (name, pin) => {
     const user = await call('session.setup', { name, pin });
+    arrive(user);
     set({ user, locked: false, phase: 'ready' });
     await get().load();
   },
   login: async (userId, pin) => {
     const user = await call('session.login', { userId, pin });
+    arrive(user);
     set({ user, locked: false, phase: 'ready' });
     await get().load();
   },
   unlock: async (pin) => {
     const user = await call('session.unlock', { pin });
+    arrive(user);
     set({ user, locked: false });
   },
   lock: async () => {
