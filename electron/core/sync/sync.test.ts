@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway, Outcome } from '../../gateway/types';
 import { approval, cardPayment, expectCode, newOrder, startSyncHarness, type SyncHarness } from './test-support';
-import { Connectivity } from './connectivity';
+import { Connectivity, DEFAULT_CONNECTIVITY } from './connectivity';
 
 let sh: SyncHarness | undefined;
 afterEach(async () => {
@@ -63,6 +63,37 @@ describe('connectivity', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(c.isOnline()).toBe(true);
     expect(seen).toEqual([false, true]);
+    c.close();
+  });
+
+  it('with the default timers, a gateway that becomes unreachable shows as offline within a few seconds, with no call made (issue #13: it took 15 s)', async () => {
+    sh = await startSyncHarness({ sync: { onlineProbeMs: DEFAULT_CONNECTIVITY.onlineProbeMs, staleMs: DEFAULT_CONNECTIVITY.staleMs } });
+    expect(sh.sync.connectivity.isOnline()).toBe(true);
+    const events: boolean[] = [];
+    sh.h.deps.events.on('sync.changed', (s) => events.push(s.online));
+    const t0 = Date.now();
+    sh.h.sb.control.setReachable(false);
+    await expect.poll(() => sh!.sync.connectivity.isOnline(), { timeout: 6_000, interval: 50 }).toBe(false);
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeLessThan(DEFAULT_CONNECTIVITY.onlineProbeMs + 1_000);
+    // The screen is told at once, not at its next refresh.
+    expect(events.at(-1)).toBe(false);
+  });
+
+  it('a call that times out probes at once: a gateway that is gone flips to offline without waiting for the next tick', async () => {
+    let reachable = true;
+    const fake = {
+      name: 'fake',
+      isSandbox: true,
+      probe: () => Promise.resolve(reachable),
+      refund: () => Promise.resolve({ kind: 'pending', refs: { merchantReference: 'R' }, reason: 'timeout', detail: 'no response' } satisfies Outcome<never>),
+    } as unknown as Gateway;
+    const c = new Connectivity(fake, { onlineProbeMs: 60_000, staleMs: 60_000 });
+    c.start();
+    expect(await c.ensureOnline()).toBe(true);
+    reachable = false;
+    await c.gateway.refund({ merchantReference: 'R', amount: { amount: 1, currency: 'USD' }, maintenanceReference: 'R-R1' });
+    await expect.poll(() => c.isOnline(), { timeout: 500, interval: 10 }).toBe(false);
     c.close();
   });
 
