@@ -159,6 +159,32 @@ describe('offline queue', () => {
     expect(sh.sync.status()).toMatchObject({ online: true, queued: 0, needsAttention: 0 });
   });
 
+  it('what remains is one figure from the core: the summary, the refund form and the queue agree while work is queued; a void shows what it released (issue #13 items 6, 8)', async () => {
+    sh = await startSyncHarness();
+    const { h } = sh;
+    const sale = await cardPayment(h, 4_870, 'purchase');
+    const auth = await cardPayment(h, 1_500, 'authorize');
+    await sh.goOffline();
+    const r = await h.call('payments.refund', { paymentId: sale.payment.id, amount: 1_000, reason: 'Chipped', approval: approval(h) });
+    expect(r.outcome).toBe('queued');
+    // The form's most and the summary's "refundable" are the same number: 38.70, not 48.70.
+    expect(r.detail.actions.refund).toMatchObject({ allowed: true, max: 3_870 });
+    expect(r.detail.balance).toMatchObject({ refundable: 3_870, queuedRefund: 1_000, fate: 'none' });
+    const v = await h.call('payments.void', { paymentId: auth.payment.id, reason: '' });
+    expect(v.outcome).toBe('queued');
+    expect(v.detail.balance).toMatchObject({ fate: 'void_queued', uncaptured: 1_500 });
+    const queue = await sh.sync.handlers['sync.queue']!({ section: 'queued', limit: 200 }, h.clerk);
+    const queuedVoid = queue.rows.find((q) => q.kind === 'operation' && q.type === 'void');
+    expect(queuedVoid).toMatchObject({ amount: 1_500 });
+    await sh.goOnline();
+    await sh.drained();
+    const voided = h.feature.service.detail(auth.payment.id);
+    expect(voided.payment.status).toBe('voided');
+    expect(voided.balance).toMatchObject({ fate: 'voided', uncaptured: 1_500, refundable: 0, canVoid: false });
+    expect(voided.operations.find((o) => o.type === 'void')).toMatchObject({ state: 'succeeded', amount: 1_500 });
+    expect(h.feature.service.detail(sale.payment.id).balance).toMatchObject({ refundable: 3_870, queuedRefund: 0 });
+  });
+
   it('forwards capture before refund on the same payment (FIFO per payment)', async () => {
     sh = await startSyncHarness();
     const { h } = sh;
