@@ -149,7 +149,7 @@ test('refunds and a void approved offline survive a restart and reach the gatewa
       // Eight days pass at the gateway: the authorization lapses (7 days) while the capture waits.
       await sandboxControl(web, 'clock', { advanceMs: 8 * DAY });
       await sandboxControl(web, 'reachable', { reachable: true });
-      await expect(syncIndicator(page)).toContainText('1 need attention', { timeout: 60_000 });
+      await expect(syncIndicator(page)).toContainText('1 needs attention', { timeout: 60_000 });
       // Supervisors resolve needs-attention items.
       await switchUser(page, NAMES.supervisor, PINS.supervisor);
       await syncIndicator(page).click();
