@@ -11,6 +11,7 @@ import { Button } from '../../ui/Button';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { CaptureForm, RefundForm, VoidForm } from './ActionForms';
 import { doneTitle, remainingRows, restNote } from './balance-text';
+import { LINE_AMOUNT_HEADING, lineNets } from '../../lib/line-amounts';
 import { useDetail, type ActionKind, type Detail, type LastOutcome } from './detail-store';
 import { printReceipt } from './Receipt';
 import { Timeline } from './Timeline';
@@ -91,6 +92,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
   }, [unresolved, detail, runCheck]);
 
   const c = p.currency;
+  const nets = lineNets(c, order.lines);
   // What is left comes from the core (detail.balance): the same figure the forms and the queue use.
   const b = detail.balance;
   const rows = remainingRows(detail);
@@ -193,11 +195,12 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
         </section>
         <section className="panel">
           <h2>Items</h2>
+          <p className="muted small items-rule">{LINE_AMOUNT_HEADING}; tax {fmtMoney(order.tax, c)} is in the order total</p>
           <ul className="items">
             {order.lines.map((l, i) => (
               <li key={i}>
                 <span className="ellipsis">{l.quantity} &times; {l.description}</span>
-                <span className="num">{fmtMoney(l.quantity * l.unitPrice, c)}</span>
+                <span className="num">{fmtMoney(nets[i] ?? 0, c)}</span>
               </li>
             ))}
           </ul>
