@@ -93,7 +93,7 @@ test('refunds and a void approved offline survive a restart and reach the gatewa
       await page.keyboard.press('v');
       await page.getByLabel('Reason (optional)').fill('Customer cancelled');
       await page.keyboard.press('Enter');
-      await expect(page.getByText('Void queued')).toBeVisible();
+      await expect(page.getByText('Void of USD\u00a064.00 queued')).toBeVisible();
       await expect(syncIndicator(page)).toContainText('3 queued');
       await syncIndicator(page).click();
       // Nothing needs attention, so the Queue opens on what waits.

@@ -105,7 +105,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
     <div className="detail-grid">
       <div className="detail-main">
         <section className="panel">
-          <dl className="amounts" aria-label="Amounts">
+          <dl className={rows.length > 1 ? 'amounts amounts-split' : 'amounts'} aria-label="Amounts">
             <div><dt>Order total</dt><dd>{fmtMoney(order.total, c)}</dd></div>
             <div><dt>Authorized</dt><dd data-testid="amt-authorized">{fmtMoney(p.authorized, c)}</dd></div>
             <div><dt>Captured</dt><dd data-testid="amt-captured">{fmtMoney(p.captured, c)}</dd></div>
