@@ -160,13 +160,20 @@ describe('offline queue', () => {
   });
 
   it('what remains is one figure from the core: the summary, the refund form and the queue agree while work is queued; a void shows what it released (issue #13 items 6, 8)', async () => {
-    sh = await startSyncHarness();
+    // A long coalescing window: the top bar must not wait for it to count what was just queued.
+    sh = await startSyncHarness({ sync: { notifyMs: 2_000 } });
     const { h } = sh;
     const sale = await cardPayment(h, 4_870, 'purchase');
     const auth = await cardPayment(h, 1_500, 'authorize');
     await sh.goOffline();
+    await new Promise((r) => setTimeout(r, 2_100)); // the window of earlier changes is over
+    const events: { queued: number }[] = [];
+    h.deps.events.on('sync.changed', (s) => events.push({ queued: s.queued }));
     const r = await h.call('payments.refund', { paymentId: sale.payment.id, amount: 1_000, reason: 'Chipped', approval: approval(h) });
     expect(r.outcome).toBe('queued');
+    // The screen was told before the call returned: the top bar and the page say "1 queued" together.
+    expect(events.at(-1)).toEqual({ queued: 1 });
+    expect(r.detail.payment.queued).toBe(1);
     // The form's most and the summary's "refundable" are the same number: 38.70, not 48.70.
     expect(r.detail.actions.refund).toMatchObject({ allowed: true, max: 3_870 });
     expect(r.detail.balance).toMatchObject({ refundable: 3_870, queuedRefund: 1_000, fate: 'none' });
