@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { api, apiOk, expect, NAMES, PINS, sandboxControl, sandboxOrders, shot, test } from './fixtures';
+import { api, apiOk, expect, NAMES, PINS, sandboxControl, sandboxOrders, shot, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, openResultTransaction, startOrder } from './desk';
 
 /**
@@ -112,6 +112,20 @@ test('a void says what it released and leaves nothing "left to capture"; a queue
     await expect(row).not.toContainText('whole authorization');
     await shot(page, 'queue-void-amount');
   });
+
+  await test.step('the audit log says it in plain words, with formatted amounts (item 10)', async () => {
+    await switchUser(page, NAMES.supervisor, PINS.supervisor);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit log' }).click();
+    await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+    const entries = await apiOk<{ seq: number; action: string; detail: string }[]>(page, 'audit.list', { limit: 200 });
+    const charge = entries.find((e) => e.action === 'payments.authorize' && /1624 USD/.test(e.detail))!;
+    const row = page.locator(`#audit-entries tbody tr[data-seq="${charge.seq}"]`);
+    await expect(row).toContainText(`Authorization ${usd('16.24')}`);
+    await expect(row).not.toContainText('1624 USD');
+    const offline = entries.find((e) => e.action === 'gateway.offline')!;
+    await expect(page.locator(`#audit-entries tbody tr[data-seq="${offline.seq}"]`)).toContainText('Gateway unreachable');
+    await shot(page, 'audit-plain-words');
+  });
 });
 
 test('an authorization captured 40 + 30 of 100 says USD 30.00 is still authorized and what becomes of it; after a refund it can only lapse; a queued refund shows one refundable figure (items 7, 8)', async ({ desk: page, web }) => {
@@ -181,6 +195,9 @@ test('an authorization captured 40 + 30 of 100 says USD 30.00 is still authorize
     await expect(page.getByText(`after ${usd('10.00')} of refunds queued`)).toBeVisible();
     await expect(syncButton(page)).toContainText('1 queued');
     await expect(page.locator('.badge[data-status="queued"]')).toHaveText(/1 queued/);
+    // The pause sign is drawn (inline SVG), not a character no installed font has (item 10).
+    await expect(page.locator('.badge[data-status="queued"] svg[data-glyph="pause"]')).toBeVisible();
+    await expect(page.locator('.badge[data-status="queued"]')).not.toContainText('\u23f8');
     await page.keyboard.press('r');
     await expect(page.getByLabel('Amount (USD)')).toHaveValue('50.00');
     await page.keyboard.press('Escape');
