@@ -71,6 +71,19 @@ test('a void says what it released and leaves nothing "left to capture"; a queue
     await openResultTransaction(page);
     await expect(page.getByText('Net (before tax); tax')).toBeVisible();
     await expect(page.locator('.items li').first()).toContainText(usd('15.00'));
+    // The receipt (P) says the same: the line at its net, tax once in the totals.
+    await page.evaluate(() => {
+      window.print = () => undefined;
+    });
+    await page.keyboard.press('p');
+    await page.emulateMedia({ media: 'print' });
+    const receipt = page.getByRole('article', { name: 'Receipt' });
+    await expect(receipt.getByRole('columnheader', { name: 'Net (before tax)' })).toBeVisible();
+    await expect(receipt.getByRole('row').filter({ hasText: 'Oak bookcase' })).toContainText(usd('15.00'));
+    await expect(receipt.getByRole('row').filter({ hasText: 'Oak bookcase' })).not.toContainText(usd('16.24'));
+    await expect(receipt).toContainText(`Tax${usd('1.24')}`);
+    await receipt.screenshot({ path: 'docs/screenshots/receipt-net-lines.png' });
+    await page.emulateMedia({ media: 'screen' });
   });
 
   await test.step('void by keyboard: the title says what happened and to how much', async () => {
