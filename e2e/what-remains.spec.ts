@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { api, apiOk, expect, NAMES, PINS, sandboxControl, sandboxOrders, shot, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, openResultTransaction, startOrder } from './desk';
@@ -82,7 +83,7 @@ test('a void says what it released and leaves nothing "left to capture"; a queue
     await expect(receipt.getByRole('row').filter({ hasText: 'Oak bookcase' })).toContainText(usd('15.00'));
     await expect(receipt.getByRole('row').filter({ hasText: 'Oak bookcase' })).not.toContainText(usd('16.24'));
     await expect(receipt).toContainText(`Tax${usd('1.24')}`);
-    await receipt.screenshot({ path: 'docs/screenshots/receipt-net-lines.png' });
+    await receipt.screenshot({ path: join(import.meta.dirname, '..', 'docs/screenshots/receipt-net-lines.png') });
     await page.emulateMedia({ media: 'screen' });
   });
 
