@@ -35,7 +35,7 @@ test('an authorization warns before 7 days and cannot be captured after', async 
   await expect(result).toHaveAttribute('data-outcome', 'approved');
   const reference = (await result.getByTestId('result-reference').textContent())!.trim();
   await openResultTransaction(page);
-  await expect(page.getByText(/Authorization valid until/)).toBeVisible();
+  await expect(page.getByTestId('rest-note')).toContainText(/capture it \(all or part\) before .+, or void it/);
   const list = await apiOk<{ rows: { id: string; orderReference: string; expiresAt: string | null; reference: string }[] }>(page, 'payments.list', { query: reference });
   const payment = list.rows.find((r) => r.orderReference === reference)!;
   expect(payment.expiresAt).not.toBeNull();

@@ -93,7 +93,7 @@ test('refunds and a void approved offline survive a restart and reach the gatewa
       await page.keyboard.press('v');
       await page.getByLabel('Reason (optional)').fill('Customer cancelled');
       await page.keyboard.press('Enter');
-      await expect(page.getByText('Void queued')).toBeVisible();
+      await expect(page.getByText('Void of USD\u00a064.00 queued')).toBeVisible();
       await expect(syncIndicator(page)).toContainText('3 queued');
       await syncIndicator(page).click();
       // Nothing needs attention, so the Queue opens on what waits.
@@ -149,7 +149,7 @@ test('refunds and a void approved offline survive a restart and reach the gatewa
       // Eight days pass at the gateway: the authorization lapses (7 days) while the capture waits.
       await sandboxControl(web, 'clock', { advanceMs: 8 * DAY });
       await sandboxControl(web, 'reachable', { reachable: true });
-      await expect(syncIndicator(page)).toContainText('1 need attention', { timeout: 60_000 });
+      await expect(syncIndicator(page)).toContainText('1 needs attention', { timeout: 60_000 });
       // Supervisors resolve needs-attention items.
       await switchUser(page, NAMES.supervisor, PINS.supervisor);
       await syncIndicator(page).click();

@@ -50,7 +50,7 @@ test('Queue: pages past the first page with exact counts and core-clock ages; a 
       const d = await apiOk<{ schedule: { id: string }; periods: { state: string }[] }>(page, 'recurring.create', { customerId, cardId, amount: 5029, currency: 'USD', frequency: 'monthly', description: 'Tea of the month' });
       expect(d.periods[0]!.state).toBe('needs_attention');
       scheduleId = d.schedule.id;
-      await expect(syncIndicator(page)).toContainText('1 need attention', { timeout: 35_000 });
+      await expect(syncIndicator(page)).toContainText('1 needs attention', { timeout: 35_000 });
     });
 
     await test.step(`offline: ${QUEUED} partial captures of one authorization are queued`, async () => {

@@ -29,16 +29,16 @@ test('two partial refunds with supervisor approval, and a third that would excee
     await refund('20.00', 'Damaged laces');
     await shot(page, 'refund-form');
     await page.keyboard.press('Enter');
-    await expect(page.getByText('Refund of USD\u00a020.00 done')).toBeVisible();
+    await expect(page.getByText('Refunded USD\u00a020.00; USD\u00a060.00 can still be refunded')).toBeVisible();
     await expect(page.getByTestId('amt-refunded')).toHaveText('USD\u00a020.00');
   });
 
   await test.step('refund 35.00: price match', async () => {
     await refund('35.00', 'Price match');
     await page.keyboard.press('Enter');
-    await expect(page.getByText('Refund of USD\u00a035.00 done')).toBeVisible();
+    await expect(page.getByText('Refunded USD\u00a035.00; USD\u00a025.00 can still be refunded')).toBeVisible();
     await expect(page.getByTestId('amt-refunded')).toHaveText('USD\u00a055.00');
-    await expect(page.getByTestId('amt-remaining')).toHaveText('USD\u00a025.00');
+    await expect(page.getByTestId('amt-refundable')).toHaveText('USD\u00a025.00');
     await expect(page.locator('.badge[data-status="partially_refunded"]')).toBeVisible();
   });
 

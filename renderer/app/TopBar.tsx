@@ -1,4 +1,4 @@
-import { fmtAge } from '../lib/format';
+import { fmtAge, plural } from '../lib/format';
 import { Button } from '../ui/Button';
 import { useCoreNow, useSync } from '../features/queue/sync-store';
 import { useSettings } from '../features/settings/settings-store';
@@ -46,7 +46,7 @@ function SyncIndicator() {
   const waiting = status.queued > 0;
   const label = status.online ? 'Online' : 'Offline';
   return (
-    <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')} aria-label={`${label}. ${status.queued} operations queued${status.needsAttention ? `, ${status.needsAttention} need attention` : ''}. Open the queue.`}>
+    <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')} aria-label={`${label}. ${status.queued ? `${plural(status.queued, 'operation')} queued` : 'Nothing queued'}${status.needsAttention ? `, ${plural(status.needsAttention, 'needs', 'need')} attention` : ''}. Open the queue.`}>
       <span className="sync-dot" aria-hidden="true">
         {status.online ? '●' : '○'}
       </span>
@@ -58,7 +58,7 @@ function SyncIndicator() {
       ) : (
         <span className="sync-queued muted">nothing queued</span>
       )}
-      {status.needsAttention > 0 ? <span className="sync-attention">{status.needsAttention} need attention</span> : null}
+      {status.needsAttention > 0 ? <span className="sync-attention">{plural(status.needsAttention, 'needs', 'need')} attention</span> : null}
       {status.forwarding ? <span className="muted">sending…</span> : null}
     </button>
   );

@@ -57,7 +57,18 @@ export function fmtAge(iso: string | null | undefined, now = Date.now()): string
   if (min < 60) return `${min} min`;
   const h = Math.floor(min / 60);
   if (h < 48) return `${h} h ${min % 60} min`;
-  return `${Math.floor(h / 24)} days`;
+  return plural(Math.floor(h / 24), 'day');
+}
+
+const plurals = new Map<string, Intl.PluralRules>();
+/** "1 operation", "3 operations": the locale's plural rule picks the form (English: one / other). */
+export function plural(n: number, one: string, other = `${one}s`): string {
+  let rules = plurals.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    plurals.set(locale, rules);
+  }
+  return `${n} ${rules.select(n) === 'one' ? one : other}`;
 }
 
 /** "in 1 day 3 h" / "3 h ago" for the authorization expiry. */

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Glyph } from './Glyph';
 
 export type Tone = 'info' | 'success' | 'danger' | 'warning' | 'unknown' | 'queued';
 
@@ -16,7 +17,7 @@ export function Alert({ tone, title, children, className }: { tone: Tone; title?
   return (
     <div className={`alert alert-${tone} ${className ?? ''}`} role={tone === 'danger' ? 'alert' : 'status'}>
       <span className="alert-icon" aria-hidden="true">
-        {ICON[tone]}
+        <Glyph char={ICON[tone]} />
       </span>
       <div className="alert-body">
         {title ? <div className="alert-title">{title}</div> : null}

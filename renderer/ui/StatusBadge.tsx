@@ -1,4 +1,5 @@
 import type { PaymentStatus } from '../../shared/domain/payment-state';
+import { Glyph } from './Glyph';
 
 const LABEL: Record<PaymentStatus, [string, string, string]> = {
   // label, glyph, tone class
@@ -25,14 +26,14 @@ export function StatusBadge({ status, queued = 0 }: { status: PaymentStatus; que
     <span className="badge-row">
       <span className={`badge badge-${tone}`} data-status={status}>
         <span aria-hidden="true" className="badge-glyph">
-          {glyph}
+          <Glyph char={glyph} />
         </span>
         {label}
       </span>
       {queued > 0 ? (
         <span className="badge badge-queued" data-status="queued">
           <span aria-hidden="true" className="badge-glyph">
-            {'⏸'}
+            <Glyph char="⏸" />
           </span>
           {queued} queued
         </span>

@@ -148,6 +148,16 @@ export const PaymentDetailSchema = z.object({
   operations: z.array(OperationSchema),
   actions: z.object({ capture: Verdict, void: Verdict, refund: Verdict, checkStatus: Verdict }),
   cash: z.object({ tendered: MinorUnits, change: MinorUnits }).nullable(),
+  /** What is left and what becomes of it (shared/domain/payment-balance.ts): the one figure every screen shows. */
+  balance: z.object({
+    uncaptured: MinorUnits,
+    fate: z.enum(['none', 'capturable', 'lapses', 'lapsed', 'void_queued', 'voided']),
+    until: IsoTime.nullable(),
+    canVoid: z.boolean(),
+    refundable: MinorUnits,
+    queuedCapture: MinorUnits,
+    queuedRefund: MinorUnits,
+  }),
 });
 
 export const PaymentListFilter = z.object({

@@ -194,12 +194,13 @@ export function setQueueState(db: Db, id: string, state: 'queued' | 'needs_atten
   stmt(db, `UPDATE operations SET state = ?, message = COALESCE(?, message), updated_at = ?, finished_at = NULL WHERE id = ?`).run(state, message, at, id);
 }
 
-export function toOperation(row: OperationRow): Operation {
+/** `voidReleases`: what a void of this payment releases (its uncaptured authorization), shown as the void's amount. */
+export function toOperation(row: OperationRow, voidReleases: number | null = null): Operation {
   return {
     id: row.id,
     paymentId: row.payment_id,
     type: row.type,
-    amount: row.amount,
+    amount: row.type === 'void' && row.amount === null && voidReleases ? voidReleases : row.amount,
     state: row.state,
     reference: row.reference,
     responseCode: row.response_code,

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { PaymentDetailSchema, PaymentListFilter } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
+import { paymentBalance } from '../../../shared/domain/payment-balance';
 import { allowedAction, EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
 import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders/orders-repo';
 import { operationsOf, queuedOf, toOperation } from './operation-log';
 import { stmt } from './sql';
-import { effectiveTotals, getPaymentWithOrder, toSummary, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
+import { effectiveTotals, getPaymentWithOrder, toSummary, totalsOf, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
 
 export type PaymentDetail = z.output<typeof PaymentDetailSchema>;
 export type ListFilter = z.output<typeof PaymentListFilter>;
@@ -16,11 +17,14 @@ export function paymentDetail(db: Db, paymentId: string, now: Date): PaymentDeta
   if (!p) throw new ContractError('NOT_FOUND', 'No such payment.');
   const order = getOrderRow(db, p.order_id)!;
   // What remains to capture / refund counts the operations still queued (offline).
-  const totals = effectiveTotals(p, queuedOf(db, p.id));
+  const queued = queuedOf(db, p.id);
+  const totals = effectiveTotals(p, queued);
+  // A void carries no amount to the gateway; what it releases is the uncaptured authorization.
+  const released = Math.max(0, p.authorized - p.captured);
   return {
     payment: toSummary(p, now),
     order: toOrder(order),
-    operations: operationsOf(db, p.id).map(toOperation),
+    operations: operationsOf(db, p.id).map((row) => toOperation(row, released)),
     actions: {
       capture: allowedAction('capture', totals, now),
       void: allowedAction('void', totals, now),
@@ -28,6 +32,7 @@ export function paymentDetail(db: Db, paymentId: string, now: Date): PaymentDeta
       checkStatus: allowedAction('checkStatus', totals, now),
     },
     cash: p.method === 'cash' ? { tendered: p.tendered ?? p.amount, change: p.change_due ?? 0 } : null,
+    balance: paymentBalance(totalsOf(p), queued, now),
   };
 }
 

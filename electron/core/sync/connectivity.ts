@@ -4,11 +4,12 @@ import type { Gateway, Outcome } from '../../gateway/types';
  * Online / offline from real gateway calls plus a light probe (DESIGN "Offline-first").
  *
  *   - Any HTTP answer of a real call (approved, declined, 5xx, unreadable reply) → online.
- *   - A 'network' failure of a real call, or a failed probe → offline.
- *   - A timeout says nothing either way (the gateway may just be slow): no change, but the next
- *     operation probes first if nothing was heard for a while.
- *   - Offline: probe with exponential backoff (1 s → 30 s); online: a slow probe (15 s) when no
- *     real call has been heard from in that time.
+ *   - A 'network' failure of a real call, or a failed probe → offline, at once.
+ *   - A timeout says nothing by itself (the gateway may just be slow), so it probes at once: a
+ *     gateway that is gone shows as offline within the probe's own timeout, not at the next tick.
+ *   - Offline: probe with exponential backoff (1 s → 30 s); online: a probe every 3 s when no real
+ *     call has been heard from in that time (a HEAD without a body: a clerk must not see "Online"
+ *     for long while the gateway is down; issue #13 measured 15 s before).
  *
  * Transitions are reported to listeners (audit 'gateway.offline' / 'gateway.online' and the
  * 'sync.changed' event are wired in ./index.ts). Timers are real time; timestamps for the ledger
@@ -27,7 +28,7 @@ export interface ConnectivityOptions {
 export const DEFAULT_CONNECTIVITY: Required<ConnectivityOptions> = {
   probeMinMs: 1_000,
   probeMaxMs: 30_000,
-  onlineProbeMs: 15_000,
+  onlineProbeMs: 3_000,
   staleMs: 5_000,
 };
 
@@ -165,7 +166,8 @@ export class Connectivity {
   private note(method: string, outcome: Outcome<unknown>): void {
     if (outcome.kind === 'pending') {
       if (outcome.reason === 'network') this.lost(`${method}: ${outcome.detail}`.slice(0, 200));
-      else if (outcome.reason !== 'timeout') this.heard(method); // an HTTP answer, even a bad one
+      else if (outcome.reason === 'timeout') void this.probe(); // slow, or gone: the probe tells which
+      else this.heard(method); // an HTTP answer, even a bad one
       return;
     }
     this.heard(method);

@@ -46,17 +46,30 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
   const notifyMs = opts.notifyMs ?? 250;
   let closed = false;
   let notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  let notifyPending = false;
 
   const status = (): SyncStatus => ({ online: connectivity.isOnline(), forwarding: forwarder?.forwarding ?? false, ...queueCounts(db), now: deps.clock.now().toISOString() });
   const emitNow = (): void => {
-    if (notifyTimer) clearTimeout(notifyTimer);
-    notifyTimer = null;
+    notifyPending = false;
     if (closed || !db.open) return;
     deps.events.emit('sync.changed', status());
   };
+  /**
+   * The first change is published at once (the top bar counts what the clerk just queued, as the
+   * page does: issue #13 saw "nothing queued" beside "1 queued"); further changes within notifyMs
+   * are coalesced into one more event at its end.
+   */
   const changed = (): void => {
-    if (closed || notifyTimer) return;
-    notifyTimer = setTimeout(emitNow, notifyMs);
+    if (closed) return;
+    if (notifyTimer) {
+      notifyPending = true;
+      return;
+    }
+    emitNow();
+    notifyTimer = setTimeout(() => {
+      notifyTimer = null;
+      if (notifyPending) changed();
+    }, notifyMs);
     notifyTimer.unref?.();
   };
 

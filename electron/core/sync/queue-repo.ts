@@ -42,9 +42,9 @@ function decodeCursor(section: QueueSection, cursor: string): Cursor {
   return { at: parts[1], id: parts[2] };
 }
 
-type OpRow = OperationRow & { order_reference: string; currency: string; rc_schedule: string | null; rc_short: string | null; rc_period: number | null };
+type OpRow = OperationRow & { order_reference: string; currency: string; releases: number; rc_schedule: string | null; rc_short: string | null; rc_period: number | null };
 
-const OP_SELECT = `SELECT o.*, ord.reference AS order_reference, p.currency AS currency,
+const OP_SELECT = `SELECT o.*, ord.reference AS order_reference, p.currency AS currency, MAX(0, p.authorized - p.captured) AS releases,
     rp.schedule_id AS rc_schedule, rs.short_id AS rc_short, rp.period AS rc_period
   FROM operations o JOIN payments p ON p.id = o.payment_id JOIN orders ord ON ord.id = p.order_id
   LEFT JOIN recurring_periods rp ON rp.reference = ord.reference
@@ -53,7 +53,7 @@ const OP_SELECT = `SELECT o.*, ord.reference AS order_reference, p.currency AS c
 function toOpEntry(r: OpRow): QueueEntry {
   return {
     kind: 'operation',
-    ...toOperation(r),
+    ...toOperation(r, r.releases),
     orderReference: r.order_reference,
     currency: r.currency,
     recurring: r.rc_schedule && r.rc_short && r.rc_period !== null ? { scheduleId: r.rc_schedule, shortId: r.rc_short, period: r.rc_period } : null,

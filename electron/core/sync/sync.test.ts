@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway, Outcome } from '../../gateway/types';
 import { approval, cardPayment, expectCode, newOrder, startSyncHarness, type SyncHarness } from './test-support';
-import { Connectivity } from './connectivity';
+import { Connectivity, DEFAULT_CONNECTIVITY } from './connectivity';
 
 let sh: SyncHarness | undefined;
 afterEach(async () => {
@@ -66,6 +66,37 @@ describe('connectivity', () => {
     c.close();
   });
 
+  it('with the default timers, a gateway that becomes unreachable shows as offline within a few seconds, with no call made (issue #13: it took 15 s)', async () => {
+    sh = await startSyncHarness({ sync: { onlineProbeMs: DEFAULT_CONNECTIVITY.onlineProbeMs, staleMs: DEFAULT_CONNECTIVITY.staleMs } });
+    expect(sh.sync.connectivity.isOnline()).toBe(true);
+    const events: boolean[] = [];
+    sh.h.deps.events.on('sync.changed', (s) => events.push(s.online));
+    const t0 = Date.now();
+    sh.h.sb.control.setReachable(false);
+    await expect.poll(() => sh!.sync.connectivity.isOnline(), { timeout: 6_000, interval: 50 }).toBe(false);
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeLessThan(DEFAULT_CONNECTIVITY.onlineProbeMs + 1_000);
+    // The screen is told at once, not at its next refresh.
+    expect(events.at(-1)).toBe(false);
+  });
+
+  it('a call that times out probes at once: a gateway that is gone flips to offline without waiting for the next tick', async () => {
+    let reachable = true;
+    const fake = {
+      name: 'fake',
+      isSandbox: true,
+      probe: () => Promise.resolve(reachable),
+      refund: () => Promise.resolve({ kind: 'pending', refs: { merchantReference: 'R' }, reason: 'timeout', detail: 'no response' } satisfies Outcome<never>),
+    } as unknown as Gateway;
+    const c = new Connectivity(fake, { onlineProbeMs: 60_000, staleMs: 60_000 });
+    c.start();
+    expect(await c.ensureOnline()).toBe(true);
+    reachable = false;
+    await c.gateway.refund({ merchantReference: 'R', amount: { amount: 1, currency: 'USD' }, maintenanceReference: 'R-R1' });
+    await expect.poll(() => c.isOnline(), { timeout: 500, interval: 10 }).toBe(false);
+    c.close();
+  });
+
   it('audits gateway.offline / gateway.online and emits sync.changed with the counts', async () => {
     sh = await startSyncHarness();
     const events: { online: boolean; queued: number }[] = [];
@@ -126,6 +157,39 @@ describe('offline queue', () => {
     expect(h.feature.service.detail(captured.payment.id).payment).toMatchObject({ captured: 8_000, refunded: 5_500, queued: 0 });
     expect(h.feature.service.detail(authorized.payment.id).payment.status).toBe('voided');
     expect(sh.sync.status()).toMatchObject({ online: true, queued: 0, needsAttention: 0 });
+  });
+
+  it('what remains is one figure from the core: the summary, the refund form and the queue agree while work is queued; a void shows what it released (issue #13 items 6, 8)', async () => {
+    // A long coalescing window: the top bar must not wait for it to count what was just queued.
+    sh = await startSyncHarness({ sync: { notifyMs: 2_000 } });
+    const { h } = sh;
+    const sale = await cardPayment(h, 4_870, 'purchase');
+    const auth = await cardPayment(h, 1_500, 'authorize');
+    await sh.goOffline();
+    await new Promise((r) => setTimeout(r, 2_100)); // the window of earlier changes is over
+    const events: { queued: number }[] = [];
+    h.deps.events.on('sync.changed', (s) => events.push({ queued: s.queued }));
+    const r = await h.call('payments.refund', { paymentId: sale.payment.id, amount: 1_000, reason: 'Chipped', approval: approval(h) });
+    expect(r.outcome).toBe('queued');
+    // The screen was told before the call returned: the top bar and the page say "1 queued" together.
+    expect(events.at(-1)).toEqual({ queued: 1 });
+    expect(r.detail.payment.queued).toBe(1);
+    // The form's most and the summary's "refundable" are the same number: 38.70, not 48.70.
+    expect(r.detail.actions.refund).toMatchObject({ allowed: true, max: 3_870 });
+    expect(r.detail.balance).toMatchObject({ refundable: 3_870, queuedRefund: 1_000, fate: 'none' });
+    const v = await h.call('payments.void', { paymentId: auth.payment.id, reason: '' });
+    expect(v.outcome).toBe('queued');
+    expect(v.detail.balance).toMatchObject({ fate: 'void_queued', uncaptured: 1_500 });
+    const queue = await sh.sync.handlers['sync.queue']!({ section: 'queued', limit: 200 }, h.clerk);
+    const queuedVoid = queue.rows.find((q) => q.kind === 'operation' && q.type === 'void');
+    expect(queuedVoid).toMatchObject({ amount: 1_500 });
+    await sh.goOnline();
+    await sh.drained();
+    const voided = h.feature.service.detail(auth.payment.id);
+    expect(voided.payment.status).toBe('voided');
+    expect(voided.balance).toMatchObject({ fate: 'voided', uncaptured: 1_500, refundable: 0, canVoid: false });
+    expect(voided.operations.find((o) => o.type === 'void')).toMatchObject({ state: 'succeeded', amount: 1_500 });
+    expect(h.feature.service.detail(sale.payment.id).balance).toMatchObject({ refundable: 3_870, queuedRefund: 0 });
   });
 
   it('forwards capture before refund on the same payment (FIFO per payment)', async () => {

@@ -67,7 +67,9 @@ describe('email confirmation service (seed 003)', () => {
     const mailbox = await (await fetch(sb.mailboxUrl)).text();
     const link = `/confirm/${body.confirmation.process.id}`;
     expect(mailbox).toContain(link);
-    expect(mailbox).toContain('Please confirm your payment of USD 3.56');
+    expect(mailbox).toContain('Please confirm your payment of USD 3.56 for Hand pruners And loppers');
+    // The description is not put behind a second "Order" label (issue #13: "Order Order Desk1-…").
+    expect(mailbox).not.toMatch(/>Order<\/span>/);
     expect(mailbox).toContain('Hand pruners And loppers');
     const page = await (await fetch(`${sb.url}${link}`)).text();
     expect(page).toContain('I agree');

@@ -79,6 +79,14 @@ describe('VOID_AUTHORIZATION', () => {
     await capture(reference, 100);
     expect(await voidAuth(reference)).toMatchObject({ status: '09', response_code: '09034', response_message: 'Operation not allowed' });
   });
+
+  it('refuses to capture the rest once a refund was made (05034): the rest can only lapse', async () => {
+    const { reference } = await authorize(10000);
+    await capture(reference, 4000);
+    expect((await refund(reference, 1000))['response_code']).toBe('06000');
+    expect(await capture(reference, 3000)).toMatchObject({ status: '05', response_code: '05034', response_message: 'Operation not allowed' });
+    expect(sb.control.order(reference)).toMatchObject({ capturedAmount: 4000, refundedAmount: 1000 });
+  });
 });
 
 describe('REFUND', () => {

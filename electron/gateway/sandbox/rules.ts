@@ -61,6 +61,9 @@ function closed(order: OrderRow): boolean {
 
 export function decideCapture(order: OrderRow, amount: number, currency: string, nowMs: number): Decision {
   if (closed(order) || order.command !== 'AUTHORIZATION') return refuse('034');
+  // Capture needs the order authorized or captured (transaction status 02/04, docs/aps-gateway.md §10);
+  // after a refund it is not, so the uncaptured rest can only lapse.
+  if (order.refunded_amount > 0) return refuse('034');
   if (isAuthorizationExpired(order, nowMs)) return refuse('773');
   if (currency !== order.currency) return refuse('013');
   if (amount <= 0) return refuse('005');

@@ -10,7 +10,7 @@ import { Button } from '../../ui/Button';
 import { downloadText } from '../reports/report-data';
 import { useSession } from '../session/session-store';
 import {
-  ACTION_GROUPS, actionLabel, auditCsv, csvFileName, displayRows, isFiltered, listInput, NO_FILTER, outcomeLabel,
+  ACTION_GROUPS, actionLabel, auditCsv, csvFileName, detailText, displayRows, isFiltered, listInput, NO_FILTER, outcomeLabel,
   type AuditEntry, type AuditFilter, type AuditVerdict,
 } from './audit-data';
 import './audit.css';
@@ -434,7 +434,7 @@ export function AuditScreen() {
                       </td>
                       <td className="audit-wrap">{e.station}</td>
                       <td className="audit-wrap">
-                        {e.detail || <span className="muted">{'\u2014'}</span>}
+                        {e.detail ? detailText(e.detail) : <span className="muted">{'\u2014'}</span>}
                         {isBad ? (
                           <div className="audit-flag" id="audit-bad-note">
                             <span aria-hidden="true">{'\u2715'} </span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, auditCsv, csvCell, csvFileName, displayRows, isFiltered, listInput, NO_FILTER, type AuditEntry } from './audit-data';
+import { actionLabel, auditCsv, csvCell, csvFileName, detailText, displayRows, isFiltered, listInput, NO_FILTER, type AuditEntry } from './audit-data';
 
 const entry = (seq: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
   seq, at: `2026-03-10T10:00:0${seq % 10}.000Z`, userId: 'u1', userName: 'Sam Supervisor', action: 'session.login', target: 'u1',
@@ -20,6 +20,24 @@ describe('audit filters', () => {
     expect(actionLabel('session.login')).toBe('Sign-in');
     expect(actionLabel('approval.granted')).toBe('Approval granted');
     expect(actionLabel('something.new')).toBe('something.new');
+  });
+});
+
+describe('audit in plain words (issue #13 item 10)', () => {
+  it('every action the core records has a label, not its raw name', () => {
+    for (const a of ['confirmations.charge', 'confirmations.start', 'confirmations.outcome', 'gateway.offline', 'gateway.online', 'sync.needs_attention', 'sync.retry', 'sync.dismiss', 'recurring.charge', 'recurring.create', 'cards.deactivate']) {
+      expect(actionLabel(a)).not.toBe(a);
+    }
+    expect(actionLabel('confirmations.charge')).toBe('Charge after email confirmation');
+  });
+
+  it('formats amounts recorded in minor units with their currency, and says the operation in words', () => {
+    const N = '\u00a0';
+    expect(detailText('purchase 4250 USD ref D1-7-P1 succeeded 14000 Success')).toBe(`Sale USD${N}42.50 ref D1-7-P1 succeeded 14000 Success`);
+    expect(detailText('refund 1250 KWD approved by Sam')).toBe(`Refund KWD${N}1.250 approved by Sam`);
+    expect(detailText('period 3 2450 JPY eci RECURRING: approved')).toBe(`period 3 JPY${N}2,450 eci RECURRING: approved`);
+    // Not an amount: left as written.
+    expect(detailText('web 12 ABC, 42.50 USD')).toBe('web 12 ABC, 42.50 USD');
   });
 });
 

@@ -1,5 +1,7 @@
 import type { InputOf, OutputOf } from '../../../shared/contract';
 import { csvCell } from '../../lib/csv';
+import { isCurrencyCode } from '../../../shared/money';
+import { fmtMoney } from '../../lib/format';
 
 // Pure helpers of the audit screen: words for actions, the filters as the core wants them, CSV.
 
@@ -84,6 +86,40 @@ export const ACTION_GROUPS: { label: string; actions: [string, string][] }[] = [
       ['audit.verify', 'Audit log verified'],
     ],
   },
+  {
+    label: 'Gateway and offline queue',
+    actions: [
+      ['gateway.offline', 'Gateway unreachable'],
+      ['gateway.online', 'Gateway reachable again'],
+      ['sync.needs_attention', 'Queued operation needs attention'],
+      ['sync.retry', 'Queued operation retried'],
+      ['sync.dismiss', 'Queued operation dismissed'],
+    ],
+  },
+  {
+    label: 'Email confirmation',
+    actions: [
+      ['confirmations.start', 'Confirmation email sent'],
+      ['confirmations.outcome', 'Customer answered the email'],
+      ['confirmations.charge', 'Charge after email confirmation'],
+    ],
+  },
+  {
+    label: 'Recurring and cards on file',
+    actions: [
+      ['recurring.create', 'Recurring schedule created'],
+      ['recurring.update', 'Recurring schedule changed'],
+      ['recurring.pause', 'Recurring schedule paused'],
+      ['recurring.resume', 'Recurring schedule resumed'],
+      ['recurring.cancel', 'Recurring schedule cancelled'],
+      ['recurring.complete', 'Recurring schedule completed'],
+      ['recurring.charge', 'Recurring charge'],
+      ['recurring.runPeriod', 'Recurring charge run by hand'],
+      ['recurring.skipPeriod', 'Recurring period skipped'],
+      ['cards.deactivate', 'Card on file removed'],
+      ['cards.updateExpiry', 'Card expiry updated'],
+    ],
+  },
 ];
 
 const LABELS = new Map(ACTION_GROUPS.flatMap((g) => g.actions));
@@ -91,6 +127,28 @@ const LABELS = new Map(ACTION_GROUPS.flatMap((g) => g.actions));
 /** "Sign-in" for session.login; an unknown action shows as it was recorded. */
 export function actionLabel(action: string): string {
   return LABELS.get(action) ?? action;
+}
+
+/** Operation words the core writes at the start of a detail ("purchase 4250 USD …"), as the screen says them. */
+const DETAIL_WORDS: Readonly<Record<string, string>> = {
+  purchase: 'Sale',
+  authorize: 'Authorization',
+  capture: 'Capture',
+  void: 'Void',
+  refund: 'Refund',
+  cash_sale: 'Cash sale',
+  cash_refund: 'Cash refund',
+  check_status: 'Status check',
+};
+
+/**
+ * A detail as a person reads it: amounts the core recorded in minor units ("4250 USD") formatted
+ * with their currency ("USD 42.50"), and a leading operation word in plain words. The record itself
+ * (and the CSV export) keeps what was written: the log is hash-chained and never rewritten.
+ */
+export function detailText(detail: string): string {
+  const amounts = detail.replace(/(?<![\d.,])(\d{1,13}) ([A-Z]{3})\b/g, (all, n: string, code: string) => (isCurrencyCode(code) ? fmtMoney(Number(n), code) : all));
+  return amounts.replace(/^([a-z_]+)(?= )/, (w) => DETAIL_WORDS[w] ?? w);
 }
 
 export function outcomeLabel(outcome: AuditEntry['outcome']): string {

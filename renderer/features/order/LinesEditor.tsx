@@ -3,6 +3,7 @@ import { parseLines } from './draft';
 import { fmtMoney } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { Kbd } from '../../ui/Kbd';
+import { LINE_AMOUNT_HEADING } from '../../lib/line-amounts';
 import { useHotkeys } from '../../lib/keys';
 
 function focusLine(index: number, field = 'description') {
@@ -61,7 +62,7 @@ export function LinesEditor() {
             <th scope="col" className="col-qty">Qty</th>
             <th scope="col" className="col-price">Unit price ({currency})</th>
             <th scope="col" className="col-tax">Tax %</th>
-            <th scope="col" className="col-total num">Line total</th>
+            <th scope="col" className="col-total num">{LINE_AMOUNT_HEADING}</th>
             <th scope="col" className="col-x"><span className="sr-only">Remove</span></th>
           </tr>
         </thead>
@@ -69,7 +70,8 @@ export function LinesEditor() {
           {lines.map((l, i) => {
             const e = (f: string) => liveErrors[`lines.${i}.${f}`];
             const blank = !l.description.trim() && !l.unitPrice.trim();
-            const lineTotal = parsed.rowTotals[i]?.gross;
+            // The line's net (issue #13: one rule for lines, net, here, on the receipt and the detail).
+            const lineTotal = parsed.rowTotals[i]?.net;
             const onEnter = (ev: React.KeyboardEvent) => {
               if (ev.key === 'Enter' && !ev.ctrlKey && !ev.metaKey && i === lines.length - 1 && !blank) {
                 ev.preventDefault();
@@ -94,7 +96,7 @@ export function LinesEditor() {
                   <input id={`line-${i}-taxRate`} className="input num" aria-label={`Line ${i + 1} tax rate in percent`} inputMode="decimal" value={l.taxRate} onChange={(ev) => updateLine(l.key, { taxRate: ev.target.value })} onKeyDown={onEnter} aria-invalid={e('taxRate') ? true : undefined} autoComplete="off" />
                   {e('taxRate') ? <div className="field-error">{e('taxRate')}</div> : null}
                 </td>
-                <td className="num line-total">{lineTotal ? fmtMoney(lineTotal.amount, currency) : '—'}</td>
+                <td className="num line-total" aria-label={`Line ${i + 1} net`}>{lineTotal ? fmtMoney(lineTotal.amount, currency) : '—'}</td>
                 <td>
                   <button type="button" className="icon-btn" aria-label={`Remove line ${i + 1}`} title="Remove line (Alt+Backspace)" onClick={() => removeAt(i)} tabIndex={-1}>
                     {'✕'}

@@ -10,6 +10,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Glyph } from '../../ui/Glyph';
 import { useSession } from '../session/session-store';
 import { RecurringEditForm } from './RecurringEditForm';
 import { RecurringForm } from './RecurringForm';
@@ -26,7 +27,7 @@ function Badge({ b }: { b: { label: string; cls: string; glyph: string } }) {
   return (
     <span className={`badge ${b.cls}`}>
       <span aria-hidden="true" className="badge-glyph">
-        {b.glyph}
+        <Glyph char={b.glyph} />
       </span>
       {b.label}
     </span>

@@ -65,7 +65,7 @@ export function CaptureForm({ detail }: { detail: Detail }) {
   return (
     <form className="action-form" onSubmit={submit} aria-labelledby="capture-h" onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}>
       <h3 id="capture-h">Capture</h3>
-      <Field className="field-amount" label={`Amount (${p.currency})`} hint={`Up to ${fmtMoney(max, p.currency)} remains authorized. Capture part now and the rest later if needed.`} error={local ?? fieldErrors(action.error).amount}>
+      <Field className="field-amount" label={`Amount (${p.currency})`} hint={`Up to ${fmtMoney(max, p.currency)} remains authorized. Capture part now and the rest later if needed; once something is captured the rest can no longer be voided, only captured or left to lapse.`} error={local ?? fieldErrors(action.error).amount}>
         <input ref={ref} className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
       </Field>
       {action.error && !fieldErrors(action.error).amount ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
@@ -83,13 +83,14 @@ export function CaptureForm({ detail }: { detail: Detail }) {
 
 export function VoidForm({ detail }: { detail: Detail }) {
   const { payment: p } = detail;
+  const releases = detail.balance.uncaptured;
   const [reason, setReason] = useState('');
   const applied = useDetail((s) => s.applied);
   const openForm = useDetail((s) => s.openForm);
   const ref = useFocusFirst();
   const action = useAction(async () => {
     const r = await call('payments.void', { paymentId: p.id, reason: reason.trim() });
-    applied(r, 'void', null);
+    applied(r, 'void', releases);
   });
   return (
     <form
@@ -103,7 +104,7 @@ export function VoidForm({ detail }: { detail: Detail }) {
     >
       <h3 id="void-h">Void the authorization</h3>
       <p>
-        Releases the whole {fmtMoney(p.authorized, p.currency)} back to the customer&rsquo;s card. This cannot be undone.
+        Releases the whole {fmtMoney(releases, p.currency)} back to the customer&rsquo;s card. This cannot be undone.
       </p>
       <Field label="Reason (optional)">
         <input ref={ref} className="input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
@@ -111,7 +112,7 @@ export function VoidForm({ detail }: { detail: Detail }) {
       {action.error ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
       <div className="actions">
         <Button type="submit" variant="danger" busy={action.busy} busyText="Voiding…" shortcut="Enter">
-          Void {fmtMoney(p.authorized, p.currency)}
+          Void {fmtMoney(releases, p.currency)}
         </Button>
         <Button onClick={() => openForm(null)} shortcut="Esc">
           Keep it

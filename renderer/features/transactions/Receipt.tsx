@@ -4,6 +4,7 @@ import type { OutputOf, Settings } from '../../../shared/contract';
 import { formatTaxRate } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { fmtDateTime, fmtMoney, maskedCard } from '../../lib/format';
+import { LINE_AMOUNT_HEADING, lineNets } from '../../lib/line-amounts';
 
 type Detail = OutputOf<'payments.get'>;
 
@@ -48,6 +49,7 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
   const ok = operations.filter((o) => o.state === 'succeeded');
   const op = (operationId ? operations.find((o) => o.id === operationId) : null) ?? ok[ok.length - 1] ?? operations[0];
   const c = p.currency;
+  const nets = lineNets(c, order.lines);
   return (
     <article className="receipt" aria-label="Receipt">
       <header>
@@ -65,6 +67,12 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
         {order.customerName ? <div><dt>Customer</dt><dd>{order.customerName}</dd></div> : null}
       </dl>
       <table>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col" className="num">{LINE_AMOUNT_HEADING}</th>
+          </tr>
+        </thead>
         <tbody>
           {order.lines.map((l, i) => (
             <tr key={i}>
@@ -74,7 +82,7 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
                   @ {fmtMoney(l.unitPrice, c)} &middot; tax {formatTaxRate(l.taxRateBp)}
                 </div>
               </td>
-              <td className="num">{fmtMoney(l.quantity * l.unitPrice, c)}</td>
+              <td className="num">{fmtMoney(nets[i] ?? 0, c)}</td>
             </tr>
           ))}
         </tbody>

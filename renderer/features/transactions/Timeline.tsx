@@ -1,6 +1,7 @@
 import type { Detail } from './detail-store';
 import { fmtDateTime, fmtMoney } from '../../lib/format';
 import { operationState, operationType } from '../../lib/operation-labels';
+import { Glyph } from '../../ui/Glyph';
 
 export function Timeline({ detail }: { detail: Detail }) {
   const c = detail.payment.currency;
@@ -32,7 +33,7 @@ export function Timeline({ detail }: { detail: Detail }) {
                 <td>
                   <span className={`badge badge-${tone}`}>
                     <span aria-hidden="true" className="badge-glyph">
-                      {glyph}
+                      <Glyph char={glyph} />
                     </span>
                     {label}
                   </span>

@@ -10,6 +10,8 @@ import { Alert, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { CaptureForm, RefundForm, VoidForm } from './ActionForms';
+import { doneTitle, remainingRows, restNote } from './balance-text';
+import { LINE_AMOUNT_HEADING, lineNets } from '../../lib/line-amounts';
 import { useDetail, type ActionKind, type Detail, type LastOutcome } from './detail-store';
 import { printReceipt } from './Receipt';
 import { Timeline } from './Timeline';
@@ -90,9 +92,12 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
   }, [unresolved, detail, runCheck]);
 
   const c = p.currency;
-  const remainingAuth = Math.max(0, p.authorized - p.captured);
-  const refundable = Math.max(0, p.captured - p.refunded);
-  const expiresSoon = p.expiresAt && remainingAuth > 0 && p.status !== 'voided' && Date.parse(p.expiresAt) - Date.now() < EXPIRY_WARNING_MS;
+  const nets = lineNets(c, order.lines);
+  // What is left comes from the core (detail.balance): the same figure the forms and the queue use.
+  const b = detail.balance;
+  const rows = remainingRows(detail);
+  const note = p.status === 'expired' ? null : restNote(b, c);
+  const expiresSoon = b.fate === 'capturable' && b.until !== null && Date.parse(b.until) - Date.now() < EXPIRY_WARNING_MS;
   const offered = (['capture', 'void', 'refund', 'checkStatus'] as const).filter((a) => actions[a].allowed);
   const refused = (['capture', 'void', 'refund'] as const).filter((a) => !actions[a].allowed);
 
@@ -100,31 +105,33 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
     <div className="detail-grid">
       <div className="detail-main">
         <section className="panel">
-          <dl className="amounts" aria-label="Amounts">
+          <dl className={rows.length > 1 ? 'amounts amounts-split' : 'amounts'} aria-label="Amounts">
             <div><dt>Order total</dt><dd>{fmtMoney(order.total, c)}</dd></div>
             <div><dt>Authorized</dt><dd data-testid="amt-authorized">{fmtMoney(p.authorized, c)}</dd></div>
             <div><dt>Captured</dt><dd data-testid="amt-captured">{fmtMoney(p.captured, c)}</dd></div>
             <div><dt>Refunded</dt><dd data-testid="amt-refunded">{fmtMoney(p.refunded, c)}</dd></div>
-            <div className="amounts-strong"><dt>{p.status === 'expired' ? 'Expired, not captured' : p.captured === 0 && p.method === 'card' ? 'Left to capture' : 'Refundable'}</dt><dd data-testid="amt-remaining">{fmtMoney(p.captured === 0 && p.method === 'card' ? remainingAuth : refundable, c)}</dd></div>
+            {rows.map((r) => (
+              <div key={r.testId} className={r.strong ? 'amounts-strong' : undefined}>
+                <dt>{r.label}</dt>
+                <dd data-testid={r.testId}>{fmtMoney(r.amount, c)}</dd>
+                {r.note ? <dd className="amounts-note">{r.note}</dd> : null}
+              </div>
+            ))}
           </dl>
           {p.status === 'expired' && p.expiresAt ? (
             <Alert tone="danger" title="Authorization expired">
               <span data-testid="expired-note">
-                It lapsed on {fmtDateTime(p.expiresAt)}, 7 days after it was made: the bank has released the funds and {fmtMoney(remainingAuth, c)} can no longer be captured. Take a new payment if the goods still ship.
+                It lapsed on {fmtDateTime(p.expiresAt)}, 7 days after it was made: the bank has released the funds and {fmtMoney(b.uncaptured, c)} can no longer be captured. Take a new payment if the goods still ship.
               </span>
             </Alert>
-          ) : p.expiresAt && remainingAuth > 0 && p.status !== 'voided' && p.status !== 'declined' ? (
-            expiresSoon ? (
-              <Alert tone="warning" title={`Authorization expires ${fmtUntil(p.expiresAt)}`}>
-                Capture {fmtMoney(remainingAuth, c)} before {fmtDateTime(p.expiresAt)} or the bank releases the funds.
-              </Alert>
-            ) : (
-              <p className="muted small">Authorization valid until {fmtDateTime(p.expiresAt)} ({fmtUntil(p.expiresAt)}).</p>
-            )
+          ) : note ? (
+            <Alert tone={expiresSoon ? 'warning' : note.tone} title={expiresSoon && b.until ? `Authorization expires ${fmtUntil(b.until)}` : undefined}>
+              <span data-testid="rest-note">{note.text}</span>
+            </Alert>
           ) : null}
         </section>
 
-        {last ? <OutcomeAlert last={last} currency={c} /> : null}
+        {last ? <OutcomeAlert last={last} detail={detail} /> : null}
         {check.error ? <Alert tone="danger">{describeError(check.error)}</Alert> : null}
         {p.status === 'unknown' ? (
           <Alert tone="unknown" title="Outcome unknown — checking with the bank…">
@@ -188,11 +195,12 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
         </section>
         <section className="panel">
           <h2>Items</h2>
+          <p className="muted small items-rule">{LINE_AMOUNT_HEADING}; tax {fmtMoney(order.tax, c)} is in the order total</p>
           <ul className="items">
             {order.lines.map((l, i) => (
               <li key={i}>
                 <span className="ellipsis">{l.quantity} &times; {l.description}</span>
-                <span className="num">{fmtMoney(l.quantity * l.unitPrice, c)}</span>
+                <span className="num">{fmtMoney(nets[i] ?? 0, c)}</span>
               </li>
             ))}
           </ul>
@@ -203,14 +211,18 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
   );
 }
 
-function OutcomeAlert({ last, currency }: { last: LastOutcome; currency: string }) {
-  const what = `${ACTION_LABEL[last.action]}${last.amount !== null ? ` of ${fmtMoney(last.amount, currency)}` : ''}`;
+function OutcomeAlert({ last, detail }: { last: LastOutcome; detail: Detail }) {
+  const currency = detail.payment.currency;
+  const amount = last.amount;
+  const what = `${ACTION_LABEL[last.action]}${amount !== null && amount > 0 ? ` of ${fmtMoney(amount, currency)}` : ''}`;
   switch (last.outcome) {
     case 'approved':
-      return (
-        <Alert tone="success" title={last.action === 'checkStatus' ? 'Status confirmed with the bank' : `${what} done`}>
+      return last.action === 'checkStatus' ? (
+        <Alert tone="success" title="Status confirmed with the bank">
           {last.message}
         </Alert>
+      ) : (
+        <Alert tone="success" title={doneTitle(last.action, last.amount, detail)} />
       );
     case 'declined':
       return (

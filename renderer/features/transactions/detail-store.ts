@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
+import { useSync } from '../queue/sync-store';
 
 export type Detail = OutputOf<'payments.get'>;
 export type OpResult = OutputOf<'payments.capture'>;
@@ -45,5 +46,10 @@ export const useDetail = create<DetailState>((set, get) => ({
     }
   },
   openForm: (form) => set({ form, ...(form ? { last: null } : {}) }),
-  applied: (r, action, amount) => set({ detail: r.detail, form: null, last: { action, outcome: r.outcome, message: r.message, amount } }),
+  applied: (r, action, amount) => {
+    set({ detail: r.detail, form: null, last: { action, outcome: r.outcome, message: r.message, amount } });
+    // The top bar's counts come from the core too: ask now rather than wait for the coalesced event,
+    // so it never says "nothing queued" while this page says "1 queued".
+    void useSync.getState().refresh();
+  },
 }));

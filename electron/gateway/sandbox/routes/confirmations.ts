@@ -73,7 +73,9 @@ export function handleGetConfirmation(deps: ConfirmationRouteDeps, req: Incoming
 }
 
 const amountText = (row: ConfirmationRow): string => `${row.currency} ${minorToDecimal(row.amount_minor, row.currency)}`;
-const subject = (row: ConfirmationRow): string => `Please confirm your payment of ${amountText(row)}`;
+// The merchant's order_description is free text that usually names the order itself ("Order R1: …"):
+// it is shown as it is, under "For", never behind another "Order" label.
+const subject = (row: ConfirmationRow): string => `Please confirm your payment of ${amountText(row)}${row.order_description ? ` for ${row.order_description}` : ''}`;
 
 function stateBadge(row: ConfirmationRow): string {
   return `<span class="state state-${esc(row.state)}" data-testid="email-state">${esc(row.state)}</span>`;
@@ -88,7 +90,7 @@ export function handleMailbox(deps: ConfirmationRouteDeps, res: ServerResponse):
           (row) => `<article class="panel email" data-testid="email" data-email="${esc(row.email_address)}" aria-label="Email to ${esc(row.email_address)}">
 <h2>${esc(subject(row))}</h2>
 <p><span class="muted">To</span> <span data-testid="email-to">${esc(row.email_address)}</span> · <span class="muted">${esc(new Date(row.created_at_ms).toISOString())}</span> ${stateBadge(row)}</p>
-<p><span class="muted">Amount</span> <span data-testid="email-amount">${esc(amountText(row))}</span> · <span class="muted">Order</span> <span data-testid="email-description">${esc(row.order_description)}</span></p>
+<p><span class="muted">Amount</span> <span data-testid="email-amount">${esc(amountText(row))}</span> · <span class="muted">For</span> <span data-testid="email-description">${esc(row.order_description)}</span></p>
 <p><a href="/confirm/${esc(row.process_id)}" data-testid="email-link">Review and confirm the payment to ${esc(row.email_address)}</a></p>
 </article>`,
         )
@@ -125,7 +127,7 @@ export function handleOpenLink(deps: ConfirmationRouteDeps, res: ServerResponse,
   const body = `${SANDBOX_BANNER}<div class="panel" data-testid="disclaimer-page">
 <h1>Confirm your payment</h1>
 <p><span class="muted">Amount</span> <strong data-testid="confirm-amount">${esc(amountText(row))}</strong></p>
-<p><span class="muted">Order</span> ${esc(row.order_description)}</p>
+<p><span class="muted">For</span> ${esc(row.order_description)}</p>
 <p class="disclaimer" data-testid="disclaimer">${disclaimer(row)}</p>
 <div class="actions">
 <form method="post" action="/confirm/${esc(processId)}/agree"><button class="primary" type="submit" data-testid="agree">I agree</button></form>
