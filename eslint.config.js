@@ -6,6 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import boundaries from 'eslint-plugin-boundaries';
+import i18next from 'eslint-plugin-i18next';
 
 /** Tests and their support files (test-kit, test-support…). */
 const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-kit.ts', '**/test-harness.ts', '**/test-helpers.ts', '**/test-fakes.ts'];
@@ -48,6 +49,12 @@ function policies(extra = []) {
 
 const dependencies = (extra) => ['error', { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies: policies(extra) }];
 
+/**
+ * Renderer folders whose words all come from the catalogues (docs/i18n.md): a literal in JSX text
+ * or in a user-visible attribute is an error there. Append a folder when its words are moved.
+ */
+const I18N_DONE = ['renderer/i18n/**'];
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data', 'bench/.cache', 'scripts/boundary-fixtures'] },
   js.configs.recommended,
@@ -73,4 +80,16 @@ export default tseslint.config(
   },
   // Tests may use the test libraries; everything else about their runtime's boundary holds.
   { files: TEST_FILES, rules: { 'boundaries/dependencies': dependencies(TEST_LIBS) } },
+  {
+    files: I18N_DONE.map((d) => `${d}/*.{ts,tsx}`),
+    ignores: TEST_FILES,
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': ['error', {
+        mode: 'jsx-only',
+        'jsx-attributes': { include: ['aria-label', 'aria-description', 'title', 'placeholder', 'alt', 'label', 'hint', 'confirmLabel', 'description'] },
+      }],
+    },
+  },
 );
+
