@@ -3,6 +3,7 @@ import { Button } from '../ui/Button';
 import { useCoreNow, useSync } from '../features/queue/sync-store';
 import { useSettings } from '../features/settings/settings-store';
 import { useSession } from '../features/session/session-store';
+import { ChangePinButton } from '../features/session/ChangePinDialog';
 import { useNav } from './nav-store';
 
 const ROLE = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' } as const;
@@ -73,6 +74,7 @@ export function TopBar() {
             <span className="muted">{ROLE[user.role]}</span>
           </span>
         ) : null}
+        <ChangePinButton />
         <Button size="sm" variant="ghost" onClick={() => void logout()}>
           Switch user
         </Button>
