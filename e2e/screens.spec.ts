@@ -113,7 +113,7 @@ test('transactions, queue and settings screens', async ({ page, web }) => {
   await shot(page, 'customers-empty');
 
   // The SANDBOX banner is always there on the sandbox gateway.
-  await expect(page.getByRole('note', { name: 'Sandbox gateway' })).toContainText('SANDBOX');
+  await expect(page.getByRole('region', { name: 'Sandbox gateway' })).toContainText('SANDBOX');
   await switchUser(page, NAMES.supervisor, PINS.supervisor);
   await expect(page.getByRole('button', { name: /Settings/ })).toHaveCount(0);
 });
