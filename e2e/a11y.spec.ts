@@ -69,7 +69,6 @@ test('axe finds no serious, critical or landmark violation on any main screen', 
     await expect(page.frameLocator('iframe[data-testid="hosted-frame"]').getByRole('main')).toHaveCount(0);
     await expect(page.frameLocator('iframe[data-testid="hosted-frame"]').getByRole('form', { name: 'Card details' })).toBeVisible();
     await expect(page.getByRole('button', { name: /^Online\s*nothing queued\s*\. Open the queue\.$/ })).toBeVisible();
-    await shot(page, 'a11y-new-order-card-page');
     await enterNewCard(page, CARDS.visa, customer.name);
     await scan(page, 'new order, card ready');
     const result = await chargeNow(page);

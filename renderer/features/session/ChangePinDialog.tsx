@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
@@ -14,14 +14,12 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState(false);
-  const doneRef = useRef<HTMLButtonElement>(null);
   const change = useAction(async () => {
     await call('session.changePin', { currentPin: current, newPin: next });
     setCurrent('');
     setNext('');
     setAgain('');
     setDone(true);
-    requestAnimationFrame(() => doneRef.current?.focus());
   });
   const submit = () => {
     if (done) return onClose();
@@ -45,7 +43,7 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
         <>
           <Alert tone="success">Your PIN is changed. Use the new PIN from now on; the old one no longer works.</Alert>
           <div className="dialog-actions">
-            <Button ref={doneRef} variant="primary" onClick={onClose}>
+            <Button variant="primary" onClick={onClose} autoFocus>
               Done
             </Button>
           </div>
@@ -79,11 +77,14 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
 /** The top bar's button: opens the dialog and gives the focus back when it closes. */
 export function ChangePinButton() {
   const [open, setOpen] = useState(false);
+  const wasOpen = useRef(false);
   const ref = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    requestAnimationFrame(() => ref.current?.focus());
-  };
+  const close = () => setOpen(false);
+  // Back on this button once the dialog is gone (not before: a modal dialog keeps the focus in).
+  useEffect(() => {
+    if (!open && wasOpen.current) ref.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   return (
     <>
       <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)}>

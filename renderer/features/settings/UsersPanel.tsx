@@ -35,15 +35,20 @@ export function UsersPanel() {
     setNotice(null);
     setEditing({ kind, user });
   };
-  // The dialog is removed, not closed, so the focus is put back on the button that opened it.
   const close = (message?: string) => {
     setEditing(null);
     if (message) {
       setNotice(message);
       load();
     }
-    requestAnimationFrame(() => returnTo.current?.isConnected && returnTo.current.focus());
   };
+  // The dialog is removed, not closed, so the focus goes back to the button that opened it, once
+  // the dialog is gone (while a modal dialog is open the rest of the page cannot take the focus).
+  useEffect(() => {
+    if (editing || !returnTo.current) return;
+    if (returnTo.current.isConnected) returnTo.current.focus();
+    returnTo.current = null;
+  }, [editing]);
 
   return (
     <section className="panel" aria-labelledby="users-h">
