@@ -4,7 +4,7 @@ import { apiOk, expect, NAMES, PINS, setupStation, shot, switchUser, test } from
 import { CARDS, chargeNow, enterNewCard, startOrder } from './desk';
 
 /**
- * Issue 13, item 15: axe-core (docs/decisions/0002-axe-core.md) on every main screen, the
+ * Issue 13, item 15: axe-core (docs/decisions/accessibility-scan.md) on every main screen, the
  * gateway's card page inside its frame and the sandbox mailbox included. WCAG 2.1 A/AA and axe's
  * best practices (landmarks: everything inside one, one main); no serious or critical violation,
  * and none of the landmark rules either (axe rates those moderate, the issue found them).
