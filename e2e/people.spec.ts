@@ -161,4 +161,17 @@ test('an admin edits, resets a PIN, deactivates and reactivates; a user changes 
     await signIn(clerkWin, NEW_NAME, CHRIS_OWN_PIN);
     await expect(clerkWin.locator('.topbar-user')).toContainText('Supervisor');
   });
+
+  await test.step('a lock closes an open Change PIN dialog: nothing of it shows over the lock screen', async () => {
+    await press(clerkWin, 'Change PIN');
+    const dialog = clerkWin.getByRole('dialog', { name: 'Change my PIN' });
+    await clerkWin.keyboard.type(CHRIS_OWN_PIN);
+    await clerkWin.keyboard.press('Alt+L');
+    await expect(clerkWin.getByRole('dialog', { name: 'Locked' })).toBeVisible();
+    await expect(dialog).toHaveCount(0);
+    await clerkWin.keyboard.type(CHRIS_OWN_PIN);
+    await clerkWin.keyboard.press('Enter');
+    await expect(clerkWin.getByRole('dialog', { name: 'Locked' })).toHaveCount(0);
+    await expect(dialog).toHaveCount(0);
+  });
 });

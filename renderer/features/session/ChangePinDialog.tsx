@@ -6,6 +6,7 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
+import { useSession } from './session-store';
 
 /** Anyone signed in changes their own PIN: the current PIN first, then the new one twice. */
 export function ChangePinDialog({ onClose }: { onClose: () => void }) {
@@ -80,6 +81,11 @@ export function ChangePinButton() {
   const wasOpen = useRef(false);
   const ref = useRef<HTMLButtonElement>(null);
   const close = () => setOpen(false);
+  // A modal <dialog> sits in the top layer, above the lock screen: a lock closes it (and its PINs).
+  const locked = useSession((s) => s.locked);
+  useEffect(() => {
+    if (locked) setOpen(false);
+  }, [locked]);
   // Back on this button once the dialog is gone (not before: a modal dialog keeps the focus in).
   useEffect(() => {
     if (!open && wasOpen.current) ref.current?.focus();
@@ -90,7 +96,8 @@ export function ChangePinButton() {
       <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)}>
         Change PIN
       </Button>
-      {open ? <ChangePinDialog onClose={close} /> : null}
+      {/* Gone in the same render as the lock screen appears, so the lock's PIN field can take the focus. */}
+      {open && !locked ? <ChangePinDialog onClose={close} /> : null}
     </>
   );
 }

@@ -25,6 +25,11 @@ export function UsersPanel() {
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const returnTo = useRef<HTMLElement | null>(null);
+  // A modal <dialog> sits in the top layer, above the lock screen: a lock closes it (and any PIN typed).
+  const locked = useSession((s) => s.locked);
+  useEffect(() => {
+    if (locked) setEditing(null);
+  }, [locked]);
   const load = useCallback(() => {
     call('users.list', {}).then(setUsers, (e) => setError(describeError(e)));
   }, []);
@@ -95,9 +100,9 @@ export function UsersPanel() {
           </tbody>
         </table>
       ) : null}
-      {editing?.kind === 'edit' ? <EditUserDialog user={editing.user} onClose={close} /> : null}
-      {editing?.kind === 'pin' ? <ResetPinDialog user={editing.user} onClose={close} /> : null}
-      {editing?.kind === 'active' ? <ActiveDialog user={editing.user} self={editing.user.id === me} onClose={close} /> : null}
+      {!locked && editing?.kind === 'edit' ? <EditUserDialog user={editing.user} onClose={close} /> : null}
+      {!locked && editing?.kind === 'pin' ? <ResetPinDialog user={editing.user} onClose={close} /> : null}
+      {!locked && editing?.kind === 'active' ? <ActiveDialog user={editing.user} self={editing.user.id === me} onClose={close} /> : null}
       <AddUserForm onAdded={load} />
     </section>
   );
