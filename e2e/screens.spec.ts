@@ -96,7 +96,7 @@ test('transactions, queue and settings screens', async ({ page, web }) => {
 
   await page.keyboard.press('Alt+S');
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
-  await expect(page.getByRole('cell', { name: NAMES.supervisor })).toBeVisible();
+  await expect(page.getByRole('cell', { name: NAMES.supervisor, exact: true })).toBeVisible();
   await page.getByLabel('Merchant name (on receipts)').fill('Harbour Street Stationers');
   await page.getByLabel(/^Accept them, queued/).check();
   await page.getByLabel('Largest charge (USD)').fill('50');
@@ -113,7 +113,7 @@ test('transactions, queue and settings screens', async ({ page, web }) => {
   await shot(page, 'customers-empty');
 
   // The SANDBOX banner is always there on the sandbox gateway.
-  await expect(page.getByRole('note', { name: 'Sandbox gateway' })).toContainText('SANDBOX');
+  await expect(page.getByRole('region', { name: 'Sandbox gateway' })).toContainText('SANDBOX');
   await switchUser(page, NAMES.supervisor, PINS.supervisor);
   await expect(page.getByRole('button', { name: /Settings/ })).toHaveCount(0);
 });

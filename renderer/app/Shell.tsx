@@ -49,11 +49,7 @@ export function Shell() {
 
   useEffect(
     () =>
-      subscribe('session.changed', (p) => {
-        const s = useSession.getState();
-        if (p.userId === null) s.markSignedOut();
-        else if (p.locked) s.markLocked();
-      }),
+      subscribe('session.changed', () => void useSession.getState().recheck()),
     [],
   );
 

@@ -3,6 +3,7 @@ import { Button } from '../ui/Button';
 import { useCoreNow, useSync } from '../features/queue/sync-store';
 import { useSettings } from '../features/settings/settings-store';
 import { useSession } from '../features/session/session-store';
+import { ChangePinButton } from '../features/session/ChangePinDialog';
 import { useNav } from './nav-store';
 
 const ROLE = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' } as const;
@@ -31,9 +32,10 @@ export function GatewayBand({ gateway }: { gateway: GatewayStatus | undefined })
   }
   if (!gateway?.sandbox) return null;
   return (
-    <div className="sandbox-banner" role="note" aria-label="Sandbox gateway">
+    // A named region: a landmark, so its content is inside one (axe "region") and reachable by landmark.
+    <section className="sandbox-banner" aria-label="Sandbox gateway">
       <strong>SANDBOX</strong> Test gateway ({gateway.name}): no real money moves. Use test cards only.
-    </div>
+    </section>
   );
 }
 
@@ -46,7 +48,7 @@ function SyncIndicator() {
   const waiting = status.queued > 0;
   const label = status.online ? 'Online' : 'Offline';
   return (
-    <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')} aria-label={`${label}. ${status.queued ? `${plural(status.queued, 'operation')} queued` : 'Nothing queued'}${status.needsAttention ? `, ${plural(status.needsAttention, 'needs', 'need')} attention` : ''}. Open the queue.`}>
+    <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')}>
       <span className="sync-dot" aria-hidden="true">
         {status.online ? '●' : '○'}
       </span>
@@ -60,6 +62,8 @@ function SyncIndicator() {
       )}
       {status.needsAttention > 0 ? <span className="sync-attention">{plural(status.needsAttention, 'needs', 'need')} attention</span> : null}
       {status.forwarding ? <span className="muted">sending…</span> : null}
+      {/* The name is the visible text (axe label-content-name-mismatch) plus where the button goes. */}
+      <span className="sr-only">. Open the queue.</span>
     </button>
   );
 }
@@ -93,6 +97,7 @@ export function TopBar() {
             <span className="muted">{ROLE[user.role]}</span>
           </span>
         ) : null}
+        <ChangePinButton />
         <Button size="sm" variant="ghost" onClick={() => void logout()}>
           Switch user
         </Button>

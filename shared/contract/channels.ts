@@ -253,9 +253,14 @@ export const channels = {
     minRole: 'admin', mutates: true, summary: 'Add a user.',
   }),
   'users.update': ch({
-    input: z.object({ id: Id, role: RoleSchema.optional(), active: z.boolean().optional(), pin: Pin.optional() }),
+    input: z.object({ id: Id, name: z.string().trim().min(1, 'Name is required').max(80).optional(), role: RoleSchema.optional(), active: z.boolean().optional(), pin: Pin.optional() }),
     output: UserSchema,
-    minRole: 'admin', mutates: true, summary: 'Change a user\'s role, PIN or active flag.',
+    minRole: 'admin', mutates: true, summary: 'Change a user\'s name or role, deactivate or reactivate them, or set a new PIN (not one\'s own: see session.changePin).',
+  }),
+  'session.changePin': ch({
+    input: z.object({ currentPin: z.string().min(1).max(128), newPin: Pin }),
+    output: Ok,
+    minRole: 'clerk', mutates: true, summary: 'Change one\'s own PIN; the current PIN is asked (wrong ones count toward the lockout).',
   }),
 
   // --- customers and cards on file ---

@@ -243,6 +243,92 @@ describe('user management', () => {
   });
 });
 
+describe('managing people (issue 13, item 11)', () => {
+  it('renames a user: the sign-in list and their own session show the new name, the audit keeps both', async () => {
+    const k = setup();
+    const { clerk } = await staffed(k);
+    await k.ok('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'c');
+    const seen: unknown[] = [];
+    k.deps.events.on('session.changed', (p) => seen.push(p));
+    expect(await k.ok('users.update', { id: clerk.id, name: '  Cleo Clark ' })).toMatchObject({ name: 'Cleo Clark', role: 'clerk', active: true });
+    expect((await k.ok('session.users', {}, 'x')).map((u) => u.name)).toContain('Cleo Clark');
+    expect((await k.ok('session.status', {}, 'c')).user).toMatchObject({ name: 'Cleo Clark' });
+    expect(seen).toEqual([{ locked: false, userId: clerk.id }]); // their window asks again at once
+    const entry = (await k.ok('audit.list', {})).find((e) => e.action === 'user.update')!;
+    expect(entry).toMatchObject({ userName: 'Ada Admin', target: clerk.id, detail: 'Cleo Clerk: name "Cleo Clerk" → "Cleo Clark"' });
+    expect(await k.code('users.update', { id: clerk.id, name: '   ' })).toBe('VALIDATION');
+  });
+
+  it('a demoted user’s open session takes the new role on its next call', async () => {
+    const k = setup();
+    const { sup } = await staffed(k);
+    await k.ok('session.login', { userId: sup.id, pin: SUP_PIN }, 's');
+    expect(await k.code('audit.list', {}, 's')).toBe('ok');
+    await k.ok('users.update', { id: sup.id, role: 'clerk' });
+    expect(await k.code('audit.list', {}, 's')).toBe('FORBIDDEN');
+    expect((await k.ok('session.status', {}, 's')).user).toMatchObject({ role: 'clerk' });
+  });
+
+  it('deactivates (history kept, gone from sign-in, cannot sign in) and reactivates', async () => {
+    const k = setup();
+    const { clerk } = await staffed(k);
+    await k.ok('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'c');
+    await k.ok('users.update', { id: clerk.id, active: false });
+    expect((await k.ok('session.status', {}, 'c')).user).toBeNull();
+    expect((await k.ok('session.users', {}, 'x')).map((u) => u.id)).not.toContain(clerk.id);
+    expect(await k.code('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'c')).toBe('BAD_CREDENTIALS');
+    const audit = await k.ok('audit.list', {});
+    expect(audit.find((e) => e.action === 'session.login' && e.outcome === 'success')).toMatchObject({ userId: clerk.id, userName: 'Cleo Clerk' });
+    expect(audit.find((e) => e.action === 'user.update')).toMatchObject({ detail: 'Cleo Clerk: deactivated', userName: 'Ada Admin' });
+    await k.ok('users.update', { id: clerk.id, active: true });
+    expect((await k.ok('session.users', {}, 'x')).map((u) => u.id)).toContain(clerk.id);
+    await k.ok('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'c');
+  });
+
+  it('an admin’s PIN reset works at once, the old PIN no longer does; never one’s own PIN that way', async () => {
+    const k = setup();
+    const { admin, clerk } = await staffed(k);
+    await k.ok('users.update', { id: clerk.id, pin: '424242' });
+    expect(await k.code('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'c')).toBe('BAD_CREDENTIALS');
+    await k.ok('session.login', { userId: clerk.id, pin: '424242' }, 'c');
+    expect(await k.code('users.update', { id: admin.id, pin: '999999' })).toBe('NOT_ALLOWED');
+    expect(await k.code('session.login', { userId: admin.id, pin: ADMIN_PIN }, 'a2')).toBe('ok');
+  });
+
+  it('changes one’s own PIN only with the current PIN; wrong ones count toward the lockout; audited without PINs', async () => {
+    const k = setup();
+    const { clerk } = await staffed(k);
+    await k.ok('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'c');
+    expect(await k.code('session.changePin', { currentPin: '913579', newPin: '565656' }, 'c')).toBe('BAD_CREDENTIALS');
+    expect(await k.code('session.changePin', { currentPin: CLERK_PIN, newPin: '123' }, 'c')).toBe('VALIDATION');
+    expect(await k.code('session.changePin', { currentPin: CLERK_PIN, newPin: CLERK_PIN }, 'c')).toBe('VALIDATION');
+    await k.ok('session.changePin', { currentPin: CLERK_PIN, newPin: '565656' }, 'c');
+    expect(await k.code('session.login', { userId: clerk.id, pin: CLERK_PIN }, 'd')).toBe('BAD_CREDENTIALS');
+    await k.ok('session.login', { userId: clerk.id, pin: '565656' }, 'd');
+    expect(await k.code('session.changePin', { currentPin: 'x', newPin: '565656' }, 'nobody')).toBe('UNAUTHENTICATED');
+
+    // Ten wrong current PINs lock the account like ten wrong sign-ins.
+    for (let i = 0; i < 10; i++) await k.code('session.changePin', { currentPin: `99999${i}`, newPin: '676767' }, 'c');
+    expect(await k.code('session.changePin', { currentPin: '565656', newPin: '676767' }, 'c')).toBe('ACCOUNT_LOCKED');
+
+    const changes = (await k.ok('audit.list', {})).filter((e) => e.action === 'user.pin.change');
+    expect(changes.filter((e) => e.outcome === 'success')).toHaveLength(1);
+    expect(changes.every((e) => e.userId === clerk.id && e.target === clerk.id)).toBe(true);
+    const everything = auditText(k.deps) + k.deps.log.lines.join('\n');
+    for (const secret of [CLERK_PIN, '565656', '913579', '676767']) expect(everything).not.toContain(secret);
+  });
+
+  it('only an admin manages people; anyone signed in changes their own PIN', async () => {
+    const k = setup();
+    const { sup, clerk } = await staffed(k);
+    await k.ok('session.login', { userId: sup.id, pin: SUP_PIN }, 's');
+    for (const patch of [{ name: 'X' }, { role: 'admin' as const }, { active: false }, { pin: '818181' }]) {
+      expect(await k.code('users.update', { id: clerk.id, ...patch }, 's')).toBe('FORBIDDEN');
+    }
+    await k.ok('session.changePin', { currentPin: SUP_PIN, newPin: '828282' }, 's');
+  });
+});
+
 describe('audit of people actions', () => {
   it('records sign-in, failures, locks, user changes; never a PIN or a hash; and verifies', async () => {
     const k = setup();

@@ -5,7 +5,7 @@ import { auditAs, requireUser } from './audit-helpers';
 import { checkSecret, credentialError } from './credentials';
 import type { SessionManager } from './sessions';
 import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
-import { countUsers, getUserRecord, insertUser, listUsers } from './users-repo';
+import { countUsers, getUserRecord, insertUser, listUsers, updateUserRow } from './users-repo';
 
 const ok = { ok: true as const };
 
@@ -98,6 +98,23 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       sessions.unlock(ctx.sessionKey, now);
       auditAs(deps, r.user, { action: 'session.unlock', outcome: 'success' });
       return sessionUser(r.user);
+    },
+
+    'session.changePin': (input, ctx) => {
+      const user = requireUser(ctx);
+      // A wrong current PIN counts toward the lockout like any other: the desk may be left open.
+      const r = checkSecret(deps, user.id, input.currentPin);
+      if (!r.ok) {
+        auditAs(deps, user, { action: 'user.pin.change', outcome: 'failure', target: user.id, detail: r.reason === 'locked' ? 'account locked' : 'wrong current PIN' });
+        if (r.lockedUntil) throw credentialError(deps, r);
+        throw new ContractError('BAD_CREDENTIALS', 'Your current PIN is not right.');
+      }
+      if (input.newPin === input.currentPin) {
+        throw new ContractError('VALIDATION', 'Choose a new PIN different from the current one.', { newPin: 'Choose a PIN different from the current one' });
+      }
+      updateUserRow(deps.db, user.id, { pin: input.newPin }, deps.clock.now().toISOString());
+      auditAs(deps, user, { action: 'user.pin.change', outcome: 'success', target: user.id, detail: 'own PIN changed' });
+      return ok;
     },
 
     'session.touch': (_input, ctx) => {

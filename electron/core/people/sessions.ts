@@ -80,6 +80,16 @@ export class SessionManager {
     for (const [key, s] of this.sessions) if (s.userId === userId) this.end(key);
   }
 
+  /** A user's name or role changed: their windows ask for their session again (the core already applies it). */
+  userChanged(userId: string): void {
+    for (const s of this.sessions.values()) {
+      if (s.userId === userId) {
+        this.deps.events.emit('session.changed', { locked: s.lockedAt !== null, userId });
+        return;
+      }
+    }
+  }
+
   lock(sessionKey: string, now: Date): void {
     const s = this.sessions.get(sessionKey);
     if (!s || s.lockedAt !== null) return;

@@ -24,6 +24,11 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager): Partial
       const updated = deps.db.transaction(() => {
         const before = getUserRecord(deps.db, input.id);
         if (!before) throw new ContractError('NOT_FOUND', 'This user does not exist.');
+        // One's own PIN is changed with the current one (session.changePin), never reset without it.
+        if (input.pin !== undefined && before.id === admin.id) {
+          throw new ContractError('NOT_ALLOWED', 'To change your own PIN use "Change my PIN": it asks for your current PIN.');
+        }
+        const name = input.name?.trim() ?? before.name;
         const role = input.role ?? before.role;
         const active = input.active ?? before.active;
         // The station must always keep someone who can manage users and settings.
@@ -33,15 +38,18 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager): Partial
         }
         updateUserRow(deps.db, before.id, input, deps.clock.now().toISOString());
         const changes = [
+          name !== before.name ? `name "${before.name}" → "${name}"` : '',
           role !== before.role ? `role ${before.role} → ${role}` : '',
           active !== before.active ? (active ? 'reactivated' : 'deactivated') : '',
           input.pin !== undefined ? 'PIN reset (lockout cleared)' : '',
         ].filter(Boolean);
         auditAs(deps, admin, { action: 'user.update', outcome: 'success', target: before.id, detail: `${before.name}: ${changes.join('; ') || 'no change'}` });
-        return publicUser({ ...before, role, active });
+        return { user: publicUser({ ...before, name, role, active }), changed: name !== before.name || role !== before.role };
       })();
-      if (!updated.active) sessions.endUser(updated.id);
-      return updated;
+      // Their open windows follow at once: signed out when deactivated, new name or role otherwise.
+      if (!updated.user.active) sessions.endUser(updated.user.id);
+      else if (updated.changed) sessions.userChanged(updated.user.id);
+      return updated.user;
     },
 
     'audit.list': (input) => listAudit(deps.db, input),

@@ -67,15 +67,16 @@ export function insertUser(db: Db, input: { name: string; role: Role; pin: strin
   return user;
 }
 
-export function updateUserRow(db: Db, id: string, patch: { role?: Role; active?: boolean; pin?: string }, at: string): void {
+export function updateUserRow(db: Db, id: string, patch: { name?: string; role?: Role; active?: boolean; pin?: string }, at: string): void {
   const cur = getUserRecord(db, id);
   if (!cur) return;
   // A new PIN set by an admin also lifts a lockout: the admin has confirmed who the user is (PCI DSS 8.3.4).
   const newHash = patch.pin !== undefined ? hashSecret(patch.pin) : cur.secretHash;
   prepared(
     db,
-    `UPDATE users SET role = ?, active = ?, secret_hash = ?, failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`,
+    `UPDATE users SET name = ?, role = ?, active = ?, secret_hash = ?, failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`,
   ).run(
+    patch.name?.trim() ?? cur.name,
     patch.role ?? cur.role,
     (patch.active ?? cur.active) ? 1 : 0,
     newHash,

@@ -70,6 +70,9 @@ describe('hosted tokenization page', () => {
     expect(html).toMatch(/id="card_number"[^>]*inputmode="numeric"/);
     expect(html).not.toMatch(/\son[a-z]+=/i); // no inline event handlers
     expect(html).not.toMatch(/<script>/); // scripts only from /FortAPI/static/
+    // Framed inside the merchant's <main>: no second main landmark, the form is named (axe, issue 13).
+    expect(html).not.toContain('<main');
+    expect(html).toContain('aria-label="Card details"');
     expect(html).not.toContain(M.accessCode); // signed fields stay server-side
     const js = await fetch(`${sb.url}/FortAPI/static/card-form.js`);
     expect(js.headers.get('content-type')).toContain('javascript');

@@ -283,7 +283,7 @@ function deliver(deps: HostedPageDeps, res: ServerResponse, session: SessionPara
 <p class="muted">Returning to the merchant…</p>
 <form id="return-form" method="post" action="${esc(returnUrl)}">${inputs}
 <noscript><button class="primary" type="submit">Continue</button></noscript></form></div>`,
-    { scripts: ['/FortAPI/static/redirect.js'] },
+    { framed: true, scripts: ['/FortAPI/static/redirect.js'] },
   );
   sendHtml(res, 200, html, { frameAncestors: deps.frameAncestors, formAction: [new URL(returnUrl).origin] });
 }
@@ -294,6 +294,7 @@ function errorPage(deps: HostedPageDeps, res: ServerResponse, status: number, me
   const html = page(
     'Payment page error',
     `${SANDBOX_BANNER}<div class="panel" role="alert" data-testid="payment-page-error"><h1>The card form cannot be shown</h1><p>${esc(message)}</p></div>`,
+    { framed: true },
   );
   sendHtml(res, status, html, { frameAncestors: deps.frameAncestors });
 }
@@ -335,5 +336,5 @@ ${rememberMe === null ? '' : `<label class="check"><input type="checkbox" name="
 <button class="primary" type="submit" data-testid="submit-card">Continue</button>
 </form>
 <details data-testid="test-cards"><summary>Test cards (any future expiry)</summary><table><thead><tr><th>Number</th><th>CVV</th><th>Result</th></tr></thead><tbody>${cards}</tbody></table></details>`;
-  return page('Card details — SANDBOX', body, { scripts: ['/FortAPI/static/card-form.js'] });
+  return page('Card details — SANDBOX', body, { framed: true, scripts: ['/FortAPI/static/card-form.js'] });
 }

@@ -13,7 +13,7 @@ const BASE_CSS = `
 *{box-sizing:border-box}
 html,body{margin:0;padding:0}
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2933;background:#f5f7fa}
-main{max-width:420px;margin:0 auto;padding:12px}
+main,.page{max-width:420px;margin:0 auto;padding:12px}
 main.wide{max-width:760px}
 h1{font-size:16px;margin:0 0 8px}
 h2{font-size:14px;margin:0 0 4px}
@@ -40,19 +40,24 @@ summary{cursor:pointer;font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:12px;margin-top:4px}
 th,td{text-align:left;padding:3px 4px;border-bottom:1px solid #e4e7eb;vertical-align:top}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
-.muted{color:#627d98;font-size:12px}
+.muted{color:#486581;font-size:12px}
 .state{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;background:#e4e7eb}
 .state-confirmed{background:#e3f9e5;color:#1b5e20}.state-refused,.state-failed,.state-expired{background:#ffe3e3;color:#8a1c1c}
 .email{margin-bottom:8px}
 .disclaimer{background:#f0f4f8;border-radius:6px;padding:8px;margin:8px 0}
 `;
 
-export function page(title: string, body: string, opts: { wide?: boolean; scripts?: string[] } = {}): string {
+/**
+ * One page. `framed`: shown inside the merchant's frame (the hosted card page), whose own <main>
+ * already holds the frame: a second main landmark there would be a duplicate, so a plain <div>.
+ */
+export function page(title: string, body: string, opts: { wide?: boolean; framed?: boolean; scripts?: string[] } = {}): string {
   const scripts = (opts.scripts ?? []).map((src) => `<script src="${esc(src)}"></script>`).join('');
+  const root = opts.framed ? `<div class="page">${body}</div>` : `<main${opts.wide ? ' class="wide"' : ''}>${body}</main>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${esc(title)}</title><style>${BASE_CSS}</style></head>
-<body><main${opts.wide ? ' class="wide"' : ''}>${body}</main>${scripts}</body></html>`;
+<body>${root}${scripts}</body></html>`;
 }
 
 export const SANDBOX_BANNER = '<div class="banner" role="note" data-testid="sandbox-banner">SANDBOX — test cards only</div>';

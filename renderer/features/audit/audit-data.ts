@@ -74,6 +74,7 @@ export const ACTION_GROUPS: { label: string; actions: [string, string][] }[] = [
       ['user.create', 'User added'],
       ['user.update', 'User changed'],
       ['user.lockout', 'Account locked out'],
+      ['user.pin.change', 'Own PIN changed'],
       ['settings.update', 'Settings changed'],
       ['customer.create', 'Customer added'],
       ['customer.update', 'Customer changed'],

@@ -170,17 +170,24 @@ export function QueueScreen() {
             {attentionView ? <span role="columnheader"><span className="sr-only">Actions</span></span> : null}
           </div>
           <div id="queue-list" ref={scrollRef} className="tx-scroll" role="rowgroup" tabIndex={0} aria-label="Queue rows" data-loaded={rows.length} data-section={section ?? ''}>
+            {/* A rowgroup holds rows only (axe aria-required-children): the loading and empty notes are one row. */}
             {!section || (loading && rows.length === 0) ? (
-              <div className="queue-loading">
-                <Spinner label="Loading the queue…" />
+              <div className="queue-loading" role="row">
+                <div role="cell">
+                  <Spinner label="Loading the queue…" />
+                </div>
               </div>
             ) : null}
             {section && !loading && rows.length === 0 && !error ? (
-              attentionView ? (
-                <EmptyState title="Nothing needs attention.">Operations that can no longer be sent as they are, and recurring charges that failed, wait here for a supervisor.</EmptyState>
-              ) : (
-                <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
-              )
+              <div role="row">
+                <div role="cell">
+                  {attentionView ? (
+                    <EmptyState title="Nothing needs attention.">Operations that can no longer be sent as they are, and recurring charges that failed, wait here for a supervisor.</EmptyState>
+                  ) : (
+                    <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
+                  )}
+                </div>
+              </div>
             ) : null}
             <div style={{ height: virtualizer.getTotalSize() }} className="tx-space">
               {items.map((v) => {

@@ -22,6 +22,7 @@ interface SessionState {
   logout: () => Promise<void>;
   markLocked: () => void;
   markSignedOut: () => void;
+  recheck: () => Promise<void>;
 }
 
 /**
@@ -90,6 +91,21 @@ export const useSession = create<SessionState>((set, get) => ({
   },
   markLocked: () => set((s) => (s.phase === 'ready' ? { locked: true } : {})),
   markSignedOut: () => set({ user: null, locked: false, phase: 'login' }),
+  /**
+   * A session changed somewhere (core events go to every window): ask the core what this window's
+   * session is now. Signed out if this user was deactivated, the new name or role if changed, and
+   * untouched when it was another window's session.
+   */
+  recheck: async () => {
+    if (get().phase !== 'ready') return;
+    try {
+      const status = await call('session.status', {});
+      if (get().phase !== 'ready') return;
+      set({ status, user: status.user, locked: status.user ? status.locked : false, phase: status.user ? 'ready' : 'login' });
+    } catch {
+      /* the core does not answer: the next call reports it */
+    }
+  },
 }));
 
 onSessionLost((code) => {

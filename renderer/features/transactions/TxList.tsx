@@ -89,8 +89,10 @@ export function TxList() {
       <ExpiryBanner />
       <TxFilters />
       {error ? <Alert tone="danger">{error}</Alert> : null}
-      <div className="tx-table" role="table" aria-label="Payments" aria-rowcount={total + 1}>
-        <div className="tx-row tx-head" role="row" aria-rowindex={1}>
+      {/* The focused list is the grid (aria-activedescendant is allowed there, not on a rowgroup);
+          the column labels above it are visual only: each row reads out whole. */}
+      <div className="tx-table">
+        <div className="tx-row tx-head" aria-hidden="true">
           <span role="columnheader">When</span>
           <span role="columnheader">Order</span>
           <span role="columnheader">Customer and card</span>
@@ -103,14 +105,19 @@ export function TxList() {
           ref={scrollRef}
           className="tx-scroll"
           tabIndex={0}
-          role="rowgroup"
+          role="grid"
           aria-label="Payments, use arrow keys and Enter"
+          aria-rowcount={total}
           aria-activedescendant={rows[active] ? `tx-${rows[active].id}` : undefined}
           data-loaded={rows.length}
           onKeyDown={onKey}
         >
           {rows.length === 0 && loadedOnce && !loading ? (
-            <EmptyState title="No payments match.">Change the filters above, or take an order with F2.</EmptyState>
+            <div role="row">
+              <div role="gridcell">
+                <EmptyState title="No payments match.">Change the filters above, or take an order with F2.</EmptyState>
+              </div>
+            </div>
           ) : null}
           <div style={{ height: virtualizer.getTotalSize() }} className="tx-space">
             {items.map((v) => {
@@ -144,7 +151,7 @@ const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover 
     <div
       id={`tx-${r.id}`}
       role="row"
-      aria-rowindex={index + 2}
+      aria-rowindex={index + 1}
       aria-selected={active}
       className={`tx-row ${active ? 'active' : ''}`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
@@ -156,18 +163,18 @@ const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover 
       }}
       data-reference={r.orderReference}
     >
-      <span role="cell">{fmtWhen(r.createdAt)}</span>
-      <span role="cell" className="mono">{r.orderReference}</span>
-      <span role="cell" className="tx-who">
+      <span role="gridcell">{fmtWhen(r.createdAt)}</span>
+      <span role="gridcell" className="mono">{r.orderReference}</span>
+      <span role="gridcell" className="tx-who">
         <span className="ellipsis" title={r.customerName ?? ''}>{r.customerName ?? <span className="muted">Walk-in</span>}</span>
         <span className="muted small">{r.method === 'cash' ? 'Cash' : maskedCard(r.brand, r.last4)}</span>
       </span>
-      <span role="cell" className="num">{fmtMoney(r.amount, r.currency)}</span>
-      <span role="cell" className="num muted">
+      <span role="gridcell" className="num">{fmtMoney(r.amount, r.currency)}</span>
+      <span role="gridcell" className="num muted">
         {fmtMoney(r.captured, r.currency)}
         {r.refunded ? <span className="refunded"> / −{fmtMoney(r.refunded, r.currency)}</span> : null}
       </span>
-      <span role="cell">
+      <span role="gridcell">
         <StatusBadge status={r.status} queued={r.queued} />
       </span>
     </div>

@@ -1,0 +1,103 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { call } from '../../lib/api';
+import { describeError, fieldErrors } from '../../lib/error-text';
+import { useAction } from '../../lib/use-action';
+import { Alert } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { Field } from '../../ui/Field';
+import { FormDialog } from '../../ui/FormDialog';
+import { useSession } from './session-store';
+
+/** Anyone signed in changes their own PIN: the current PIN first, then the new one twice. */
+export function ChangePinDialog({ onClose }: { onClose: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const [done, setDone] = useState(false);
+  const change = useAction(async () => {
+    await call('session.changePin', { currentPin: current, newPin: next });
+    setCurrent('');
+    setNext('');
+    setAgain('');
+    setDone(true);
+  });
+  const submit = () => {
+    if (done) return onClose();
+    setMismatch(next !== again);
+    if (next !== again) return;
+    void change.run();
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    submit();
+  };
+  const fields = fieldErrors(change.error);
+  const wrongCurrent = change.error?.code === 'BAD_CREDENTIALS' ? 'Your current PIN is not right.' : undefined;
+  const otherError = change.error && !wrongCurrent && Object.keys(fields).length === 0 ? describeError(change.error) : null;
+  return (
+    <FormDialog labelledBy="change-pin-title" onCancel={onClose} onSubmitShortcut={submit}>
+      <h2 id="change-pin-title" className="dialog-title">
+        Change my PIN
+      </h2>
+      {done ? (
+        <>
+          <Alert tone="success">Your PIN is changed. Use the new PIN from now on; the old one no longer works.</Alert>
+          <div className="dialog-actions">
+            <Button variant="primary" onClick={onClose} autoFocus>
+              Done
+            </Button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={onSubmit} noValidate>
+          <Field label="Current PIN" error={wrongCurrent}>
+            <input className="input" type="password" inputMode="numeric" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus />
+          </Field>
+          <Field label="New PIN (6+ digits)" error={fields.newPin}>
+            <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+          </Field>
+          <Field label="New PIN again" error={mismatch ? 'The two new PINs differ' : undefined}>
+            <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+          </Field>
+          {otherError ? <Alert tone="danger">{otherError}</Alert> : null}
+          <div className="dialog-actions">
+            <Button onClick={onClose} shortcut="Esc">
+              Cancel
+            </Button>
+            <Button type="submit" variant="primary" busy={change.busy} busyText="Saving…" shortcut="Ctrl+Enter">
+              Save new PIN
+            </Button>
+          </div>
+        </form>
+      )}
+    </FormDialog>
+  );
+}
+
+/** The top bar's button: opens the dialog and gives the focus back when it closes. */
+export function ChangePinButton() {
+  const [open, setOpen] = useState(false);
+  const wasOpen = useRef(false);
+  const ref = useRef<HTMLButtonElement>(null);
+  const close = () => setOpen(false);
+  // A modal <dialog> sits in the top layer, above the lock screen: a lock closes it (and its PINs).
+  const locked = useSession((s) => s.locked);
+  useEffect(() => {
+    if (locked) setOpen(false);
+  }, [locked]);
+  // Back on this button once the dialog is gone (not before: a modal dialog keeps the focus in).
+  useEffect(() => {
+    if (!open && wasOpen.current) ref.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  return (
+    <>
+      <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)}>
+        Change PIN
+      </Button>
+      {/* Gone in the same render as the lock screen appears, so the lock's PIN field can take the focus. */}
+      {open && !locked ? <ChangePinDialog onClose={close} /> : null}
+    </>
+  );
+}
