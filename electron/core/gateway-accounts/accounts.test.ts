@@ -12,6 +12,8 @@ import type { Logger } from '../deps';
 import { MemorySettingsStore } from '../settings/defaults';
 import { stmt } from '../payments/sql';
 import { provisionGateway, readGatewayConfig } from './provision';
+import { openLedger } from '../db/database';
+import { upsertAccount } from './store';
 
 /**
  * Gateway accounts end to end in the core: the embedded sandbox plus a SECOND sandbox instance
@@ -325,6 +327,44 @@ describe('switching and account changes', () => {
     expect(parked.message).toMatch(/APS test account TESTMID42, which is no longer configured/);
     expect(aps.control.operationCount()).toBe(apsOpsBefore);
     expect(embedded.control.operationCount()).toBe(embeddedOpsBefore);
+  });
+
+  it('going live needs the PIN again and GO LIVE typed; the band then says LIVE', async () => {
+    // APS production cannot be reached from a test: a production account that passed its test is
+    // written straight into the ledger, then the station is opened on it.
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-live-'));
+    dirs.push(dir);
+    const db = await openLedger({ dir, protector });
+    const meta = { setAt: '2026-12-01T00:00:00.000Z', setBy: 'Ann Admin', last2: '99' };
+    upsertAccount(db, {
+      environment: 'production', merchantIdentifier: 'SHOPLIVE1', shaType: 'SHA-256', currencies: ['USD'], confirmation: null, urlOverride: null,
+      secrets: { accessCode: 'LiveAccess99', requestPhrase: 'live-req-99', responsePhrase: 'live-resp-99' },
+      secretsMeta: { accessCode: meta, requestPhrase: meta, responsePhrase: meta }, lastTest: { at: meta.setAt, outcome: 'ok' }, updatedAt: meta.setAt, updatedBy: 'Ann Admin',
+    });
+    db.close();
+    const core = await openCore(dir, memoryLogger([]));
+    cores.push(core);
+    const ctx = { sessionKey: 'live-tab', origin: 'test' };
+    const call = (name: ChannelName, input: unknown) => core.dispatch(name, input as never, ctx);
+    expect((await call('session.setup', { name: 'Ann Admin', pin: PIN })).ok).toBe(true);
+    expect(await call('gateway.switch', { environment: 'production', pin: '11111111', confirmation: 'GO LIVE' })).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+    expect(await call('gateway.switch', { environment: 'production', pin: PIN })).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { confirmation: 'Type GO LIVE' } } });
+    expect(await call('gateway.switch', { environment: 'production', pin: PIN, confirmation: 'go live please' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect((await call('session.status', {}) as { value: { gateway: { environment: string } } }).value.gateway.environment).toBe('sandbox');
+    expect(await call('gateway.switch', { environment: 'production', pin: PIN, confirmation: 'GO LIVE' })).toMatchObject({ ok: true, value: { active: 'production', activeAccount: 'production:SHOPLIVE1' } });
+    expect((await call('session.status', {}) as { value: { gateway: unknown } }).value.gateway).toMatchObject({ environment: 'production', account: 'production:SHOPLIVE1', sandbox: false });
+    expect(core.accounts.hostedPageOrigin()).toBe('https://checkout.payfort.com');
+    // A currency the account does not accept is refused before anything is written or sent.
+    const o = await call('orders.create', { channel: 'phone', currency: 'AED', lines: [{ description: 'Widget', quantity: 1, unitPrice: 100, taxRateBp: 0 }] }) as { ok: true; value: { id: string } };
+    const form = await call('payments.hostedForm', {}) as { ok: true; value: { sessionId: string } };
+    stmt(core.db, `UPDATE hosted_sessions SET state = 'ready', token_name = 'tok', brand = 'VISA', last4 = '0001', expiry = '3005' WHERE id = ?`).run(form.value.sessionId);
+    expect(await call('payments.charge', { orderId: o.value.id, mode: 'purchase', source: { kind: 'new_card', handle: form.value.sessionId, save: false } })).toMatchObject({
+      ok: false, error: { code: 'NOT_ALLOWED', message: 'APS production (live) account SHOPLIVE1 accepts USD, not AED.' },
+    });
+    expect(stmt(core.db, 'SELECT COUNT(*) AS n FROM payments').get()).toEqual({ n: 0 });
+    const audit = await call('audit.list', { action: 'gateway.switch' }) as { value: { outcome: string; detail: string }[] };
+    expect(audit.value.map((e) => e.outcome)).toEqual(['success', 'failure', 'failure', 'failure']);
+    expect(audit.value[0]!.detail).toBe('the embedded sandbox → APS production (live) account SHOPLIVE1');
   });
 
   it('production: no URL override, saved only after an OK test, switched only with the PIN and a typed confirmation', async () => {
