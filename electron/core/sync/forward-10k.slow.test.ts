@@ -48,7 +48,14 @@ describe('forwarding 10,000 queued operations under faults', () => {
           const kind = kinds[next++]!;
           for (;;) {
             const order = await h.call('orders.create', { channel: 'phone', currency: 'USD', customerId, lines: [{ description: 'Item', quantity: 1, unitPrice: AMOUNT, taxRateBp: 0 }] });
-            const r = await h.call('payments.charge', { orderId: order.id, mode: kind, source: { kind: 'card_on_file', cardId } });
+            // A probe that times out on a loaded machine marks the station offline (issue #13 item 5);
+            // the desk would wait for Online and try again, and so does this loop.
+            const r = await h.call('payments.charge', { orderId: order.id, mode: kind, source: { kind: 'card_on_file', cardId } }).catch(async (e: unknown) => {
+              if ((e as { code?: string }).code !== 'GATEWAY_UNREACHABLE') throw e;
+              while (!(await sh!.sync.connectivity.probe())) await new Promise((r) => setTimeout(r, 20));
+              return null;
+            });
+            if (r === null) continue;
             if (r.outcome === 'approved') {
               payments.push({ id: r.payment.id, reference: r.payment.reference, kind });
               break;
