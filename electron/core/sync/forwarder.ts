@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { audit, type Actor } from '../payments/audit';
-import { getOperation, queuedOf, setQueueState, type OperationRow } from '../payments/operation-log';
+import { getOperation, queuedOf, type OperationRow } from '../payments/operation-log';
+import { moveOperation } from '../payments/operation-states';
 import { getPaymentRow, totalsOf, updatePayment } from '../payments/payments-repo';
 import { reconcilePayment } from '../payments/reconcile';
 import type { PaymentService } from '../payments/service';
@@ -185,7 +186,7 @@ export class Forwarder {
       const now = service.deps.clock.now();
       const check = recheck(db, op, p, totalsOf(p), now, service.deps.settings.get());
       if (!check.ok) {
-        this.needsAttention(op, check.message);
+        this.needsAttention(op, 'recheck_failed', check.message);
         continue;
       }
       this.forwarded.add(op.id);
@@ -197,7 +198,7 @@ export class Forwarder {
       if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
       const after = getOperation(db, op.id)!;
       if (after.state !== 'unknown' && after.state !== 'pending' && after.state !== 'sent') this.forwarded.delete(op.id);
-      if (after.state === 'declined') this.needsAttention(after, declinedNextStep(after, after.response_code, after.message ?? ''));
+      if (after.state === 'declined') this.needsAttention(after, 'forwarded_refused', declinedNextStep(after, after.response_code, after.message ?? ''));
     }
   }
 
@@ -215,7 +216,7 @@ export class Forwarder {
         // A forwarded operation the gateway refused (found out by check status) needs a person.
         if (!this.forwarded.has(id) || op.state === 'unknown') continue;
         this.forwarded.delete(id);
-        if (op.state === 'declined') this.needsAttention(op, declinedNextStep(op, op.response_code, op.message ?? ''));
+        if (op.state === 'declined') this.needsAttention(op, 'forwarded_refused', declinedNextStep(op, op.response_code, op.message ?? ''));
       }
       this.changed();
       if (!r.stillUnknown) return unfinishedIds(this.service, paymentId).length === 0;
@@ -239,11 +240,16 @@ export class Forwarder {
     return true;
   }
 
-  private needsAttention(op: OperationRow, message: string): void {
+  /**
+   * Holds an operation for a person: a QUEUED one the rules no longer allow (`recheck_failed`), or
+   * one this forwarder sent that the gateway refused (`forwarded_refused`: the named exit from
+   * DECLINED, because the clerk who queued it was told "queued", never "declined").
+   */
+  private needsAttention(op: OperationRow, event: 'recheck_failed' | 'forwarded_refused', message: string): void {
     const { deps, ports } = this.service;
     const at = deps.clock.now().toISOString();
     tx(deps.db, () => {
-      setQueueState(deps.db, op.id, 'needs_attention', message.slice(0, 500), at);
+      moveOperation(deps.db, op.id, event === 'recheck_failed' ? 'queued' : 'declined', event, { message: message.slice(0, 500) }, at);
       const p = updatePayment(deps.db, op.payment_id, {}, at);
       refreshOrderStatus(deps.db, p.order_id, at);
       audit(deps, ports, FORWARDER_ACTOR, 'sync.needs_attention', op.reference, 'failure', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference}: ${message}`.slice(0, 500));

@@ -5,6 +5,7 @@ import { CONFIRMATIONS } from './004-confirmations';
 import { RECURRING } from './005-recurring';
 import { OPERATIONS_WITHOUT_ROWID } from './006-operations-without-rowid';
 import { OPERATIONS_WAITING_INDEX } from './007-operations-waiting-index';
+import { OPERATION_STATE_GUARD } from './009-operation-state-guard';
 
 export interface Migration {
   name: string;
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, OPERATION_STATE_GUARD];

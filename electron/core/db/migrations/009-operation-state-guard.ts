@@ -1,0 +1,33 @@
+import type { Migration } from './index';
+
+// Owned by the payments feature (issue 15). The ledger itself refuses what the operation state
+// machine (electron/core/payments/operation-states.ts) forbids, so no code path, present or
+// future, can move an operation out of a final state or skip the status check:
+// - a state change must be one of the table's moves (the list below; a test keeps it equal to
+//   OPERATION_TRANSITIONS, so changing the table means a new migration, never an edit here);
+// - a SUCCEEDED row never changes again, in any column;
+// - a DECLINED row changes only by the named move to NEEDS_ATTENTION (forwarded_refused);
+// - an operation is never deleted. (Which state a new row may start in is checked by
+//   appendOperation: bulk seeders of historical ledgers write finished rows directly.)
+export const OPERATION_STATE_GUARD: Migration = {
+  name: 'operation-state-guard',
+  up: `
+    CREATE TRIGGER operations_state_moves BEFORE UPDATE OF state ON operations
+    WHEN (OLD.state || '>' || NEW.state) NOT IN (
+      'pending>sent', 'queued>sent', 'sent>succeeded', 'sent>declined', 'sent>unknown', 'sent>queued', 'sent>sent',
+      'unknown>succeeded', 'unknown>declined', 'unknown>unknown', 'unknown>sent',
+      'queued>needs_attention', 'declined>needs_attention', 'needs_attention>queued', 'needs_attention>declined')
+    BEGIN SELECT RAISE(ABORT, 'operation state machine: illegal move'); END;
+
+    CREATE TRIGGER operations_succeeded_final BEFORE UPDATE ON operations
+    WHEN OLD.state = 'succeeded'
+    BEGIN SELECT RAISE(ABORT, 'operation state machine: a succeeded operation is final'); END;
+
+    CREATE TRIGGER operations_declined_final BEFORE UPDATE ON operations
+    WHEN OLD.state = 'declined' AND NEW.state IS NOT 'needs_attention'
+    BEGIN SELECT RAISE(ABORT, 'operation state machine: a declined operation is final'); END;
+
+    CREATE TRIGGER operations_kept BEFORE DELETE ON operations
+    BEGIN SELECT RAISE(ABORT, 'operation state machine: operations are never deleted'); END;
+  `,
+};
