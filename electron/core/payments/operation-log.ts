@@ -35,6 +35,8 @@ export interface OperationRow {
   updated_at: string;
   sent_at: string | null;
   finished_at: string | null;
+  /** 1 from the commit that takes it out of the offline queue until its outcome needs no one (migration 009). */
+  forwarded: number;
 }
 
 export interface NewOperation {
@@ -90,6 +92,7 @@ export function appendOperation(db: Db, op: NewOperation, at: string): Operation
     updated_at: at,
     sent_at: sent ? at : null,
     finished_at: final ? at : null,
+    forwarded: 0,
   };
   const cols = Object.keys(row);
   stmt(db, `INSERT INTO operations (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
@@ -162,6 +165,14 @@ export function paymentsWithUnfinished(db: Db): string[] {
      ORDER BY p.created_at, p.id`,
   ).all() as { id: string }[];
   return rows.map((r) => r.id);
+}
+
+/**
+ * Operations the forwarder took out of the queue that ended DECLINED and have not been handed to
+ * a person yet (the partial index operations_forwarded_refused lists exactly these), oldest first.
+ */
+export function refusedForwarded(db: Db): OperationRow[] {
+  return stmt(db, `SELECT * FROM operations WHERE forwarded = 1 AND state = 'declined' ORDER BY created_at`).all() as OperationRow[];
 }
 
 /** Operations waiting to be forwarded for one payment, in the order they must go out. */

@@ -111,6 +111,10 @@ export function moveOperation(db: Db, opId: string, from: OperationState, event:
   if (fields.approvedBy) set.push('approved_by = @approvedById', 'approved_by_name = @approvedByName');
   if (FINAL_STATES.has(to) && to !== from) set.push('finished_at = @at');
   if (to === 'queued' || to === 'needs_attention') set.push('finished_at = NULL');
+  // Taken out of the queue: on disk in the same commit as SENT (a refusal found after a crash still
+  // reaches a person). Cleared when the outcome needs no one, or once a person has it.
+  if (from === 'queued' && event === 'send') set.push('forwarded = 1');
+  else if (to === 'succeeded' || to === 'queued' || to === 'needs_attention') set.push('forwarded = 0');
   set.push('updated_at = @at');
   const r = stmt(db, `UPDATE operations SET ${set.join(', ')} WHERE id = @id AND state = @from`).run({
     id: opId,

@@ -12,6 +12,13 @@ import type { Migration } from './index';
 export const OPERATION_STATE_GUARD: Migration = {
   name: 'operation-state-guard',
   up: `
+    -- Item 4: "taken out of the queue by the forwarder" is on disk, set in the commit that takes
+    -- a QUEUED operation to SENT and cleared when its outcome needs no one (succeeded) or has been
+    -- handed to a person; a DECLINED row still marked is a refusal nobody has seen yet, whoever
+    -- found it (the forwarder, the background resolver, the start-up sweep after a crash).
+    ALTER TABLE operations ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0 CHECK (forwarded IN (0, 1));
+    CREATE INDEX operations_forwarded_refused ON operations(created_at) WHERE forwarded = 1 AND state = 'declined';
+
     CREATE TRIGGER operations_state_moves BEFORE UPDATE OF state ON operations
     WHEN (OLD.state || '>' || NEW.state) NOT IN (
       'pending>sent', 'queued>sent', 'sent>succeeded', 'sent>declined', 'sent>unknown', 'sent>queued', 'sent>sent',
