@@ -1,4 +1,5 @@
 import { money } from '../../../shared/money';
+import { DEFAULT_TIMEOUT_MS } from '../../gateway/aps';
 import type { CheckStatusResult, Outcome } from '../../gateway/types';
 import { saveCardOnFile } from '../cards/card-service';
 import type { CoreDeps } from '../deps';
@@ -21,7 +22,15 @@ export interface OpResult {
   responseCode: string | null;
 }
 
-export const DEFAULT_CAPTURE_RESEND_GRACE_MS = 30_000;
+/**
+ * How long after a capture attempt was sent it may still be applied at the gateway
+ * (docs/decisions/ambiguous-captures.md): our request timeout (the connection is closed then, so
+ * nothing not yet received can arrive later) plus the gateway's own bound for finishing a request
+ * it has received (60 s, an assumption: APS does not publish one). Until then "not applied" in the
+ * totals is not a proof, and the capture stays UNKNOWN.
+ */
+export const GATEWAY_PROCESSING_BOUND_MS = 60_000;
+export const DEFAULT_CAPTURE_RESEND_GRACE_MS = DEFAULT_TIMEOUT_MS + GATEWAY_PROCESSING_BOUND_MS;
 
 export interface SendOptions {
   /**
@@ -61,9 +70,11 @@ export class OperationRunner {
     private readonly deps: CoreDeps,
     private readonly ports: Ports,
     /**
-     * APS CAPTURE carries no reference of its own, so a capture request delayed in the network
-     * past our timeout could still land after a resend. Check status only proves "not applied" once
-     * the last attempt is older than this; until then the capture stays UNKNOWN and is asked again.
+     * APS CAPTURE carries no reference of its own, so a capture request received by the gateway
+     * before our timeout could still be applied after it. The gateway's captured total decides
+     * (judge); "not applied" is a proof only once the last attempt is older than this (our
+     * timeout + the gateway's processing bound); until then the capture stays UNKNOWN and is asked
+     * again. Must be at least the gateway adapter's request timeout plus that bound.
      */
     private readonly captureResendGraceMs = DEFAULT_CAPTURE_RESEND_GRACE_MS,
   ) {}
@@ -188,7 +199,8 @@ export class OperationRunner {
       case 'not_happened': {
         const age = this.deps.clock.now().getTime() - Date.parse(op.sent_at ?? op.created_at);
         if (op.type === 'capture' && age < this.captureResendGraceMs) {
-          return { ...this.applyUnknown(op, from, 'check_unclear', 'Not at the gateway yet; waiting before sending again.', actor), resent: false };
+          const until = new Date(Date.parse(op.sent_at ?? op.created_at) + this.captureResendGraceMs).toISOString();
+          return { ...this.applyUnknown(op, from, 'check_unclear', `Not applied at the gateway yet; the last attempt could still land until ${until}, then it is sent again.`, actor), resent: false };
         }
         return { ...(await this.resendAfterCheck(op, from, actor)), resent: true };
       }
