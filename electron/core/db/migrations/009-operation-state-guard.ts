@@ -1,6 +1,6 @@
 import type { Migration } from './index';
 
-// Owned by the payments feature (issue 15). The ledger itself refuses what the operation state
+// Owned by the payments feature (issue 15; the recurring column by the recurring feature). The ledger itself refuses what the operation state
 // machine (electron/core/payments/operation-states.ts) forbids, so no code path, present or
 // future, can move an operation out of a final state or skip the status check:
 // - a state change must be one of the table's moves (the list below; a test keeps it equal to
@@ -18,6 +18,10 @@ export const OPERATION_STATE_GUARD: Migration = {
     -- found it (the forwarder, the background resolver, the start-up sweep after a crash).
     ALTER TABLE operations ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0 CHECK (forwarded IN (0, 1));
     CREATE INDEX operations_forwarded_refused ON operations(created_at) WHERE forwarded = 1 AND state = 'declined';
+
+    -- Item 5: a schedule's periods follow the shop's calendar. Schedules written before this
+    -- keep the UTC calendar their periods were computed on (their due dates do not move).
+    ALTER TABLE recurring_schedules ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
 
     CREATE TRIGGER operations_state_moves BEFORE UPDATE OF state ON operations
     WHEN (OLD.state || '>' || NEW.state) NOT IN (
