@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { privateDir, privateSqliteFiles } from '../../private-files';
+import { privateDir, privateSqliteFiles } from '../../gateway/private-files';
 import { dirname, join } from 'node:path';
 import type { KeyProtector, WrappedKey } from './key-protector';
 import { MIGRATIONS } from './migrations';

@@ -1,6 +1,10 @@
+import type { z } from 'zod';
+import type { OperationState as OperationStateSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
-import type { OperationState } from './operation-log';
 import { stmt } from './sql';
+
+/** The contract's operation states (operation-log.ts re-exports the same type). */
+export type OperationState = z.infer<typeof OperationStateSchema>;
 
 /**
  * The one place an operation's life is written down (issue 15): every state an operation can be

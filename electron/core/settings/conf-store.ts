@@ -1,7 +1,7 @@
 import Conf from 'conf';
 import { z } from 'zod';
 import { ContractError, SettingsSchema, type Settings } from '../../../shared/contract';
-import { privateDir } from '../../private-files';
+import { privateDir } from '../../gateway/private-files';
 import { DEFAULT_SETTINGS, type SettingsStore } from './defaults';
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { privateDir, privateSqliteFiles } from '../../private-files';
+import { privateDir, privateSqliteFiles } from '../private-files';
 
 /**
  * All sandbox state in one SQLite database: dataDir/sandbox.db (WAL) or in memory. Times are

@@ -5,6 +5,8 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
  * whoever creates them first: the ledger, the settings store or the embedded sandbox (issue 15:
  * the sandbox used to create the directory 0755 and its database 0644). One helper so every
  * creator applies the same rule. Modes are best effort where the filesystem has none (Windows).
+ * It lives in the gateway folder because that is the one place both the core and the embedded
+ * sandbox may import (docs/development.md, "Where code goes").
  */
 
 export const PRIVATE_DIR_MODE = 0o700;

@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MERCHANT, startSandbox } from './gateway/sandbox';
-import { openLedger } from './core/db/database';
-import { PassphraseKeyProtector } from './core/db/key-protector';
-import { ConfSettingsStore } from './core/settings/conf-store';
+import { DEFAULT_MERCHANT, startSandbox } from './sandbox';
+import { openLedger } from '../core/db/database';
+import { PassphraseKeyProtector } from '../core/db/key-protector';
+import { ConfSettingsStore } from '../core/settings/conf-store';
 
 const posix = process.platform !== 'win32';
 
