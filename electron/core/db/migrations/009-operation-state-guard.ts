@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 // Owned by the payments feature (issue 15; the recurring column by the recurring feature). The ledger itself refuses what the operation state
 // machine (electron/core/payments/operation-states.ts) forbids, so no code path, present or
