@@ -199,11 +199,14 @@ function schedulerJitter(): number[] {
   return out;
 }
 
-/** A payment to hang operations on, and an operation to mark sent again and again. */
-function commitTargets(db: Db): { payment: { id: string; reference: string }; opId: string } {
+/**
+ * A payment to hang operations on, and a SENT operation to mark sent again and again (the resend
+ * after a status check: the state machine allows that move, and only from SENT or UNKNOWN).
+ */
+function commitTargets(db: Db): { payment: { id: string; reference: string }; op: { id: string; payment_id: string; state: 'sent' } } {
   const payment = db.prepare('SELECT id, reference FROM payments LIMIT 1').get() as { id: string; reference: string };
-  const opId = (db.prepare('SELECT id FROM operations WHERE payment_id = ? LIMIT 1').get(payment.id) as { id: string }).id;
-  return { payment, opId };
+  const sent = appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'sent', userId: null, userName: null }, new Date().toISOString());
+  return { payment, op: { id: sent.id, payment_id: payment.id, state: 'sent' } };
 }
 
 /**
@@ -233,7 +236,7 @@ function clonePayments(db: Db, like: { id: string }, n: number): string[] {
 
 /** Commit loops over the operation log's own functions, one durable commit per call. */
 function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () => number; start: () => number } {
-  const { payment, opId } = commitTargets(db);
+  const { payment, op } = commitTargets(db);
   const at = () => new Date().toISOString();
   const fresh = clonePayments(db, payment, 40_000);
   let next = 0;
@@ -248,7 +251,7 @@ function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () 
   };
   return {
     append: rate(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at())),
-    mark: rate(() => markSent(db, opId, at())),
+    mark: rate(() => markSent(db, op, 'check_not_received', at())),
     // What the desk commits before each live capture / void / refund (PaymentService.startOperation):
     // the operation inserted SENT and the payment's counters, one transaction.
     start: rate(() => {
@@ -282,7 +285,7 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
   const SLICE_MS = 1000;
   const ROUNDS = 3;
   const at = () => new Date().toISOString();
-  const { payment, opId } = commitTargets(db);
+  const { payment, op } = commitTargets(db);
   const loops = commitLoops(db, SLICE_MS);
   const legacyDb = legacyLedger(dir, db);
   const legacy = commitLoops(legacyDb, SLICE_MS / 2);
@@ -338,7 +341,7 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
     return row[0]!.log / 100;
   };
   const appendFrames = frames(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at()));
-  const markFrames = frames(() => markSent(db, opId, at()));
+  const markFrames = frames(() => markSent(db, op, 'check_not_received', at()));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rawRate = avg(r.raw);
   const pct = (x: number) => (100 * x) / rawRate;

@@ -6,6 +6,7 @@ import {
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
+import { Locale, PrintedText } from './settings-fields';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
@@ -30,11 +31,11 @@ const Ok = z.object({ ok: z.literal(true) });
 const SessionUser = UserSchema.pick({ id: true, name: true, role: true });
 
 const SettingsSchema = z.object({
-  stationName: Text(60),
-  merchantName: Text(80),
-  merchantAddress: Text(200),
+  stationName: PrintedText(60),
+  merchantName: PrintedText(80),
+  merchantAddress: PrintedText(200, { multiline: true, optional: true }),
   currency: Currency,
-  locale: Text(20),
+  locale: Locale,
   defaultTaxRateBp: z.number().int().min(0).max(100_000),
   idleLockMinutes: z.number().int().min(1).max(15),
   /** Refunds at or above this amount (minor units) need a supervisor's PIN; 0 = every refund. */
@@ -47,7 +48,7 @@ const SettingsSchema = z.object({
     totalOutstanding: MinorUnits,
     maxCount: z.number().int().min(0).max(10_000),
     maxAgeHours: z.number().int().min(1).max(168),
-  }),
+  }).refine((o) => o.perCharge <= o.totalOutstanding, { message: 'One charge cannot be more than the total allowed outstanding', path: ['perCharge'] }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };

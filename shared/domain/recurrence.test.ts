@@ -112,3 +112,33 @@ describe('recurrence: references', () => {
     expect(() => periodReference('D 1', 'X', 1)).toThrow(RangeError);
   });
 });
+
+describe('the shop\'s calendar and time zone (issue 15, item 5)', () => {
+  const due = (r: Recurrence, n: number) => Array.from({ length: n }, (_, i) => dueAt(r, i + 1));
+  it('daily at local midnight stays at local midnight through both daylight-saving changes (New York)', () => {
+    // 00:00 EST = 05:00Z; after 8 March 2026 00:00 EDT = 04:00Z; after 1 November back to 05:00Z.
+    const spring = due({ frequency: 'daily', startAt: '2026-03-06T05:00:00.000Z', timeZone: 'America/New_York' }, 4);
+    expect(spring).toEqual(['2026-03-06T05:00:00.000Z', '2026-03-07T05:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z']);
+    const autumn = due({ frequency: 'daily', startAt: '2026-10-31T04:00:00.000Z', timeZone: 'America/New_York' }, 3);
+    expect(autumn).toEqual(['2026-10-31T04:00:00.000Z', '2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z']);
+    // On the UTC calendar (the old rule) the same start drifts to 01:00 local, then 23:00 the day before.
+    expect(due({ frequency: 'daily', startAt: '2026-10-31T04:00:00.000Z' }, 3)[2]).toBe('2026-11-02T04:00:00.000Z');
+  });
+
+  it('monthly on the 1st at local midnight stays on the 1st in a zone ahead of UTC (on the UTC calendar it was the last day of the month before)', () => {
+    // 1 January 00:00 in Auckland (NZDT, UTC+13) is 31 December 11:00Z.
+    const r: Recurrence = { frequency: 'monthly', startAt: '2025-12-31T11:00:00.000Z', timeZone: 'Pacific/Auckland' };
+    const local = due(r, 5).map((iso) => new Date(iso).toLocaleString('en-GB', { timeZone: 'Pacific/Auckland', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
+    expect(local).toEqual(['01/01, 00:00', '01/02, 00:00', '01/03, 00:00', '01/04, 00:00', '01/05, 00:00']);
+    // The old UTC arithmetic keeps "the 31st, 11:00Z": once daylight saving ends (5 April) that is
+    // 23:00 on the last day of the month before, a day early.
+    expect(new Date(dueAt({ frequency: 'monthly', startAt: r.startAt }, 5)).toLocaleDateString('en-GB', { timeZone: 'Pacific/Auckland' })).toBe('30/04/2026');
+  });
+
+  it('a wall time that does not exist on the day (the spring-forward gap) moves later by the gap; month ends are kept in the zone', () => {
+    // 02:30 on 8 March 2026 does not exist in New York: 03:30 EDT.
+    expect(dueAt({ frequency: 'daily', startAt: '2026-03-07T07:30:00.000Z', timeZone: 'America/New_York' }, 2)).toBe('2026-03-08T07:30:00.000Z');
+    expect(dueAt({ frequency: 'monthly', startAt: '2026-01-31T05:00:00.000Z', timeZone: 'America/New_York' }, 2)).toBe('2026-02-28T05:00:00.000Z');
+    expect(dueAt({ frequency: 'monthly', startAt: '2026-01-31T05:00:00.000Z', timeZone: 'America/New_York' }, 3)).toBe('2026-03-31T04:00:00.000Z');
+  });
+});

@@ -1,11 +1,18 @@
+import { Temporal } from '@js-temporal/polyfill';
+
 /**
  * Recurring charges (seed 001): when each period of a schedule falls due. Pure functions, no
- * clock, no Node: the core decides with them and the screen previews with them.
+ * clock, no Node: the core decides with them and the screen previews with them. Calendar
+ * arithmetic is Temporal's (@js-temporal/polyfill; docs/decisions/0001-libraries.md), never ours.
  *
  * Rules (docs/recurring.md):
  * - Period 1 is due at `startAt`. Period n is `startAt` moved by (n - 1) steps of the frequency,
  *   always computed from the start (never from the previous period), keeping the time of day.
- * - Calendar arithmetic is on the UTC calendar (times in the ledger are UTC).
+ * - Calendar arithmetic is on the shop's calendar: the schedule's IANA `timeZone` (default UTC,
+ *   which schedules written before time zones were recorded keep). A schedule set at local
+ *   midnight stays at local midnight across daylight-saving changes; a wall time that does not
+ *   exist on a given day (the spring-forward gap) moves later by the gap, as Temporal's
+ *   'compatible' disambiguation does.
  * - Monthly and yearly keep the start's day of month; when a month is shorter the period falls on
  *   its last day (start 31 Jan → 28/29 Feb → 31 Mar → 30 Apr …). A yearly schedule started on
  *   29 February falls on 28 February in common years and on the 29th in leap years.
@@ -30,25 +37,27 @@ export interface Recurrence {
   count?: number | null;
   /** The period due at `startAt` (default 1); periods before it fell due under an earlier rule. */
   anchor?: number;
+  /** IANA time zone whose calendar the periods follow (default 'UTC'). */
+  timeZone?: string | null;
 }
-
-const DAY_MS = 86_400_000;
 
 export function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return Temporal.PlainDate.from({ year: y, month: 1, day: 1 }).inLeapYear;
 }
 
-/** Days in a month of the UTC calendar; month is 0-11. */
+/** Days in a month of the ISO calendar; month is 0-11. */
 export function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]!;
+  return Temporal.PlainYearMonth.from({ year, month: month + 1 }).daysInMonth;
 }
 
-function addMonthsClamped(start: Date, months: number): Date {
-  const total = start.getUTCFullYear() * 12 + start.getUTCMonth() + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12;
-  const day = Math.min(start.getUTCDate(), daysInMonth(year, month));
-  return new Date(Date.UTC(year, month, day, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()));
+/** Whether the runtime knows this IANA time zone. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    Temporal.Now.instant().toZonedDateTimeISO(tz);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function anchorOf(r: Pick<Recurrence, 'anchor'>): number {
@@ -58,22 +67,18 @@ function anchorOf(r: Pick<Recurrence, 'anchor'>): number {
 }
 
 /** When period n (from the anchor on, 1 by default) falls due, as an ISO instant. */
-export function dueAt(r: Pick<Recurrence, 'frequency' | 'startAt' | 'anchor'>, n: number): string {
+export function dueAt(r: Pick<Recurrence, 'frequency' | 'startAt' | 'anchor' | 'timeZone'>, n: number): string {
   const anchor = anchorOf(r);
   if (!Number.isInteger(n) || n < anchor) throw new RangeError(`period must be a whole number from ${anchor}, got ${n}`);
-  const start = new Date(r.startAt);
-  if (Number.isNaN(start.getTime())) throw new RangeError(`invalid start ${r.startAt}`);
+  const ms = Date.parse(r.startAt);
+  if (Number.isNaN(ms)) throw new RangeError(`invalid start ${r.startAt}`);
+  const start = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(r.timeZone ?? 'UTC');
   const steps = n - anchor;
-  switch (r.frequency) {
-    case 'daily':
-      return new Date(start.getTime() + steps * DAY_MS).toISOString();
-    case 'weekly':
-      return new Date(start.getTime() + steps * 7 * DAY_MS).toISOString();
-    case 'monthly':
-      return addMonthsClamped(start, steps).toISOString();
-    case 'yearly':
-      return addMonthsClamped(start, steps * 12).toISOString();
-  }
+  // Always from the start, in whole calendar units of the zone: the day of month is constrained
+  // to the month's last day (31 Jan + 1 month = 28/29 Feb) and the wall time kept across DST.
+  const unit = { daily: 'days', weekly: 'weeks', monthly: 'months', yearly: 'years' } as const;
+  const due = start.add({ [unit[r.frequency]]: steps }, { overflow: 'constrain' });
+  return new Date(due.epochMilliseconds).toISOString();
 }
 
 /** Whether period n exists at all (within the count or the end date). Periods before the anchor are history: they exist. */

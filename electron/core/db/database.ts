@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { privateDir, privateSqliteFiles } from '../../gateway/private-files';
 import { dirname, join } from 'node:path';
 import type { KeyProtector, WrappedKey } from './key-protector';
 import { MIGRATIONS } from './migrations';
@@ -76,7 +77,7 @@ function writeFileDurably(path: string, text: string): void {
  * never a fresh empty database: an existing ledger.db without its key.json refuses to open.
  */
 export async function openLedger(opts: OpenLedgerOptions): Promise<Db> {
-  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+  privateDir(opts.dir);
   const dbPath = join(opts.dir, DB_FILE);
   const keyPath = join(opts.dir, KEY_FILE);
   const dbExists = existsSync(dbPath);
@@ -101,7 +102,8 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<Db> {
  * it); exported for tests and the crash child.
  */
 export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = NEW_LEDGER_FORMAT): Db {
-  mkdirSync(dirname(dbPath), { recursive: true, mode: 0o700 });
+  privateDir(dirname(dbPath));
+  privateSqliteFiles(dbPath);
   const db = new Database(dbPath);
   try {
     for (const p of CIPHER_PRAGMAS[format.cipher]) db.pragma(p);
@@ -129,12 +131,8 @@ export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = 
     }
     throw new LedgerOpenError('CORRUPT', `The ledger is damaged: ${msg}`);
   }
-  try {
-    chmodSync(dbPath, 0o600);
-  } catch {
-    /* best effort on filesystems without modes */
-  }
   db.pragma('journal_mode = WAL');
+  privateSqliteFiles(dbPath);
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   // 32 MiB page cache: every page read from disk is decrypted, and search-as-you-type over a

@@ -1,15 +1,17 @@
 import { money } from '../../../shared/money';
+import { DEFAULT_TIMEOUT_MS } from '../../gateway/aps';
 import type { CheckStatusResult, Outcome } from '../../gateway/types';
 import { saveCardOnFile } from '../cards/card-service';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from './audit';
 import { getSession } from './hosted-sessions';
-import { finishOperation, getOperation, markChecked, markSent, type OperationRow } from './operation-log';
+import { getOperation, markChecked, markSent, type OperationRow, type OperationState } from './operation-log';
+import { IllegalTransitionError, moveOperation, type OperationEvent } from './operation-states';
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
 import { judge } from './resolution';
-import { immediateCommit, stmt, tx, type Committer } from './sql';
+import { immediateCommit, tx, type Committer } from './sql';
 
 /** 'queued': the request provably never left this machine (connection refused): back to the offline queue. */
 export type FinalState = 'succeeded' | 'declined' | 'unknown' | 'queued';
@@ -20,7 +22,15 @@ export interface OpResult {
   responseCode: string | null;
 }
 
-export const DEFAULT_CAPTURE_RESEND_GRACE_MS = 30_000;
+/**
+ * How long after a capture attempt was sent it may still be applied at the gateway
+ * (docs/decisions/ambiguous-captures.md): our request timeout (the connection is closed then, so
+ * nothing not yet received can arrive later) plus the gateway's own bound for finishing a request
+ * it has received (60 s, an assumption: APS does not publish one). Until then "not applied" in the
+ * totals is not a proof, and the capture stays UNKNOWN.
+ */
+export const GATEWAY_PROCESSING_BOUND_MS = 60_000;
+export const DEFAULT_CAPTURE_RESEND_GRACE_MS = DEFAULT_TIMEOUT_MS + GATEWAY_PROCESSING_BOUND_MS;
 
 export interface SendOptions {
   /**
@@ -60,9 +70,11 @@ export class OperationRunner {
     private readonly deps: CoreDeps,
     private readonly ports: Ports,
     /**
-     * APS CAPTURE carries no reference of its own, so a capture request delayed in the network
-     * past our timeout could still land after a resend. Check status only proves "not applied" once
-     * the last attempt is older than this; until then the capture stays UNKNOWN and is asked again.
+     * APS CAPTURE carries no reference of its own, so a capture request received by the gateway
+     * before our timeout could still be applied after it. The gateway's captured total decides
+     * (judge); "not applied" is a proof only once the last attempt is older than this (our
+     * timeout + the gateway's processing bound); until then the capture stays UNKNOWN and is asked
+     * again. Must be at least the gateway adapter's request timeout plus that bound.
      */
     private readonly captureResendGraceMs = DEFAULT_CAPTURE_RESEND_GRACE_MS,
   ) {}
@@ -72,17 +84,31 @@ export class OperationRunner {
   }
 
   /**
-   * Sends an operation that is PENDING or QUEUED (never sent), freshly created as SENT (see
-   * SendOptions.markedSent), or that check status proved never arrived.
+   * Sends an operation that is PENDING or QUEUED (never sent), or freshly created as SENT (see
+   * SendOptions.markedSent). Anything else is refused (IllegalTransitionError) before a byte goes
+   * out: an UNKNOWN or an older SENT may have reached the gateway, and leaves only through
+   * `resolve`, whose status check is the one way to a resend.
    */
   async send(opId: string, actor: Actor = SYSTEM_ACTOR, opts: SendOptions = {}): Promise<OpResult> {
     const { db } = this.deps;
     const commit = opts.commit ?? immediateCommit(db);
-    const op = getOperation(db, opId)!;
-    const payment = getPaymentRow(db, op.payment_id)!;
+    const op = getOperation(db, opId);
+    if (!op) throw new Error(`no operation ${opId}`);
     const fresh = op.state === 'sent' && op.attempts === 1 && op.checks === 0 && op.sent_at === op.created_at;
-    // SENT is committed (synchronous=FULL) before the request exists, unless the row was created as SENT.
-    if (!(opts.markedSent && fresh)) await commit(() => markSent(db, op.id, this.now()));
+    if (opts.markedSent && fresh) {
+      // The creating transaction already committed SENT.
+    } else if (op.state === 'pending' || op.state === 'queued') {
+      // SENT is committed (synchronous=FULL) before the request exists.
+      await commit(() => markSent(db, op, 'send', this.now()));
+    } else {
+      throw new IllegalTransitionError(op.state, 'send');
+    }
+    return this.deliver(op, actor, commit);
+  }
+
+  /** The request and its answer, for a row whose SENT is committed. */
+  private async deliver(op: OperationRow, actor: Actor, commit: Committer): Promise<OpResult> {
+    const payment = getPaymentRow(this.deps.db, op.payment_id)!;
     let outcome: Outcome<unknown>;
     try {
       outcome = await this.call(op, payment);
@@ -90,26 +116,36 @@ export class OperationRunner {
       // Adapters throw only for input they refuse before sending (ApsValidationError); anything
       // else thrown cannot prove nothing was sent, so it is UNKNOWN, never a failure.
       const e = err as Error;
-      if (e?.name === 'ApsValidationError') return commit(() => this.applyDeclined(op, null, `Refused before sending: ${e.message}`, actor));
-      return commit(() => this.applyUnknown(op, `Unexpected error: ${e?.message ?? String(err)}`, actor));
+      if (e?.name === 'ApsValidationError') return commit(() => this.applyDeclined(op, 'sent', 'refused', null, `Refused before sending: ${e.message}`, actor));
+      return commit(() => this.applyUnknown(op, 'sent', 'no_answer', `Unexpected error: ${e?.message ?? String(err)}`, actor));
     }
     return commit(() => this.applyOutcome(op, outcome, actor));
+  }
+
+  /**
+   * The one resend: a status check (in `resolve`) proved the gateway never got the request, so it
+   * goes again with the same reference. Private: no caller can reach it without that check.
+   */
+  private async resendAfterCheck(op: OperationRow, from: OperationState, actor: Actor): Promise<OpResult> {
+    const commit = immediateCommit(this.deps.db);
+    await commit(() => markSent(this.deps.db, { ...op, state: from }, 'check_not_received', this.now()));
+    return this.deliver(op, actor, commit);
   }
 
   private applyOutcome(op: OperationRow, outcome: Outcome<unknown>, actor: Actor): OpResult {
     switch (outcome.kind) {
       case 'succeeded': {
         const v = outcome.value as { fortId?: string; authorizationCode?: string };
-        return this.applySucceeded(op, { fortId: outcome.refs.fortId ?? v.fortId, authorizationCode: v.authorizationCode }, outcome.responseCode, outcome.message, actor);
+        return this.applySucceeded(op, 'sent', 'approved', { fortId: outcome.refs.fortId ?? v.fortId, authorizationCode: v.authorizationCode }, outcome.responseCode, outcome.message, actor);
       }
       case 'declined':
         if (isCharge(op) && outcome.responseCode.slice(2) === DUPLICATE_REFERENCE) {
-          return this.applyUnknown(op, 'The gateway already has this reference: checking what it did.', actor);
+          return this.applyUnknown(op, 'sent', 'no_answer', 'The gateway already has this reference: checking what it did.', actor);
         }
-        return this.applyDeclined(op, outcome.responseCode, outcome.message, actor);
+        return this.applyDeclined(op, 'sent', 'refused', outcome.responseCode, outcome.message, actor);
       case 'pending':
         if (!isCharge(op) && provesNotSent(outcome)) return this.applyNotSent(op, outcome.detail, actor);
-        return this.applyUnknown(op, `No definite answer (${outcome.reason}): ${outcome.detail}`.slice(0, 300), actor);
+        return this.applyUnknown(op, 'sent', 'no_answer', `No definite answer (${outcome.reason}): ${outcome.detail}`.slice(0, 300), actor);
     }
   }
 
@@ -120,7 +156,7 @@ export class OperationRunner {
     const message = `Not sent: the gateway could not be reached (${detail.slice(0, 120)}). Queued.`;
     tx(db, () => {
       const p = getPaymentRow(db, op.payment_id)!;
-      stmt(db, `UPDATE operations SET state = 'queued', attempts = MAX(attempts - 1, 0), message = ?, updated_at = ? WHERE id = ?`).run(message, at, op.id);
+      moveOperation(db, op.id, 'sent', 'not_connected', { attempts: -1, message }, at);
       updatePayment(db, p.id, {}, at);
       audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'failure', describe(op, p, 'not sent (no connection): queued'));
     });
@@ -138,8 +174,10 @@ export class OperationRunner {
     if (op.state === 'succeeded' || op.state === 'declined') return { state: op.state, message: op.message ?? '', responseCode: op.response_code, resent: false };
     if (op.state === 'pending') return { ...(await this.send(op.id, actor)), resent: true };
     if (op.state !== 'sent' && op.state !== 'unknown') return { state: 'unknown', message: `Operation is ${op.state}`, responseCode: null, resent: false };
+    // The state this check is about: every move below leaves exactly it (a change meanwhile fails loudly).
+    const from = op.state;
     const payment = getPaymentRow(db, op.payment_id)!;
-    markChecked(db, op.id, this.now());
+    markChecked(db, op, this.now());
     const check = await gateway.checkStatus({
       merchantReference: payment.reference,
       ...(payment.fort_id ? { fortId: payment.fort_id } : {}),
@@ -147,26 +185,27 @@ export class OperationRunner {
     });
     if (check.kind !== 'succeeded') {
       const why = check.kind === 'declined' ? `check status refused (${check.responseCode})` : `check status unanswered (${check.reason})`;
-      return { ...this.applyUnknown(op, `Outcome still unknown: ${why}.`, actor), resent: false };
+      return { ...this.applyUnknown(op, from, 'check_unclear', `Outcome still unknown: ${why}.`, actor), resent: false };
     }
     const verdict = judge(op, payment, check.value);
     switch (verdict) {
       case 'happened':
         return {
-          ...this.applySucceeded(op, { fortId: check.value.fortId, authorizationCode: check.value.authorizationCode, gateway: check.value }, check.value.transactionCode ?? null, 'Confirmed by check status.', actor),
+          ...this.applySucceeded(op, from, 'check_happened', { fortId: check.value.fortId, authorizationCode: check.value.authorizationCode, gateway: check.value }, check.value.transactionCode ?? null, 'Confirmed by check status.', actor),
           resent: false,
         };
       case 'declined':
-        return { ...this.applyDeclined(op, check.value.transactionCode ?? null, check.value.transactionMessage ?? 'Declined (confirmed by check status).', actor), resent: false };
+        return { ...this.applyDeclined(op, from, 'check_refused', check.value.transactionCode ?? null, check.value.transactionMessage ?? 'Declined (confirmed by check status).', actor), resent: false };
       case 'not_happened': {
         const age = this.deps.clock.now().getTime() - Date.parse(op.sent_at ?? op.created_at);
         if (op.type === 'capture' && age < this.captureResendGraceMs) {
-          return { ...this.applyUnknown(op, 'Not at the gateway yet; waiting before sending again.', actor), resent: false };
+          const until = new Date(Date.parse(op.sent_at ?? op.created_at) + this.captureResendGraceMs).toISOString();
+          return { ...this.applyUnknown(op, from, 'check_unclear', `Not applied at the gateway yet; the last attempt could still land until ${until}, then it is sent again.`, actor), resent: false };
         }
-        return { ...(await this.send(op.id, actor)), resent: true };
+        return { ...(await this.resendAfterCheck(op, from, actor)), resent: true };
       }
       case 'undetermined':
-        return { ...this.applyUnknown(op, `The gateway is still processing (status ${check.value.transactionStatus ?? '?'}).`, actor), resent: false };
+        return { ...this.applyUnknown(op, from, 'check_unclear', `The gateway is still processing (status ${check.value.transactionStatus ?? '?'}).`, actor), resent: false };
     }
   }
 
@@ -201,6 +240,8 @@ export class OperationRunner {
 
   private applySucceeded(
     op: OperationRow,
+    from: OperationState,
+    event: Extract<OperationEvent, 'approved' | 'check_happened'>,
     info: { fortId?: string | undefined; authorizationCode?: string | undefined; gateway?: CheckStatusResult },
     responseCode: string | null,
     message: string,
@@ -243,7 +284,7 @@ export class OperationRunner {
         patch.captured = info.gateway.capturedAmount;
         patch.refunded = info.gateway.refundedAmount;
       }
-      finishOperation(db, op.id, 'succeeded', { responseCode, message }, at);
+      moveOperation(db, op.id, from, event, { responseCode, message }, at);
       updatePayment(db, p.id, patch, at);
       if (isCharge(op) && p.save_card === 1 && p.customer_id && p.hosted_session_id && !p.saved_card_id) {
         const s = getSession(db, p.hosted_session_id);
@@ -258,13 +299,13 @@ export class OperationRunner {
     return { state: 'succeeded', message, responseCode };
   }
 
-  private applyDeclined(op: OperationRow, responseCode: string | null, message: string, actor: Actor): OpResult {
+  private applyDeclined(op: OperationRow, from: OperationState, event: Extract<OperationEvent, 'refused' | 'check_refused'>, responseCode: string | null, message: string, actor: Actor): OpResult {
     const { db } = this.deps;
     const at = this.now();
     tx(db, () => {
       const p = getPaymentRow(db, op.payment_id)!;
       op = getOperation(db, op.id)!;
-      finishOperation(db, op.id, 'declined', { responseCode, message }, at);
+      moveOperation(db, op.id, from, event, { responseCode, message }, at);
       updatePayment(db, p.id, isCharge(op) ? { declined: 1 } : {}, at);
       refreshOrderStatus(db, p.order_id, at);
       audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'failure', describe(op, p, `declined ${responseCode ?? ''} ${message}`));
@@ -272,13 +313,13 @@ export class OperationRunner {
     return { state: 'declined', message, responseCode };
   }
 
-  private applyUnknown(op: OperationRow, message: string, actor: Actor): OpResult {
+  private applyUnknown(op: OperationRow, from: OperationState, event: Extract<OperationEvent, 'no_answer' | 'check_unclear'>, message: string, actor: Actor): OpResult {
     const { db } = this.deps;
     const at = this.now();
     tx(db, () => {
       const p = getPaymentRow(db, op.payment_id)!;
       op = getOperation(db, op.id)!;
-      finishOperation(db, op.id, 'unknown', { message }, at);
+      moveOperation(db, op.id, from, event, { message }, at);
       updatePayment(db, p.id, {}, at);
       audit(this.deps, this.ports, actor, `payments.${op.type}`, p.reference, 'failure', describe(op, p, `outcome unknown: ${message}`));
     });

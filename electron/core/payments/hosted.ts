@@ -64,14 +64,15 @@ export class HostedCards {
   async acceptReturn(params: Record<string, string>): Promise<{ sessionId: string | null; ok: boolean; message: string }> {
     const { db, clock, gateway } = this.deps;
     const ret = gateway.verifyTokenizationReturn(params);
+    if (!ret.ok && ret.reason === 'bad_signature') {
+      // A forged or damaged return must not be able to change (or kill) any session, whatever it
+      // carries: it is refused before any session is even looked up.
+      audit(this.deps, this.ports, null, 'payments.hostedReturn', null, 'failure', 'return signature did not verify');
+      return { sessionId: null, ok: false, message: 'The card page return could not be verified.' };
+    }
     const reference = ret.ok ? ret.value.merchantReference : ret.merchantReference;
     const session = reference ? sessionByReference(db, reference) : undefined;
     if (!session) return { sessionId: null, ok: false, message: 'This card page return does not belong to any open card session.' };
-    if (!ret.ok && ret.reason === 'bad_signature') {
-      // A forged or damaged return must not be able to change (or kill) a genuine session.
-      audit(this.deps, this.ports, null, 'payments.hostedReturn', session.id, 'failure', 'return signature did not verify');
-      return { sessionId: session.id, ok: false, message: 'The card page return could not be verified.' };
-    }
     if (session.state !== 'waiting') return { sessionId: session.id, ok: false, message: 'This card session already has its answer.' };
     if (isSessionExpired(session, clock.now())) return { sessionId: session.id, ok: false, message: 'This card session expired (30 minutes): take the card again.' };
     const updated = recordReturn(db, session, ret, clock.now().toISOString());

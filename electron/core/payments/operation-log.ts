@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import type { OperationSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
+import { FINAL_STATES, INITIAL_STATES, IllegalTransitionError, moveOperation, StateMismatchError, type OperationEvent } from './operation-states';
 import { newId, stmt } from './sql';
 
 export type Operation = z.output<typeof OperationSchema>;
 export type OperationType = Operation['type'];
 export type OperationState = Operation['state'];
 
-/** States after which the row never changes again. */
-export const FINAL_STATES: ReadonlySet<OperationState> = new Set(['succeeded', 'declined']);
+export { FINAL_STATES } from './operation-states';
 /** States the start-up sweep and the background resolver must finish. */
 export const UNFINISHED_STATES = ['pending', 'sent', 'unknown'] as const;
 /** States of the offline queue (electron/core/sync): waiting to be forwarded, or held for a person. */
@@ -35,6 +35,8 @@ export interface OperationRow {
   updated_at: string;
   sent_at: string | null;
   finished_at: string | null;
+  /** 1 from the commit that takes it out of the offline queue until its outcome needs no one (migration 009). */
+  forwarded: number;
 }
 
 export interface NewOperation {
@@ -65,6 +67,7 @@ export interface NewOperation {
  * committed leaves nothing, and nothing was sent. PENDING stays valid (resolve simply sends it).
  */
 export function appendOperation(db: Db, op: NewOperation, at: string): OperationRow {
+  if (!INITIAL_STATES.has(op.state)) throw new IllegalTransitionError(op.state, 'create');
   const seqRow = stmt(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM operations WHERE payment_id = ?').get(op.paymentId) as { seq: number };
   const final = FINAL_STATES.has(op.state);
   const sent = op.state === 'sent';
@@ -89,6 +92,7 @@ export function appendOperation(db: Db, op: NewOperation, at: string): Operation
     updated_at: at,
     sent_at: sent ? at : null,
     finished_at: final ? at : null,
+    forwarded: 0,
   };
   const cols = Object.keys(row);
   stmt(db, `INSERT INTO operations (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
@@ -100,25 +104,18 @@ export function getOperation(db: Db, id: string): OperationRow | undefined {
 }
 
 /**
- * Committed right before a request goes out; attempts counts the requests that may have reached the gateway.
- *
- * A row that is already SENT (a resend after check status proved the first attempt never arrived)
- * keeps its state column untouched: SQLite rewrites the entry of every index whose columns appear
- * in the SET list even when the value is the same (docs/performance.md). The first statement
- * changes nothing (and writes nothing) unless the row is SENT; the caller holds the payment's
- * mutex and one connection writes the ledger, so the state cannot change between the statements.
+ * Committed right before a request goes out; attempts counts the requests that may have reached
+ * the gateway. `send` takes a PENDING or QUEUED row to SENT; `check_not_received` is the resend
+ * of a SENT or UNKNOWN row after a status check proved the gateway never got it (executor.ts is
+ * the only caller, from its status check). The state the row leaves is checked (moveOperation).
  *
  * A row that becomes SENT (from QUEUED or PENDING) is in flight from this commit on: the
  * payment's open_ops / queued counters change in the same transaction, because in-flight work
  * is found through `payments.open_ops` after a crash (paymentsWithUnfinished).
  */
-export function markSent(db: Db, id: string, at: string): void {
-  const again = stmt(db, `UPDATE operations SET attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ? AND state = 'sent'`).run(at, at, id);
-  if (again.changes > 0) return;
-  const row = stmt(db, `UPDATE operations SET state = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ? RETURNING payment_id`).get(at, at, id) as
-    | { payment_id: string }
-    | undefined;
-  if (row) refreshOpenCounts(db, row.payment_id);
+export function markSent(db: Db, op: Pick<OperationRow, 'id' | 'payment_id' | 'state'>, event: Extract<OperationEvent, 'send' | 'check_not_received'>, at: string): void {
+  moveOperation(db, op.id, op.state, event, { attempts: 1 }, at);
+  if (op.state === 'pending' || op.state === 'queued') refreshOpenCounts(db, op.payment_id);
 }
 
 /** The payment's PENDING / SENT / UNKNOWN and QUEUED operations: one pass over its (payment_id, seq) index. */
@@ -140,23 +137,11 @@ export function refreshOpenCounts(db: Db, paymentId: string): void {
   stmt(db, 'UPDATE payments SET open_ops = @open_ops, queued = @queued WHERE id = @id AND (open_ops != @open_ops OR queued != @queued)').run({ id: paymentId, ...counts });
 }
 
-export function markChecked(db: Db, id: string, at: string): void {
-  stmt(db, 'UPDATE operations SET checks = checks + 1, updated_at = ? WHERE id = ?').run(at, id);
-}
-
-export function finishOperation(
-  db: Db,
-  id: string,
-  state: OperationState,
-  fields: { responseCode?: string | null; message?: string | null },
-  at: string,
-): void {
-  stmt(
-    db,
-    `UPDATE operations SET state = ?, response_code = COALESCE(?, response_code), message = COALESCE(?, message),
-       updated_at = ?, finished_at = CASE WHEN ? IN ('succeeded', 'declined') THEN ? ELSE finished_at END
-     WHERE id = ?`,
-  ).run(state, fields.responseCode ?? null, fields.message ?? null, at, state, at, id);
+/** One more status check asked about a SENT or UNKNOWN operation (only those are ever checked). */
+export function markChecked(db: Db, op: Pick<OperationRow, 'id' | 'state'>, at: string): void {
+  if (op.state !== 'sent' && op.state !== 'unknown') throw new IllegalTransitionError(op.state, 'check');
+  const r = stmt(db, 'UPDATE operations SET checks = checks + 1, updated_at = ? WHERE id = ? AND state = ?').run(at, op.id, op.state);
+  if (r.changes !== 1) throw new StateMismatchError(op.id, op.state, getOperation(db, op.id)?.state ?? null);
 }
 
 export function operationsOf(db: Db, paymentId: string): OperationRow[] {
@@ -182,16 +167,19 @@ export function paymentsWithUnfinished(db: Db): string[] {
   return rows.map((r) => r.id);
 }
 
+/**
+ * Operations the forwarder took out of the queue that ended DECLINED and have not been handed to
+ * a person yet (the partial index operations_forwarded_refused lists exactly these), oldest first.
+ */
+export function refusedForwarded(db: Db): OperationRow[] {
+  return stmt(db, `SELECT * FROM operations WHERE forwarded = 1 AND state = 'declined' ORDER BY created_at`).all() as OperationRow[];
+}
+
 /** Operations waiting to be forwarded for one payment, in the order they must go out. */
 export function queuedOf(db: Db, paymentId: string): OperationRow[] {
   // `+state`: the payment's own index, not operations_waiting (every queued row) — SQLite has no
   // statistics to tell which is narrower.
   return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND +state = 'queued' ORDER BY seq`).all(paymentId) as OperationRow[];
-}
-
-/** Any state → QUEUED or NEEDS_ATTENTION (the offline queue), with a message for the screen. */
-export function setQueueState(db: Db, id: string, state: 'queued' | 'needs_attention', message: string | null, at: string): void {
-  stmt(db, `UPDATE operations SET state = ?, message = COALESCE(?, message), updated_at = ?, finished_at = NULL WHERE id = ?`).run(state, message, at, id);
 }
 
 /** `voidReleases`: what a void of this payment releases (its uncaptured authorization), shown as the void's amount. */

@@ -30,9 +30,14 @@ export function judge(op: Pick<OperationRow, 'type' | 'amount'>, payment: Pick<P
       if (r.transactionStatus && CHARGE_DECLINED.has(r.transactionStatus)) return 'declined';
       return 'undetermined';
     case 'capture':
-      // Captures have no reference of their own at APS: the running total is the evidence.
+      // Captures have no reference of their own at APS: the gateway's captured total against what
+      // the ledger already counts is the evidence (docs/decisions/ambiguous-captures.md). Totals
+      // that moved by anything else than this capture (another desk, the portal) are no proof
+      // either way: never a resend on them.
       if (!r.found) return 'undetermined';
-      return r.capturedAmount >= payment.captured + amount ? 'happened' : 'not_happened';
+      if (r.capturedAmount >= payment.captured + amount) return 'happened';
+      if (r.capturedAmount === payment.captured) return 'not_happened';
+      return 'undetermined';
     case 'refund':
       // Checked with our maintenance_reference: not found means this refund never reached the gateway.
       if (!r.found) return 'not_happened';

@@ -62,6 +62,11 @@ describe('judging an unknown outcome from check status', () => {
     expect(judge({ type: 'capture', amount: 300 }, local, found(2000, 1300, 0))).toBe('happened');
     expect(judge({ type: 'capture', amount: 300 }, local, found(2000, 1000, 0, '05'))).toBe('not_happened');
     expect(judge({ type: 'capture', amount: 300 }, local, none)).toBe('undetermined');
+    // Totals moved by something else than this capture (another desk captured 100; the gateway
+    // counts less than we do): no proof either way, never a resend.
+    expect(judge({ type: 'capture', amount: 300 }, local, found(2000, 1100, 0))).toBe('undetermined');
+    expect(judge({ type: 'capture', amount: 300 }, local, found(2000, 900, 0))).toBe('undetermined');
+    expect(judge({ type: 'capture', amount: 300 }, local, found(2000, 1600, 0))).toBe('happened');
   });
   it('refunds: by maintenance reference; voids: by the last status', () => {
     expect(judge({ type: 'refund', amount: 300 }, local, none)).toBe('not_happened');

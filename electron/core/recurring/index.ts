@@ -4,7 +4,7 @@ import type { CoreDeps } from '../deps';
 import type { PaymentsFeature } from '../payments';
 import { RecurringService, type RecurringOptions } from './service';
 
-export { RecurringService, RUNNER, type RecurringDetail, type RecurringOptions } from './service';
+export { RecurringService, RUNNER, stationTimeZone, type RecurringDetail, type RecurringOptions } from './service';
 
 export interface RecurringFeature {
   handlers: PartialHandlers;

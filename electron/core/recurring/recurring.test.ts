@@ -35,9 +35,9 @@ interface Station {
   restart(): Promise<void>;
 }
 
-async function station(): Promise<Station> {
+async function station(timeZone = 'UTC'): Promise<Station> {
   const h = await startHarness({ sandbox: sb, timeoutMs: 400 });
-  const entry = { h, r: createRecurringFeature(h.deps, h.feature) };
+  const entry = { h, r: createRecurringFeature(h.deps, h.feature, { timeZone }) };
   open.push(entry);
   const s: Station = {
     h,
@@ -55,7 +55,7 @@ async function station(): Promise<Station> {
       await entry.r.close();
       await h.restart();
       await h.feature.recover();
-      entry.r = createRecurringFeature(h.deps, h.feature);
+      entry.r = createRecurringFeature(h.deps, h.feature, { timeZone });
       await entry.r.start();
     },
   };
@@ -415,4 +415,24 @@ describe('changing a schedule (recurring.update)', () => {
     expect(changes).toBeGreaterThan(5);
     expect(sandboxChargesOf(short).length).toBeGreaterThan(5);
   }, 120_000);
+});
+
+describe('schedules follow the shop\'s calendar and time zone (issue 15, item 5)', () => {
+  type Detail = { schedule: { id: string }; upcoming: { period: number; dueAt: string }[] };
+  it('a daily schedule set at local midnight in Berlin stays at local midnight across the spring daylight-saving change, and keeps its zone after a restart', async () => {
+    const s = await station('Europe/Berlin');
+    const { customerId, cardId } = await customerWithCard(s);
+    // 00:00 in Berlin (CET, UTC+1) three days before the change on Sunday 29 March 2026... moved
+    // to the station's "now" so the start is accepted: the harness clock is set to just before it.
+    const start = '2026-03-26T23:00:00.000Z';
+    s.h.clock.offset = Date.parse('2026-03-26T22:00:00.000Z') - Date.now();
+    const d = await s.call<Detail>('recurring.create', { customerId, cardId, amount: 700, currency: 'EUR', frequency: 'daily', startAt: start, count: 5, description: 'Bread' });
+    // 27, 28 March at 23:00 UTC (CET); from 29 March at 22:00 UTC (CEST): always 00:00 in Berlin.
+    const expected = ['2026-03-26T23:00:00.000Z', '2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z', '2026-03-30T22:00:00.000Z'];
+    expect(d.upcoming.map((p) => p.dueAt)).toEqual(expected);
+    expect(s.h.db.prepare('SELECT time_zone FROM recurring_schedules WHERE id = ?').get(d.schedule.id)).toEqual({ time_zone: 'Europe/Berlin' });
+    await s.restart();
+    const again = await s.call<Detail>('recurring.get', { id: d.schedule.id });
+    expect(again.upcoming.map((p) => p.dueAt)).toEqual(expected);
+  });
 });

@@ -22,6 +22,8 @@ export interface ScheduleRow {
   created_by_name: string;
   created_at: string;
   updated_at: string;
+  /** IANA zone whose calendar the periods follow (migration 009; 'UTC' for older schedules). */
+  time_zone: string;
 }
 
 export type PeriodState = 'missed' | 'due' | 'running' | 'charged' | 'skipped' | 'needs_attention';
@@ -50,9 +52,9 @@ export function insertSchedule(db: Db, row: ScheduleRow): void {
   stmt(
     db,
     `INSERT INTO recurring_schedules (id, short_id, customer_id, customer_name, card_id, amount, currency, frequency, start_at, end_at, count,
-       description, state, active_since, last_period, created_by, created_by_name, created_at, updated_at)
+       description, state, active_since, last_period, created_by, created_by_name, created_at, updated_at, time_zone)
      VALUES (@id, @short_id, @customer_id, @customer_name, @card_id, @amount, @currency, @frequency, @start_at, @end_at, @count,
-       @description, @state, @active_since, @last_period, @created_by, @created_by_name, @created_at, @updated_at)`,
+       @description, @state, @active_since, @last_period, @created_by, @created_by_name, @created_at, @updated_at, @time_zone)`,
   ).run(row);
 }
 

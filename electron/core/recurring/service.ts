@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
-import { periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type PlannedPeriod, type Recurrence } from '../../../shared/domain/recurrence';
+import { isTimeZone, periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type PlannedPeriod, type Recurrence } from '../../../shared/domain/recurrence';
 import { MAX_MINOR_UNITS } from '../../../shared/money';
 import { usableCard } from '../cards/card-service';
 import { getCardRow, isCardExpired } from '../cards/cards-repo';
@@ -52,6 +52,16 @@ export interface RecurringOptions {
   tickMs?: number;
   /** Called when the number of periods needing attention changed (the Queue screen lists them; electron/core/app.ts wires it to sync). */
   onAttentionChange?: () => void;
+  /**
+   * The shop's IANA time zone, whose calendar new schedules follow (daylight saving included).
+   * Default: the station's own zone (the desk is in the shop).
+   */
+  timeZone?: string;
+}
+
+/** The station's own IANA time zone. */
+export function stationTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 export interface PassReport {
@@ -106,7 +116,12 @@ export class RecurringService {
     this.startedAt = deps.clock.now().toISOString();
     this.tickMs = opts.tickMs ?? 60_000;
     this.onAttentionChange = opts.onAttentionChange;
+    this.timeZone = opts.timeZone ?? stationTimeZone();
+    if (!isTimeZone(this.timeZone)) throw new Error(`unknown time zone ${this.timeZone}`);
   }
+
+  /** The shop's zone, recorded on each new schedule. */
+  readonly timeZone: string;
 
   private now(): Date {
     return this.deps.clock.now();
@@ -114,7 +129,7 @@ export class RecurringService {
 
   /** The schedule's rule, anchored where its last change put it (repo.anchorOf). */
   private recurrence(s: ScheduleRow): Recurrence {
-    return { frequency: s.frequency, startAt: s.start_at, endAt: s.end_at, count: s.count, anchor: anchorOf(this.deps.db, s.id, s.start_at) };
+    return { frequency: s.frequency, startAt: s.start_at, endAt: s.end_at, count: s.count, anchor: anchorOf(this.deps.db, s.id, s.start_at), timeZone: s.time_zone };
   }
 
   /** Tells whoever listens (the Queue screen, through sync) when the number of periods needing attention changed. */
@@ -177,6 +192,7 @@ export class RecurringService {
         created_by_name: actor.name,
         created_at: at,
         updated_at: at,
+        time_zone: this.timeZone,
       };
       insertSchedule(db, r);
       const end = r.count !== null ? `${r.count} charges` : r.end_at ? `until ${r.end_at.slice(0, 10)}` : 'until cancelled';

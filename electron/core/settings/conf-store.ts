@@ -1,6 +1,7 @@
 import Conf from 'conf';
 import { z } from 'zod';
 import { ContractError, SettingsSchema, type Settings } from '../../../shared/contract';
+import { privateDir } from '../../gateway/private-files';
 import { DEFAULT_SETTINGS, type SettingsStore } from './defaults';
 
 /**
@@ -56,6 +57,7 @@ export class ConfSettingsStore implements SettingsStore {
   private readonly conf: Conf<Settings>;
 
   constructor(dataDir: string) {
+    privateDir(dataDir);
     this.conf = new Conf<Settings>({
       ...SETTINGS_STORE_OPTIONS,
       // Spread copies so conf never holds on to (or freezes) our shared constants.

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../shared/contract';
+import { ContractError, SettingsSchema, type Settings } from '../../../shared/contract';
 
 /** What a fresh station starts with; documented in docs/settings.md. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,8 +37,11 @@ export class MemorySettingsStore implements SettingsStore {
   get(): Settings {
     return structuredClone(this.value);
   }
+  /** Validated like the conf store: a test cannot set what the station would refuse. */
   update(patch: Partial<Settings>): Settings {
-    this.value = { ...this.value, ...patch };
+    const next = SettingsSchema.safeParse({ ...this.value, ...patch });
+    if (!next.success) throw new ContractError('VALIDATION', 'Some settings are not valid', Object.fromEntries(next.error.issues.slice(0, 20).map((i) => [i.path.join('.') || '_', i.message])));
+    this.value = next.data;
     return this.get();
   }
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { audit, type Actor } from '../payments/audit';
-import { getOperation, queuedOf, setQueueState, type OperationRow } from '../payments/operation-log';
+import { getOperation, queuedOf, refusedForwarded, type OperationRow } from '../payments/operation-log';
+import { moveOperation } from '../payments/operation-states';
 import { getPaymentRow, totalsOf, updatePayment } from '../payments/payments-repo';
 import { reconcilePayment } from '../payments/reconcile';
 import type { PaymentService } from '../payments/service';
@@ -53,7 +54,8 @@ type PaymentResult = 'done' | 'blocked';
  *     retried blindly.
  *
  * Nothing lives only in memory: a crash at any point leaves rows the start-up sweep (PENDING,
- * SENT, UNKNOWN) or the next pass (QUEUED) picks up.
+ * SENT, UNKNOWN) or the next pass (QUEUED, and DECLINED rows still marked `forwarded`: a refusal
+ * nobody has handed to a person yet) picks up.
  */
 export class Forwarder {
   readonly opts: Required<ForwarderOptions>;
@@ -62,8 +64,6 @@ export class Forwarder {
   private closed = false;
   private passDelay: number;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Operations this forwarder took out of the queue (a refusal found later by check status still needs a person). */
-  private readonly forwarded = new Set<string>();
   /** SENT and outcomes of the payments in flight share fsyncs (see GroupCommit); each still waits for its own commit. */
   readonly group: GroupCommit;
 
@@ -121,6 +121,9 @@ export class Forwarder {
     for (;;) {
       this.again = false;
       if (this.closed) return;
+      // Refusals of forwarded operations found by anyone (the start-up sweep after a crash, the
+      // background resolver) reach a person first; this needs no gateway.
+      await this.handOffRefused();
       if (!(await this.connectivity.ensureOnline())) return; // the transition to online kicks us again
       const ids = paymentsToForward(this.service);
       if (ids.length === 0) return;
@@ -178,7 +181,7 @@ export class Forwarder {
       // Its own account or nowhere: an account no longer configured puts the work in front of a person.
       const gone = service.deps.accounts?.refusal(p.gateway_account);
       if (gone) {
-        this.needsAttention(op, gone);
+        this.needsAttention(op, 'recheck_failed', gone);
         continue;
       }
       if (!refreshed && isMaintenance(op)) {
@@ -191,19 +194,18 @@ export class Forwarder {
       const now = service.deps.clock.now();
       const check = recheck(db, op, p, totalsOf(p), now, service.deps.settings.get());
       if (!check.ok) {
-        this.needsAttention(op, check.message);
+        this.needsAttention(op, 'recheck_failed', check.message);
         continue;
       }
-      this.forwarded.add(op.id);
-      // QUEUED goes straight to SENT (committed by the runner before the request): the reference
-      // has been on disk since the operation was queued.
+      // QUEUED goes straight to SENT (committed by the runner before the request, with the
+      // operation marked `forwarded` in that commit): the reference has been on disk since the
+      // operation was queued.
       const r = await service.runner.send(op.id, FORWARDER_ACTOR, { commit: this.group.commit });
       this.changed();
       if (r.state === 'queued') return 'blocked'; // no connection: still queued, nothing was sent
       if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
       const after = getOperation(db, op.id)!;
-      if (after.state !== 'unknown' && after.state !== 'pending' && after.state !== 'sent') this.forwarded.delete(op.id);
-      if (after.state === 'declined') this.needsAttention(after, declinedNextStep(after, after.response_code, after.message ?? ''));
+      if (after.state === 'declined' && after.forwarded === 1) this.needsAttention(after, 'forwarded_refused', declinedNextStep(after, after.response_code, after.message ?? ''));
     }
   }
 
@@ -219,14 +221,24 @@ export class Forwarder {
       for (const id of before) {
         const op = getOperation(db, id)!;
         // A forwarded operation the gateway refused (found out by check status) needs a person.
-        if (!this.forwarded.has(id) || op.state === 'unknown') continue;
-        this.forwarded.delete(id);
-        if (op.state === 'declined') this.needsAttention(op, declinedNextStep(op, op.response_code, op.message ?? ''));
+        if (op.state === 'declined' && op.forwarded === 1) this.needsAttention(op, 'forwarded_refused', declinedNextStep(op, op.response_code, op.message ?? ''));
       }
       this.changed();
       if (!r.stillUnknown) return unfinishedIds(this.service, paymentId).length === 0;
     }
     return false;
+  }
+
+  /** Every forwarded operation left DECLINED without a person knowing goes to needs attention, under its payment's mutex. */
+  private async handOffRefused(): Promise<void> {
+    const { db } = this.service.deps;
+    for (const seen of refusedForwarded(db)) {
+      await this.service.mutex.run(seen.payment_id, () => {
+        const op = getOperation(db, seen.id)!;
+        if (op.state === 'declined' && op.forwarded === 1) this.needsAttention(op, 'forwarded_refused', declinedNextStep(op, op.response_code, op.message ?? ''));
+        return Promise.resolve();
+      });
+    }
   }
 
   /** Check status; repair the local totals when the gateway's differ. False when unanswered. */
@@ -245,11 +257,16 @@ export class Forwarder {
     return true;
   }
 
-  private needsAttention(op: OperationRow, message: string): void {
+  /**
+   * Holds an operation for a person: a QUEUED one the rules no longer allow (`recheck_failed`), or
+   * one this forwarder sent that the gateway refused (`forwarded_refused`: the named exit from
+   * DECLINED, because the clerk who queued it was told "queued", never "declined").
+   */
+  private needsAttention(op: OperationRow, event: 'recheck_failed' | 'forwarded_refused', message: string): void {
     const { deps, ports } = this.service;
     const at = deps.clock.now().toISOString();
     tx(deps.db, () => {
-      setQueueState(deps.db, op.id, 'needs_attention', message.slice(0, 500), at);
+      moveOperation(deps.db, op.id, event === 'recheck_failed' ? 'queued' : 'declined', event, { message: message.slice(0, 500) }, at);
       const p = updatePayment(deps.db, op.payment_id, {}, at);
       refreshOrderStatus(deps.db, p.order_id, at);
       audit(deps, ports, FORWARDER_ACTOR, 'sync.needs_attention', op.reference, 'failure', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference}: ${message}`.slice(0, 500));

@@ -4,10 +4,11 @@ import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from '../payments/audit';
-import { finishOperation, getOperation, queuedOf, setQueueState } from '../payments/operation-log';
+import { getOperation, queuedOf } from '../payments/operation-log';
+import { moveOperation } from '../payments/operation-states';
 import { effectiveTotals, getPaymentRow, updatePayment } from '../payments/payments-repo';
 import type { OfflineGate, PaymentService } from '../payments/service';
-import { stmt, tx } from '../payments/sql';
+import { tx } from '../payments/sql';
 import type { Connectivity } from './connectivity';
 import { Forwarder, type ForwarderOptions } from './forwarder';
 import { queueCounts, queuePage } from './queue-repo';
@@ -104,7 +105,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
       if (action === 'dismiss') {
         tx(db, () => {
           // Final: never forwarded, never swept. A dismissed charge closes its payment so the order can be paid again.
-          finishOperation(db, op.id, 'declined', { responseCode: op.response_code ?? 'DISMISSED', message: `Dismissed by ${actor.name}: not sent to the gateway again. ${op.message ?? ''}`.trim().slice(0, 500) }, at);
+          moveOperation(db, op.id, 'needs_attention', 'dismiss', { responseCode: op.response_code ?? 'DISMISSED', message: `Dismissed by ${actor.name}: not sent to the gateway again. ${op.message ?? ''}`.trim().slice(0, 500) }, at);
           const next = updatePayment(db, p.id, isCharge && p.authorized === 0 ? { declined: 1 } : {}, at);
           refreshOrderStatus(db, next.order_id, at);
           audit(deps, service.ports, actor, 'sync.dismiss', op.reference, 'success', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference} dismissed; was: ${op.message ?? ''}`.slice(0, 500));
@@ -118,9 +119,8 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
         const check = recheck(db, { ...op, approved_by: isCharge ? actor.id : op.approved_by }, p, effectiveTotals(p, ahead), deps.clock.now(), deps.settings.get());
         if (!check.ok) throw new ContractError('NOT_ALLOWED', check.message);
         tx(db, () => {
-          setQueueState(db, op.id, 'queued', `Retried by ${actor.name}.`, at);
           // A supervisor sending an old offline charge anyway is recorded as its approver.
-          if (isCharge) stmt(db, 'UPDATE operations SET approved_by = ?, approved_by_name = ? WHERE id = ?').run(actor.id, actor.name, op.id);
+          moveOperation(db, op.id, 'needs_attention', 'retry', { message: `Retried by ${actor.name}.`, ...(isCharge ? { approvedBy: { id: actor.id, name: actor.name } } : {}) }, at);
           updatePayment(db, p.id, {}, at);
           audit(deps, service.ports, actor, 'sync.retry', op.reference, 'success', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference} back in the queue; was: ${op.message ?? ''}`.slice(0, 500));
         });

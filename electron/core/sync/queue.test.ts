@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { channels, type OutputOf } from '../../../shared/contract';
 import { appendOperation } from '../payments/operation-log';
+import { moveOperation } from '../payments/operation-states';
 import { tx } from '../payments/sql';
 import { createRecurringFeature, type RecurringFeature } from '../recurring';
 import { queuePage } from './queue-repo';
@@ -131,7 +132,9 @@ describe('recurring charges in the queue', () => {
 
     // An operation needing attention too (a capture whose authorization expired while queued, say).
     await s.goOffline();
-    const op = appendOperation(s.h.db, { paymentId, type: 'refund', amount: 100, reference: 'Q-ATT', state: 'needs_attention', userId: null, userName: 'Clara Clerk', message: 'Refund now above what remains captured.' }, new Date(Date.now() + 60_000).toISOString());
+    const at = new Date(Date.now() + 60_000).toISOString();
+    const op = appendOperation(s.h.db, { paymentId, type: 'refund', amount: 100, reference: 'Q-ATT', state: 'queued', userId: null, userName: 'Clara Clerk' }, at);
+    moveOperation(s.h.db, op.id, 'queued', 'recheck_failed', { message: 'Refund now above what remains captured.' }, at);
 
     const page = await queue(s, { section: 'attention' });
     expect(page.counts).toEqual({ attention: 2, recurringAttention: 1, queued: 0 });

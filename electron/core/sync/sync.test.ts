@@ -450,3 +450,34 @@ describe('durability', () => {
     expect(gatewayOps(sh, a.payment.reference)).toEqual(['AUTHORIZATION:4000', 'CAPTURE:4000']);
   });
 });
+
+describe('what the forwarder took out of the queue is on disk (issue 15, item 4)', () => {
+  it('a forwarded charge whose refusal is only found after a crash, by the start-up sweep, still reaches needs attention', async () => {
+    sh = await startSyncHarness({ settings: { offlineCharges: { enabled: true, perCharge: 100_000, totalOutstanding: 100_000, maxCount: 20, maxAgeHours: 24 } } });
+    const s = sh;
+    const first = await cardPayment(s.h, 1_000, 'purchase', true);
+    await s.goOffline();
+    const o = await newOrder(s.h, 10_029, first.order.customerId!); // magic amount: insufficient funds
+    const r = await s.h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: first.card!.id } });
+    expect(r.outcome).toBe('queued');
+    // The bank declines it, but the reply is lost and no status check is answered before the crash.
+    s.h.sb.control.injectFault({ kind: 'reset_after_commit', match: { command: 'PURCHASE' }, times: 1 });
+    s.h.sb.control.injectFault({ kind: 'http_503', match: { command: 'CHECK_STATUS' }, times: -1 });
+    await s.goOnline();
+    const row = () => s.h.db.prepare('SELECT state, forwarded, message FROM operations WHERE payment_id = ?').get(r.payment.id) as { state: string; forwarded: number; message: string };
+    await expect.poll(() => row().state, { timeout: 5_000 }).toBe('unknown');
+    expect(row().forwarded).toBe(1);
+    // Crash: everything stops with the charge still UNKNOWN; the restart's sweep (check status
+    // answered again) is what finds the refusal, not the forwarder that sent it.
+    await s.sync.close();
+    expect(row().state).toBe('unknown');
+    s.h.sb.control.clearFaults();
+    await s.restart();
+    await expect.poll(() => row().state, { timeout: 5_000 }).toBe('needs_attention');
+    expect(row()).toMatchObject({ forwarded: 0, message: expect.stringMatching(/^Declined by the bank \(13029/) });
+    expect(s.sync.status().needsAttention).toBe(1);
+    expect(auditActions(s)).toContain('sync.needs_attention');
+    // Sent once, never again.
+    expect(s.h.sb.control.order(r.payment.reference)!.operations.filter((x) => x.kind === 'PURCHASE')).toHaveLength(1);
+  });
+});

@@ -117,11 +117,12 @@ export class ApsGateway implements Gateway {
 
   verifyTokenizationReturn(params: Record<string, string>): TokenizationReturn {
     const result = verifyTokenizationReturn(params, this.config.responsePhrase, this.config.shaType);
-    // Nothing about the card is logged: not brand, not last 4, not expiry.
+    // Nothing about the card is logged: not brand, not last 4, not expiry. Nor the merchant
+    // reference: it names a live card session, and a log reader must not be able to aim a return at it.
     this.log.info(
       result.ok
-        ? { command: 'TOKENIZATION', merchantReference: result.value.merchantReference, outcome: 'succeeded', tokenName: maskToken(result.value.tokenName) }
-        : { command: 'TOKENIZATION', merchantReference: result.merchantReference, outcome: result.reason, responseCode: result.responseCode },
+        ? { command: 'TOKENIZATION', outcome: 'succeeded', tokenName: maskToken(result.value.tokenName) }
+        : { command: 'TOKENIZATION', outcome: result.reason, responseCode: result.responseCode },
       'aps tokenization return',
     );
     return result;

@@ -86,7 +86,10 @@ describe('verifyTokenizationReturn', () => {
 
   it('the signature covers the card fields of the return too (tampered masked card = bad signature)', () => {
     const tampered = { ...signedReturn(success), card_number: '400555******9999' };
-    expect(g.verifyTokenizationReturn(tampered)).toMatchObject({ ok: false, reason: 'bad_signature', merchantReference: 'TOK-1' });
+    const r = g.verifyTokenizationReturn(tampered);
+    expect(r).toMatchObject({ ok: false, reason: 'bad_signature' });
+    // An unverified return names no session: it cannot be aimed at one.
+    expect(r).not.toHaveProperty('merchantReference');
   });
 
   it('bad or missing signature', () => {
@@ -123,6 +126,16 @@ describe('verifyTokenizationReturn', () => {
     expect(g.verifyTokenizationReturn(signedReturn({ ...success, card_security_code: '123' }))).toMatchObject({ ok: false, reason: 'malformed' });
     expect(g.verifyTokenizationReturn(signedReturn({ ...success, card_holder_name: '4005 5500 0000 0001' }))).toMatchObject({ ok: false, reason: 'malformed' });
     expect(JSON.stringify(logs)).not.toMatch(/4005|0001/);
+  });
+
+  it('an unsigned return carrying a card number is a bad signature naming no session, and no reference is logged', () => {
+    logs.length = 0;
+    const forged = g.verifyTokenizationReturn({ ...success, card_number: '4005550000000001' });
+    expect(forged).toEqual({ ok: false, reason: 'bad_signature', message: 'the return has no signature' });
+    const badSig = g.verifyTokenizationReturn({ ...success, card_number: '4005550000000001', signature: 'f'.repeat(64) });
+    expect(badSig).toEqual({ ok: false, reason: 'bad_signature', message: 'the return signature does not verify' });
+    g.verifyTokenizationReturn(signedReturn(success));
+    expect(JSON.stringify(logs)).not.toContain('TOK-1');
   });
 
   it('carriesCardData ignores long identifiers', () => {

@@ -37,25 +37,27 @@ export function carriesCardData(params: Record<string, unknown>): boolean {
 }
 
 /**
- * Verifies what the hosted card page sent to our return_url. Order matters: card data first (we
- * refuse to even look at such a return), then the signature (nothing unsigned is believed), then
- * the status, then the fields of a success. Messages never repeat any card value.
+ * Verifies what the hosted card page sent to our return_url. Order matters: the shape (strings
+ * only), then the signature: nothing unsigned is believed, and an unverified return names no
+ * session (no merchantReference), so it cannot change or fail one whatever it carries. Then card
+ * data (a signed return carrying it is refused and fails its session), then the status, then the
+ * fields of a success. Messages never repeat any card value.
  */
 export function verifyTokenizationReturn(params: Record<string, string>, responsePhrase: string, shaType: ShaType): TokenizationReturn {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     return { ok: false, reason: 'malformed', message: 'no parameters' };
   }
-  const ref = typeof params['merchant_reference'] === 'string' ? params['merchant_reference'] : undefined;
+  for (const v of Object.values(params)) {
+    if (typeof v !== 'string') return { ok: false, reason: 'malformed', message: 'parameters must be strings' };
+  }
+  if (!params['signature']) return { ok: false, reason: 'bad_signature', message: 'the return has no signature' };
+  if (!verifyResponseSignature(params, responsePhrase, shaType)) {
+    return { ok: false, reason: 'bad_signature', message: 'the return signature does not verify' };
+  }
+  const ref = params['merchant_reference'];
   const withRef = ref ? { merchantReference: ref } : {};
   if (carriesCardData(params)) {
     return { ok: false, reason: 'malformed', message: 'refused: the return carries unmasked card data', ...withRef };
-  }
-  for (const v of Object.values(params)) {
-    if (typeof v !== 'string') return { ok: false, reason: 'malformed', message: 'parameters must be strings', ...withRef };
-  }
-  if (!params['signature']) return { ok: false, reason: 'bad_signature', message: 'the return has no signature', ...withRef };
-  if (!verifyResponseSignature(params, responsePhrase, shaType)) {
-    return { ok: false, reason: 'bad_signature', message: 'the return signature does not verify', ...withRef };
   }
   const env = tokenizationReturnSchema.safeParse(params);
   if (!env.success) return { ok: false, reason: 'malformed', message: 'the return lacks status, response_code or merchant_reference', ...withRef };

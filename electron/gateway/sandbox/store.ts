@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { privateDir, privateSqliteFiles } from '../private-files';
 
 /**
  * All sandbox state in one SQLite database: dataDir/sandbox.db (WAL) or in memory. Times are
@@ -229,10 +229,14 @@ export class Store {
 
   constructor(dataDir?: string) {
     if (dataDir) {
-      mkdirSync(dataDir, { recursive: true });
-      this.db = new Database(join(dataDir, 'sandbox.db'));
+      // Tokens, holder names and masked cards: private to the user like the station's own data.
+      privateDir(dataDir);
+      const file = join(dataDir, 'sandbox.db');
+      privateSqliteFiles(file);
+      this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
+      privateSqliteFiles(file);
     } else {
       this.db = new Database(':memory:');
     }

@@ -52,7 +52,8 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
     if (!rebased || !s.nextPeriod) return [];
     try {
       const start = dateChanged && nextAt ? nextAt : s.nextDueAt!;
-      return periodsFrom({ frequency, startAt: start, anchor: s.nextPeriod, endAt: s.endAt, count: s.count }, s.nextPeriod, 4);
+      // The station's zone: the shop's calendar the schedule follows (docs/recurring.md).
+      return periodsFrom({ frequency, startAt: start, anchor: s.nextPeriod, endAt: s.endAt, count: s.count, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }, s.nextPeriod, 4);
     } catch {
       return [];
     }

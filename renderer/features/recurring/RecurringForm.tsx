@@ -45,7 +45,8 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
   const preview = useMemo(() => {
     try {
       const n = ends === 'count' ? Number(count) : null;
-      return periodsFrom({ frequency, startAt: startAt ?? new Date().toISOString(), endAt: ends === 'date' && endDate ? endInstant(endDate) : null, count: n && Number.isInteger(n) && n > 0 ? n : null }, 1, 4);
+      // The station's zone: the shop's calendar the schedule will follow (docs/recurring.md).
+      return periodsFrom({ frequency, startAt: startAt ?? new Date().toISOString(), endAt: ends === 'date' && endDate ? endInstant(endDate) : null, count: n && Number.isInteger(n) && n > 0 ? n : null, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }, 1, 4);
     } catch {
       return [];
     }
