@@ -60,6 +60,12 @@ const DATA_AT: Record<string, (db: Db) => void> = {
     db.prepare(`INSERT INTO recurring_periods (id, schedule_id, period, due_at, state, reference, order_id, payment_id, attempts, reason, created_at, updated_at)
       VALUES ('rp_1', 'rs_1', 1, ?, 'charged', 'D1-RC-ABC-1', 'ord_1', 'pay_1', 1, NULL, ?, ?)`).run(AT, AT, AT);
   },
+  'gateway-accounts'(db) {
+    db.prepare(`INSERT INTO gateway_accounts (environment, merchant_identifier, sha_type, currencies, confirmation_url, confirmation_template_id, payment_api_url, payment_page_url, secrets, secrets_meta, last_test_at, last_test_outcome, updated_at, updated_by)
+      VALUES ('test', 'TESTMID42', 'SHA-512', '["KWD"]', NULL, NULL, 'http://127.0.0.1:9/FortAPI/paymentApi', 'http://127.0.0.1:9/FortAPI/paymentPage', '{}', '{}', ?, 'ok', ?, 'u_1')`).run(AT, AT);
+    db.prepare(`INSERT INTO gateway_active (id, environment, changed_at, changed_by) VALUES (1, 'test', ?, 'u_1')`).run(AT);
+    db.prepare(`UPDATE payments SET gateway_account = 'test:TESTMID42' WHERE id = 'pay_1'`).run();
+  },
 };
 
 function tables(db: Db): string[] {
