@@ -356,9 +356,11 @@ describe('switching and account changes', () => {
     expect(core.accounts.hostedPageOrigin()).toBe('https://checkout.payfort.com');
     // A currency the account does not accept is refused before anything is written or sent.
     const o = await call('orders.create', { channel: 'phone', currency: 'AED', lines: [{ description: 'Widget', quantity: 1, unitPrice: 100, taxRateBp: 0 }] }) as { ok: true; value: { id: string } };
-    const form = await call('payments.hostedForm', {}) as { ok: true; value: { sessionId: string } };
-    stmt(core.db, `UPDATE hosted_sessions SET state = 'ready', token_name = 'tok', brand = 'VISA', last4 = '0001', expiry = '3005' WHERE id = ?`).run(form.value.sessionId);
-    expect(await call('payments.charge', { orderId: o.value.id, mode: 'purchase', source: { kind: 'new_card', handle: form.value.sessionId, save: false } })).toMatchObject({
+    // (APS production is not reachable from here, so the card session is written as the card page would leave it.)
+    const at = new Date().toISOString();
+    stmt(core.db, `INSERT INTO hosted_sessions (id, merchant_reference, order_id, customer_id, state, token_name, brand, last4, expiry, holder_name, created_by, created_at, expires_at, gateway_account)
+      VALUES ('hs_live', 'TOK-LIVE-1', NULL, NULL, 'ready', 'tok', 'VISA', '0001', '3005', 'Ann', 'u', ?, ?, 'production:SHOPLIVE1')`).run(at, at);
+    expect(await call('payments.charge', { orderId: o.value.id, mode: 'purchase', source: { kind: 'new_card', handle: 'hs_live', save: false } })).toMatchObject({
       ok: false, error: { code: 'NOT_ALLOWED', message: 'APS production (live) account SHOPLIVE1 accepts USD, not AED.' },
     });
     expect(stmt(core.db, 'SELECT COUNT(*) AS n FROM payments').get()).toEqual({ n: 0 });

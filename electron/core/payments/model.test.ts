@@ -367,8 +367,20 @@ describe('payment core against the sandbox (model-based)', () => {
         const h = sh.h;
         try {
           const o = await h.call('orders.create', { channel: 'phone', currency: 'USD', newCustomer: { name: 'Model Customer', email: 'm@example.com', phone: '' }, lines: [{ description: 'first', quantity: 1, unitPrice: 100, taxRateBp: 0 }] });
-          const handle = await h.hostedCard();
-          const first = await h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'new_card', handle, save: true } });
+          // A timed-out call probes at once, and on a loaded machine the probe may time out too: the
+          // station is then offline and refuses a new card. The desk waits for Online; so does this.
+          const chargeNewCard = async () => {
+            for (;;) {
+              const handle = await h.hostedCard();
+              try {
+                return await h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'new_card', handle, save: true } });
+              } catch (e) {
+                if ((e as { code?: string }).code !== 'OFFLINE_NEW_CARD') throw e;
+                while (!(await sh.sync.connectivity.probe())) await new Promise((r) => setTimeout(r, 20));
+              }
+            }
+          };
+          const first = await chargeNewCard();
           // Under load the 150 ms client timeout can leave even this first charge unknown; resolve it
           // (the card is saved once the charge is known to have succeeded) before the model starts.
           let cardId = first.cardSaved?.id;

@@ -175,6 +175,9 @@ export class PaymentService {
     // Offline (DESIGN "Offline-first"): a new card is refused; a card on file only within the
     // admin's offline-charge limits, queued and shown as not yet approved by the bank.
     let queueCharge = false;
+    // A currency the account does not take is refused first, online or not: waiting cannot fix it.
+    const pending = input.source.kind === 'new_card' ? getOrderRow(db, input.orderId) : undefined;
+    if (pending) this.deps.accounts?.checkCurrency(pending.currency);
     if (input.source.kind !== 'cash' && !(await this.offline.ensureOnline())) {
       if (input.source.kind === 'new_card') {
         throw new ContractError('OFFLINE_NEW_CARD', 'The gateway cannot be reached: a new card cannot be taken while offline. Use a card on file or cash, or keep the order awaiting payment.');
