@@ -42,7 +42,7 @@ async function detail(page: Page, orderReference: string): Promise<Detail> {
 
 async function openSettings(page: Page) {
   await page.keyboard.press('Alt+S');
-  await expect(page.getByRole('heading', { name: 'Gateway' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Gateway', exact: true })).toBeVisible();
 }
 
 test('an admin connects the APS test account: wrong phrase named, fixed, tested, saved; switch refused while a refund is queued; then refunds stay on their own account', async ({ page }) => {
@@ -59,7 +59,7 @@ test('an admin connects the APS test account: wrong phrase named, fixed, tested,
 
     await switchUser(page, NAMES.admin, PINS.admin);
     await openSettings(page);
-    const panel = page.getByRole('region', { name: 'Gateway' });
+    const panel = page.getByRole('region', { name: 'Gateway', exact: true });
     await expect(panel.getByTestId('gateway-now')).toContainText('Embedded sandbox');
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'gateway-settings-sandbox');
