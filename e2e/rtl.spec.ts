@@ -23,7 +23,7 @@ type Dir = 'ltr' | 'rtl';
 
 const CUSTOMER = { name: 'ليلى الأحمد', phone: '+965 2222 3333', email: 'layla.ahmad@example.com' };
 
-/** x of a box's left edge (start in LTR, end in RTL). */
+/** The element's box on the page (fails when it is not drawn). */
 async function box(l: Locator) {
   const b = await l.boundingBox();
   if (!b) throw new Error(`no box for ${l.toString()}`);
