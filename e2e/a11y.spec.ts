@@ -1,39 +1,17 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { apiOk, expect, NAMES, PINS, setupStation, shot, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, startOrder } from './desk';
+import { report, scan as scanInto, type Finding } from './axe';
 
 /**
  * Issue 13, item 15: axe-core (docs/decisions/accessibility-scan.md) on every main screen, the
  * gateway's card page inside its frame and the sandbox mailbox included. WCAG 2.1 A/AA and axe's
  * best practices (landmarks: everything inside one, one main); no serious or critical violation,
  * and none of the landmark rules either (axe rates those moderate, the issue found them).
+ * The same scan in right to left: e2e/rtl.spec.ts.
  */
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-const ALWAYS = new Set(['region', 'landmark-no-duplicate-main', 'landmark-one-main', 'landmark-unique', 'landmark-no-duplicate-banner', 'landmark-complementary-is-top-level', 'landmark-main-is-top-level']);
-
-interface Finding {
-  screen: string;
-  rule: string;
-  impact: string;
-  help: string;
-  nodes: string[];
-}
-
 const findings: Finding[] = [];
-
-async function scan(page: Page, screen: string) {
-  // Let transitions and the live top bar settle, so colours are read as the clerk sees them.
-  await page.evaluate(() => document.fonts?.ready);
-  await page.waitForTimeout(250);
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  for (const v of results.violations) {
-    if (v.impact === 'serious' || v.impact === 'critical' || ALWAYS.has(v.id)) {
-      findings.push({ screen, rule: v.id, impact: v.impact ?? '?', help: v.help, nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' >> ')}: ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`) });
-    }
-  }
-  return results;
-}
+const scan = (page: Page, screen: string) => scanInto(page, screen, findings);
 
 test('axe finds no serious, critical or landmark violation on any main screen', async ({ page, web }) => {
   test.setTimeout(300_000);
@@ -159,6 +137,5 @@ test('axe finds no serious, critical or landmark violation on any main screen', 
     await mail.close();
   });
 
-  const report = findings.map((f) => `${f.screen}: ${f.rule} (${f.impact}) ${f.help}\n    ${f.nodes.join('\n    ')}`).join('\n');
-  expect(report, 'axe violations').toBe('');
+  expect(report(findings), 'axe violations').toBe('');
 });

@@ -247,6 +247,7 @@ export function AuditScreen() {
           </label>
           <input
             id="audit-text"
+            dir="auto"
             className="input"
             type="search"
             placeholder="Name, reference, detail…"

@@ -93,7 +93,7 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
     <div className="customer-detail">
       <header className="screen-head">
         <Button size="sm" variant="ghost" onClick={back} shortcut="Esc">
-          {'←'} Customers
+          <span className="dir-glyph" aria-hidden="true">{'←'}</span> Customers
         </Button>
         <h1 className="ellipsis" title={c.name}>
           {c.name}

@@ -70,6 +70,7 @@ export function CustomerSearch() {
         </label>
         <input
           id="customer-search"
+          dir="auto"
           ref={input}
           className="input input-lg"
           type="search"

@@ -49,7 +49,7 @@ export function CustomerSection() {
         </div>
         <div className="grid-customer">
           <Field label="Name" error={errors.name ?? errors['newCustomer.name']}>
-            <input id="order-first-field" className="input" value={customer.name} onChange={(e) => update({ name: e.target.value })} maxLength={80} autoComplete="off" autoFocus />
+            <input id="order-first-field" dir="auto" className="input" value={customer.name} onChange={(e) => update({ name: e.target.value })} maxLength={80} autoComplete="off" autoFocus />
           </Field>
           <Field label="Phone" error={errors['newCustomer.phone']}>
             <input className="input" type="tel" value={customer.phone} onChange={(e) => update({ phone: e.target.value })} maxLength={19} autoComplete="off" />
@@ -152,6 +152,7 @@ function CustomerSearchBox() {
         </label>
         <input
           id="order-first-field"
+          dir="auto"
           className="input"
           role="combobox"
           aria-expanded={hits.length > 0}

@@ -117,7 +117,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
           </div>
           </div>
           <Field label="Note (optional)" className="grow">
-            <input className="input" value={note} maxLength={500} onChange={(e) => set({ note: e.target.value })} autoComplete="off" />
+            <input className="input" dir="auto" value={note} maxLength={500} onChange={(e) => set({ note: e.target.value })} autoComplete="off" />
           </Field>
         </section>
       </div>

@@ -128,7 +128,7 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
           </Field>
         </div>
         <Field label="Description (on each charge)" error={errors.description}>
-          <input className="input" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={100} />
+          <input className="input" dir="auto" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={100} />
         </Field>
         <div className="field">
           <span className="field-label" id="edit-freq-label">How often</span>

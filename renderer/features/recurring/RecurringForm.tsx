@@ -208,7 +208,7 @@ function CustomerPicker({ onPick, error }: { onPick: (w: { customer: Customer; c
   return (
     <>
       <Field label="Customer (name, phone, email or last 4)" error={error}>
-        <input className="input" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
+        <input className="input" dir="auto" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
       </Field>
       {hits.length ? (
         <ul className="recurring-hits" aria-label="Customers found">

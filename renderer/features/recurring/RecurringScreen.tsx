@@ -253,7 +253,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
   const head = (
     <div className={embedded ? 'panel-head' : 'screen-head'}>
       <Button size="sm" variant="ghost" onClick={onBack} shortcut={embedded ? undefined : 'Esc'}>
-        {'←'} {embedded ? 'Recurring charges' : 'All recurring charges'}
+        <span className="dir-glyph" aria-hidden="true">{'←'}</span> {embedded ? 'Recurring charges' : 'All recurring charges'}
       </Button>
       {embedded ? <h2 className="ellipsis">{s.description}</h2> : <h1 className="ellipsis">{s.description}</h1>}
       <Badge b={SCHEDULE_BADGE[s.state]} />

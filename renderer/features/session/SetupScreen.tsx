@@ -30,7 +30,7 @@ export function SetupScreen() {
         <h1 id="setup-title">Set up this station</h1>
         <p className="muted">Create the administrator. You will add clerks and supervisors in Settings.</p>
         <Field label="Your name" error={fields.name}>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" maxLength={80} />
+          <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" maxLength={80} />
         </Field>
         <Field label="PIN (6 or more digits)" error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />

@@ -183,7 +183,7 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
     <form className="gateway-form" onSubmit={submit} aria-label={`${ENV_LABEL[env]} account`}>
       <div className="grid-2">
         <Field label="Merchant identifier" error={fieldError('merchantIdentifier')} hint="APS back office: Integration settings.">
-          <input className="input" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} />
+          <input className="input" dir="ltr" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} />
         </Field>
         <Field label="Access code" error={fieldError('accessCode')} hint={secretHint(account?.secrets.accessCode)}>
           <input className="input" type="password" value={form.accessCode} onChange={set('accessCode')} maxLength={20} autoComplete="new-password" spellCheck={false} />
@@ -196,7 +196,7 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
           </select>
         </Field>
         <Field label="Currencies the account accepts" error={err['currencies'] ?? err['currencies.0']} hint="ISO codes, e.g. AED, SAR, USD.">
-          <input className="input" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} />
+          <input className="input" dir="ltr" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} />
         </Field>
         <Field label="SHA request phrase" error={fieldError('requestPhrase')} hint={secretHint(account?.secrets.requestPhrase)}>
           <input className="input" type="password" value={form.requestPhrase} onChange={set('requestPhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} />
@@ -212,10 +212,10 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
         {form.useConfirmation ? (
           <div className="grid-3">
             <Field label="Service URL" error={err['confirmation.url']}>
-              <input className="input" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
+              <input className="input" dir="ltr" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="Template id" error={err['confirmation.templateId']}>
-              <input className="input" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} />
+              <input className="input" dir="ltr" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label="API key" error={err['confirmation.apiKey']} hint={secretHint(account?.confirmation?.apiKey)}>
               <input className="input" type="password" value={form.confirmationApiKey} onChange={set('confirmationApiKey')} maxLength={200} autoComplete="new-password" spellCheck={false} />
@@ -233,10 +233,10 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
           {form.useOverride ? (
             <div className="grid-2">
               <Field label="paymentApi URL" error={err['urlOverride.paymentApiUrl']}>
-                <input className="input" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
+                <input className="input" dir="ltr" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
               </Field>
               <Field label="paymentPage URL" error={err['urlOverride.paymentPageUrl']}>
-                <input className="input" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
+                <input className="input" dir="ltr" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
               </Field>
             </div>
           ) : null}

@@ -141,17 +141,17 @@ function SettingsForm({ settings }: { settings: Settings }) {
       <h2 id="station-h">Station and merchant</h2>
       <div className="grid-2">
         <Field label="Station name" error={err('stationName')}>
-          <input className="input" value={form.stationName} onChange={set('stationName')} maxLength={60} />
+          <input className="input" dir="auto" value={form.stationName} onChange={set('stationName')} maxLength={60} />
         </Field>
         <Field label="Currency (ISO code)" error={err('currency')}>
           <input className="input" value={form.currency} onChange={set('currency')} maxLength={3} />
         </Field>
       </div>
       <Field label="Merchant name (on receipts)" error={err('merchantName')}>
-        <input className="input" value={form.merchantName} onChange={set('merchantName')} maxLength={80} />
+        <input className="input" dir="auto" value={form.merchantName} onChange={set('merchantName')} maxLength={80} />
       </Field>
       <Field label="Merchant address (on receipts)" error={err('merchantAddress')}>
-        <textarea className="input" rows={2} value={form.merchantAddress} onChange={set('merchantAddress')} maxLength={200} />
+        <textarea className="input" dir="auto" rows={2} value={form.merchantAddress} onChange={set('merchantAddress')} maxLength={200} />
       </Field>
       <div className="grid-3">
         <Field label="Default tax %" error={err('defaultTaxRateBp')}>

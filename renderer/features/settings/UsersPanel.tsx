@@ -127,7 +127,7 @@ function EditUserDialog({ user, onClose }: { user: User; onClose: (message?: str
       </h2>
       <form onSubmit={onSubmit} noValidate>
         <Field label="Name" error={fields.name}>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" autoFocus />
+          <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" autoFocus />
         </Field>
         <Field label="Role" hint={ROLE_HINT}>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -244,7 +244,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       <h3 id="add-user-h">Add a person</h3>
       <div className="grid-3">
         <Field label="Name" error={fields.name}>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" />
+          <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" />
         </Field>
         <Field label="Role">
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>

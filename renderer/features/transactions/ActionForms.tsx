@@ -107,7 +107,7 @@ export function VoidForm({ detail }: { detail: Detail }) {
         Releases the whole {fmtMoney(releases, p.currency)} back to the customer&rsquo;s card. This cannot be undone.
       </p>
       <Field label="Reason (optional)">
-        <input ref={ref} className="input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
+        <input ref={ref} className="input" dir="auto" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
       </Field>
       {action.error ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
       <div className="actions">

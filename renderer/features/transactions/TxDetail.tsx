@@ -36,7 +36,7 @@ export function TxDetail({ paymentId }: { paymentId: string }) {
     <div className="detail-screen">
       <header className="screen-head">
         <Button size="sm" variant="ghost" onClick={back} shortcut="Esc">
-          {'←'} Transactions
+          <span className="dir-glyph" aria-hidden="true">{'←'}</span> Transactions
         </Button>
         <h1>{detail ? `Order ${detail.order.reference}` : 'Payment'}</h1>
         {detail ? <StatusBadge status={detail.payment.status} queued={detail.payment.queued} /> : null}

@@ -31,6 +31,7 @@ export function TxFilters() {
         </label>
         <input
           id="tx-query"
+          dir="auto"
           className="input filters-query"
           type="search"
           placeholder="Reference, customer, last 4, amount…"
