@@ -59,7 +59,7 @@ test('an admin connects the APS test account: wrong phrase named, fixed, tested,
 
     await switchUser(page, NAMES.admin, PINS.admin);
     await openSettings(page);
-    const panel = page.getByRole('region', { name: 'Gateway' });
+    const panel = page.getByRole('region', { name: 'Gateway', exact: true });
     await expect(panel.getByTestId('gateway-now')).toContainText('Embedded sandbox');
     await panel.scrollIntoViewIfNeeded();
     await shot(page, 'gateway-settings-sandbox');

@@ -178,14 +178,16 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
   const pointed = result && result.outcome !== 'ok' ? (TEST_FIELD[result.outcome] ?? []) : [];
   const fieldError = (k: keyof Form, path: string = k) => err[path] ?? (pointed.includes(k) ? t('form.checkThis') : undefined);
   const mustTest = env === 'production' && result?.outcome !== 'ok';
+  // Identifiers, codes, phrases and URLs are Latin and technical: their inputs read left to right
+  // whatever the screen's direction (dir="ltr").
   return (
     <form className="gateway-form" onSubmit={submit} aria-label={t('form.label', { env: t(`env.${env}`) })}>
       <div className="grid-2">
         <Field label={t('form.merchantIdentifier')} error={fieldError('merchantIdentifier')} hint={t('form.merchantIdentifierHint')}>
-          <input className="input" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} />
+          <input className="input" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} dir="ltr" />
         </Field>
         <Field label={t('form.accessCode')} error={fieldError('accessCode')} hint={secretHint(account?.secrets.accessCode, t)}>
-          <input className="input" type="password" value={form.accessCode} onChange={set('accessCode')} maxLength={20} autoComplete="new-password" spellCheck={false} />
+          <input className="input" type="password" value={form.accessCode} onChange={set('accessCode')} maxLength={20} autoComplete="new-password" spellCheck={false} dir="ltr" />
         </Field>
         <Field label={t('form.shaType')} error={fieldError('shaType')} hint={t('form.shaTypeHint')}>
           <select className="input" value={form.shaType} onChange={set('shaType')}>
@@ -195,13 +197,13 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
           </select>
         </Field>
         <Field label={t('form.currencies')} error={err['currencies'] ?? err['currencies.0']} hint={t('form.currenciesHint')}>
-          <input className="input" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} />
+          <input className="input" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} dir="ltr" />
         </Field>
         <Field label={t('form.requestPhrase')} error={fieldError('requestPhrase')} hint={secretHint(account?.secrets.requestPhrase, t)}>
-          <input className="input" type="password" value={form.requestPhrase} onChange={set('requestPhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} />
+          <input className="input" type="password" value={form.requestPhrase} onChange={set('requestPhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} dir="ltr" />
         </Field>
         <Field label={t('form.responsePhrase')} error={fieldError('responsePhrase')} hint={secretHint(account?.secrets.responsePhrase, t)}>
-          <input className="input" type="password" value={form.responsePhrase} onChange={set('responsePhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} />
+          <input className="input" type="password" value={form.responsePhrase} onChange={set('responsePhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} dir="ltr" />
         </Field>
       </div>
       <fieldset className="gateway-sub">
@@ -211,13 +213,13 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
         {form.useConfirmation ? (
           <div className="grid-3">
             <Field label={t('form.serviceUrl')} error={err['confirmation.url']}>
-              <input className="input" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
+              <input className="input" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} dir="ltr" />
             </Field>
             <Field label={t('form.templateId')} error={err['confirmation.templateId']}>
-              <input className="input" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} />
+              <input className="input" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} dir="ltr" />
             </Field>
             <Field label={t('form.apiKey')} error={err['confirmation.apiKey']} hint={secretHint(account?.confirmation?.apiKey, t)}>
-              <input className="input" type="password" value={form.confirmationApiKey} onChange={set('confirmationApiKey')} maxLength={200} autoComplete="new-password" spellCheck={false} />
+              <input className="input" type="password" value={form.confirmationApiKey} onChange={set('confirmationApiKey')} maxLength={200} autoComplete="new-password" spellCheck={false} dir="ltr" />
             </Field>
           </div>
         ) : (
@@ -232,10 +234,10 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
           {form.useOverride ? (
             <div className="grid-2">
               <Field label={t('form.paymentApiUrl')} error={err['urlOverride.paymentApiUrl']}>
-                <input className="input" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
+                <input className="input" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} dir="ltr" />
               </Field>
               <Field label={t('form.paymentPageUrl')} error={err['urlOverride.paymentPageUrl']}>
-                <input className="input" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
+                <input className="input" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} dir="ltr" />
               </Field>
             </div>
           ) : null}
@@ -286,11 +288,11 @@ function SwitchDialog({ env, onCancel }: { env: Env; onCancel: () => void }) {
           {env === 'production' ? t('switch.bodyLive') : t('switch.body')}
         </p>
         <Field label={t('switch.pin')} error={err['pin']}>
-          <input className="input" type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" autoFocus />
+          <input className="input" type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" dir="ltr" autoFocus />
         </Field>
         {env === 'production' ? (
           <Field label={t('switch.typeToConfirm', { word: GO_LIVE_CONFIRMATION })} error={err['confirmation']}>
-            <input className="input" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} />
+            <input className="input" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} dir="ltr" />
           </Field>
         ) : null}
         {/* The core's reason (it lists what a switch waits for), in the user's language. */}
