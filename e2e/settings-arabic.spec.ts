@@ -1,4 +1,4 @@
-import { expect, NAMES, setupStation, shot, test } from './fixtures';
+import { expect, NAMES, PINS, setupStation, shot, test } from './fixtures';
 
 // Issue 17: Settings (the station form, People and the gateway accounts) in Arabic, right to left.
 // The language is the one the station last used ('pos.language', renderer/i18n bootLanguage).
@@ -51,4 +51,19 @@ test('Settings in Arabic: station, people and gateway, right to left', async ({ 
   await expect(form.getByLabel('معرّف التاجر')).toHaveAttribute('aria-invalid', 'true');
   await gateway.scrollIntoViewIfNeeded();
   await shot(page, 'settings-gateway-ar');
+
+  // Change my PIN (the top bar's button), with the core's refusals in Arabic.
+  await page.getByRole('button', { name: 'تغيير الرقم السري' }).click();
+  const pin = page.getByRole('dialog', { name: 'تغيير رقمي السري' });
+  await pin.getByLabel('الرقم السري الحالي').fill('000000');
+  await pin.getByLabel('الرقم السري الجديد (6 أرقام أو أكثر)').fill('123');
+  await pin.getByLabel('أعد إدخال الرقم السري الجديد').fill('123');
+  await pin.getByRole('button', { name: 'حفظ الرقم السري الجديد' }).click();
+  await expect(pin.getByText('6 أرقام أو أحرف على الأقل')).toBeVisible();
+  await pin.getByLabel('الرقم السري الجديد (6 أرقام أو أكثر)').fill(PINS.admin);
+  await pin.getByLabel('أعد إدخال الرقم السري الجديد').fill(PINS.admin);
+  await pin.getByLabel('الرقم السري الحالي').fill(PINS.admin);
+  await pin.getByRole('button', { name: 'حفظ الرقم السري الجديد' }).click();
+  await expect(pin.getByText('اختر رقمًا سريًا مختلفًا عن الرقم الحالي')).toBeVisible();
+  await shot(page, 'change-pin-ar');
 });

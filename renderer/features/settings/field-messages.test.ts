@@ -36,12 +36,12 @@ describe('the core field messages on the Settings screens', () => {
     const t = await tIn('en');
     const messages = gatewayMessages();
     expect(messages.length).toBeGreaterThanOrEqual(10);
-    for (const m of [...messages, 'Required', 'Not allowed', 'Name is required', 'Type GO LIVE']) expect(fieldMessage(m, t)).toBe(m);
+    for (const m of [...messages, 'Required', 'Not allowed', 'Name is required', 'Type GO LIVE', 'Choose a PIN different from the current one']) expect(fieldMessage(m, t)).toBe(m);
   });
 
   it('and in Arabic, each has its own words (none falls through as English)', async () => {
     const t = await tIn('ar');
-    for (const m of [...gatewayMessages(), 'Required', 'Not allowed', 'Type GO LIVE']) {
+    for (const m of [...gatewayMessages(), 'Required', 'Not allowed', 'Type GO LIVE', 'Choose a PIN different from the current one']) {
       const said = fieldMessage(m, t);
       expect(said, m).not.toContain(m);
       expect(said, m).toMatch(/[\u0600-\u06ff]/);

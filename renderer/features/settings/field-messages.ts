@@ -22,6 +22,7 @@ const KNOWN: Readonly<Record<string, string>> = {
   'At least one currency': 'settings:fieldError.oneCurrency',
   'A template id is a UUID': 'settings:fieldError.templateUuid',
   'Not allowed': 'settings:fieldError.notAllowed',
+  'Choose a PIN different from the current one': 'settings:fieldError.pinSameAsCurrent',
 };
 
 /** zod's own wording, when a schema gives none ("Too small: expected string to have >=1 characters"). */
