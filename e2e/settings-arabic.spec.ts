@@ -1,4 +1,14 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, NAMES, PINS, setupStation, shot, test } from './fixtures';
+
+/** axe on the Arabic screen: no serious or critical violation (as e2e/a11y.spec.ts in English). */
+async function expectAccessible(page: Page, what: string) {
+  await page.evaluate(() => document.fonts?.ready);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, what).toEqual([]);
+}
 
 // Issue 17: Settings (the station form, People and the gateway accounts) in Arabic, right to left.
 // The language is the one the station last used ('pos.language', renderer/i18n bootLanguage).
@@ -22,6 +32,7 @@ test('Settings in Arabic: station, people and gateway, right to left', async ({ 
   await expect(page.getByText('USD: 2 منازل عشرية على الأكثر')).toBeVisible();
   await page.getByRole('heading', { name: 'نقطة البيع والتاجر' }).scrollIntoViewIfNeeded();
   await shot(page, 'settings-ar');
+  await expectAccessible(page, 'settings in Arabic');
 
   const people = page.getByRole('region', { name: 'المستخدمون' });
   await expect(people.getByRole('cell', { name: NAMES.supervisor, exact: true })).toBeVisible();
@@ -51,6 +62,7 @@ test('Settings in Arabic: station, people and gateway, right to left', async ({ 
   await expect(form.getByLabel('معرّف التاجر')).toHaveAttribute('aria-invalid', 'true');
   await gateway.scrollIntoViewIfNeeded();
   await shot(page, 'settings-gateway-ar');
+  await expectAccessible(page, 'gateway account in Arabic');
 
   // Change my PIN (the top bar's button), with the core's refusals in Arabic.
   await page.getByRole('button', { name: 'تغيير الرقم السري' }).click();
