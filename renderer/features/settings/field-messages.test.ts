@@ -13,6 +13,9 @@ async function tIn(lang: 'en' | 'ar'): Promise<TFunction> {
   return i18n.t;
 }
 
+/** The station settings' own messages (shared/contract/settings-fields.ts on main, issue 15). */
+const SETTINGS_FIELD_MESSAGES = ['No control characters', 'One line, no control characters', 'This looks like a card number', 'Not a known locale (for example en-US, fr-FR, ar-AE)'];
+
 /** Every message the gateway account schema can put under a field the screen shows. */
 function gatewayMessages(): string[] {
   const bad = GatewayAccountInput.safeParse({
@@ -36,12 +39,12 @@ describe('the core field messages on the Settings screens', () => {
     const t = await tIn('en');
     const messages = gatewayMessages();
     expect(messages.length).toBeGreaterThanOrEqual(10);
-    for (const m of [...messages, 'Required', 'Not allowed', 'Name is required', 'Type GO LIVE', 'Choose a PIN different from the current one']) expect(fieldMessage(m, t)).toBe(m);
+    for (const m of [...messages, 'Required', 'Not allowed', 'Name is required', 'Type GO LIVE', 'Choose a PIN different from the current one', ...SETTINGS_FIELD_MESSAGES]) expect(fieldMessage(m, t)).toBe(m);
   });
 
   it('and in Arabic, each has its own words (none falls through as English)', async () => {
     const t = await tIn('ar');
-    for (const m of [...gatewayMessages(), 'Required', 'Not allowed', 'Type GO LIVE', 'Choose a PIN different from the current one']) {
+    for (const m of [...gatewayMessages(), 'Required', 'Not allowed', 'Type GO LIVE', 'Choose a PIN different from the current one', ...SETTINGS_FIELD_MESSAGES]) {
       const said = fieldMessage(m, t);
       expect(said, m).not.toContain(m);
       expect(said, m).toMatch(/[\u0600-\u06ff]/);

@@ -23,6 +23,11 @@ const KNOWN: Readonly<Record<string, string>> = {
   'A template id is a UUID': 'settings:fieldError.templateUuid',
   'Not allowed': 'settings:fieldError.notAllowed',
   'Choose a PIN different from the current one': 'settings:fieldError.pinSameAsCurrent',
+  // shared/contract/settings-fields.ts (printed text and locale of the station's settings).
+  'No control characters': 'settings:fieldError.noControl',
+  'One line, no control characters': 'settings:fieldError.oneLine',
+  'This looks like a card number': 'settings:fieldError.looksLikeCard',
+  'Not a known locale (for example en-US, fr-FR, ar-AE)': 'settings:fieldError.unknownLocale',
 };
 
 /** zod's own wording, when a schema gives none ("Too small: expected string to have >=1 characters"). */
