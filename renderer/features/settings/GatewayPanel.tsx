@@ -128,7 +128,8 @@ export function GatewayPanel() {
           <ul className="gateway-blockers">
             {state.blockers.map((b) => (
               <li key={`${b.paymentReference}-${b.type}-${b.state}`}>
-                <bdi>{b.paymentReference}</bdi> · {b.type} · {b.state}
+                {/* English keeps the core's own words (refund · queued); an unknown one shows as it came. */}
+                <bdi>{b.paymentReference}</bdi> · {t(`blocker.type.${b.type}`, { defaultValue: b.type })} · {t(`blocker.state.${b.state}`, { defaultValue: b.state })}
               </li>
             ))}
           </ul>
