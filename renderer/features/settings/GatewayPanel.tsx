@@ -185,7 +185,7 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
     <form className="gateway-form" onSubmit={submit} aria-label={t('form.label', { env: t(`env.${env}`) })}>
       <div className="grid-2">
         <Field label={t('form.merchantIdentifier')} error={fieldError('merchantIdentifier')} hint={t('form.merchantIdentifierHint')}>
-          <input className="input" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} dir="ltr" />
+          <input className="input" dir="ltr" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} />
         </Field>
         <Field label={t('form.accessCode')} error={fieldError('accessCode')} hint={secretHint(account?.secrets.accessCode, t)}>
           <input className="input" type="password" value={form.accessCode} onChange={set('accessCode')} maxLength={20} autoComplete="new-password" spellCheck={false} dir="ltr" />
@@ -198,7 +198,7 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
           </select>
         </Field>
         <Field label={t('form.currencies')} error={err['currencies'] ?? err['currencies.0']} hint={t('form.currenciesHint')}>
-          <input className="input" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} dir="ltr" />
+          <input className="input" dir="ltr" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} />
         </Field>
         <Field label={t('form.requestPhrase')} error={fieldError('requestPhrase')} hint={secretHint(account?.secrets.requestPhrase, t)}>
           <input className="input" type="password" value={form.requestPhrase} onChange={set('requestPhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} dir="ltr" />
@@ -214,10 +214,10 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
         {form.useConfirmation ? (
           <div className="grid-3">
             <Field label={t('form.serviceUrl')} error={err['confirmation.url']}>
-              <input className="input" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} dir="ltr" />
+              <input className="input" dir="ltr" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label={t('form.templateId')} error={err['confirmation.templateId']}>
-              <input className="input" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} dir="ltr" />
+              <input className="input" dir="ltr" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} />
             </Field>
             <Field label={t('form.apiKey')} error={err['confirmation.apiKey']} hint={secretHint(account?.confirmation?.apiKey, t)}>
               <input className="input" type="password" value={form.confirmationApiKey} onChange={set('confirmationApiKey')} maxLength={200} autoComplete="new-password" spellCheck={false} dir="ltr" />
@@ -235,10 +235,10 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
           {form.useOverride ? (
             <div className="grid-2">
               <Field label={t('form.paymentApiUrl')} error={err['urlOverride.paymentApiUrl']}>
-                <input className="input" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} dir="ltr" />
+                <input className="input" dir="ltr" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
               </Field>
               <Field label={t('form.paymentPageUrl')} error={err['urlOverride.paymentPageUrl']}>
-                <input className="input" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} dir="ltr" />
+                <input className="input" dir="ltr" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
               </Field>
             </div>
           ) : null}
