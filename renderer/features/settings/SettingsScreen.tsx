@@ -145,17 +145,17 @@ function SettingsForm({ settings }: { settings: Settings }) {
       <h2 id="station-h">{t('station.heading')}</h2>
       <div className="grid-2">
         <Field label={t('station.stationName')} error={err('stationName')}>
-          <input className="input" value={form.stationName} onChange={set('stationName')} maxLength={60} dir="auto" />
+          <input className="input" dir="auto" value={form.stationName} onChange={set('stationName')} maxLength={60} />
         </Field>
         <Field label={t('station.currency')} error={err('currency')}>
           <input className="input" value={form.currency} onChange={set('currency')} maxLength={3} dir="ltr" />
         </Field>
       </div>
       <Field label={t('station.merchantName')} error={err('merchantName')}>
-        <input className="input" value={form.merchantName} onChange={set('merchantName')} maxLength={80} dir="auto" />
+        <input className="input" dir="auto" value={form.merchantName} onChange={set('merchantName')} maxLength={80} />
       </Field>
       <Field label={t('station.merchantAddress')} error={err('merchantAddress')}>
-        <textarea className="input" rows={2} value={form.merchantAddress} onChange={set('merchantAddress')} maxLength={200} dir="auto" />
+        <textarea className="input" dir="auto" rows={2} value={form.merchantAddress} onChange={set('merchantAddress')} maxLength={200} />
       </Field>
       <div className="grid-3">
         <Field label={t('station.defaultTax')} error={err('defaultTaxRateBp')}>

@@ -144,7 +144,7 @@ function EditUserDialog({ user, onClose }: { user: User; onClose: (message?: str
       </h2>
       <form onSubmit={onSubmit} noValidate>
         <Field label={t('edit.name')} error={fields.name}>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" dir="auto" autoFocus />
+          <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" autoFocus />
         </Field>
         <Field label={t('edit.role')} hint={t('roleHint')}>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -260,7 +260,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       <h3 id="add-user-h">{t('add.heading')}</h3>
       <div className="grid-3">
         <Field label={t('add.name')} error={fields.name}>
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" dir="auto" />
+          <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" />
         </Field>
         <Field label={t('add.role')}>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
