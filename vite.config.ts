@@ -14,8 +14,9 @@ export default defineConfig({
     // One chunk on purpose (a desk app loads once); its size is a benchmark goal: <= 250 KB gzip
     // of initial JavaScript, measured by `npm run bench` (docs/performance.md).
     chunkSizeWarningLimit: 800,
-    // Chromium has modulepreload; without the polyfill no module is shared between the two pages
-    // below, so each stays one JS chunk (a shared polyfill would be split into a chunk of its own).
+    // Chromium has modulepreload; without the polyfill the two pages below share only Vite's small
+    // dynamic-import helper (preload-helper, ~1 KB gzip): both load their language's catalogue
+    // chunks with import() (renderer/i18n, renderer/unlock/text.ts).
     modulePreload: { polyfill: false },
     rollupOptions: {
       // Two pages: the app, and the Electron unlock window's page (docs/decisions/electron-shell.md).

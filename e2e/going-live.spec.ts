@@ -41,8 +41,13 @@ async function detail(page: Page, orderReference: string): Promise<Detail> {
 }
 
 async function openSettings(page: Page) {
-  await page.keyboard.press('Alt+S');
-  await expect(page.getByRole('heading', { name: 'Gateway', exact: true })).toBeVisible();
+  // Right after a reload the shell may not listen yet (the language's catalogues load first): a
+  // key pressed then is lost, so press again until Settings opens.
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(async () => {
+    await page.keyboard.press('Alt+S');
+    await expect(page.getByRole('heading', { name: 'Gateway', exact: true })).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 test('an admin connects the APS test account: wrong phrase named, fixed, tested, saved; switch refused while a refund is queued; then refunds stay on their own account', async ({ page }) => {

@@ -39,7 +39,7 @@ interface Harness {
 }
 
 /** Serves dist/renderer through the app:// handler, wires window.unlock to the real main side. */
-async function openUnlockPage(page: Page, mode: 'create' | 'unlock'): Promise<Harness> {
+async function openUnlockPage(page: Page, mode: 'create' | 'unlock', locale?: string): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'pos-unlock-e2e-'));
   if (mode === 'unlock') {
     const wrapped = await new PassphraseKeyProtector(RIGHT).wrap(randomBytes(32));
@@ -66,16 +66,18 @@ async function openUnlockPage(page: Page, mode: 'create' | 'unlock'): Promise<Ha
     return handlers.get(channel)!({ sender: contents, senderFrame: mainFrame }, input);
   });
   // What electron/preload/unlock-preload.ts exposes, with ipcRenderer.invoke replaced.
-  await page.addInitScript((ch) => {
+  await page.addInitScript(({ ch, locale }) => {
     const invoke = (window as unknown as { __unlockInvoke(c: string, i?: unknown): Promise<unknown> }).__unlockInvoke;
     Object.defineProperty(window, 'unlock', {
       value: Object.freeze({
+        // The station's locale, as the preload reads it from the argv main gave the window.
+        ...(locale ? { locale } : {}),
         state: () => invoke(ch.state),
         unlock: (passphrase: string) => invoke(ch.unlock, { passphrase }),
         create: (passphrase: string, confirm: string) => invoke(ch.create, { passphrase, confirm }),
       }),
     });
-  }, UNLOCK_CHANNELS);
+  }, { ch: UNLOCK_CHANNELS, locale });
 
   const appHandler = createAppRequestHandler({ root: DIST, getGatewayOrigin: () => 'https://gateway.invalid' });
   await page.route(`${ORIGIN}/**`, async (route) => {
@@ -227,4 +229,47 @@ test('outside the app (no window.unlock) the page says so and offers nothing', a
   await expect(page.getByRole('alert')).toContainText('This page only works inside the MOTO Point of Sale app.');
   await expect(page.getByRole('button')).toHaveCount(0);
   await expect(page.getByLabel('Passphrase', { exact: true })).toBeHidden();
+});
+
+test("in the station's language: Arabic, right to left, main's refusals said in Arabic", async ({ page }) => {
+  const h = await openUnlockPage(page, 'create', 'ar-KW');
+  try {
+    await page.goto(`${ORIGIN}/unlock.html`);
+    await expect(page.getByRole('heading', { name: 'حماية سجل نقطة البيع هذه' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+    await expect(page).toHaveTitle('حماية سجل نقطة البيع هذه — نقطة بيع MOTO');
+    const first = page.getByLabel('اختر عبارة مرور (8 أحرف أو أكثر)');
+    const again = page.getByLabel('أعد كتابة عبارة المرور');
+    await expect(first).toBeFocused();
+    await expect(page.getByText(/لا أحد يستطيع استعادة عبارة مرور منسية/)).toBeVisible();
+    await page.keyboard.type('short');
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('اختر 8 أحرف على الأقل.')).toBeVisible();
+    await shot(page, 'unlock-first-run-ar');
+    // Only the Arabic catalogue was fetched: the English one never loads on an Arabic station.
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+    expect(scripts.length).toBe(3); // the page, Vite's import helper, one catalogue
+    await first.fill(RIGHT);
+    await again.fill(RIGHT);
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('تم تعيين عبارة المرور. جارٍ إنشاء السجل وفتح نقطة البيع…')).toBeVisible();
+    expect(h.problems).toEqual([]);
+  } finally {
+    rmSync(h.dir, { recursive: true, force: true });
+  }
+
+  // A later run, in a fresh window (the harness wires one page once).
+  const later = await page.context().newPage();
+  const u = await openUnlockPage(later, 'unlock', 'ar-KW');
+  try {
+    await later.goto(`${ORIGIN}/unlock.html`);
+    await expect(later.getByRole('heading', { name: 'فتح السجل' })).toBeVisible();
+    await later.getByLabel('عبارة المرور', { exact: true }).fill('not the right passphrase');
+    await later.keyboard.press('Enter');
+    await expect(later.getByText('عبارة المرور هذه لا تفتح السجل. تحقّق من مفتاح Caps Lock ومن لغة لوحة المفاتيح، ثم حاول مرة أخرى.')).toBeVisible();
+    await shot(later, 'unlock-wrong-ar');
+  } finally {
+    rmSync(u.dir, { recursive: true, force: true });
+  }
 });

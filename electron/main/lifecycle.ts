@@ -48,6 +48,8 @@ export interface LifecycleDeps {
   log: (msg: string, detail?: Record<string, unknown>) => void;
   /** Tests: the clock of the unlock window's retry delay. */
   now?: () => number;
+  /** The station's locale (settings), for the unlock window's language. */
+  stationLocale?: () => string | null;
 }
 
 export interface Running {
@@ -81,6 +83,7 @@ export function runLifecycle(deps: LifecycleDeps): Running | null {
     isPackaged: app.isPackaged,
     log: deps.log,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.stationLocale ? { stationLocale: deps.stationLocale } : {}),
   });
 
   app.on('second-instance', () => {

@@ -38,6 +38,10 @@ function gatewayFlags(argv: readonly string[], packaged: boolean): { gatewayConf
   return { ...(file ? { gatewayConfigFile: path.resolve(file) } : {}), ...(!packaged && argv.includes('--dev-gateway-urls') ? { allowGatewayUrlOverride: true } : {}) };
 }
 
+// One settings store: the unlock window reads the station's locale from it before the ledger opens.
+let settings: ElectronSettingsStore | undefined;
+const stationSettings = () => (settings ??= new ElectronSettingsStore());
+
 runLifecycle({
   app,
   protocol,
@@ -57,12 +61,13 @@ runLifecycle({
       userData: app.getPath('userData'),
       hostedReturnUrl,
       safeStorage,
-      settings: new ElectronSettingsStore(),
+      settings: stationSettings(),
       log,
       askPassphrase,
       ...gatewayFlags(process.argv, app.isPackaged),
     });
   },
+  stationLocale: () => stationSettings().get().locale,
   fatal: (title, detail) => dialog.showErrorBox(title, detail),
   log: (msg, detail) => log.info(detail ?? {}, msg),
 });

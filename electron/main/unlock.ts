@@ -182,6 +182,18 @@ export interface UnlockWindowDeps {
   isPackaged: boolean;
   log: (msg: string, detail?: Record<string, unknown>) => void;
   now?: () => number;
+  /** The station's locale (its settings), so the page speaks the station's language. */
+  stationLocale?: () => string | null;
+}
+
+/** The station's locale, or null when its settings cannot be read (the page then picks). */
+function stationLocale(deps: UnlockWindowDeps): string | null {
+  try {
+    return deps.stationLocale?.() ?? null;
+  } catch (e) {
+    deps.log('the station locale could not be read for the unlock window', { error: e instanceof Error ? e.name : typeof e });
+    return null;
+  }
 }
 
 export interface UnlockWindow {
@@ -232,7 +244,7 @@ export function createUnlockWindow(deps: UnlockWindowDeps): UnlockWindow {
       });
       let w: BrowserWindow;
       try {
-        w = deps.createWindow(buildUnlockWindowOptions({ preloadPath: deps.preloadPath, isPackaged: deps.isPackaged }));
+        w = deps.createWindow(buildUnlockWindowOptions({ preloadPath: deps.preloadPath, isPackaged: deps.isPackaged, locale: stationLocale(deps) }));
       } catch (e) {
         settle(() => reject(e));
         return;

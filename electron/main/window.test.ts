@@ -50,6 +50,15 @@ describe('buildUnlockWindowOptions', () => {
     }
   });
 
+  it('hands the station locale to its preload, and nothing that is not a locale', () => {
+    const unlock = buildUnlockWindowOptions({ preloadPath: '/p', isPackaged: true, locale: 'ar-KW' });
+    const main = buildWindowOptions({ preloadPath: '/p', isPackaged: true });
+    expect(unlock.webPreferences).toEqual({ ...main.webPreferences, additionalArguments: ['--pos-station-locale=ar-KW'] });
+    for (const odd of ['', null, 'ar KW', '--inspect', 'ar-KW --no-sandbox', 'x'.repeat(40)]) {
+      expect(buildUnlockWindowOptions({ preloadPath: '/p', isPackaged: true, locale: odd }).webPreferences, String(odd)).toEqual(main.webPreferences);
+    }
+  });
+
   it('is a small window, shown when painted', () => {
     const unlock = buildUnlockWindowOptions({ preloadPath: '/p', isPackaged: true });
     expect(unlock).toMatchObject({ width: 520, height: 680, show: false, maximizable: false, fullscreenable: false });

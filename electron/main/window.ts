@@ -1,5 +1,6 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { APP_ORIGIN, HOSTED_RETURN_ORIGIN, originOf } from './origins';
+import { localeSwitch } from '../../shared/unlock/api';
 
 export interface WindowOptionsInput {
   /** Absolute path of dist-electron/preload.cjs. */
@@ -48,10 +49,13 @@ export function buildWindowOptions({ preloadPath, isPackaged }: WindowOptionsInp
  * The unlock window (unlock.ts): small and fixed, the very same webPreferences as the main window
  * (buildWindowOptions) except its own preload, which exposes only `window.unlock`.
  */
-export function buildUnlockWindowOptions({ preloadPath, isPackaged }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function buildUnlockWindowOptions({ preloadPath, isPackaged, locale }: WindowOptionsInput & { locale?: string | null }): BrowserWindowConstructorOptions {
   const main = buildWindowOptions({ preloadPath, isPackaged });
+  // The station's locale, for the page's language (read back by the unlock preload); nothing else.
+  const args = localeSwitch(locale);
   return {
     ...main,
+    webPreferences: { ...main.webPreferences, ...(args.length ? { additionalArguments: args } : {}) },
     width: 520,
     height: 680,
     minWidth: 420,

@@ -43,4 +43,22 @@ describe('unlock preload', () => {
     expect(ipcRenderer.on).not.toHaveBeenCalled();
     expect(ipcRenderer.send).not.toHaveBeenCalled();
   });
+
+  it("adds the station's locale when main put it on the renderer's argv, and only a plain one", async () => {
+    const argv = process.argv;
+    try {
+      for (const [arg, want] of [['--pos-station-locale=ar-KW', 'ar-KW'], ['--pos-station-locale=ar-KW"><script>', undefined]] as const) {
+        process.argv = [...argv, arg];
+        exposed.clear();
+        vi.resetModules();
+        await import('./unlock-preload');
+        const api = exposed.get('unlock') as Record<string, unknown>;
+        expect(api['locale'], arg).toBe(want);
+        expect(Object.keys(api).sort()).toEqual(want ? ['create', 'locale', 'state', 'unlock'] : ['create', 'state', 'unlock']);
+        expect(Object.isFrozen(api)).toBe(true);
+      }
+    } finally {
+      process.argv = argv;
+    }
+  });
 });

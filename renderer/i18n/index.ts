@@ -10,7 +10,8 @@ export * from './languages';
  * per language and feature (namespace) under locales/; only the active language's files are
  * loaded, each its own chunk, so a desk working in English never downloads Arabic.
  */
-const catalogues = import.meta.glob<Record<string, unknown>>('./locales/*/*.json', { import: 'default' });
+// 'unlock' is the Electron unlock window's own (renderer/unlock/text.ts): the app never needs it.
+const catalogues = import.meta.glob<Record<string, unknown>>(['./locales/*/*.json', '!./locales/*/unlock.json'], { import: 'default' });
 
 export const NAMESPACES = [...new Set(Object.keys(catalogues).map((p) => p.split('/')[3]!.replace(/\.json$/, '')))];
 

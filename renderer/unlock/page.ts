@@ -1,5 +1,6 @@
 import { PASSPHRASE_MIN_LENGTH } from '../../shared/unlock/api';
 import type { UnlockApi, UnlockEnvelope, UnlockError, UnlockMode, UnlockReason, UnlockState } from '../../shared/unlock/api';
+import type { Translate } from './text';
 
 /**
  * The unlock page's behaviour, plain DOM (no React: the page is a form and a few messages, and
@@ -8,40 +9,47 @@ import type { UnlockApi, UnlockEnvelope, UnlockError, UnlockMode, UnlockReason, 
  * the fields are emptied right after: it is kept in no variable, no storage, no history.
  */
 
+/** Catalogue keys of the sentence saying why a passphrase is needed. */
 const WHY: Record<UnlockReason, string> = {
-  'insecure-backend':
-    "This computer has no system keyring (such as GNOME Keyring or KWallet) to keep the key of the point of sale's encrypted ledger, so the app asks you to protect it with a passphrase instead.",
-  'not-available':
-    "This computer's secure storage is not available, so the app asks you to protect the key of its encrypted ledger with a passphrase instead.",
-  'stored-with-passphrase':
-    "This station's ledger is protected by a passphrase because the computer had no system keyring when it was set up. Enter that passphrase to open the point of sale.",
+  'insecure-backend': 'why.insecureBackend',
+  'not-available': 'why.notAvailable',
+  'stored-with-passphrase': 'why.storedWithPassphrase',
 };
 
-const TEXT: Record<UnlockMode, { title: string; label: string; hint: string; submit: string; busy: string; done: string }> = {
-  create: {
-    title: "Protect this station's ledger",
-    label: `Choose a passphrase (${PASSPHRASE_MIN_LENGTH} or more characters)`,
-    hint: 'A few unrelated words are easy to type and hard to guess.',
-    submit: 'Create the ledger',
-    busy: 'Creating…',
-    done: 'Passphrase set. Creating the ledger and opening the point of sale…',
-  },
-  unlock: {
-    title: 'Unlock the ledger',
-    label: 'Passphrase',
-    hint: 'It never leaves this computer.',
-    submit: 'Unlock',
-    busy: 'Checking…',
-    done: 'Unlocked. Opening the point of sale…',
-  },
-};
-
-const WARNING =
-  'It is asked at every start. Keep it safe, away from this computer: nobody can recover a forgotten passphrase, and without it the ledger cannot be opened.';
-
-const NO_API = 'This page only works inside the MOTO Point of Sale app.';
+/**
+ * The sentence for an error main returned, from the catalogue: main's own English (the message)
+ * is not shown, the code (and the delay) pick the words.
+ */
+export function errorMessage(error: UnlockError, mode: UnlockMode, t: Translate): string {
+  const min = PASSPHRASE_MIN_LENGTH;
+  const seconds = Math.ceil((error.retryAfterMs ?? 0) / 1000);
+  switch (error.code) {
+    case 'WRONG_PASSPHRASE':
+      return `${t('unlock:error.wrong')} ${seconds > 0 ? t('unlock:error.waitBefore', { count: seconds }) : t('unlock:error.checkCaps')}`;
+    case 'TOO_SOON':
+      return t('unlock:error.tooSoon', { count: seconds });
+    case 'MISMATCH':
+      return t('unlock:error.mismatch');
+    case 'VALIDATION':
+      if (error.message === 'Type the passphrase twice.') return t('unlock:error.typeTwice');
+      if (error.message === 'Type the passphrase.') return t('unlock:error.typePassphrase');
+      return mode === 'create' ? t('unlock:error.chooseAtLeast', { min }) : t('unlock:error.hasAtLeast', { min });
+    case 'BUSY':
+      return t('unlock:error.busy');
+    case 'DONE':
+      return t('unlock:error.done');
+    case 'WRONG_MODE':
+      return mode === 'create' ? t('unlock:error.noLedgerYet') : t('unlock:error.ledgerExists');
+    case 'BAD_SENDER':
+      return t('unlock:error.badSender');
+    default:
+      return error.message === 'Something went wrong in the app. Try again.' ? t('unlock:error.internal') : t('unlock:error.checkFailed');
+  }
+}
 
 export interface UnlockPageOptions {
+  /** The page's words in the station's language (text.ts loadUnlockText). */
+  t: Translate;
   now?: () => number;
   /** For tests: how the countdown ticks. */
   setInterval?: (fn: () => void, ms: number) => number;
@@ -54,7 +62,8 @@ function el<T extends HTMLElement>(doc: Document, id: string): T {
   return found as T;
 }
 
-export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts: UnlockPageOptions = {}): void {
+export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts: UnlockPageOptions): void {
+  const { t } = opts;
   const now = opts.now ?? (() => Date.now());
   const every = opts.setInterval ?? ((fn, ms) => window.setInterval(fn, ms));
   const stopEvery = opts.clearInterval ?? ((id) => window.clearInterval(id));
@@ -79,6 +88,15 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
   const submitSpinner = submit.querySelector<HTMLElement>('.spinner');
   const submitKbd = submit.querySelector<HTMLElement>('.kbd-group');
   const done = el(doc, 'unlock-done');
+
+  // The words unlock.html holds before the catalogue is there.
+  el(doc, 'unlock-brand-name').textContent = t('unlock:brand');
+  el(doc, 'unlock-loading-text').textContent = t('unlock:loading');
+  el(doc, 'confirm-label').textContent = t('unlock:confirmLabel');
+  caps.textContent = t('unlock:capsLock');
+  for (const kbd of submit.querySelectorAll('kbd')) kbd.textContent = t('unlock:enterKey');
+  title.textContent = t('unlock:unlock.title');
+  doc.title = t('unlock:docTitle', { title: t('unlock:unlock.title') });
 
   let mode: UnlockMode = 'unlock';
   let busy = false;
@@ -115,12 +133,11 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
 
   const renderButton = () => {
     const wait = Math.max(0, waitUntil - now());
-    const text = TEXT[mode];
     submit.disabled = busy || wait > 0;
     submit.setAttribute('aria-busy', busy ? 'true' : 'false');
     if (submitSpinner) submitSpinner.hidden = !busy;
     if (submitKbd) submitKbd.hidden = busy || wait > 0;
-    submitLabel.textContent = busy ? text.busy : wait > 0 ? `Wait ${Math.ceil(wait / 1000)} s` : text.submit;
+    submitLabel.textContent = busy ? t(`unlock:${mode}.busy`) : wait > 0 ? t('unlock:waitButton', { count: Math.ceil(wait / 1000) }) : t(`unlock:${mode}.submit`);
     if (wait <= 0 && ticker !== null) {
       stopEvery(ticker);
       ticker = null;
@@ -142,9 +159,9 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
     renderButton();
   };
 
-  const showError = (error: UnlockError) => {
-    if (error.field) setFieldError(error.field, error.message);
-    else showAlert(error.message);
+  const showError = (error: UnlockError, message = errorMessage(error, mode, t)) => {
+    if (error.field) setFieldError(error.field, message);
+    else showAlert(message);
     if (error.retryAfterMs) startWait(error.retryAfterMs);
     // Mismatch: start again from the first field; otherwise the field the message is about.
     (error.field === 'confirm' && error.code !== 'MISMATCH' ? confirm : passphrase).focus();
@@ -154,21 +171,21 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
     fields.hidden = true;
     warning.hidden = true;
     submit.hidden = true;
-    el(doc, 'unlock-done-text').textContent = TEXT[mode].done;
+    el(doc, 'unlock-done-text').textContent = t(`unlock:${mode}.done`);
     done.hidden = false;
   };
 
   const render = (state: UnlockState) => {
     mode = state.mode;
-    const text = TEXT[mode];
-    doc.title = `${text.title} — MOTO Point of Sale`;
-    title.textContent = text.title;
-    why.textContent = WHY[state.reason];
-    passphraseLabel.textContent = text.label;
-    passphraseHint.textContent = text.hint;
+    const heading = t(`unlock:${mode}.title`);
+    doc.title = t('unlock:docTitle', { title: heading });
+    title.textContent = heading;
+    why.textContent = t(`unlock:${WHY[state.reason]}`);
+    passphraseLabel.textContent = t(`unlock:${mode}.label`, { min: PASSPHRASE_MIN_LENGTH });
+    passphraseHint.textContent = t(`unlock:${mode}.hint`);
     confirmField.hidden = mode !== 'create';
     warning.hidden = mode !== 'create';
-    el(doc, 'unlock-warning-text').textContent = WARNING;
+    el(doc, 'unlock-warning-text').textContent = t('unlock:warning');
     loading.hidden = true;
     fields.hidden = false;
     submit.hidden = false;
@@ -192,18 +209,18 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
     clearErrors();
     // Checked here for a quick answer; main checks all of it again.
     if (passphrase.value.length === 0) {
-      showError({ code: 'VALIDATION', message: 'Type the passphrase.', field: 'passphrase' });
+      showError({ code: 'VALIDATION', message: 'Type the passphrase.', field: 'passphrase' }, t('unlock:error.typePassphrase'));
       return;
     }
     if (passphrase.value.length < PASSPHRASE_MIN_LENGTH) {
-      const message = mode === 'create' ? `Choose at least ${PASSPHRASE_MIN_LENGTH} characters.` : `The passphrase has at least ${PASSPHRASE_MIN_LENGTH} characters.`;
       wipeFields();
-      showError({ code: 'VALIDATION', message, field: 'passphrase' });
+      const min = PASSPHRASE_MIN_LENGTH;
+      showError({ code: 'VALIDATION', message: 'too short', field: 'passphrase' }, mode === 'create' ? t('unlock:error.chooseAtLeast', { min }) : t('unlock:error.hasAtLeast', { min }));
       return;
     }
     if (mode === 'create' && passphrase.value !== confirm.value) {
       wipeFields();
-      showError({ code: 'MISMATCH', message: 'The two passphrases differ. Type them again.', field: 'confirm' });
+      showError({ code: 'MISMATCH', message: 'The two passphrases differ. Type them again.', field: 'confirm' }, t('unlock:error.mismatch'));
       return;
     }
     const pending: Promise<UnlockEnvelope> = mode === 'create' ? api.create(passphrase.value, confirm.value) : api.unlock(passphrase.value);
@@ -218,7 +235,7 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
         },
         () => {
           setBusy(false);
-          showError({ code: 'INTERNAL', message: 'The app did not answer. Try again; if it keeps failing, restart the app.' });
+          showError({ code: 'INTERNAL', message: 'no answer' }, t('unlock:error.noAnswer'));
         },
       )
       .catch(() => undefined);
@@ -226,7 +243,7 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
 
   if (!api) {
     loading.hidden = true;
-    showAlert(NO_API);
+    showAlert(t('unlock:noApi'));
     return;
   }
   api.state().then(
@@ -234,12 +251,12 @@ export function startUnlockPage(doc: Document, api: UnlockApi | undefined, opts:
       if (result.ok) render(result.value);
       else {
         loading.hidden = true;
-        showAlert(result.error.message);
+        showAlert(errorMessage(result.error, mode, t));
       }
     },
     () => {
       loading.hidden = true;
-      showAlert('The app did not answer. Restart it.');
+      showAlert(t('unlock:error.noAnswerRestart'));
     },
   );
 }

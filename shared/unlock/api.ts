@@ -65,8 +65,31 @@ export interface UnlockError {
 export type UnlockEnvelope = { ok: true } | { ok: false; error: UnlockError };
 export type UnlockStateEnvelope = { ok: true; value: UnlockState } | { ok: false; error: UnlockError };
 
+/**
+ * The station's locale ("en-US", "ar-KW"), from its settings, so the page speaks the station's
+ * language: main passes it to the preload as a command-line switch of the window's renderer
+ * (webPreferences.additionalArguments), the preload reads it back from process.argv.
+ */
+export const UNLOCK_LOCALE_SWITCH = '--pos-station-locale=';
+
+const LOCALE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$/;
+
+/** The switch for a locale; none for something that is not a plain BCP 47 tag. */
+export function localeSwitch(locale: string | null | undefined): string[] {
+  return locale && LOCALE.test(locale) ? [`${UNLOCK_LOCALE_SWITCH}${locale}`] : [];
+}
+
+/** The locale main passed, read back from the renderer's argv; undefined when absent or odd. */
+export function localeFromArgv(argv: readonly string[] | undefined): string | undefined {
+  const arg = argv?.find((a) => a.startsWith(UNLOCK_LOCALE_SWITCH));
+  const locale = arg?.slice(UNLOCK_LOCALE_SWITCH.length);
+  return locale && LOCALE.test(locale) ? locale : undefined;
+}
+
 /** `window.unlock` in the unlock window (electron/preload/unlock-preload.ts). */
 export interface UnlockApi {
+  /** The station's locale, for the page's language; absent when main did not know it. */
+  readonly locale?: string;
   state(): Promise<UnlockStateEnvelope>;
   unlock(passphrase: string): Promise<UnlockEnvelope>;
   create(passphrase: string, confirm: string): Promise<UnlockEnvelope>;

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
@@ -6,10 +7,13 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
+import { translateFields } from '../settings/field-messages';
 import { useSession } from './session-store';
 
 /** Anyone signed in changes their own PIN: the current PIN first, then the new one twice. */
 export function ChangePinDialog({ onClose }: { onClose: () => void }) {
+  // Its words live with the other PIN dialogs, in the 'people' namespace (Settings → People).
+  const { t } = useTranslation('people');
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -32,41 +36,41 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
     e.preventDefault();
     submit();
   };
-  const fields = fieldErrors(change.error);
-  const wrongCurrent = change.error?.code === 'BAD_CREDENTIALS' ? 'Your current PIN is not right.' : undefined;
+  const fields = translateFields(fieldErrors(change.error), t);
+  const wrongCurrent = change.error?.code === 'BAD_CREDENTIALS' ? t('changePin.wrongCurrent') : undefined;
   const otherError = change.error && !wrongCurrent && Object.keys(fields).length === 0 ? describeError(change.error) : null;
   return (
     <FormDialog labelledBy="change-pin-title" onCancel={onClose} onSubmitShortcut={submit}>
       <h2 id="change-pin-title" className="dialog-title">
-        Change my PIN
+        {t('changePin.title')}
       </h2>
       {done ? (
         <>
-          <Alert tone="success">Your PIN is changed. Use the new PIN from now on; the old one no longer works.</Alert>
+          <Alert tone="success">{t('changePin.done')}</Alert>
           <div className="dialog-actions">
             <Button variant="primary" onClick={onClose} autoFocus>
-              Done
+              {t('changePin.close')}
             </Button>
           </div>
         </>
       ) : (
         <form onSubmit={onSubmit} noValidate>
-          <Field label="Current PIN" error={wrongCurrent}>
+          <Field label={t('changePin.current')} error={wrongCurrent}>
             <input className="input" type="password" inputMode="numeric" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus />
           </Field>
-          <Field label="New PIN (6+ digits)" error={fields.newPin}>
+          <Field label={t('changePin.newPin')} error={fields.newPin}>
             <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
           </Field>
-          <Field label="New PIN again" error={mismatch ? 'The two new PINs differ' : undefined}>
+          <Field label={t('changePin.again')} error={mismatch ? t('changePin.differ') : undefined}>
             <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
           </Field>
           {otherError ? <Alert tone="danger">{otherError}</Alert> : null}
           <div className="dialog-actions">
             <Button onClick={onClose} shortcut="Esc">
-              Cancel
+              {t('cancel')}
             </Button>
-            <Button type="submit" variant="primary" busy={change.busy} busyText="Saving…" shortcut="Ctrl+Enter">
-              Save new PIN
+            <Button type="submit" variant="primary" busy={change.busy} busyText={t('saving')} shortcut="Ctrl+Enter">
+              {t('changePin.submit')}
             </Button>
           </div>
         </form>
@@ -77,6 +81,7 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
 
 /** The top bar's button: opens the dialog and gives the focus back when it closes. */
 export function ChangePinButton() {
+  const { t } = useTranslation('people');
   const [open, setOpen] = useState(false);
   const wasOpen = useRef(false);
   const ref = useRef<HTMLButtonElement>(null);
@@ -94,7 +99,7 @@ export function ChangePinButton() {
   return (
     <>
       <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)}>
-        Change PIN
+        {t('changePin.button')}
       </Button>
       {/* Gone in the same render as the lock screen appears, so the lock's PIN field can take the focus. */}
       {open && !locked ? <ChangePinDialog onClose={close} /> : null}

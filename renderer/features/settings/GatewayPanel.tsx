@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { GO_LIVE_CONFIRMATION, type InputOf, type OutputOf } from '../../../shared/contract';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { GATEWAY_ENVIRONMENTS, GO_LIVE_CONFIRMATION, type InputOf, type OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
@@ -7,6 +9,8 @@ import { Alert, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
+import { translateFields } from './field-messages';
+import { switchRefusal, testMessage } from './gateway-text';
 
 type State = OutputOf<'gateway.get'>;
 type Account = State['accounts'][number];
@@ -14,13 +18,6 @@ type Env = State['active'];
 type ApsEnv = Account['environment'];
 type TestResult = OutputOf<'gateway.test'>;
 
-const ENV_LABEL: Record<Env, string> = { sandbox: 'Embedded sandbox', test: 'APS test environment', production: 'APS production' };
-const ENV_HINT: Record<Env, string> = {
-  sandbox: 'Built in: test cards only, no real money. Nothing to enter.',
-  test: "Your APS test account: the APS test hosts, the test cards of APS, no real money.",
-  production: 'Your live APS account: real cards, real money.',
-};
-const SWITCH_TO: Record<Env, string> = { sandbox: 'embedded sandbox', test: 'APS test environment', production: 'APS production' };
 const SHA_TYPES = ['SHA-256', 'SHA-512', 'HMAC-SHA256', 'HMAC-SHA512'] as const;
 
 /** Which field a failed test points at, so the admin sees where to look. */
@@ -82,13 +79,14 @@ function toInput(env: ApsEnv, f: Form, overrideAllowed: boolean): InputOf<'gatew
   };
 }
 
-function secretHint(m: { setAt: string; setBy: string; last2: string } | null | undefined): string {
-  if (!m || !m.setAt) return 'Not set yet.';
-  return `Set ${m.setAt.slice(0, 10)} by ${m.setBy}, ends in ••${m.last2}. Leave empty to keep it.`;
+function secretHint(m: { setAt: string; setBy: string; last2: string } | null | undefined, t: TFunction): string {
+  if (!m || !m.setAt) return t('gateway:secret.notSet');
+  return t('gateway:secret.set', { date: m.setAt.slice(0, 10), name: m.setBy, last2: m.last2 });
 }
 
 /** Settings → Gateway (admins): where money goes, the merchant's APS accounts, test, save, switch. */
 export function GatewayPanel() {
+  const { t } = useTranslation('gateway');
   const [state, setState] = useState<State | null>(null);
   const [env, setEnv] = useState<Env>('sandbox');
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -102,35 +100,36 @@ export function GatewayPanel() {
       (e: unknown) => setLoadError(describeError(e)),
     );
   }, []);
-  if (loadError) return <Alert tone="danger" title="Gateway settings could not be loaded">{loadError}</Alert>;
-  if (!state) return <Spinner label="Loading gateway settings…" />;
+  if (loadError) return <Alert tone="danger" title={t('loadFailed')}>{loadError}</Alert>;
+  if (!state) return <Spinner label={t('loading')} />;
   const account = env === 'sandbox' ? undefined : state.accounts.find((a) => a.environment === env);
   return (
     <section className="panel gateway-panel" aria-labelledby="gateway-h">
-      <h2 id="gateway-h">Gateway</h2>
+      <h2 id="gateway-h">{t('heading')}</h2>
       <p className={`gateway-now gateway-now-${state.active}`} data-testid="gateway-now">
-        New payments go to: <strong>{ENV_LABEL[state.active]}</strong>
-        {state.active !== 'sandbox' ? <> · merchant {state.activeAccount.split(':')[1]}</> : null}
+        {t('now')} <strong>{t(`env.${state.active}`)}</strong>
+        {state.active !== 'sandbox' ? <> · {t('nowMerchant', { merchant: state.activeAccount.split(':')[1] })}</> : null}
       </p>
       <fieldset className="gateway-choice">
-        <legend>Account to configure</legend>
-        {(['sandbox', 'test', 'production'] as const).map((e) => (
+        <legend>{t('choice')}</legend>
+        {GATEWAY_ENVIRONMENTS.map((e) => (
           <label key={e} className="radio">
             <input type="radio" name="gateway-env" value={e} checked={env === e} onChange={() => setEnv(e)} />
             <span>
-              {ENV_LABEL[e]}
-              {state.active === e ? ' (in use)' : state.accounts.some((a) => a.environment === e) ? ' (saved)' : ''}
+              {t(`env.${e}`)}
+              {state.active === e ? ` ${t('inUse')}` : state.accounts.some((a) => a.environment === e) ? ` ${t('saved')}` : ''}
             </span>
           </label>
         ))}
       </fieldset>
-      <p className="muted">{ENV_HINT[env]}</p>
+      <p className="muted">{t(`envHint.${env}`)}</p>
       {state.blockers.length > 0 ? (
-        <Alert tone="warning" title="A switch must wait for these operations">
+        <Alert tone="warning" title={t('blockers')}>
           <ul className="gateway-blockers">
             {state.blockers.map((b) => (
               <li key={`${b.paymentReference}-${b.type}-${b.state}`}>
-                {b.paymentReference} · {b.type} · {b.state}
+                {/* English keeps the core's own words (refund · queued); an unknown one shows as it came. */}
+                <bdi>{b.paymentReference}</bdi> · {t(`blocker.type.${b.type}`, { defaultValue: b.type })} · {t(`blocker.state.${b.state}`, { defaultValue: b.state })}
               </li>
             ))}
           </ul>
@@ -142,7 +141,7 @@ export function GatewayPanel() {
       {env !== state.active && (env === 'sandbox' || account) ? (
         <div className="actions">
           <Button variant={env === 'production' ? 'danger' : 'primary'} onClick={() => setSwitching(true)}>
-            {env === 'production' ? 'Go live: send new payments to APS production…' : `Send new payments to the ${SWITCH_TO[env]}…`}
+            {env === 'production' ? t('goLiveButton') : t(`switchButton.${env}`)}
           </Button>
         </div>
       ) : null}
@@ -152,14 +151,15 @@ export function GatewayPanel() {
 }
 
 function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; account: Account | undefined; overrideAllowed: boolean; onSaved: (s: State) => void }) {
+  const { t } = useTranslation('gateway');
   const [form, setForm] = useState<Form>(() => toForm(account));
   const [result, setResult] = useState<TestResult | null>(null);
   const [saved, setSaved] = useState(false);
   const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    const t = e.target;
+    const target = e.target;
     setResult(null);
     setSaved(false);
-    setForm((f) => ({ ...f, [k]: t instanceof HTMLInputElement && t.type === 'checkbox' ? t.checked : t.value }));
+    setForm((f) => ({ ...f, [k]: target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value }));
   };
   const test = useAction(async () => {
     setResult(await call('gateway.test', toInput(env, form, overrideAllowed)));
@@ -175,67 +175,69 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
     e.preventDefault();
     void save.run();
   };
-  const err = { ...fieldErrors(test.error), ...fieldErrors(save.error) };
+  const err = translateFields({ ...fieldErrors(test.error), ...fieldErrors(save.error) }, t);
   const pointed = result && result.outcome !== 'ok' ? (TEST_FIELD[result.outcome] ?? []) : [];
-  const fieldError = (k: keyof Form, path: string = k) => err[path] ?? (pointed.includes(k) ? 'Check this one' : undefined);
+  const fieldError = (k: keyof Form, path: string = k) => err[path] ?? (pointed.includes(k) ? t('form.checkThis') : undefined);
   const mustTest = env === 'production' && result?.outcome !== 'ok';
+  // Identifiers, codes, phrases and URLs are Latin and technical: their inputs read left to right
+  // whatever the screen's direction (dir="ltr").
   return (
-    <form className="gateway-form" onSubmit={submit} aria-label={`${ENV_LABEL[env]} account`}>
+    <form className="gateway-form" onSubmit={submit} aria-label={t('form.label', { env: t(`env.${env}`) })}>
       <div className="grid-2">
-        <Field label="Merchant identifier" error={fieldError('merchantIdentifier')} hint="APS back office: Integration settings.">
+        <Field label={t('form.merchantIdentifier')} error={fieldError('merchantIdentifier')} hint={t('form.merchantIdentifierHint')}>
           <input className="input" dir="ltr" value={form.merchantIdentifier} onChange={set('merchantIdentifier')} maxLength={20} autoComplete="off" spellCheck={false} />
         </Field>
-        <Field label="Access code" error={fieldError('accessCode')} hint={secretHint(account?.secrets.accessCode)}>
-          <input className="input" type="password" value={form.accessCode} onChange={set('accessCode')} maxLength={20} autoComplete="new-password" spellCheck={false} />
+        <Field label={t('form.accessCode')} error={fieldError('accessCode')} hint={secretHint(account?.secrets.accessCode, t)}>
+          <input className="input" type="password" value={form.accessCode} onChange={set('accessCode')} maxLength={20} autoComplete="new-password" spellCheck={false} dir="ltr" />
         </Field>
-        <Field label="SHA type" error={fieldError('shaType')} hint="Back office: Security settings.">
+        <Field label={t('form.shaType')} error={fieldError('shaType')} hint={t('form.shaTypeHint')}>
           <select className="input" value={form.shaType} onChange={set('shaType')}>
-            {SHA_TYPES.map((t) => (
-              <option key={t}>{t}</option>
+            {SHA_TYPES.map((sha) => (
+              <option key={sha}>{sha}</option>
             ))}
           </select>
         </Field>
-        <Field label="Currencies the account accepts" error={err['currencies'] ?? err['currencies.0']} hint="ISO codes, e.g. AED, SAR, USD.">
+        <Field label={t('form.currencies')} error={err['currencies'] ?? err['currencies.0']} hint={t('form.currenciesHint')}>
           <input className="input" dir="ltr" value={form.currencies} onChange={set('currencies')} maxLength={120} autoComplete="off" spellCheck={false} />
         </Field>
-        <Field label="SHA request phrase" error={fieldError('requestPhrase')} hint={secretHint(account?.secrets.requestPhrase)}>
-          <input className="input" type="password" value={form.requestPhrase} onChange={set('requestPhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} />
+        <Field label={t('form.requestPhrase')} error={fieldError('requestPhrase')} hint={secretHint(account?.secrets.requestPhrase, t)}>
+          <input className="input" type="password" value={form.requestPhrase} onChange={set('requestPhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} dir="ltr" />
         </Field>
-        <Field label="SHA response phrase" error={fieldError('responsePhrase')} hint={secretHint(account?.secrets.responsePhrase)}>
-          <input className="input" type="password" value={form.responsePhrase} onChange={set('responsePhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} />
+        <Field label={t('form.responsePhrase')} error={fieldError('responsePhrase')} hint={secretHint(account?.secrets.responsePhrase, t)}>
+          <input className="input" type="password" value={form.responsePhrase} onChange={set('responsePhrase')} maxLength={100} autoComplete="new-password" spellCheck={false} dir="ltr" />
         </Field>
       </div>
       <fieldset className="gateway-sub">
         <label className="check">
-          <input type="checkbox" checked={form.useConfirmation} onChange={set('useConfirmation')} /> Email confirmation service (customer confirms a charge by email)
+          <input type="checkbox" checked={form.useConfirmation} onChange={set('useConfirmation')} /> {t('form.useConfirmation')}
         </label>
         {form.useConfirmation ? (
           <div className="grid-3">
-            <Field label="Service URL" error={err['confirmation.url']}>
+            <Field label={t('form.serviceUrl')} error={err['confirmation.url']}>
               <input className="input" dir="ltr" value={form.confirmationUrl} onChange={set('confirmationUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
             </Field>
-            <Field label="Template id" error={err['confirmation.templateId']}>
+            <Field label={t('form.templateId')} error={err['confirmation.templateId']}>
               <input className="input" dir="ltr" value={form.confirmationTemplateId} onChange={set('confirmationTemplateId')} maxLength={36} autoComplete="off" spellCheck={false} />
             </Field>
-            <Field label="API key" error={err['confirmation.apiKey']} hint={secretHint(account?.confirmation?.apiKey)}>
-              <input className="input" type="password" value={form.confirmationApiKey} onChange={set('confirmationApiKey')} maxLength={200} autoComplete="new-password" spellCheck={false} />
+            <Field label={t('form.apiKey')} error={err['confirmation.apiKey']} hint={secretHint(account?.confirmation?.apiKey, t)}>
+              <input className="input" type="password" value={form.confirmationApiKey} onChange={set('confirmationApiKey')} maxLength={200} autoComplete="new-password" spellCheck={false} dir="ltr" />
             </Field>
           </div>
         ) : (
-          <p className="muted">Without it, "customer confirms by email" is not offered.</p>
+          <p className="muted">{t('form.noConfirmation')}</p>
         )}
       </fieldset>
       {env === 'test' && overrideAllowed ? (
         <fieldset className="gateway-sub">
           <label className="check">
-            <input type="checkbox" checked={form.useOverride} onChange={set('useOverride')} /> Development only: other gateway URLs
+            <input type="checkbox" checked={form.useOverride} onChange={set('useOverride')} /> {t('form.useOverride')}
           </label>
           {form.useOverride ? (
             <div className="grid-2">
-              <Field label="paymentApi URL" error={err['urlOverride.paymentApiUrl']}>
+              <Field label={t('form.paymentApiUrl')} error={err['urlOverride.paymentApiUrl']}>
                 <input className="input" dir="ltr" value={form.paymentApiUrl} onChange={set('paymentApiUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
               </Field>
-              <Field label="paymentPage URL" error={err['urlOverride.paymentPageUrl']}>
+              <Field label={t('form.paymentPageUrl')} error={err['urlOverride.paymentPageUrl']}>
                 <input className="input" dir="ltr" value={form.paymentPageUrl} onChange={set('paymentPageUrl')} maxLength={400} autoComplete="off" spellCheck={false} />
               </Field>
             </div>
@@ -243,28 +245,29 @@ function AccountForm({ env, account, overrideAllowed, onSaved }: { env: ApsEnv; 
         </fieldset>
       ) : null}
       {result ? (
-        <Alert tone={result.outcome === 'ok' ? 'success' : 'danger'} title={result.outcome === 'ok' ? 'Connection OK' : 'Connection test failed'}>
-          {result.message}
-          {result.responseCode ? ` (APS code ${result.responseCode})` : ''}
+        <Alert tone={result.outcome === 'ok' ? 'success' : 'danger'} title={result.outcome === 'ok' ? t('test.ok') : t('test.failed')}>
+          {testMessage(result, t)}
+          {result.responseCode ? ` ${t('test.apsCode', { code: result.responseCode })}` : ''}
         </Alert>
       ) : null}
       {test.error ? <Alert tone="danger">{describeError(test.error)}</Alert> : null}
       {save.error ? <Alert tone="danger">{describeError(save.error)}</Alert> : null}
-      {saved ? <Alert tone="success">Saved. The secrets are stored encrypted and are never shown again.</Alert> : null}
+      {saved ? <Alert tone="success">{t('form.savedNote')}</Alert> : null}
       <div className="actions">
-        <Button onClick={() => void test.run()} busy={test.busy} busyText="Testing…">
-          Test connection
+        <Button onClick={() => void test.run()} busy={test.busy} busyText={t('form.testing')}>
+          {t('form.test')}
         </Button>
-        <Button type="submit" variant="primary" busy={save.busy} busyText="Testing and saving…" disabled={mustTest}>
-          Save {env === 'production' ? 'production account' : 'test account'}
+        <Button type="submit" variant="primary" busy={save.busy} busyText={t('form.savingTested')} disabled={mustTest}>
+          {env === 'production' ? t('form.saveProduction') : t('form.saveTest')}
         </Button>
-        {mustTest ? <span className="muted">Production is saved only after a successful test.</span> : null}
+        {mustTest ? <span className="muted">{t('form.mustTest')}</span> : null}
       </div>
     </form>
   );
 }
 
 function SwitchDialog({ env, onCancel }: { env: Env; onCancel: () => void }) {
+  const { t } = useTranslation('gateway');
   const [pin, setPin] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const go = useAction(async () => {
@@ -272,7 +275,7 @@ function SwitchDialog({ env, onCancel }: { env: Env; onCancel: () => void }) {
     // The page's CSP names the card page's origin: reload so it follows the new account.
     window.location.reload();
   });
-  const err = fieldErrors(go.error);
+  const err = translateFields(fieldErrors(go.error), t);
   return (
     <FormDialog labelledBy="switch-h" onCancel={onCancel} onSubmitShortcut={() => void go.run()}>
       <form
@@ -281,26 +284,24 @@ function SwitchDialog({ env, onCancel }: { env: Env; onCancel: () => void }) {
           void go.run();
         }}
       >
-        <h2 id="switch-h">{env === 'production' ? 'Go live' : `Switch to the ${SWITCH_TO[env]}`}</h2>
+        <h2 id="switch-h">{env === 'production' ? t('switch.titleLive') : t(`switch.title.${env}`)}</h2>
         <p>
-          {env === 'production'
-            ? 'From now on, new payments charge real cards on your APS production account. Earlier payments stay on their own account for refunds and captures.'
-            : 'New payments go to this account. Earlier payments stay on their own account for refunds and captures.'}
+          {env === 'production' ? t('switch.bodyLive') : t('switch.body')}
         </p>
-        <Field label="Your PIN" error={err['pin']}>
-          <input className="input" type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" autoFocus />
+        <Field label={t('switch.pin')} error={err['pin']}>
+          <input className="input" type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" dir="ltr" autoFocus />
         </Field>
         {env === 'production' ? (
-          <Field label={`Type ${GO_LIVE_CONFIRMATION} to confirm`} error={err['confirmation']}>
-            <input className="input" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} />
+          <Field label={t('switch.typeToConfirm', { word: GO_LIVE_CONFIRMATION })} error={err['confirmation']}>
+            <input className="input" value={confirmation} onChange={(e) => setConfirmation(e.target.value)} autoComplete="off" spellCheck={false} dir="ltr" />
           </Field>
         ) : null}
-        {/* The core's own sentence: it lists what a switch waits for. */}
-        {go.error && Object.keys(err).length === 0 ? <Alert tone="danger">{go.error.message || describeError(go.error)}</Alert> : null}
+        {/* The core's reason (it lists what a switch waits for), in the user's language. */}
+        {go.error && Object.keys(err).length === 0 ? <Alert tone="danger">{switchRefusal(go.error.code, go.error.message, t) ?? describeError(go.error)}</Alert> : null}
         <div className="actions">
-          <Button onClick={onCancel}>Cancel</Button>
+          <Button onClick={onCancel}>{t('switch.cancel')}</Button>
           <Button type="submit" variant={env === 'production' ? 'danger' : 'primary'} busy={go.busy} shortcut="Ctrl+Enter">
-            {env === 'production' ? 'Go live' : 'Switch'}
+            {env === 'production' ? t('switch.goLive') : t('switch.switch')}
           </Button>
         </div>
       </form>

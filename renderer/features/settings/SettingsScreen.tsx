@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/contract';
 import { formatTaxRate, money, parseAmount, parseTaxRate, toInputString } from '../../../shared/money';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -6,6 +7,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
+import { amountProblem, translateFields } from './field-messages';
 import { useSettings } from './settings-store';
 import { UsersPanel } from './UsersPanel';
 import { GatewayPanel } from './GatewayPanel';
@@ -49,6 +51,7 @@ function toForm(s: Settings): FormState {
 export function SettingsScreen() {
   const settings = useSettings((s) => s.settings);
   const load = useSettings((s) => s.load);
+  const { t } = useTranslation('settings');
   useEffect(() => {
     load().catch(() => undefined);
   }, [load]);
@@ -56,11 +59,11 @@ export function SettingsScreen() {
     <div className="settings-screen">
       <header className="screen-head">
         <h1 id="settings-title" tabIndex={-1}>
-          Settings
+          {t('title')}
         </h1>
       </header>
       <div className="settings-grid">
-        {settings ? <SettingsForm settings={settings} /> : <Spinner label="Loading settings…" />}
+        {settings ? <SettingsForm settings={settings} /> : <Spinner label={t('loading')} />}
         <UsersPanel />
         <GatewayPanel />
       </div>
@@ -70,6 +73,7 @@ export function SettingsScreen() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const update = useSettings((s) => s.update);
+  const { t } = useTranslation('settings');
   const [form, setForm] = useState(() => toForm(settings));
   const [local, setLocal] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
@@ -85,7 +89,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const whole = (text: string, min: number, max: number, key: string, problems: Record<string, string>): number | undefined => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < min || n > max) {
-      problems[key] = `A whole number from ${min} to ${max}`;
+      problems[key] = t('problem.wholeNumber', { min, max });
       return undefined;
     }
     return n;
@@ -102,15 +106,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
     try {
       patch.defaultTaxRateBp = parseTaxRate(form.defaultTax || '0');
     } catch {
-      problems.defaultTaxRateBp = 'A percentage like 5 or 7.75';
+      problems.defaultTaxRateBp = t('problem.taxRate');
     }
     const minutes = Number(form.idleLockMinutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 15) problems.idleLockMinutes = 'Between 1 and 15 minutes';
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 15) problems.idleLockMinutes = t('problem.idleLock');
     else patch.idleLockMinutes = minutes;
     try {
       patch.refundApprovalLimit = parseAmount(form.refundApprovalLimit || '0', patch.currency ?? settings.currency).amount;
     } catch (err) {
-      problems.refundApprovalLimit = err instanceof Error ? err.message : 'Not an amount';
+      problems.refundApprovalLimit = amountProblem(err, form.refundApprovalLimit, patch.currency ?? settings.currency, t);
     }
     patch.allowSelfApproval = form.allowSelfApproval;
     const timeout = whole(form.confirmationTimeoutSeconds, 30, 3600, 'confirmationTimeoutSeconds', problems);
@@ -120,7 +124,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       try {
         return parseAmount(text || '0', currency).amount;
       } catch (err) {
-        problems[key] = err instanceof Error ? err.message : 'Not an amount';
+        problems[key] = amountProblem(err, text, currency, t);
         return 0;
       }
     };
@@ -134,70 +138,70 @@ function SettingsForm({ settings }: { settings: Settings }) {
     setLocal(problems);
     if (Object.keys(problems).length === 0) void save.run(patch);
   };
-  const server = fieldErrors(save.error);
+  const server = translateFields(fieldErrors(save.error), t);
   const err = (k: string) => local[k] ?? server[k];
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="station-h">
-      <h2 id="station-h">Station and merchant</h2>
+      <h2 id="station-h">{t('station.heading')}</h2>
       <div className="grid-2">
-        <Field label="Station name" error={err('stationName')}>
+        <Field label={t('station.stationName')} error={err('stationName')}>
           <input className="input" dir="auto" value={form.stationName} onChange={set('stationName')} maxLength={60} />
         </Field>
-        <Field label="Currency (ISO code)" error={err('currency')}>
-          <input className="input" value={form.currency} onChange={set('currency')} maxLength={3} />
+        <Field label={t('station.currency')} error={err('currency')}>
+          <input className="input" value={form.currency} onChange={set('currency')} maxLength={3} dir="ltr" />
         </Field>
       </div>
-      <Field label="Merchant name (on receipts)" error={err('merchantName')}>
+      <Field label={t('station.merchantName')} error={err('merchantName')}>
         <input className="input" dir="auto" value={form.merchantName} onChange={set('merchantName')} maxLength={80} />
       </Field>
-      <Field label="Merchant address (on receipts)" error={err('merchantAddress')}>
+      <Field label={t('station.merchantAddress')} error={err('merchantAddress')}>
         <textarea className="input" dir="auto" rows={2} value={form.merchantAddress} onChange={set('merchantAddress')} maxLength={200} />
       </Field>
       <div className="grid-3">
-        <Field label="Default tax %" error={err('defaultTaxRateBp')}>
+        <Field label={t('station.defaultTax')} error={err('defaultTaxRateBp')}>
           <input className="input num" inputMode="decimal" value={form.defaultTax} onChange={set('defaultTax')} />
         </Field>
-        <Field label="Idle lock (minutes)" error={err('idleLockMinutes')}>
+        <Field label={t('station.idleLock')} error={err('idleLockMinutes')}>
           <input className="input num" inputMode="numeric" value={form.idleLockMinutes} onChange={set('idleLockMinutes')} />
         </Field>
-        <Field label="Refund approval from" hint={`${form.currency || settings.currency}; 0 = every refund needs a supervisor`} error={err('refundApprovalLimit')}>
+        <Field label={t('station.refundApproval')} hint={t('station.refundApprovalHint', { currency: form.currency || settings.currency })} error={err('refundApprovalLimit')}>
           <input className="input num" inputMode="decimal" value={form.refundApprovalLimit} onChange={set('refundApprovalLimit')} />
         </Field>
       </div>
       <label className="check">
         <input type="checkbox" checked={form.allowSelfApproval} onChange={set('allowSelfApproval')} />
-        A supervisor may approve their own refunds
+        {t('station.selfApproval')}
       </label>
-      <Field label="Email confirmation: how long the customer has (seconds)" error={err('confirmationTimeoutSeconds')}>
+      <Field label={t('station.confirmationTimeout')} error={err('confirmationTimeoutSeconds')}>
         <input className="input num" inputMode="numeric" value={form.confirmationTimeoutSeconds} onChange={set('confirmationTimeoutSeconds')} />
       </Field>
 
       <fieldset className="settings-offline">
-        <legend>Charges on a card on file while the gateway is offline</legend>
+        <legend>{t('offline.legend')}</legend>
         <label className="check">
           <input type="checkbox" checked={form.offlineEnabled} onChange={set('offlineEnabled')} />
-          Accept them, queued until the bank approves (new cards are always refused offline)
+          {t('offline.enabled')}
         </label>
         <div className="grid-2">
-          <Field label={`Largest charge (${form.currency || settings.currency})`} error={err('offlineCharges.perCharge')}>
+          <Field label={t('offline.perCharge', { currency: form.currency || settings.currency })} error={err('offlineCharges.perCharge')}>
             <input className="input num" inputMode="decimal" value={form.offlinePerCharge} onChange={set('offlinePerCharge')} disabled={!form.offlineEnabled} />
           </Field>
-          <Field label={`Total waiting (${form.currency || settings.currency})`} error={err('offlineCharges.totalOutstanding')}>
+          <Field label={t('offline.total', { currency: form.currency || settings.currency })} error={err('offlineCharges.totalOutstanding')}>
             <input className="input num" inputMode="decimal" value={form.offlineTotal} onChange={set('offlineTotal')} disabled={!form.offlineEnabled} />
           </Field>
-          <Field label="Most charges waiting" error={err('offlineCharges.maxCount')}>
+          <Field label={t('offline.maxCount')} error={err('offlineCharges.maxCount')}>
             <input className="input num" inputMode="numeric" value={form.offlineMaxCount} onChange={set('offlineMaxCount')} disabled={!form.offlineEnabled} />
           </Field>
-          <Field label="Oldest charge (hours)" error={err('offlineCharges.maxAgeHours')}>
+          <Field label={t('offline.maxAge')} error={err('offlineCharges.maxAgeHours')}>
             <input className="input num" inputMode="numeric" value={form.offlineMaxAgeHours} onChange={set('offlineMaxAgeHours')} disabled={!form.offlineEnabled} />
           </Field>
         </div>
       </fieldset>
       {save.error && Object.keys(server).length === 0 ? <Alert tone="danger">{describeError(save.error)}</Alert> : null}
-      {saved ? <Alert tone="success">Settings saved.</Alert> : null}
+      {saved ? <Alert tone="success">{t('saved')}</Alert> : null}
       <div className="actions">
-        <Button type="submit" variant="primary" busy={save.busy} busyText="Saving…">
-          Save settings
+        <Button type="submit" variant="primary" busy={save.busy} busyText={t('saving')}>
+          {t('save')}
         </Button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -9,16 +10,31 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
 import { useSession } from '../session/session-store';
+import { translateFields } from './field-messages';
 
 type User = OutputOf<'users.list'>[number];
 type Role = User['role'];
 
-const ROLE_LABEL: Record<Role, string> = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' };
-const ROLE_HINT = 'Clerk: orders, customers, payments. Supervisor: also approves refunds and reads the audit log. Admin: also settings and people.';
+const ROLES: readonly Role[] = ['clerk', 'supervisor', 'admin'];
+
+/** The three roles as options of a select, in the user's language. */
+function RoleOptions() {
+  const { t } = useTranslation('people');
+  return (
+    <>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`role.${r}`)}
+        </option>
+      ))}
+    </>
+  );
+}
 
 type Editing = { kind: 'edit' | 'pin' | 'active'; user: User } | null;
 
 export function UsersPanel() {
+  const { t } = useTranslation('people');
   const me = useSession((s) => s.user?.id);
   const [users, setUsers] = useState<User[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -57,19 +73,19 @@ export function UsersPanel() {
 
   return (
     <section className="panel" aria-labelledby="users-h">
-      <h2 id="users-h">People</h2>
+      <h2 id="users-h">{t('heading')}</h2>
       {error ? <Alert tone="danger">{error}</Alert> : null}
-      {!users && !error ? <Spinner label="Loading people…" /> : null}
+      {!users && !error ? <Spinner label={t('loading')} /> : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {users ? (
         <table className="table users-table">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('table.name')}</th>
+              <th scope="col">{t('table.role')}</th>
+              <th scope="col">{t('table.status')}</th>
               <th scope="col">
-                <span className="sr-only">Actions</span>
+                <span className="sr-only">{t('table.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -77,22 +93,22 @@ export function UsersPanel() {
             {users.map((u) => (
               <tr key={u.id} className={u.active ? undefined : 'row-inactive'}>
                 <td className="ellipsis" title={u.name}>
-                  {u.name}
-                  {u.id === me ? <span className="muted"> (you)</span> : null}
+                  <bdi>{u.name}</bdi>
+                  {u.id === me ? <span className="muted"> {t('table.you')}</span> : null}
                 </td>
-                <td>{ROLE_LABEL[u.role]}</td>
-                <td>{u.active ? 'Active' : 'Deactivated'}</td>
+                <td>{t(`role.${u.role}`)}</td>
+                <td>{u.active ? t('table.active') : t('table.deactivated')}</td>
                 <td className="user-actions">
-                  <Button size="sm" variant="ghost" aria-label={`Edit ${u.name}`} onClick={() => open('edit', u)}>
-                    Edit
+                  <Button size="sm" variant="ghost" aria-label={t('action.editUser', { name: u.name })} onClick={() => open('edit', u)}>
+                    {t('action.edit')}
                   </Button>
                   {u.id !== me ? (
-                    <Button size="sm" variant="ghost" aria-label={`Set a new PIN for ${u.name}`} onClick={() => open('pin', u)}>
-                      New PIN
+                    <Button size="sm" variant="ghost" aria-label={t('action.newPinFor', { name: u.name })} onClick={() => open('pin', u)}>
+                      {t('action.newPin')}
                     </Button>
                   ) : null}
-                  <Button size="sm" variant="ghost" aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.name}`} onClick={() => open('active', u)}>
-                    {u.active ? 'Deactivate' : 'Reactivate'}
+                  <Button size="sm" variant="ghost" aria-label={u.active ? t('action.deactivateUser', { name: u.name }) : t('action.reactivateUser', { name: u.name })} onClick={() => open('active', u)}>
+                    {u.active ? t('action.deactivate') : t('action.reactivate')}
                   </Button>
                 </td>
               </tr>
@@ -109,40 +125,39 @@ export function UsersPanel() {
 }
 
 function EditUserDialog({ user, onClose }: { user: User; onClose: (message?: string) => void }) {
+  const { t } = useTranslation('people');
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<Role>(user.role);
   const save = useAction(async () => {
     const u = await call('users.update', { id: user.id, name: name.trim(), role });
-    onClose(`${u.name} saved: ${ROLE_LABEL[u.role]}.`);
+    onClose(t('edit.saved', { name: u.name, role: t(`role.${u.role}`) }));
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void save.run();
   };
-  const fields = fieldErrors(save.error);
+  const fields = translateFields(fieldErrors(save.error), t);
   return (
     <FormDialog labelledBy="edit-user-title" onCancel={() => onClose()} onSubmitShortcut={() => void save.run()}>
       <h2 id="edit-user-title" className="dialog-title">
-        Edit {user.name}
+        {t('edit.title', { name: user.name })}
       </h2>
       <form onSubmit={onSubmit} noValidate>
-        <Field label="Name" error={fields.name}>
+        <Field label={t('edit.name')} error={fields.name}>
           <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" autoFocus />
         </Field>
-        <Field label="Role" hint={ROLE_HINT}>
+        <Field label={t('edit.role')} hint={t('roleHint')}>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="clerk">Clerk</option>
-            <option value="supervisor">Supervisor</option>
-            <option value="admin">Admin</option>
+            <RoleOptions />
           </select>
         </Field>
         {save.error && Object.keys(fields).length === 0 ? <Alert tone="danger">{describeError(save.error)}</Alert> : null}
         <div className="dialog-actions">
           <Button onClick={() => onClose()} shortcut="Esc">
-            Cancel
+            {t('cancel')}
           </Button>
-          <Button type="submit" variant="primary" busy={save.busy} busyText="Saving…" shortcut="Ctrl+Enter">
-            Save
+          <Button type="submit" variant="primary" busy={save.busy} busyText={t('saving')} shortcut="Ctrl+Enter">
+            {t('save')}
           </Button>
         </div>
       </form>
@@ -152,12 +167,13 @@ function EditUserDialog({ user, onClose }: { user: User; onClose: (message?: str
 
 /** An admin sets a new PIN for someone who forgot theirs (it also lifts a lockout). */
 function ResetPinDialog({ user, onClose }: { user: User; onClose: (message?: string) => void }) {
+  const { t } = useTranslation('people');
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const save = useAction(async () => {
     await call('users.update', { id: user.id, pin });
-    onClose(`New PIN set for ${user.name}: it works now, the old one no longer does. Give it to them in person.`);
+    onClose(t('pin.done', { name: user.name }));
   });
   const submit = () => {
     setMismatch(pin !== again);
@@ -167,27 +183,27 @@ function ResetPinDialog({ user, onClose }: { user: User; onClose: (message?: str
     e.preventDefault();
     submit();
   };
-  const fields = fieldErrors(save.error);
+  const fields = translateFields(fieldErrors(save.error), t);
   return (
     <FormDialog labelledBy="reset-pin-title" onCancel={() => onClose()} onSubmitShortcut={submit}>
       <h2 id="reset-pin-title" className="dialog-title">
-        New PIN for {user.name}
+        {t('pin.title', { name: user.name })}
       </h2>
-      <p className="dialog-body">For someone who forgot their PIN or is locked out. The change is recorded in the audit log (never the PIN).</p>
+      <p className="dialog-body">{t('pin.body')}</p>
       <form onSubmit={onSubmit} noValidate>
-        <Field label="New PIN (6+ digits)" error={fields.pin}>
+        <Field label={t('pin.newPin')} error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} autoFocus />
         </Field>
-        <Field label="New PIN again" error={mismatch ? 'The two PINs differ' : undefined}>
+        <Field label={t('pin.again')} error={mismatch ? t('pin.differ') : undefined}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
         </Field>
         {save.error && Object.keys(fields).length === 0 ? <Alert tone="danger">{describeError(save.error)}</Alert> : null}
         <div className="dialog-actions">
           <Button onClick={() => onClose()} shortcut="Esc">
-            Cancel
+            {t('cancel')}
           </Button>
-          <Button type="submit" variant="primary" busy={save.busy} busyText="Saving…" shortcut="Ctrl+Enter">
-            Set new PIN
+          <Button type="submit" variant="primary" busy={save.busy} busyText={t('saving')} shortcut="Ctrl+Enter">
+            {t('pin.submit')}
           </Button>
         </div>
       </form>
@@ -196,25 +212,24 @@ function ResetPinDialog({ user, onClose }: { user: User; onClose: (message?: str
 }
 
 function ActiveDialog({ user, self, onClose }: { user: User; self: boolean; onClose: (message?: string) => void }) {
+  const { t } = useTranslation('people');
   const deactivate = user.active;
   const save = useAction(async () => {
     await call('users.update', { id: user.id, active: !deactivate });
     if (deactivate && self) return; // signed out at once: the sign-in screen follows
-    onClose(deactivate ? `${user.name} is deactivated and can no longer sign in.` : `${user.name} can sign in again.`);
+    onClose(deactivate ? t('active.deactivated', { name: user.name }) : t('active.reactivated', { name: user.name }));
   });
   return (
     <ConfirmDialog
-      title={`${deactivate ? 'Deactivate' : 'Reactivate'} ${user.name}?`}
-      confirmLabel={deactivate ? 'Deactivate' : 'Reactivate'}
+      title={deactivate ? t('active.deactivateTitle', { name: user.name }) : t('active.reactivateTitle', { name: user.name })}
+      confirmLabel={deactivate ? t('action.deactivate') : t('action.reactivate')}
       tone={deactivate ? 'danger' : 'primary'}
       busy={save.busy}
       onConfirm={() => void save.run()}
       onCancel={() => onClose()}
     >
       <p>
-        {deactivate
-          ? `${self ? 'You are' : 'They are'} signed out at once and can no longer sign in. Their name stays on past payments and in the audit log; you can reactivate them later.`
-          : 'They can sign in again with their PIN, in the role they had.'}
+        {deactivate ? (self ? t('active.deactivateSelf') : t('active.deactivateOther')) : t('active.reactivateBody')}
       </p>
       {save.error ? <Alert tone="danger">{describeError(save.error)}</Alert> : null}
     </ConfirmDialog>
@@ -222,13 +237,14 @@ function ActiveDialog({ user, self, onClose }: { user: User; self: boolean; onCl
 }
 
 function AddUserForm({ onAdded }: { onAdded: () => void }) {
+  const { t } = useTranslation('people');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('clerk');
   const [pin, setPin] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const create = useAction(async () => {
     const u = await call('users.create', { name: name.trim(), role, pin });
-    setCreated(`${u.name} can now sign in.`);
+    setCreated(t('add.created', { name: u.name }));
     setName('');
     setPin('');
     onAdded();
@@ -238,29 +254,27 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
     setCreated(null);
     void create.run();
   };
-  const fields = fieldErrors(create.error);
+  const fields = translateFields(fieldErrors(create.error), t);
   return (
     <form onSubmit={submit} className="add-user" aria-labelledby="add-user-h">
-      <h3 id="add-user-h">Add a person</h3>
+      <h3 id="add-user-h">{t('add.heading')}</h3>
       <div className="grid-3">
-        <Field label="Name" error={fields.name}>
+        <Field label={t('add.name')} error={fields.name}>
           <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" />
         </Field>
-        <Field label="Role">
+        <Field label={t('add.role')}>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="clerk">Clerk</option>
-            <option value="supervisor">Supervisor</option>
-            <option value="admin">Admin</option>
+            <RoleOptions />
           </select>
         </Field>
-        <Field label="PIN (6+ digits)" error={fields.pin}>
+        <Field label={t('add.pin')} error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
         </Field>
       </div>
       {create.error && Object.keys(fields).length === 0 ? <Alert tone="danger">{describeError(create.error)}</Alert> : null}
       {created ? <Alert tone="success">{created}</Alert> : null}
-      <Button type="submit" busy={create.busy} busyText="Adding…">
-        Add person
+      <Button type="submit" busy={create.busy} busyText={t('add.adding')}>
+        {t('add.submit')}
       </Button>
     </form>
   );

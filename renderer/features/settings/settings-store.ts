@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { InputOf, Settings } from '../../../shared/contract';
 import { call } from '../../lib/api';
-import { setLocale } from '../../lib/format';
 
 interface SettingsState {
   settings: Settings | null;
@@ -9,16 +8,19 @@ interface SettingsState {
   update: (patch: InputOf<'settings.update'>) => Promise<Settings>;
 }
 
+/**
+ * The station's settings. Numbers, amounts and dates follow the user's language and digits
+ * (renderer/i18n applyLanguage sets the Intl locale), not settings.locale: loading the settings
+ * must not put an Arabic screen back on English formats.
+ */
 export const useSettings = create<SettingsState>((set) => ({
   settings: null,
   load: async () => {
     const settings = await call('settings.get', {});
-    setLocale(settings.locale);
     set({ settings });
   },
   update: async (patch) => {
     const settings = await call('settings.update', patch);
-    setLocale(settings.locale);
     set({ settings });
     return settings;
   },
