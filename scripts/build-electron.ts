@@ -8,7 +8,7 @@
  * module stays external so its .node prebuild is loaded from node_modules (unpacked from asar).
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { CHANNEL_NAMES, EVENT_NAMES } from '../shared/contract/channels';
+import { CHANNEL_NAMES, EVENT_CHANNEL, EVENT_NAMES } from '../shared/contract/channels';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ export const contractNamesOnly: Plugin = {
   setup(b) {
     b.onResolve({ filter: /shared[\\/]contract[\\/]channels$/ }, (args) => ({ path: args.path, namespace: 'contract-names' }));
     b.onLoad({ filter: /.*/, namespace: 'contract-names' }, () => ({
-      contents: `export const CHANNEL_NAMES = ${JSON.stringify(CHANNEL_NAMES)};\nexport const EVENT_NAMES = ${JSON.stringify(EVENT_NAMES)};\n`,
+      contents: `export const CHANNEL_NAMES = ${JSON.stringify(CHANNEL_NAMES)};\nexport const EVENT_NAMES = ${JSON.stringify(EVENT_NAMES)};\nexport const EVENT_CHANNEL = ${JSON.stringify(EVENT_CHANNEL)};\n`,
       loader: 'js',
     }));
   },
