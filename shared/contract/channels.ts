@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Role } from '../domain/roles';
 import {
-  ApprovalInput, CardSchema, Channel, Currency, CustomerInput, CustomerSchema, Id, IsoTime, LineSchema,
+  ApprovalInput, CardSchema, Channel, Currency, CustomerInput, CustomerSchema, DigitsSchema, Id, IsoTime, LanguageSchema, LineSchema,
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
+import { isStationLocale } from './locale';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
@@ -27,14 +28,22 @@ function ch<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): Ch
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
-const SessionUser = UserSchema.pick({ id: true, name: true, role: true });
+/** The signed-in person, with their own language and digits (null = the station's default). */
+const SessionUser = UserSchema.pick({ id: true, name: true, role: true }).extend({
+  language: LanguageSchema.nullable(),
+  digits: DigitsSchema.nullable(),
+});
 
 const SettingsSchema = z.object({
   stationName: Text(60),
   merchantName: Text(80),
   merchantAddress: Text(200),
   currency: Currency,
-  locale: Text(20),
+  /**
+   * The station's default language and digits as a BCP 47 tag ("en-US", "ar-KW", "ar-KW-u-nu-arab"
+   * for Arabic-Indic digits): a real tag whose language the screen speaks.
+   */
+  locale: Text(20).refine(isStationLocale, 'Use a locale in a language the screen speaks, e.g. en-US, ar-KW or ar-KW-u-nu-arab'),
   defaultTaxRateBp: z.number().int().min(0).max(100_000),
   idleLockMinutes: z.number().int().min(1).max(15),
   /** Refunds at or above this amount (minor units) need a supervisor's PIN; 0 = every refund. */
@@ -218,6 +227,8 @@ export const channels = {
       locked: z.boolean(),
       idleLockMs: z.number().int(),
       station: z.string(),
+      /** The station's default language and digits (settings locale), for the sign-in screen. */
+      locale: z.string(),
       gateway: z.object({ name: z.string(), sandbox: z.boolean(), environment: GatewayEnvironment, account: z.string(), confirmation: z.boolean() }),
       now: IsoTime,
     }),
@@ -244,6 +255,11 @@ export const channels = {
     input: z.object({ pin: z.string().min(1).max(128) }),
     output: SessionUser,
     minRole: 'none', mutates: true, summary: 'Unlock with the signed-in user\'s PIN.',
+  }),
+  'session.preferences': ch({
+    input: z.object({ language: LanguageSchema.nullable().optional(), digits: DigitsSchema.nullable().optional() }).strict(),
+    output: SessionUser,
+    minRole: 'clerk', mutates: true, summary: 'Change one\'s own language and digits (null = the station\'s default).',
   }),
   'session.touch': ch({ input: Empty, output: Ok, minRole: 'clerk', mutates: false, summary: 'Activity heartbeat for the idle lock.' }),
   'users.list': ch({ input: Empty, output: z.array(UserSchema), minRole: 'admin', mutates: false, summary: 'All users.' }),
