@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stationLanguage } from '../../../shared/contract/locale';
 import type { Db } from '../db/database';
 import type { Role } from '../../../shared/domain/roles';
 import { prepared } from '../customers/stmt-cache';
@@ -110,4 +111,9 @@ export function setUserLanguage(db: Db, id: string, patch: { language?: UserLang
     at,
     id,
   );
+}
+
+/** The language a person works in: their own, else the station's (settings locale). */
+export function workingLanguage(db: Db, userId: string, stationLocale: string): UserLanguage {
+  return getUserRecord(db, userId)?.language ?? stationLanguage(stationLocale).language;
 }
