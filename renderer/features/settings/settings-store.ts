@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { InputOf, Settings } from '../../../shared/contract';
 import { call } from '../../lib/api';
-import { setLocale } from '../../lib/format';
 
 interface SettingsState {
   settings: Settings | null;
@@ -13,12 +12,10 @@ export const useSettings = create<SettingsState>((set) => ({
   settings: null,
   load: async () => {
     const settings = await call('settings.get', {});
-    setLocale(settings.locale);
     set({ settings });
   },
   update: async (patch) => {
     const settings = await call('settings.update', patch);
-    setLocale(settings.locale);
     set({ settings });
     return settings;
   },
