@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
@@ -15,6 +16,7 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState(false);
+  const { t } = useTranslation(['session', 'common']);
   const change = useAction(async () => {
     await call('session.changePin', { currentPin: current, newPin: next });
     setCurrent('');
@@ -33,40 +35,40 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
     submit();
   };
   const fields = fieldErrors(change.error);
-  const wrongCurrent = change.error?.code === 'BAD_CREDENTIALS' ? 'Your current PIN is not right.' : undefined;
+  const wrongCurrent = change.error?.code === 'BAD_CREDENTIALS' ? t('changePin.wrongCurrent') : undefined;
   const otherError = change.error && !wrongCurrent && Object.keys(fields).length === 0 ? describeError(change.error) : null;
   return (
     <FormDialog labelledBy="change-pin-title" onCancel={onClose} onSubmitShortcut={submit}>
       <h2 id="change-pin-title" className="dialog-title">
-        Change my PIN
+        {t('changePin.title')}
       </h2>
       {done ? (
         <>
-          <Alert tone="success">Your PIN is changed. Use the new PIN from now on; the old one no longer works.</Alert>
+          <Alert tone="success">{t('changePin.done')}</Alert>
           <div className="dialog-actions">
             <Button variant="primary" onClick={onClose} autoFocus>
-              Done
+              {t('common:actions.done')}
             </Button>
           </div>
         </>
       ) : (
         <form onSubmit={onSubmit} noValidate>
-          <Field label="Current PIN" error={wrongCurrent}>
+          <Field label={t('changePin.current')} error={wrongCurrent}>
             <input className="input" type="password" inputMode="numeric" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus />
           </Field>
-          <Field label="New PIN (6+ digits)" error={fields.newPin}>
+          <Field label={t('changePin.next')} error={fields.newPin}>
             <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
           </Field>
-          <Field label="New PIN again" error={mismatch ? 'The two new PINs differ' : undefined}>
+          <Field label={t('changePin.again')} error={mismatch ? t('changePin.differ') : undefined}>
             <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
           </Field>
           {otherError ? <Alert tone="danger">{otherError}</Alert> : null}
           <div className="dialog-actions">
             <Button onClick={onClose} shortcut="Esc">
-              Cancel
+              {t('common:actions.cancel')}
             </Button>
-            <Button type="submit" variant="primary" busy={change.busy} busyText="Saving…" shortcut="Ctrl+Enter">
-              Save new PIN
+            <Button type="submit" variant="primary" busy={change.busy} busyText={t('common:actions.saving')} shortcut="Ctrl+Enter">
+              {t('changePin.save')}
             </Button>
           </div>
         </form>
@@ -81,6 +83,7 @@ export function ChangePinButton() {
   const wasOpen = useRef(false);
   const ref = useRef<HTMLButtonElement>(null);
   const close = () => setOpen(false);
+  const { t } = useTranslation('session');
   // A modal <dialog> sits in the top layer, above the lock screen: a lock closes it (and its PINs).
   const locked = useSession((s) => s.locked);
   useEffect(() => {
@@ -94,7 +97,7 @@ export function ChangePinButton() {
   return (
     <>
       <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)}>
-        Change PIN
+        {t('changePin.open')}
       </Button>
       {/* Gone in the same render as the lock screen appears, so the lock's PIN field can take the focus. */}
       {open && !locked ? <ChangePinDialog onClose={close} /> : null}

@@ -22,11 +22,6 @@ interface SessionState {
   unlock: (pin: string) => Promise<void>;
   lock: () => Promise<void>;
   logout: () => Promise<void>;
-  setPreferences: async (patch) => {
-    const user = await call('session.preferences', patch);
-    await speak(user, get().status);
-    set({ user });
-  },
   markLocked: () => void;
   markSignedOut: () => void;
   recheck: () => Promise<void>;
