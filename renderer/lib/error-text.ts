@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../shared/contract';
 import i18next from 'i18next';
+import { MoneyError, currencyExponent } from '../../shared/money';
 import { asApiError } from './api';
 
 /**
@@ -34,4 +35,13 @@ export function fieldErrors(e: unknown): Record<string, string> {
 export function fieldText(message: string): string {
   const key = `errors:field.${message}`;
   return i18next.exists(key) ? i18next.t(key) : message;
+}
+
+/** Why typed text is not an amount of `currency`, in the screen's language (shared/money's MoneyError codes). */
+export function amountProblem(e: unknown, currency: string): string {
+  if (e instanceof MoneyError) {
+    const key = `errors:amount.${e.code}`;
+    if (i18next.exists(key)) return i18next.t(key, { currency, count: currencyExponent(currency) });
+  }
+  return i18next.t('errors:amount.INVALID_AMOUNT');
 }

@@ -55,7 +55,7 @@ export function fmtWhen(iso: string, now = new Date()): string {
 
 /** Digits in the screen's numbering (Latin or Arabic-Indic), for counts inside sentences. */
 const numbers = new Map<string, Intl.NumberFormat>();
-export function fmtNumber(n: number): string {
+export function fmtCount(n: number): string {
   let f = numbers.get(locale);
   if (!f) {
     f = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: false });
@@ -66,7 +66,7 @@ export function fmtNumber(n: number): string {
 
 /** A plural sentence with its count in the screen's digits (the catalogue picks the form by count). */
 export function counted(key: string, n: number, values: Record<string, unknown> = {}): string {
-  return i18next.t(key, { ...values, count: n }).replace(String(n), fmtNumber(n));
+  return i18next.t(key, { ...values, count: n }).replace(String(n), fmtCount(n));
 }
 
 /** "3 min", "2 h 5 min", "4 days": how long ago, in the screen's language. */
@@ -77,7 +77,7 @@ export function fmtAge(iso: string | null | undefined, now = Date.now()): string
   if (min < 1) return t('age.underMinute');
   if (min < 60) return counted('common:age.minutes', min);
   const h = Math.floor(min / 60);
-  if (h < 48) return t('age.hoursMinutes', { hours: fmtNumber(h), minutes: fmtNumber(min % 60) });
+  if (h < 48) return t('age.hoursMinutes', { hours: fmtCount(h), minutes: fmtCount(min % 60) });
   const d = Math.floor(h / 24);
   return counted('common:age.days', d);
 }
@@ -101,9 +101,9 @@ export function fmtUntil(iso: string, now = Date.now()): string {
   const minutes = Math.max(1, Math.floor(abs / 60_000));
   const text =
     h >= 24
-      ? t('age.daysHours', { days: fmtNumber(Math.floor(h / 24)), hours: fmtNumber(h % 24) })
+      ? t('age.daysHours', { days: fmtCount(Math.floor(h / 24)), hours: fmtCount(h % 24) })
       : h >= 1
-        ? t('age.hours', { hours: fmtNumber(h) })
+        ? t('age.hours', { hours: fmtCount(h) })
         : counted('common:age.minutes', minutes);
   return t(ms >= 0 ? 'age.in' : 'age.ago', { time: text });
 }
