@@ -11,14 +11,10 @@ function parse(tag: string): Intl.Locale | null {
   }
 }
 
-/** A station locale means something to us: a well-formed tag in one of our languages, digits ours. */
-export function isStationLocale(tag: string): boolean {
-  const l = parse(tag);
-  if (!l || !LanguageSchema.safeParse(l.language).success) return false;
-  return l.numberingSystem === undefined || DigitsSchema.safeParse(l.numberingSystem).success;
-}
-
-/** The station's language and digits from its locale ("ar-KW-u-nu-arab" → ar, arab); English, Latin otherwise. */
+/**
+ * The station's default language and digits from its settings locale ("ar-KW" → ar; a
+ * "-u-nu-arab" extension → Arabic-Indic digits); a language the screen does not speak → English.
+ */
 export function stationLanguage(tag: string | null | undefined): { language: Language; digits: Digits } {
   const l = parse(tag ?? '');
   const language = LanguageSchema.safeParse(l?.language);

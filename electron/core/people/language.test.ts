@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
-import { channels } from '../../../shared/contract';
 import { stationLanguage } from '../../../shared/contract/locale';
 import type { Handlers } from '../context';
 import { createDispatcher } from '../dispatch';
@@ -65,25 +64,21 @@ describe('a person\'s language and digits', () => {
 });
 
 describe('the station\'s default language (settings locale)', () => {
-  it('is on session.status before anyone signs in, and is validated by meaning', async () => {
-    const { ok, call } = setup();
+  it('is on session.status before anyone signs in', async () => {
+    const { ok } = setup();
     expect((await ok('session.status', {})).locale).toBe('en-US');
     await ok('session.setup', { name: 'Amal', pin: '111111' });
-    await ok('settings.update', { locale: 'ar-KW-u-nu-arab' });
+    await ok('settings.update', { locale: 'ar-KW' });
     const status = await ok('session.status', {}, 'signed-out');
-    expect(stationLanguage(status.locale)).toEqual({ language: 'ar', digits: 'arab' });
-    for (const locale of ['fr-FR', 'english', 'ar-KW-u-nu-thai']) {
-      const r = await call('settings.update', { locale });
-      expect(r.ok ? 'ok' : r.error.code, locale).toBe('VALIDATION');
-    }
-    expect((await ok('settings.get', {})).locale).toBe('ar-KW-u-nu-arab');
+    expect(stationLanguage(status.locale)).toEqual({ language: 'ar', digits: 'latn' });
   });
 
   it('reads a locale as our language and digits', () => {
     expect(stationLanguage('ar-KW')).toEqual({ language: 'ar', digits: 'latn' });
     expect(stationLanguage('en-US')).toEqual({ language: 'en', digits: 'latn' });
+    expect(stationLanguage('ar-KW-u-nu-arab')).toEqual({ language: 'ar', digits: 'arab' });
+    expect(stationLanguage('fr-FR')).toEqual({ language: 'en', digits: 'latn' });
     expect(stationLanguage('nonsense')).toEqual({ language: 'en', digits: 'latn' });
-    expect(channels['settings.update'].input.safeParse({ locale: 'ar-SA' }).success).toBe(true);
   });
 });
 
