@@ -75,6 +75,7 @@ test('a clerk who works in Arabic: right to left, Arabic words, KWD with three d
     await page.getByRole('button', { name: 'اللغة' }).click();
     const dialog = page.getByRole('dialog', { name: 'اللغة والأرقام' });
     await dialog.getByLabel('الأرقام').selectOption('arab');
+    await shot(page, 'rtl-language-dialog');
     await dialog.getByRole('button', { name: /استخدام هذه الإعدادات/ }).click();
     await expect(html).toHaveAttribute('data-digits', 'arab');
     await expect(page.getByTestId('total')).toContainText('٢٫٥٠٠');

@@ -35,7 +35,7 @@ describe('the gateway band', () => {
     await useTestLanguage('ar');
     const test = bandFor('test', 'test:SHOPTEST7');
     expect(test).toContain('<strong>بيئة اختبار APS</strong>');
-    expect(test).toContain('<bdi>SHOPTEST7</bdi>');
+    expect(test).toContain('<bdi>(SHOPTEST7)</bdi>');
     expect(test).toContain('لا تُنقل أموال حقيقية');
     const sandbox = bandFor('sandbox', 'sandbox:SANDBOXMID');
     expect(sandbox).toContain('<strong>بيئة تجريبية</strong>');
