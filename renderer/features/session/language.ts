@@ -10,12 +10,25 @@ export function effectiveLanguage(
   return { lang: user?.language ?? station.language, digits: user?.digits ?? station.digits };
 }
 
-/** Whether this station remembers the language last used here (the sign-in screen keeps it). */
+// Set once someone signed in here: from then on the sign-in screen keeps the last person's language
+// (BOOT_KEY, written by applyLanguage); before that, even the boot's own guess, it takes the station's.
+const USED_KEY = `${BOOT_KEY}.used`;
+
+/** Whether a person's language was used on this station (the sign-in screen then keeps it). */
 export function hasLastUsed(): boolean {
   try {
-    return localStorage.getItem(BOOT_KEY) !== null;
+    return localStorage.getItem(USED_KEY) !== null && localStorage.getItem(BOOT_KEY) !== null;
   } catch {
     return false;
+  }
+}
+
+/** Notes that the language on screen is a signed-in person's. */
+export function rememberForSignIn(): void {
+  try {
+    localStorage.setItem(USED_KEY, '1');
+  } catch {
+    /* storage unavailable: the sign-in screen takes the station's language */
   }
 }
 

@@ -5,7 +5,7 @@ import { call, onSessionLost } from '../../lib/api';
 import { useCustomers } from '../customers/customers-store';
 import { useOrder } from '../order/order-store';
 import type { Digits, Language } from '../../i18n';
-import { effectiveLanguage, hasLastUsed, switchLanguage } from './language';
+import { effectiveLanguage, hasLastUsed, rememberForSignIn, switchLanguage } from './language';
 
 type Status = OutputOf<'session.status'>;
 export type SessionUser = NonNullable<Status['user']>;
@@ -36,6 +36,7 @@ interface SessionState {
 function speak(user: SessionUser | null, status: Status | null): Promise<void> {
   if (!user && hasLastUsed()) return Promise.resolve();
   const { lang, digits } = effectiveLanguage(user, status?.locale);
+  if (user) rememberForSignIn();
   return switchLanguage(lang, digits).catch(() => undefined);
 }
 
