@@ -165,6 +165,8 @@ export interface ConfirmationRequest {
   lastName: string;
   timeoutSeconds?: number;
   callbackUrl?: string;
+  /** The customer's language for the email and the confirmation page (our addition to seed 003). */
+  language?: 'en' | 'ar';
 }
 
 export type ConfirmationState = 'idle' | 'processing' | 'confirmed' | 'refused' | 'failed' | 'expired';

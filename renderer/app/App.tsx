@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Spinner } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { LoginScreen } from '../features/session/LoginScreen';
@@ -11,6 +12,7 @@ export function App() {
   const phase = useSession((s) => s.phase);
   const load = useSession((s) => s.load);
   const loadError = useSession((s) => s.loadError);
+  const { t } = useTranslation('common');
   useEffect(() => {
     void load();
   }, [load]);
@@ -19,18 +21,18 @@ export function App() {
     case 'loading':
       return (
         <main className="auth-screen">
-          <Spinner label="Starting…" />
+          <Spinner label={t('app.starting')} />
         </main>
       );
     case 'error':
       return (
         <main className="auth-screen">
           <div className="auth-card">
-            <Alert tone="danger" title="The payment core does not answer.">
+            <Alert tone="danger" title={t('app.coreSilent')}>
               {loadError}
             </Alert>
             <Button variant="primary" onClick={() => void load()} autoFocus>
-              Try again
+              {t('app.tryAgain')}
             </Button>
           </div>
         </main>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Kbd } from '../ui/Kbd';
 import { useSync } from '../features/queue/sync-store';
 import { useSession } from '../features/session/session-store';
@@ -5,19 +6,18 @@ import { mayOpen, useNav, type Screen } from './nav-store';
 
 interface Item {
   screen: Screen;
-  label: string;
   keys: string;
 }
 
 const ITEMS: Item[] = [
-  { screen: 'order', label: 'New order', keys: 'F2' },
-  { screen: 'customers', label: 'Customers', keys: 'F3' },
-  { screen: 'transactions', label: 'Transactions', keys: 'F4' },
-  { screen: 'queue', label: 'Queue', keys: 'Alt+Q' },
-  { screen: 'recurring', label: 'Recurring', keys: 'Alt+R' },
-  { screen: 'reports', label: 'End of day', keys: 'Alt+E' },
-  { screen: 'audit', label: 'Audit log', keys: 'Alt+G' },
-  { screen: 'settings', label: 'Settings', keys: 'Alt+S' },
+  { screen: 'order', keys: 'F2' },
+  { screen: 'customers', keys: 'F3' },
+  { screen: 'transactions', keys: 'F4' },
+  { screen: 'queue', keys: 'Alt+Q' },
+  { screen: 'recurring', keys: 'Alt+R' },
+  { screen: 'reports', keys: 'Alt+E' },
+  { screen: 'audit', keys: 'Alt+G' },
+  { screen: 'settings', keys: 'Alt+S' },
 ];
 
 const ALT: Partial<Record<Screen, string>> = { order: 'Alt+N', customers: 'Alt+C', transactions: 'Alt+T' };
@@ -29,6 +29,7 @@ export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
   const openCustomer = useNav((s) => s.openCustomer);
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const attention = useSync((s) => (s.status ? s.status.queued + s.status.needsAttention : 0));
+  const { t } = useTranslation('app');
 
   const onClick = (target: Screen) => {
     if (target === 'order') onNewOrder();
@@ -38,7 +39,7 @@ export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
   };
 
   return (
-    <nav className="sidenav" aria-label="Main">
+    <nav className="sidenav" aria-label={t('nav.main')}>
       <ul>
         {ITEMS.filter((i) => mayOpen(role, i.screen)).map((item) => {
           const alt = ALT[item.screen];
@@ -52,7 +53,7 @@ export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
                 onClick={() => onClick(item.screen)}
               >
                 <span className="nav-label">
-                  {item.label}
+                  {t(`nav.${item.screen}`)}
                   {item.screen === 'queue' && attention > 0 ? <span className="nav-count">{attention}</span> : null}
                 </span>
                 <Kbd keys={item.keys} />
@@ -61,12 +62,12 @@ export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
           );
         })}
       </ul>
-      <div className="nav-help" aria-label="More shortcuts">
+      <div className="nav-help" aria-label={t('nav.moreShortcuts')}>
         <div>
-          <Kbd keys="/" /> search customers
+          <Kbd keys="/" /> {t('nav.searchCustomers')}
         </div>
         <div>
-          <Kbd keys="Alt+L" /> lock
+          <Kbd keys="Alt+L" /> {t('nav.lock')}
         </div>
       </div>
     </nav>

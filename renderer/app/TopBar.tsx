@@ -1,12 +1,12 @@
-import { fmtAge, plural } from '../lib/format';
+import { Trans, useTranslation } from 'react-i18next';
+import { counted, fmtAge } from '../lib/format';
 import { Button } from '../ui/Button';
 import { useCoreNow, useSync } from '../features/queue/sync-store';
 import { useSettings } from '../features/settings/settings-store';
 import { useSession } from '../features/session/session-store';
 import { ChangePinButton } from '../features/session/ChangePinDialog';
+import { LanguageButton } from '../features/session/LanguageDialog';
 import { useNav } from './nav-store';
-
-const ROLE = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' } as const;
 
 /** Always visible where money goes: SANDBOX, APS TEST, or Live (docs/going-live.md). */
 export function SandboxBanner() {
@@ -15,55 +15,68 @@ export function SandboxBanner() {
 
 type GatewayStatus = NonNullable<ReturnType<typeof useSession.getState>['status']>['gateway'];
 
+// The account and gateway names are isolated (<bdi>) so they read right inside an Arabic sentence.
+const REF = { ref: <bdi /> };
+
 export function GatewayBand({ gateway }: { gateway: GatewayStatus | undefined }) {
+  const { t } = useTranslation('common');
   if (gateway?.environment === 'test') {
     return (
-      <div className="gateway-band gateway-band-test" role="note" aria-label="APS test environment">
-        <strong>APS TEST</strong> Your APS test account ({gateway.account.split(':')[1]}): no real money moves. Use APS test cards only.
+      <div className="gateway-band gateway-band-test" role="note" aria-label={t('band.testName')}>
+        <strong>{t('band.test')}</strong> <Trans t={t} i18nKey="band.testText" values={{ account: gateway.account.split(':')[1] }} components={REF} />
       </div>
     );
   }
   if (gateway?.environment === 'production') {
     return (
-      <div className="gateway-band gateway-band-live" role="note" aria-label="Live: APS production">
-        <strong>LIVE</strong> APS production ({gateway.account.split(':')[1]}): real cards, real money.
+      <div className="gateway-band gateway-band-live" role="note" aria-label={t('band.liveName')}>
+        <strong>{t('band.live')}</strong> <Trans t={t} i18nKey="band.liveText" values={{ account: gateway.account.split(':')[1] }} components={REF} />
       </div>
     );
   }
   if (!gateway?.sandbox) return null;
   return (
     // A named region: a landmark, so its content is inside one (axe "region") and reachable by landmark.
-    <section className="sandbox-banner" aria-label="Sandbox gateway">
-      <strong>SANDBOX</strong> Test gateway ({gateway.name}): no real money moves. Use test cards only.
+    <section className="sandbox-banner" aria-label={t('band.sandboxName')}>
+      <strong>{t('band.sandbox')}</strong> <Trans t={t} i18nKey="band.sandboxText" values={{ name: gateway.name }} components={REF} />
     </section>
   );
 }
+
+// Shapes, not words: filled = online, hollow = offline (readable without colour).
+const DOT = { online: '●', offline: '○' };
+const LOGO = '▣';
 
 function SyncIndicator() {
   const status = useSync((s) => s.status);
   const go = useNav((s) => s.go);
   // Ages by the core's clock (the one that stamped the queue), re-rendered every 30 s.
   const now = useCoreNow();
-  if (!status) return <span className="sync sync-unknown">Checking connection…</span>;
+  const { t } = useTranslation('common');
+  if (!status) return <span className="sync sync-unknown">{t('sync.checking')}</span>;
   const waiting = status.queued > 0;
-  const label = status.online ? 'Online' : 'Offline';
+  const label = status.online ? t('sync.online') : t('sync.offline');
+  const dot = status.online ? DOT.online : DOT.offline;
+  const queued = counted('common:sync.queued', status.queued);
+  const attention = counted('common:sync.attention', status.needsAttention);
   return (
     <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')}>
       <span className="sync-dot" aria-hidden="true">
-        {status.online ? '●' : '○'}
+        {dot}
       </span>
       <span className="sync-label">{label}</span>
       {waiting ? (
         <span className="sync-queued">
-          {status.queued} queued{status.oldestQueuedAt ? ` · oldest ${fmtAge(status.oldestQueuedAt, now)}` : ''}
+          {queued}
+          {status.oldestQueuedAt ? t('sync.oldest', { age: fmtAge(status.oldestQueuedAt, now) }) : null}
         </span>
       ) : (
-        <span className="sync-queued muted">nothing queued</span>
+        <span className="sync-queued muted">{t('sync.nothingQueued')}</span>
       )}
-      {status.needsAttention > 0 ? <span className="sync-attention">{plural(status.needsAttention, 'needs', 'need')} attention</span> : null}
-      {status.forwarding ? <span className="muted">sending…</span> : null}
+      {status.needsAttention > 0 ? <span className="sync-attention">{attention}</span> : null}
+      {status.forwarding ? <span className="muted">{t('sync.sending')}</span> : null}
       {/* The name is the visible text (axe label-content-name-mismatch) plus where the button goes. */}
-      <span className="sr-only">. Open the queue.</span>
+      <span className="sr-only">{t('sync.openQueue')}</span>
     </button>
   );
 }
@@ -74,14 +87,15 @@ export function TopBar() {
   const station = useSettings((s) => s.settings?.stationName) ?? stationFromStatus ?? '';
   const lock = useSession((s) => s.lock);
   const logout = useSession((s) => s.logout);
+  const { t } = useTranslation(['app', 'common']);
   return (
     <header className="topbar">
       <div className="topbar-brand">
         <span className="logo" aria-hidden="true">
-          {'▣'}
+          {LOGO}
         </span>
-        <span className="station" title="Station">
-          {station}
+        <span className="station" title={t('topbar.station')}>
+          <bdi>{station}</bdi>
         </span>
       </div>
       <SyncIndicator />
@@ -92,17 +106,18 @@ export function TopBar() {
               {user.name.slice(0, 1).toUpperCase()}
             </span>
             <span className="user-name" title={user.name}>
-              {user.name}
+              <bdi>{user.name}</bdi>
             </span>
-            <span className="muted">{ROLE[user.role]}</span>
+            <span className="muted">{t(`common:roles.${user.role}`)}</span>
           </span>
         ) : null}
+        <LanguageButton />
         <ChangePinButton />
         <Button size="sm" variant="ghost" onClick={() => void logout()}>
-          Switch user
+          {t('common:actions.switchUser')}
         </Button>
         <Button size="sm" onClick={() => void lock()} shortcut="Alt+L">
-          Lock
+          {t('common:actions.lock')}
         </Button>
       </div>
     </header>

@@ -45,7 +45,7 @@ export function startI18n(lang: Language = 'en', digits: Digits = 'latn'): Promi
   return ready.then(() => applyLanguage(lang, digits));
 }
 
-const BOOT_KEY = 'pos.language';
+export const BOOT_KEY = 'pos.language';
 
 /**
  * The language of the first screen (sign-in), before anyone is signed in: the last one used on

@@ -1,4 +1,9 @@
+import i18next from 'i18next';
 import { formatMoney, money } from '../../shared/money';
+
+// Words come from the 'common' catalogue (renderer/i18n); the i18next singleton is imported directly
+// because renderer/i18n imports this module (setLocale).
+const t = (key: string, values?: Record<string, unknown>): string => i18next.t(`common:${key}`, values ?? {});
 
 let locale = 'en-US';
 
@@ -48,20 +53,37 @@ export function fmtWhen(iso: string, now = new Date()): string {
   return d.toDateString() === now.toDateString() ? timeOnly().format(d) : dateTime().format(d);
 }
 
-/** "3 min", "2 h 5 min", "4 days": how long ago. */
+/** Digits in the screen's numbering (Latin or Arabic-Indic), for counts inside sentences. */
+const numbers = new Map<string, Intl.NumberFormat>();
+export function fmtCount(n: number): string {
+  let f = numbers.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, useGrouping: false });
+    numbers.set(locale, f);
+  }
+  return f.format(n);
+}
+
+/** A plural sentence with its count in the screen's digits (the catalogue picks the form by count). */
+export function counted(key: string, n: number, values: Record<string, unknown> = {}): string {
+  return i18next.t(key, { ...values, count: n }).replace(String(n), fmtCount(n));
+}
+
+/** "3 min", "2 h 5 min", "4 days": how long ago, in the screen's language. */
 export function fmtAge(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '';
   const ms = Math.max(0, now - Date.parse(iso));
   const min = Math.floor(ms / 60_000);
-  if (min < 1) return 'under a minute';
-  if (min < 60) return `${min} min`;
+  if (min < 1) return t('age.underMinute');
+  if (min < 60) return counted('common:age.minutes', min);
   const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ${min % 60} min`;
-  return plural(Math.floor(h / 24), 'day');
+  if (h < 48) return t('age.hoursMinutes', { hours: fmtCount(h), minutes: fmtCount(min % 60) });
+  const d = Math.floor(h / 24);
+  return counted('common:age.days', d);
 }
 
 const plurals = new Map<string, Intl.PluralRules>();
-/** "1 operation", "3 operations": the locale's plural rule picks the form (English: one / other). */
+/** "1 operation", "3 operations" (English only: new words use i18next plurals in the catalogues). */
 export function plural(n: number, one: string, other = `${one}s`): string {
   let rules = plurals.get(locale);
   if (!rules) {
@@ -76,8 +98,14 @@ export function fmtUntil(iso: string, now = Date.now()): string {
   const ms = Date.parse(iso) - now;
   const abs = Math.abs(ms);
   const h = Math.floor(abs / 3_600_000);
-  const text = h >= 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : h >= 1 ? `${h} h` : `${Math.max(1, Math.floor(abs / 60_000))} min`;
-  return ms >= 0 ? `in ${text}` : `${text} ago`;
+  const minutes = Math.max(1, Math.floor(abs / 60_000));
+  const text =
+    h >= 24
+      ? t('age.daysHours', { days: fmtCount(Math.floor(h / 24)), hours: fmtCount(h % 24) })
+      : h >= 1
+        ? t('age.hours', { hours: fmtCount(h) })
+        : counted('common:age.minutes', minutes);
+  return t(ms >= 0 ? 'age.in' : 'age.ago', { time: text });
 }
 
 const BRANDS: Record<string, string> = {
@@ -89,7 +117,7 @@ const BRANDS: Record<string, string> = {
 };
 
 export function brandName(brand: string | null | undefined): string {
-  if (!brand) return 'Card';
+  if (!brand) return t('card.generic');
   return BRANDS[brand.toUpperCase()] ?? brand;
 }
 

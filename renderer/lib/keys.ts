@@ -18,9 +18,30 @@ function isTyping(target: EventTarget | null): boolean {
   return false;
 }
 
+/**
+ * The character a punctuation key makes on a US layout, by its physical key (event.code), so "/" and
+ * "?" work whatever the keyboard layout (on an Arabic layout the Slash key types "ظ", Shift+Slash "؟").
+ */
+const PUNCTUATION: Record<string, [plain: string, shifted: string]> = {
+  Slash: ['/', '?'],
+  Period: ['.', '>'],
+  Comma: [',', '<'],
+  Minus: ['-', '_'],
+  Equal: ['=', '+'],
+  Semicolon: [';', ':'],
+  Quote: ["'", '"'],
+  BracketLeft: ['[', '{'],
+  BracketRight: [']', '}'],
+  Backslash: ['\\', '|'],
+  Backquote: ['`', '~'],
+};
+
+/** Letters, digits and punctuation by physical key; named keys (F2, Enter, Escape) by their name. */
 function keyName(e: KeyboardEvent): string {
   if (e.code.startsWith('Key')) return e.code.slice(3);
   if (e.code.startsWith('Digit')) return e.code.slice(5);
+  const punct = PUNCTUATION[e.code];
+  if (punct) return punct[e.shiftKey ? 1 : 0];
   if (e.key === ' ') return 'Space';
   return e.key.length === 1 ? e.key.toUpperCase() : e.key;
 }
@@ -33,6 +54,7 @@ export function matches(e: KeyboardEvent, shortcut: Shortcut): boolean {
   const wantShift = parts.includes('Shift');
   if (wantCtrl !== (e.ctrlKey || e.metaKey) || wantAlt !== e.altKey) return false;
   if (key !== '/' && key !== '?' && wantShift !== e.shiftKey) return false;
+  // The physical key first; the typed character too, for a layout that puts "/" elsewhere (numpad).
   return keyName(e) === key.toUpperCase() || e.key === key;
 }
 

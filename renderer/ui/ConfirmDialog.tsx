@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from './Button';
 
 interface ConfirmProps {
@@ -16,6 +17,7 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
   const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const okRef = useRef<HTMLButtonElement>(null);
+  const { t } = useTranslation('common');
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
@@ -37,7 +39,7 @@ export function ConfirmDialog({ title, children, confirmLabel, tone = 'primary',
       {children ? <div className="dialog-body">{children}</div> : null}
       <div className="dialog-actions">
         <Button ref={cancelRef} onClick={onCancel} shortcut="Esc">
-          Cancel
+          {t('actions.cancel')}
         </Button>
         <Button ref={okRef} variant={tone} onClick={onConfirm} busy={busy}>
           {confirmLabel}

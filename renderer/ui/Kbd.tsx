@@ -1,3 +1,8 @@
+// Key names as printed on the keys (Latin on Gulf keyboards too): not translated.
+function cap(key: string): string {
+  return key === 'Enter' ? '↵ Enter' : key.replace(/\+/g, ' + ');
+}
+
 /** A key cap: "Ctrl+Enter" → [Ctrl]+[Enter]. Decorative; the button carries aria-keyshortcuts. */
 export function Kbd({ keys }: { keys: string }) {
   const parts = keys.split(' / ');
@@ -6,7 +11,7 @@ export function Kbd({ keys }: { keys: string }) {
       {parts.map((p, i) => (
         <span key={p}>
           {i > 0 ? <span className="kbd-sep">/</span> : null}
-          <kbd className="kbd">{p === 'Enter' ? '↵ Enter' : p.replace(/\+/g, ' + ')}</kbd>
+          <kbd className="kbd">{cap(p)}</kbd>
         </span>
       ))}
     </span>

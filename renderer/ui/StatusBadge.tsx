@@ -1,27 +1,34 @@
 import type { PaymentStatus } from '../../shared/domain/payment-state';
+import i18next from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { counted } from '../lib/format';
 import { Glyph } from './Glyph';
 
-const LABEL: Record<PaymentStatus, [string, string, string]> = {
-  // label, glyph, tone class
-  pending: ['Pending', '…', 'neutral'],
-  authorized: ['Authorized', '○', 'info'],
-  partially_captured: ['Part captured', '◐', 'info'],
-  captured: ['Captured', '✓', 'success'],
-  partially_refunded: ['Part refunded', '↶', 'warning'],
-  refunded: ['Refunded', '↶', 'neutral'],
-  voided: ['Voided', '⊘', 'neutral'],
-  declined: ['Declined', '✕', 'danger'],
-  expired: ['Expired', '◔', 'neutral'],
-  unknown: ['Unknown', '?', 'unknown'],
+const LOOK: Record<PaymentStatus, [glyph: string, tone: string]> = {
+  pending: ['…', 'neutral'],
+  authorized: ['○', 'info'],
+  partially_captured: ['◐', 'info'],
+  captured: ['✓', 'success'],
+  partially_refunded: ['↶', 'warning'],
+  refunded: ['↶', 'neutral'],
+  voided: ['⊘', 'neutral'],
+  declined: ['✕', 'danger'],
+  expired: ['◔', 'neutral'],
+  unknown: ['?', 'unknown'],
 };
 
+/** The status's word in the screen's language (catalogue common: status.*). */
 export function statusLabel(status: PaymentStatus): string {
-  return LABEL[status]?.[0] ?? status;
+  const key = `common:status.${status}`;
+  return i18next.exists(key) ? i18next.t(key) : status;
 }
 
 /** Status with a glyph and a word, so it reads the same without colour. */
 export function StatusBadge({ status, queued = 0 }: { status: PaymentStatus; queued?: number }) {
-  const [label, glyph, tone] = LABEL[status] ?? [status, '', 'neutral'];
+  useTranslation('common'); // re-render when the language changes
+  const label = statusLabel(status);
+  const [glyph, tone] = LOOK[status] ?? ['', 'neutral'];
+  const queuedText = counted('common:status.queued', queued);
   return (
     <span className="badge-row">
       <span className={`badge badge-${tone}`} data-status={status}>
@@ -35,7 +42,7 @@ export function StatusBadge({ status, queued = 0 }: { status: PaymentStatus; que
           <span aria-hidden="true" className="badge-glyph">
             <Glyph char="⏸" />
           </span>
-          {queued} queued
+          {queuedText}
         </span>
       ) : null}
     </span>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../domain/roles';
 import {
-  ApprovalInput, CardSchema, Channel, Currency, CustomerInput, CustomerSchema, Id, IsoTime, LineSchema,
+  ApprovalInput, CardSchema, Channel, Currency, CustomerInput, CustomerSchema, DigitsSchema, Id, IsoTime, LanguageSchema, LineSchema,
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
@@ -28,7 +28,11 @@ function ch<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): Ch
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
-const SessionUser = UserSchema.pick({ id: true, name: true, role: true });
+/** The signed-in person, with their own language and digits (null = the station's default). */
+const SessionUser = UserSchema.pick({ id: true, name: true, role: true }).extend({
+  language: LanguageSchema.nullable(),
+  digits: DigitsSchema.nullable(),
+});
 
 const SettingsSchema = z.object({
   stationName: PrintedText(60),
@@ -219,6 +223,8 @@ export const channels = {
       locked: z.boolean(),
       idleLockMs: z.number().int(),
       station: z.string(),
+      /** The station's default language and digits (settings locale), for the sign-in screen. */
+      locale: z.string(),
       gateway: z.object({ name: z.string(), sandbox: z.boolean(), environment: GatewayEnvironment, account: z.string(), confirmation: z.boolean() }),
       now: IsoTime,
     }),
@@ -245,6 +251,11 @@ export const channels = {
     input: z.object({ pin: z.string().min(1).max(128) }),
     output: SessionUser,
     minRole: 'none', mutates: true, summary: 'Unlock with the signed-in user\'s PIN.',
+  }),
+  'session.preferences': ch({
+    input: z.object({ language: LanguageSchema.nullable().optional(), digits: DigitsSchema.nullable().optional() }).strict(),
+    output: SessionUser,
+    minRole: 'clerk', mutates: true, summary: 'Change one\'s own language and digits (null = the station\'s default).',
   }),
   'session.touch': ch({ input: Empty, output: Ok, minRole: 'clerk', mutates: false, summary: 'Activity heartbeat for the idle lock.' }),
   'users.list': ch({ input: Empty, output: z.array(UserSchema), minRole: 'admin', mutates: false, summary: 'All users.' }),

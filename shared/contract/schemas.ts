@@ -19,6 +19,11 @@ export const Text = (max: number) => z.string().max(max);
 export const Email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Invalid email address');
 export const Phone = z.string().max(19).regex(/^[0-9+\-() ]*$/, 'Invalid phone number');
 
+/** The languages the screen and what we send customers speak (renderer/i18n/languages.ts shows them). */
+export const LanguageSchema = z.enum(['en', 'ar']);
+/** Latin (0-9) or Arabic-Indic (٠-٩) digits. */
+export const DigitsSchema = z.enum(['latn', 'arab']);
+
 export const UserSchema = z.object({
   id: Id,
   name: Text(80),
@@ -37,6 +42,8 @@ export const CustomerInput = z.object({
   name: z.string().trim().min(1, 'Name is required').max(80),
   email: Email.or(z.literal('')).default(''),
   phone: Phone.default(''),
+  /** What we send them is in this language; null = the station's; left out on update = unchanged. */
+  language: LanguageSchema.nullable().optional(),
 });
 
 export const CustomerSchema = z.object({
@@ -44,6 +51,8 @@ export const CustomerSchema = z.object({
   name: z.string(),
   email: z.string(),
   phone: z.string(),
+  /** Preferred language for what we send (null = the station's). */
+  language: LanguageSchema.nullable(),
   createdAt: IsoTime,
 });
 

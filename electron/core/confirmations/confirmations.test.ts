@@ -160,6 +160,25 @@ describe('email confirmation of a MOTO charge', () => {
     expect(await auditActions(s)).toEqual(expect.arrayContaining(['confirmations.start:success', 'confirmations.outcome:success', 'confirmations.charge:success']));
   });
 
+  it('emails in the customer\'s language: theirs if set, else the station\'s', async () => {
+    const s = await station();
+    const { customerId, cardId } = await customerWithCard(s, 'lang-ar@example.com');
+    const c = await s.call('customers.get', { id: customerId });
+    await s.call('customers.update', { id: customerId, name: c.customer.name, email: c.customer.email, phone: '', language: 'ar' });
+    await s.call('confirmations.start', { orderId: (await newOrder(s, customerId)).id, cardId, mode: 'purchase' });
+    const mailbox = await (await fetch(`${sb.url}/mailbox`)).text();
+    const article = mailbox.split('<article').find((a) => a.includes('data-email="lang-ar@example.com"')) ?? '';
+    expect(article).toContain('يرجى تأكيد دفع');
+    const processId = /href="\/confirm\/([0-9a-f-]{36})"/.exec(article)?.[1];
+    expect(await (await fetch(`${sb.url}/confirm/${processId}`)).text()).toContain('<html lang="ar" dir="rtl">');
+
+    // No language of their own: the station's (settings locale en-US) → English.
+    const other = await customerWithCard(s, 'lang-station@example.com');
+    await s.call('confirmations.start', { orderId: (await newOrder(s, other.customerId)).id, cardId: other.cardId, mode: 'purchase' });
+    const again = await (await fetch(`${sb.url}/mailbox`)).text();
+    expect(again.split('<article').find((a) => a.includes('data-email="lang-station@example.com"'))).toContain('Please confirm your payment');
+  });
+
   it('charges exactly once when get is polled concurrently', async () => {
     const s = await station();
     const { customerId, cardId } = await customerWithCard(s, 'concurrent@example.com');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { stationLanguage } from '../../../shared/contract/locale';
 import { describeAccount } from '../gateway-accounts/model';
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
 import { ApsValidationError } from '../../gateway/aps/errors';
@@ -148,6 +149,8 @@ export class ConfirmationService {
         firstName,
         lastName,
         timeoutSeconds,
+        // The customer's own language, else the station's (settings locale).
+        language: customer.language ?? stationLanguage(this.deps.settings.get().locale).language,
       });
     } catch (e) {
       if (e instanceof ApsValidationError) {

@@ -11,13 +11,19 @@ export interface Customer {
   name: string;
   email: string;
   phone: string;
+  /** Preferred language for what we send them; null = the station's. */
+  language: CustomerLanguage | null;
   createdAt: string;
 }
+
+export type CustomerLanguage = 'en' | 'ar';
 
 export interface CustomerFields {
   name: string;
   email: string;
   phone: string;
+  /** Left out = unchanged on update, the station's (null) on create. */
+  language?: CustomerLanguage | null;
 }
 
 interface CustomerRow {
@@ -25,14 +31,15 @@ interface CustomerRow {
   name: string;
   email: string;
   phone: string;
+  language: CustomerLanguage | null;
   created_at: string;
 }
 
 export function rowToCustomer(r: CustomerRow): Customer {
-  return { id: r.id, name: r.name, email: r.email, phone: r.phone, createdAt: r.created_at };
+  return { id: r.id, name: r.name, email: r.email, phone: r.phone, language: r.language ?? null, createdAt: r.created_at };
 }
 
-function clean(input: CustomerFields): CustomerFields {
+function clean(input: CustomerFields): { name: string; email: string; phone: string } {
   return { name: input.name.trim(), email: input.email.trim(), phone: input.phone.trim() };
 }
 
@@ -43,11 +50,11 @@ function clean(input: CustomerFields): CustomerFields {
 export function createCustomer(db: Db, input: CustomerFields, clock: Clock): Customer {
   const now = clock.now();
   const at = now.toISOString();
-  const c: Customer = { id: newCustomerId(now), ...clean(input), createdAt: at };
+  const c: Customer = { id: newCustomerId(now), ...clean(input), language: input.language ?? null, createdAt: at };
   if (!c.name) throw new ContractError('VALIDATION', 'Name is required', { name: 'Name is required' });
   db.transaction(() => {
-    prepared(db, `INSERT INTO customers (id, name, email, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
-      c.id, c.name, c.email, c.phone, at, at,
+    prepared(db, `INSERT INTO customers (id, name, email, phone, language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+      c.id, c.name, c.email, c.phone, c.language, at, at,
     );
     indexCustomer(db, c);
   })();
@@ -55,7 +62,7 @@ export function createCustomer(db: Db, input: CustomerFields, clock: Clock): Cus
 }
 
 export function getCustomer(db: Db, id: string): Customer | undefined {
-  const r = prepared(db, `SELECT id, name, email, phone, created_at FROM customers WHERE id = ?`).get(id) as CustomerRow | undefined;
+  const r = prepared(db, `SELECT id, name, email, phone, language, created_at FROM customers WHERE id = ?`).get(id) as CustomerRow | undefined;
   return r && rowToCustomer(r);
 }
 
@@ -65,13 +72,13 @@ export function updateCustomer(db: Db, id: string, input: CustomerFields, clock:
 }
 
 export function updateCustomerWithPrevious(db: Db, id: string, input: CustomerFields, clock: Clock): { customer: Customer; previous: Customer } {
-  const fields = clean(input);
+  const fields: Partial<Customer> & ReturnType<typeof clean> = { ...clean(input), ...(input.language !== undefined ? { language: input.language } : {}) };
   if (!fields.name) throw new ContractError('VALIDATION', 'Name is required', { name: 'Name is required' });
   return db.transaction(() => {
     const previous = getCustomer(db, id);
     if (!previous) throw new ContractError('NOT_FOUND', 'This customer does not exist');
-    prepared(db, `UPDATE customers SET name = ?, email = ?, phone = ?, updated_at = ? WHERE id = ?`).run(
-      fields.name, fields.email, fields.phone, clock.now().toISOString(), id,
+    prepared(db, `UPDATE customers SET name = ?, email = ?, phone = ?, language = ?, updated_at = ? WHERE id = ?`).run(
+      fields.name, fields.email, fields.phone, fields.language === undefined ? previous.language : fields.language, clock.now().toISOString(), id,
     );
     const customer: Customer = { ...previous, ...fields };
     indexCustomer(db, customer);

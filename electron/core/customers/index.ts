@@ -13,7 +13,7 @@ export { searchCustomers, type SearchHit, type SearchPage } from './search';
 
 /** Which fields changed, never their values: the audit log is not a copy of the customer file. */
 function changedFields(before: Customer, after: Customer): string {
-  const f = (['name', 'email', 'phone'] as const).filter((k) => before[k] !== after[k]);
+  const f = (['name', 'email', 'phone', 'language'] as const).filter((k) => before[k] !== after[k]);
   return f.length ? `changed ${f.join(', ')}` : 'no change';
 }
 

@@ -157,7 +157,7 @@ export function searchCustomers(db: Db, query: string, page: { limit: number; of
     picked.push(c);
     if (picked.length >= want) break;
   }
-  const getCustomer = prepared(db, `SELECT id, name, email, phone, created_at FROM customers WHERE id = ?`);
+  const getCustomer = prepared(db, `SELECT id, name, email, phone, language, created_at FROM customers WHERE id = ?`);
   const hits: SearchHit[] = [];
   for (const c of picked.slice(page.offset, page.offset + page.limit)) {
     const row = getCustomer.get(c.customerId) as Parameters<typeof rowToCustomer>[0] | undefined;

@@ -7,6 +7,7 @@ import type { Ports } from './ports';
 import { tokenizationReference } from './references';
 import { newId } from './sql';
 import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+import { workingLanguage } from '../people/users-repo';
 
 export interface HostedFormOutput {
   sessionId: string;
@@ -36,7 +37,9 @@ export class HostedCards {
     const now = clock.now();
     if (input.orderId && !getOrderRow(db, input.orderId)) throw new ContractError('NOT_FOUND', 'No such order.');
     const merchantReference = tokenizationReference(this.deps.station, now);
-    const form = gateway.hostedForm({ merchantReference, returnUrl: this.deps.hostedReturnUrl, ...(input.save === undefined ? {} : { rememberMe: input.save }) });
+    // The gateway's page speaks the clerk's language (APS `language`), like the rest of the screen.
+    const language = workingLanguage(db, actor.id, this.deps.settings.get().locale);
+    const form = gateway.hostedForm({ merchantReference, returnUrl: this.deps.hostedReturnUrl, language, ...(input.save === undefined ? {} : { rememberMe: input.save }) });
     const id = newId('hc');
     insertSession(db, {
       id,

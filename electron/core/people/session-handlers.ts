@@ -5,12 +5,15 @@ import { auditAs, requireUser } from './audit-helpers';
 import { checkSecret, credentialError } from './credentials';
 import type { SessionManager } from './sessions';
 import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
-import { countUsers, getUserRecord, insertUser, listUsers, updateUserRow } from './users-repo';
+import { countUsers, getUserRecord, insertUser, listUsers, setUserLanguage, updateUserRow, type UserDigits, type UserLanguage } from './users-repo';
 
 const ok = { ok: true as const };
 
 export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): PartialHandlers {
-  const sessionUser = (u: { id: string; name: string; role: 'clerk' | 'supervisor' | 'admin' }) => ({ id: u.id, name: u.name, role: u.role });
+  // The person's own language and digits ride along, so the screen switches to them at sign-in.
+  const sessionUser = (u: { id: string; name: string; role: 'clerk' | 'supervisor' | 'admin'; language?: UserLanguage | null; digits?: UserDigits | null }) => ({
+    id: u.id, name: u.name, role: u.role, language: u.language ?? null, digits: u.digits ?? null,
+  });
 
   return {
     'session.status': (_input, ctx) => {
@@ -24,6 +27,8 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
         locked: !!signedIn && s!.lockedAt !== null,
         idleLockMs: sessions.idleLockMs(),
         station: deps.station,
+        // The station's language and digits: the sign-in screen before anyone says theirs.
+        locale: deps.settings.get().locale,
         gateway: {
           name: deps.gateway.name,
           sandbox: deps.gateway.isSandbox,
@@ -49,6 +54,14 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
     },
 
     'session.users': () => listUsers(deps.db, true).map(sessionUser),
+
+    'session.preferences': (input, ctx) => {
+      const user = requireUser(ctx);
+      setUserLanguage(deps.db, user.id, input, deps.clock.now().toISOString());
+      const changed = (['language', 'digits'] as const).filter((k) => input[k] !== undefined).map((k) => `${k} ${input[k] ?? 'station default'}`);
+      auditAs(deps, user, { action: 'user.preferences', outcome: 'success', target: user.id, detail: changed.length ? changed.join(', ') : 'no change' });
+      return sessionUser(getUserRecord(deps.db, user.id)!);
+    },
 
     'session.login': (input, ctx) => {
       const now = deps.clock.now();

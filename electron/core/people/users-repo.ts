@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stationLanguage } from '../../../shared/contract/locale';
 import type { Db } from '../db/database';
 import type { Role } from '../../../shared/domain/roles';
 import { prepared } from '../customers/stmt-cache';
@@ -12,7 +13,13 @@ export interface User {
   active: boolean;
 }
 
+export type UserLanguage = 'en' | 'ar';
+export type UserDigits = 'latn' | 'arab';
+
 export interface UserRecord extends User {
+  /** The screen's language and digits for this person; null = the station's default. */
+  language: UserLanguage | null;
+  digits: UserDigits | null;
   secretHash: string;
   failedAttempts: number;
   lockedUntil: string | null;
@@ -26,12 +33,15 @@ interface UserRow {
   active: number;
   failed_attempts: number;
   locked_until: string | null;
+  language: UserLanguage | null;
+  digits: UserDigits | null;
 }
 
 function toRecord(r: UserRow): UserRecord {
   return {
     id: r.id, name: r.name, role: r.role, active: r.active === 1,
     secretHash: r.secret_hash, failedAttempts: r.failed_attempts, lockedUntil: r.locked_until,
+    language: r.language ?? null, digits: r.digits ?? null,
   };
 }
 
@@ -39,7 +49,7 @@ export function publicUser(u: User): User {
   return { id: u.id, name: u.name, role: u.role, active: u.active };
 }
 
-const COLS = 'id, name, role, secret_hash, active, failed_attempts, locked_until';
+const COLS = 'id, name, role, secret_hash, active, failed_attempts, locked_until, language, digits';
 
 export function getUserRecord(db: Db, id: string): UserRecord | undefined {
   const r = prepared(db, `SELECT ${COLS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
@@ -89,4 +99,21 @@ export function updateUserRow(db: Db, id: string, patch: { name?: string; role?:
 
 export function setLockState(db: Db, id: string, failedAttempts: number, lockedUntil: string | null, at: string): void {
   prepared(db, `UPDATE users SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`).run(failedAttempts, lockedUntil, at, id);
+}
+
+/** One's own language and digits (null = back to the station's default); left out = unchanged. */
+export function setUserLanguage(db: Db, id: string, patch: { language?: UserLanguage | null; digits?: UserDigits | null }, at: string): void {
+  const cur = getUserRecord(db, id);
+  if (!cur) return;
+  prepared(db, `UPDATE users SET language = ?, digits = ?, updated_at = ? WHERE id = ?`).run(
+    patch.language === undefined ? cur.language : patch.language,
+    patch.digits === undefined ? cur.digits : patch.digits,
+    at,
+    id,
+  );
+}
+
+/** The language a person works in: their own, else the station's (settings locale). */
+export function workingLanguage(db: Db, userId: string, stationLocale: string): UserLanguage {
+  return getUserRecord(db, userId)?.language ?? stationLanguage(stationLocale).language;
 }

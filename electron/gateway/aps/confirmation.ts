@@ -89,6 +89,12 @@ export function buildConfirmationBody(cfg: ConfirmationConfig, req: Confirmation
     token_name: req.tokenName,
     merchant_identifier: cfg.merchantIdentifier,
   };
+  // Seed 003 has no language field; like token_name this is our addition: the mail and the page the
+  // customer reads are in their language. Left out, the service's default (English).
+  if (req.language !== undefined) {
+    checkField('language', req.language);
+    body['language'] = req.language;
+  }
   if (req.callbackUrl) {
     if (!/^https?:\/\//.test(req.callbackUrl)) throw new ApsValidationError('BAD_FORMAT', 'callback_url', 'must be an http(s) URL');
     body['callback_url'] = req.callbackUrl;

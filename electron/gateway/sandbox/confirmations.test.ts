@@ -86,6 +86,20 @@ describe('email confirmation service (seed 003)', () => {
     expect((await get(id)).state).toBe('confirmed');
   });
 
+  it('speaks the customer\'s language: language=ar gives an Arabic, right-to-left page and mail', async () => {
+    const { body } = await create({ ...withToken(), language: 'ar' }, { json: true });
+    const link = `/confirm/${body.confirmation.process.id}`;
+    const mailbox = await (await fetch(sb.mailboxUrl)).text();
+    expect(mailbox).toContain('يرجى تأكيد دفع');
+    const page = await (await fetch(`${sb.url}${link}`)).text();
+    expect(page).toContain('<html lang="ar" dir="rtl">');
+    expect(page).toContain('أكّد عملية الدفع');
+    expect(page).toContain('>أوافق</button>');
+    expect(page).toContain('من البطاقة المنتهية بـ 0001');
+    const bad = await create({ ...withToken(), language: 'fr' }, { json: true });
+    expect(bad.status).toBe(422);
+  });
+
   it('I refuse → refused', async () => {
     const { body } = await create(withCard);
     await fetch(`${sb.url}/confirm/${body.confirmation.process.id}`);

@@ -95,6 +95,8 @@ export class ConfirmationService {
       if (!/^\d+$/.test(value('timeout_seconds')) || timeout < 1 || timeout > MAX_TIMEOUT_SECONDS) add('timeout_seconds', `must be a whole number of seconds between 1 and ${MAX_TIMEOUT_SECONDS}`);
     }
     const callbackUrl = value('callback_url') || null;
+    const language = value('language') || 'en';
+    if (language !== 'en' && language !== 'ar') add('language', 'must be en or ar');
     if (callbackUrl && !/^https?:\/\/\S{1,400}$/.test(callbackUrl)) add('callback_url', 'must be an http(s) URL');
     const currency = value('currency') || DEFAULT_CURRENCY;
     let amount: number | undefined;
@@ -160,6 +162,7 @@ export class ConfirmationService {
       updated_at_ms: nowMs,
       process_created_at_ms: nowMs,
       process_updated_at_ms: nowMs,
+      language,
     };
     this.store.tx(() => {
       this.store.insertConfirmation(row);

@@ -53,6 +53,25 @@ async function openForm(extra: Record<string, string> = {}, merchant: MerchantCo
 const card = { card_number: '4005 5500 0000 0001', expiry_date: '05/30', card_security_code: '123', card_holder_name: 'Jane Q Public', remember_me: 'YES' };
 
 describe('hosted tokenization page', () => {
+  it('speaks the language the merchant asked for: language=ar is Arabic, right to left, card fields left to right', async () => {
+    const { res, html, session } = await openForm({ language: 'ar' });
+    expect(res.status).toBe(200);
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('<label for="card_number">رقم البطاقة</label>');
+    expect(html).toContain('aria-label="بيانات البطاقة"');
+    expect(html).toContain('بيئة تجريبية — بطاقات الاختبار فقط');
+    expect(html).toMatch(/id="card_number"[^>]*dir="ltr"/);
+    expect(html).not.toContain('Card number');
+    // A mistake is explained in Arabic too.
+    const bad = await postForm(`${sb.paymentPageUrl}/submit`, { session, ...card, card_number: '4005 5500 0000 0002', card_security_code: '1' });
+    const again = await bad.text();
+    expect(bad.status).toBe(422);
+    expect(again).toContain('رقم البطاقة هذا غير صالح.');
+    expect(again).toContain('<html lang="ar" dir="rtl">');
+    // English stays the default.
+    expect((await openForm()).html).toContain('<html lang="en" dir="ltr">');
+  });
+
   it('renders a framable, CSP-locked card form with a server-side session', async () => {
     const { res, html, session } = await openForm();
     expect(res.status).toBe(200);

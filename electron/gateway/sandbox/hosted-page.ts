@@ -15,7 +15,8 @@ import {
   type Brand,
 } from './cards';
 import type { OffsetClock } from './clock';
-import { SANDBOX_BANNER, esc, page } from './html';
+import { esc, page, sandboxBanner } from './html';
+import { HOSTED_TEXT, panError, pageLanguage, type PageLanguage } from './hosted-text';
 import { mediaType, parseForm, readBody, redirect, sendHtml } from './http';
 import type { Store } from './store';
 import type { MerchantConfig, SandboxLogger } from './types';
@@ -106,7 +107,7 @@ export async function handlePaymentPage(deps: HostedPageDeps, req: IncomingMessa
   const checked = verifyRequest(deps, fields);
   if (!checked.ok) {
     deps.logger?.info({ responseCode: checked.error.response_code, merchantReference: fields['merchant_reference'] }, 'paymentPage refused');
-    return errorPage(deps, res, 400, `${checked.error.response_code} ${checked.error.response_message}`);
+    return errorPage(deps, res, 400, `${checked.error.response_code} ${checked.error.response_message}`, pageLanguage(fields['language']));
   }
   const getRedirect = url.searchParams.get('method')?.toLowerCase() === 'get';
 
@@ -128,7 +129,8 @@ export async function handlePaymentPage(deps: HostedPageDeps, req: IncomingMessa
     created_at_ms: deps.clock.nowMs(),
     used: 0,
   });
-  sendHtml(res, 200, cardFormPage(id, rememberQuestion(checked.session), {}, {}), { frameAncestors: deps.frameAncestors });
+  const lang = pageLanguage(checked.session.echo['language']);
+  sendHtml(res, 200, cardFormPage(lang, id, rememberQuestion(checked.session), {}, {}), { frameAncestors: deps.frameAncestors });
 }
 
 /** POST /FortAPI/paymentPage/submit (the card form). */
@@ -142,21 +144,23 @@ export async function handleCardSubmit(deps: HostedPageDeps, req: IncomingMessag
   }
   const fields = parseForm(body.text);
   const row = deps.store.session(fields['session'] ?? '');
-  if (!row) return errorPage(deps, res, 400, 'This card form is not valid. Start again from the merchant’s page.');
-  if (row.used) return errorPage(deps, res, 400, 'This card form was already submitted. Start again from the merchant’s page.');
+  if (!row) return errorPage(deps, res, 400, HOSTED_TEXT.en.formInvalid);
+  const session = JSON.parse(row.params_json) as SessionParams;
+  const lang = pageLanguage(session.echo['language']);
+  const w = HOSTED_TEXT[lang];
+  if (row.used) return errorPage(deps, res, 400, w.formUsed, lang);
   if (deps.clock.nowMs() - row.created_at_ms > SESSION_TTL_MS) {
-    return errorPage(deps, res, 400, 'This card form has expired. Start again from the merchant’s page.');
+    return errorPage(deps, res, 400, w.formExpired, lang);
   }
   const merchant = deps.merchants.get(row.merchant_identifier);
-  if (!merchant) return errorPage(deps, res, 400, 'Unknown merchant.');
-  const session = JSON.parse(row.params_json) as SessionParams;
+  if (!merchant) return errorPage(deps, res, 400, 'Unknown merchant.', lang);
   const rememberMe = session.merchantDecides ? session.rememberMe : fields['remember_me'] === 'YES' ? 'YES' : 'NO';
   const errors: FieldErrors = {};
-  const card = readCardForm(fields, rememberMe, deps.clock.now(), errors);
+  const card = readCardForm(fields, rememberMe, deps.clock.now(), errors, lang);
   if (!card) {
     // The card number and CVV are never written back into the page.
     const keep = { expiry_date: fields['expiry_date'] ?? '', card_holder_name: fields['card_holder_name'] ?? '' };
-    sendHtml(res, 422, cardFormPage(row.id, session.merchantDecides ? null : rememberMe === 'YES', errors, keep), { frameAncestors: deps.frameAncestors });
+    sendHtml(res, 422, cardFormPage(lang, row.id, session.merchantDecides ? null : rememberMe === 'YES', errors, keep), { frameAncestors: deps.frameAncestors });
     return;
   }
   deps.store.markSessionUsed(row.id);
@@ -166,17 +170,18 @@ export async function handleCardSubmit(deps: HostedPageDeps, req: IncomingMessag
 // --- card validation ----------------------------------------------------------------------------
 
 /** The card form: every problem is reported next to its field. */
-function readCardForm(fields: Record<string, string>, rememberMe: 'YES' | 'NO', now: Date, errors: FieldErrors): CardInput | undefined {
+function readCardForm(fields: Record<string, string>, rememberMe: 'YES' | 'NO', now: Date, errors: FieldErrors, lang: PageLanguage): CardInput | undefined {
+  const w = HOSTED_TEXT[lang];
   const pan = checkPan(fields['card_number'] ?? '');
-  if (!pan.ok) errors.card_number = pan.error;
+  if (!pan.ok) errors.card_number = panError(lang, pan.error);
   const expiry = parseExpiryInput(fields['expiry_date'] ?? '');
-  if (!expiry) errors.expiry_date = 'Enter the expiry date as MM/YY.';
-  else if (isExpired(expiry, now)) errors.expiry_date = 'This card has expired.';
+  if (!expiry) errors.expiry_date = w.expiryFormat;
+  else if (isExpired(expiry, now)) errors.expiry_date = w.expired;
   const cvv = fields['card_security_code'] ?? '';
-  if (pan.ok && !cvvValid(cvv, pan.brand)) errors.card_security_code = pan.brand === 'AMEX' ? 'Enter the 4-digit code.' : 'Enter the 3-digit code.';
-  else if (!pan.ok && !/^[0-9]{3,4}$/.test(cvv)) errors.card_security_code = 'Enter the security code.';
+  if (pan.ok && !cvvValid(cvv, pan.brand)) errors.card_security_code = pan.brand === 'AMEX' ? w.cvv4 : w.cvv3;
+  else if (!pan.ok && !/^[0-9]{3,4}$/.test(cvv)) errors.card_security_code = w.cvvAny;
   const holder = (fields['card_holder_name'] ?? '').trim();
-  if (holder.length > 50 || !/^[\p{L}\p{N}_\\/\-.' ]*$/u.test(holder)) errors.card_holder_name = 'Use letters and spaces only (50 at most).';
+  if (holder.length > 50 || !/^[\p{L}\p{N}_\\/\-.' ]*$/u.test(holder)) errors.card_holder_name = w.holderFormat;
   if (!pan.ok || !expiry || Object.keys(errors).length > 0) return undefined;
   return { pan: pan.pan, brand: pan.brand, expiry, holder: holder || undefined, rememberMe };
 }
@@ -276,25 +281,28 @@ function deliver(deps: HostedPageDeps, res: ServerResponse, session: SessionPara
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
     .join('');
   const ok = fields['status'] === STATUS.TOKENIZATION_SUCCESS;
+  const lang = pageLanguage(session.echo['language']);
+  const w = HOSTED_TEXT[lang];
   const html = page(
-    'Returning to the merchant',
-    `${SANDBOX_BANNER}<div class="panel" data-testid="return-page">
-<h1>${ok ? 'Card saved' : 'Card not saved'}</h1>
-<p class="muted">Returning to the merchant…</p>
+    w.returningTitle,
+    `${sandboxBanner(w.banner)}<div class="panel" data-testid="return-page">
+<h1>${esc(ok ? w.cardSaved : w.cardNotSaved)}</h1>
+<p class="muted">${esc(w.returning)}</p>
 <form id="return-form" method="post" action="${esc(returnUrl)}">${inputs}
-<noscript><button class="primary" type="submit">Continue</button></noscript></form></div>`,
-    { framed: true, scripts: ['/FortAPI/static/redirect.js'] },
+<noscript><button class="primary" type="submit">${esc(w.continue)}</button></noscript></form></div>`,
+    { framed: true, scripts: ['/FortAPI/static/redirect.js'], lang },
   );
   sendHtml(res, 200, html, { frameAncestors: deps.frameAncestors, formAction: [new URL(returnUrl).origin] });
 }
 
 // --- pages --------------------------------------------------------------------------------------
 
-function errorPage(deps: HostedPageDeps, res: ServerResponse, status: number, message: string): void {
+function errorPage(deps: HostedPageDeps, res: ServerResponse, status: number, message: string, lang: PageLanguage = 'en'): void {
+  const w = HOSTED_TEXT[lang];
   const html = page(
-    'Payment page error',
-    `${SANDBOX_BANNER}<div class="panel" role="alert" data-testid="payment-page-error"><h1>The card form cannot be shown</h1><p>${esc(message)}</p></div>`,
-    { framed: true },
+    w.errorTitle,
+    `${sandboxBanner(w.banner)}<div class="panel" role="alert" data-testid="payment-page-error"><h1>${esc(w.errorHeading)}</h1><p>${esc(message)}</p></div>`,
+    { framed: true, lang },
   );
   sendHtml(res, status, html, { frameAncestors: deps.frameAncestors });
 }
@@ -319,22 +327,24 @@ function rememberQuestion(session: SessionParams): boolean | null {
   return session.merchantDecides ? null : session.rememberMe === 'YES';
 }
 
-function cardFormPage(sessionId: string, rememberMe: boolean | null, errors: FieldErrors, keep: { expiry_date?: string; card_holder_name?: string }): string {
+function cardFormPage(lang: PageLanguage, sessionId: string, rememberMe: boolean | null, errors: FieldErrors, keep: { expiry_date?: string; card_holder_name?: string }): string {
+  const w = HOSTED_TEXT[lang];
   const cards = TEST_CARDS.map(
     (c) => `<tr><td><code>${c.number.replace(/(\d{4})(?=\d)/g, '$1 ')}</code></td><td>${c.cvv}</td><td>${esc(c.note)}</td></tr>`,
   ).join('');
-  const body = `${SANDBOX_BANNER}
-<form id="card-form" class="panel" method="post" action="/FortAPI/paymentPage/submit" novalidate data-testid="card-form" aria-label="Card details">
+  // Card number, expiry and CVV read left to right in every language (dir="ltr"); the name follows its script.
+  const body = `${sandboxBanner(w.banner)}
+<form id="card-form" class="panel" method="post" action="/FortAPI/paymentPage/submit" novalidate data-testid="card-form" aria-label="${esc(w.formLabel)}">
 <input type="hidden" name="session" value="${esc(sessionId)}">
-${input('card_number', 'Card number', errors, `${CARD_ATTRS} inputmode="numeric" maxlength="23" placeholder="1234 5678 9012 3456" required autofocus`)}
+${input('card_number', w.cardNumber, errors, `${CARD_ATTRS} dir="ltr" inputmode="numeric" maxlength="23" placeholder="1234 5678 9012 3456" required autofocus`)}
 <div class="row">
-${input('expiry_date', 'Expiry (MM/YY)', errors, `${CARD_ATTRS} inputmode="numeric" maxlength="7" placeholder="MM/YY" required`, keep.expiry_date)}
-${input('card_security_code', 'Security code (CVV)', errors, `${CARD_ATTRS} inputmode="numeric" maxlength="4" placeholder="123" required`)}
+${input('expiry_date', w.expiry, errors, `${CARD_ATTRS} dir="ltr" inputmode="numeric" maxlength="7" placeholder="MM/YY" required`, keep.expiry_date)}
+${input('card_security_code', w.cvv, errors, `${CARD_ATTRS} dir="ltr" inputmode="numeric" maxlength="4" placeholder="123" required`)}
 </div>
-${input('card_holder_name', 'Name on card', errors, `${CARD_ATTRS} maxlength="50" placeholder="As printed on the card"`, keep.card_holder_name)}
-${rememberMe === null ? '' : `<label class="check"><input type="checkbox" name="remember_me" value="YES" data-testid="remember_me"${rememberMe ? ' checked' : ''}> Remember this card</label>`}
-<button class="primary" type="submit" data-testid="submit-card">Continue</button>
+${input('card_holder_name', w.holder, errors, `${CARD_ATTRS} dir="auto" maxlength="50" placeholder="${esc(w.holderPlaceholder)}"`, keep.card_holder_name)}
+${rememberMe === null ? '' : `<label class="check"><input type="checkbox" name="remember_me" value="YES" data-testid="remember_me"${rememberMe ? ' checked' : ''}> ${esc(w.remember)}</label>`}
+<button class="primary" type="submit" data-testid="submit-card">${esc(w.continue)}</button>
 </form>
-<details data-testid="test-cards"><summary>Test cards (any future expiry)</summary><table><thead><tr><th>Number</th><th>CVV</th><th>Result</th></tr></thead><tbody>${cards}</tbody></table></details>`;
-  return page('Card details — SANDBOX', body, { framed: true, scripts: ['/FortAPI/static/card-form.js'] });
+<details data-testid="test-cards"><summary>${esc(w.testCards)}</summary><table><thead><tr><th>${esc(w.number)}</th><th>CVV</th><th>${esc(w.result)}</th></tr></thead><tbody>${cards}</tbody></table></details>`;
+  return page(w.title, body, { framed: true, scripts: ['/FortAPI/static/card-form.js'], lang });
 }

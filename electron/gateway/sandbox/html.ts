@@ -38,7 +38,7 @@ button{font:inherit;font-weight:600;border:0;border-radius:6px;padding:9px 14px;
 details{margin-top:8px;font-size:12px;color:#486581}
 summary{cursor:pointer;font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:12px;margin-top:4px}
-th,td{text-align:left;padding:3px 4px;border-bottom:1px solid #e4e7eb;vertical-align:top}
+th,td{text-align:start;padding:3px 4px;border-bottom:1px solid #e4e7eb;vertical-align:top}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .muted{color:#486581;font-size:12px}
 .state{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;background:#e4e7eb}
@@ -51,13 +51,18 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
  * One page. `framed`: shown inside the merchant's frame (the hosted card page), whose own <main>
  * already holds the frame: a second main landmark there would be a duplicate, so a plain <div>.
  */
-export function page(title: string, body: string, opts: { wide?: boolean; framed?: boolean; scripts?: string[] } = {}): string {
+export function page(title: string, body: string, opts: { wide?: boolean; framed?: boolean; scripts?: string[]; lang?: 'en' | 'ar' } = {}): string {
   const scripts = (opts.scripts ?? []).map((src) => `<script src="${esc(src)}"></script>`).join('');
   const root = opts.framed ? `<div class="page">${body}</div>` : `<main${opts.wide ? ' class="wide"' : ''}>${body}</main>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${opts.lang ?? 'en'}" dir="${opts.lang === 'ar' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${esc(title)}</title><style>${BASE_CSS}</style></head>
 <body>${root}${scripts}</body></html>`;
 }
 
 export const SANDBOX_BANNER = '<div class="banner" role="note" data-testid="sandbox-banner">SANDBOX — test cards only</div>';
+
+/** The banner in the page's language (the hosted card page speaks APS's `language`). */
+export function sandboxBanner(text: string): string {
+  return `<div class="banner" role="note" data-testid="sandbox-banner">${esc(text)}</div>`;
+}

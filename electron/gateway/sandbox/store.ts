@@ -96,6 +96,8 @@ export interface ConfirmationRow {
   updated_at_ms: number;
   process_created_at_ms: number;
   process_updated_at_ms: number;
+  /** The language of the mail and the confirmation page ('en' | 'ar'); our addition to seed 003. */
+  language: string;
 }
 
 export interface ActionRow {
@@ -196,7 +198,8 @@ CREATE TABLE IF NOT EXISTS confirmations (
   created_at_ms INTEGER NOT NULL,
   updated_at_ms INTEGER NOT NULL,
   process_created_at_ms INTEGER NOT NULL,
-  process_updated_at_ms INTEGER NOT NULL
+  process_updated_at_ms INTEGER NOT NULL,
+  language TEXT NOT NULL DEFAULT 'en'
 );
 CREATE TABLE IF NOT EXISTS confirmation_actions (
   id TEXT PRIMARY KEY,
@@ -210,7 +213,7 @@ CREATE TABLE IF NOT EXISTS confirmation_actions (
 );
 `;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export class Store {
   readonly db: Database.Database;
@@ -244,6 +247,8 @@ export class Store {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`sandbox.db schema ${version} is newer than this sandbox (${SCHEMA_VERSION})`);
     this.db.exec(SCHEMA);
+    // Version 1 had no confirmations.language (CREATE TABLE IF NOT EXISTS kept the old table).
+    if (version === 1) this.db.exec(`ALTER TABLE confirmations ADD COLUMN language TEXT NOT NULL DEFAULT 'en'`);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 

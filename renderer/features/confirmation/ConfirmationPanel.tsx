@@ -1,8 +1,9 @@
 import './confirmation.css';
+import { Trans, useTranslation } from 'react-i18next';
 import { useEffect, useRef, useState } from 'react';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { fmtMoney } from '../../lib/format';
+import { fmtCount, fmtMoney } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -10,6 +11,16 @@ import { useOrder, type ConfirmationView } from '../order/order-store';
 import { confirmationStep, countdown, isFinal, STEPS, timeToAnswer } from './steps';
 
 const POLL_MS = 1000;
+
+/** Where step i stands: done, the current one, where it stopped (failed), or still to come. */
+function stepState(i: number, step: { index: number; failed: boolean }, final: boolean): 'done' | 'failed' | 'current' | 'todo' {
+  if (i < step.index) return 'done';
+  if (i > step.index) return 'todo';
+  if (step.failed) return 'failed';
+  return final && i === STEPS.length - 1 ? 'done' : 'current';
+}
+const SEP = ' · ';
+const MARK = { done: '✓', failed: '✕' };
 
 /**
  * Follows an email confirmation live (seed 003): polls confirmations.get every second; the core
@@ -22,11 +33,12 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
   const [elapsed, setElapsed] = useState(0);
   const primary = useRef<HTMLButtonElement>(null);
   const final = isFinal(c);
+  const { t } = useTranslation('confirmation');
 
   // Poll until the confirmation is final and its charge (if any) recorded.
   useEffect(() => {
     if (final) return;
-    const t = setTimeout(async () => {
+    const timer = setTimeout(async () => {
       try {
         const next = await call('confirmations.get', { id: c.id });
         setPollError(null);
@@ -40,15 +52,15 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
         setConfirmation({ ...c });
       }
     }, POLL_MS);
-    return () => clearTimeout(t);
+    return () => clearTimeout(timer);
   }, [c, final, setConfirmation, setResult]);
 
   // A countdown from the screen's own clock (the station and the browser may disagree on "now").
   useEffect(() => {
     if (final) return;
     const started = Date.now() - elapsed * 1000;
-    const t = setInterval(() => setElapsed(Math.floor((Date.now() - started) / 1000)), 1000);
-    return () => clearInterval(t);
+    const timer = setInterval(() => setElapsed(Math.floor((Date.now() - started) / 1000)), 1000);
+    return () => clearInterval(timer);
   }, [final]);
 
   useEffect(() => {
@@ -69,47 +81,91 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
   const amount = fmtMoney(c.amount, c.currency);
   const step = confirmationStep(c);
   const left = Math.max(0, c.timeoutSeconds - elapsed);
-  const verb = c.mode === 'authorize' ? 'authorize' : 'charge';
 
   return (
     <section className={`result confirmation confirmation-${c.state}`} aria-live="polite" aria-labelledby="confirmation-title" data-testid="confirmation" data-state={c.state} data-process-state={c.processState}>
       {!final ? (
-        <Alert tone="info" title={<span id="confirmation-title">Waiting for the customer &middot; {amount}</span>}>
+        <Alert
+          tone="info"
+          title={
+            <span id="confirmation-title">
+              {t('waiting')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
           <span className="spinner" aria-hidden="true" /> {c.message}
           <div data-testid="confirmation-time-to-answer">
-            The customer has <strong>{timeToAnswer(c.timeoutSeconds)}</strong> to answer.
+            <Trans t={t} i18nKey="timeToAnswer" values={{ time: timeToAnswer(c.timeoutSeconds) }} components={{ time: <strong /> }} />
           </div>
         </Alert>
       ) : null}
       {c.state === 'confirmed' && final ? (
-        <Alert tone={c.charge ? 'success' : 'danger'} title={<span id="confirmation-title">Confirmed by the customer &middot; {amount}</span>}>
+        <Alert
+          tone={c.charge ? 'success' : 'danger'}
+          title={
+            <span id="confirmation-title">
+              {t('confirmed')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
           {c.message}
         </Alert>
       ) : null}
       {c.state === 'refused' ? (
-        <Alert tone="danger" title={<span id="confirmation-title">Refused by the customer &middot; {amount}</span>}>
+        <Alert
+          tone="danger"
+          title={
+            <span id="confirmation-title">
+              {t('refused')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
           {c.message}
         </Alert>
       ) : null}
       {c.state === 'expired' ? (
-        <Alert tone="warning" title={<span id="confirmation-title">No answer &mdash; the link expired &middot; {amount}</span>}>
+        <Alert
+          tone="warning"
+          title={
+            <span id="confirmation-title">
+              {t('expired')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
           {c.message}
         </Alert>
       ) : null}
       {c.state === 'failed' ? (
-        <Alert tone="danger" title={<span id="confirmation-title">Confirmation failed &middot; {amount}</span>}>
+        <Alert
+          tone="danger"
+          title={
+            <span id="confirmation-title">
+              {t('failed')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
           <span data-testid="fail-reason">{c.message}</span>
         </Alert>
       ) : null}
-      {pollError ? <Alert tone="warning">Could not check just now: {pollError} Still trying.</Alert> : null}
+      {pollError ? <Alert tone="warning">{t('pollError', { error: pollError })}</Alert> : null}
 
-      <ol className="steps" aria-label="Progress">
+      <ol className="steps" aria-label={t('progress')}>
         {STEPS.map((s, i) => {
-          const state = i < step.index ? 'done' : i === step.index ? (step.failed ? 'failed' : final && i === STEPS.length - 1 ? 'done' : 'current') : 'todo';
+          const state = stepState(i, step, final);
           return (
             <li key={s.id} className={`step step-${state}`} data-testid={`step-${s.id}`} data-step-state={state} aria-current={state === 'current' ? 'step' : undefined}>
               <span className="step-mark" aria-hidden="true">
-                {state === 'done' ? '✓' : state === 'failed' ? '✕' : i + 1}
+                {state === 'done' ? MARK.done : state === 'failed' ? MARK.failed : fmtCount(i + 1)}
               </span>
               <span className="step-label">{s.label(c)}</span>
             </li>
@@ -119,25 +175,29 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
 
       <dl className="facts">
         <div>
-          <dt>Amount</dt>
+          <dt>{t('amount')}</dt>
           <dd data-testid="confirmation-amount">{amount}</dd>
         </div>
         <div>
-          <dt>Emailed to</dt>
-          <dd data-testid="confirmation-email">{c.emailAddress}</dd>
+          <dt>{t('emailedTo')}</dt>
+          <dd data-testid="confirmation-email">
+            <bdi>{c.emailAddress}</bdi>
+          </dd>
         </div>
         <div>
-          <dt>Then</dt>
-          <dd>{c.mode === 'authorize' ? 'Authorize only' : 'Charge now'}</dd>
+          <dt>{t('then')}</dt>
+          <dd>{c.mode === 'authorize' ? t('authorizeOnly') : t('chargeNow')}</dd>
         </div>
         <div>
-          <dt>Reference</dt>
-          <dd data-testid="result-reference">{c.orderReference}</dd>
+          <dt>{t('reference')}</dt>
+          <dd data-testid="result-reference">
+            <bdi>{c.orderReference}</bdi>
+          </dd>
         </div>
         {!final ? (
           <div>
-            <dt>Link expires in</dt>
-            <dd data-testid="confirmation-countdown">{left > 0 ? countdown(left) : 'any moment'}</dd>
+            <dt>{t('expiresIn')}</dt>
+            <dd data-testid="confirmation-countdown">{left > 0 ? countdown(left) : t('anyMoment')}</dd>
           </div>
         ) : null}
       </dl>
@@ -147,19 +207,19 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
         {final ? (
           <>
             <Button ref={primary} variant="primary" onClick={otherWay}>
-              Choose another way to pay
+              {t('otherWay')}
             </Button>
             {c.state !== 'confirmed' ? (
-              <Button onClick={() => void sendAgain.run()} busy={sendAgain.busy} busyText="Sending…">
-                Email again to {verb}
+              <Button onClick={() => void sendAgain.run()} busy={sendAgain.busy} busyText={t('sending')}>
+                {c.mode === 'authorize' ? t('emailAgainAuthorize') : t('emailAgainCharge')}
               </Button>
             ) : null}
             <Button variant="ghost" onClick={onNewOrder} shortcut="F2">
-              New order
+              {t('newOrder')}
             </Button>
           </>
         ) : (
-          <p className="muted small">You can take another order meanwhile (F2): the station keeps following this confirmation and charges the card only once the customer agrees.</p>
+          <p className="muted small">{t('meanwhile')}</p>
         )}
       </div>
     </section>

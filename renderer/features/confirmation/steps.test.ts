@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestLanguage } from '../../i18n/test-i18n';
 import { confirmationStep, countdown, isFinal, timeToAnswer } from './steps';
+
+beforeAll(() => useTestLanguage('en'));
 
 describe('confirmation steps', () => {
   it('follows the customer and stops where it stopped', () => {
@@ -26,5 +29,17 @@ describe('confirmation steps', () => {
     expect(countdown(600)).toBe('10:00');
     expect(countdown(65)).toBe('1:05');
     expect(countdown(-3)).toBe('0:00');
+  });
+
+  it('says it in Arabic, with Arabic plurals and the chosen digits', async () => {
+    await useTestLanguage('ar', 'latn');
+    expect(timeToAnswer(600)).toBe('10 دقائق');
+    expect(timeToAnswer(60)).toBe('دقيقة واحدة');
+    expect(timeToAnswer(120)).toBe('دقيقتان');
+    expect(timeToAnswer(90)).toBe('دقيقة واحدة و30 ثانية');
+    await useTestLanguage('ar', 'arab');
+    expect(timeToAnswer(600)).toBe('١٠ دقائق');
+    expect(countdown(65)).toBe('١:٠٥');
+    await useTestLanguage('en');
   });
 });

@@ -1,11 +1,14 @@
 import type { ConfirmationView } from '../order/order-store';
+import i18next from 'i18next';
+import { counted, fmtCount } from '../../lib/format';
 
 /** The customer's path (seed 003, email_moto): mail sent → link opened → agreed → card charged. */
+const step = (key: string) => i18next.t(`confirmation:steps.${key}`);
 export const STEPS: { id: string; label: (c: ConfirmationView) => string }[] = [
-  { id: 'sent', label: (c) => (c.state === 'failed' ? 'Email not sent' : 'Email sent') },
-  { id: 'opened', label: (c) => (c.state === 'expired' && c.processState !== 'waiting_agreement' ? 'Link not opened in time' : 'Customer opened the link') },
-  { id: 'agreed', label: (c) => (c.state === 'refused' ? 'Customer refused' : c.state === 'expired' ? 'No answer in time' : 'Customer agreed') },
-  { id: 'charged', label: (c) => (c.mode === 'authorize' ? 'Card authorized' : 'Card charged') },
+  { id: 'sent', label: (c) => step(c.state === 'failed' ? 'notSent' : 'sent') },
+  { id: 'opened', label: (c) => step(c.state === 'expired' && c.processState !== 'waiting_agreement' ? 'notOpened' : 'opened') },
+  { id: 'agreed', label: (c) => step(c.state === 'refused' ? 'refused' : c.state === 'expired' ? 'noAnswer' : 'agreed') },
+  { id: 'charged', label: (c) => step(c.mode === 'authorize' ? 'authorized' : 'charged') },
 ];
 
 /** Nothing more will change: refused / expired / failed, or confirmed with its charge recorded. */
@@ -35,13 +38,14 @@ export function timeToAnswer(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const m = Math.floor(s / 60);
   const rest = s % 60;
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (m === 0) return unit(rest, 'second');
-  return rest ? `${unit(m, 'minute')} ${unit(rest, 'second')}` : unit(m, 'minute');
+  const minutes = counted('confirmation:time.minutes', m);
+  const secs = counted('confirmation:time.seconds', rest);
+  if (m === 0) return secs;
+  return rest ? i18next.t('confirmation:time.minutesSeconds', { minutes, seconds: secs }) : minutes;
 }
 
 /** A countdown as a clock reads: "9:05" (minutes:seconds). */
 export function countdown(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return `${fmtCount(Math.floor(s / 60))}:${fmtCount(Math.floor((s % 60) / 10))}${fmtCount(s % 10)}`;
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { formatTaxRate, money, toInputString } from '../../../shared/money';
 import { useNav } from '../../app/nav-store';
@@ -10,6 +11,8 @@ import { useAction } from '../../lib/use-action';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Field } from '../../ui/Field';
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { newLine } from '../order/draft';
 import { useOrder } from '../order/order-store';
@@ -20,12 +23,10 @@ import { NotUsableHere } from './NotUsableHere';
 type Full = OutputOf<'customers.get'>;
 type Card = Full['cards'][number];
 
-const STANDING_WORD: Record<string, string> = {
-  captured: 'charged',
-  authorized: 'authorized',
-  partially_captured: 'partly captured',
-  partially_refunded: 'partly refunded',
-};
+const STANDING = new Set(['captured', 'authorized', 'partially_captured', 'partially_refunded']);
+const DASH = '—';
+const SEP = ' · ';
+const BACK = '←';
 
 export function CustomerDetail({ customerId }: { customerId: string }) {
   const [data, setData] = useState<Full | null>(null);
@@ -36,6 +37,7 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
   const go = useNav((s) => s.go);
   const prefill = useOrder((s) => s.prefill);
   const defaultTax = useSettings((s) => s.settings?.defaultTaxRateBp ?? 0);
+  const { t } = useTranslation('customers');
 
   const load = useCallback(() => {
     call('customers.get', { id: customerId }).then(
@@ -74,7 +76,7 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
               unitPrice: toInputString(money(l.unitPrice, repeat.order.currency)),
             }),
           )
-        : [newLine(tax, { description: 'Payment' })];
+        : [newLine(tax, { description: t('detail.paymentLine') })];
     prefill(data.customer, data.cards, lines);
     go('order');
     requestAnimationFrame(() => document.querySelector<HTMLElement>(sameItems ? '#charge-button' : '#line-0-unitPrice')?.focus());
@@ -87,53 +89,80 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
   });
 
   if (error) return <Alert tone="danger">{error}</Alert>;
-  if (!data) return <Spinner label="Loading customer…" />;
+  if (!data) return <Spinner label={t('detail.loading')} />;
   const c = data.customer;
+  const repeatText = repeat ? (
+    <Trans
+      t={t}
+      i18nKey="detail.repeats"
+      values={{
+        reference: repeat.order.reference,
+        date: fmtDateTime(repeat.payment.createdAt),
+        how: repeat.payment.method === 'cash' ? t('detail.cash') : maskedCard(repeat.payment.brand, repeat.payment.last4),
+        standing: STANDING.has(repeat.payment.status) ? t(`detail.standing.${repeat.payment.status}`) : repeat.payment.status,
+      }}
+      components={{ ref: <bdi /> }}
+    />
+  ) : (
+    t('detail.noRepeat')
+  );
   return (
     <div className="customer-detail">
       <header className="screen-head">
         <Button size="sm" variant="ghost" onClick={back} shortcut="Esc">
-          <span className="dir-glyph" aria-hidden="true">{'←'}</span> Customers
+          <span className="dir-glyph" aria-hidden="true">{BACK}</span> {t('detail.back')}
         </Button>
         <h1 className="ellipsis" title={c.name}>
-          {c.name}
+          <bdi>{c.name}</bdi>
         </h1>
       </header>
       <div className="detail-grid">
         <div className="detail-main">
           <section className="panel">
             <dl className="facts">
-              <div><dt>Phone</dt><dd>{c.phone || '—'}</dd></div>
-              <div><dt>Email</dt><dd className="ellipsis">{c.email || '—'}</dd></div>
-              <div><dt>Customer since</dt><dd>{fmtDateTime(c.createdAt)}</dd></div>
+              <div>
+                <dt>{t('detail.phone')}</dt>
+                <dd dir="ltr">{c.phone || DASH}</dd>
+              </div>
+              <div>
+                <dt>{t('detail.email')}</dt>
+                <dd className="ellipsis">
+                  <bdi>{c.email || DASH}</bdi>
+                </dd>
+              </div>
+              <div>
+                <dt>{t('detail.since')}</dt>
+                <dd>{fmtDateTime(c.createdAt)}</dd>
+              </div>
             </dl>
+            <CustomerLanguage customer={c} onSaved={(customer) => setData((d) => (d ? { ...d, customer } : d))} />
             <div className="actions">
               <Button variant="primary" onClick={() => chargeAgain(true)} shortcut="Ctrl+Enter" autoFocus disabled={!repeat} aria-describedby="repeat-of">
-                Charge again{repeat ? ` ${fmtMoney(repeat.order.total, repeat.order.currency)}` : ''}
+                {repeat ? t('detail.chargeAgainAmount', { amount: fmtMoney(repeat.order.total, repeat.order.currency) }) : t('detail.chargeAgain')}
               </Button>
               <Button onClick={() => chargeAgain(false)} shortcut="Alt+M">
-                Charge a new amount
+                {t('detail.chargeNew')}
               </Button>
             </div>
             <p className="muted small" id="repeat-of" data-testid="repeat-of">
-              {repeat
-                ? `Repeats order ${repeat.order.reference} of ${fmtDateTime(repeat.payment.createdAt)}: ${repeat.payment.method === 'cash' ? 'cash' : maskedCard(repeat.payment.brand, repeat.payment.last4)}, ${STANDING_WORD[repeat.payment.status] ?? repeat.payment.status}.`
-                : 'No earlier payment stands (voided, declined or refunded ones are not repeated): charge a new amount.'}
+              {repeatText}
             </p>
           </section>
           <section className="panel" aria-labelledby="payments-h">
-            <h2 id="payments-h">Recent payments</h2>
+            <h2 id="payments-h">{t('detail.payments')}</h2>
             {data.payments.length === 0 ? (
-              <EmptyState title="No payments yet." />
+              <EmptyState title={t('detail.noPayments')} />
             ) : (
               <table className="table">
                 <thead>
                   <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Order</th>
-                    <th scope="col">Card</th>
-                    <th scope="col" className="num">Amount</th>
-                    <th scope="col">Status</th>
+                    <th scope="col">{t('detail.when')}</th>
+                    <th scope="col">{t('detail.order')}</th>
+                    <th scope="col">{t('detail.card')}</th>
+                    <th scope="col" className="num">
+                      {t('detail.amount')}
+                    </th>
+                    <th scope="col">{t('detail.status')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -142,10 +171,10 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
                       <td>{fmtWhen(p.createdAt)}</td>
                       <td>
                         <button type="button" className="link mono" onClick={() => openPayment(p.id)}>
-                          {p.orderReference}
+                          <bdi>{p.orderReference}</bdi>
                         </button>
                       </td>
-                      <td>{p.method === 'cash' ? 'Cash' : maskedCard(p.brand, p.last4)}</td>
+                      <td>{p.method === 'cash' ? t('detail.cashMethod') : <bdi>{maskedCard(p.brand, p.last4)}</bdi>}</td>
                       <td className="num">{fmtMoney(p.amount, p.currency)}</td>
                       <td>
                         <StatusBadge status={p.status} queued={p.queued} />
@@ -160,25 +189,32 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
         </div>
         <aside className="detail-side">
           <section className="panel" aria-labelledby="cards-h">
-            <h2 id="cards-h">Cards on file</h2>
-            {data.cards.length === 0 ? <EmptyState title="No card on file.">Save one with the next charge.</EmptyState> : null}
+            <h2 id="cards-h">{t('detail.cards')}</h2>
+            {data.cards.length === 0 ? <EmptyState title={t('detail.noCards')}>{t('detail.noCardsHint')}</EmptyState> : null}
             <ul className="cards">
               {data.cards.map((k) => (
                 <li key={k.id} className={`card-item ${k.status !== 'active' ? 'inactive' : ''}`}>
                   <div>
-                    <div className="card-brand">{maskedCard(k.brand, k.last4)}</div>
+                    <div className="card-brand">
+                      <bdi>{maskedCard(k.brand, k.last4)}</bdi>
+                    </div>
                     <div className="muted small">
-                      exp {fmtExpiry(k.expiry)}
-                      {k.holderName ? ` · ${k.holderName}` : ''}
+                      {t('detail.exp', { expiry: fmtExpiry(k.expiry) })}
+                      {k.holderName ? (
+                        <>
+                          {SEP}
+                          <bdi>{k.holderName}</bdi>
+                        </>
+                      ) : null}
                     </div>
                   </div>
                   <div className="card-state">
-                    {k.expired ? <span className="badge badge-danger">Expired</span> : null}
+                    {k.expired ? <span className="badge badge-danger">{t('detail.expired')}</span> : null}
                     <NotUsableHere account={k.account} />
-                    {k.status !== 'active' ? <span className="badge badge-neutral">Deactivated</span> : null}
+                    {k.status !== 'active' ? <span className="badge badge-neutral">{t('detail.deactivated')}</span> : null}
                     {k.status === 'active' ? (
-                      <Button size="sm" variant="ghost" onClick={() => setConfirm(k)} aria-label={`Deactivate ${maskedCard(k.brand, k.last4)}`}>
-                        Deactivate
+                      <Button size="sm" variant="ghost" onClick={() => setConfirm(k)} aria-label={t('detail.deactivateCard', { card: maskedCard(k.brand, k.last4) })}>
+                        {t('detail.deactivate')}
                       </Button>
                     ) : null}
                   </div>
@@ -189,11 +225,32 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
         </aside>
       </div>
       {confirm ? (
-        <ConfirmDialog title={`Deactivate ${maskedCard(confirm.brand, confirm.last4)}?`} confirmLabel="Deactivate card" tone="danger" busy={deactivate.busy} onConfirm={() => void deactivate.run(confirm)} onCancel={() => setConfirm(null)}>
-          The card can no longer be charged from this station. The customer gives a card again next time.
+        <ConfirmDialog title={t('detail.deactivateTitle', { card: maskedCard(confirm.brand, confirm.last4) })} confirmLabel={t('detail.deactivateConfirm')} tone="danger" busy={deactivate.busy} onConfirm={() => void deactivate.run(confirm)} onCancel={() => setConfirm(null)}>
+          {t('detail.deactivateText')}
           {deactivate.error ? <Alert tone="danger">{describeError(deactivate.error)}</Alert> : null}
         </ConfirmDialog>
       ) : null}
     </div>
+  );
+}
+
+const LANGUAGE_OPTIONS: (Language | '')[] = ['', ...LANGUAGES];
+
+/** The customer's language for what we send them (email confirmation); '' = the station's. Saved on change. */
+function CustomerLanguage({ customer, onSaved }: { customer: Full['customer']; onSaved: (c: Full['customer']) => void }) {
+  const { t } = useTranslation('customers');
+  const save = useAction(async (language: Language | null) => {
+    onSaved(await call('customers.update', { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone, language }));
+  });
+  return (
+    <Field label={t('detail.language')} hint={t('detail.languageHint')} error={save.error ? describeError(save.error) : undefined}>
+      <select className="input" data-testid="customer-language" value={customer.language ?? ''} disabled={save.busy} onChange={(e) => void save.run((e.target.value || null) as Language | null)}>
+        {LANGUAGE_OPTIONS.map((l) => (
+          <option key={l} value={l} lang={l || undefined}>
+            {l ? LANGUAGE_NAMES[l] : t('detail.stationLanguage')}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

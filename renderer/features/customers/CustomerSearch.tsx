@@ -1,17 +1,13 @@
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useNav } from '../../app/nav-store';
 import { fmtExpiry } from '../../lib/format';
 import { Alert, EmptyState } from '../../ui/Alert';
 import { Kbd } from '../../ui/Kbd';
 import { useCustomers, type Hit } from './customers-store';
 
-const WHY: Record<string, string> = {
-  name: 'name',
-  phone: 'phone',
-  email: 'email',
-  last4: 'card last 4',
-  order: 'order reference',
-};
+const WHY = new Set(['name', 'phone', 'email', 'last4', 'order']);
+const DOTS = '••';
 
 export function CustomerSearch() {
   const { query, hits, shownFor, active, error, slow, more } = useCustomers();
@@ -20,6 +16,7 @@ export function CustomerSearch() {
   const openCustomer = useNav((s) => s.openCustomer);
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
+  const { t } = useTranslation('customers');
 
   // Typing searches from the store (setQuery). On mount (back from a customer), bring the results
   // up to the query if the screen was left before they arrived.
@@ -62,11 +59,11 @@ export function CustomerSearch() {
   return (
     <div className="customers-screen">
       <header className="screen-head">
-        <h1>Customers</h1>
+        <h1>{t('title')}</h1>
       </header>
       <div className="search-box">
         <label className="field-label" htmlFor="customer-search">
-          Search by name, phone, email, card last 4 or order reference
+          {t('search.label')}
         </label>
         <input
           id="customer-search"
@@ -85,21 +82,22 @@ export function CustomerSearch() {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onKey}
-          placeholder="e.g. Sarah, 0555, 0001, ORD-2025…"
+          placeholder={t('search.placeholder')}
         />
         <div className="muted small search-hint">
-          <Kbd keys="↑" /> <Kbd keys="↓" /> to move, <Kbd keys="Enter" /> to open {slow ? <span className="muted"> &middot; searching&hellip;</span> : null}
+          <Kbd keys="↑" /> <Kbd keys="↓" /> {t('search.move')} <Kbd keys="Enter" /> {t('search.open')}
+          {slow ? <span className="muted">{t('search.searching')}</span> : null}
         </div>
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {hits.length > 0 ? (
         <Results hits={hits} active={active} listRef={list} stale={!fresh} />
       ) : shownFor ? (
-        <EmptyState title={`No customer matches “${shownFor}”.`}>Check the spelling, or try a phone number, card last 4 or an order reference.</EmptyState>
+        <EmptyState title={<Trans t={t} i18nKey="search.noMatch" values={{ query: shownFor }} components={{ q: <bdi /> }} />}>{t('search.noMatchHint')}</EmptyState>
       ) : (
-        <EmptyState title="Find a customer">Start typing: results appear as you type. Press F2 to take an order without a customer.</EmptyState>
+        <EmptyState title={t('search.findTitle')}>{t('search.findHint')}</EmptyState>
       )}
-      {more ? <p className="muted small">More customers match: type more to narrow it down.</p> : null}
+      {more ? <p className="muted small">{t('search.more')}</p> : null}
     </div>
   );
 }
@@ -107,8 +105,9 @@ export function CustomerSearch() {
 // The list is memoised apart from the input: a keystroke re-renders the field, not twenty rows
 // (keystroke-to-paint is a benchmark goal, docs/performance.md).
 const Results = memo(function Results({ hits, active, listRef, stale }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null>; stale: boolean }) {
+  const { t } = useTranslation('customers');
   return (
-    <ul id="customer-results" ref={listRef} className={`results ${stale ? 'stale' : ''}`} role="listbox" aria-label="Customers found" aria-busy={stale}>
+    <ul id="customer-results" ref={listRef} className={`results ${stale ? 'stale' : ''}`} role="listbox" aria-label={t('search.found')} aria-busy={stale}>
       {hits.map((h, i) => (
         <HitRow key={h.customer.id} hit={h} index={i} active={i === active} />
       ))}
@@ -123,32 +122,39 @@ const HitRow = memo(function HitRow({ hit, index, active }: { hit: Hit; index: n
   const onHover = () => setActive(index);
   const c = hit.customer;
   const cards = hit.cards.filter((k) => k.status === 'active');
+  const { t } = useTranslation('customers');
+  const contact = [c.phone, c.email].filter(Boolean).join(' · ');
   return (
     <li id={`cust-${c.id}`} data-index={index} role="option" aria-selected={active} className={`result-row ${active ? 'active' : ''}`} onClick={onOpen} onMouseEnter={onHover}>
       <div className="result-main">
         <span className="result-name" title={c.name}>
-          {c.name}
+          <bdi>{c.name}</bdi>
         </span>
-        <span className="muted small">
-          {[c.phone, c.email].filter(Boolean).join(' · ') || 'No phone or email'}
-        </span>
+        <span className="muted small">{contact ? <bdi>{contact}</bdi> : t('search.noContact')}</span>
       </div>
       <div className="result-cards">
         {cards.length ? (
           cards.map((k) => (
-            <span key={k.id} className={`card-chip ${k.expired ? 'expired' : ''}`} title={k.expired ? 'Expired' : `Expires ${fmtExpiry(k.expiry)}`}>
-              {'••'}
-              {k.last4}
-              {k.expired ? ' (expired)' : ''}
+            <span key={k.id} className={`card-chip ${k.expired ? 'expired' : ''}`} title={k.expired ? t('search.expired') : t('search.expires', { expiry: fmtExpiry(k.expiry) })}>
+              <bdi>
+                {DOTS}
+                {k.last4}
+              </bdi>
+              {k.expired ? t('search.expiredSuffix') : null}
             </span>
           ))
         ) : (
-          <span className="muted small">no card on file</span>
+          <span className="muted small">{t('search.noCard')}</span>
         )}
       </div>
       <div className="result-why muted small">
-        matched on {WHY[hit.matched] ?? hit.matched}
-        {hit.orderReference ? ` ${hit.orderReference}` : ''}
+        {t('search.matchedOn', { why: WHY.has(hit.matched) ? t(`search.why.${hit.matched}`) : hit.matched })}
+        {hit.orderReference ? (
+          <>
+            {' '}
+            <bdi>{hit.orderReference}</bdi>
+          </>
+        ) : null}
       </div>
     </li>
   );

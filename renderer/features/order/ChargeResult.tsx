@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
-import { fmtMoney, maskedCard } from '../../lib/format';
+import { counted, fmtMoney, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -14,6 +15,7 @@ function sentence(text: string): string {
   return t && !/[.!?]$/.test(t) ? `${t}.` : t;
 }
 
+const SEP = ' · ';
 const DELAYS = [1500, 2500, 4000, 6000, 10000];
 
 /** Asks the bank until an unknown outcome is known; the panel updates by itself. */
@@ -58,6 +60,8 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
   const p = result.payment;
   const amount = fmtMoney(p.amount, p.currency);
   const isAuth = p.kind === 'authorization';
+  const { t } = useTranslation('order');
+  const unknownText = result.checks > 0 ? counted('order:result.checked', result.checks) : t('result.unknownText');
 
   useEffect(() => {
     primary.current?.focus();
@@ -71,64 +75,98 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
   return (
     <section className={`result result-${result.outcome}`} aria-live="polite" aria-labelledby="result-title" data-testid="charge-result" data-outcome={result.outcome}>
       {result.outcome === 'approved' ? (
-        <Alert tone="success" title={<span id="result-title">{p.method === 'cash' ? 'Paid in cash' : isAuth ? 'Authorized' : 'Approved'} &middot; {amount}</span>}>
-          {isAuth ? 'The money is reserved. Capture it when the goods ship (within 7 days).' : 'The payment went through.'}
+        <Alert
+          tone="success"
+          title={
+            <span id="result-title">
+              {t(p.method === 'cash' ? 'result.paidCash' : isAuth ? 'result.authorized' : 'result.approved')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
+          {isAuth ? t('result.reserved') : t('result.wentThrough')}
         </Alert>
       ) : null}
       {result.outcome === 'declined' ? (
-        <Alert tone="danger" title={<span id="result-title">Declined &middot; {amount}</span>}>
-          {sentence(result.message.replace(/^declined:\s*/i, '')) || 'The bank declined the card.'} Nothing was charged.
+        <Alert
+          tone="danger"
+          title={
+            <span id="result-title">
+              {t('result.declined')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
+          {sentence(result.message.replace(/^declined:\s*/i, '')) || t('result.bankDeclined')} {t('result.nothingCharged')}
         </Alert>
       ) : null}
       {result.outcome === 'unknown' ? (
-        <Alert tone="unknown" title={<span id="result-title">Outcome unknown &mdash; checking with the bank&hellip;</span>}>
-          <span className="spinner" aria-hidden="true" /> The bank did not answer in time. Do not charge again: this resolves by itself
-          {result.checks > 0 ? ` (checked ${result.checks} time${result.checks > 1 ? 's' : ''})` : ''}.
+        <Alert tone="unknown" title={<span id="result-title">{t('result.unknownTitle')}</span>}>
+          <span className="spinner" aria-hidden="true" /> {unknownText}
         </Alert>
       ) : null}
       {result.outcome === 'queued' ? (
-        <Alert tone="queued" title={<span id="result-title">Queued, not yet approved by the bank &middot; {amount}</span>}>
-          The gateway cannot be reached. The charge is stored and will be sent, once, when the station is back online; until the bank approves it, nothing is charged.
+        <Alert
+          tone="queued"
+          title={
+            <span id="result-title">
+              {t('result.queuedTitle')}
+              {SEP}
+              <bdi>{amount}</bdi>
+            </span>
+          }
+        >
+          {t('result.queuedText')}
         </Alert>
       ) : null}
 
       <dl className="facts">
         <div>
-          <dt>Amount</dt>
+          <dt>{t('result.amount')}</dt>
           <dd data-testid="result-amount">{amount}</dd>
         </div>
         {p.method === 'card' ? (
           <div>
-            <dt>Card</dt>
-            <dd>{maskedCard(p.brand, p.last4)}</dd>
+            <dt>{t('result.card')}</dt>
+            <dd>
+              <bdi>{maskedCard(p.brand, p.last4)}</bdi>
+            </dd>
           </div>
         ) : null}
         {p.authorizationCode ? (
           <div>
-            <dt>Authorization code</dt>
+            <dt>{t('result.authCode')}</dt>
             <dd data-testid="auth-code">{p.authorizationCode}</dd>
           </div>
         ) : null}
         <div>
-          <dt>Reference</dt>
-          <dd data-testid="result-reference">{p.orderReference}</dd>
+          <dt>{t('result.reference')}</dt>
+          <dd data-testid="result-reference">
+            <bdi>{p.orderReference}</bdi>
+          </dd>
         </div>
         {result.confirmedBy ? (
           <div>
-            <dt>Confirmed by email</dt>
-            <dd data-testid="confirmed-by">{result.confirmedBy}</dd>
+            <dt>{t('result.confirmedBy')}</dt>
+            <dd data-testid="confirmed-by">
+              <bdi>{result.confirmedBy}</bdi>
+            </dd>
           </div>
         ) : null}
         {p.method === 'cash' && result.change !== null ? (
           <div>
-            <dt>Change due</dt>
+            <dt>{t('result.changeDue')}</dt>
             <dd className="big" data-testid="result-change">{fmtMoney(result.change, p.currency)}</dd>
           </div>
         ) : null}
         {result.cardSaved ? (
           <div>
-            <dt>Saved on file</dt>
-            <dd>{maskedCard(result.cardSaved.brand, result.cardSaved.last4)}</dd>
+            <dt>{t('result.savedOnFile')}</dt>
+            <dd>
+              <bdi>{maskedCard(result.cardSaved.brand, result.cardSaved.last4)}</bdi>
+            </dd>
           </div>
         ) : null}
       </dl>
@@ -137,26 +175,26 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
         {result.outcome === 'declined' ? (
           <>
             <Button ref={primary} variant="primary" onClick={tryAgain}>
-              Try another card
+              {t('result.tryAnother')}
             </Button>
             <Button onClick={onNewOrder} shortcut="F2">
-              New order
+              {t('result.newOrder')}
             </Button>
           </>
         ) : (
           <>
             <Button ref={primary} variant="primary" onClick={onNewOrder} shortcut="F2">
-              New order
+              {t('result.newOrder')}
             </Button>
             {result.outcome === 'approved' ? (
               <Button onClick={() => void printReceipt(p.id)} shortcut="Ctrl+P">
-                Print receipt
+                {t('result.print')}
               </Button>
             ) : null}
           </>
         )}
         <Button variant="ghost" onClick={() => openPayment(p.id)} shortcut="Alt+O">
-          Open transaction
+          {t('result.open')}
         </Button>
       </div>
     </section>

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { maskedCard } from '../../lib/format';
+import { counted, maskedCard } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
@@ -15,23 +16,28 @@ export function CustomerSection() {
   const customer = useOrder((s) => s.customer);
   const setCustomer = useOrder((s) => s.setCustomer);
   const errors = useOrder((s) => s.errors);
+  const { t } = useTranslation('order');
 
   if (customer.kind === 'existing') {
     const c = customer.customer;
     const active = customer.cards.filter((k) => k.status === 'active');
+    const contact = [c.phone, c.email].filter(Boolean).join(' · ');
+    const cardsText = active.length ? counted('order:customer.cardsOnFile', active.length, { cards: active.map((k) => maskedCard(k.brand, k.last4)).join(', ') }) : t('customer.noCard');
     return (
       <section className="panel" aria-labelledby="customer-h">
         <div className="panel-head">
-          <h2 id="customer-h">Customer</h2>
+          <h2 id="customer-h">{t('customer.title')}</h2>
           {/* F2 onto a kept draft lands here: Enter changes the customer, it never charges. */}
           <Button id="order-first-field" size="sm" variant="ghost" onClick={() => setCustomer({ kind: 'none' })}>
-            Change customer
+            {t('customer.change')}
           </Button>
         </div>
         <div className="customer-chosen" data-testid="chosen-customer">
-          <div className="customer-name">{c.name}</div>
-          <div className="muted">{[c.phone, c.email].filter(Boolean).join(' · ') || 'No phone or email'}</div>
-          <div className="muted small">{active.length ? `${active.length} card${active.length > 1 ? 's' : ''} on file: ${active.map((k) => maskedCard(k.brand, k.last4)).join(', ')}` : 'No card on file'}</div>
+          <div className="customer-name">
+            <bdi>{c.name}</bdi>
+          </div>
+          <div className="muted">{contact ? <bdi>{contact}</bdi> : t('customer.noContact')}</div>
+          <div className="muted small">{cardsText}</div>
         </div>
       </section>
     );
@@ -42,19 +48,19 @@ export function CustomerSection() {
     return (
       <section className="panel" aria-labelledby="customer-h">
         <div className="panel-head">
-          <h2 id="customer-h">New customer</h2>
+          <h2 id="customer-h">{t('customer.newTitle')}</h2>
           <Button size="sm" variant="ghost" onClick={() => setCustomer({ kind: 'none' })}>
-            Search instead
+            {t('customer.searchInstead')}
           </Button>
         </div>
         <div className="grid-customer">
-          <Field label="Name" error={errors.name ?? errors['newCustomer.name']}>
-            <input id="order-first-field" dir="auto" className="input" value={customer.name} onChange={(e) => update({ name: e.target.value })} maxLength={80} autoComplete="off" autoFocus />
+          <Field label={t('customer.name')} error={errors.name ?? errors['newCustomer.name']}>
+            <input id="order-first-field" className="input" value={customer.name} onChange={(e) => update({ name: e.target.value })} maxLength={80} autoComplete="off" dir="auto" autoFocus />
           </Field>
-          <Field label="Phone" error={errors['newCustomer.phone']}>
+          <Field label={t('customer.phone')} error={errors['newCustomer.phone']}>
             <input className="input" type="tel" value={customer.phone} onChange={(e) => update({ phone: e.target.value })} maxLength={19} autoComplete="off" />
           </Field>
-          <Field label="Email" error={errors['newCustomer.email']}>
+          <Field label={t('customer.email')} error={errors['newCustomer.email']}>
             <input className="input" type="email" value={customer.email} onChange={(e) => update({ email: e.target.value })} maxLength={254} autoComplete="off" />
           </Field>
         </div>
@@ -73,6 +79,7 @@ function CustomerSearchBox() {
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const [searched, setSearched] = useState('');
+  const { t } = useTranslation('order');
   // As on the Customers screen: no debounce, the newest query only, one request in flight
   // (renderer/lib/latest-search.ts, docs/performance.md).
   const searcher = useMemo(
@@ -141,14 +148,14 @@ function CustomerSearchBox() {
   return (
     <section className="panel" aria-labelledby="customer-h">
       <div className="panel-head">
-        <h2 id="customer-h">Customer</h2>
+        <h2 id="customer-h">{t('customer.title')}</h2>
         <Button size="sm" variant="ghost" onClick={newCustomer}>
-          New customer
+          {t('customer.newCustomer')}
         </Button>
       </div>
       <div className="combo">
         <label className="field-label" htmlFor="order-first-field">
-          Find by name, phone, email, card last 4 or order reference
+          {t('customer.find')}
         </label>
         <input
           id="order-first-field"
@@ -164,13 +171,13 @@ function CustomerSearchBox() {
           onKeyDown={onKey}
           autoComplete="off"
           spellCheck={false}
-          placeholder="Type to search, or leave empty for a walk-in sale"
+          placeholder={t('customer.placeholder')}
           autoFocus
           disabled={picking}
         />
         {error ? <div className="field-error">{error}</div> : null}
         {hits.length > 0 ? (
-          <ul id="order-customer-hits" role="listbox" className="combo-list" aria-label="Matching customers">
+          <ul id="order-customer-hits" role="listbox" className="combo-list" aria-label={t('customer.matching')}>
             {hits.map((h, i) => (
               <li
                 key={h.customer.id}
@@ -183,15 +190,22 @@ function CustomerSearchBox() {
                   void pick(h);
                 }}
               >
-                <span className="combo-name">{h.customer.name}</span>
-                <span className="muted small">{[h.customer.phone, h.customer.email].filter(Boolean).join(' · ')}</span>
+                <span className="combo-name">
+                  <bdi>{h.customer.name}</bdi>
+                </span>
+                <span className="muted small">
+                  <bdi>{[h.customer.phone, h.customer.email].filter(Boolean).join(' · ')}</bdi>
+                </span>
                 <span className="muted small">{h.cards.filter((c) => c.status === 'active').map((c) => `••${c.last4}`).join(' ')}</span>
               </li>
             ))}
           </ul>
         ) : query.trim() && searched === query.trim() && !error ? (
           <div className="combo-none muted small">
-            No customer matches. <button type="button" className="link" onClick={newCustomer}>Add &ldquo;{query.trim()}&rdquo; as a new customer</button>
+            {t('customer.noMatch')}{' '}
+            <button type="button" className="link" onClick={newCustomer}>
+              <Trans t={t} i18nKey="customer.addAsNew" values={{ query: query.trim() }} components={{ q: <bdi /> }} />
+            </button>
           </div>
         ) : null}
       </div>

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import i18next from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call, subscribe } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
@@ -24,6 +26,7 @@ export function HostedCardForm({ customerId, save, onReady }: Props) {
   const [spec, setSpec] = useState<FormSpec | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const { t } = useTranslation(['order', 'common']);
   const formRef = useRef<HTMLFormElement>(null);
   const onReadyRef = useRef(onReady);
   onReadyRef.current = onReady;
@@ -60,7 +63,7 @@ export function HostedCardForm({ customerId, save, onReady }: Props) {
           onReadyRef.current(r.card);
         } else if (r.state === 'failed') {
           done = true;
-          setError(r.message || 'The card was not accepted by the secure form.');
+          setError(r.message || i18next.t('order:hosted.notAccepted'));
         }
       } catch {
         /* keep polling: a transient failure is not the card's fault */
@@ -83,23 +86,23 @@ export function HostedCardForm({ customerId, save, onReady }: Props) {
   return (
     <div className="hosted">
       {error ? (
-        <Alert tone="danger" title="The secure card form could not be used.">
+        <Alert tone="danger" title={t('hosted.failedTitle')}>
           {error}{' '}
           <Button size="sm" onClick={() => setAttempt((a) => a + 1)}>
-            Try again
+            {t('common:actions.retry')}
           </Button>
         </Alert>
       ) : null}
-      {!spec && !error ? <Spinner label="Opening the secure card form…" /> : null}
+      {!spec && !error ? <Spinner label={t('hosted.opening')} /> : null}
       {spec ? (
         <>
-          <iframe name={frameName} title="Card details: secure page of the payment gateway" className="hosted-frame" data-testid="hosted-frame" />
+          <iframe name={frameName} title={t('hosted.frameTitle')} className="hosted-frame" data-testid="hosted-frame" />
           <form ref={formRef} method="POST" action={spec.action} target={frameName} hidden aria-hidden="true">
             {Object.entries(spec.fields).map(([k, v]) => (
               <input key={k} type="hidden" name={k} value={v} />
             ))}
           </form>
-          <p className="muted small hosted-note">Typed on the gateway&rsquo;s secure page: this station never sees the number.</p>
+          <p className="muted small hosted-note">{t('hosted.note')}</p>
         </>
       ) : null}
     </div>

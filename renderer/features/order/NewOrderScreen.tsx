@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { fmtMoney } from '../../lib/format';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useHotkeys } from '../../lib/keys';
@@ -15,11 +16,7 @@ import { FormInvalid, useOrder, type Channel } from './order-store';
 import { PaymentSection } from './PaymentSection';
 import { TotalsBox, useLiveTotals } from './TotalsBox';
 
-const CHANNELS: { id: Channel; label: string }[] = [
-  { id: 'phone', label: 'Phone' },
-  { id: 'mail', label: 'Mail' },
-  { id: 'counter', label: 'Counter' },
-];
+const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
 
 export function NewOrderScreen() {
   const result = useOrder((s) => s.result);
@@ -27,6 +24,7 @@ export function NewOrderScreen() {
   const reset = useOrder((s) => s.reset);
   const currency = useSettings((s) => s.settings?.currency);
   const orderCurrency = useOrder((s) => s.currency);
+  const { t } = useTranslation('order');
   const untouched = useOrder((s) => s.customer.kind === 'none' && s.lines.length === 1 && !s.lines[0]?.description && !s.lines[0]?.unitPrice);
 
   // A fresh draft follows the station currency once settings arrive.
@@ -41,7 +39,7 @@ export function NewOrderScreen() {
 
   const head = (
     <header className="screen-head">
-      <h1>New order</h1>
+      <h1>{t('title')}</h1>
     </header>
   );
   // On the form the heading sits over the left column only, so the payment column starts at the top:
@@ -78,6 +76,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   const set = useOrder((s) => s.set);
   const submit = useOrder((s) => s.submit);
   const totals = useLiveTotals();
+  const { t } = useTranslation('order');
   const charge = useAction(async () => {
     try {
       await submit();
@@ -94,7 +93,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
 
   useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
 
-  const verb = method === 'cash' ? 'Take cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'Email to confirm · authorize' : 'Email to confirm · charge') : mode === 'authorize' ? 'Authorize' : 'Charge';
+  const verb = t(method === 'cash' ? 'verb.cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'verb.emailAuthorize' : 'verb.emailCharge') : mode === 'authorize' ? 'verb.authorize' : 'verb.charge');
   const amount = fmtMoney(totals.total.amount, totals.total.currency);
 
   return (
@@ -106,30 +105,30 @@ function OrderForm({ head }: { head: React.ReactNode }) {
         <TotalsBox />
         <section className="panel panel-row">
           <div className="field">
-            <span className="field-label" id="channel-label">Channel</span>
+            <span className="field-label" id="channel-label">{t('channel.label')}</span>
           <div className="segmented segmented-sm" role="radiogroup" aria-labelledby="channel-label">
             {CHANNELS.map((c) => (
-              <label key={c.id} className={`segment ${channel === c.id ? 'checked' : ''}`}>
-                <input type="radio" name="order-channel" value={c.id} checked={channel === c.id} onChange={() => set({ channel: c.id })} />
-                {c.label}
+              <label key={c} className={`segment ${channel === c ? 'checked' : ''}`}>
+                <input type="radio" name="order-channel" value={c} checked={channel === c} onChange={() => set({ channel: c })} />
+                {t(`channel.${c}`)}
               </label>
             ))}
           </div>
           </div>
-          <Field label="Note (optional)" className="grow">
+          <Field label={t('note')} className="grow">
             <input className="input" dir="auto" value={note} maxLength={500} onChange={(e) => set({ note: e.target.value })} autoComplete="off" />
           </Field>
         </section>
       </div>
-      <aside className="order-side" aria-label="Payment">
+      <aside className="order-side" aria-label={t('paymentAside')}>
         <PaymentSection />
         {charge.error ? (
-          <Alert tone="danger" title="Not charged">
+          <Alert tone="danger" title={t('notCharged')}>
             {describeError(charge.error)}
           </Alert>
         ) : null}
-        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'cash' ? 'Recording…' : method === 'email_confirm' ? 'Sending the email…' : 'Contacting the bank…'} shortcut="Ctrl+Enter">
-          {verb} {amount}
+        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={t(method === 'cash' ? 'busy.cash' : method === 'email_confirm' ? 'busy.email' : 'busy.bank')} shortcut="Ctrl+Enter">
+          {t('chargeButton', { verb, amount })}
         </Button>
       </aside>
     </div>

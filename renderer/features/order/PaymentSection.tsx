@@ -1,4 +1,6 @@
 import { parseAmount } from '../../../shared/money';
+import { Trans, useTranslation } from 'react-i18next';
+import { amountProblem } from '../../lib/error-text';
 import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
@@ -11,11 +13,13 @@ import { useSession } from '../session/session-store';
 import { NotUsableHere } from '../customers/NotUsableHere';
 
 const METHODS: { id: PayMethod; label: string }[] = [
-  { id: 'card_on_file', label: 'Card on file' },
-  { id: 'email_confirm', label: 'Customer confirms by email' },
-  { id: 'new_card', label: 'New card' },
-  { id: 'cash', label: 'Cash' },
+  { id: 'card_on_file', label: 'payment.cardOnFile' },
+  { id: 'email_confirm', label: 'payment.emailConfirm' },
+  { id: 'new_card', label: 'payment.newCard' },
+  { id: 'cash', label: 'payment.cash' },
 ];
+const SEP = ' · ';
+const DASH = '—';
 
 export function PaymentSection() {
   const method = useOrder((s) => s.method);
@@ -23,20 +27,21 @@ export function PaymentSection() {
   const set = useOrder((s) => s.set);
   const errors = useOrder((s) => s.errors);
   const mode = useOrder((s) => s.mode);
+  const { t } = useTranslation('order');
   const cards = customer.kind === 'existing' ? customer.cards.filter((c) => c.status === 'active') : [];
   // Hidden, not broken, when the account in use has no email confirmation service.
   const confirmationOffered = useSession((s) => s.status?.gateway.confirmation !== false);
 
   return (
     <section className="panel" aria-labelledby="payment-h">
-      <h2 id="payment-h">Payment</h2>
-      <div className="segmented segmented-grid" role="radiogroup" aria-label="How the customer pays">
+      <h2 id="payment-h">{t('payment.title')}</h2>
+      <div className="segmented segmented-grid" role="radiogroup" aria-label={t('payment.how')}>
         {METHODS.filter((m) => m.id !== 'email_confirm' || confirmationOffered).map((m) => {
           const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
           return (
             <label key={m.id} className={`segment ${method === m.id ? 'checked' : ''} ${disabled ? 'disabled' : ''}`}>
               <input type="radio" name="pay-method" value={m.id} checked={method === m.id} disabled={disabled} onChange={() => set({ method: m.id })} />
-              {m.label}
+              {t(m.label)}
             </label>
           );
         })}
@@ -46,14 +51,14 @@ export function PaymentSection() {
       {method === 'new_card' ? <NewCard /> : null}
       {method === 'cash' ? <CashTender /> : null}
       {method !== 'cash' ? (
-        <div className="segmented segmented-sm" role="radiogroup" aria-label="Charge now or authorize only">
+        <div className="segmented segmented-sm" role="radiogroup" aria-label={t('payment.modeLabel')}>
           <label className={`segment ${mode === 'purchase' ? 'checked' : ''}`}>
             <input type="radio" name="pay-mode" value="purchase" checked={mode === 'purchase'} onChange={() => set({ mode: 'purchase' })} />
-            Charge now
+            {t('payment.chargeNow')}
           </label>
           <label className={`segment ${mode === 'authorize' ? 'checked' : ''}`}>
             <input type="radio" name="pay-mode" value="authorize" checked={mode === 'authorize'} onChange={() => set({ mode: 'authorize' })} />
-            Authorize only (capture later)
+            {t('payment.authorizeOnly')}
           </label>
         </div>
       ) : null}
@@ -72,18 +77,25 @@ function CardOnFileList() {
   const customer = useOrder((s) => s.customer);
   const cardId = useOrder((s) => s.cardId);
   const set = useOrder((s) => s.set);
+  const { t } = useTranslation('order');
   if (customer.kind !== 'existing') return null;
   const cards = customer.cards.filter((c) => c.status === 'active');
   return (
-    <div className="card-list" role="radiogroup" aria-label="Cards on file">
+    <div className="card-list" role="radiogroup" aria-label={t('payment.cardsOnFile')}>
       {cards.map((c) => (
         <label key={c.id} className={`card-option ${cardId === c.id ? 'checked' : ''} ${c.expired || elsewhere(c) ? 'disabled' : ''}`}>
           <input type="radio" name="card-on-file" value={c.id} checked={cardId === c.id} disabled={c.expired || elsewhere(c)} onChange={() => set({ cardId: c.id })} />
-          <span className="card-brand">{maskedCard(c.brand, c.last4)}</span>
-          <span className="muted">exp {fmtExpiry(c.expiry)}</span>
-          {c.expired ? <span className="badge badge-danger">Expired</span> : null}
+          <span className="card-brand">
+            <bdi>{maskedCard(c.brand, c.last4)}</bdi>
+          </span>
+          <span className="muted">{t('payment.exp', { expiry: fmtExpiry(c.expiry) })}</span>
+          {c.expired ? <span className="badge badge-danger">{t('payment.expired')}</span> : null}
           {elsewhere(c) ? <NotUsableHere account={c.account!} /> : null}
-          {c.holderName ? <span className="muted small card-holder">{c.holderName}</span> : null}
+          {c.holderName ? (
+            <span className="muted small card-holder">
+              <bdi>{c.holderName}</bdi>
+            </span>
+          ) : null}
         </label>
       ))}
     </div>
@@ -93,14 +105,20 @@ function CardOnFileList() {
 function EmailConfirmNote() {
   const customer = useOrder((s) => s.customer);
   const timeout = useSettings((s) => s.settings?.confirmationTimeoutSeconds);
+  const { t } = useTranslation('order');
   if (customer.kind !== 'existing') return null;
   const email = customer.customer.email;
   return email ? (
     <p className="muted small" data-testid="email-confirm-note">
-      We email <strong>{email}</strong> a link. The card is charged only after the customer agrees{timeout ? ` (they have ${timeToAnswer(timeout)} to answer)` : ''}.
+      <Trans
+        t={t}
+        i18nKey={timeout ? 'payment.emailNoteTimed' : 'payment.emailNote'}
+        values={{ email, time: timeout ? timeToAnswer(timeout) : '' }}
+        components={{ email: <strong dir="ltr" /> }}
+      />
     </p>
   ) : (
-    <div className="field-error">This customer has no email address: add one to send a confirmation.</div>
+    <div className="field-error">{t('payment.noEmail')}</div>
   );
 }
 
@@ -117,20 +135,27 @@ function NewCard() {
   const customerId = customer.kind === 'existing' ? customer.customer.id : null;
   const canSave = customer.kind !== 'none';
   const save = saveCard && canSave;
+  const { t } = useTranslation('order');
   return (
     <div className="new-card">
       <label className="check">
         <input type="checkbox" checked={save} disabled={!canSave || hostedCard !== null} onChange={(e) => set({ saveCard: e.target.checked })} />
-        Save card for next time{!canSave ? <span className="muted"> &middot; needs a customer</span> : null}
+        {t('payment.saveCard')}
+        {!canSave ? <span className="muted">{t('payment.needsCustomer')}</span> : null}
       </label>
       {hostedCard ? (
-        <Alert tone="success" title={`${maskedCard(hostedCard.brand, hostedCard.last4)} ready`}>
-          Expires {fmtExpiry(hostedCard.expiry)}
-          {hostedCard.holderName ? ` · ${hostedCard.holderName}` : ''}
-          {save ? ' · saved on file after the charge' : ''}
+        <Alert tone="success" title={t('payment.cardReady', { card: maskedCard(hostedCard.brand, hostedCard.last4) })}>
+          {t('payment.expires', { expiry: fmtExpiry(hostedCard.expiry) })}
+          {hostedCard.holderName ? (
+            <>
+              {SEP}
+              <bdi>{hostedCard.holderName}</bdi>
+            </>
+          ) : null}
+          {save ? t('payment.savedAfter') : null}
           <div>
             <button type="button" className="link" onClick={() => set({ hostedCard: null })}>
-              Use a different card
+              {t('payment.differentCard')}
             </button>
           </div>
         </Alert>
@@ -147,26 +172,27 @@ function CashTender() {
   const errors = useOrder((s) => s.errors);
   const set = useOrder((s) => s.set);
   const totals = useLiveTotals();
+  const { t } = useTranslation('order');
   let change: string | null = null;
   let problem: string | undefined = errors.tendered;
   if (tendered.trim()) {
     try {
-      const t = parseAmount(tendered, currency).amount;
-      const diff = t - totals.total.amount;
+      const given = parseAmount(tendered, currency).amount;
+      const diff = given - totals.total.amount;
       if (diff >= 0) change = fmtMoney(diff, currency);
-      else problem ??= `Short by ${fmtMoney(-diff, currency)}`;
+      else problem ??= t('payment.shortBy', { amount: fmtMoney(-diff, currency) });
     } catch (e) {
-      problem = e instanceof Error ? e.message : 'Not an amount';
+      problem = amountProblem(e, currency);
     }
   }
   return (
     <div className="cash">
-      <Field label={`Amount tendered (${currency})`} error={problem}>
+      <Field label={t('payment.tendered', { currency })} error={problem}>
         <input className="input num input-lg" inputMode="decimal" value={tendered} onChange={(e) => set({ tendered: e.target.value })} autoComplete="off" />
       </Field>
       <div className="change-due" aria-live="polite">
-        <span>Change due</span>
-        <strong data-testid="change-due">{change ?? '—'}</strong>
+        <span>{t('payment.changeDue')}</span>
+        <strong data-testid="change-due">{change ?? DASH}</strong>
       </div>
     </div>
   );

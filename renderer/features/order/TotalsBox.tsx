@@ -1,4 +1,5 @@
 import { fmtMoney } from '../../lib/format';
+import { useTranslation } from 'react-i18next';
 import { parseLines } from './draft';
 import { useOrder } from './order-store';
 
@@ -12,18 +13,19 @@ export function useLiveTotals() {
 export function TotalsBox() {
   const totals = useLiveTotals();
   const c = totals.total.currency;
+  const { t } = useTranslation('order');
   return (
-    <dl className="totals" aria-label="Order totals">
+    <dl className="totals" aria-label={t('totals.label')}>
       <div>
-        <dt>Net</dt>
+        <dt>{t('totals.net')}</dt>
         <dd data-testid="total-net">{fmtMoney(totals.net.amount, c)}</dd>
       </div>
       <div>
-        <dt>Tax</dt>
+        <dt>{t('totals.tax')}</dt>
         <dd data-testid="total-tax">{fmtMoney(totals.tax.amount, c)}</dd>
       </div>
       <div className="totals-grand">
-        <dt>Total</dt>
+        <dt>{t('totals.total')}</dt>
         <dd data-testid="total">{fmtMoney(totals.total.amount, c)}</dd>
       </div>
     </dl>

@@ -1,4 +1,6 @@
 import type { InputOf } from '../../../shared/contract';
+import i18next from 'i18next';
+import { amountProblem } from '../../lib/error-text';
 import { orderTotals, type LineInput, type LineTotals, type OrderTotals } from '../../../shared/domain/order-totals';
 import { parseAmount, parseTaxRate } from '../../../shared/money';
 
@@ -39,26 +41,26 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
     let ok = true;
     const description = d.description.trim();
     if (!description) {
-      errors[`lines.${i}.description`] = 'Describe the item';
+      errors[`lines.${i}.description`] = i18next.t('order:lines.describe');
       ok = false;
     }
     const quantity = Number(d.quantity.trim());
     if (!/^\d+$/.test(d.quantity.trim()) || quantity < 1 || quantity > 1_000_000) {
-      errors[`lines.${i}.quantity`] = 'Whole number, 1 or more';
+      errors[`lines.${i}.quantity`] = i18next.t('order:lines.wholeNumber');
       ok = false;
     }
     let unitPrice = 0;
     try {
       unitPrice = parseAmount(d.unitPrice, currency).amount;
     } catch (e) {
-      errors[`lines.${i}.unitPrice`] = d.unitPrice.trim() ? (e instanceof Error ? e.message : 'Not an amount') : 'Enter a price';
+      errors[`lines.${i}.unitPrice`] = d.unitPrice.trim() ? amountProblem(e, currency) : i18next.t('order:lines.enterPrice');
       ok = false;
     }
     let taxRateBp = 0;
     try {
       taxRateBp = d.taxRate.trim() ? parseTaxRate(d.taxRate) : 0;
     } catch {
-      errors[`lines.${i}.taxRate`] = 'A percentage like 5 or 7.75';
+      errors[`lines.${i}.taxRate`] = i18next.t('order:lines.taxFormat');
       ok = false;
     }
     if (ok) {
@@ -71,7 +73,7 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
     totals = orderTotals(currency, lines);
   } catch {
     totals = orderTotals(currency, []);
-    errors.total = 'The total is larger than the gateway accepts';
+    errors.total = i18next.t('order:lines.tooLarge');
   }
   const rowTotals: (LineTotals | null)[] = drafts.map(() => null);
   rowOf.forEach((row, k) => {

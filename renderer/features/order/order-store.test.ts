@@ -6,7 +6,7 @@ const { useOrder } = await import('./order-store');
 type Result = NonNullable<ReturnType<typeof useOrder.getState>['result']>;
 type Confirmation = NonNullable<ReturnType<typeof useOrder.getState>['confirmation']>;
 
-const customer = (id: string) => ({ id, name: id, email: '', phone: '', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+const customer = (id: string) => ({ id, name: id, email: '', phone: '', language: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
 const card = { handle: 'hc_1', brand: 'VISA', last4: '0001', expiry: '3012', holderName: 'A' };
 const result = (outcome: Result['outcome']) => ({ outcome, resolving: outcome === 'unknown', checks: 0 }) as unknown as Result;
 

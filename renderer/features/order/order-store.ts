@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import i18next from 'i18next';
+import { amountProblem } from '../../lib/error-text';
 import type { InputOf, OutputOf } from '../../../shared/contract';
 import { formatTaxRate, parseAmount } from '../../../shared/money';
 import { call } from '../../lib/api';
@@ -147,22 +149,22 @@ export const useOrder = create<OrderState>((set, get) => ({
     const s = get();
     const parsed = parseLines(s.lines, s.currency);
     const errors: Record<string, string> = { ...parsed.errors };
-    if (parsed.lines.length === 0 && !errors.lines) errors['lines.0.description'] = 'Add at least one line';
+    if (parsed.lines.length === 0 && !errors.lines) errors['lines.0.description'] = i18next.t('order:lines.atLeastOne');
     const c = s.customer;
-    if (c.kind === 'new' && !c.name.trim()) errors.name = 'Name is required';
-    if ((s.method === 'card_on_file' || s.method === 'email_confirm') && !s.cardId) errors.payment = 'Choose a card on file';
-    if (s.method === 'email_confirm' && c.kind === 'existing' && !c.customer.email) errors.payment = 'The customer has no email address: add one first';
-    if (s.method === 'new_card' && !s.hostedCard) errors.payment = 'Enter the card in the secure form first';
+    if (c.kind === 'new' && !c.name.trim()) errors.name = i18next.t('order:check.nameRequired');
+    if ((s.method === 'card_on_file' || s.method === 'email_confirm') && !s.cardId) errors.payment = i18next.t('order:check.chooseCard');
+    if (s.method === 'email_confirm' && c.kind === 'existing' && !c.customer.email) errors.payment = i18next.t('order:check.noEmail');
+    if (s.method === 'new_card' && !s.hostedCard) errors.payment = i18next.t('order:check.enterCard');
     let tendered = 0;
     if (s.method === 'cash') {
       try {
         tendered = parseAmount(s.tendered, s.currency).amount;
-        if (tendered < parsed.totals.total.amount) errors.tendered = 'Less than the total';
+        if (tendered < parsed.totals.total.amount) errors.tendered = i18next.t('order:check.lessThanTotal');
       } catch (e) {
-        errors.tendered = s.tendered.trim() ? (e instanceof Error ? e.message : 'Not an amount') : 'Enter the amount tendered';
+        errors.tendered = s.tendered.trim() ? amountProblem(e, s.currency) : i18next.t('order:check.enterTendered');
       }
     }
-    if (parsed.totals.total.amount <= 0 && Object.keys(errors).length === 0) errors['lines.0.unitPrice'] = 'The total must be more than zero';
+    if (parsed.totals.total.amount <= 0 && Object.keys(errors).length === 0) errors['lines.0.unitPrice'] = i18next.t('order:lines.moreThanZero');
     set({ errors });
     if (Object.keys(errors).length > 0) throw new FormInvalid(errors);
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
@@ -10,8 +11,6 @@ import { useSession } from './session-store';
 
 type User = OutputOf<'session.users'>[number];
 
-const ROLE: Record<User['role'], string> = { clerk: 'Clerk', supervisor: 'Supervisor', admin: 'Admin' };
-
 /** Who are you (arrow keys + Enter), then the PIN. */
 export function LoginScreen() {
   const login = useSession((s) => s.login);
@@ -21,6 +20,7 @@ export function LoginScreen() {
   const [picked, setPicked] = useState<User | null>(null);
   const [pin, setPin] = useState('');
   const listRef = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation(['session', 'common']);
   const action = useAction(async () => {
     if (!picked) return;
     try {
@@ -56,19 +56,25 @@ export function LoginScreen() {
   return (
     <main className="auth-screen">
       <section className="auth-card" aria-labelledby="login-title">
-        <h1 id="login-title">Sign in</h1>
-        {station ? <p className="muted">{station}</p> : null}
+        <h1 id="login-title">{t('login.title')}</h1>
+        {station ? (
+          <p className="muted">
+            <bdi>{station}</bdi>
+          </p>
+        ) : null}
         {loadError ? <Alert tone="danger">{loadError}</Alert> : null}
-        {!users && !loadError ? <Spinner label="Loading users…" /> : null}
+        {!users && !loadError ? <Spinner label={t('login.loadingUsers')} /> : null}
         {users && !picked ? (
-          <div className="user-list" ref={listRef} role="group" aria-label="Choose your name" onKeyDown={onListKey}>
+          <div className="user-list" ref={listRef} role="group" aria-label={t('login.chooseName')} onKeyDown={onListKey}>
             {users.map((u) => (
               <button key={u.id} type="button" className="user-pick" onClick={() => setPicked(u)}>
                 <span className="avatar" aria-hidden="true">
                   {u.name.slice(0, 1).toUpperCase()}
                 </span>
-                <span className="user-pick-name">{u.name}</span>
-                <span className="user-pick-role">{ROLE[u.role]}</span>
+                <span className="user-pick-name">
+                  <bdi>{u.name}</bdi>
+                </span>
+                <span className="user-pick-role">{t(`common:roles.${u.role}`)}</span>
               </button>
             ))}
           </div>
@@ -80,15 +86,18 @@ export function LoginScreen() {
                 {picked.name.slice(0, 1).toUpperCase()}
               </span>
               <span>
-                <strong>{picked.name}</strong> <span className="muted">{ROLE[picked.role]}</span>
+                <strong>
+                  <bdi>{picked.name}</bdi>
+                </strong>{' '}
+                <span className="muted">{t(`common:roles.${picked.role}`)}</span>
               </span>
               {users && users.length > 1 ? (
                 <Button size="sm" variant="ghost" onClick={() => { setPicked(null); setPin(''); action.clearError(); }}>
-                  Not you?
+                  {t('login.notYou')}
                 </Button>
               ) : null}
             </div>
-            <PinPad label={`PIN for ${picked.name}`} value={pin} onChange={setPin} onSubmit={() => void action.run()} busy={action.busy} error={action.error ? describeError(action.error) : null} />
+            <PinPad label={t('login.pinFor', { name: picked.name })} value={pin} onChange={setPin} onSubmit={() => void action.run()} busy={action.busy} error={action.error ? describeError(action.error) : null} />
           </>
         ) : null}
       </section>

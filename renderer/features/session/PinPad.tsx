@@ -1,4 +1,5 @@
 import { useEffect, useRef, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../../ui/Button';
 
 interface PinPadProps {
@@ -12,10 +13,12 @@ interface PinPadProps {
   autoFocus?: boolean;
 }
 
+const BACKSPACE = '⌫';
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** A PIN field that takes the keyboard (digits, Backspace, Enter) and a pad for the mouse. */
-export function PinPad({ label, value, onChange, onSubmit, busy, error, submitLabel = 'Sign in', autoFocus = true }: PinPadProps) {
+export function PinPad({ label, value, onChange, onSubmit, busy, error, submitLabel, autoFocus = true }: PinPadProps) {
+  const { t } = useTranslation(['session', 'common']);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (autoFocus) input.current?.focus();
@@ -55,24 +58,24 @@ export function PinPad({ label, value, onChange, onSubmit, busy, error, submitLa
           {error}
         </div>
       ) : null}
-      <div className="pinpad-keys" role="group" aria-label="PIN pad">
+      <div className="pinpad-keys" role="group" aria-label={t('pinpad.pad')}>
         {KEYS.map((k) => (
-          <button key={k} type="button" className="pinpad-key" tabIndex={-1} onClick={() => press(k)} aria-label={`Digit ${k}`}>
+          <button key={k} type="button" className="pinpad-key" tabIndex={-1} onClick={() => press(k)} aria-label={t('pinpad.digit', { digit: k })}>
             {k}
           </button>
         ))}
-        <button type="button" className="pinpad-key" tabIndex={-1} onClick={() => onChange('')} aria-label="Clear PIN">
-          Clear
+        <button type="button" className="pinpad-key" tabIndex={-1} onClick={() => onChange('')} aria-label={t('pinpad.clear')}>
+          {t('common:actions.clear')}
         </button>
-        <button type="button" className="pinpad-key" tabIndex={-1} onClick={() => press('0')} aria-label="Digit 0">
+        <button type="button" className="pinpad-key" tabIndex={-1} onClick={() => press('0')} aria-label={t('pinpad.digit', { digit: '0' })}>
           0
         </button>
-        <button type="button" className="pinpad-key" tabIndex={-1} onClick={() => onChange(value.slice(0, -1))} aria-label="Delete last digit">
-          {'⌫'}
+        <button type="button" className="pinpad-key" tabIndex={-1} onClick={() => onChange(value.slice(0, -1))} aria-label={t('pinpad.deleteLast')}>
+          {BACKSPACE}
         </button>
       </div>
-      <Button type="submit" variant="primary" size="lg" busy={busy} busyText="Checking…" shortcut="Enter" disabled={!value}>
-        {submitLabel}
+      <Button type="submit" variant="primary" size="lg" busy={busy} busyText={t('common:actions.checking')} shortcut="Enter" disabled={!value}>
+        {submitLabel ?? t('common:actions.signIn')}
       </Button>
     </form>
   );

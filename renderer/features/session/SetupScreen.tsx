@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
@@ -13,34 +14,35 @@ export function SetupScreen() {
   const [pin, setPin] = useState('');
   const [confirm, setConfirm] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
+  const { t } = useTranslation('session');
   const action = useAction(async () => setup(name.trim(), pin));
   const fields = { ...fieldErrors(action.error), ...local };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const problems: Record<string, string> = {};
-    if (!name.trim()) problems.name = 'Enter your name';
-    if (pin.length < 6) problems.pin = 'At least 6 digits or characters';
-    else if (pin !== confirm) problems.confirm = 'The two PINs differ';
+    if (!name.trim()) problems.name = t('setup.enterName');
+    if (pin.length < 6) problems.pin = t('setup.pinShort');
+    else if (pin !== confirm) problems.confirm = t('setup.differ');
     setLocal(problems);
     if (Object.keys(problems).length === 0) void action.run();
   };
   return (
     <main className="auth-screen">
       <form className="auth-card" onSubmit={submit} aria-labelledby="setup-title">
-        <h1 id="setup-title">Set up this station</h1>
-        <p className="muted">Create the administrator. You will add clerks and supervisors in Settings.</p>
-        <Field label="Your name" error={fields.name}>
+        <h1 id="setup-title">{t('setup.title')}</h1>
+        <p className="muted">{t('setup.intro')}</p>
+        <Field label={t('setup.name')} error={fields.name}>
           <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" maxLength={80} />
         </Field>
-        <Field label="PIN (6 or more digits)" error={fields.pin}>
+        <Field label={t('setup.pin')} error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
         </Field>
-        <Field label="Repeat the PIN" error={fields.confirm}>
+        <Field label={t('setup.repeat')} error={fields.confirm}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         </Field>
         {action.error && Object.keys(fieldErrors(action.error)).length === 0 ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
-        <Button type="submit" variant="primary" size="lg" busy={action.busy} busyText="Creating…" shortcut="Enter">
-          Create administrator
+        <Button type="submit" variant="primary" size="lg" busy={action.busy} busyText={t('setup.creating')} shortcut="Enter">
+          {t('setup.create')}
         </Button>
       </form>
     </main>

@@ -4,6 +4,8 @@ import { useNav } from '../../app/nav-store';
 import { call, onSessionLost } from '../../lib/api';
 import { useCustomers } from '../customers/customers-store';
 import { useOrder } from '../order/order-store';
+import type { Digits, Language } from '../../i18n';
+import { effectiveLanguage, hasLastUsed, rememberForSignIn, switchLanguage } from './language';
 
 type Status = OutputOf<'session.status'>;
 export type SessionUser = NonNullable<Status['user']>;
@@ -23,6 +25,19 @@ interface SessionState {
   markLocked: () => void;
   markSignedOut: () => void;
   recheck: () => Promise<void>;
+  /** One's own language and digits (null = the station's); the screen switches at once. */
+  setPreferences: (patch: { language?: Language | null; digits?: Digits | null }) => Promise<void>;
+}
+
+/**
+ * The screen speaks the signed-in person's language (or the station's). Signed out, the sign-in
+ * screen keeps the language last used here, or the station's when none was.
+ */
+function speak(user: SessionUser | null, status: Status | null): Promise<void> {
+  if (!user && hasLastUsed()) return Promise.resolve();
+  const { lang, digits } = effectiveLanguage(user, status?.locale);
+  if (user) rememberForSignIn();
+  return switchLanguage(lang, digits).catch(() => undefined);
 }
 
 /**
@@ -45,6 +60,7 @@ export const useSession = create<SessionState>((set, get) => ({
     try {
       const status = await call('session.status', {});
       if (status.user) arrive(status.user);
+      await speak(status.user, status);
       set({
         status,
         user: status.user,
@@ -59,18 +75,21 @@ export const useSession = create<SessionState>((set, get) => ({
   setup: async (name, pin) => {
     const user = await call('session.setup', { name, pin });
     arrive(user);
+    await speak(user, get().status);
     set({ user, locked: false, phase: 'ready' });
     await get().load();
   },
   login: async (userId, pin) => {
     const user = await call('session.login', { userId, pin });
     arrive(user);
+    await speak(user, get().status);
     set({ user, locked: false, phase: 'ready' });
     await get().load();
   },
   unlock: async (pin) => {
     const user = await call('session.unlock', { pin });
     arrive(user);
+    await speak(user, get().status);
     set({ user, locked: false });
   },
   lock: async () => {
@@ -89,6 +108,11 @@ export const useSession = create<SessionState>((set, get) => ({
     }
     set({ user: null, locked: false, phase: 'login' });
   },
+  setPreferences: async (patch) => {
+    const user = await call('session.preferences', patch);
+    await speak(user, get().status);
+    set({ user });
+  },
   markLocked: () => set((s) => (s.phase === 'ready' ? { locked: true } : {})),
   markSignedOut: () => set({ user: null, locked: false, phase: 'login' }),
   /**
@@ -101,6 +125,7 @@ export const useSession = create<SessionState>((set, get) => ({
     try {
       const status = await call('session.status', {});
       if (get().phase !== 'ready') return;
+      if (status.user) await speak(status.user, status);
       set({ status, user: status.user, locked: status.user ? status.locked : false, phase: status.user ? 'ready' : 'login' });
     } catch {
       /* the core does not answer: the next call reports it */

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { minorToDecimal, type ConfirmationService } from '../confirmations';
-import { SANDBOX_BANNER, esc, page } from '../html';
+import { SANDBOX_BANNER, esc, page, sandboxBanner } from '../html';
 import { mediaType, parseForm, parseJsonObject, readBody, sendHtml, sendJson } from '../http';
 import type { ConfirmationRow } from '../store';
 import type { MerchantConfig } from '../types';
@@ -75,7 +75,10 @@ export function handleGetConfirmation(deps: ConfirmationRouteDeps, req: Incoming
 const amountText = (row: ConfirmationRow): string => `${row.currency} ${minorToDecimal(row.amount_minor, row.currency)}`;
 // The merchant's order_description is free text that usually names the order itself ("Order R1: …"):
 // it is shown as it is, under "For", never behind another "Order" label.
-const subject = (row: ConfirmationRow): string => `Please confirm your payment of ${amountText(row)}${row.order_description ? ` for ${row.order_description}` : ''}`;
+const subject = (row: ConfirmationRow): string =>
+  row.language === 'ar'
+    ? `يرجى تأكيد دفع \u2068${amountText(row)}\u2069${row.order_description ? ` مقابل \u2068${row.order_description}\u2069` : ''}`
+    : `Please confirm your payment of ${amountText(row)}${row.order_description ? ` for ${row.order_description}` : ''}`;
 
 function stateBadge(row: ConfirmationRow): string {
   return `<span class="state state-${esc(row.state)}" data-testid="email-state">${esc(row.state)}</span>`;
@@ -99,9 +102,43 @@ export function handleMailbox(deps: ConfirmationRouteDeps, res: ServerResponse):
   sendHtml(res, 200, page('Sandbox mailbox', `${SANDBOX_BANNER}<h1>Mailbox</h1><p class="muted">Emails the sandbox confirmation service has sent. Addresses containing “bounce” are never delivered.</p>${items}`, { wide: true }));
 }
 
+/** The confirmation page speaks the language the merchant sent (`language`, our addition to seed 003). */
+const CONFIRM_TEXT = {
+  en: {
+    title: 'Confirm your payment',
+    amount: 'Amount',
+    for: 'For',
+    agree: 'I agree',
+    refuse: 'I refuse',
+    banner: 'SANDBOX — test cards only',
+    disclaimer: (name: string, amount: string, last4: string | null, what: string) =>
+      `I, ${name}, confirm that I placed this order by mail or telephone and authorise the merchant to charge ${amount}${last4 ? ` to the card ending ${last4}` : ''} for “${what}”.`,
+  },
+  ar: {
+    title: 'أكّد عملية الدفع',
+    amount: 'المبلغ',
+    for: 'مقابل',
+    agree: 'أوافق',
+    refuse: 'أرفض',
+    banner: 'بيئة تجريبية — بطاقات الاختبار فقط',
+    disclaimer: (name: string, amount: string, last4: string | null, what: string) =>
+      `أنا، ${name}، أؤكد أنني قدّمت هذا الطلب بالبريد أو الهاتف، وأفوّض التاجر بخصم ${amount}${last4 ? ` من البطاقة المنتهية بـ ${last4}` : ''} مقابل «${what}».`,
+  },
+} as const;
+
+function confirmText(row: ConfirmationRow) {
+  return row.language === 'ar' ? CONFIRM_TEXT.ar : CONFIRM_TEXT.en;
+}
+
 function disclaimer(row: ConfirmationRow): string {
-  const card = row.masked_card ? ` to the card ending ${esc(row.masked_card.slice(-4))}` : '';
-  return `I, ${esc(row.first_name)} ${esc(row.last_name)}, confirm that I placed this order by mail or telephone and authorise the merchant to charge ${esc(amountText(row))}${card} for “${esc(row.order_description)}”.`;
+  // Names, amounts and card digits are isolated so they read right inside an Arabic sentence.
+  const bdi = (s: string) => `<bdi>${esc(s)}</bdi>`;
+  return confirmText(row).disclaimer(
+    bdi(`${row.first_name} ${row.last_name}`),
+    bdi(amountText(row)),
+    row.masked_card ? esc(row.masked_card.slice(-4)) : null,
+    bdi(row.order_description),
+  );
 }
 
 function resultPage(res: ServerResponse, row: ConfirmationRow, status = 200): void {
@@ -124,16 +161,17 @@ export function handleOpenLink(deps: ConfirmationRouteDeps, res: ServerResponse,
   const row = deps.service.open(processId);
   if (!row) return notFound(res);
   if (row.process_state !== 'waiting_agreement') return resultPage(res, row);
-  const body = `${SANDBOX_BANNER}<div class="panel" data-testid="disclaimer-page">
-<h1>Confirm your payment</h1>
-<p><span class="muted">Amount</span> <strong data-testid="confirm-amount">${esc(amountText(row))}</strong></p>
-<p><span class="muted">For</span> ${esc(row.order_description)}</p>
+  const w = confirmText(row);
+  const body = `${sandboxBanner(w.banner)}<div class="panel" data-testid="disclaimer-page">
+<h1>${esc(w.title)}</h1>
+<p><span class="muted">${esc(w.amount)}</span> <strong data-testid="confirm-amount"><bdi>${esc(amountText(row))}</bdi></strong></p>
+<p><span class="muted">${esc(w.for)}</span> <bdi>${esc(row.order_description)}</bdi></p>
 <p class="disclaimer" data-testid="disclaimer">${disclaimer(row)}</p>
 <div class="actions">
-<form method="post" action="/confirm/${esc(processId)}/agree"><button class="primary" type="submit" data-testid="agree">I agree</button></form>
-<form method="post" action="/confirm/${esc(processId)}/refuse"><button class="danger" type="submit" data-testid="refuse">I refuse</button></form>
+<form method="post" action="/confirm/${esc(processId)}/agree"><button class="primary" type="submit" data-testid="agree">${esc(w.agree)}</button></form>
+<form method="post" action="/confirm/${esc(processId)}/refuse"><button class="danger" type="submit" data-testid="refuse">${esc(w.refuse)}</button></form>
 </div></div>`;
-  sendHtml(res, 200, page('Confirm your payment', body));
+  sendHtml(res, 200, page(w.title, body, { lang: row.language === 'ar' ? 'ar' : 'en' }));
 }
 
 /** POST /confirm/:processId/agree|refuse */

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelName, InputOf, OutputOf } from '../../../shared/contract';
+import { stationLanguage } from '../../../shared/contract/locale';
+import type { Handlers } from '../context';
+import { createDispatcher } from '../dispatch';
+import { createCustomersFeature } from '../customers';
+import { createSettingsFeature } from '../settings/handlers';
+import { createPeopleFeature } from './index';
+import { testDeps } from './test-kit';
+
+/** Issue #17: each person's language and digits, the station's default, a customer's language. */
+function setup() {
+  const deps = testDeps();
+  const people = createPeopleFeature(deps);
+  const dispatch = createDispatcher({
+    handlers: { ...people.handlers, ...createCustomersFeature(deps).handlers, ...createSettingsFeature(deps).handlers } as Handlers,
+    resolveCaller: (k) => people.sessions.resolveCaller(k),
+    onActivity: (k) => people.sessions.touch(k),
+    log: deps.log,
+    validateOutput: true,
+  });
+  async function call<K extends ChannelName>(channel: K, input: InputOf<K>, sessionKey = 'w1') {
+    return dispatch(channel, input, { sessionKey, origin: `test:${sessionKey}` });
+  }
+  async function ok<K extends ChannelName>(channel: K, input: InputOf<K>, sessionKey = 'w1') {
+    const r = await call(channel, input, sessionKey);
+    if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
+    return r.value as OutputOf<K>;
+  }
+  return { deps, call, ok };
+}
+
+describe('a person\'s language and digits', () => {
+  it('start as the station\'s (null), are set by the person, and come back at the next sign-in', async () => {
+    const { ok } = setup();
+    const admin = await ok('session.setup', { name: 'Amal', pin: '111111' });
+    expect(admin).toMatchObject({ language: null, digits: null });
+    const clerk = await ok('users.create', { name: 'Badr', role: 'clerk', pin: '333333' });
+
+    await ok('session.login', { userId: clerk.id, pin: '333333' }, 'w2');
+    const changed = await ok('session.preferences', { language: 'ar', digits: 'arab' }, 'w2');
+    expect(changed).toMatchObject({ id: clerk.id, language: 'ar', digits: 'arab' });
+    // Only the digits change: the language stays.
+    expect(await ok('session.preferences', { digits: 'latn' }, 'w2')).toMatchObject({ language: 'ar', digits: 'latn' });
+
+    await ok('session.logout', {}, 'w2');
+    expect(await ok('session.login', { userId: clerk.id, pin: '333333' }, 'w3')).toMatchObject({ language: 'ar', digits: 'latn' });
+    expect((await ok('session.status', {}, 'w3')).user).toMatchObject({ language: 'ar', digits: 'latn' });
+    // The admin's own stays the station's: one person's choice is theirs only.
+    expect((await ok('session.status', {}, 'w1')).user).toMatchObject({ language: null, digits: null });
+    // Back to the station's default.
+    expect(await ok('session.preferences', { language: null }, 'w3')).toMatchObject({ language: null, digits: 'latn' });
+  });
+
+  it('refuses a language the screen does not speak, and needs someone signed in', async () => {
+    const { ok, call } = setup();
+    await ok('session.setup', { name: 'Amal', pin: '111111' });
+    const bad = await call('session.preferences', { language: 'fr' } as never);
+    expect(bad.ok ? 'ok' : bad.error.code).toBe('VALIDATION');
+    expect((await ok('session.status', {})).user).toMatchObject({ language: null });
+    const nobody = await call('session.preferences', { language: 'ar' }, 'elsewhere');
+    expect(nobody.ok ? 'ok' : nobody.error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the station\'s default language (settings locale)', () => {
+  it('is on session.status before anyone signs in', async () => {
+    const { ok } = setup();
+    expect((await ok('session.status', {})).locale).toBe('en-US');
+    await ok('session.setup', { name: 'Amal', pin: '111111' });
+    await ok('settings.update', { locale: 'ar-KW' });
+    const status = await ok('session.status', {}, 'signed-out');
+    expect(stationLanguage(status.locale)).toEqual({ language: 'ar', digits: 'latn' });
+  });
+
+  it('reads a locale as our language and digits', () => {
+    expect(stationLanguage('ar-KW')).toEqual({ language: 'ar', digits: 'latn' });
+    expect(stationLanguage('en-US')).toEqual({ language: 'en', digits: 'latn' });
+    expect(stationLanguage('ar-KW-u-nu-arab')).toEqual({ language: 'ar', digits: 'arab' });
+    expect(stationLanguage('fr-FR')).toEqual({ language: 'en', digits: 'latn' });
+    expect(stationLanguage('nonsense')).toEqual({ language: 'en', digits: 'latn' });
+  });
+});
+
+describe('a customer\'s preferred language', () => {
+  it('is kept on create, changed on update, and left alone when an update does not say', async () => {
+    const { ok } = setup();
+    await ok('session.setup', { name: 'Amal', pin: '111111' });
+    const c = await ok('customers.create', { name: 'فاطمة العلي', email: 'f@example.com', phone: '', language: 'ar' });
+    expect(c.language).toBe('ar');
+    expect((await ok('customers.get', { id: c.id })).customer.language).toBe('ar');
+    // An edit that says nothing about the language leaves it.
+    expect((await ok('customers.update', { id: c.id, name: 'فاطمة العلي', email: 'f2@example.com', phone: '' })).language).toBe('ar');
+    expect((await ok('customers.update', { id: c.id, name: 'فاطمة العلي', email: 'f2@example.com', phone: '', language: null })).language).toBeNull();
+    const plain = await ok('customers.create', { name: 'Sam', email: '', phone: '' });
+    expect(plain.language).toBeNull();
+    const hits = await ok('customers.search', { query: 'Sam', limit: 5, offset: 0 });
+    expect(hits.hits[0]?.customer.language).toBeNull();
+  });
+});

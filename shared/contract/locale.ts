@@ -1,0 +1,23 @@
+import { DigitsSchema, LanguageSchema } from './schemas';
+
+type Language = 'en' | 'ar';
+type Digits = 'latn' | 'arab';
+
+function parse(tag: string): Intl.Locale | null {
+  try {
+    return new Intl.Locale(tag);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The station's default language and digits from its settings locale ("ar-KW" → ar; a
+ * "-u-nu-arab" extension → Arabic-Indic digits); a language the screen does not speak → English.
+ */
+export function stationLanguage(tag: string | null | undefined): { language: Language; digits: Digits } {
+  const l = parse(tag ?? '');
+  const language = LanguageSchema.safeParse(l?.language);
+  const digits = DigitsSchema.safeParse(l?.numberingSystem);
+  return { language: language.success ? language.data : 'en', digits: digits.success ? digits.data : 'latn' };
+}
