@@ -34,7 +34,7 @@ test('a clerk who works in Arabic: right to left, Arabic words, KWD with three d
     await page.getByRole('button', { name: 'تبديل المستخدم' }).click();
     await expect(page.getByRole('heading', { name: 'تسجيل الدخول' })).toBeVisible();
     await expect(html).toHaveAttribute('dir', 'rtl');
-    await shot(page, 'rtl-sign-in');
+    await shot(page, 'user-language-sign-in');
     await page.getByRole('button', { name: new RegExp(NAMES.admin) }).click();
     await page.keyboard.type(PINS.admin);
     await page.keyboard.press('Enter');
@@ -68,20 +68,20 @@ test('a clerk who works in Arabic: right to left, Arabic words, KWD with three d
     await expect(frame.locator('html')).toHaveAttribute('dir', 'rtl');
     await expect(page.locator('#charge-button')).toContainText('خصم');
     await expect(page.locator('#charge-button')).toContainText('2.500');
-    await shot(page, 'rtl-new-order-latin-digits');
+    await shot(page, 'user-language-new-order-latin-digits');
   });
 
   await test.step('Arabic-Indic digits: the same amounts, switched without a restart', async () => {
     await page.getByRole('button', { name: 'اللغة' }).click();
     const dialog = page.getByRole('dialog', { name: 'اللغة والأرقام' });
     await dialog.getByLabel('الأرقام').selectOption('arab');
-    await shot(page, 'rtl-language-dialog');
+    await shot(page, 'user-language-language-dialog');
     await dialog.getByRole('button', { name: /استخدام هذه الإعدادات/ }).click();
     await expect(html).toHaveAttribute('data-digits', 'arab');
     await expect(page.getByTestId('total')).toContainText('٢٫٥٠٠');
     await expect(page.getByTestId('total')).toContainText('KWD');
     await expect(page.locator('#charge-button')).toContainText('٢٫٥٠٠');
-    await shot(page, 'rtl-new-order-arabic-digits');
+    await shot(page, 'user-language-new-order-arabic-digits');
     // Kept for her next sign-in.
     const status = await apiOk<{ user: { language: string; digits: string } }>(page, 'session.status');
     expect(status.user).toMatchObject({ language: 'ar', digits: 'arab' });
