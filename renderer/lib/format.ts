@@ -102,3 +102,8 @@ export function maskedCard(brand: string | null | undefined, last4: string | nul
 export function fmtExpiry(yymm: string): string {
   return /^\d{4}$/.test(yymm) ? `${yymm.slice(2)}/${yymm.slice(0, 2)}` : yymm;
 }
+
+/** "25,000" / "٢٥٬٠٠٠": a count in the user's language and digits (for {{n}} beside a plural's count). */
+export function fmtNumber(n: number): string {
+  return n.toLocaleString(locale);
+}
