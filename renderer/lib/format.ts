@@ -107,3 +107,13 @@ export function fmtExpiry(yymm: string): string {
 export function fmtNumber(n: number): string {
   return n.toLocaleString(locale);
 }
+
+/** "14:05:09": the time of day with seconds (the audit log), in the user's language and digits. */
+export function fmtTimeOfDay(d: Date): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+}
+
+/** "4 Dec 2026": the date alone, in the user's language and digits. */
+export function fmtDate(d: Date): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
+}
