@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { i18next } from '../../i18n';
-import { currencyExponent, MoneyError, parseAmount, toInputString, money } from '../../../shared/money';
+import { parseAmount, toInputString, money } from '../../../shared/money';
+import { amountErrorText } from '../../lib/amount-error';
 import { call } from '../../lib/api';
 import { describeError, errorText, fieldErrors } from '../../lib/error-text';
 import { fmtMoney } from '../../lib/format';
@@ -34,14 +35,7 @@ function readAmount(text: string, currency: string, max: number, over: 'overCapt
     if (amount > max) return { error: t(`transactions:amount.${over}`, { max: fmtMoney(max, currency) }) };
     return { amount };
   } catch (e) {
-    if (!text.trim()) return { error: t('transactions:amount.missing') };
-    if (e instanceof MoneyError && e.code === 'TOO_MANY_DECIMALS') {
-      const count = currencyExponent(currency);
-      return { error: count === 0 ? t('transactions:amount.noDecimals', { currency }) : t('transactions:amount.tooManyDecimals', { currency, count }) };
-    }
-    if (e instanceof MoneyError && e.code === 'NEGATIVE_AMOUNT') return { error: t('transactions:amount.negative') };
-    if (e instanceof MoneyError && e.code === 'AMOUNT_TOO_LARGE') return { error: t('transactions:amount.tooLarge') };
-    return { error: t('transactions:amount.notAmount', { text: text.trim() }) };
+    return { error: amountErrorText(e, text, currency) };
   }
 }
 
