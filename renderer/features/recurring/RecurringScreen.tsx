@@ -22,6 +22,8 @@ type Customer = OutputOf<'customers.get'>['customer'];
 type Card = OutputOf<'customers.get'>['cards'][number];
 
 const REFRESH_MS = 15_000;
+/** The back arrow points back in the reading direction. */
+const BACK = { ltr: '\u2190', rtl: '\u2192' } as const;
 const fmtDate = (iso: string) => fmtDateTime(iso);
 /** The date of an instant, without its time (the end of a schedule). */
 const dateOnly = (iso: string) => fmtDay(new Date(iso));
@@ -212,7 +214,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const supervisor = roleAtLeast(role, 'supervisor');
   const openPayment = useNav((s) => s.openPayment);
-  const { t } = useTranslation('recurring');
+  const { t, i18n } = useTranslation('recurring');
 
   const load = useCallback(() => {
     call('recurring.get', { id }).then(
@@ -258,7 +260,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
   const head = (
     <div className={embedded ? 'panel-head' : 'screen-head'}>
       <Button size="sm" variant="ghost" onClick={onBack} shortcut={embedded ? undefined : 'Esc'}>
-        <span className="dir-glyph" aria-hidden="true">{'←'}</span> {embedded ? t('title') : t('detail.all')}
+        <span aria-hidden="true">{BACK[i18n.dir()]}</span> {embedded ? t('title') : t('detail.all')}
       </Button>
       {embedded ? <h2 className="ellipsis"><bdi>{s.description}</bdi></h2> : <h1 className="ellipsis"><bdi>{s.description}</bdi></h1>}
       <Badge b={scheduleBadge(s.state)} />

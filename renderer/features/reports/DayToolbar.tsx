@@ -3,9 +3,8 @@ import type { EndOfDayReport } from '../../../shared/contract/reports';
 import { Button } from '../../ui/Button';
 import { csvFileName, downloadText, reportCsv, shiftDate } from './report-data';
 
-/** Arrows between days (not words: not translated); they point the reading way in both directions. */
-const PREVIOUS = '\u2039';
-const NEXT = '\u203a';
+/** Arrows between days (not words: not translated), pointing back and on in the reading direction. */
+const ARROWS = { ltr: { previous: '\u2039', next: '\u203a' }, rtl: { previous: '\u203a', next: '\u2039' } } as const;
 
 interface Props {
   date: string;
@@ -19,7 +18,8 @@ interface Props {
 
 /** Which day, and what to do with its report: print, export CSV, close the day. */
 export function DayToolbar({ date, today, onDate, report, onClose, closeDisabled }: Props) {
-  const { t } = useTranslation('reports');
+  const { t, i18n } = useTranslation('reports');
+  const arrow = ARROWS[i18n.dir()];
   return (
     <div className="panel eod-toolbar" role="group" aria-label={t('toolbar.label')}>
       <div className="eod-day">
@@ -28,11 +28,11 @@ export function DayToolbar({ date, today, onDate, report, onClose, closeDisabled
         </label>
         <div className="eod-day-row">
           <Button size="sm" variant="ghost" aria-label={t('toolbar.previous')} onClick={() => onDate(shiftDate(date, -1))}>
-            {PREVIOUS}
+            {arrow.previous}
           </Button>
           <input id="eod-date" className="input eod-date" type="date" value={date} max={today} required onChange={(e) => onDate(e.target.value)} />
           <Button size="sm" variant="ghost" aria-label={t('toolbar.next')} disabled={date >= today} onClick={() => onDate(shiftDate(date, 1))}>
-            {NEXT}
+            {arrow.next}
           </Button>
           {date !== today ? (
             <Button size="sm" variant="ghost" onClick={() => onDate(today)}>

@@ -47,7 +47,7 @@ function ReportHead({ report }: { report: EndOfDayReport }) {
     <header className="eod-report-head">
       <div>
         <div className="eod-report-title">
-          {t('report.title', { date: report.date })} &middot; <bdi>{report.station}</bdi>
+          <Trans t={t} i18nKey="report.title" values={{ date: report.date }} components={{ date: <bdi /> }} /> &middot; <bdi>{report.station}</bdi>
         </div>
         <div className="muted small">
           <Trans

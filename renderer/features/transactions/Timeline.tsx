@@ -51,7 +51,7 @@ export function Timeline({ detail }: { detail: Detail }) {
                 <td>
                   {o.reason ? <div dir="auto">{o.reason}</div> : null}
                   {o.message ? (
-                    <div className="muted small">
+                    <div className="muted small" dir="auto">
                       {o.message}
                       {o.responseCode ? ` (${o.responseCode})` : ''}
                     </div>

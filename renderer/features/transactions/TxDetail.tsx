@@ -20,6 +20,8 @@ import { Timeline } from './Timeline';
 
 /** The action buttons' words (catalogue 'transactions', detail.action). */
 const actionLabel = (t: TFunction, a: ActionKind | 'checkStatus'): string => t(`transactions:detail.action.${a}`);
+/** The back arrow points back in the reading direction. */
+const BACK = { ltr: '\u2190', rtl: '\u2192' } as const;
 const KEYS: Record<ActionKind | 'checkStatus', string> = { capture: 'C', void: 'V', refund: 'R', checkStatus: 'S' };
 
 export function TxDetail({ paymentId }: { paymentId: string }) {
@@ -27,7 +29,7 @@ export function TxDetail({ paymentId }: { paymentId: string }) {
   const error = useDetail((s) => s.error);
   const load = useDetail((s) => s.load);
   const openPayment = useNav((s) => s.openPayment);
-  const { t } = useTranslation('transactions');
+  const { t, i18n } = useTranslation('transactions');
   useEffect(() => {
     void load(paymentId);
   }, [paymentId, load]);
@@ -40,7 +42,7 @@ export function TxDetail({ paymentId }: { paymentId: string }) {
     <div className="detail-screen">
       <header className="screen-head">
         <Button size="sm" variant="ghost" onClick={back} shortcut="Esc">
-          <span className="dir-glyph" aria-hidden="true">{'←'}</span> {t('detail.back')}
+          <span aria-hidden="true">{BACK[i18n.dir()]}</span> {t('detail.back')}
         </Button>
         <h1>{detail ? <Trans t={t} i18nKey="detail.orderTitle" values={{ reference: detail.order.reference }} components={{ ref: <bdi /> }} /> : t('detail.payment')}</h1>
         {detail ? <StatusBadge status={detail.payment.status} queued={detail.payment.queued} /> : null}
@@ -171,7 +173,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
                 const v = actions[a];
                 return v.allowed ? null : (
                   <li key={a}>
-                    <Trans t={t} i18nKey="detail.refused" values={{ action: actionLabel(t, a), reason: v.reason }} components={{ strong: <strong /> }} />
+                    <Trans t={t} i18nKey="detail.refused" values={{ action: actionLabel(t, a), reason: v.reason }} components={{ strong: <strong />, reason: <bdi /> }} />
                   </li>
                 );
               })}
