@@ -10,11 +10,12 @@ import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { useSession } from '../session/session-store';
 import { displayRows, isFiltered, NO_FILTER, type AuditFilter, type AuditVerdict } from './audit-data';
-import { AuditEntriesTable, AuditFoot, rowId } from './AuditEntriesTable';
+import { AuditEntriesTable, AuditFoot } from './AuditEntriesTable';
 import { AuditFilters } from './AuditFilters';
 import { VerdictBadge, VerdictPanel } from './AuditVerdict';
 import { useAuditExport } from './use-audit-export';
 import { useAuditLog } from './use-audit-log';
+import { useRevealEntry } from './use-reveal-entry';
 import './audit.css';
 
 type User = OutputOf<'session.users'>[number];
@@ -53,9 +54,9 @@ function AuditLog() {
   const [users, setUsers] = useState<User[]>([]);
   const [verdict, setVerdict] = useState<AuditVerdict | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  /** The entry to scroll to and focus once it is on screen. */
-  const [reveal, setReveal] = useState<number | null>(null);
   const { entries, hasMore, loading, error, load, older, downTo } = useAuditLog();
+  /** Scrolls to and focuses an entry once it is on screen. */
+  const setReveal = useRevealEntry(entries);
 
   useEffect(() => {
     setFilter((f) => (f.text === debouncedText ? f : { ...f, text: debouncedText }));
@@ -86,7 +87,7 @@ function AuditLog() {
         void load(filter);
       }
     },
-    [filter, load, downTo, clearFilters, t],
+    [filter, load, downTo, clearFilters, setReveal, t],
   );
 
   const verify = useAction(async () => {
@@ -104,19 +105,6 @@ function AuditLog() {
   };
 
   useHotkeys({ 'Alt+V': () => void verify.run(), 'Alt+X': runExport }, true);
-
-  // Once the pointed-at entry (or the marker of a missing one) is on screen: scroll to it and focus it.
-  useEffect(() => {
-    if (reveal === null || !entries) return;
-    const el = document.getElementById(rowId(reveal));
-    if (!el) return;
-    // Keep the verdict in sight with the entry when both fit on screen; otherwise centre the entry.
-    document.querySelector('.audit-verdict')?.scrollIntoView({ block: 'start' });
-    const box = el.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) el.scrollIntoView({ block: 'center' });
-    el.focus({ preventScroll: true });
-    setReveal(null);
-  }, [entries, reveal]);
 
   const bad = verdict && !verdict.ok ? verdict.firstBadSeq : null;
   const rows = useMemo(() => displayRows(entries ?? [], isFiltered(filter) ? null : bad), [entries, filter, bad]);
