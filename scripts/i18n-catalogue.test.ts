@@ -72,9 +72,10 @@ describe('message catalogues', () => {
           const base = key.replace(PLURAL, '');
           const en = load('en', ns);
           const reference = en.get(base) ?? en.get(`${base}_other`)!;
-          // A plural form may leave out {{count}} ("عملية واحدة"); every other placeholder stays.
-          const want = placeholders(reference).filter((p) => !(PLURAL.test(key) && p === 'count'));
-          const have = placeholders(text).filter((p) => !(PLURAL.test(key) && p === 'count'));
+          // A plural form may leave out its number, {{count}} or {{n}} (the count formatted in the user's
+          // digits): "عملية واحدة"; every other placeholder stays.
+          const want = placeholders(reference).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'n')));
+          const have = placeholders(text).filter((p) => !(PLURAL.test(key) && (p === 'count' || p === 'n')));
           expect(have, `${lang}/${ns}: ${key} placeholders`).toEqual(want);
         }
       }

@@ -25,6 +25,14 @@ async function loadLanguage(i18n: I18n, lang: Language): Promise<void> {
   );
 }
 
+/**
+ * Loads a language's catalogues without switching to it: a receipt prints in the station's
+ * language whatever the clerk reads on screen.
+ */
+export function ensureLanguage(lang: Language): Promise<void> {
+  return loadLanguage(i18next, lang);
+}
+
 let ready: Promise<void> | null = null;
 
 /** Starts the catalogues in `lang` before the first render; later calls change the language. */

@@ -130,3 +130,18 @@ export function maskedCard(brand: string | null | undefined, last4: string | nul
 export function fmtExpiry(yymm: string): string {
   return /^\d{4}$/.test(yymm) ? `${yymm.slice(2)}/${yymm.slice(0, 2)}` : yymm;
 }
+
+/** "25,000" / "٢٥٬٠٠٠": a count in the user's language and digits (for {{n}} beside a plural's count). */
+export function fmtNumber(n: number): string {
+  return n.toLocaleString(locale);
+}
+
+/** "14:05:09": the time of day with seconds (the audit log), in the user's language and digits. */
+export function fmtTimeOfDay(d: Date): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+}
+
+/** "4 Dec 2026": the date alone, in the user's language and digits. */
+export function fmtDate(d: Date): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
+}

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestLanguage } from '../../i18n/test-i18n';
 import { actionLabel, auditCsv, csvCell, csvFileName, detailText, displayRows, isFiltered, listInput, NO_FILTER, type AuditEntry } from './audit-data';
 
 const entry = (seq: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
   seq, at: `2026-03-10T10:00:0${seq % 10}.000Z`, userId: 'u1', userName: 'Sam Supervisor', action: 'session.login', target: 'u1',
   outcome: 'success', station: 'Desk 1', detail: 'web', hash: 'ab'.repeat(32), ...over,
 });
+
+beforeAll(() => useTestLanguage('en'));
 
 describe('audit filters', () => {
   it('sends only what is set, trimmed', () => {
@@ -74,5 +77,22 @@ describe('pointing at a missing entry', () => {
     expect(displayRows(rows, 8).every((r) => r.kind === 'entry')).toBe(true);
     expect(displayRows(rows, 2)).toHaveLength(4);
     expect(displayRows(rows, null)).toHaveLength(4);
+  });
+});
+
+describe('audit in Arabic (issue #17)', () => {
+  beforeAll(() => useTestLanguage('ar'));
+
+  it('labels, outcome and the operation word of a detail in Arabic; amounts through fmtMoney', () => {
+    expect(actionLabel('session.login')).toBe('تسجيل الدخول');
+    expect(actionLabel('something.new')).toBe('something.new');
+    expect(detailText('refund 1250 KWD approved by Sam')).toMatch(/^استرداد .*1\.250.* approved by Sam$/);
+  });
+
+  it('CSV: the header and action_label in Arabic; the codes, times and hashes exactly as recorded', () => {
+    const lines = auditCsv([entry(1, { outcome: 'failure' })]).split('\r\n');
+    expect(lines[0]).toBe('الرقم,الوقت_UTC,المستخدم,معرّف_المستخدم,الإجراء,وصف_الإجراء,الهدف,النتيجة,المحطة,التفاصيل,البصمة');
+    expect(lines[1]).toBe(`1,2026-03-10T10:00:01.000Z,Sam Supervisor,u1,session.login,تسجيل الدخول,u1,failure,Desk 1,web,${'ab'.repeat(32)}`);
+    expect(csvFileName('مكتب 1', new Date(2026, 2, 9), true)).toBe('سجل-التدقيق-مكتب-1-2026-03-09-مُصفّى.csv');
   });
 });

@@ -2,6 +2,8 @@ import type { InputOf, OutputOf } from '../../../shared/contract';
 import { csvCell } from '../../lib/csv';
 import { isCurrencyCode } from '../../../shared/money';
 import { fmtMoney } from '../../lib/format';
+import { operationType } from '../../lib/operation-labels';
+import { i18next } from '../../i18n';
 
 // Pure helpers of the audit screen: words for actions, the filters as the core wants them, CSV.
 
@@ -34,135 +36,144 @@ export function listInput(f: AuditFilter, limit: number, beforeSeq?: number): In
   };
 }
 
-/** What the core records, in words, grouped for the action filter. */
-export const ACTION_GROUPS: { label: string; actions: [string, string][] }[] = [
+/**
+ * What the core records, grouped for the action filter: each action with its catalogue key
+ * ('audit', action.<key>); the groups' names are under group.<key>.
+ */
+export const ACTION_GROUPS: { key: string; actions: [action: string, key: string][] }[] = [
   {
-    label: 'Sessions',
+    key: 'sessions',
     actions: [
-      ['session.setup', 'Station set up'],
-      ['session.login', 'Sign-in'],
-      ['session.logout', 'Sign-out'],
-      ['session.lock', 'Screen locked'],
-      ['session.unlock', 'Screen unlocked'],
+      ['session.setup', 'sessionSetup'],
+      ['session.login', 'sessionLogin'],
+      ['session.logout', 'sessionLogout'],
+      ['session.lock', 'sessionLock'],
+      ['session.unlock', 'sessionUnlock'],
     ],
   },
   {
-    label: 'Payments',
+    key: 'payments',
     actions: [
-      ['payments.purchase', 'Card sale'],
-      ['payments.authorize', 'Authorization'],
-      ['payments.capture', 'Capture'],
-      ['payments.void', 'Void'],
-      ['payments.refund', 'Refund'],
-      ['payments.cash_sale', 'Cash sale'],
-      ['payments.cash_refund', 'Cash refund'],
-      ['payments.check_status', 'Status check (queued)'],
-      ['payments.checkStatus', 'Status check'],
-      ['payments.hostedReturn', 'Card entry (gateway page)'],
+      ['payments.purchase', 'paymentsPurchase'],
+      ['payments.authorize', 'paymentsAuthorize'],
+      ['payments.capture', 'paymentsCapture'],
+      ['payments.void', 'paymentsVoid'],
+      ['payments.refund', 'paymentsRefund'],
+      ['payments.cash_sale', 'paymentsCashSale'],
+      ['payments.cash_refund', 'paymentsCashRefund'],
+      ['payments.check_status', 'paymentsCheckStatusQueued'],
+      ['payments.checkStatus', 'paymentsCheckStatus'],
+      ['payments.hostedReturn', 'paymentsHostedReturn'],
     ],
   },
   {
-    label: 'Approvals',
+    key: 'approvals',
     actions: [
-      ['approval.granted', 'Approval granted'],
-      ['approval.refused', 'Approval refused'],
+      ['approval.granted', 'approvalGranted'],
+      ['approval.refused', 'approvalRefused'],
     ],
   },
   {
-    label: 'People and settings',
+    key: 'people',
     actions: [
-      ['user.create', 'User added'],
-      ['user.update', 'User changed'],
-      ['user.lockout', 'Account locked out'],
-      ['user.pin.change', 'Own PIN changed'],
-      ['settings.update', 'Settings changed'],
-      ['customer.create', 'Customer added'],
-      ['customer.update', 'Customer changed'],
+      ['user.create', 'userCreate'],
+      ['user.update', 'userUpdate'],
+      ['user.lockout', 'userLockout'],
+      ['user.pin.change', 'userPinChange'],
+      ['settings.update', 'settingsUpdate'],
+      ['customer.create', 'customerCreate'],
+      ['customer.update', 'customerUpdate'],
     ],
   },
   {
-    label: 'Records',
+    key: 'records',
     actions: [
-      ['reports.closeDay', 'Day closed'],
-      ['audit.verify', 'Audit log verified'],
+      ['reports.closeDay', 'reportsCloseDay'],
+      ['audit.verify', 'auditVerify'],
     ],
   },
   {
-    label: 'Gateway and offline queue',
+    key: 'gateway',
     actions: [
-      ['gateway.offline', 'Gateway unreachable'],
-      ['gateway.online', 'Gateway reachable again'],
-      ['sync.needs_attention', 'Queued operation needs attention'],
-      ['sync.retry', 'Queued operation retried'],
-      ['sync.dismiss', 'Queued operation dismissed'],
+      ['gateway.offline', 'gatewayOffline'],
+      ['gateway.online', 'gatewayOnline'],
+      ['sync.needs_attention', 'syncNeedsAttention'],
+      ['sync.retry', 'syncRetry'],
+      ['sync.dismiss', 'syncDismiss'],
     ],
   },
   {
-    label: 'Email confirmation',
+    key: 'confirmations',
     actions: [
-      ['confirmations.start', 'Confirmation email sent'],
-      ['confirmations.outcome', 'Customer answered the email'],
-      ['confirmations.charge', 'Charge after email confirmation'],
+      ['confirmations.start', 'confirmationsStart'],
+      ['confirmations.outcome', 'confirmationsOutcome'],
+      ['confirmations.charge', 'confirmationsCharge'],
     ],
   },
   {
-    label: 'Recurring and cards on file',
+    key: 'recurring',
     actions: [
-      ['recurring.create', 'Recurring schedule created'],
-      ['recurring.update', 'Recurring schedule changed'],
-      ['recurring.pause', 'Recurring schedule paused'],
-      ['recurring.resume', 'Recurring schedule resumed'],
-      ['recurring.cancel', 'Recurring schedule cancelled'],
-      ['recurring.complete', 'Recurring schedule completed'],
-      ['recurring.charge', 'Recurring charge'],
-      ['recurring.runPeriod', 'Recurring charge run by hand'],
-      ['recurring.skipPeriod', 'Recurring period skipped'],
-      ['cards.deactivate', 'Card on file removed'],
-      ['cards.updateExpiry', 'Card expiry updated'],
+      ['recurring.create', 'recurringCreate'],
+      ['recurring.update', 'recurringUpdate'],
+      ['recurring.pause', 'recurringPause'],
+      ['recurring.resume', 'recurringResume'],
+      ['recurring.cancel', 'recurringCancel'],
+      ['recurring.complete', 'recurringComplete'],
+      ['recurring.charge', 'recurringCharge'],
+      ['recurring.runPeriod', 'recurringRunPeriod'],
+      ['recurring.skipPeriod', 'recurringSkipPeriod'],
+      ['cards.deactivate', 'cardsDeactivate'],
+      ['cards.updateExpiry', 'cardsUpdateExpiry'],
     ],
   },
 ];
 
-const LABELS = new Map(ACTION_GROUPS.flatMap((g) => g.actions));
+const ACTION_KEYS = new Map(ACTION_GROUPS.flatMap((g) => g.actions));
+
+/** A group of the action filter, in the user's language. */
+export function groupLabel(key: string): string {
+  return i18next.t(`audit:group.${key}`);
+}
 
 /** "Sign-in" for session.login; an unknown action shows as it was recorded. */
 export function actionLabel(action: string): string {
-  return LABELS.get(action) ?? action;
+  const key = ACTION_KEYS.get(action);
+  return key ? i18next.t(`audit:action.${key}`) : action;
 }
 
-/** Operation words the core writes at the start of a detail ("purchase 4250 USD …"), as the screen says them. */
-const DETAIL_WORDS: Readonly<Record<string, string>> = {
-  purchase: 'Sale',
-  authorize: 'Authorization',
-  capture: 'Capture',
-  void: 'Void',
-  refund: 'Refund',
-  cash_sale: 'Cash sale',
-  cash_refund: 'Cash refund',
-  check_status: 'Status check',
-};
+/** Operation words the core writes at the start of a detail ("purchase 4250 USD …"). */
+const DETAIL_WORDS = new Set(['purchase', 'authorize', 'capture', 'void', 'refund', 'cash_sale', 'cash_refund', 'check_status']);
 
 /**
  * A detail as a person reads it: amounts the core recorded in minor units ("4250 USD") formatted
- * with their currency ("USD 42.50"), and a leading operation word in plain words. The record itself
- * (and the CSV export) keeps what was written: the log is hash-chained and never rewritten.
+ * with their currency ("USD 42.50"), and a leading operation word in plain words (the same words
+ * as everywhere: operation-labels). The record itself (and the CSV export) keeps what was written:
+ * the log is hash-chained and never rewritten.
  */
 export function detailText(detail: string): string {
   const amounts = detail.replace(/(?<![\d.,])(\d{1,13}) ([A-Z]{3})\b/g, (all, n: string, code: string) => (isCurrencyCode(code) ? fmtMoney(Number(n), code) : all));
-  return amounts.replace(/^([a-z_]+)(?= )/, (w) => DETAIL_WORDS[w] ?? w);
+  return amounts.replace(/^([a-z_]+)(?= )/, (w) => (DETAIL_WORDS.has(w) ? operationType(w) : w));
 }
 
 export function outcomeLabel(outcome: AuditEntry['outcome']): string {
-  return outcome === 'success' ? 'Succeeded' : 'Failed';
+  return outcome === 'success' ? i18next.t('audit:outcome.success') : i18next.t('audit:outcome.failure');
 }
 
 export { csvCell };
 
-export const CSV_HEADER = ['seq', 'time_utc', 'user', 'user_id', 'action', 'action_label', 'target', 'outcome', 'station', 'detail', 'hash'] as const;
+export const CSV_COLUMNS = ['seq', 'time_utc', 'user', 'user_id', 'action', 'action_label', 'target', 'outcome', 'station', 'detail', 'hash'] as const;
 
-/** One row per entry, as recorded (times in UTC); CRLF line ends (RFC 4180). */
+/** The header row in the user's language (catalogue 'audit', csv.<column>). */
+export function csvHeader(): string[] {
+  return CSV_COLUMNS.map((c) => csvCell(i18next.t(`audit:csv.${c}`)));
+}
+
+/**
+ * One row per entry, as recorded (times in UTC, the action's code, the outcome's code); the header
+ * and the action_label column in the user's language. CRLF line ends (RFC 4180).
+ */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const lines = [CSV_HEADER.join(',')];
+  const lines = [csvHeader().join(',')];
   for (const e of entries) {
     lines.push(
       [e.seq, e.at, e.userName, e.userId, e.action, actionLabel(e.action), e.target, e.outcome, e.station, e.detail, e.hash].map(csvCell).join(','),
@@ -172,10 +183,11 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
 }
 
 export function csvFileName(station: string, now: Date, filtered: boolean): string {
-  const safe = station.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'station';
+  // Letters of any script (an Arabic station name stays readable); nothing a file system refuses.
+  const safe = station.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || i18next.t('audit:csv.stationFallback');
   const pad = (n: number) => String(n).padStart(2, '0');
   const day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-  return `audit-log-${safe}-${day}${filtered ? '-filtered' : ''}.csv`;
+  return filtered ? i18next.t('audit:csv.fileNameFiltered', { station: safe, day }) : i18next.t('audit:csv.fileName', { station: safe, day });
 }
 
 export type DisplayRow = { kind: 'entry'; entry: AuditEntry } | { kind: 'missing'; seq: number };

@@ -1,10 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
 import { call, subscribe } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { fmtAge, fmtMoney, fmtWhen } from '../../lib/format';
+import { fmtAge, fmtMoney, fmtNumber, fmtWhen } from '../../lib/format';
 import { operationType } from '../../lib/operation-labels';
 import { useAction } from '../../lib/use-action';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
@@ -23,10 +24,9 @@ const ESTIMATE = 64;
 /** Ask for the next page this many rows before the last loaded one is reached. */
 const PREFETCH_ROWS = 60;
 
-const SECTIONS: { id: Section; label: string }[] = [
-  { id: 'attention', label: 'Needs attention' },
-  { id: 'queued', label: 'Waiting to be sent' },
-];
+const SECTIONS: Section[] = ['attention', 'queued'];
+/** Symbols beside the words, so a state never depends on colour alone (not words: not translated). */
+const GLYPH = { online: '●', offline: '○', recurring: '↻' } as const;
 
 /**
  * The offline queue (docs/offline.md): what needs a person (operations held for attention and
@@ -49,6 +49,7 @@ export function QueueScreen() {
   const openRecurring = useNav((s) => s.openRecurring);
   const now = useCoreNow();
   const [dismiss, setDismiss] = useState<OpEntry | null>(null);
+  const { t } = useTranslation('queue');
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -114,32 +115,32 @@ export function QueueScreen() {
     <div className="queue-screen">
       <header className="screen-head">
         <h1 id="queue-title" tabIndex={-1}>
-          Queue
+          {t('title')}
         </h1>
         {status ? (
           <span className={`badge ${status.online ? 'badge-success' : 'badge-queued'}`}>
-            <span aria-hidden="true" className="badge-glyph">{status.online ? '●' : '○'}</span>
-            {status.online ? 'Online' : 'Offline'}
+            <span aria-hidden="true" className="badge-glyph">{status.online ? GLYPH.online : GLYPH.offline}</span>
+            {status.online ? t('online') : t('offline')}
           </span>
         ) : null}
-        {status?.forwarding ? <span className="muted small">sending…</span> : null}
+        {status?.forwarding ? <span className="muted small">{t('sending')}</span> : null}
       </header>
-      <div className="queue-tabs" role="tablist" aria-label="Queue sections" onKeyDown={onTabKey}>
-        {SECTIONS.map((s) => {
-          const n = count(s.id);
+      <div className="queue-tabs" role="tablist" aria-label={t('sections')} onKeyDown={onTabKey}>
+        {SECTIONS.map((id) => {
+          const n = count(id);
           return (
             <button
-              key={s.id}
-              id={`queue-tab-${s.id}`}
+              key={id}
+              id={`queue-tab-${id}`}
               type="button"
               role="tab"
-              aria-selected={section === s.id}
+              aria-selected={section === id}
               aria-controls="queue-panel"
-              tabIndex={section === s.id || (section === null && s.id === 'attention') ? 0 : -1}
-              className={`queue-tab ${section === s.id ? 'selected' : ''} ${s.id === 'attention' && n ? 'has-attention' : ''}`}
-              onClick={() => choose(s.id)}
+              tabIndex={section === id || (section === null && id === 'attention') ? 0 : -1}
+              className={`queue-tab ${section === id ? 'selected' : ''} ${id === 'attention' && n ? 'has-attention' : ''}`}
+              onClick={() => choose(id)}
             >
-              {s.label} ({n === null ? '…' : n.toLocaleString()})
+              {t('tab', { label: t(`section.${id}`), n: n === null ? '…' : fmtNumber(n) })}
             </button>
           );
         })}
@@ -148,9 +149,9 @@ export function QueueScreen() {
       {resolve.error ? <Alert tone="danger">{describeError(resolve.error)}</Alert> : null}
       {stale ? (
         <Alert tone="info" className="queue-stale">
-          The queue changed.{' '}
+          {t('changed')}{' '}
           <button type="button" className="link" onClick={() => { scrollRef.current?.scrollTo({ top: 0 }); void reload(); }}>
-            Show the latest from the top
+            {t('showLatest')}
           </button>
         </Alert>
       ) : null}
@@ -160,21 +161,21 @@ export function QueueScreen() {
         role="tabpanel"
         aria-labelledby={section ? `queue-tab-${section}` : undefined}
       >
-        <div role="table" aria-label={attentionView ? 'Needs attention' : 'Waiting to be sent'} aria-rowcount={total + 1} className="queue-grid">
+        <div role="table" aria-label={attentionView ? t('section.attention') : t('section.queued')} aria-rowcount={total + 1} className="queue-grid">
           <div className="queue-row queue-head" role="row" aria-rowindex={1}>
-            <span role="columnheader">What</span>
-            <span role="columnheader">Order</span>
-            <span role="columnheader" className="num">Amount</span>
-            <span role="columnheader">Waiting</span>
-            <span role="columnheader">{attentionView ? 'Reason and next step' : 'Reason'}</span>
-            {attentionView ? <span role="columnheader"><span className="sr-only">Actions</span></span> : null}
+            <span role="columnheader">{t('col.what')}</span>
+            <span role="columnheader">{t('col.order')}</span>
+            <span role="columnheader" className="num">{t('col.amount')}</span>
+            <span role="columnheader">{t('col.waiting')}</span>
+            <span role="columnheader">{attentionView ? t('col.reasonNext') : t('col.reason')}</span>
+            {attentionView ? <span role="columnheader"><span className="sr-only">{t('col.actions')}</span></span> : null}
           </div>
-          <div id="queue-list" ref={scrollRef} className="tx-scroll" role="rowgroup" tabIndex={0} aria-label="Queue rows" data-loaded={rows.length} data-section={section ?? ''}>
+          <div id="queue-list" ref={scrollRef} className="tx-scroll" role="rowgroup" tabIndex={0} aria-label={t('rows')} data-loaded={rows.length} data-section={section ?? ''}>
             {/* A rowgroup holds rows only (axe aria-required-children): the loading and empty notes are one row. */}
             {!section || (loading && rows.length === 0) ? (
               <div className="queue-loading" role="row">
                 <div role="cell">
-                  <Spinner label="Loading the queue…" />
+                  <Spinner label={t('loading')} />
                 </div>
               </div>
             ) : null}
@@ -182,9 +183,9 @@ export function QueueScreen() {
               <div role="row">
                 <div role="cell">
                   {attentionView ? (
-                    <EmptyState title="Nothing needs attention.">Operations that can no longer be sent as they are, and recurring charges that failed, wait here for a supervisor.</EmptyState>
+                    <EmptyState title={t('emptyAttention.title')}>{t('emptyAttention.body')}</EmptyState>
                   ) : (
-                    <EmptyState title="Nothing is queued.">Operations made while offline wait here and are sent, once, when the gateway is back.</EmptyState>
+                    <EmptyState title={t('emptyQueued.title')}>{t('emptyQueued.body')}</EmptyState>
                   )}
                 </div>
               </div>
@@ -218,8 +219,8 @@ export function QueueScreen() {
         </div>
       </div>
       {dismiss ? (
-        <ConfirmDialog title={`Dismiss this ${operationType(dismiss.type).toLowerCase()}?`} confirmLabel="Dismiss" tone="danger" busy={resolve.busy} onCancel={() => setDismiss(null)} onConfirm={() => void resolve.run(dismiss, 'dismiss')}>
-          It will not be sent to the gateway. The payment keeps its current totals.
+        <ConfirmDialog title={t('dismiss.title', { what: operationType(dismiss.type).toLowerCase() })} confirmLabel={t('dismiss.confirm')} tone="danger" busy={resolve.busy} onCancel={() => setDismiss(null)} onConfirm={() => void resolve.run(dismiss, 'dismiss')}>
+          {t('dismiss.body')}
         </ConfirmDialog>
       ) : null}
     </div>
@@ -247,42 +248,43 @@ interface OpRowProps extends Placed {
 
 /** An operation of the queue: waiting to be sent, or held for a person. */
 const OpRow = memo(function OpRow({ e, index, top, measure, now, attention, canResolve, busy, onOpenPayment, onOpenSchedule, onRetry, onDismiss }: OpRowProps) {
+  const { t } = useTranslation('queue');
   const reason = [e.reason, e.message].filter(Boolean).join(' — ');
   return (
     <div ref={measure} data-index={index} style={{ transform: `translateY(${top}px)` }} className="queue-row" role="row" aria-rowindex={index + 2} data-kind="operation" data-id={e.id} data-reference={e.orderReference}>
       <span role="cell" className="queue-what">
         <strong>{operationType(e.type)}</strong>
-        <span className="muted small">{e.userName ? `by ${e.userName}` : 'by the station'}</span>
-        {e.approvedBy ? <span className="muted small">approved by {e.approvedBy}</span> : null}
+        <span className="muted small">{e.userName ? <Trans t={t} i18nKey="by" values={{ name: e.userName }} components={{ name: <bdi /> }} /> : t('byStation')}</span>
+        {e.approvedBy ? <span className="muted small"><Trans t={t} i18nKey="approvedBy" values={{ name: e.approvedBy }} components={{ name: <bdi /> }} /></span> : null}
       </span>
       <span role="cell" className="queue-order">
-        <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId)} title="Open the payment">
-          {e.orderReference}
+        <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId)} title={t('openPayment')}>
+          <bdi>{e.orderReference}</bdi>
         </button>
         {e.recurring ? (
           <button type="button" className="link small" onClick={() => onOpenSchedule(e.recurring!.scheduleId)}>
-            Recurring RC-{e.recurring.shortId}, period {e.recurring.period}
+            {t('recurringRef', { id: `RC-${e.recurring.shortId}`, period: e.recurring.period })}
           </button>
         ) : null}
       </span>
       <span role="cell" className="num">
-        {e.amount !== null ? fmtMoney(e.amount, e.currency) : e.type === 'void' ? <span className="muted small">whole authorization</span> : '—'}
+        {e.amount !== null ? fmtMoney(e.amount, e.currency) : e.type === 'void' ? <span className="muted small">{t('wholeAuthorization')}</span> : '—'}
       </span>
       <span role="cell" title={e.createdAt}>{fmtAge(e.createdAt, now)}</span>
-      <span role="cell" className="queue-reason">{reason || <span className="muted">—</span>}</span>
+      <span role="cell" className="queue-reason" dir="auto">{reason || <span className="muted">—</span>}</span>
       {attention ? (
         <span role="cell" className="row-actions">
           {canResolve ? (
             <>
               <Button size="sm" onClick={() => onRetry(e)} busy={busy}>
-                Retry
+                {t('retry')}
               </Button>
               <Button size="sm" variant="danger" onClick={() => onDismiss(e)}>
-                Dismiss
+                {t('dismiss.confirm')}
               </Button>
             </>
           ) : (
-            <span className="muted small">A supervisor can retry or dismiss</span>
+            <span className="muted small">{t('supervisorOnly')}</span>
           )}
         </span>
       ) : null}
@@ -299,43 +301,45 @@ interface RecurringRowProps extends Placed {
 
 /** A recurring charge that failed: resolved on its schedule (retry or skip the period). */
 const RecurringRow = memo(function RecurringRow({ e, index, top, measure, now, onOpenSchedule, onOpenPayment }: RecurringRowProps) {
+  const { t } = useTranslation('queue');
   return (
     <div ref={measure} data-index={index} style={{ transform: `translateY(${top}px)` }} className="queue-row queue-recurring" role="row" aria-rowindex={index + 2} data-kind="recurring" data-id={e.id} data-reference={e.reference}>
       <span role="cell" className="queue-what">
         <span className="badge badge-info queue-kind">
-          <span aria-hidden="true" className="badge-glyph">↻</span>
-          Recurring schedule
+          <span aria-hidden="true" className="badge-glyph">{GLYPH.recurring}</span>
+          {t('recurringSchedule')}
         </span>
         <span className="ellipsis" title={e.description}>
-          <strong>{e.description}</strong>
+          <strong><bdi>{e.description}</bdi></strong>
         </span>
-        <span className="muted small ellipsis" title={e.customerName}>{e.customerName}</span>
+        <span className="muted small ellipsis" title={e.customerName}><bdi>{e.customerName}</bdi></span>
       </span>
       <span role="cell" className="queue-order">
         {e.paymentId ? (
-          <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId!)} title="Open the last attempt's payment">
-            {e.reference}
+          <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId!)} title={t('openLastAttempt')}>
+            <bdi>{e.reference}</bdi>
           </button>
         ) : (
-          <span className="mono">{e.reference}</span>
+          <span className="mono"><bdi>{e.reference}</bdi></span>
         )}
         <span className="muted small">
-          RC-{e.shortId}, period {e.period}
-          {e.attempts > 1 ? `, ${e.attempts} attempts` : ''}
+          {e.attempts > 1
+            ? t('schedulePeriodAttempts', { id: `RC-${e.shortId}`, period: e.period, count: e.attempts, n: fmtNumber(e.attempts) })
+            : t('schedulePeriod', { id: `RC-${e.shortId}`, period: e.period })}
         </span>
       </span>
       <span role="cell" className="num">{fmtMoney(e.amount, e.currency)}</span>
       <span role="cell" title={e.since}>
         {fmtAge(e.since, now)}
-        <span className="muted small queue-due">due {fmtWhen(e.dueAt, new Date(now))}</span>
+        <span className="muted small queue-due">{t('due', { when: fmtWhen(e.dueAt, new Date(now)) })}</span>
       </span>
       <span role="cell" className="queue-reason">
-        {e.reason ?? 'The charge failed.'}
-        <span className="queue-next">Next: {e.nextStep}</span>
+        <span dir="auto">{e.reason ?? t('chargeFailed')}</span>
+        <span className="queue-next">{t('next', { step: e.nextStep })}</span>
       </span>
       <span role="cell" className="row-actions">
-        <Button size="sm" variant="primary" onClick={() => onOpenSchedule(e.scheduleId)} aria-label={`Open the schedule ${e.description} (RC-${e.shortId})`}>
-          Open schedule
+        <Button size="sm" variant="primary" onClick={() => onOpenSchedule(e.scheduleId)} aria-label={t('openScheduleLabel', { description: e.description, id: `RC-${e.shortId}` })}>
+          {t('openSchedule')}
         </Button>
       </span>
     </div>

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { InputOf, OutputOf } from '../../../shared/contract';
-import { FREQUENCIES, FREQUENCY_LABEL, periodsFrom, type Frequency } from '../../../shared/domain/recurrence';
+import { FREQUENCIES, periodsFrom, type Frequency } from '../../../shared/domain/recurrence';
 import { money, parseAmount, toInputString } from '../../../shared/money';
 import { call } from '../../lib/api';
+import { amountErrorText } from '../../lib/amount-error';
 import { describeError } from '../../lib/error-text';
 import { fmtDateTime, fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -10,7 +12,7 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
-import { atLocalDate, localDate, type Detail, type Schedule } from './recurring-text';
+import { atLocalDate, frequencyLabel, localDate, type Detail, type Schedule } from './recurring-text';
 
 type Card = OutputOf<'customers.get'>['cards'][number];
 
@@ -20,6 +22,7 @@ type Card = OutputOf<'customers.get'>['cards'][number];
  * changed is sent; the core validates as for a new schedule and writes the audit entry.
  */
 export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule: Schedule; onDone: (d: Detail) => void; onCancel: () => void }) {
+  const { t } = useTranslation('recurring');
   const [cards, setCards] = useState<Card[] | null>(null);
   const [cardsError, setCardsError] = useState<string | null>(null);
   const [cardId, setCardId] = useState(s.cardId);
@@ -64,15 +67,15 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
     let minor = s.amount;
     try {
       minor = parseAmount(amount, s.currency).amount;
-      if (minor <= 0) errs.amount = 'More than zero';
+      if (minor <= 0) errs.amount = t('form.errors.moreThanZero');
     } catch (e) {
-      errs.amount = e instanceof Error ? e.message : 'Not an amount';
+      errs.amount = amountErrorText(e, amount, s.currency);
     }
-    if (!description.trim()) errs.description = 'Describe the charge';
-    if (dateChanged && !nextDate) errs.nextDate = 'Choose the day of the next charge';
-    else if (dateChanged && nextDate < today) errs.nextDate = 'Not in the past';
+    if (!description.trim()) errs.description = t('form.errors.description');
+    if (dateChanged && !nextDate) errs.nextDate = t('form.errors.nextDate');
+    else if (dateChanged && nextDate < today) errs.nextDate = t('form.errors.past');
     const chosen = choices.find((c) => c.id === cardId);
-    if (cardId !== s.cardId && (!chosen || chosen.status !== 'active' || chosen.expired)) errs.card = 'Choose a card that can be charged';
+    if (cardId !== s.cardId && (!chosen || chosen.status !== 'active' || chosen.expired)) errs.card = t('form.errors.cardUsable');
     setErrors(errs);
     if (Object.keys(errs).length) return;
     const input: InputOf<'recurring.update'> = { id: s.id };
@@ -96,47 +99,47 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
   return (
     <FormDialog labelledBy="recurring-edit-title" className="dialog recurring-dialog" onCancel={onCancel} onSubmitShortcut={() => void submit.run()}>
       <h2 id="recurring-edit-title" className="dialog-title">
-        Change the recurring charge
+        {t('edit.title')}
       </h2>
       <p className="muted small recurring-edit-lead">
-        {s.description} for {s.customerName}, RC-{s.shortId}. Changes apply from the next charge{s.nextPeriod ? ` (period ${s.nextPeriod})` : ''} on; charges already made and periods that already fell due keep their amount.
+        <Trans t={t} i18nKey="edit.which" values={{ description: s.description, customer: s.customerName, id: `RC-${s.shortId}` }} components={{ d: <bdi />, c: <bdi />, id: <bdi /> }} />{' '}
+        {s.nextPeriod ? t('edit.fromPeriod', { period: s.nextPeriod }) : t('edit.fromNext')}
       </p>
       <form onSubmit={onSubmit} noValidate>
         {cardsError ? <Alert tone="danger">{cardsError}</Alert> : null}
-        <Field label="Card on file" error={errors.card}>
+        <Field label={t('form.card')} error={errors.card}>
           <select className="input" value={cardId} onChange={(e) => setCardId(e.target.value)} disabled={!cards}>
             {!cards || !choices.some((c) => c.id === s.cardId) ? (
               <option value={s.cardId}>
-                {maskedCard(s.cardBrand, s.cardLast4)}
-                {cards ? ' (no longer on file)' : ''}
+                {cards ? t('edit.cardGone', { card: maskedCard(s.cardBrand, s.cardLast4) }) : maskedCard(s.cardBrand, s.cardLast4)}
               </option>
             ) : null}
             {choices.map((c) => (
               <option key={c.id} value={c.id}>
-                {maskedCard(c.brand, c.last4)} · exp {fmtExpiry(c.expiry)}
-                {c.status !== 'active' ? ' (deactivated)' : c.expired ? ' (expired)' : ''}
+                {t('form.cardOption', { card: maskedCard(c.brand, c.last4), expiry: fmtExpiry(c.expiry) })}
+                {c.status !== 'active' ? ` ${t('edit.deactivated')}` : c.expired ? ` ${t('edit.expired')}` : ''}
               </option>
             ))}
           </select>
         </Field>
         <div className="recurring-row">
-          <Field label={`Amount (${s.currency})`} error={errors.amount} hint={`Now ${fmtMoney(s.amount, s.currency)}`}>
+          <Field label={t('edit.amount', { currency: s.currency })} error={errors.amount} hint={t('edit.now', { amount: fmtMoney(s.amount, s.currency) })}>
             <input className="input num" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} autoFocus />
           </Field>
-          <Field label="Next charge on" error={errors.nextDate} hint={nextDate === today ? 'Today: charged as soon as you save' : undefined}>
+          <Field label={t('edit.nextCharge')} error={errors.nextDate} hint={nextDate === today ? t('form.todayHint') : undefined}>
             <input className="input" type="date" value={nextDate} min={today} onChange={(e) => setNextDate(e.target.value)} disabled={!s.nextDueAt} />
           </Field>
         </div>
-        <Field label="Description (on each charge)" error={errors.description}>
+        <Field label={t('form.description')} error={errors.description}>
           <input className="input" dir="auto" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={100} />
         </Field>
         <div className="field">
-          <span className="field-label" id="edit-freq-label">How often</span>
+          <span className="field-label" id="edit-freq-label">{t('col.howOften')}</span>
           <div className="segmented" role="radiogroup" aria-labelledby="edit-freq-label">
             {FREQUENCIES.map((f) => (
               <label key={f} className={`segment ${frequency === f ? 'checked' : ''}`}>
                 <input type="radio" name="recurring-edit-frequency" value={f} checked={frequency === f} onChange={() => setFrequency(f)} />
-                {FREQUENCY_LABEL[f]}
+                {frequencyLabel(f)}
               </label>
             ))}
           </div>
@@ -144,19 +147,21 @@ export function RecurringEditForm({ schedule: s, onDone, onCancel }: { schedule:
         <p className="muted small recurring-preview" aria-live="polite">
           {rebased
             ? preview.length
-              ? `Next charges: ${preview.map((p) => `${fmtDateTime(p.dueAt)} (period ${p.period})`).join(', ')}${preview.length === 4 ? ' …' : ''}`
-              : 'No charge falls before the schedule ends.'
+              ? t(preview.length === 4 ? 'edit.previewMore' : 'edit.preview', {
+                  dates: preview.map((p) => t('edit.previewItem', { when: fmtDateTime(p.dueAt), period: p.period })).join(t('form.listSeparator')),
+                })
+              : t('edit.previewNone')
             : s.nextDueAt
-              ? `The next charge stays on ${fmtDateTime(s.nextDueAt)} (period ${s.nextPeriod}).`
+              ? t('edit.stays', { when: fmtDateTime(s.nextDueAt), period: s.nextPeriod })
               : ''}
         </p>
         {submit.error ? <Alert tone="danger">{describeError(submit.error)}</Alert> : null}
         <div className="dialog-actions">
           <Button onClick={onCancel} shortcut="Esc">
-            Cancel
+            {t('cancel')}
           </Button>
-          <Button type="submit" variant="primary" busy={submit.busy} busyText="Saving…" shortcut="Ctrl+Enter">
-            Save changes
+          <Button type="submit" variant="primary" busy={submit.busy} busyText={t('saving')} shortcut="Ctrl+Enter">
+            {t('edit.save')}
           </Button>
         </div>
       </form>

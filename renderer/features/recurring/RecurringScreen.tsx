@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { fmtDateTime, fmtMoney, maskedCard } from '../../lib/format';
+import { fmtDate as fmtDay, fmtDateTime, fmtMoney, fmtNumber, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
 import { useAction } from '../../lib/use-action';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
@@ -14,16 +15,19 @@ import { Glyph } from '../../ui/Glyph';
 import { useSession } from '../session/session-store';
 import { RecurringEditForm } from './RecurringEditForm';
 import { RecurringForm } from './RecurringForm';
-import { cadence, PERIOD_BADGE, periodResult, SCHEDULE_BADGE, type Detail, type Period, type Schedule } from './recurring-text';
+import { cadence, periodBadge, periodResult, scheduleBadge, type BadgeLook, type Detail, type Period, type Schedule } from './recurring-text';
 import './recurring.css';
 
 type Customer = OutputOf<'customers.get'>['customer'];
 type Card = OutputOf<'customers.get'>['cards'][number];
 
 const REFRESH_MS = 15_000;
+/** The back arrow points back in the reading direction. */
 const fmtDate = (iso: string) => fmtDateTime(iso);
+/** The date of an instant, without its time (the end of a schedule). */
+const dateOnly = (iso: string) => fmtDay(new Date(iso));
 
-function Badge({ b }: { b: { label: string; cls: string; glyph: string } }) {
+function Badge({ b }: { b: BadgeLook }) {
   return (
     <span className={`badge ${b.cls}`}>
       <span aria-hidden="true" className="badge-glyph">
@@ -43,6 +47,7 @@ export function RecurringScreen({ customer, cards, embedded = false }: { custome
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const { t } = useTranslation('recurring');
   const customerId = customer?.id;
   // Another screen (the Queue) asked to open a schedule: take it once.
   const wanted = useNav((s) => (embedded ? null : s.recurringId));
@@ -106,37 +111,37 @@ export function RecurringScreen({ customer, cards, embedded = false }: { custome
     <table className="table recurring-table">
       <thead>
         <tr>
-          {embedded ? null : <th scope="col">Customer</th>}
-          <th scope="col">Description</th>
-          <th scope="col">Card</th>
-          <th scope="col" className="num">Amount</th>
-          <th scope="col">How often</th>
-          <th scope="col">Next due</th>
-          <th scope="col">State</th>
+          {embedded ? null : <th scope="col">{t('col.customer')}</th>}
+          <th scope="col">{t('col.description')}</th>
+          <th scope="col">{t('col.card')}</th>
+          <th scope="col" className="num">{t('col.amount')}</th>
+          <th scope="col">{t('col.howOften')}</th>
+          <th scope="col">{t('col.nextDue')}</th>
+          <th scope="col">{t('col.state')}</th>
         </tr>
       </thead>
       <tbody>
         {schedules.map((s) => (
           <tr key={s.id} className="clickable" onClick={() => setOpenId(s.id)}>
-            {embedded ? null : <td className="ellipsis">{s.customerName}</td>}
+            {embedded ? null : <td className="ellipsis"><bdi>{s.customerName}</bdi></td>}
             <td>
-              <button type="button" className="link" onClick={(e) => { e.stopPropagation(); setOpenId(s.id); }} aria-label={`Open ${s.description} for ${s.customerName}`}>
-                {s.description}
+              <button type="button" className="link" onClick={(e) => { e.stopPropagation(); setOpenId(s.id); }} aria-label={t('list.openLabel', { description: s.description, customer: s.customerName })}>
+                <bdi>{s.description}</bdi>
               </button>
               <div className="muted small mono">RC-{s.shortId}</div>
             </td>
             <td>
-              {maskedCard(s.cardBrand, s.cardLast4)}
-              {s.cardProblem ? <div className="small recurring-warn">{s.cardProblem}</div> : null}
+              <bdi>{maskedCard(s.cardBrand, s.cardLast4)}</bdi>
+              {s.cardProblem ? <div className="small recurring-warn" dir="auto">{s.cardProblem}</div> : null}
             </td>
             <td className="num">{fmtMoney(s.amount, s.currency)}</td>
-            <td>{cadence(s, (iso) => fmtDateTime(iso).replace(/,? \d{1,2}:\d{2}.*$/, ''))}</td>
+            <td>{cadence(s, dateOnly)}</td>
             <td>{s.nextDueAt ? fmtDate(s.nextDueAt) : '—'}</td>
             <td>
               <div className="badge-row">
-                <Badge b={SCHEDULE_BADGE[s.state]} />
-                {s.missed ? <Badge b={{ ...PERIOD_BADGE.missed, label: `${s.missed} missed` }} /> : null}
-                {s.attention ? <Badge b={{ ...PERIOD_BADGE.needs_attention, label: `${s.attention} need${s.attention === 1 ? 's' : ''} attention` }} /> : null}
+                <Badge b={scheduleBadge(s.state)} />
+                {s.missed ? <Badge b={periodBadge('missed', t('list.missed', { count: s.missed, n: fmtNumber(s.missed) }))} /> : null}
+                {s.attention ? <Badge b={periodBadge('needs_attention', t('list.attention', { count: s.attention, n: fmtNumber(s.attention) }))} /> : null}
               </div>
             </td>
           </tr>
@@ -149,16 +154,16 @@ export function RecurringScreen({ customer, cards, embedded = false }: { custome
     <>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {runDue.error ? <Alert tone="danger">{describeError(runDue.error)}</Alert> : null}
-      {!list && !error ? <Spinner label="Loading recurring charges…" /> : null}
+      {!list && !error ? <Spinner label={t('list.loading')} /> : null}
       {list && !embedded && (list.missed > 0 || list.attention > 0) ? (
-        <Alert tone="warning" title="Some charges need a supervisor">
-          {list.missed > 0 ? `${list.missed} charge${list.missed === 1 ? '' : 's'} fell due while the station was closed or the schedule was paused. ` : ''}
-          {list.attention > 0 ? `${list.attention} could not be charged. ` : ''}
-          Open the schedule to run or skip each one.
+        <Alert tone="warning" title={t('list.needSupervisorTitle')}>
+          {list.missed > 0 ? `${t('list.missedBody', { count: list.missed, n: fmtNumber(list.missed) })} ` : ''}
+          {list.attention > 0 ? `${t('list.attentionBody', { count: list.attention, n: fmtNumber(list.attention) })} ` : ''}
+          {t('list.openToAct')}
         </Alert>
       ) : null}
       {list && schedules.length === 0 ? (
-        <EmptyState title="No recurring charges yet.">{embedded ? 'Set one up on a card on file of this customer.' : 'Open a customer with a card on file, or set one up here.'}</EmptyState>
+        <EmptyState title={t('list.emptyTitle')}>{embedded ? t('list.emptyEmbedded') : t('list.emptyBody')}</EmptyState>
       ) : null}
       {list && schedules.length > 0 ? table : null}
     </>
@@ -168,9 +173,9 @@ export function RecurringScreen({ customer, cards, embedded = false }: { custome
     return (
       <section className="panel" aria-labelledby="recurring-h">
         <div className="panel-head">
-          <h2 id="recurring-h">Recurring charges</h2>
+          <h2 id="recurring-h">{t('title')}</h2>
           <Button size="sm" onClick={() => setCreating(true)} shortcut="Alt+U">
-            Set up recurring charge
+            {t('setUp')}
           </Button>
         </div>
         {body}
@@ -182,19 +187,19 @@ export function RecurringScreen({ customer, cards, embedded = false }: { custome
     <div className="recurring-screen">
       <header className="screen-head">
         <h1 id="recurring-title" tabIndex={-1}>
-          Recurring charges
+          {t('title')}
         </h1>
         <div className="screen-head-actions">
-          <Button onClick={() => void runDue.run()} busy={runDue.busy} busyText="Checking…" shortcut="Alt+D">
-            Charge what is due now
+          <Button onClick={() => void runDue.run()} busy={runDue.busy} busyText={t('checking')} shortcut="Alt+D">
+            {t('runDue')}
           </Button>
           <Button variant="primary" onClick={() => setCreating(true)} shortcut="Alt+U">
-            New recurring charge
+            {t('new')}
           </Button>
         </div>
       </header>
       <section className="panel recurring-list-panel">{body}</section>
-      <p className="muted small">Charges that fall due while the station is running are made automatically, once, with the card on file (eci RECURRING). Those that fell due while it was closed wait here for a supervisor.</p>
+      <p className="muted small">{t('footnote')}</p>
       {form}
     </div>
   );
@@ -208,6 +213,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const supervisor = roleAtLeast(role, 'supervisor');
   const openPayment = useNav((s) => s.openPayment);
+  const { t } = useTranslation('recurring');
 
   const load = useCallback(() => {
     call('recurring.get', { id }).then(
@@ -246,17 +252,17 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
   );
 
   if (error) return <Alert tone="danger">{error}</Alert>;
-  if (!d || !s) return <Spinner label="Loading the schedule…" />;
+  if (!d || !s) return <Spinner label={t('detail.loading')} />;
   const waiting = d.periods.filter((p) => p.state === 'missed' || p.state === 'needs_attention');
   const canAct = supervisor && s.state !== 'cancelled' && waiting.length > 0;
 
   const head = (
     <div className={embedded ? 'panel-head' : 'screen-head'}>
       <Button size="sm" variant="ghost" onClick={onBack} shortcut={embedded ? undefined : 'Esc'}>
-        <span className="dir-glyph" aria-hidden="true">{'←'}</span> {embedded ? 'Recurring charges' : 'All recurring charges'}
+        <span className="dir-glyph" aria-hidden="true">{'\u2190'}</span> {embedded ? t('title') : t('detail.all')}
       </Button>
-      {embedded ? <h2 className="ellipsis">{s.description}</h2> : <h1 className="ellipsis">{s.description}</h1>}
-      <Badge b={SCHEDULE_BADGE[s.state]} />
+      {embedded ? <h2 className="ellipsis"><bdi>{s.description}</bdi></h2> : <h1 className="ellipsis"><bdi>{s.description}</bdi></h1>}
+      <Badge b={scheduleBadge(s.state)} />
     </div>
   );
 
@@ -264,48 +270,48 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
     <>
       {head}
       {act.error ? <Alert tone="danger">{describeError(act.error)}</Alert> : null}
-      {s.cardProblem && (s.state === 'active' || s.state === 'paused') ? <Alert tone="warning">{s.cardProblem} The next charge will need attention unless the card is changed (Change, Alt+H).</Alert> : null}
-      {waiting.length > 0 && !supervisor ? <Alert tone="warning">{waiting.length} period{waiting.length === 1 ? '' : 's'} wait for a supervisor to run or skip.</Alert> : null}
+      {s.cardProblem && (s.state === 'active' || s.state === 'paused') ? <Alert tone="warning"><span dir="auto">{s.cardProblem}</span> {t('detail.cardProblem')}</Alert> : null}
+      {waiting.length > 0 && !supervisor ? <Alert tone="warning">{t('detail.waiting', { count: waiting.length, n: fmtNumber(waiting.length) })}</Alert> : null}
       <div className={embedded ? '' : 'panel'}>
         <dl className="facts">
-          <div><dt>Customer</dt><dd>{s.customerName}</dd></div>
-          <div><dt>Card</dt><dd>{maskedCard(s.cardBrand, s.cardLast4)}</dd></div>
-          <div><dt>Amount</dt><dd className="big">{fmtMoney(s.amount, s.currency)}</dd></div>
-          <div><dt>How often</dt><dd>{cadence(s, (iso) => fmtDateTime(iso).replace(/,? \d{1,2}:\d{2}.*$/, ''))}</dd></div>
-          <div><dt>Next due</dt><dd>{s.nextDueAt ? `${fmtDateTime(s.nextDueAt)} (period ${s.nextPeriod})` : '—'}</dd></div>
-          <div><dt>Charged</dt><dd>{s.totalPeriods !== null ? `${s.charged} of ${s.totalPeriods}` : s.charged}</dd></div>
-          <div><dt>Schedule</dt><dd className="mono">RC-{s.shortId}</dd></div>
-          <div><dt>Set up by</dt><dd>{s.createdBy}, {fmtDateTime(s.createdAt)}</dd></div>
+          <div><dt>{t('col.customer')}</dt><dd><bdi>{s.customerName}</bdi></dd></div>
+          <div><dt>{t('col.card')}</dt><dd><bdi>{maskedCard(s.cardBrand, s.cardLast4)}</bdi></dd></div>
+          <div><dt>{t('col.amount')}</dt><dd className="big">{fmtMoney(s.amount, s.currency)}</dd></div>
+          <div><dt>{t('col.howOften')}</dt><dd>{cadence(s, dateOnly)}</dd></div>
+          <div><dt>{t('col.nextDue')}</dt><dd>{s.nextDueAt ? t('detail.nextDue', { when: fmtDateTime(s.nextDueAt), period: s.nextPeriod }) : '—'}</dd></div>
+          <div><dt>{t('detail.charged')}</dt><dd>{s.totalPeriods !== null ? t('detail.chargedOf', { charged: fmtNumber(s.charged), total: fmtNumber(s.totalPeriods) }) : fmtNumber(s.charged)}</dd></div>
+          <div><dt>{t('detail.schedule')}</dt><dd className="mono"><bdi>RC-{s.shortId}</bdi></dd></div>
+          <div><dt>{t('detail.setUpBy')}</dt><dd><Trans t={t} i18nKey="detail.setUpByValue" values={{ name: s.createdBy, when: fmtDateTime(s.createdAt) }} components={{ name: <bdi /> }} /></dd></div>
         </dl>
         <div className="actions">
           {editable ? (
-            <Button onClick={() => setEditing(true)} shortcut="Alt+H">Change</Button>
+            <Button onClick={() => setEditing(true)} shortcut="Alt+H">{t('detail.change')}</Button>
           ) : null}
           {s.state === 'active' ? (
-            <Button onClick={pauseOrResume} busy={act.busy} shortcut="Alt+P">Pause</Button>
+            <Button onClick={pauseOrResume} busy={act.busy} shortcut="Alt+P">{t('detail.pause')}</Button>
           ) : null}
           {s.state === 'paused' ? (
-            <Button variant="primary" onClick={pauseOrResume} busy={act.busy} shortcut="Alt+P">Resume</Button>
+            <Button variant="primary" onClick={pauseOrResume} busy={act.busy} shortcut="Alt+P">{t('detail.resume')}</Button>
           ) : null}
           {supervisor && s.state !== 'cancelled' ? (
-            <Button variant="danger" onClick={() => setAsk({ kind: 'cancel' })} shortcut="Alt+X">Cancel schedule</Button>
+            <Button variant="danger" onClick={() => setAsk({ kind: 'cancel' })} shortcut="Alt+X">{t('detail.cancelSchedule')}</Button>
           ) : null}
         </div>
       </div>
       <section className={embedded ? 'recurring-periods' : 'panel recurring-periods'} aria-labelledby="periods-h">
-        <h3 id="periods-h">Periods</h3>
-        {d.periods.length === 0 ? <EmptyState title="Nothing has fallen due yet." /> : null}
+        <h3 id="periods-h">{t('periods.title')}</h3>
+        {d.periods.length === 0 ? <EmptyState title={t('periods.empty')} /> : null}
         {d.periods.length > 0 || d.upcoming.length > 0 ? (
           <table className="table">
             <thead>
               <tr>
-                <th scope="col" className="num">#</th>
-                <th scope="col">Due</th>
-                <th scope="col">Reference</th>
-                <th scope="col" className="num">Amount</th>
-                <th scope="col">State</th>
-                <th scope="col">Result</th>
-                {canAct ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
+                <th scope="col" className="num">{t('periods.col.number')}</th>
+                <th scope="col">{t('periods.col.due')}</th>
+                <th scope="col">{t('periods.col.reference')}</th>
+                <th scope="col" className="num">{t('col.amount')}</th>
+                <th scope="col">{t('col.state')}</th>
+                <th scope="col">{t('periods.col.result')}</th>
+                {canAct ? <th scope="col"><span className="sr-only">{t('periods.col.actions')}</span></th> : null}
               </tr>
             </thead>
             <tbody>
@@ -315,7 +321,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                   <td>{fmtDateTime(u.dueAt)}</td>
                   <td className="muted">—</td>
                   <td className="num muted">{fmtMoney(s.amount, s.currency)}</td>
-                  <td><span className="muted small">{s.state === 'paused' ? 'Paused' : 'Upcoming'}</span></td>
+                  <td><span className="muted small">{s.state === 'paused' ? t('scheduleState.paused') : t('periods.upcoming')}</span></td>
                   <td />
                   {canAct ? <td /> : null}
                 </tr>
@@ -326,29 +332,29 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                   <td>{fmtDateTime(p.dueAt)}</td>
                   <td>
                     {p.paymentId ? (
-                      <button type="button" className="link mono" onClick={() => openPayment(p.paymentId!)} title="Open the payment">
-                        {p.paymentReference}
+                      <button type="button" className="link mono" onClick={() => openPayment(p.paymentId!)} title={t('periods.openPayment')}>
+                        <bdi>{p.paymentReference}</bdi>
                       </button>
                     ) : (
-                      <span className="mono">{p.reference}</span>
+                      <span className="mono"><bdi>{p.reference}</bdi></span>
                     )}
                   </td>
                   <td className="num">{fmtMoney(p.amount, s.currency)}</td>
-                  <td><Badge b={PERIOD_BADGE[p.state]} /></td>
+                  <td><Badge b={periodBadge(p.state)} /></td>
                   <td className="recurring-result">
-                    {periodResult(p)}
-                    {p.actedBy ? <div className="muted small">by {p.actedBy}</div> : null}
-                    {p.attempts > 1 ? <div className="muted small">{p.attempts} attempts</div> : null}
+                    <span dir="auto">{periodResult(p)}</span>
+                    {p.actedBy ? <div className="muted small"><Trans t={t} i18nKey="periods.by" values={{ name: p.actedBy }} components={{ name: <bdi /> }} /></div> : null}
+                    {p.attempts > 1 ? <div className="muted small">{t('periods.attempts', { count: p.attempts, n: fmtNumber(p.attempts) })}</div> : null}
                   </td>
                   {canAct ? (
                   <td>
                     {p.state === 'missed' || p.state === 'needs_attention' ? (
                       <div className="row-actions">
-                        <Button size="sm" variant="primary" onClick={() => setAsk({ kind: 'run', period: p })} aria-label={`${p.state === 'missed' ? 'Charge' : 'Retry'} period ${p.period} now`}>
-                          {p.state === 'missed' ? 'Charge now' : 'Retry'}
+                        <Button size="sm" variant="primary" onClick={() => setAsk({ kind: 'run', period: p })} aria-label={p.state === 'missed' ? t('periods.chargeLabel', { period: p.period }) : t('periods.retryLabel', { period: p.period })}>
+                          {p.state === 'missed' ? t('periods.chargeNow') : t('periods.retry')}
                         </Button>
-                        <Button size="sm" onClick={() => setAsk({ kind: 'skip', period: p })} aria-label={`Skip period ${p.period}`}>
-                          Skip
+                        <Button size="sm" onClick={() => setAsk({ kind: 'skip', period: p })} aria-label={t('periods.skipLabel', { period: p.period })}>
+                          {t('periods.skip')}
                         </Button>
                       </div>
                     ) : null}
@@ -368,18 +374,23 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
         }
       }}>
       {ask?.kind === 'cancel' ? (
-        <ConfirmDialog title="Cancel this recurring charge?" confirmLabel="Cancel schedule" tone="danger" busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.cancel', { id }))}>
-          Nothing more is charged. Periods not charged yet are skipped. Charges already made stay as they are (refund them from Transactions).
+        <ConfirmDialog title={t('ask.cancelTitle')} confirmLabel={t('detail.cancelSchedule')} tone="danger" busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.cancel', { id }))}>
+          {t('ask.cancelBody')}
         </ConfirmDialog>
       ) : null}
       {ask?.kind === 'run' ? (
-        <ConfirmDialog title={`Charge period ${ask.period.period} now?`} confirmLabel={`Charge ${fmtMoney(ask.period.amount, s.currency)}`} busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.runPeriod', { periodId: ask.period.id }))}>
-          {maskedCard(s.cardBrand, s.cardLast4)} is charged {fmtMoney(ask.period.amount, s.currency)} for the period due {fmtDateTime(ask.period.dueAt)}, once, under reference {ask.period.reference}.
+        <ConfirmDialog title={t('ask.runTitle', { period: ask.period.period })} confirmLabel={t('ask.runConfirm', { amount: fmtMoney(ask.period.amount, s.currency) })} busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.runPeriod', { periodId: ask.period.id }))}>
+          <Trans
+            t={t}
+            i18nKey="ask.runBody"
+            values={{ card: maskedCard(s.cardBrand, s.cardLast4), amount: fmtMoney(ask.period.amount, s.currency), when: fmtDateTime(ask.period.dueAt), reference: ask.period.reference }}
+            components={{ card: <bdi />, amount: <bdi />, ref: <bdi /> }}
+          />
         </ConfirmDialog>
       ) : null}
       {ask?.kind === 'skip' ? (
-        <ConfirmDialog title={`Skip period ${ask.period.period}?`} confirmLabel="Skip period" tone="danger" busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.skipPeriod', { periodId: ask.period.id, reason: '' }))}>
-          This period is never charged. The schedule goes on with the next one.
+        <ConfirmDialog title={t('ask.skipTitle', { period: ask.period.period })} confirmLabel={t('ask.skipConfirm')} tone="danger" busy={act.busy} onCancel={() => setAsk(null)} onConfirm={() => void act.run(() => call('recurring.skipPeriod', { periodId: ask.period.id, reason: '' }))}>
+          {t('ask.skipBody')}
         </ConfirmDialog>
       ) : null}
       {editing ? (
@@ -395,7 +406,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
       </div>
     </>
   );
-  return embedded ? <section className="panel recurring-embedded-detail" aria-label={`Recurring charge: ${s.description}`}>{content}</section> : <div className="recurring-screen">{content}</div>;
+  return embedded ? <section className="panel recurring-embedded-detail" aria-label={t('detail.label', { description: s.description })}>{content}</section> : <div className="recurring-screen">{content}</div>;
 }
 
 export type { Schedule };

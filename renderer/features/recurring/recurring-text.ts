@@ -1,44 +1,68 @@
 import type { OutputOf } from '../../../shared/contract';
-import { FREQUENCY_LABEL, type Frequency } from '../../../shared/domain/recurrence';
+import type { Frequency } from '../../../shared/domain/recurrence';
+import { fmtNumber } from '../../lib/format';
+import { i18next } from '../../i18n';
 
 export type Detail = OutputOf<'recurring.get'>;
 export type Schedule = Detail['schedule'];
 export type Period = Detail['periods'][number];
 
+export interface BadgeLook {
+  label: string;
+  cls: string;
+  glyph: string;
+}
+
 /** Badge of a period: text, class and a glyph so the state reads without colour. */
-export const PERIOD_BADGE: Record<Period['state'], { label: string; cls: string; glyph: string }> = {
-  due: { label: 'Due', cls: 'badge-info', glyph: '○' },
-  running: { label: 'Charging', cls: 'badge-unknown', glyph: '?' },
-  charged: { label: 'Charged', cls: 'badge-success', glyph: '✓' },
-  missed: { label: 'Missed', cls: 'badge-warning', glyph: '!' },
-  needs_attention: { label: 'Needs attention', cls: 'badge-danger', glyph: '✕' },
-  skipped: { label: 'Skipped', cls: 'badge-neutral', glyph: '–' },
+const PERIOD_LOOK: Record<Period['state'], { key: string; cls: string; glyph: string }> = {
+  due: { key: 'due', cls: 'badge-info', glyph: '○' },
+  running: { key: 'running', cls: 'badge-unknown', glyph: '?' },
+  charged: { key: 'charged', cls: 'badge-success', glyph: '✓' },
+  missed: { key: 'missed', cls: 'badge-warning', glyph: '!' },
+  needs_attention: { key: 'needsAttention', cls: 'badge-danger', glyph: '✕' },
+  skipped: { key: 'skipped', cls: 'badge-neutral', glyph: '–' },
 };
 
-export const SCHEDULE_BADGE: Record<Schedule['state'], { label: string; cls: string; glyph: string }> = {
-  active: { label: 'Active', cls: 'badge-success', glyph: '●' },
-  paused: { label: 'Paused', cls: 'badge-queued', glyph: '⏸' },
-  cancelled: { label: 'Cancelled', cls: 'badge-neutral', glyph: '✕' },
-  completed: { label: 'Completed', cls: 'badge-neutral', glyph: '✓' },
+const SCHEDULE_LOOK: Record<Schedule['state'], { key: string; cls: string; glyph: string }> = {
+  active: { key: 'active', cls: 'badge-success', glyph: '●' },
+  paused: { key: 'paused', cls: 'badge-queued', glyph: '⏸' },
+  cancelled: { key: 'cancelled', cls: 'badge-neutral', glyph: '✕' },
+  completed: { key: 'completed', cls: 'badge-neutral', glyph: '✓' },
 };
 
-/** "Monthly · 3 of 12" / "Weekly · until 30 Jun 2026" / "Daily · until cancelled". */
+/** A period's badge; `label` replaces the state's word (e.g. "2 missed"). */
+export function periodBadge(state: Period['state'], label?: string): BadgeLook {
+  const { key, cls, glyph } = PERIOD_LOOK[state];
+  return { label: label ?? i18next.t(`recurring:periodState.${key}`), cls, glyph };
+}
+
+export function scheduleBadge(state: Schedule['state']): BadgeLook {
+  const { key, cls, glyph } = SCHEDULE_LOOK[state];
+  return { label: i18next.t(`recurring:scheduleState.${key}`), cls, glyph };
+}
+
+/** "Daily", "Weekly"… in the user's language. */
+export function frequencyLabel(f: Frequency): string {
+  return i18next.t(`recurring:frequency.${f}`);
+}
+
+/** "Monthly · 12 charges" / "Weekly · until 30 Jun 2026" / "Daily · until cancelled". */
 export function cadence(s: Pick<Schedule, 'frequency' | 'count' | 'endAt' | 'totalPeriods'>, fmtDate: (iso: string) => string): string {
-  const f = FREQUENCY_LABEL[s.frequency as Frequency];
-  if (s.count !== null) return `${f} · ${s.count} charge${s.count === 1 ? '' : 's'}`;
-  if (s.endAt !== null) return `${f} · until ${fmtDate(s.endAt)}`;
-  return `${f} · until cancelled`;
+  const frequency = frequencyLabel(s.frequency as Frequency);
+  if (s.count !== null) return i18next.t('recurring:cadence.count', { frequency, count: s.count, n: fmtNumber(s.count) });
+  if (s.endAt !== null) return i18next.t('recurring:cadence.until', { frequency, date: fmtDate(s.endAt) });
+  return i18next.t('recurring:cadence.untilCancelled', { frequency });
 }
 
 /** What a person should know about a period, in one sentence. */
 export function periodResult(p: Period): string {
   switch (p.state) {
     case 'charged':
-      return 'Approved';
+      return i18next.t('recurring:result.approved');
     case 'running':
-      return p.reason ?? 'Being charged…';
+      return p.reason ?? i18next.t('recurring:result.running');
     case 'due':
-      return p.reason ?? 'Charged automatically';
+      return p.reason ?? i18next.t('recurring:result.due');
     default:
       return p.reason ?? '';
   }

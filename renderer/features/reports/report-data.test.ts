@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestLanguage } from '../../i18n/test-i18n';
 import type { EndOfDayReport } from '../../../shared/contract/reports';
 import { csvFileName, dayInput, offsetLabel, reportCsv, shiftDate } from './report-data';
 
@@ -27,6 +28,8 @@ const report: EndOfDayReport = {
 };
 
 describe('CSV export', () => {
+  beforeAll(() => useTestLanguage('en'));
+
   it('has one row per figure with exact decimal amounts per currency, and defuses formulas', () => {
     const csv = reportCsv(report);
     const rows = csv.trimEnd().split('\r\n');
@@ -50,5 +53,24 @@ describe('station-local day', () => {
     const d = dayInput('2026-03-10');
     expect(d.date).toBe('2026-03-10');
     expect(Number.isInteger(d.utcOffsetMinutes) && Number.isInteger(d.endUtcOffsetMinutes)).toBe(true);
+  });
+});
+
+describe('CSV export in Arabic (issue #17)', () => {
+  beforeAll(() => useTestLanguage('ar'));
+
+  it('headers in Arabic; the values stay machine-readable and exact; the file name in Arabic', () => {
+    const rows = reportCsv(report).trimEnd().split('\r\n');
+    expect(rows[0]).toBe('القسم,البند,العملة,العدد,المبلغ');
+    expect(rows).toContain('operations,cash_sales,KWD,1,1.250');
+    expect(rows).toContain('operations,net,USD,2,-20.00');
+    expect(csvFileName(report)).toBe('نهاية-اليوم-Desk-1-2026-03-10.csv');
+    expect(csvFileName({ ...report, station: 'مكتب ١' })).toBe('نهاية-اليوم-مكتب-١-2026-03-10.csv');
+  });
+
+  it('an Arabic station name no longer becomes "station" in English either', async () => {
+    await useTestLanguage('en');
+    expect(csvFileName({ ...report, station: 'مكتب الكويت' })).toBe('end-of-day-مكتب-الكويت-2026-03-10.csv');
+    expect(csvFileName({ ...report, station: '***' })).toBe('end-of-day-station-2026-03-10.csv');
   });
 });

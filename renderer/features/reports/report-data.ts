@@ -1,6 +1,7 @@
 import { reportFigures, type EndOfDayReport } from '../../../shared/contract/reports';
 import { money, toDecimalString } from '../../../shared/money';
 import { csvCell } from '../../lib/csv';
+import { i18next } from '../../i18n';
 
 // Pure helpers of the end-of-day screen: the station-local day and the CSV export.
 
@@ -37,14 +38,28 @@ export function offsetLabel(minutes: number): string {
   return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
-export const CSV_HEADER = ['section', 'key', 'currency', 'count', 'amount'] as const;
+/** The CSV's columns; their headings are in the user's language, the values stay machine-readable. */
+export const CSV_COLUMNS = ['section', 'key', 'currency', 'count', 'amount'] as const;
+
+export function csvHeader(): string[] {
+  const t = (key: string): string => i18next.t(key);
+  const heading: Record<(typeof CSV_COLUMNS)[number], string> = {
+    section: t('reports:csv.section'),
+    key: t('reports:csv.key'),
+    currency: t('reports:csv.currency'),
+    count: t('reports:csv.count'),
+    amount: t('reports:csv.amount'),
+  };
+  return CSV_COLUMNS.map((c) => csvCell(heading[c]));
+}
 
 /**
  * One row per figure: section, key, currency, count, amount as exact decimal text ("1234.500" KWD).
+ * The header row is in the user's language; the values (section, key, codes, amounts) never are.
  * CRLF line ends (RFC 4180).
  */
 export function reportCsv(report: EndOfDayReport): string {
-  const lines = [CSV_HEADER.join(',')];
+  const lines = [csvHeader().join(',')];
   for (const f of reportFigures(report)) {
     lines.push([csvCell(f.section), csvCell(f.key), f.currency, String(f.count), toDecimalString(money(f.amount, f.currency))].join(','));
   }
@@ -52,8 +67,9 @@ export function reportCsv(report: EndOfDayReport): string {
 }
 
 export function csvFileName(report: EndOfDayReport): string {
-  const station = report.station.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'station';
-  return `end-of-day-${station}-${report.date}.csv`;
+  // Letters of any script (an Arabic station name stays readable); nothing a file system refuses.
+  const station = report.station.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || i18next.t('reports:csv.station');
+  return i18next.t('reports:csv.fileName', { station, date: report.date });
 }
 
 /** Saves text as a file through a Blob link (the browser's or Electron's download). */

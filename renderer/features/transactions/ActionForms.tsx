@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18next } from '../../i18n';
 import { parseAmount, toInputString, money } from '../../../shared/money';
+import { amountErrorText } from '../../lib/amount-error';
 import { call } from '../../lib/api';
 import { describeError, errorText, fieldErrors } from '../../lib/error-text';
 import { fmtMoney } from '../../lib/format';
@@ -23,14 +26,16 @@ function maxOf(v: Detail['actions']['capture']): number {
   return v.allowed ? (v.max ?? 0) : 0;
 }
 
-function readAmount(text: string, currency: string, max: number, what: string): { amount: number } | { error: string } {
+/** The typed amount, or why it cannot be taken; `over` is the sentence for more than `max`. */
+function readAmount(text: string, currency: string, max: number, over: 'overCapture' | 'overRefund'): { amount: number } | { error: string } {
+  const t = (key: string, v?: Record<string, unknown>): string => i18next.t(key, v);
   try {
     const amount = parseAmount(text, currency).amount;
-    if (amount <= 0) return { error: 'The amount must be more than zero' };
-    if (amount > max) return { error: `More than ${what} (${fmtMoney(max, currency)})` };
+    if (amount <= 0) return { error: t('transactions:amount.notPositive') };
+    if (amount > max) return { error: t(`transactions:amount.${over}`, { max: fmtMoney(max, currency) }) };
     return { amount };
   } catch (e) {
-    return { error: text.trim() ? (e instanceof Error ? e.message : 'Not an amount') : 'Enter an amount' };
+    return { error: amountErrorText(e, text, currency) };
   }
 }
 
@@ -51,30 +56,31 @@ export function CaptureForm({ detail }: { detail: Detail }) {
   const applied = useDetail((s) => s.applied);
   const openForm = useDetail((s) => s.openForm);
   const ref = useFocusFirst();
+  const { t } = useTranslation('transactions');
   const action = useAction(async (amount: number) => {
     const r = await call('payments.capture', { paymentId: p.id, amount });
     applied(r, 'capture', amount);
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const a = readAmount(text, p.currency, max, 'what remains authorized');
+    const a = readAmount(text, p.currency, max, 'overCapture');
     if ('error' in a) return setLocal(a.error);
     setLocal(undefined);
     void action.run(a.amount);
   };
   return (
     <form className="action-form" onSubmit={submit} aria-labelledby="capture-h" onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}>
-      <h3 id="capture-h">Capture</h3>
-      <Field className="field-amount" label={`Amount (${p.currency})`} hint={`Up to ${fmtMoney(max, p.currency)} remains authorized. Capture part now and the rest later if needed; once something is captured the rest can no longer be voided, only captured or left to lapse.`} error={local ?? fieldErrors(action.error).amount}>
+      <h3 id="capture-h">{t('capture.title')}</h3>
+      <Field className="field-amount" label={t('amount.label', { currency: p.currency })} hint={t('capture.hint', { max: fmtMoney(max, p.currency) })} error={local ?? fieldErrors(action.error).amount}>
         <input ref={ref} className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
       </Field>
       {action.error && !fieldErrors(action.error).amount ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
       <div className="actions">
-        <Button type="submit" variant="primary" busy={action.busy} busyText="Capturing…" shortcut="Enter">
-          Capture
+        <Button type="submit" variant="primary" busy={action.busy} busyText={t('capture.busy')} shortcut="Enter">
+          {t('capture.submit')}
         </Button>
         <Button onClick={() => openForm(null)} shortcut="Esc">
-          Cancel
+          {t('cancel')}
         </Button>
       </div>
     </form>
@@ -88,6 +94,7 @@ export function VoidForm({ detail }: { detail: Detail }) {
   const applied = useDetail((s) => s.applied);
   const openForm = useDetail((s) => s.openForm);
   const ref = useFocusFirst();
+  const { t } = useTranslation('transactions');
   const action = useAction(async () => {
     const r = await call('payments.void', { paymentId: p.id, reason: reason.trim() });
     applied(r, 'void', releases);
@@ -102,20 +109,20 @@ export function VoidForm({ detail }: { detail: Detail }) {
       aria-labelledby="void-h"
       onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}
     >
-      <h3 id="void-h">Void the authorization</h3>
+      <h3 id="void-h">{t('void.title')}</h3>
       <p>
-        Releases the whole {fmtMoney(releases, p.currency)} back to the customer&rsquo;s card. This cannot be undone.
+        <Trans t={t} i18nKey="void.body" values={{ amount: fmtMoney(releases, p.currency) }} components={{ amount: <bdi /> }} />
       </p>
-      <Field label="Reason (optional)">
+      <Field label={t('void.reason')}>
         <input ref={ref} className="input" dir="auto" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" />
       </Field>
       {action.error ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
       <div className="actions">
-        <Button type="submit" variant="danger" busy={action.busy} busyText="Voiding…" shortcut="Enter">
-          Void {fmtMoney(releases, p.currency)}
+        <Button type="submit" variant="danger" busy={action.busy} busyText={t('void.busy')} shortcut="Enter">
+          {t('void.submit', { amount: fmtMoney(releases, p.currency) })}
         </Button>
         <Button onClick={() => openForm(null)} shortcut="Esc">
-          Keep it
+          {t('void.keep')}
         </Button>
       </div>
     </form>
@@ -134,6 +141,7 @@ export function RefundForm({ detail }: { detail: Detail }) {
   const applied = useDetail((s) => s.applied);
   const openForm = useDetail((s) => s.openForm);
   const ref = useFocusFirst();
+  const { t } = useTranslation('transactions');
 
   let typed: number;
   try {
@@ -160,10 +168,10 @@ export function RefundForm({ detail }: { detail: Detail }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const problems: Record<string, string> = {};
-    const a = readAmount(text, p.currency, max, 'what remains to refund');
+    const a = readAmount(text, p.currency, max, 'overRefund');
     if ('error' in a) problems.amount = a.error;
-    if (!reason.trim()) problems.reason = 'Give a reason';
-    if (needsApproval && (!approval.supervisorId || !approval.pin)) problems.pin = 'A supervisor enters their PIN';
+    if (!reason.trim()) problems.reason = t('refund.reasonMissing');
+    if (needsApproval && (!approval.supervisorId || !approval.pin)) problems.pin = t('refund.pinMissing');
     setLocal(problems);
     if (Object.keys(problems).length || 'error' in a) return;
     void action.run(a.amount);
@@ -172,23 +180,23 @@ export function RefundForm({ detail }: { detail: Detail }) {
   const code = action.error?.code;
   return (
     <form className="action-form" onSubmit={submit} aria-labelledby="refund-h" onKeyDown={(e) => closeOnEscape(e, () => openForm(null))}>
-      <h3 id="refund-h">Refund</h3>
+      <h3 id="refund-h">{t('refund.title')}</h3>
       <div className="grid-2">
-        <Field label={`Amount (${p.currency})`} hint={`Up to ${fmtMoney(max, p.currency)} can be refunded.`} error={local.amount ?? server.amount}>
+        <Field label={t('amount.label', { currency: p.currency })} hint={t('refund.hint', { max: fmtMoney(max, p.currency) })} error={local.amount ?? server.amount}>
           <input ref={ref} className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
         </Field>
-        <Field label="Reason" error={local.reason ?? server.reason}>
-          <input className="input input-lg" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" placeholder="e.g. returned goods" />
+        <Field label={t('refund.reason')} error={local.reason ?? server.reason}>
+          <input className="input input-lg" dir="auto" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" placeholder={t('refund.reasonPlaceholder')} />
         </Field>
       </div>
       {needsApproval ? <ApprovalFields value={approval} onChange={setApproval} error={local.pin ?? (code === 'APPROVAL_INVALID' ? errorText('APPROVAL_INVALID') : undefined)} /> : null}
       {action.error && code !== 'APPROVAL_INVALID' && !server.amount && !server.reason ? <Alert tone="danger">{describeError(action.error)}</Alert> : null}
       <div className="actions">
-        <Button type="submit" variant="primary" busy={action.busy} busyText="Refunding…" shortcut="Enter">
-          Refund
+        <Button type="submit" variant="primary" busy={action.busy} busyText={t('refund.busy')} shortcut="Enter">
+          {t('refund.submit')}
         </Button>
         <Button onClick={() => openForm(null)} shortcut="Esc">
-          Cancel
+          {t('cancel')}
         </Button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { Field } from '../../ui/Field';
@@ -15,6 +16,7 @@ export interface Approval {
 /** Supervisor picker + PIN for an approval (refunds above the admin's limit). */
 export function ApprovalFields({ value, onChange, error }: { value: Approval; onChange: (a: Approval) => void; error?: string | undefined }) {
   const me = useSession((s) => s.user);
+  const { t } = useTranslation('transactions');
   const allowSelf = useSettings((s) => s.settings?.allowSelfApproval ?? false);
   const [users, setUsers] = useState<User[]>([]);
   useEffect(() => {
@@ -26,19 +28,19 @@ export function ApprovalFields({ value, onChange, error }: { value: Approval; on
   }, [supervisors, value, onChange]);
   return (
     <fieldset className="approval">
-      <legend>Supervisor approval</legend>
+      <legend>{t('approval.legend')}</legend>
       <div className="grid-2">
-        <Field label="Supervisor">
+        <Field label={t('approval.supervisor')}>
           <select className="input" value={value.supervisorId} onChange={(e) => onChange({ ...value, supervisorId: e.target.value })}>
-            {supervisors.length === 0 ? <option value="">No other supervisor</option> : null}
+            {supervisors.length === 0 ? <option value="">{t('approval.noSupervisor')}</option> : null}
             {supervisors.map((u) => (
               <option key={u.id} value={u.id}>
-                {u.name} ({u.role})
+                {t('approval.option', { name: u.name, role: t(`approval.role.${u.role}`) })}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Supervisor PIN" error={error}>
+        <Field label={t('approval.pin')} error={error}>
           <input className="input" type="password" inputMode="numeric" autoComplete="off" value={value.pin} onChange={(e) => onChange({ ...value, pin: e.target.value })} />
         </Field>
       </div>

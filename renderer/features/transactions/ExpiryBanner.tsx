@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
-import { fmtDateTime, fmtMoney } from '../../lib/format';
+import { fmtDateTime, fmtMoney, fmtNumber } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { useTx, type Row } from './tx-store';
 
@@ -11,6 +12,7 @@ import { useTx, type Row } from './tx-store';
 export function ExpiryBanner() {
   const filter = useTx((s) => s.filter);
   const setFilter = useTx((s) => s.setFilter);
+  const { t } = useTranslation('transactions');
   const [expiring, setExpiring] = useState<{ total: number; soonest: Row | null } | null>(null);
 
   useEffect(() => {
@@ -31,12 +33,21 @@ export function ExpiryBanner() {
   if (!expiring || expiring.total === 0 || filter.view === 'expiring') return null;
   const s = expiring.soonest;
   return (
-    <Alert tone="warning" className="expiry-banner" title={`${expiring.total} authorization${expiring.total === 1 ? '' : 's'} expire${expiring.total === 1 ? 's' : ''} within 48 hours`}>
+    <Alert tone="warning" className="expiry-banner" title={t('expiry.title', { count: expiring.total, n: fmtNumber(expiring.total), hours: fmtNumber(48) })}>
       <span data-testid="expiring-banner">
-        {s ? `The first, ${s.orderReference} (${fmtMoney(s.authorized - s.captured, s.currency)} left to capture), lapses on ${fmtDateTime(s.expiresAt)}. ` : ''}
-        Capture them before then or the bank releases the funds.{' '}
+        {s ? (
+          <>
+            <Trans
+              t={t}
+              i18nKey="expiry.first"
+              values={{ reference: s.orderReference, amount: fmtMoney(s.authorized - s.captured, s.currency), when: fmtDateTime(s.expiresAt) }}
+              components={{ ref: <bdi />, amount: <bdi /> }}
+            />{' '}
+          </>
+        ) : null}
+        {t('expiry.advice')}{' '}
         <button type="button" className="link" onClick={() => setFilter({ view: 'expiring', status: '' })}>
-          Show the expiring authorizations
+          {t('expiry.show')}
         </button>
       </span>
     </Alert>

@@ -4,7 +4,8 @@ import type { OutputOf, Settings } from '../../../shared/contract';
 import { formatTaxRate } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { fmtDateTime, fmtMoney, maskedCard } from '../../lib/format';
-import { LINE_AMOUNT_HEADING, lineNets } from '../../lib/line-amounts';
+import { lineAmountHeading, lineNets } from '../../lib/line-amounts';
+import { directionOf, ensureLanguage, i18next, languageOf } from '../../i18n';
 
 type Detail = OutputOf<'payments.get'>;
 
@@ -21,20 +22,23 @@ const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()
 /** Loads the payment and the merchant's details, renders the receipt, prints only the receipt. */
 export async function printReceipt(paymentId: string, operationId: string | null = null): Promise<void> {
   const [detail, settings] = await Promise.all([call('payments.get', { paymentId }), call('settings.get', {})]);
+  // Receipts print in the station's language (its settings' locale), not the clerk's.
+  await ensureLanguage(languageOf(settings.locale));
   useReceipt.setState({ detail, settings, operationId });
   await nextFrame();
   await nextFrame();
   window.print();
 }
 
-const OP_LABEL: Record<string, string> = {
-  authorize: 'AUTHORIZATION',
-  purchase: 'SALE',
-  capture: 'CAPTURE',
-  void: 'VOID',
-  refund: 'REFUND',
-  cash_sale: 'CASH SALE',
-  cash_refund: 'CASH REFUND',
+/** The receipt's title per operation (catalogue 'transactions', receipt.kind). */
+const OP_KEY: Record<string, string> = {
+  authorize: 'authorize',
+  purchase: 'purchase',
+  capture: 'capture',
+  void: 'void',
+  refund: 'refund',
+  cash_sale: 'cashSale',
+  cash_refund: 'cashRefund',
 };
 
 export function ReceiptPortal() {
@@ -50,37 +54,38 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
   const op = (operationId ? operations.find((o) => o.id === operationId) : null) ?? ok[ok.length - 1] ?? operations[0];
   const c = p.currency;
   const nets = lineNets(c, order.lines);
+  const lng = languageOf(settings?.locale);
+  const t = i18next.getFixedT(lng, 'transactions');
+  const kind = (type: string) => (OP_KEY[type] ? t(`transactions:receipt.kind.${OP_KEY[type]}`) : type.toUpperCase());
   return (
-    <article className="receipt" aria-label="Receipt">
+    <article className="receipt" aria-label={t('transactions:receipt.label')} lang={lng} dir={directionOf(lng)}>
       <header>
         <div className="receipt-merchant">{settings?.merchantName ?? ''}</div>
         <div>{settings?.merchantAddress ?? ''}</div>
         <div>{settings?.stationName ?? ''}</div>
       </header>
-      <div className="receipt-kind">{op ? OP_LABEL[op.type] ?? op.type.toUpperCase() : 'RECEIPT'}</div>
+      <div className="receipt-kind">{op ? kind(op.type) : t('transactions:receipt.title')}</div>
       <dl>
-        <div><dt>Date</dt><dd>{fmtDateTime(op?.createdAt ?? p.createdAt)}</dd></div>
-        <div><dt>Order</dt><dd>{order.reference}</dd></div>
-        <div><dt>Reference</dt><dd>{op?.reference ?? p.reference}</dd></div>
-        {p.method === 'card' ? <div><dt>Card</dt><dd>{maskedCard(p.brand, p.last4)}</dd></div> : <div><dt>Paid</dt><dd>Cash</dd></div>}
-        {p.authorizationCode ? <div><dt>Auth code</dt><dd>{p.authorizationCode}</dd></div> : null}
-        {order.customerName ? <div><dt>Customer</dt><dd>{order.customerName}</dd></div> : null}
+        <div><dt>{t('transactions:receipt.date')}</dt><dd>{fmtDateTime(op?.createdAt ?? p.createdAt)}</dd></div>
+        <div><dt>{t('transactions:receipt.order')}</dt><dd><bdi>{order.reference}</bdi></dd></div>
+        <div><dt>{t('transactions:receipt.reference')}</dt><dd><bdi>{op?.reference ?? p.reference}</bdi></dd></div>
+        {p.method === 'card' ? <div><dt>{t('transactions:receipt.card')}</dt><dd><bdi>{maskedCard(p.brand, p.last4)}</bdi></dd></div> : <div><dt>{t('transactions:receipt.paid')}</dt><dd>{t('transactions:receipt.cash')}</dd></div>}
+        {p.authorizationCode ? <div><dt>{t('transactions:receipt.authCode')}</dt><dd><bdi>{p.authorizationCode}</bdi></dd></div> : null}
+        {order.customerName ? <div><dt>{t('transactions:receipt.customer')}</dt><dd><bdi>{order.customerName}</bdi></dd></div> : null}
       </dl>
       <table>
         <thead>
           <tr>
-            <th scope="col">Item</th>
-            <th scope="col" className="num">{LINE_AMOUNT_HEADING}</th>
+            <th scope="col">{t('transactions:receipt.item')}</th>
+            <th scope="col" className="num">{lineAmountHeading(lng)}</th>
           </tr>
         </thead>
         <tbody>
           {order.lines.map((l, i) => (
             <tr key={i}>
               <td>
-                {l.quantity} &times; {l.description}
-                <div className="receipt-small">
-                  @ {fmtMoney(l.unitPrice, c)} &middot; tax {formatTaxRate(l.taxRateBp)}
-                </div>
+                {l.quantity} &times; <bdi>{l.description}</bdi>
+                <div className="receipt-small">{t('transactions:receipt.unitLine', { price: fmtMoney(l.unitPrice, c), rate: formatTaxRate(l.taxRateBp) })}</div>
               </td>
               <td className="num">{fmtMoney(nets[i] ?? 0, c)}</td>
             </tr>
@@ -88,20 +93,20 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
         </tbody>
       </table>
       <dl className="receipt-totals">
-        <div><dt>Net</dt><dd>{fmtMoney(order.net, c)}</dd></div>
-        <div><dt>Tax</dt><dd>{fmtMoney(order.tax, c)}</dd></div>
-        <div className="receipt-grand"><dt>Total</dt><dd>{fmtMoney(order.total, c)}</dd></div>
+        <div><dt>{t('transactions:receipt.net')}</dt><dd>{fmtMoney(order.net, c)}</dd></div>
+        <div><dt>{t('transactions:receipt.tax')}</dt><dd>{fmtMoney(order.tax, c)}</dd></div>
+        <div className="receipt-grand"><dt>{t('transactions:receipt.total')}</dt><dd>{fmtMoney(order.total, c)}</dd></div>
         {op && op.amount !== null && op.amount !== order.total ? (
-          <div className="receipt-grand"><dt>{OP_LABEL[op.type] ?? op.type}</dt><dd>{fmtMoney(op.amount, c)}</dd></div>
+          <div className="receipt-grand"><dt>{kind(op.type)}</dt><dd>{fmtMoney(op.amount, c)}</dd></div>
         ) : null}
         {cash ? (
           <>
-            <div><dt>Tendered</dt><dd>{fmtMoney(cash.tendered, c)}</dd></div>
-            <div><dt>Change</dt><dd>{fmtMoney(cash.change, c)}</dd></div>
+            <div><dt>{t('transactions:receipt.tendered')}</dt><dd>{fmtMoney(cash.tendered, c)}</dd></div>
+            <div><dt>{t('transactions:receipt.change')}</dt><dd>{fmtMoney(cash.change, c)}</dd></div>
           </>
         ) : null}
       </dl>
-      <footer>Thank you</footer>
+      <footer>{t('transactions:receipt.thanks')}</footer>
     </article>
   );
 }

@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import type { Detail } from './detail-store';
 import { fmtDateTime, fmtMoney } from '../../lib/format';
 import { operationState, operationType } from '../../lib/operation-labels';
@@ -5,18 +6,19 @@ import { Glyph } from '../../ui/Glyph';
 
 export function Timeline({ detail }: { detail: Detail }) {
   const c = detail.payment.currency;
+  const { t } = useTranslation('transactions');
   return (
     <section className="panel" aria-labelledby="timeline-h">
-      <h2 id="timeline-h">Operations</h2>
+      <h2 id="timeline-h">{t('timeline.title')}</h2>
       <table className="table timeline">
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Operation</th>
-            <th scope="col" className="num">Amount</th>
-            <th scope="col">State</th>
-            <th scope="col">By</th>
-            <th scope="col">Reason / response</th>
+            <th scope="col">{t('timeline.col.time')}</th>
+            <th scope="col">{t('timeline.col.operation')}</th>
+            <th scope="col" className="num">{t('timeline.col.amount')}</th>
+            <th scope="col">{t('timeline.col.state')}</th>
+            <th scope="col">{t('timeline.col.by')}</th>
+            <th scope="col">{t('timeline.col.reason')}</th>
           </tr>
         </thead>
         <tbody>
@@ -27,7 +29,7 @@ export function Timeline({ detail }: { detail: Detail }) {
                 <td className="nowrap">{fmtDateTime(o.createdAt)}</td>
                 <td>
                   {operationType(o.type)}
-                  <div className="muted small mono">{o.reference}</div>
+                  <div className="muted small mono"><bdi>{o.reference}</bdi></div>
                 </td>
                 <td className="num nowrap">{o.amount !== null ? fmtMoney(o.amount, c) : '—'}</td>
                 <td>
@@ -39,13 +41,17 @@ export function Timeline({ detail }: { detail: Detail }) {
                   </span>
                 </td>
                 <td>
-                  {o.userName ?? '—'}
-                  {o.approvedBy ? <div className="muted small">approved by {o.approvedBy}</div> : null}
+                  {o.userName ? <bdi>{o.userName}</bdi> : '—'}
+                  {o.approvedBy ? (
+                    <div className="muted small">
+                      <Trans t={t} i18nKey="timeline.approvedBy" values={{ name: o.approvedBy }} components={{ name: <bdi /> }} />
+                    </div>
+                  ) : null}
                 </td>
                 <td>
-                  {o.reason ? <div>{o.reason}</div> : null}
+                  {o.reason ? <div dir="auto">{o.reason}</div> : null}
                   {o.message ? (
-                    <div className="muted small">
+                    <div className="muted small" dir="auto">
                       {o.message}
                       {o.responseCode ? ` (${o.responseCode})` : ''}
                     </div>

@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import { useNav } from '../../app/nav-store';
 import { call } from '../../lib/api';
@@ -11,12 +13,14 @@ import { Button } from '../../ui/Button';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { CaptureForm, RefundForm, VoidForm } from './ActionForms';
 import { doneTitle, remainingRows, restNote } from './balance-text';
-import { LINE_AMOUNT_HEADING, lineNets } from '../../lib/line-amounts';
+import { lineAmountHeading, lineNets } from '../../lib/line-amounts';
 import { useDetail, type ActionKind, type Detail, type LastOutcome } from './detail-store';
 import { printReceipt } from './Receipt';
 import { Timeline } from './Timeline';
 
-const ACTION_LABEL: Record<ActionKind | 'checkStatus', string> = { capture: 'Capture', void: 'Void', refund: 'Refund', checkStatus: 'Check status' };
+/** The action buttons' words (catalogue 'transactions', detail.action). */
+const actionLabel = (t: TFunction, a: ActionKind | 'checkStatus'): string => t(`transactions:detail.action.${a}`);
+/** The back arrow points back in the reading direction. */
 const KEYS: Record<ActionKind | 'checkStatus', string> = { capture: 'C', void: 'V', refund: 'R', checkStatus: 'S' };
 
 export function TxDetail({ paymentId }: { paymentId: string }) {
@@ -24,6 +28,7 @@ export function TxDetail({ paymentId }: { paymentId: string }) {
   const error = useDetail((s) => s.error);
   const load = useDetail((s) => s.load);
   const openPayment = useNav((s) => s.openPayment);
+  const { t } = useTranslation('transactions');
   useEffect(() => {
     void load(paymentId);
   }, [paymentId, load]);
@@ -36,13 +41,13 @@ export function TxDetail({ paymentId }: { paymentId: string }) {
     <div className="detail-screen">
       <header className="screen-head">
         <Button size="sm" variant="ghost" onClick={back} shortcut="Esc">
-          <span className="dir-glyph" aria-hidden="true">{'←'}</span> Transactions
+          <span className="dir-glyph" aria-hidden="true">{'\u2190'}</span> {t('detail.back')}
         </Button>
-        <h1>{detail ? `Order ${detail.order.reference}` : 'Payment'}</h1>
+        <h1>{detail ? <Trans t={t} i18nKey="detail.orderTitle" values={{ reference: detail.order.reference }} components={{ ref: <bdi /> }} /> : t('detail.payment')}</h1>
         {detail ? <StatusBadge status={detail.payment.status} queued={detail.payment.queued} /> : null}
       </header>
       {error ? <Alert tone="danger">{error}</Alert> : null}
-      {!detail && !error ? <Spinner label="Loading payment…" /> : null}
+      {!detail && !error ? <Spinner label={t('detail.loading')} /> : null}
       {detail ? <DetailBody detail={detail} onBack={back} /> : null}
     </div>
   );
@@ -54,6 +59,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
   const last = useDetail((s) => s.last);
   const applied = useDetail((s) => s.applied);
   const { payment: p, order, actions } = detail;
+  const { t } = useTranslation('transactions');
   const firstAction = useRef<HTMLButtonElement>(null);
   const check = useAction(async () => {
     const r = await call('payments.checkStatus', { paymentId: p.id });
@@ -105,11 +111,11 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
     <div className="detail-grid">
       <div className="detail-main">
         <section className="panel">
-          <dl className={rows.length > 1 ? 'amounts amounts-split' : 'amounts'} aria-label="Amounts">
-            <div><dt>Order total</dt><dd>{fmtMoney(order.total, c)}</dd></div>
-            <div><dt>Authorized</dt><dd data-testid="amt-authorized">{fmtMoney(p.authorized, c)}</dd></div>
-            <div><dt>Captured</dt><dd data-testid="amt-captured">{fmtMoney(p.captured, c)}</dd></div>
-            <div><dt>Refunded</dt><dd data-testid="amt-refunded">{fmtMoney(p.refunded, c)}</dd></div>
+          <dl className={rows.length > 1 ? 'amounts amounts-split' : 'amounts'} aria-label={t('detail.amounts')}>
+            <div><dt>{t('detail.orderTotal')}</dt><dd>{fmtMoney(order.total, c)}</dd></div>
+            <div><dt>{t('detail.authorized')}</dt><dd data-testid="amt-authorized">{fmtMoney(p.authorized, c)}</dd></div>
+            <div><dt>{t('detail.captured')}</dt><dd data-testid="amt-captured">{fmtMoney(p.captured, c)}</dd></div>
+            <div><dt>{t('detail.refunded')}</dt><dd data-testid="amt-refunded">{fmtMoney(p.refunded, c)}</dd></div>
             {rows.map((r) => (
               <div key={r.testId} className={r.strong ? 'amounts-strong' : undefined}>
                 <dt>{r.label}</dt>
@@ -119,13 +125,13 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
             ))}
           </dl>
           {p.status === 'expired' && p.expiresAt ? (
-            <Alert tone="danger" title="Authorization expired">
+            <Alert tone="danger" title={t('detail.expiredTitle')}>
               <span data-testid="expired-note">
-                It lapsed on {fmtDateTime(p.expiresAt)}, 7 days after it was made: the bank has released the funds and {fmtMoney(b.uncaptured, c)} can no longer be captured. Take a new payment if the goods still ship.
+                <Trans t={t} i18nKey="detail.expiredNote" values={{ when: fmtDateTime(p.expiresAt), amount: fmtMoney(b.uncaptured, c) }} components={{ amount: <bdi /> }} />
               </span>
             </Alert>
           ) : note ? (
-            <Alert tone={expiresSoon ? 'warning' : note.tone} title={expiresSoon && b.until ? `Authorization expires ${fmtUntil(b.until)}` : undefined}>
+            <Alert tone={expiresSoon ? 'warning' : note.tone} title={expiresSoon && b.until ? t('detail.expiresSoon', { until: fmtUntil(b.until) }) : undefined}>
               <span data-testid="rest-note">{note.text}</span>
             </Alert>
           ) : null}
@@ -134,13 +140,13 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
         {last ? <OutcomeAlert last={last} detail={detail} /> : null}
         {check.error ? <Alert tone="danger">{describeError(check.error)}</Alert> : null}
         {p.status === 'unknown' ? (
-          <Alert tone="unknown" title="Outcome unknown — checking with the bank…">
-            Nothing more can be done with this payment until the bank confirms what happened.
+          <Alert tone="unknown" title={t('detail.unknownTitle')}>
+            {t('detail.unknownBody')}
           </Alert>
         ) : null}
 
         <section className="panel" aria-labelledby="actions-h">
-          <h2 id="actions-h">Actions</h2>
+          <h2 id="actions-h">{t('detail.actions')}</h2>
           <div className="actions">
             {offered.map((a, i) => (
               <Button
@@ -150,14 +156,14 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
                 onClick={() => start(a)}
                 shortcut={KEYS[a]}
                 busy={a === 'checkStatus' && check.busy}
-                busyText="Checking…"
+                busyText={t('detail.checking')}
                 aria-pressed={form === a ? true : undefined}
               >
-                {ACTION_LABEL[a]}
+                {actionLabel(t, a)}
               </Button>
             ))}
             <Button variant="ghost" onClick={() => void printReceipt(p.id)} shortcut="P">
-              Print receipt
+              {t('detail.printReceipt')}
             </Button>
           </div>
           {refused.length ? (
@@ -166,7 +172,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
                 const v = actions[a];
                 return v.allowed ? null : (
                   <li key={a}>
-                    <strong>{ACTION_LABEL[a]}</strong> not available: {v.reason}
+                    <Trans t={t} i18nKey="detail.refused" values={{ action: actionLabel(t, a), reason: v.reason }} components={{ strong: <strong />, reason: <bdi /> }} />
                   </li>
                 );
               })}
@@ -180,31 +186,31 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
       </div>
       <aside className="detail-side">
         <section className="panel">
-          <h2>Payment</h2>
+          <h2>{t('detail.payment')}</h2>
           <dl className="facts facts-stack">
-            <div><dt>Customer</dt><dd>{order.customerName ?? 'Walk-in'}</dd></div>
-            <div><dt>Paid with</dt><dd>{p.method === 'cash' ? 'Cash' : maskedCard(p.brand, p.last4)}</dd></div>
-            <div><dt>Kind</dt><dd>{p.kind === 'authorization' ? 'Authorize, capture later' : p.kind === 'cash' ? 'Cash sale' : 'Sale'}</dd></div>
-            {p.authorizationCode ? <div><dt>Authorization code</dt><dd className="mono">{p.authorizationCode}</dd></div> : null}
-            <div><dt>Our reference</dt><dd className="mono">{p.reference}</dd></div>
-            {p.fortId ? <div><dt>Gateway id</dt><dd className="mono">{p.fortId}</dd></div> : null}
-            <div><dt>Taken</dt><dd>{fmtDateTime(p.createdAt)}</dd></div>
-            <div><dt>Channel</dt><dd className="cap">{order.channel}</dd></div>
-            {detail.cash ? <div><dt>Tendered / change</dt><dd>{fmtMoney(detail.cash.tendered, c)} / {fmtMoney(detail.cash.change, c)}</dd></div> : null}
+            <div><dt>{t('detail.customer')}</dt><dd>{order.customerName ? <bdi>{order.customerName}</bdi> : t('walkIn')}</dd></div>
+            <div><dt>{t('detail.paidWith')}</dt><dd>{p.method === 'cash' ? t('cash') : <bdi>{maskedCard(p.brand, p.last4)}</bdi>}</dd></div>
+            <div><dt>{t('detail.kind')}</dt><dd>{p.kind === 'authorization' ? t('detail.kindAuthorization') : p.kind === 'cash' ? t('detail.kindCash') : t('detail.kindSale')}</dd></div>
+            {p.authorizationCode ? <div><dt>{t('detail.authCode')}</dt><dd className="mono"><bdi>{p.authorizationCode}</bdi></dd></div> : null}
+            <div><dt>{t('detail.ourReference')}</dt><dd className="mono"><bdi>{p.reference}</bdi></dd></div>
+            {p.fortId ? <div><dt>{t('detail.gatewayId')}</dt><dd className="mono"><bdi>{p.fortId}</bdi></dd></div> : null}
+            <div><dt>{t('detail.taken')}</dt><dd>{fmtDateTime(p.createdAt)}</dd></div>
+            <div><dt>{t('detail.channel')}</dt><dd className="cap">{t(`detail.channelName.${order.channel}`, { defaultValue: order.channel })}</dd></div>
+            {detail.cash ? <div><dt>{t('detail.tenderedChange')}</dt><dd>{fmtMoney(detail.cash.tendered, c)} / {fmtMoney(detail.cash.change, c)}</dd></div> : null}
           </dl>
         </section>
         <section className="panel">
-          <h2>Items</h2>
-          <p className="muted small items-rule">{LINE_AMOUNT_HEADING}; tax {fmtMoney(order.tax, c)} is in the order total</p>
+          <h2>{t('detail.items')}</h2>
+          <p className="muted small items-rule">{t('detail.itemsRule', { heading: lineAmountHeading(), tax: fmtMoney(order.tax, c) })}</p>
           <ul className="items">
             {order.lines.map((l, i) => (
               <li key={i}>
-                <span className="ellipsis">{l.quantity} &times; {l.description}</span>
+                <span className="ellipsis">{l.quantity} &times; <bdi>{l.description}</bdi></span>
                 <span className="num">{fmtMoney(nets[i] ?? 0, c)}</span>
               </li>
             ))}
           </ul>
-          {order.note ? <p className="muted small">Note: {order.note}</p> : null}
+          {order.note ? <p className="muted small">{t('detail.note')} <bdi>{order.note}</bdi></p> : null}
         </section>
       </aside>
     </div>
@@ -214,11 +220,13 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
 function OutcomeAlert({ last, detail }: { last: LastOutcome; detail: Detail }) {
   const currency = detail.payment.currency;
   const amount = last.amount;
-  const what = `${ACTION_LABEL[last.action]}${amount !== null && amount > 0 ? ` of ${fmtMoney(amount, currency)}` : ''}`;
+  const { t } = useTranslation('transactions');
+  const action = actionLabel(t, last.action);
+  const what = amount !== null && amount > 0 ? t('outcome.whatOf', { action, amount: fmtMoney(amount, currency) }) : action;
   switch (last.outcome) {
     case 'approved':
       return last.action === 'checkStatus' ? (
-        <Alert tone="success" title="Status confirmed with the bank">
+        <Alert tone="success" title={t('outcome.confirmed')}>
           {last.message}
         </Alert>
       ) : (
@@ -226,20 +234,20 @@ function OutcomeAlert({ last, detail }: { last: LastOutcome; detail: Detail }) {
       );
     case 'declined':
       return (
-        <Alert tone="danger" title={`${what} refused`}>
+        <Alert tone="danger" title={t('outcome.refused', { what })}>
           {last.message}
         </Alert>
       );
     case 'unknown':
       return (
-        <Alert tone="unknown" title={`${what}: outcome unknown — checking with the bank…`}>
+        <Alert tone="unknown" title={t('outcome.unknown', { what })}>
           {last.message}
         </Alert>
       );
     case 'queued':
       return (
-        <Alert tone="queued" title={`${what} queued`}>
-          The gateway cannot be reached; it will be sent once, when the station is back online.
+        <Alert tone="queued" title={t('outcome.queued', { what })}>
+          {t('outcome.queuedBody')}
         </Alert>
       );
   }

@@ -1,22 +1,18 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { PaymentStatus } from '../../../shared/domain/payment-state';
 import { useDebounced } from '../../lib/use-action';
 import { statusLabel } from '../../ui/StatusBadge';
 import { useTx, type Filter } from './tx-store';
 
-const VIEWS: { id: Filter['view']; label: string }[] = [
-  { id: 'all', label: 'All' },
-  { id: 'uncaptured', label: 'Authorized, not captured' },
-  { id: 'expiring', label: 'Expiring soon' },
-  { id: 'unknown', label: 'Unknown outcome' },
-  { id: 'queued', label: 'Queued' },
-];
+const VIEWS: Filter['view'][] = ['all', 'uncaptured', 'expiring', 'unknown', 'queued'];
 
 const STATUSES: PaymentStatus[] = ['authorized', 'partially_captured', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined', 'expired', 'unknown', 'pending'];
 
 export function TxFilters() {
   const filter = useTx((s) => s.filter);
   const setFilter = useTx((s) => s.setFilter);
+  const { t } = useTranslation('transactions');
   const [query, setQuery] = useState(filter.query);
   const debounced = useDebounced(query, 150);
   useEffect(() => {
@@ -27,14 +23,14 @@ export function TxFilters() {
     <div className="filters">
       <div className="filters-row">
         <label className="sr-only" htmlFor="tx-query">
-          Search transactions
+          {t('filters.searchLabel')}
         </label>
         <input
           id="tx-query"
           dir="auto"
           className="input filters-query"
           type="search"
-          placeholder="Reference, customer, last 4, amount…"
+          placeholder={t('filters.searchPlaceholder')}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           autoComplete="off"
@@ -47,17 +43,17 @@ export function TxFilters() {
           }}
         />
         <label className="inline-field">
-          <span>Period</span>
+          <span>{t('filters.period')}</span>
           <select className="input" value={filter.period} onChange={(e) => setFilter({ period: e.target.value as Filter['period'] })}>
-            <option value="today">Today</option>
-            <option value="week">Last 7 days</option>
-            <option value="all">All time</option>
+            <option value="today">{t('filters.today')}</option>
+            <option value="week">{t('filters.week')}</option>
+            <option value="all">{t('filters.allTime')}</option>
           </select>
         </label>
         <label className="inline-field">
-          <span>Status</span>
+          <span>{t('filters.status')}</span>
           <select className="input" value={filter.status} onChange={(e) => setFilter({ status: e.target.value as Filter['status'] })}>
-            <option value="">Any status</option>
+            <option value="">{t('filters.anyStatus')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {statusLabel(s)}
@@ -66,11 +62,11 @@ export function TxFilters() {
           </select>
         </label>
       </div>
-      <div className="chips" role="radiogroup" aria-label="Show">
+      <div className="chips" role="radiogroup" aria-label={t('filters.show')}>
         {VIEWS.map((v) => (
-          <label key={v.id} className={`chip ${filter.view === v.id ? 'checked' : ''}`}>
-            <input type="radio" name="tx-view" value={v.id} checked={filter.view === v.id} onChange={() => setFilter({ view: v.id })} />
-            {v.label}
+          <label key={v} className={`chip ${filter.view === v ? 'checked' : ''}`}>
+            <input type="radio" name="tx-view" value={v} checked={filter.view === v} onChange={() => setFilter({ view: v })} />
+            {t(`filters.view.${v}`)}
           </label>
         ))}
       </div>

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNav } from '../../app/nav-store';
-import { fmtMoney, fmtWhen, maskedCard } from '../../lib/format';
+import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
 import { ExpiryBanner } from './ExpiryBanner';
@@ -23,6 +24,7 @@ export function TxList() {
   const reload = useTx((s) => s.reload);
   const loadMore = useTx((s) => s.loadMore);
   const openPayment = useNav((s) => s.openPayment);
+  const { t } = useTranslation('transactions');
   const [active, setActive] = useState(0);
   const [loadedOnce, setLoadedOnce] = useState(rows.length > 0);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -81,9 +83,9 @@ export function TxList() {
   return (
     <div className="tx-screen">
       <header className="screen-head">
-        <h1>Transactions</h1>
+        <h1>{t('list.title')}</h1>
         <span className="muted" aria-live="polite">
-          {loading && rows.length === 0 ? <Spinner label="Loading…" /> : `${total.toLocaleString()} payment${total === 1 ? '' : 's'}`}
+          {loading && rows.length === 0 ? <Spinner label={t('list.loading')} /> : t('list.count', { count: total, n: fmtNumber(total) })}
         </span>
       </header>
       <ExpiryBanner />
@@ -93,12 +95,12 @@ export function TxList() {
           the column labels above it are visual only: each row reads out whole. */}
       <div className="tx-table">
         <div className="tx-row tx-head" aria-hidden="true">
-          <span role="columnheader">When</span>
-          <span role="columnheader">Order</span>
-          <span role="columnheader">Customer and card</span>
-          <span role="columnheader" className="num">Amount</span>
-          <span role="columnheader" className="num">Captured / refunded</span>
-          <span role="columnheader">Status</span>
+          <span role="columnheader">{t('list.col.when')}</span>
+          <span role="columnheader">{t('list.col.order')}</span>
+          <span role="columnheader">{t('list.col.customer')}</span>
+          <span role="columnheader" className="num">{t('list.col.amount')}</span>
+          <span role="columnheader" className="num">{t('list.col.capturedRefunded')}</span>
+          <span role="columnheader">{t('list.col.status')}</span>
         </div>
         <div
           id="tx-list"
@@ -106,7 +108,7 @@ export function TxList() {
           className="tx-scroll"
           tabIndex={0}
           role="grid"
-          aria-label="Payments, use arrow keys and Enter"
+          aria-label={t('list.gridLabel')}
           aria-rowcount={total}
           aria-activedescendant={rows[active] ? `tx-${rows[active].id}` : undefined}
           data-loaded={rows.length}
@@ -115,7 +117,7 @@ export function TxList() {
           {rows.length === 0 && loadedOnce && !loading ? (
             <div role="row">
               <div role="gridcell">
-                <EmptyState title="No payments match.">Change the filters above, or take an order with F2.</EmptyState>
+                <EmptyState title={t('list.emptyTitle')}>{t('list.emptyHint')}</EmptyState>
               </div>
             </div>
           ) : null}
@@ -147,6 +149,7 @@ interface TxRowProps {
  * every row in the window. Contained (styles.css), so a row's layout never reaches the others.
  */
 const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover }: TxRowProps) {
+  const { t } = useTranslation('transactions');
   return (
     <div
       id={`tx-${r.id}`}
@@ -164,15 +167,15 @@ const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover 
       data-reference={r.orderReference}
     >
       <span role="gridcell">{fmtWhen(r.createdAt)}</span>
-      <span role="gridcell" className="mono">{r.orderReference}</span>
+      <span role="gridcell" className="mono"><bdi>{r.orderReference}</bdi></span>
       <span role="gridcell" className="tx-who">
-        <span className="ellipsis" title={r.customerName ?? ''}>{r.customerName ?? <span className="muted">Walk-in</span>}</span>
-        <span className="muted small">{r.method === 'cash' ? 'Cash' : maskedCard(r.brand, r.last4)}</span>
+        <span className="ellipsis" title={r.customerName ?? ''}>{r.customerName ? <bdi>{r.customerName}</bdi> : <span className="muted">{t('walkIn')}</span>}</span>
+        <span className="muted small"><bdi>{r.method === 'cash' ? t('cash') : maskedCard(r.brand, r.last4)}</bdi></span>
       </span>
       <span role="gridcell" className="num">{fmtMoney(r.amount, r.currency)}</span>
       <span role="gridcell" className="num muted">
         {fmtMoney(r.captured, r.currency)}
-        {r.refunded ? <span className="refunded"> / −{fmtMoney(r.refunded, r.currency)}</span> : null}
+        {r.refunded ? <span className="refunded">{t('list.refundedPart', { amount: fmtMoney(r.refunded, r.currency) })}</span> : null}
       </span>
       <span role="gridcell">
         <StatusBadge status={r.status} queued={r.queued} />

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestLanguage } from '../../i18n/test-i18n';
 import type { OutputOf } from '../../../shared/contract';
 import { paymentBalance } from '../../../shared/domain/payment-balance';
 import type { PaymentTotals } from '../../../shared/domain/payment-state';
-import { plural } from '../../lib/format';
+import { fmtMoney, plural } from '../../lib/format';
 import { doneTitle, remainingRows, restNote } from './balance-text';
 
 type Detail = OutputOf<'payments.get'>;
@@ -19,6 +20,8 @@ function detail(t: Partial<PaymentTotals>, status: Detail['payment']['status'], 
     balance: paymentBalance(totals, queued, now),
   } as Detail;
 }
+
+beforeAll(() => useTestLanguage('en'));
 
 const rows = (d: Detail) => remainingRows(d).map((r) => [r.label, r.amount, r.strong ?? false]);
 
@@ -71,5 +74,26 @@ describe('plurals', () => {
     expect(plural(0, 'operation')).toBe('0 operations');
     expect(plural(1, 'needs', 'need')).toBe('1 needs');
     expect(plural(3, 'needs', 'need')).toBe('3 need');
+  });
+});
+
+describe('in Arabic (issue #17): the same figures, the glossary words, amounts still "USD 55.00"', () => {
+  beforeAll(() => useTestLanguage('ar'));
+
+  it('a voided authorization reads in Arabic, with the amount formatted by fmtMoney', () => {
+    const d = detail({ authorized: 5_500, voided: true }, 'voided');
+    expect(rows(d)).toEqual([['حُرِّر بإلغاء التفويض', 5_500, true]]);
+    const amount = fmtMoney(5_500, 'USD');
+    expect(amount).toContain('55.00');
+    expect(restNote(d.balance, 'USD')!.text).toBe(`أُلغي التفويض: عاد ${amount} إلى بطاقة العميل. لم يبقَ شيء للتحصيل.`);
+    expect(doneTitle('void', 5_500, d)).toBe(`أُلغي التفويض: عاد ${amount} إلى بطاقة العميل`);
+  });
+
+  it('Arabic-Indic digits when the user chose them', async () => {
+    await useTestLanguage('ar', 'arab');
+    const d = detail({ captured: 7_000 }, 'partially_captured');
+    expect(fmtMoney(7_000, 'USD')).toContain('٧٠٫٠٠');
+    expect(doneTitle('capture', 7_000, d)).toBe(`حُصِّل ${fmtMoney(7_000, 'USD')}؛ وما زال ${fmtMoney(3_000, 'USD')} مفوَّضًا`);
+    await useTestLanguage('en');
   });
 });

@@ -1,5 +1,8 @@
 import type { OutputOf } from '../../../shared/contract';
 import { fmtDateTime, fmtMoney } from '../../lib/format';
+import { i18next } from '../../i18n';
+
+const t = (key: string, values?: Record<string, unknown>): string => i18next.t(key, values);
 
 type Detail = OutputOf<'payments.get'>;
 export type Balance = Detail['balance'];
@@ -26,16 +29,16 @@ export function remainingRows(d: Detail): AmountRow[] {
   switch (b.fate) {
     case 'capturable':
     case 'lapses':
-      rows.push(rest('Still authorized'));
+      rows.push(rest(t('transactions:balance.stillAuthorized')));
       break;
     case 'lapsed':
-      rows.push(rest('Lapsed, never captured'));
+      rows.push(rest(t('transactions:balance.lapsed')));
       break;
     case 'void_queued':
-      rows.push(rest('To be released (void queued)'));
+      rows.push(rest(t('transactions:balance.voidQueued')));
       break;
     case 'voided':
-      rows.push(rest('Released by the void'));
+      rows.push(rest(t('transactions:balance.voided')));
       break;
     case 'none':
       break;
@@ -43,11 +46,11 @@ export function remainingRows(d: Detail): AmountRow[] {
   const showRefundable = p.status !== 'declined' && p.status !== 'pending' && (b.fate === 'none' || p.captured + b.queuedCapture > 0);
   if (showRefundable) {
     rows.push({
-      label: 'Refundable',
+      label: t('transactions:balance.refundable'),
       amount: b.refundable,
       testId: 'amt-refundable',
       strong: rows.length === 0,
-      ...(b.queuedRefund > 0 ? { note: `after ${fmtMoney(b.queuedRefund, c)} of refunds queued` } : {}),
+      ...(b.queuedRefund > 0 ? { note: t('transactions:balance.refundQueuedNote', { amount: fmtMoney(b.queuedRefund, c) }) } : {}),
     });
   }
   return rows;
@@ -65,16 +68,16 @@ export function restNote(b: Balance, currency: string): RestNote | null {
   switch (b.fate) {
     case 'capturable':
       return b.canVoid
-        ? { tone: 'info', text: `${amount} authorized, nothing captured yet: capture it (all or part) before ${until}, or void it to release it now. If neither, it lapses then.` }
-        : { tone: 'info', text: `${amount} still authorized: capture it before ${until}, or it lapses then. It can no longer be voided, because money was captured.` }
+        ? { tone: 'info', text: t('transactions:rest.capturableVoidable', { amount, until }) }
+        : { tone: 'info', text: t('transactions:rest.capturable', { amount, until }) };
     case 'lapses':
-      return { tone: 'warning', text: `${amount} still authorized will not be captured: no capture is possible after a refund, and no void after a capture. The bank releases it when the authorization lapses, ${until}.` };
+      return { tone: 'warning', text: t('transactions:rest.lapses', { amount, until }) };
     case 'lapsed':
-      return { tone: 'danger', text: `${amount} was never captured: the authorization lapsed on ${until} and the bank released it.` };
+      return { tone: 'danger', text: t('transactions:rest.lapsed', { amount, until }) };
     case 'void_queued':
-      return { tone: 'queued', text: `A void is queued: ${amount} goes back to the customer's card when it reaches the gateway.` };
+      return { tone: 'queued', text: t('transactions:rest.voidQueued', { amount }) };
     case 'voided':
-      return { tone: 'info', text: `The authorization was voided: ${amount} went back to the customer's card. Nothing is left to capture.` };
+      return { tone: 'info', text: t('transactions:rest.voided', { amount }) };
     case 'none':
       return null;
   }
@@ -86,12 +89,14 @@ export function doneTitle(action: 'capture' | 'void' | 'refund', amount: number 
   const b = after.balance;
   switch (action) {
     case 'capture': {
-      const captured = `Captured ${fmtMoney(amount ?? 0, c)}`;
-      return b.fate === 'capturable' ? `${captured}; ${fmtMoney(b.uncaptured, c)} still authorized` : `${captured}; nothing left to capture`;
+      const captured = fmtMoney(amount ?? 0, c);
+      return b.fate === 'capturable' ? t('transactions:done.captureSome', { amount: captured, rest: fmtMoney(b.uncaptured, c) }) : t('transactions:done.captureAll', { amount: captured });
     }
     case 'void':
-      return `Authorization voided: ${fmtMoney(b.uncaptured, c)} released to the customer's card`;
+      return t('transactions:done.void', { amount: fmtMoney(b.uncaptured, c) });
     case 'refund':
-      return `Refunded ${fmtMoney(amount ?? 0, c)}; ${b.refundable > 0 ? `${fmtMoney(b.refundable, c)} can still be refunded` : 'nothing more to refund'}`;
+      return b.refundable > 0
+        ? t('transactions:done.refundSome', { amount: fmtMoney(amount ?? 0, c), rest: fmtMoney(b.refundable, c) })
+        : t('transactions:done.refundAll', { amount: fmtMoney(amount ?? 0, c) });
   }
 }
