@@ -5,10 +5,11 @@ import { CONFIRMATIONS } from './004-confirmations';
 import { RECURRING } from './005-recurring';
 import { OPERATIONS_WITHOUT_ROWID } from './006-operations-without-rowid';
 import { OPERATIONS_WAITING_INDEX } from './007-operations-waiting-index';
+import { SHOP_OUTBOX } from './012-shop-outbox';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, SHOP_OUTBOX];

@@ -1,0 +1,116 @@
+import type { Db } from '../db/database';
+import { indexCard, indexCustomer, indexOrder } from '../customers/search-index';
+import { replicatedTable } from './replicated-tables';
+import type { PulledRecord } from './server-client';
+
+/**
+ * Writes other stations' records into this ledger. The server is authoritative: its version
+ * replaces ours, and a local change still waiting in the outbox for the same record is kept in
+ * shop_conflicts (never silently lost) before it is replaced. Money cannot be caught in this:
+ * a payment is changed at one station at a time (the per-payment lease, docs/decisions/
+ * shop-money-semantics.md).
+ *
+ * One transaction per batch with `applying = 1`, so the outbox triggers do not send the records
+ * straight back; foreign keys are checked by the stations that wrote the rows, and records
+ * arrive in server order, not parent-first (a parent changed later has a later seq), so they are
+ * off while a batch is applied. A record this version cannot write (a constraint it does not
+ * know how to meet) is kept in shop_conflicts and the batch goes on: one bad record never stops
+ * a station from catching up.
+ */
+
+/** Columns per table, read again whenever the schema changes (a migration added one). */
+const columnsCache = new WeakMap<Db, { version: number; tables: Map<string, Set<string>> }>();
+
+function columnsOf(db: Db, table: string): Set<string> {
+  const version = db.pragma('schema_version', { simple: true }) as number;
+  let c = columnsCache.get(db);
+  if (!c || c.version !== version) columnsCache.set(db, (c = { version, tables: new Map() }));
+  const m = c.tables;
+  let cols = m.get(table);
+  if (!cols) {
+    cols = new Set((db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name));
+    m.set(table, cols);
+  }
+  return cols;
+}
+
+function upsert(db: Db, table: string, key: string, data: Record<string, unknown>): void {
+  const local = columnsOf(db, table);
+  // Columns this ledger does not have (a newer station's) are left out; columns it has that the
+  // record lacks (an older station's) keep their defaults.
+  const cols = Object.keys(data).filter((c) => local.has(c));
+  if (!cols.includes(key)) throw new Error(`record of ${table} without its key ${key}`);
+  const q = (c: string) => `"${c}"`;
+  const sets = cols.filter((c) => c !== key).map((c) => `${q(c)} = excluded.${q(c)}`);
+  const sql = `INSERT INTO ${table} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    ON CONFLICT (${q(key)}) DO ${sets.length ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`;
+  db.prepare(sql).run(...cols.map((c) => data[c] as unknown));
+}
+
+/** The search index follows the rows it is built from (search_terms is not replicated). */
+function reindex(db: Db, table: string, data: Record<string, unknown>): void {
+  if (table === 'customers') {
+    indexCustomer(db, { id: String(data.id), name: String(data.name ?? ''), email: String(data.email ?? ''), phone: String(data.phone ?? '') });
+  } else if (table === 'cards') {
+    indexCard(db, { id: String(data.id), customerId: String(data.customer_id), last4: String(data.last4 ?? '') });
+  } else if (table === 'orders') {
+    indexOrder(db, { reference: String(data.reference ?? ''), customerId: data.customer_id == null ? null : String(data.customer_id) });
+  }
+}
+
+export interface ApplyResult {
+  applied: number;
+  /** Records of this station, or keyed per station (kept by the server only). */
+  skipped: number;
+  unapplied: number;
+  lastSeq: number;
+}
+
+export function applyPulled(db: Db, stationId: string, records: readonly PulledRecord[], at: string): ApplyResult {
+  const res: ApplyResult = { applied: 0, skipped: 0, unapplied: 0, lastSeq: 0 };
+  if (records.length === 0) return res;
+  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq) VALUES (?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq');
+  const pending = db.prepare('SELECT id FROM shop_outbox WHERE tbl = ? AND pk = ?');
+  const unqueue = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
+  const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      db.prepare('UPDATE shop_state SET applying = 1 WHERE id = 1').run();
+      for (const r of records) {
+        res.lastSeq = r.seq;
+        const t = replicatedTable(r.tbl);
+        if (!t || t.scope === 'station' || r.writtenBy === stationId) {
+          // Ours (we have it, maybe newer), or another station's audit / closed day (the server keeps those).
+          if (t && t.scope === 'shop' && r.writtenBy === stationId) know.run(r.tbl, r.pk, r.seq);
+          res.skipped++;
+          continue;
+        }
+        const waiting = pending.get(r.tbl, r.pk) as { id: number } | undefined;
+        if (waiting) {
+          const mine = db.prepare(`SELECT * FROM ${t.name} WHERE ${t.key} = ?`).get(r.pk);
+          keep.run(r.tbl, r.pk, 'overwritten', `replaced by station ${r.writtenBy}'s newer version before this one was sent`, mine ? JSON.stringify(mine) : null, r.seq, at);
+          unqueue.run(waiting.id);
+        }
+        try {
+          db.transaction(() => {
+            if (r.deleted || !r.data) db.prepare(`DELETE FROM ${t.name} WHERE ${t.key} = ?`).run(r.pk);
+            else {
+              upsert(db, t.name, t.key, r.data);
+              reindex(db, t.name, r.data);
+            }
+          })();
+          know.run(r.tbl, r.pk, r.seq);
+          res.applied++;
+        } catch (e) {
+          keep.run(r.tbl, r.pk, 'unapplied', `could not be written here: ${(e as Error).message}`, r.data ? JSON.stringify(r.data) : null, r.seq, at);
+          res.unapplied++;
+        }
+      }
+      db.prepare('UPDATE shop_state SET applying = 0, pulled_seq = MAX(pulled_seq, ?) WHERE id = 1').run(res.lastSeq);
+    })();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+  return res;
+}
