@@ -69,7 +69,7 @@ export interface ApplyResult {
 export function applyPulled(db: Db, stationId: string, records: readonly PulledRecord[], at: string): ApplyResult {
   const res: ApplyResult = { applied: 0, skipped: 0, unapplied: 0, lastSeq: 0 };
   if (records.length === 0) return res;
-  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq) VALUES (?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq');
+  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, origin = excluded.origin');
   const pending = db.prepare('SELECT id FROM shop_outbox WHERE tbl = ? AND pk = ?');
   const unqueue = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -82,7 +82,7 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
         const t = replicatedTable(r.tbl);
         if (!t || t.scope === 'station' || r.writtenBy === stationId) {
           // Ours (we have it, maybe newer), or another station's audit / closed day (the server keeps those).
-          if (t && t.scope === 'shop' && r.writtenBy === stationId) know.run(r.tbl, r.pk, r.seq);
+          if (t && t.scope === 'shop' && r.writtenBy === stationId) know.run(r.tbl, r.pk, r.seq, r.origin);
           res.skipped++;
           continue;
         }
@@ -100,7 +100,7 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
               reindex(db, t.name, r.data);
             }
           })();
-          know.run(r.tbl, r.pk, r.seq);
+          know.run(r.tbl, r.pk, r.seq, r.origin);
           res.applied++;
         } catch (e) {
           keep.run(r.tbl, r.pk, 'unapplied', `could not be written here: ${(e as Error).message}`, r.data ? JSON.stringify(r.data) : null, r.seq, at);

@@ -92,6 +92,10 @@ export function rowJson(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
+function stationIdOf(db: Db): string | null {
+  return shopState(db)?.stationId ?? null;
+}
+
 export function outboxCount(db: Db): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM shop_outbox').get() as { n: number }).n;
 }
@@ -124,8 +128,10 @@ export function ackPushBatch(db: Db, batch: PushBatch, results: readonly PushRes
   let stored = 0;
   let refused = 0;
   const del = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
-  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq) VALUES (?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq');
+  // A record first known here through its own push was created here.
+  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const me = stationIdOf(db);
   db.transaction(() => {
     batch.entries.forEach((e, i) => {
       const r = results[i];
@@ -133,7 +139,7 @@ export function ackPushBatch(db: Db, batch: PushBatch, results: readonly PushRes
       const gone = del.run(e.id).changes === 1;
       if (r.outcome === 'stored' || r.outcome === 'same') {
         stored++;
-        if (r.seq !== null) know.run(e.tbl, e.pk, r.seq);
+        if (r.seq !== null) know.run(e.tbl, e.pk, r.seq, me);
       } else {
         refused++;
         if (gone) keep.run(e.tbl, e.pk, r.outcome, r.detail ?? r.outcome, batch.local[i] === null ? null : JSON.stringify(batch.local[i]), r.seq, at);

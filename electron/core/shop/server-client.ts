@@ -135,6 +135,16 @@ export class ShopServer {
     return rows[0]?.s ? toNum(rows[0].s) : 0;
   }
 
+  /** The newest audit entry the server holds for a station: the anchor its ledger is checked against. */
+  async auditAnchor(stationId: string): Promise<{ seq: number; hash: string } | null> {
+    const { rows } = await this.pool.query<{ seq: string; hash: string }>(
+      `SELECT (data->>'seq')::bigint AS seq, data->>'hash' AS hash FROM records
+        WHERE tbl = 'audit' AND origin = $1 ORDER BY (data->>'seq')::bigint DESC LIMIT 1`,
+      [stationId],
+    );
+    return rows[0] ? { seq: toNum(rows[0].seq), hash: rows[0].hash } : null;
+  }
+
   async stations(): Promise<StationSeen[]> {
     const { rows } = await this.pool.query<{ id: string; name: string; last_seen_at: Date; pulled_seq: string }>('SELECT id, name, last_seen_at, pulled_seq FROM stations ORDER BY name, id');
     return rows.map((r) => ({ id: r.id, name: r.name, lastSeenAt: r.last_seen_at, pulledSeq: toNum(r.pulled_seq) }));

@@ -18,7 +18,9 @@ export async function migrateShopServer(client: pg.ClientBase, migrations: reado
   const applied: number[] = [];
   await client.query('SELECT pg_advisory_lock(1800)');
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS shop_schema_migrations (
+    // Asked first, so that a station with a least-privilege role (no CREATE) can check an up-to-date server.
+    const { rows: t } = await client.query<{ t: string | null }>(`SELECT to_regclass('shop_schema_migrations')::text AS t`);
+    if (t[0]?.t == null) await client.query(`CREATE TABLE shop_schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()

@@ -197,6 +197,36 @@ describePg('shop server (PostgreSQL)', () => {
     expect((await again.pull('st-b', 0)).map((r) => r.data)).toEqual([{ id: 'cus_keep', name: 'Kept' }]);
   });
 
+  it('the least-privilege role of docs/stations.md can do everything a joined station does, and no more', async () => {
+    const s = await server();
+    const grants = `
+      GRANT USAGE ON SCHEMA public TO pos_station;
+      GRANT SELECT, INSERT, UPDATE ON stations, records TO pos_station;
+      GRANT SELECT ON replicated_tables, shop_schema_migrations TO pos_station;
+      GRANT SELECT, INSERT, UPDATE, DELETE ON payment_leases TO pos_station;
+      GRANT SELECT, INSERT ON recurring_claims TO pos_station;
+      GRANT USAGE ON SEQUENCE record_seq TO pos_station;
+      GRANT EXECUTE ON FUNCTION shop_push(text, jsonb) TO pos_station;`;
+    await s.pool.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pos_station') THEN CREATE ROLE pos_station LOGIN; END IF; END $$`);
+    await s.pool.query(grants); // as in docs/stations.md
+    const url = new URL(s.pool.options.connectionString!);
+    url.username = 'pos_station';
+    const least = new ShopServer({ connectionString: url.toString() });
+    open.push(least);
+    await least.join('st-c', 'Desk 3');
+    expect((await least.push('st-c', [item('customers', 'cus_c', { id: 'cus_c' })]))[0]!.outcome).toBe('stored');
+    expect((await least.pull('st-c', 0)).map((r) => r.pk)).toEqual(['cus_c']);
+    const lease = await least.acquireLease('st-c', 'pay_c', 1_000);
+    expect(lease.granted).toBe(true);
+    expect(await least.releaseLease('pay_c', lease.token!)).toBe(true);
+    expect((await least.claimPeriod('st-c', 'sch_c', 1, 'C-1')).granted).toBe(true);
+    expect(await least.migrate()).toEqual([]);
+    // It cannot rewrite history behind the rules' back, nor change the schema.
+    await expect(least.pool.query('DELETE FROM records')).rejects.toThrow(/permission denied/);
+    await expect(least.pool.query('DELETE FROM recurring_claims')).rejects.toThrow(/permission denied/);
+    await expect(least.pool.query('CREATE TABLE evil (x int)')).rejects.toThrow(/permission denied/);
+  });
+
   it('recurring claims: one station per schedule period, shop-wide; the holder may claim again after a restart', async () => {
     const s = await server();
     const [a, b] = await Promise.all([s.claimPeriod('st-a', 'sch_1', 1, 'S1-1'), s.claimPeriod('st-b', 'sch_1', 1, 'S1-1')]);

@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../gateway/sandbox';
 import { searchCustomers, updateCustomer } from '../customers';
 import { verifyAudit } from '../people/audit';
 import { startHarness, type Harness } from '../payments/test-harness';
+import { checkAuditAnchor } from './audit-anchor';
 import { outboxCount, shopState } from './outbox';
 import { ShopServer } from './server-client';
 import { StationSync } from './station-sync';
@@ -74,6 +76,24 @@ describePg('stations share one shop through PostgreSQL', () => {
     const { rows } = await srvA.pool.query(`SELECT count(*)::int AS n FROM records WHERE tbl = 'audit' AND origin = $1`, [shopState(a.db)!.stationId]);
     expect(rows[0].n).toBe(auditA);
     expect(verifyAudit(b.db).ok).toBe(true);
+    expect(await checkAuditAnchor(a.db, srvA)).toEqual({ ok: true, anchoredSeq: auditA });
+  });
+
+  it('cutting off the newest audit entries at a station is detected against the server\'s anchor', async () => {
+    // A copy of Desk 1's ledger with its last entries removed (what someone covering tracks would do).
+    const copy = new Database(':memory:');
+    try {
+      copy.exec(`CREATE TABLE shop_state (id INTEGER PRIMARY KEY, station_id TEXT, enabled INTEGER, applying INTEGER, pulled_seq INTEGER, joined_at TEXT);
+        CREATE TABLE audit (seq INTEGER PRIMARY KEY, hash TEXT)`);
+      copy.prepare('INSERT INTO shop_state VALUES (1, ?, 1, 0, 0, NULL)').run(shopState(a.db)!.stationId);
+      const entries = a.db.prepare('SELECT seq, hash FROM audit ORDER BY seq').all() as { seq: number; hash: string }[];
+      for (const e of entries.slice(0, -2)) copy.prepare('INSERT INTO audit VALUES (?, ?)').run(e.seq, e.hash);
+      expect(await checkAuditAnchor(copy, srvA)).toEqual({ ok: false, problem: 'cut_off', anchoredSeq: entries.length, localSeq: entries.length - 2 });
+      copy.prepare('INSERT INTO audit VALUES (?, ?), (?, ?)').run(entries.length - 1, 'rewritten', entries.length, 'rewritten');
+      expect(await checkAuditAnchor(copy, srvA)).toMatchObject({ ok: false, problem: 'diverged' });
+    } finally {
+      copy.close();
+    }
   });
 
   it("Desk 2 charges Desk 1's card on file and refunds Desk 1's order; Desk 1 sees both; totals equal the gateway's", async () => {

@@ -10,7 +10,7 @@ import type { Migration } from './migration';
 //                   re-inserts the key with a new id (AUTOINCREMENT: never reused), so an
 //                   acknowledgement for an older read never deletes a newer change
 //   shop_known      the server seq of each record's version this station last saw (its base for
-//                   compare-and-set)
+//                   compare-and-set) and the station that created the record
 //   shop_conflicts  every local version the server did not take, kept (nothing recorded is lost)
 export const SHOP_OUTBOX: Migration = {
   name: 'shop-outbox',
@@ -33,6 +33,7 @@ export const SHOP_OUTBOX: Migration = {
       tbl TEXT NOT NULL,
       pk TEXT NOT NULL,
       seq INTEGER NOT NULL,
+      origin TEXT,                     -- the station that created the record (whose payment it is)
       PRIMARY KEY (tbl, pk)
     ) WITHOUT ROWID;
     CREATE TABLE shop_conflicts (
