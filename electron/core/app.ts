@@ -16,6 +16,7 @@ import { createReportsFeature } from './reports';
 import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
+import { createShopFeature } from './shop';
 import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
 
 /**
@@ -111,6 +112,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const confirmations = createConfirmationsFeature(deps, payments);
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify() });
+    const shop = createShopFeature(deps);
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -120,6 +122,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'confirmations', handlers: confirmations.handlers },
       { name: 'sync', handlers: sync.handlers },
       { name: 'recurring', handlers: recurring.handlers },
+      { name: 'shop', handlers: shop.handlers },
     ];
     const handlers = composeHandlers(parts);
 
@@ -144,6 +147,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     await confirmations.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'confirmation recovery failed'));
     // Recurring after payments: periods left running are finished from the ledger; those that fell due while closed are listed as missed.
     await recurring.start();
+    // The shop server link, when one is configured: behind the desk, never on a payment's path.
+    shop.start();
 
     const stopCheckpoints = checkpointWhenIdle(db, log);
     let closing: Promise<void> | null = null;
@@ -158,6 +163,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
         closing ??= (async () => {
           stopCheckpoints();
           try {
+            await shop.close();
             await recurring.close();
             await confirmations.close();
             await sync.close();

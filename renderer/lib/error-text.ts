@@ -28,6 +28,7 @@ const TEXT: Record<ErrorCode, string> = {
   OFFLINE_LIMIT: 'Offline charges are over the limit the admin set. Wait until the station is online.',
   BAD_SENDER: 'This window is not allowed to call the payment core.',
   INTERNAL: 'Something went wrong on this station. Try again; if it repeats, call support.',
+  SHOP_SERVER_UNREACHABLE: 'The shop server cannot be reached. This desk keeps working on its own; check the address and try again.',
 };
 
 export function errorText(code: ErrorCode): string {

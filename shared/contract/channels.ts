@@ -6,6 +6,7 @@ import {
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
+import { ShopConnectInput, ShopStatusSchema } from './shop';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -480,6 +481,10 @@ export const channels = {
     output: z.object({ charged: z.number().int(), attention: z.number().int(), running: z.number().int(), missed: z.number().int() }),
     minRole: 'clerk', mutates: true, summary: 'Charge the periods that fell due while the station was running (the runner also does this every minute).',
   }),
+
+  // --- the shop server (docs/stations.md) ---
+  'shop.status': ch({ input: Empty, output: ShopStatusSchema, minRole: 'supervisor', mutates: false, summary: 'The shop server link: connected, catching up or unreachable since when; the stations seen.' }),
+  'shop.connect': ch({ input: ShopConnectInput, output: ShopStatusSchema, minRole: 'admin', mutates: true, summary: 'Join the shop server (its password is kept in the encrypted ledger); everything this station holds is shared.' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -43,7 +43,12 @@ export const LOCAL_ONLY_TABLES: Readonly<Record<string, string>> = {
   shop_outbox: "this station's unsent changes",
   shop_known: 'the versions this station last saw',
   shop_conflicts: 'what the server did not take from this station',
+  shop_connection: 'how this station reaches the shop server, with its password: a secret of this station',
   sqlite_sequence: "SQLite's AUTOINCREMENT counters",
+  // Gateway accounts (ledger migration 008, on its own branch): credentials are secrets that never
+  // leave a station's encrypted ledger; each station of a shop is set up with the same accounts.
+  gateway_accounts: 'gateway credentials: secrets of this station, never sent to the shop server',
+  gateway_active: "which gateway this station's new payments go to",
 };
 
 export function replicatedTable(name: string): ReplicatedTable | undefined {

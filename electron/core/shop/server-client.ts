@@ -62,8 +62,13 @@ export interface StationSeen {
 }
 
 export interface ShopServerOptions {
-  /** postgres:// URL (sslmode in the URL or `ssl`). */
-  connectionString: string;
+  /** postgres:// URL (sslmode in the URL or `ssl`); or the fields below (a password never has to be put in a URL). */
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
   ssl?: pg.ConnectionConfig['ssl'];
   /** Connect timeout: an unreachable server must be noticed quickly, not hang the sync loop. */
   connectTimeoutMs?: number;
@@ -77,8 +82,7 @@ export class ShopServer {
 
   constructor(private readonly opts: ShopServerOptions) {
     this.pool = new pg.Pool({
-      connectionString: opts.connectionString,
-      ssl: opts.ssl,
+      ...this.connection(),
       max: opts.poolSize ?? 3,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
@@ -87,6 +91,11 @@ export class ShopServer {
     });
     // An idle client that loses its server emits 'error' on the pool: not a crash, the next use reconnects.
     this.pool.on('error', () => undefined);
+  }
+
+  private connection(): pg.ClientConfig {
+    const o = this.opts;
+    return { connectionString: o.connectionString, host: o.host, port: o.port, database: o.database, user: o.user, password: o.password, ssl: o.ssl };
   }
 
   async migrate(): Promise<number[]> {
@@ -229,7 +238,7 @@ export class ShopServer {
    * that connection is lost (the caller reconnects: pulls by seq need nothing from the gap).
    */
   async listen(onNotify: () => void, onError: (e: Error) => void): Promise<() => Promise<void>> {
-    const client = new pg.Client({ connectionString: this.opts.connectionString, ssl: this.opts.ssl, connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 5_000 });
+    const client = new pg.Client({ ...this.connection(), connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 5_000 });
     client.on('notification', () => onNotify());
     client.on('error', (e) => onError(e));
     await client.connect();

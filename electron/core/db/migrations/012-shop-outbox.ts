@@ -12,6 +12,9 @@ import type { Migration } from './migration';
 //   shop_known      the server seq of each record's version this station last saw (its base for
 //                   compare-and-set) and the station that created the record
 //   shop_conflicts  every local version the server did not take, kept (nothing recorded is lost)
+//   shop_connection how to reach the shop server; the password is a secret like the gateway's:
+//                   here in the encrypted ledger, read only by the core to connect, never in
+//                   settings.json, never sent to the screen or the logs
 export const SHOP_OUTBOX: Migration = {
   name: 'shop-outbox',
   up: `
@@ -45,6 +48,17 @@ export const SHOP_OUTBOX: Migration = {
       local_json TEXT,                 -- the version this station had (null: it had none)
       server_seq INTEGER,
       at TEXT NOT NULL
+    );
+    CREATE TABLE shop_connection (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      host TEXT NOT NULL,
+      port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+      database TEXT NOT NULL,
+      username TEXT NOT NULL,
+      password TEXT NOT NULL DEFAULT '',
+      tls TEXT NOT NULL CHECK (tls IN ('disable', 'require', 'verify-full')),
+      updated_at TEXT NOT NULL,
+      updated_by TEXT NOT NULL
     );
   `,
 };

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { offlineGateway } from '../../gateway/offline-gateway';
+import { createCore, type Core } from '../app';
+import { ManualClock } from '../clock';
+import { PassphraseKeyProtector } from '../db/key-protector';
+import { MemorySettingsStore } from '../settings/defaults';
+import { freePort } from './local-cluster';
+import { describePg, usePg } from './test-pg';
+
+/** The shop feature in the assembled core, through the contract, against a real PostgreSQL. */
+describePg('shop feature in the core: shop.connect and shop.status', () => {
+  const pg = usePg();
+  const protector = new PassphraseKeyProtector('shop core tests', { N: 1 << 12 });
+  const dirs: string[] = [];
+  const cores: Core[] = [];
+  let database = '';
+
+  const start = async (dir: string, station: string) => {
+    const core = await createCore({ dataDir: dir, protector, gateway: offlineGateway, clock: new ManualClock(), station, settings: new MemorySettingsStore({ stationName: station }), hostedReturnUrl: 'http://127.0.0.1:9/hosted/return' });
+    cores.push(core);
+    return core;
+  };
+  const conn = (over: Record<string, unknown> = {}) => ({ host: '127.0.0.1', port: pg.cluster().port, database, username: 'pos', password: 'trust-needs-none', tls: 'disable', ...over });
+
+  beforeAll(async () => {
+    database = new URL(await pg.freshDatabase()).pathname.slice(1);
+  });
+  afterAll(async () => {
+    for (const c of cores.splice(0)) await c.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('a desk joins, another joins, a customer made at one is found at the other; the password never comes back out; a restart reconnects', async () => {
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-core-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-core-b-'));
+    dirs.push(dirA, dirB);
+    let a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+
+    expect(await a.dispatch('shop.status', {}, ka)).toMatchObject({ ok: true, value: { state: 'not_configured', server: null } });
+    // A server that is not there: its own error, and nothing is saved or switched on.
+    const down = await a.dispatch('shop.connect', conn({ port: await freePort() }), ka);
+    expect(down).toMatchObject({ ok: false, error: { code: 'SHOP_SERVER_UNREACHABLE' } });
+    expect(a.db.prepare('SELECT COUNT(*) AS n FROM shop_connection').get()).toEqual({ n: 0 });
+    expect(a.db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'shop_out_%'`).get()).toEqual({ n: 0 });
+    // Bad input: a clear error, nothing changed.
+    expect(await a.dispatch('shop.connect', conn({ database: 'shop; DROP TABLE records' }), ka)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    const joined = await a.dispatch('shop.connect', conn(), ka);
+    expect(joined).toMatchObject({ ok: true, value: { server: { host: '127.0.0.1', database, username: 'pos', tls: 'disable', passwordSet: true } } });
+    expect(JSON.stringify(joined)).not.toContain('trust-needs-none');
+    expect(await b.dispatch('shop.connect', conn(), kb)).toMatchObject({ ok: true });
+
+    const made = await a.dispatch('customers.create', { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 555 0100' }, ka);
+    expect(made.ok).toBe(true);
+    await expect.poll(async () => {
+      const r = await b.dispatch('customers.search', { query: 'hopper', limit: 10, offset: 0 }, kb);
+      return r.ok ? (r.value as { hits: unknown[] }).hits.length : -1;
+    }, { timeout: 10_000, interval: 100 }).toBe(1);
+
+    await expect.poll(async () => {
+      const s = await a.dispatch('shop.status', {}, ka);
+      if (!s.ok) return s;
+      const v = s.value as { state: string; stations: { name: string; thisStation: boolean }[] };
+      return { state: v.state, stations: v.stations.map((x) => [x.name, x.thisStation]).sort() };
+    }, { timeout: 10_000 }).toEqual({ state: 'connected', stations: [['Desk 1', true], ['Desk 2', false]] });
+    // Desk 2 can sign in Desk 1's admin: users are shop-wide.
+    await expect.poll(async () => {
+      const r = await b.dispatch('users.list', {}, kb);
+      return r.ok ? (r.value as { name: string }[]).map((u) => u.name).sort() : r;
+    }, { timeout: 10_000 }).toEqual(['Ann Admin', 'Bob Admin']);
+    // The connection is recorded in the audit log, without the password.
+    const audit = a.db.prepare(`SELECT outcome, detail FROM audit WHERE action = 'shop.connect' ORDER BY seq`).all() as { outcome: string; detail: string }[];
+    expect(audit.map((r) => r.outcome)).toEqual(['failure', 'success']);
+    expect(JSON.stringify(audit)).not.toContain('trust-needs-none');
+
+    // A restart reconnects from the ledger alone.
+    await a.close();
+    cores.splice(cores.indexOf(a), 1);
+    a = await start(dirA, 'Desk 1');
+    await expect.poll(() => (a.db.prepare('SELECT COUNT(*) AS n FROM shop_outbox').get() as { n: number }).n, { timeout: 5_000 }).toBe(0);
+    await b.dispatch('customers.create', { name: 'Alan Turing', email: '', phone: '' }, kb);
+    await expect.poll(() => a.db.prepare(`SELECT COUNT(*) AS n FROM customers WHERE name = 'Alan Turing'`).get(), { timeout: 10_000, interval: 100 }).toEqual({ n: 1 });
+  });
+});
