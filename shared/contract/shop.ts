@@ -11,7 +11,8 @@ export const ShopConnectInput = z.object({
   port: z.number().int().min(1).max(65535).default(5432),
   database: z.string().trim().min(1).max(63).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Letters, digits and _'),
   username: z.string().trim().min(1).max(63).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Letters, digits and _'),
-  password: z.string().max(200).default(''),
+  /** Left out: keep the password already set (none for a new connection). */
+  password: z.string().max(200).optional(),
   tls: ShopTls.default('verify-full'),
 }).strict();
 

@@ -61,13 +61,15 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
   let sync: StationSync | null = null;
   let guard: PaymentGuard | null = null;
 
+  // The name as the settings hold it now (an admin may have renamed the station since start-up).
+  const stationName = () => deps.settings.get().stationName || deps.station;
   const readConnection = () => db.prepare('SELECT host, port, database, username, password, tls FROM shop_connection WHERE id = 1').get() as ConnectionRow | undefined;
 
   function run(s: ShopServer): void {
     server = s;
     const loop = new StationSync(db, s, {
       clock: deps.clock,
-      stationName: deps.station,
+      stationName: stationName(),
       pollMs: opts.pollMs,
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
     });
@@ -121,13 +123,13 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
   const handlers: PartialHandlers = {
     'shop.status': () => status(),
     'shop.connect': async (input, ctx) => {
-      const c: ConnectionRow = { host: input.host, port: input.port, database: input.database, username: input.username, password: input.password, tls: input.tls };
+      const c: ConnectionRow = { host: input.host, port: input.port, database: input.database, username: input.username, password: input.password ?? readConnection()?.password ?? '', tls: input.tls };
       const target = `${c.host}:${c.port}/${c.database}`;
       const candidate = serverFor(c, timeout);
       try {
         // Joining needs the server: the schema, this station's registration and its outbox filled
         // with everything it holds. Pushing it happens in the loop, behind the desk.
-        await new StationSync(db, candidate, { clock: deps.clock, stationName: deps.station }).join();
+        await new StationSync(db, candidate, { clock: deps.clock, stationName: stationName() }).join();
       } catch (e) {
         await candidate.close().catch(() => undefined);
         const msg = (e as Error).message;

@@ -57,6 +57,10 @@ describePg('shop feature in the core: shop.connect and shop.status', () => {
     expect(joined).toMatchObject({ ok: true, value: { server: { host: '127.0.0.1', database, username: 'pos', tls: 'disable', passwordSet: true } } });
     expect(JSON.stringify(joined)).not.toContain('trust-needs-none');
     expect(await b.dispatch('shop.connect', conn(), kb)).toMatchObject({ ok: true });
+    // Connecting again without a password keeps the one set.
+    const { password: _p, ...noPassword } = conn();
+    expect(await b.dispatch('shop.connect', noPassword, kb)).toMatchObject({ ok: true, value: { server: { passwordSet: true } } });
+    expect(b.db.prepare('SELECT password FROM shop_connection').get()).toEqual({ password: 'trust-needs-none' });
 
     const made = await a.dispatch('customers.create', { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 555 0100' }, ka);
     expect(made.ok).toBe(true);

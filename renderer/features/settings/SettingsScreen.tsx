@@ -7,6 +7,7 @@ import { Alert, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { useSettings } from './settings-store';
+import { ShopServerPanel } from './ShopServerPanel';
 import { UsersPanel } from './UsersPanel';
 
 interface FormState {
@@ -61,6 +62,7 @@ export function SettingsScreen() {
       <div className="settings-grid">
         {settings ? <SettingsForm settings={settings} /> : <Spinner label="Loading settings…" />}
         <UsersPanel />
+        <ShopServerPanel />
       </div>
     </div>
   );
