@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/database';
 import { indexCard, indexCustomer, indexOrder } from '../customers/search-index';
 import { replicatedTable } from './replicated-tables';
@@ -18,33 +19,50 @@ import type { PulledRecord } from './server-client';
  * a station from catching up.
  */
 
-/** Columns per table, read again whenever the schema changes (a migration added one). */
-const columnsCache = new WeakMap<Db, { version: number; tables: Map<string, Set<string>> }>();
+/**
+ * Per ledger: the columns of each table and one prepared upsert per table and column list (a
+ * first pull applies a million rows of a few shapes). Dropped when the schema changes (a
+ * migration added a column); checked once per batch.
+ */
+interface SchemaCache {
+  version: number;
+  columns: Map<string, Set<string>>;
+  upserts: Map<string, Database.Statement>;
+}
+const schemaCaches = new WeakMap<Db, SchemaCache>();
 
-function columnsOf(db: Db, table: string): Set<string> {
+function schemaCache(db: Db): SchemaCache {
   const version = db.pragma('schema_version', { simple: true }) as number;
-  let c = columnsCache.get(db);
-  if (!c || c.version !== version) columnsCache.set(db, (c = { version, tables: new Map() }));
-  const m = c.tables;
-  let cols = m.get(table);
+  let c = schemaCaches.get(db);
+  if (!c || c.version !== version) schemaCaches.set(db, (c = { version, columns: new Map(), upserts: new Map() }));
+  return c;
+}
+
+function columnsOf(db: Db, cache: SchemaCache, table: string): Set<string> {
+  let cols = cache.columns.get(table);
   if (!cols) {
     cols = new Set((db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name));
-    m.set(table, cols);
+    cache.columns.set(table, cols);
   }
   return cols;
 }
 
-function upsert(db: Db, table: string, key: string, data: Record<string, unknown>): void {
-  const local = columnsOf(db, table);
+function upsert(db: Db, cache: SchemaCache, table: string, key: string, data: Record<string, unknown>): void {
+  const local = columnsOf(db, cache, table);
   // Columns this ledger does not have (a newer station's) are left out; columns it has that the
   // record lacks (an older station's) keep their defaults.
   const cols = Object.keys(data).filter((c) => local.has(c));
   if (!cols.includes(key)) throw new Error(`record of ${table} without its key ${key}`);
-  const q = (c: string) => `"${c}"`;
-  const sets = cols.filter((c) => c !== key).map((c) => `${q(c)} = excluded.${q(c)}`);
-  const sql = `INSERT INTO ${table} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-    ON CONFLICT (${q(key)}) DO ${sets.length ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`;
-  db.prepare(sql).run(...cols.map((c) => data[c] as unknown));
+  const id = `${table}|${cols.join(',')}`;
+  let stmt = cache.upserts.get(id);
+  if (!stmt) {
+    const q = (c: string) => `"${c}"`;
+    const sets = cols.filter((c) => c !== key).map((c) => `${q(c)} = excluded.${q(c)}`);
+    stmt = db.prepare(`INSERT INTO ${table} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+      ON CONFLICT (${q(key)}) DO ${sets.length ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`);
+    cache.upserts.set(id, stmt);
+  }
+  stmt.run(...cols.map((c) => data[c] as unknown));
 }
 
 /** The search index follows the rows it is built from (search_terms is not replicated). */
@@ -73,6 +91,7 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
   const pending = db.prepare('SELECT id FROM shop_outbox WHERE tbl = ? AND pk = ?');
   const unqueue = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const cache = schemaCache(db);
   db.pragma('foreign_keys = OFF');
   try {
     db.transaction(() => {
@@ -96,7 +115,7 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
           db.transaction(() => {
             if (r.deleted || !r.data) db.prepare(`DELETE FROM ${t.name} WHERE ${t.key} = ?`).run(r.pk);
             else {
-              upsert(db, t.name, t.key, r.data);
+              upsert(db, cache, t.name, t.key, r.data);
               reindex(db, t.name, r.data);
             }
           })();
