@@ -74,6 +74,19 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
     if (d.allowed) await d.release();
   });
 
+  it('giving the lease back pushes first: the next desk acts on the result, not on what was there before', async () => {
+    const ga = new PaymentGuard(a, srvA, { catchUp: () => syncA.syncOnce().then(() => undefined) });
+    const gb = new PaymentGuard(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
+    const da = await ga.acquire('pay_a');
+    expect(ok(da)).toBe('lease');
+    a.prepare(`UPDATE payments SET captured = 700, status = 'partially_captured' WHERE id = 'pay_a'`).run(); // desk 1's capture
+    if (da.allowed) await da.release();
+    const db = await gb.acquire('pay_a');
+    expect(ok(db)).toBe('lease');
+    expect(b.prepare(`SELECT captured FROM payments WHERE id = 'pay_a'`).get()).toEqual({ captured: 700 });
+    if (db.allowed) await db.release();
+  });
+
   it('a desk that dies holding the lease blocks the payment only until the lease lapses', async () => {
     const ga = new PaymentGuard(a, srvA, { leaseMs: 300, catchUp: async () => undefined });
     const gb = new PaymentGuard(b, srvB, { catchUp: async () => undefined });

@@ -28,7 +28,10 @@ export type GuardDecision = GuardGrant | GuardRefusal;
 export interface PaymentGuardOptions {
   /** Longer than a gateway call with its retries, short enough that a dead station's lease lapses soon. */
   leaseMs?: number;
-  /** Brings this ledger up to the server (a pull); called when the server has a newer payment. */
+  /**
+   * Pushes this ledger's changes and pulls the others' (StationSync.syncOnce): before acting when
+   * the server has a newer version of the payment, and before giving the lease back.
+   */
   catchUp: () => Promise<void>;
 }
 
@@ -79,20 +82,30 @@ export class PaymentGuard {
       return { allowed: false, code: 'HELD_ELSEWHERE', holder: lease.holder ?? '', until: lease.expiresAt, message: `Another desk (${lease.holder}) is working on this payment; try again in a moment` };
     }
     const token = lease.token!;
-    const release = async () => {
+    const giveBack = async () => {
       await this.server.releaseLease(paymentId, token).catch(() => undefined); // a lease not released lapses
+    };
+    // The next desk must find this desk's result on the server: push it, then give the lease
+    // back. If the push fails the lease is kept until it lapses (docs/decisions/shop-money-semantics.md).
+    const release = async () => {
+      try {
+        await this.opts.catchUp();
+      } catch {
+        return;
+      }
+      await giveBack();
     };
     const behind = () => lease.paymentSeq !== null && (this.knownPayment(paymentId)?.seq ?? 0) < lease.paymentSeq;
     if (behind()) {
       try {
         await this.opts.catchUp();
       } catch (e) {
-        await release();
+        await giveBack();
         if (isUnreachable(e)) return { allowed: false, code: 'BEHIND', message: 'This desk has not caught up with the shop server on this payment yet; try again in a moment' };
         throw e;
       }
       if (behind()) {
-        await release();
+        await giveBack();
         return { allowed: false, code: 'BEHIND', message: 'This desk has not caught up with the shop server on this payment yet; try again in a moment' };
       }
     }
