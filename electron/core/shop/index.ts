@@ -74,7 +74,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
     });
     sync = loop;
-    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined) });
+    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt() });
     loop.start();
   }
 

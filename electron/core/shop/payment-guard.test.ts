@@ -4,7 +4,7 @@ import type { Db } from '../db/database';
 import { memoryDb } from '../people/test-kit';
 import { freePort } from './local-cluster';
 import { claimRecurringPeriod } from './period-claim';
-import { PaymentGuard, type GuardDecision } from './payment-guard';
+import { PaymentGuard, type GuardDecision, type PaymentGuardOptions } from './payment-guard';
 import { ShopServer } from './server-client';
 import { StationSync } from './station-sync';
 import { describePg, usePg } from './test-pg';
@@ -27,6 +27,8 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
     db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, status, created_at, created_by, updated_at) VALUES (?, ?, ?, 'card', 'authorization', 'USD', 1000, 1000, 'authorized', ?, 'u', ?)`).run(id, `ord_${id}`, `R-${id}-P`, at, at);
   }
   const ok = (d: GuardDecision) => (d.allowed ? d.via : d.code);
+  /** Last contact long ago by default: the offline grace is over unless a test says otherwise. */
+  const guardOf = (db: Db, srv: ShopServer, o: Partial<PaymentGuardOptions> = {}) => new PaymentGuard(db, srv, { catchUp: async () => undefined, lastContactAt: () => 0, ...o });
 
   beforeAll(async () => {
     const url = await pg.freshDatabase();
@@ -49,8 +51,8 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
   });
 
   it('two desks at the same moment: exactly one gets the payment; the other is told who has it; after release the other gets it', async () => {
-    const ga = new PaymentGuard(a, srvA, { catchUp: () => syncA.syncOnce().then(() => undefined) });
-    const gb = new PaymentGuard(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
+    const ga = guardOf(a, srvA, { catchUp: () => syncA.syncOnce().then(() => undefined) });
+    const gb = guardOf(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
     const [da, db] = await Promise.all([ga.acquire('pay_a'), gb.acquire('pay_a')]);
     expect([ok(da), ok(db)].sort()).toEqual(['HELD_ELSEWHERE', 'lease']);
     const [won, lost, loserGuard] = da.allowed ? [da, db, gb] : [db, da, ga];
@@ -65,9 +67,9 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
     // Desk 1 captures (here: its ledger changes) and pushes; Desk 2 has not pulled yet.
     a.prepare(`UPDATE payments SET captured = 400, status = 'partially_captured' WHERE id = 'pay_a'`).run();
     await syncA.syncOnce();
-    const stuck = new PaymentGuard(b, srvB, { catchUp: async () => undefined });
+    const stuck = guardOf(b, srvB, { catchUp: async () => undefined });
     expect(await stuck.acquire('pay_a')).toMatchObject({ allowed: false, code: 'BEHIND' });
-    const gb = new PaymentGuard(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
+    const gb = guardOf(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
     const d = await gb.acquire('pay_a'); // the refused attempt gave its lease back
     expect(ok(d)).toBe('lease');
     expect(b.prepare(`SELECT captured, status FROM payments WHERE id = 'pay_a'`).get()).toEqual({ captured: 400, status: 'partially_captured' });
@@ -75,8 +77,8 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
   });
 
   it('giving the lease back pushes first: the next desk acts on the result, not on what was there before', async () => {
-    const ga = new PaymentGuard(a, srvA, { catchUp: () => syncA.syncOnce().then(() => undefined) });
-    const gb = new PaymentGuard(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
+    const ga = guardOf(a, srvA, { catchUp: () => syncA.syncOnce().then(() => undefined) });
+    const gb = guardOf(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
     const da = await ga.acquire('pay_a');
     expect(ok(da)).toBe('lease');
     a.prepare(`UPDATE payments SET captured = 700, status = 'partially_captured' WHERE id = 'pay_a'`).run(); // desk 1's capture
@@ -88,8 +90,8 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
   });
 
   it('a desk that dies holding the lease blocks the payment only until the lease lapses', async () => {
-    const ga = new PaymentGuard(a, srvA, { leaseMs: 300, catchUp: async () => undefined });
-    const gb = new PaymentGuard(b, srvB, { catchUp: async () => undefined });
+    const ga = guardOf(a, srvA, { leaseMs: 300, catchUp: async () => undefined });
+    const gb = guardOf(b, srvB, { catchUp: async () => undefined });
     expect(ok(await ga.acquire('pay_a'))).toBe('lease'); // never released
     expect(ok(await gb.acquire('pay_a'))).toBe('HELD_ELSEWHERE');
     await new Promise((r) => setTimeout(r, 400));
@@ -99,8 +101,8 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
   });
 
   it("server unreachable: a desk acts on its own payments only; another desk's payment waits for the server", async () => {
-    const offA = new PaymentGuard(a, down, { catchUp: async () => undefined });
-    const offB = new PaymentGuard(b, down, { catchUp: async () => undefined });
+    const offA = guardOf(a, down, { catchUp: async () => undefined });
+    const offB = guardOf(b, down, { catchUp: async () => undefined });
     expect(ok(await offA.acquire('pay_a'))).toBe('own-payment-offline');
     const refused = await offB.acquire('pay_a');
     expect(refused).toMatchObject({ allowed: false, code: 'NOT_OURS_WHILE_UNREACHABLE' });
@@ -112,7 +114,7 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
     await syncB.syncOnce();
     expect(ok(await offB.acquire('pay_b'))).toBe('own-payment-offline');
     await syncA.syncOnce();
-    expect(ok(await new PaymentGuard(a, down, { catchUp: async () => undefined }).acquire('pay_b'))).toBe('NOT_OURS_WHILE_UNREACHABLE');
+    expect(ok(await guardOf(a, down, { catchUp: async () => undefined }).acquire('pay_b'))).toBe('NOT_OURS_WHILE_UNREACHABLE');
     // A payment this ledger does not hold at all is nobody's to act on here.
     expect(ok(await offA.acquire('pay_nowhere'))).toBe('NOT_OURS_WHILE_UNREACHABLE');
   });
@@ -133,9 +135,36 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
     expect(await claimRecurringPeriod(b, down, p2)).toEqual({ granted: false, code: 'NOT_OURS_WHILE_UNREACHABLE' });
   });
 
+  it("another desk's payment is leased only while its desk is present and has sent its work", async () => {
+    await syncA.syncOnce(); // Desk 1 seen just now, nothing waiting
+    const gb = guardOf(b, srvB, { catchUp: () => syncB.syncOnce().then(() => undefined) });
+    const d = await gb.acquire('pay_a');
+    expect(ok(d)).toBe('lease');
+    if (d.allowed) await d.release();
+    // Desk 1 not seen within the window: it may be cut off and acting on its payment itself.
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await guardOf(b, srvB, { presentMs: 50 }).acquire('pay_a')).toMatchObject({ allowed: false, code: 'OWNER_AWAY', holder: syncA.status().stationId });
+    // Seen, but with work of its own not yet pushed.
+    await srvA.heartbeat(syncA.status().stationId!, 3);
+    expect(ok(await gb.acquire('pay_a'))).toBe('OWNER_AWAY');
+    await syncA.syncOnce();
+    const again = await gb.acquire('pay_a');
+    expect(ok(again)).toBe('lease');
+    if (again.allowed) await again.release();
+  });
+
+  it('cut off, a desk waits until no other desk can still hold a lease on its payment, then acts on it alone', async () => {
+    const g = guardOf(a, down, { presentMs: 10_000, leaseMs: 60_000, lastContactAt: () => Date.now() - 30_000 });
+    expect(g.offlineGraceMs()).toBe(75_000);
+    const early = await g.acquire('pay_a');
+    expect(early).toMatchObject({ allowed: false, code: 'WAIT_OFFLINE_GRACE' });
+    expect(early.allowed ? '' : early.message).toMatch(/in 45 s/);
+    expect(ok(await guardOf(a, down, { lastContactAt: () => Date.now() - 75_001 }).acquire('pay_a'))).toBe('own-payment-offline');
+  });
+
   it('a single station (no shop) is never asked to coordinate', async () => {
     const alone = memoryDb();
     addPayment(alone, 'pay_1');
-    expect(ok(await new PaymentGuard(alone, down, { catchUp: async () => undefined }).acquire('pay_1'))).toBe('single-station');
+    expect(ok(await guardOf(alone, down, { catchUp: async () => undefined }).acquire('pay_1'))).toBe('single-station');
   });
 });

@@ -11,13 +11,18 @@ import type { ShopServer } from './server-client';
  *   server reachable    the payment's lease in PostgreSQL, held by one station at a time, and
  *                       this station's copy of the payment at least as new as the server's (it
  *                       pulls first when it is behind)
- *   server unreachable  only the payments this station took (their record was created here);
- *                       another station's payment waits for the server, because that station
- *                       may be acting on it through the server at this moment
+ *                       for another station's payment, only while that station is present
+ *                       (seen within 10 s, nothing of its own left to push)
+ *   server unreachable  only the payments this station took (their record was created here),
+ *                       and only once no other desk can still hold a lease on them (present
+ *                       window + lease length after this station's last contact); another
+ *                       station's payment waits for the server
  */
 
 export type GuardRefusal =
-  | { allowed: false; code: 'HELD_ELSEWHERE'; holder: string; until: Date; message: string }
+  | { allowed: false; code: 'HELD_ELSEWHERE'; holder: string; until: Date | null; message: string }
+  | { allowed: false; code: 'OWNER_AWAY'; holder: string; message: string }
+  | { allowed: false; code: 'WAIT_OFFLINE_GRACE'; message: string }
   | { allowed: false; code: 'BEHIND'; message: string }
   | { allowed: false; code: 'NOT_OURS_WHILE_UNREACHABLE'; message: string };
 
@@ -28,6 +33,12 @@ export type GuardDecision = GuardGrant | GuardRefusal;
 export interface PaymentGuardOptions {
   /** Longer than a gateway call with its retries, short enough that a dead station's lease lapses soon. */
   leaseMs?: number;
+  /** Another station's payment is leased only if that station was seen this recently (default 10 s). */
+  presentMs?: number;
+  /** When this station last reached the server (StationSync.lastContactAt); for the offline grace. */
+  lastContactAt: () => number;
+  /** Now, epoch ms (tests move it). */
+  now?: () => number;
   /**
    * Pushes this ledger's changes and pulls the others' (StationSync.syncOnce): before acting when
    * the server has a newer version of the payment, and before giving the lease back.
@@ -63,15 +74,28 @@ export class PaymentGuard {
     return this.db.prepare('SELECT 1 FROM payments WHERE id = ?').get(paymentId) !== undefined;
   }
 
+  /** How long after its last contact a cut-off station waits before acting on its own payments. */
+  offlineGraceMs(): number {
+    return (this.opts.presentMs ?? 10_000) + (this.opts.leaseMs ?? 60_000) + 5_000;
+  }
+
   async acquire(paymentId: string): Promise<GuardDecision> {
     const st = shopState(this.db);
     if (!st?.enabled) return { allowed: true, via: 'single-station', release: async () => undefined };
     let lease;
     try {
-      lease = await this.server.acquireLease(st.stationId, paymentId, this.opts.leaseMs ?? 60_000);
+      lease = await this.server.acquireLease(st.stationId, paymentId, this.opts.leaseMs ?? 60_000, undefined, this.opts.presentMs ?? 10_000);
     } catch (e) {
       if (!isUnreachable(e)) throw e;
-      if (this.isOwnPayment(paymentId, st.stationId)) return { allowed: true, via: 'own-payment-offline', release: async () => undefined };
+      if (this.isOwnPayment(paymentId, st.stationId)) {
+        // Other desks may have leased this payment while this one was still seen, and hold it
+        // until the lease lapses: act offline only once neither can still be true.
+        const wait = this.offlineGraceMs() - ((this.opts.now ?? Date.now)() - this.opts.lastContactAt());
+        if (wait > 0) {
+          return { allowed: false, code: 'WAIT_OFFLINE_GRACE', message: `The shop server cannot be reached; this desk can act on its own payments in ${Math.ceil(wait / 1000)} s, once no other desk can still be working on them` };
+        }
+        return { allowed: true, via: 'own-payment-offline', release: async () => undefined };
+      }
       return {
         allowed: false,
         code: 'NOT_OURS_WHILE_UNREACHABLE',
@@ -79,6 +103,9 @@ export class PaymentGuard {
       };
     }
     if (!lease.granted) {
+      if (lease.refused === 'owner_away' || lease.refused === 'owner_waiting') {
+        return { allowed: false, code: 'OWNER_AWAY', holder: lease.holder ?? '', message: 'The desk that took this payment is not connected to the shop server (or has not sent its latest work yet): act on it there, or once it is back' };
+      }
       return { allowed: false, code: 'HELD_ELSEWHERE', holder: lease.holder ?? '', until: lease.expiresAt, message: `Another desk (${lease.holder}) is working on this payment; try again in a moment` };
     }
     const token = lease.token!;

@@ -39,11 +39,13 @@ export interface PulledRecord {
 
 export interface LeaseResult {
   granted: boolean;
+  /** Why not: another desk holds it; or the payment's own station is away or has changes not yet pushed. */
+  refused: 'held' | 'owner_away' | 'owner_waiting' | null;
   /** Present when granted: what release and renew need. */
   token: string | null;
-  /** Who holds it when it was refused, and until when. */
+  /** Who holds it (or whose payment it is, when its station is away), and until when. */
   holder: string | null;
-  expiresAt: Date;
+  expiresAt: Date | null;
   /** The server seq of the payment's record (null: the server has not seen the payment yet). */
   paymentSeq: number | null;
 }
@@ -160,42 +162,26 @@ export class ShopServer {
   }
 
   /**
-   * Takes the payment's lease for `ttlMs` if nobody holds it or the holder's has lapsed. A
-   * station already holding it gets it again only with its token (renew), so two actions of one
-   * station are serialized too.
+   * Takes the payment's lease for `ttlMs` if nobody holds it or the holder's has lapsed, and, for
+   * another station's payment, only while that station is present (seen within `presentMs`,
+   * nothing of its own waiting to be pushed). A station already holding it gets it again only
+   * with its token (renew), so two actions of one station are serialized too.
    */
-  async acquireLease(stationId: string, paymentId: string, ttlMs: number, renewToken?: string): Promise<LeaseResult> {
+  async acquireLease(stationId: string, paymentId: string, ttlMs: number, renewToken?: string, presentMs = 10_000): Promise<LeaseResult> {
     const token = renewToken ?? randomUUID();
-    // A holder that committed after this statement's snapshot is invisible to it (READ
-    // COMMITTED): the upsert then neither takes nor shows the lease; ask again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const r = await this.tryLease(stationId, paymentId, ttlMs, token);
-      if (r) return r;
-    }
-    throw new Error(`lease for ${paymentId}: could not read the holder`);
-  }
-
-  private async tryLease(stationId: string, paymentId: string, ttlMs: number, token: string): Promise<LeaseResult | null> {
-    const { rows } = await this.pool.query<{ station: string; token: string; expires_at: Date; payment_seq: string | null }>(
-      `WITH take AS (
-         INSERT INTO payment_leases AS l (payment_id, station, token, acquired_at, expires_at)
-         VALUES ($1, $2, $3, now(), now() + make_interval(secs => $4::double precision / 1000))
-         ON CONFLICT (payment_id) DO UPDATE SET station = EXCLUDED.station, token = EXCLUDED.token,
-           acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
-         WHERE l.expires_at <= now() OR l.token = EXCLUDED.token
-         RETURNING station, token, expires_at
-       )
-       SELECT t.station, t.token::text, t.expires_at,
-              (SELECT seq FROM records WHERE tbl = 'payments' AND pk = $1) AS payment_seq
-         FROM (SELECT station, token, expires_at FROM take
-               UNION ALL
-               SELECT station, token, expires_at FROM payment_leases WHERE payment_id = $1 AND NOT EXISTS (SELECT 1 FROM take)) t`,
-      [paymentId, stationId, token, ttlMs],
+    const { rows } = await this.pool.query<{ station: string; token: string | null; expires_at: Date | null; payment_seq: string | null; refused: LeaseResult['refused'] }>(
+      'SELECT station, token::text AS token, expires_at, payment_seq, refused FROM shop_lease($1, $2, $3, $4, $5)',
+      [paymentId, stationId, token, Math.round(ttlMs), Math.round(presentMs)],
     );
     const r = rows[0];
-    if (!r) return null;
-    const granted = r.token === token;
-    return { granted, token: granted ? token : null, holder: granted ? stationId : r.station, expiresAt: r.expires_at, paymentSeq: r.payment_seq === null ? null : toNum(r.payment_seq) };
+    if (!r) throw new Error(`lease for ${paymentId}: no answer`);
+    const granted = r.refused === null;
+    return { granted, refused: r.refused, token: granted ? token : null, holder: granted ? stationId : r.station, expiresAt: r.expires_at, paymentSeq: r.payment_seq === null ? null : toNum(r.payment_seq) };
+  }
+
+  /** "This station is here, with this many changes still to push": what leases on its payments depend on. */
+  async heartbeat(stationId: string, waiting: number): Promise<void> {
+    await this.pool.query('SELECT shop_heartbeat($1, $2)', [stationId, waiting]);
   }
 
   /** Gives the lease back; only its holder (by token) can. */

@@ -188,4 +188,51 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'station heartbeat; leases only while the payment\'s own station is present',
+    sql: `
+      -- What a station last said about itself: when, and how many of its changes were still waiting to be pushed.
+      ALTER TABLE stations ADD COLUMN waiting integer NOT NULL DEFAULT 0 CHECK (waiting >= 0);
+
+      CREATE FUNCTION shop_heartbeat(p_station text, p_waiting integer) RETURNS void LANGUAGE sql AS $f$
+        UPDATE stations SET last_seen_at = now(), waiting = p_waiting WHERE id = p_station;
+      $f$;
+
+      -- A lease on a payment of another station is granted only while that station is present:
+      -- seen within p_present_ms and with nothing of its own waiting to be pushed. Otherwise it may
+      -- be acting on the payment while cut off from the server (it may, after a grace period:
+      -- docs/decisions/shop-money-semantics.md), and this desk would decide on a stale view.
+      -- Returns the holder, its token and expiry, the payment's seq, and why it was refused.
+      CREATE FUNCTION shop_lease(p_payment text, p_station text, p_token uuid, p_ttl_ms integer, p_present_ms integer)
+      RETURNS TABLE (station text, token uuid, expires_at timestamptz, payment_seq bigint, refused text) LANGUAGE plpgsql AS $f$
+      #variable_conflict use_column
+      DECLARE
+        owner text;
+        seen timestamptz;
+        owner_waiting integer;
+      BEGIN
+        SELECT r.origin, r.seq INTO owner, payment_seq FROM records r WHERE r.tbl = 'payments' AND r.pk = p_payment;
+        IF owner IS NOT NULL AND owner <> p_station THEN
+          SELECT s.last_seen_at, s.waiting INTO seen, owner_waiting FROM stations s WHERE s.id = owner;
+          IF seen < now() - make_interval(secs => p_present_ms / 1000.0) OR owner_waiting > 0 THEN
+            station := owner; token := NULL; expires_at := NULL;
+            refused := CASE WHEN owner_waiting > 0 THEN 'owner_waiting' ELSE 'owner_away' END;
+            RETURN NEXT;
+            RETURN;
+          END IF;
+        END IF;
+        -- Serialize takers of this payment's lease (the row lock below covers an existing row only).
+        PERFORM pg_advisory_xact_lock(hashtextextended('lease:' || p_payment, 0));
+        INSERT INTO payment_leases AS l (payment_id, station, token, acquired_at, expires_at)
+          VALUES (p_payment, p_station, p_token, now(), now() + make_interval(secs => p_ttl_ms / 1000.0))
+          ON CONFLICT (payment_id) DO UPDATE SET station = EXCLUDED.station, token = EXCLUDED.token,
+            acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
+          WHERE l.expires_at <= now() OR l.token = EXCLUDED.token;
+        SELECT l.station, l.token, l.expires_at INTO station, token, expires_at FROM payment_leases l WHERE l.payment_id = p_payment;
+        refused := CASE WHEN token = p_token THEN NULL ELSE 'held' END;
+        RETURN NEXT;
+      END $f$;
+    `,
+  },
 ];

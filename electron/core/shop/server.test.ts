@@ -37,9 +37,20 @@ describePg('shop server (PostgreSQL)', () => {
       await expect(migrateShopServer(c)).rejects.toThrow(/newer version \(schema 999/);
       // A failing migration leaves nothing half-applied.
       await c.query('DELETE FROM shop_schema_migrations WHERE version = 999');
-      await expect(migrateShopServer(c, [...SERVER_MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE half (x int); SELECT nope;' }])).rejects.toThrow(/migration 2 \(broken\) failed/);
+      const latest = SERVER_MIGRATIONS.at(-1)!.version;
+      await expect(migrateShopServer(c, [...SERVER_MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE half (x int); SELECT nope;' }])).rejects.toThrow(/migration 99 \(broken\) failed/);
       expect((await c.query(`SELECT to_regclass('half') AS t`)).rows[0].t).toBeNull();
-      expect((await c.query('SELECT max(version) AS v FROM shop_schema_migrations')).rows[0].v).toBe(1);
+      expect((await c.query('SELECT max(version) AS v FROM shop_schema_migrations')).rows[0].v).toBe(latest);
+      // A server at version 1 (an older station made it) is brought up to date, version by version.
+      const url1 = await harness.freshDatabase();
+      const c1 = new pg.Client({ connectionString: url1 });
+      await c1.connect();
+      try {
+        expect(await migrateShopServer(c1, SERVER_MIGRATIONS.slice(0, 1))).toEqual([1]);
+        expect(await migrateShopServer(c1)).toEqual(SERVER_MIGRATIONS.slice(1).map((m) => m.version));
+      } finally {
+        await c1.end();
+      }
     } finally {
       await c.end();
     }
@@ -206,7 +217,7 @@ describePg('shop server (PostgreSQL)', () => {
       GRANT SELECT, INSERT, UPDATE, DELETE ON payment_leases TO pos_station;
       GRANT SELECT, INSERT ON recurring_claims TO pos_station;
       GRANT USAGE ON SEQUENCE record_seq TO pos_station;
-      GRANT EXECUTE ON FUNCTION shop_push(text, jsonb) TO pos_station;`;
+      GRANT EXECUTE ON FUNCTION shop_push(text, jsonb), shop_heartbeat(text, integer), shop_lease(text, text, uuid, integer, integer) TO pos_station;`;
     await s.pool.query(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pos_station') THEN CREATE ROLE pos_station LOGIN; END IF; END $$`);
     await s.pool.query(grants); // as in docs/stations.md
     const url = new URL(s.pool.options.connectionString!);

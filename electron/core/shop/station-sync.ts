@@ -33,6 +33,8 @@ export interface StationSyncOptions {
   pullBatch?: number;
   /** How often the outbox is looked at for new local changes. */
   pollMs?: number;
+  /** How often a station with nothing to send still tells the server it is there (default 3 s). */
+  heartbeatMs?: number;
   /** Waits between attempts while the server is unreachable (the last one repeats). */
   retryMs?: readonly number[];
   onStatus?: (s: ShopStatus) => void;
@@ -49,6 +51,8 @@ export class StationSync {
   private lastOutboxId = -1;
   private current: ShopStatus;
   private idle: Promise<void> = Promise.resolve();
+  private lastContact = Date.now();
+  private lastRun = 0;
 
   constructor(
     private readonly db: Db,
@@ -99,7 +103,19 @@ export class StationSync {
       this.setStatus({ behind: Math.max(0, latest - after) });
     }
     this.setStatus({ behind: 0 });
+    // Present, and with how much still to push: leases on this station's payments depend on it.
+    await this.server.heartbeat(st.stationId, outboxCount(this.db));
+    this.lastContact = Date.now();
     return out;
+  }
+
+  /**
+   * When this station last completed a sync with the server (epoch ms). Before the first one in
+   * this process it counts from start-up: a station that starts cut off waits the full grace
+   * before acting offline on its own payments.
+   */
+  lastContactAt(): number {
+    return this.lastContact;
   }
 
   /** Runs the loop until stop(): LISTEN, sync, then again on NOTIFY or local changes. */
@@ -108,7 +124,8 @@ export class StationSync {
     this.stopped = false;
     this.timer = setInterval(() => {
       const id = (this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'shop_outbox'`).get() as { seq: number } | undefined)?.seq ?? 0;
-      if (id !== this.lastOutboxId) {
+      // New local changes, or a heartbeat due (other desks lease this station's payments only while it is seen).
+      if (id !== this.lastOutboxId || Date.now() - this.lastRun >= (this.opts.heartbeatMs ?? 3_000)) {
         this.lastOutboxId = id;
         this.kick();
       }
@@ -134,6 +151,7 @@ export class StationSync {
   }
 
   private async run(): Promise<void> {
+    this.lastRun = Date.now();
     try {
       if (!this.unlisten) {
         this.unlisten = await this.server.listen(
