@@ -87,7 +87,8 @@ export interface ApplyResult {
 export function applyPulled(db: Db, stationId: string, records: readonly PulledRecord[], at: string): ApplyResult {
   const res: ApplyResult = { applied: 0, skipped: 0, unapplied: 0, lastSeq: 0 };
   if (records.length === 0) return res;
-  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, origin = excluded.origin');
+  // Never backwards: a pull that read a record before this station's own newer push was acknowledged must not lower its base.
+  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = MAX(seq, excluded.seq), origin = excluded.origin');
   const pending = db.prepare('SELECT id FROM shop_outbox WHERE tbl = ? AND pk = ?');
   const unqueue = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');

@@ -48,6 +48,17 @@ describe('station outbox (ledger migration 012)', () => {
     expect(db.prepare('SELECT tbl, pk, kind, server_seq FROM shop_conflicts').all()).toEqual([{ tbl: 'customers', pk: 'cus_2', kind: 'conflict', server_seq: 9 }]);
   });
 
+  it("a pull that read this station's own record before its newer push was acknowledged does not lower the base (found by the soak)", () => {
+    const db = memoryDb();
+    const { stationId } = enableReplication(db, at);
+    addCustomer(db, 'cus_1');
+    const batch = readPushBatch(db, stationId, 10);
+    ackPushBatch(db, batch, [{ outcome: 'stored', seq: 15, detail: null }], at);
+    applyPulled(db, stationId, [{ seq: 10, tbl: 'customers', pk: 'cus_1', origin: stationId, writtenBy: stationId, deleted: false, data: { id: 'cus_1', name: 'Ann' } }], at);
+    db.prepare(`UPDATE customers SET name = 'Ann B' WHERE id = 'cus_1'`).run();
+    expect(readPushBatch(db, stationId, 10).items[0]).toMatchObject({ pk: 'cus_1', base: 15 });
+  });
+
   it("applying others' records writes them without re-enqueuing them, keeps a pending local change it replaces, skips station-keyed tables", () => {
     const db = memoryDb();
     const { stationId } = enableReplication(db, at);

@@ -129,7 +129,7 @@ export function ackPushBatch(db: Db, batch: PushBatch, results: readonly PushRes
   let refused = 0;
   const del = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
   // A record first known here through its own push was created here.
-  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq');
+  const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = MAX(seq, excluded.seq)');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const me = stationIdOf(db);
   db.transaction(() => {

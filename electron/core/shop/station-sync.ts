@@ -52,6 +52,7 @@ export class StationSync {
   private current: ShopStatus;
   private idle: Promise<void> = Promise.resolve();
   private lastContact = Date.now();
+  private chain: Promise<void> = Promise.resolve();
   private lastRun = 0;
 
   constructor(
@@ -78,8 +79,21 @@ export class StationSync {
     return st.stationId;
   }
 
-  /** Pushes everything waiting, then pulls everything new; throws when the server cannot be reached. */
-  async syncOnce(): Promise<{ pushed: number; refused: number; pulled: number }> {
+  /**
+   * Pushes everything waiting, then pulls everything new; throws when the server cannot be
+   * reached. One at a time: the loop, a lease's catch-up and its release may all ask at once, and
+   * two interleaved pushes and pulls would each judge the other's half-done work.
+   */
+  syncOnce(): Promise<{ pushed: number; refused: number; pulled: number }> {
+    const next = this.chain.then(() => this.syncNow());
+    this.chain = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async syncNow(): Promise<{ pushed: number; refused: number; pulled: number }> {
     const st = shopState(this.db);
     if (!st?.enabled) throw new Error('This station has not joined a shop');
     const out = { pushed: 0, refused: 0, pulled: 0 };
