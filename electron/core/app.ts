@@ -16,7 +16,7 @@ import { createReportsFeature } from './reports';
 import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
-import { createShopFeature } from './shop';
+import { createShopFeature, guardPaymentActions } from './shop';
 import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
 
 /**
@@ -124,7 +124,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'recurring', handlers: recurring.handlers },
       { name: 'shop', handlers: shop.handlers },
     ];
-    const handlers = composeHandlers(parts);
+    // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
+    const handlers = guardPaymentActions(composeHandlers(parts), shop.guard);
 
     const dispatch = createDispatcher({
       handlers,

@@ -28,7 +28,7 @@ const TEXT: Record<ErrorCode, string> = {
   OFFLINE_LIMIT: 'Offline charges are over the limit the admin set. Wait until the station is online.',
   BAD_SENDER: 'This window is not allowed to call the payment core.',
   INTERNAL: 'Something went wrong on this station. Try again; if it repeats, call support.',
-  SHOP_SERVER_UNREACHABLE: 'The shop server cannot be reached. This desk keeps working on its own; check the address and try again.',
+  SHOP_SERVER_UNREACHABLE: 'The shop server cannot be reached; this desk keeps taking payments on its own.',
 };
 
 export function errorText(code: ErrorCode): string {
@@ -39,7 +39,7 @@ export function errorText(code: ErrorCode): string {
 export function describeError(e: unknown): string {
   const err = asApiError(e);
   const base = errorText(err.code);
-  if (err.code === 'DECLINED' || err.code === 'NOT_ALLOWED' || err.code === 'CONFLICT') {
+  if (err.code === 'DECLINED' || err.code === 'NOT_ALLOWED' || err.code === 'CONFLICT' || err.code === 'SHOP_SERVER_UNREACHABLE') {
     return err.message && err.message !== base ? `${base} ${err.message}` : base;
   }
   if (err.code === 'VALIDATION' && Object.keys(err.fields).length === 0 && err.message) return `${base} ${err.message}`;

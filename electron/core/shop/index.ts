@@ -8,6 +8,7 @@ import { isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';
 import { StationSync } from './station-sync';
 
+export { guardPaymentActions } from './guarded-handlers';
 export { PaymentGuard } from './payment-guard';
 export { claimRecurringPeriod } from './period-claim';
 

@@ -8,6 +8,7 @@ import { ManualClock } from '../clock';
 import { PassphraseKeyProtector } from '../db/key-protector';
 import { MemorySettingsStore } from '../settings/defaults';
 import { freePort } from './local-cluster';
+import { ShopServer } from './server-client';
 import { describePg, usePg } from './test-pg';
 
 /** The shop feature in the assembled core, through the contract, against a real PostgreSQL. */
@@ -84,6 +85,28 @@ describePg('shop feature in the core: shop.connect and shop.status', () => {
     const audit = a.db.prepare(`SELECT outcome, detail FROM audit WHERE action = 'shop.connect' ORDER BY seq`).all() as { outcome: string; detail: string }[];
     expect(audit.map((r) => r.outcome)).toEqual(['failure', 'success']);
     expect(JSON.stringify(audit)).not.toContain('trust-needs-none');
+
+    // Capture, void and refund take the payment's lease: while Desk 1 holds it, Desk 2 is refused with a reason.
+    const at = '2026-12-04T10:00:00.000Z';
+    a.db.prepare(`INSERT INTO orders (id, reference, channel, currency, lines_json, net, tax, total, status, created_at, created_by, created_by_name, updated_at) VALUES ('ord_l', 'R-L', 'phone', 'USD', '[]', 1000, 0, 1000, 'authorized', ?, 'u', 'U', ?)`).run(at, at);
+    a.db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, status, created_at, created_by, updated_at) VALUES ('pay_l', 'ord_l', 'R-L-P', 'card', 'authorization', 'USD', 1000, 1000, 'authorized', ?, 'u', ?)`).run(at, at);
+    await expect.poll(() => b.db.prepare(`SELECT COUNT(*) AS n FROM payments WHERE id = 'pay_l'`).get(), { timeout: 10_000, interval: 100 }).toEqual({ n: 1 });
+    const idA = (a.db.prepare('SELECT station_id FROM shop_state').get() as { station_id: string }).station_id;
+    const holder = new ShopServer({ host: '127.0.0.1', port: pg.cluster().port, database, user: 'pos' });
+    try {
+      const lease = await holder.acquireLease(idA, 'pay_l', 30_000);
+      expect(lease.granted).toBe(true);
+      const refused = await b.dispatch('payments.capture', { paymentId: 'pay_l', amount: 500 }, kb);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/Another desk .* is working on this payment/) } });
+      expect(b.db.prepare(`SELECT COUNT(*) AS n FROM operations WHERE payment_id = 'pay_l'`).get()).toEqual({ n: 0 });
+      await holder.releaseLease('pay_l', lease.token!);
+      // Free again: Desk 2's capture goes through to the gateway (here one that is offline, so it is not CONFLICT).
+      const through = await b.dispatch('payments.capture', { paymentId: 'pay_l', amount: 500 }, kb);
+      expect(through.ok ? 'ok' : (through as { error: { code: string } }).error.code).not.toBe('CONFLICT');
+      expect((b.db.prepare(`SELECT COUNT(*) AS n FROM operations WHERE payment_id = 'pay_l'`).get() as { n: number }).n).toBeGreaterThan(0);
+    } finally {
+      await holder.close();
+    }
 
     // A restart reconnects from the ledger alone.
     await a.close();
