@@ -81,6 +81,18 @@ describePg('shop feature in the core: shop.connect and shop.status', () => {
       const r = await b.dispatch('users.list', {}, kb);
       return r.ok ? (r.value as { name: string }[]).map((u) => u.name).sort() : r;
     }, { timeout: 10_000 }).toEqual(['Ann Admin', 'Bob Admin']);
+    // Disabling a user at one desk takes effect at the other within seconds: Desk 1's admin
+    // disables Desk 2's admin, whose next call at Desk 2 is refused.
+    const bob = ((await a.dispatch('users.list', {}, ka)) as { value: { id: string; name: string }[] }).value.find((u) => u.name === 'Bob Admin')!;
+    const t0 = Date.now();
+    expect(await a.dispatch('users.update', { id: bob.id, active: false }, ka)).toMatchObject({ ok: true });
+    await expect.poll(async () => (await b.dispatch('customers.search', { query: 'hopper', limit: 10, offset: 0 }, kb)).ok, { timeout: 10_000, interval: 100 }).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(await b.dispatch('customers.search', { query: 'hopper', limit: 10, offset: 0 }, kb)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await a.dispatch('users.update', { id: bob.id, active: true }, ka)).toMatchObject({ ok: true });
+    await expect.poll(() => (b.db.prepare('SELECT active FROM users WHERE id = ?').get(bob.id) as { active: number }).active, { timeout: 10_000, interval: 100 }).toBe(1);
+    expect(await b.dispatch('session.login', { userId: bob.id, pin: '24681357' }, kb)).toMatchObject({ ok: true, value: { name: 'Bob Admin' } });
+
     // The connection is recorded in the audit log, without the password.
     const audit = a.db.prepare(`SELECT outcome, detail FROM audit WHERE action = 'shop.connect' ORDER BY seq`).all() as { outcome: string; detail: string }[];
     expect(audit.map((r) => r.outcome)).toEqual(['failure', 'success']);
