@@ -93,6 +93,15 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
   const unqueue = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const cache = schemaCache(db);
+  // One savepoint per record (a nested transaction): a record that fails leaves nothing half-written.
+  // Made once per batch, not per record.
+  const writeOne = db.transaction((r: PulledRecord, table: string, key: string) => {
+    if (r.deleted || !r.data) db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`).run(r.pk);
+    else {
+      upsert(db, cache, table, key, r.data);
+      reindex(db, table, r.data);
+    }
+  });
   db.pragma('foreign_keys = OFF');
   try {
     db.transaction(() => {
@@ -113,13 +122,7 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
           unqueue.run(waiting.id);
         }
         try {
-          db.transaction(() => {
-            if (r.deleted || !r.data) db.prepare(`DELETE FROM ${t.name} WHERE ${t.key} = ?`).run(r.pk);
-            else {
-              upsert(db, cache, t.name, t.key, r.data);
-              reindex(db, t.name, r.data);
-            }
-          })();
+          writeOne(r, t.name, t.key);
           know.run(r.tbl, r.pk, r.seq, r.origin);
           res.applied++;
         } catch (e) {

@@ -106,10 +106,13 @@ export function readPushBatch(db: Db, stationId: string, limit: number): PushBat
   const known = db.prepare('SELECT seq FROM shop_known WHERE tbl = ? AND pk = ?');
   const items: PushItem[] = [];
   const local: (Record<string, unknown> | null)[] = [];
+  const reads = new Map<string, ReturnType<Db['prepare']>>(); // one prepared read per table per batch
   for (const e of entries) {
     const t = replicatedTable(e.tbl);
     if (!t) throw new Error(`outbox holds a row of ${e.tbl}, which is not replicated`);
-    const row = db.prepare(`SELECT * FROM ${t.name} WHERE ${t.key} = ?`).get(e.pk) as Record<string, unknown> | undefined;
+    let read = reads.get(t.name);
+    if (!read) reads.set(t.name, (read = db.prepare(`SELECT * FROM ${t.name} WHERE ${t.key} = ?`)));
+    const row = read.get(e.pk) as Record<string, unknown> | undefined;
     const base = known.get(e.tbl, e.pk) as { seq: number } | undefined;
     const data = row ? rowJson(row) : null;
     items.push({ tbl: e.tbl, pk: serverKey(t, stationId, e.pk), base: base?.seq ?? null, deleted: !row, data });
