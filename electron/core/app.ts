@@ -110,9 +110,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
-    // A recurring charge that fails (or is resolved) changes what the Queue screen lists.
-    const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify() });
     const shop = createShopFeature(deps);
+    // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
+    // shop, a schedule is run by its own station only.
+    const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },

@@ -52,6 +52,12 @@ export interface RecurringOptions {
   tickMs?: number;
   /** Called when the number of periods needing attention changed (the Queue screen lists them; electron/core/app.ts wires it to sync). */
   onAttentionChange?: () => void;
+  /**
+   * Whether this station's runner charges a schedule. In a shop (docs/stations.md) only the
+   * schedule's own station does: period references carry the station's prefix, so two runners
+   * would charge one period twice. Default: every schedule (a single station).
+   */
+  runsSchedule?: (scheduleId: string) => boolean;
 }
 
 export interface PassReport {
@@ -92,6 +98,7 @@ export class RecurringService {
   readonly startedAt: string;
   private readonly tickMs: number;
   private readonly onAttentionChange: (() => void) | undefined;
+  private readonly runs: (scheduleId: string) => boolean;
   private attentionSeen = -1;
   private timer: ReturnType<typeof setInterval> | null = null;
   private passing: Promise<PassReport> | null = null;
@@ -106,6 +113,7 @@ export class RecurringService {
     this.startedAt = deps.clock.now().toISOString();
     this.tickMs = opts.tickMs ?? 60_000;
     this.onAttentionChange = opts.onAttentionChange;
+    this.runs = opts.runsSchedule ?? (() => true);
   }
 
   private now(): Date {
@@ -397,13 +405,15 @@ export class RecurringService {
   private async doPass(): Promise<PassReport> {
     const { db } = this.deps;
     const now = this.now().toISOString();
-    for (const s of activeSchedules(db)) this.materialize(s, now);
+    for (const s of activeSchedules(db)) if (this.runs(s.id)) this.materialize(s, now);
     for (const p of periodsInState(db, 'running')) {
       if (this.closed) break;
+      if (!this.runs(p.schedule_id)) continue;
       await this.finishRunning(p);
     }
     for (const p of periodsInState(db, 'due')) {
       if (this.closed) break;
+      if (!this.runs(p.schedule_id)) continue;
       // A completed schedule still charges its last periods; paused and cancelled ones charge nothing.
       const state = getSchedule(db, p.schedule_id)?.state;
       if (state !== 'active' && state !== 'completed') continue;

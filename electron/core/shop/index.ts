@@ -3,7 +3,7 @@ import { ContractError } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { appendAudit } from '../people/audit';
-import { shopState } from './outbox';
+import { ownRecord, shopState } from './outbox';
 import { isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';
 import { StationSync } from './station-sync';
@@ -34,6 +34,8 @@ export interface ShopFeature {
   handlers: PartialHandlers;
   /** Present while a connection is configured: asked before capture, void and refund. */
   guard(): PaymentGuard | null;
+  /** Whether this station's recurring runner charges a schedule: in a shop, only its own station's. */
+  runsSchedule(scheduleId: string): boolean;
   start(): void;
   close(): Promise<void>;
 }
@@ -152,6 +154,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
   return {
     handlers,
     guard: () => guard,
+    runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
     start() {
       const c = readConnection();
       if (c && shopState(db)?.enabled) run(serverFor(c, timeout));

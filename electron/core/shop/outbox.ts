@@ -151,3 +151,14 @@ export function ackPushBatch(db: Db, batch: PushBatch, results: readonly PushRes
   })();
   return { stored, refused };
 }
+
+/**
+ * Whether a record is this station's: always on a single station; in a shop, a record made here
+ * (every record pulled from another station is in shop_known with its origin).
+ */
+export function ownRecord(db: Db, table: string, key: string): boolean {
+  const st = shopState(db);
+  if (!st?.enabled) return true;
+  const k = db.prepare('SELECT origin FROM shop_known WHERE tbl = ? AND pk = ?').get(table, key) as { origin: string | null } | undefined;
+  return k ? k.origin === st.stationId : true;
+}
