@@ -76,8 +76,23 @@ function reindex(db: Db, table: string, data: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Another station's work in flight: an operation not finished there, or a payment with such an
+ * operation. Written here it would be taken up by this station's start-up recovery and offline
+ * forwarder (they find work through these rows), which would send another desk's operation a
+ * second time. Held back until the settled version arrives.
+ */
+function inFlightElsewhere(table: string, data: Record<string, unknown> | null): boolean {
+  if (!data) return false;
+  if (table === 'operations') return ['pending', 'sent', 'unknown', 'queued', 'needs_attention'].includes(String(data.state));
+  if (table === 'payments') return Number(data.open_ops ?? 0) > 0 || Number(data.queued ?? 0) > 0;
+  return false;
+}
+
 export interface ApplyResult {
   applied: number;
+  /** Other stations' work in flight, held back (shop_deferred). */
+  deferred: number;
   /** Records of this station, or keyed per station (kept by the server only). */
   skipped: number;
   unapplied: number;
@@ -85,13 +100,15 @@ export interface ApplyResult {
 }
 
 export function applyPulled(db: Db, stationId: string, records: readonly PulledRecord[], at: string): ApplyResult {
-  const res: ApplyResult = { applied: 0, skipped: 0, unapplied: 0, lastSeq: 0 };
+  const res: ApplyResult = { applied: 0, deferred: 0, skipped: 0, unapplied: 0, lastSeq: 0 };
   if (records.length === 0) return res;
   // Never backwards: a pull that read a record before this station's own newer push was acknowledged must not lower its base.
   const know = db.prepare('INSERT INTO shop_known (tbl, pk, seq, origin) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = MAX(seq, excluded.seq), origin = excluded.origin');
   const pending = db.prepare('SELECT id FROM shop_outbox WHERE tbl = ? AND pk = ?');
   const unqueue = db.prepare('DELETE FROM shop_outbox WHERE id = ?');
   const keep = db.prepare('INSERT INTO shop_conflicts (tbl, pk, kind, detail, local_json, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const defer = db.prepare('INSERT INTO shop_deferred (tbl, pk, seq, origin, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET seq = excluded.seq, origin = excluded.origin, data = excluded.data');
+  const undefer = db.prepare('DELETE FROM shop_deferred WHERE tbl = ? AND pk = ?');
   const cache = schemaCache(db);
   // One savepoint per record (a nested transaction): a record that fails leaves nothing half-written.
   // Made once per batch, not per record.
@@ -115,6 +132,12 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
           res.skipped++;
           continue;
         }
+        if (inFlightElsewhere(t.name, r.data)) {
+          defer.run(r.tbl, r.pk, r.seq, r.origin, JSON.stringify(r.data));
+          res.deferred++;
+          continue;
+        }
+        undefer.run(r.tbl, r.pk);
         const waiting = pending.get(r.tbl, r.pk) as { id: number } | undefined;
         if (waiting) {
           const mine = db.prepare(`SELECT * FROM ${t.name} WHERE ${t.key} = ?`).get(r.pk);

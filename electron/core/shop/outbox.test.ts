@@ -59,6 +59,27 @@ describe('station outbox (ledger migration 012)', () => {
     expect(readPushBatch(db, stationId, 10).items[0]).toMatchObject({ pk: 'cus_1', base: 15 });
   });
 
+  it("another desk's operation in flight is held back until it settles: this desk's recovery and forwarder never see it", () => {
+    const db = memoryDb();
+    const { stationId } = enableReplication(db, at);
+    const order = { id: 'ord_o', reference: 'R-O', channel: 'phone', currency: 'USD', lines_json: '[]', net: 1000, tax: 0, total: 1000, status: 'authorized', created_at: at, created_by: 'u', created_by_name: 'U', updated_at: at };
+    const pay = (over: Record<string, unknown>) => ({ id: 'pay_o', order_id: 'ord_o', reference: 'R-O-P', method: 'card', kind: 'authorization', currency: 'USD', amount: 1000, authorized: 1000, captured: 0, status: 'authorized', created_at: at, created_by: 'u', updated_at: at, open_ops: 0, queued: 0, ...over });
+    const op = (state: string) => ({ id: 'op_o', payment_id: 'pay_o', seq: 2, type: 'capture', amount: 400, state, reference: 'R-O-P', created_at: at, updated_at: at });
+    const rec = (seq: number, tbl: string, data: Record<string, unknown>) => ({ seq, tbl, pk: String(data.id), origin: 'st_o', writtenBy: 'st_o', deleted: false, data });
+    const r1 = applyPulled(db, stationId, [rec(1, 'orders', order), rec(2, 'payments', pay({})), rec(3, 'payments', pay({ queued: 1 })), rec(4, 'operations', op('queued'))], at);
+    expect(r1).toMatchObject({ applied: 2, deferred: 2 });
+    // The payment stays at its last settled version; none of the in-flight state is in the ledger.
+    expect(db.prepare('SELECT captured, open_ops, queued FROM payments').get()).toEqual({ captured: 0, open_ops: 0, queued: 0 });
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM operations`).get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT tbl, pk FROM shop_deferred ORDER BY tbl').all()).toEqual([{ tbl: 'operations', pk: 'op_o' }, { tbl: 'payments', pk: 'pay_o' }]);
+    // Settled at its desk: both arrive and replace what was held back.
+    const r2 = applyPulled(db, stationId, [rec(5, 'operations', op('succeeded')), rec(6, 'payments', pay({ captured: 400, status: 'partially_captured' }))], at);
+    expect(r2).toMatchObject({ applied: 2, deferred: 0 });
+    expect(db.prepare('SELECT captured, open_ops, queued FROM payments').get()).toEqual({ captured: 400, open_ops: 0, queued: 0 });
+    expect(db.prepare('SELECT state FROM operations').get()).toEqual({ state: 'succeeded' });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM shop_deferred').get()).toEqual({ n: 0 });
+  });
+
   it("applying others' records writes them without re-enqueuing them, keeps a pending local change it replaces, skips station-keyed tables", () => {
     const db = memoryDb();
     const { stationId } = enableReplication(db, at);
@@ -69,7 +90,7 @@ describe('station outbox (ledger migration 012)', () => {
       { seq: 5, tbl: 'audit', pk: 'st_o:1', origin: 'st_o', writtenBy: 'st_o', deleted: false, data: { seq: 1 } },
       { seq: 6, tbl: 'cards', pk: 'card_bad', origin: 'st_o', writtenBy: 'st_o', deleted: false, data: { id: 'card_bad', customer_id: 'cus_x', token_name: 'T', brand: 'VISA', last4: '12345', expiry: '3001', created_at: at, updated_at: at } },
     ], at);
-    expect(r).toEqual({ applied: 2, skipped: 1, unapplied: 1, lastSeq: 6 });
+    expect(r).toEqual({ applied: 2, deferred: 0, skipped: 1, unapplied: 1, lastSeq: 6 });
     expect(outboxCount(db)).toBe(0);
     expect(db.prepare('SELECT id, name FROM customers ORDER BY id').all()).toEqual([{ id: 'cus_mine', name: 'Server edit' }, { id: 'cus_x', name: 'Xena' }]);
     expect(db.prepare('SELECT kind, pk FROM shop_conflicts ORDER BY id').all()).toEqual([{ kind: 'overwritten', pk: 'cus_mine' }, { kind: 'unapplied', pk: 'card_bad' }]);

@@ -133,7 +133,7 @@ export class PaymentGuard {
       }
       if (behind()) {
         await giveBack();
-        return { allowed: false, code: 'BEHIND', message: 'This desk has not caught up with the shop server on this payment yet; try again in a moment' };
+        return { allowed: false, code: 'BEHIND', message: 'This payment has work in flight at another desk, or this desk has not caught up with it yet; try again in a moment' };
       }
     }
     return { allowed: true, via: 'lease', release };

@@ -43,6 +43,7 @@ export const LOCAL_ONLY_TABLES: Readonly<Record<string, string>> = {
   shop_outbox: "this station's unsent changes",
   shop_known: 'the versions this station last saw',
   shop_conflicts: 'what the server did not take from this station',
+  shop_deferred: "other stations' payments and operations held back while their work is in flight there",
   shop_connection: 'how this station reaches the shop server, with its password: a secret of this station',
   sqlite_sequence: "SQLite's AUTOINCREMENT counters",
   // Gateway accounts (ledger migration 008, on its own branch): credentials are secrets that never

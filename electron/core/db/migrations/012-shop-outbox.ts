@@ -12,6 +12,10 @@ import type { Migration } from './migration';
 //   shop_known      the server seq of each record's version this station last saw (its base for
 //                   compare-and-set) and the station that created the record
 //   shop_conflicts  every local version the server did not take, kept (nothing recorded is lost)
+//   shop_deferred   another station's payment or operation while its work is in flight there
+//                   (outcome unknown, queued, needing attention): held back, so this station's
+//                   recovery and offline forwarder never take up another desk's operation; the
+//                   settled version replaces it
 //   shop_connection how to reach the shop server; the password is a secret like the gateway's:
 //                   here in the encrypted ledger, read only by the core to connect, never in
 //                   settings.json, never sent to the screen or the logs
@@ -49,6 +53,14 @@ export const SHOP_OUTBOX: Migration = {
       server_seq INTEGER,
       at TEXT NOT NULL
     );
+    CREATE TABLE shop_deferred (
+      tbl TEXT NOT NULL,
+      pk TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      origin TEXT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (tbl, pk)
+    ) WITHOUT ROWID;
     CREATE TABLE shop_connection (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       host TEXT NOT NULL,
