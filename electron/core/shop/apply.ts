@@ -77,8 +77,8 @@ function reindex(db: Db, table: string, data: Record<string, unknown>): void {
 }
 
 /**
- * Another station's work in flight: an operation not finished there, or a payment with such an
- * operation. Written here it would be taken up by this station's start-up recovery and offline
+ * Another station's work in flight: an operation not finished there, a payment with such an
+ * operation, an email confirmation it is still watching or has to charge. Written here it would be taken up by this station's start-up recovery and offline
  * forwarder (they find work through these rows), which would send another desk's operation a
  * second time. Held back until the settled version arrives.
  */
@@ -86,6 +86,8 @@ function inFlightElsewhere(table: string, data: Record<string, unknown> | null):
   if (!data) return false;
   if (table === 'operations') return ['pending', 'sent', 'unknown', 'queued', 'needs_attention'].includes(String(data.state));
   if (table === 'payments') return Number(data.open_ops ?? 0) > 0 || Number(data.queued ?? 0) > 0;
+  // An email confirmation still open, or confirmed and not yet charged: its desk watches and charges it.
+  if (table === 'confirmations') return ['idle', 'processing'].includes(String(data.state)) || (data.state === 'confirmed' && data.charge_state !== 'done');
   return false;
 }
 
