@@ -57,9 +57,13 @@ function upsert(db: Db, cache: SchemaCache, table: string, key: string, data: Re
   let stmt = cache.upserts.get(id);
   if (!stmt) {
     const q = (c: string) => `"${c}"`;
-    const sets = cols.filter((c) => c !== key).map((c) => `${q(c)} = excluded.${q(c)}`);
+    const others = cols.filter((c) => c !== key);
+    const sets = others.map((c) => `${q(c)} = excluded.${q(c)}`);
+    // A version this ledger already holds is not written again: no UPDATE, so no update trigger
+    // (a finished operation may never be updated, even to the same values: migration 009).
+    const changed = others.map((c) => `${q(c)} IS NOT excluded.${q(c)}`).join(' OR ');
     stmt = db.prepare(`INSERT INTO ${table} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-      ON CONFLICT (${q(key)}) DO ${sets.length ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`);
+      ON CONFLICT (${q(key)}) DO ${sets.length ? `UPDATE SET ${sets.join(', ')} WHERE ${changed}` : 'NOTHING'}`);
     cache.upserts.set(id, stmt);
   }
   stmt.run(...cols.map((c) => data[c] as unknown));

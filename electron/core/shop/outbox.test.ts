@@ -78,6 +78,11 @@ describe('station outbox (ledger migration 012)', () => {
     expect(db.prepare('SELECT captured, open_ops, queued FROM payments').get()).toEqual({ captured: 400, open_ops: 0, queued: 0 });
     expect(db.prepare('SELECT state FROM operations').get()).toEqual({ state: 'succeeded' });
     expect(db.prepare('SELECT COUNT(*) AS n FROM shop_deferred').get()).toEqual({ n: 0 });
+    // The same version again (a station pulling from the start after rejoining) writes nothing:
+    // a finished operation is never updated, not even to the same values.
+    db.exec(`CREATE TRIGGER test_final BEFORE UPDATE ON operations WHEN OLD.state = 'succeeded' BEGIN SELECT RAISE(ABORT, 'final'); END`);
+    expect(applyPulled(db, stationId, [rec(5, 'operations', op('succeeded'))], at)).toMatchObject({ applied: 1, unapplied: 0 });
+    db.exec('DROP TRIGGER test_final');
     // An email confirmation its desk is still watching is held back too; once it is over, it is written.
     const cnf = (state: string) => ({ id: 'cnf_o', order_id: 'ord_o', order_reference: 'R-O', card_id: 'card_o', mode: 'purchase', email_address: 'a@example.com', amount: 1000, currency: 'USD', timeout_seconds: 600, state, process_state: 'x', charge_state: 'none', created_by: 'u', created_by_name: 'U', created_at: at, updated_at: at });
     expect(applyPulled(db, stationId, [rec(7, 'confirmations', cnf('processing'))], at)).toMatchObject({ applied: 0, deferred: 1 });
