@@ -154,12 +154,13 @@ describePg('payment guard: the per-payment lease, and the policy while the shop 
   });
 
   it('cut off, a desk waits until no other desk can still hold a lease on its payment, then acts on it alone', async () => {
-    const g = guardOf(a, down, { presentMs: 10_000, leaseMs: 60_000, lastContactAt: () => Date.now() - 30_000 });
+    const T = Date.parse('2026-12-04T12:00:00.000Z'); // a fixed now: the seconds left are exact
+    const g = guardOf(a, down, { presentMs: 10_000, leaseMs: 60_000, now: () => T, lastContactAt: () => T - 30_000 });
     expect(g.offlineGraceMs()).toBe(75_000);
     const early = await g.acquire('pay_a');
     expect(early).toMatchObject({ allowed: false, code: 'WAIT_OFFLINE_GRACE' });
     expect(early.allowed ? '' : early.message).toMatch(/in 45 s/);
-    expect(ok(await guardOf(a, down, { lastContactAt: () => Date.now() - 75_001 }).acquire('pay_a'))).toBe('own-payment-offline');
+    expect(ok(await guardOf(a, down, { now: () => T, lastContactAt: () => T - 75_001 }).acquire('pay_a'))).toBe('own-payment-offline');
   });
 
   it('a single station (no shop) is never asked to coordinate', async () => {
