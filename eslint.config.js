@@ -9,7 +9,7 @@ import boundaries from 'eslint-plugin-boundaries';
 import i18next from 'eslint-plugin-i18next';
 
 /** Tests and their support files (test-kit, test-support…). */
-const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-kit.ts', '**/test-harness.ts', '**/test-helpers.ts', '**/test-fakes.ts', '**/simulation.ts'];
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-kit.ts', '**/test-harness.ts', '**/test-helpers.ts', '**/test-fakes.ts', '**/test-pg.ts', '**/simulation.ts'];
 /** Libraries every test may use, whatever runtime it tests. */
 const TEST_LIBS = ['vitest', 'fast-check'];
 
@@ -31,7 +31,7 @@ const ALLOWED = {
   renderer: { ours: ['renderer', 'shared'], node: false, packages: ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', '@tanstack/react-virtual', 'i18next', 'react-i18next'] },
   preload: { ours: ['preload', 'shared'], node: false, packages: ['electron', 'electron/renderer'] },
   main: { ours: ['main', 'core', 'gateway', 'shared'], node: true, packages: ['electron', 'electron/main', 'electron-store', 'conf', 'pino', 'zod'] },
-  core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator'] },
+  core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator', 'pg'] },
   gateway: { ours: ['gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'pino', 'zod', 'card-validator'] },
   web: { ours: ['web', 'core', 'gateway', 'shared'], node: true, packages: ['pino', 'vite', 'zod'] },
 };

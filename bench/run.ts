@@ -12,8 +12,9 @@ import { coreSuite } from './suites/core';
 import { forwardSuite } from './suites/forward';
 import { lookupSuite, memorySuite } from './suites/lookup';
 import { diagnostics as rendererDiagnostics, rendererSuite } from './suites/renderer';
+import { shopSuite } from './suites/shop';
 
-const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer'] as const;
+const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop'] as const;
 type Suite = (typeof ALL)[number];
 
 const started = new Date();
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
       case 'renderer':
         await guard(s, () => rendererSuite(ds, log));
         extra.renderer = rendererDiagnostics;
+        break;
+      case 'shop':
+        await guard(s, () => shopSuite(log));
         break;
     }
   }

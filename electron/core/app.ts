@@ -17,6 +17,7 @@ import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
 import { AccountRouter, GatewayAccounts, gatewayHandlers, type GatewayAccountsOptions } from './gateway-accounts';
+import { createShopFeature, guardPaymentActions } from './shop';
 import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
 
 /**
@@ -117,8 +118,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
-    // A recurring charge that fails (or is resolved) changes what the Queue screen lists.
-    const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify() });
+    const shop = createShopFeature(deps);
+    // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
+    // shop, a schedule is run by its own station only.
+    const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -129,8 +132,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'sync', handlers: sync.handlers },
       { name: 'recurring', handlers: recurring.handlers },
       { name: 'gateway', handlers: gatewayHandlers(deps, accounts) },
+      { name: 'shop', handlers: shop.handlers },
     ];
-    const handlers = composeHandlers(parts);
+    // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
+    const handlers = guardPaymentActions(composeHandlers(parts), shop.guard);
 
     const dispatch = createDispatcher({
       handlers,
@@ -153,6 +158,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     await confirmations.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'confirmation recovery failed'));
     // Recurring after payments: periods left running are finished from the ledger; those that fell due while closed are listed as missed.
     await recurring.start();
+    // The shop server link, when one is configured: behind the desk, never on a payment's path.
+    shop.start();
 
     const stopCheckpoints = checkpointWhenIdle(db, log);
     let closing: Promise<void> | null = null;
@@ -168,6 +175,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
         closing ??= (async () => {
           stopCheckpoints();
           try {
+            await shop.close();
             await recurring.close();
             await confirmations.close();
             await sync.close();

@@ -8,6 +8,7 @@ import {
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { Locale, PrintedText } from './settings-fields';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
+import { ShopConnectInput, ShopStatusSchema } from './shop';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -512,6 +513,9 @@ export const channels = {
   'gateway.test': ch({ input: GatewayAccountInput, output: ConnectionTestSchema, minRole: 'admin', mutates: false, summary: 'Test an APS account: a signed check status on a fresh reference.' }),
   'gateway.save': ch({ input: GatewayAccountInput, output: GatewayStateSchema, minRole: 'admin', mutates: true, summary: 'Store an APS account (production only after a successful test).' }),
   'gateway.switch': ch({ input: GatewaySwitchInput, output: GatewayStateSchema, minRole: 'admin', mutates: true, summary: 'Send new payments to another account (PIN again; production also a typed confirmation).' }),
+  // --- the shop server (docs/stations.md) ---
+  'shop.status': ch({ input: Empty, output: ShopStatusSchema, minRole: 'supervisor', mutates: false, summary: 'The shop server link: connected, catching up or unreachable since when; the stations seen.' }),
+  'shop.connect': ch({ input: ShopConnectInput, output: ShopStatusSchema, minRole: 'admin', mutates: true, summary: 'Join the shop server (its password is kept in the encrypted ledger); everything this station holds is shared.' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

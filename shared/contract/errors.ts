@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'OFFLINE_LIMIT',
   'BAD_SENDER',
   'INTERNAL',
+  'SHOP_SERVER_UNREACHABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -57,6 +57,12 @@ export interface RecurringOptions {
    * Default: the station's own zone (the desk is in the shop).
    */
   timeZone?: string;
+  /**
+   * Whether this station's runner charges a schedule. In a shop (docs/stations.md) only the
+   * schedule's own station does: period references carry the station's prefix, so two runners
+   * would charge one period twice. Default: every schedule (a single station).
+   */
+  runsSchedule?: (scheduleId: string) => boolean;
 }
 
 /** The station's own IANA time zone. */
@@ -102,6 +108,7 @@ export class RecurringService {
   readonly startedAt: string;
   private readonly tickMs: number;
   private readonly onAttentionChange: (() => void) | undefined;
+  private readonly runs: (scheduleId: string) => boolean;
   private attentionSeen = -1;
   private timer: ReturnType<typeof setInterval> | null = null;
   private passing: Promise<PassReport> | null = null;
@@ -118,6 +125,7 @@ export class RecurringService {
     this.onAttentionChange = opts.onAttentionChange;
     this.timeZone = opts.timeZone ?? stationTimeZone();
     if (!isTimeZone(this.timeZone)) throw new Error(`unknown time zone ${this.timeZone}`);
+    this.runs = opts.runsSchedule ?? (() => true);
   }
 
   /** The shop's zone, recorded on each new schedule. */
@@ -413,13 +421,15 @@ export class RecurringService {
   private async doPass(): Promise<PassReport> {
     const { db } = this.deps;
     const now = this.now().toISOString();
-    for (const s of activeSchedules(db)) this.materialize(s, now);
+    for (const s of activeSchedules(db)) if (this.runs(s.id)) this.materialize(s, now);
     for (const p of periodsInState(db, 'running')) {
       if (this.closed) break;
+      if (!this.runs(p.schedule_id)) continue;
       await this.finishRunning(p);
     }
     for (const p of periodsInState(db, 'due')) {
       if (this.closed) break;
+      if (!this.runs(p.schedule_id)) continue;
       // A completed schedule still charges its last periods; paused and cancelled ones charge nothing.
       const state = getSchedule(db, p.schedule_id)?.state;
       if (state !== 'active' && state !== 'completed') continue;

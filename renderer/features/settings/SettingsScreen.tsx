@@ -9,6 +9,7 @@ import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { amountProblem, translateFields } from './field-messages';
 import { useSettings } from './settings-store';
+import { ShopServerPanel } from './ShopServerPanel';
 import { UsersPanel } from './UsersPanel';
 import { GatewayPanel } from './GatewayPanel';
 
@@ -66,6 +67,7 @@ export function SettingsScreen() {
         {settings ? <SettingsForm settings={settings} /> : <Spinner label={t('loading')} />}
         <UsersPanel />
         <GatewayPanel />
+        <ShopServerPanel />
       </div>
     </div>
   );

@@ -1,0 +1,38 @@
+import { ContractError } from '../../../shared/contract';
+import type { Handler, Handlers } from '../context';
+import type { PaymentGuard } from './payment-guard';
+
+/** The channels that move money on an existing payment: asked of the shop before they run. */
+export const GUARDED_CHANNELS = ['payments.capture', 'payments.void', 'payments.refund'] as const;
+
+/**
+ * Wraps capture, void and refund so that, in a shop, each runs only with the payment's lease (or
+ * under the policy while the server is unreachable: docs/decisions/shop-money-semantics.md), and
+ * gives the lease back (after pushing its result) when done. A single station (no guard) runs
+ * them as before. Done around the handlers, so the payments feature itself does not change.
+ *
+ * Not covered: work the offline queue forwards later (it was accepted under the guard when it
+ * was queued) and `sync.resolve` retries.
+ */
+export function guardPaymentActions(handlers: Handlers, guard: () => PaymentGuard | null): Handlers {
+  const out = { ...handlers };
+  for (const ch of GUARDED_CHANNELS) {
+    const inner = handlers[ch] as Handler<typeof ch>;
+    const wrapped: Handler<typeof ch> = async (input, ctx) => {
+      const g = guard();
+      if (!g) return inner(input, ctx);
+      const d = await g.acquire(input.paymentId);
+      if (!d.allowed) {
+        const unreachable = d.code === 'NOT_OURS_WHILE_UNREACHABLE' || d.code === 'WAIT_OFFLINE_GRACE';
+        throw new ContractError(unreachable ? 'SHOP_SERVER_UNREACHABLE' : 'CONFLICT', d.message);
+      }
+      try {
+        return await inner(input, ctx);
+      } finally {
+        await d.release();
+      }
+    };
+    (out as Record<string, unknown>)[ch] = wrapped;
+  }
+  return out;
+}

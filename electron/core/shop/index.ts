@@ -1,0 +1,164 @@
+import type { OutputOf, ParsedInputOf } from '../../../shared/contract';
+import { ContractError } from '../../../shared/contract';
+import type { CallContext, PartialHandlers } from '../context';
+import type { CoreDeps } from '../deps';
+import { appendAudit } from '../people/audit';
+import { ownRecord, shopState } from './outbox';
+import { isUnreachable, PaymentGuard } from './payment-guard';
+import { ShopServer, type ShopServerOptions } from './server-client';
+import { StationSync } from './station-sync';
+
+export { guardPaymentActions } from './guarded-handlers';
+export { PaymentGuard } from './payment-guard';
+export { claimRecurringPeriod } from './period-claim';
+
+/**
+ * The shop feature (docs/stations.md): when this station has a shop server connection, the
+ * replication loop runs beside the payment core and never in its way. Without one (the default)
+ * nothing here runs and no trigger exists.
+ */
+
+type ShopStatus = OutputOf<'shop.status'>;
+type Tls = ParsedInputOf<'shop.connect'>['tls'];
+
+interface ConnectionRow {
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  password: string;
+  tls: Tls;
+}
+
+export interface ShopFeature {
+  handlers: PartialHandlers;
+  /** Present while a connection is configured: asked before capture, void and refund. */
+  guard(): PaymentGuard | null;
+  /** Whether this station's recurring runner charges a schedule: in a shop, only its own station's. */
+  runsSchedule(scheduleId: string): boolean;
+  start(): void;
+  close(): Promise<void>;
+}
+
+export interface ShopFeatureOptions {
+  /** Connect timeout for the shop server (default 5 s). */
+  connectTimeoutMs?: number;
+  pollMs?: number;
+}
+
+/** TLS modes as the driver takes them. verify-full checks the certificate and the host name against the system's CAs. */
+function sslFor(tls: Tls): ShopServerOptions['ssl'] {
+  if (tls === 'disable') return false;
+  if (tls === 'require') return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true };
+}
+
+function serverFor(c: ConnectionRow, connectTimeoutMs: number): ShopServer {
+  return new ShopServer({ host: c.host, port: c.port, database: c.database, user: c.username, password: c.password, ssl: sslFor(c.tls), connectTimeoutMs });
+}
+
+export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {}): ShopFeature {
+  const { db } = deps;
+  const timeout = opts.connectTimeoutMs ?? 5_000;
+  let server: ShopServer | null = null;
+  let sync: StationSync | null = null;
+  let guard: PaymentGuard | null = null;
+
+  // The name as the settings hold it now (an admin may have renamed the station since start-up).
+  const stationName = () => deps.settings.get().stationName || deps.station;
+  const readConnection = () => db.prepare('SELECT host, port, database, username, password, tls FROM shop_connection WHERE id = 1').get() as ConnectionRow | undefined;
+
+  function run(s: ShopServer): void {
+    server = s;
+    const loop = new StationSync(db, s, {
+      clock: deps.clock,
+      stationName: stationName(),
+      pollMs: opts.pollMs,
+      onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
+    });
+    sync = loop;
+    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt() });
+    loop.start();
+  }
+
+  async function stopRunning(): Promise<void> {
+    const [loop, s] = [sync, server];
+    sync = null;
+    server = null;
+    guard = null;
+    await loop?.stop();
+    await s?.close();
+  }
+
+  async function status(): Promise<ShopStatus> {
+    const c = readConnection();
+    const st = shopState(db);
+    const conflicts = (db.prepare('SELECT COUNT(*) AS n FROM shop_conflicts').get() as { n: number }).n;
+    if (!c || !sync || !server) {
+      return { state: 'not_configured', stationId: st?.stationId ?? null, server: null, behind: 0, waiting: 0, conflicts, unreachableSince: null, lastError: null, stations: [] };
+    }
+    const s = sync.status();
+    let stations: ShopStatus['stations'] = [];
+    if (s.state === 'connected' || s.state === 'catching_up') {
+      try {
+        stations = (await server.stations()).map((x) => ({ id: x.id, name: x.name, lastSeenAt: x.lastSeenAt.toISOString(), thisStation: x.id === st?.stationId }));
+      } catch {
+        /* the loop notices and says unreachable */
+      }
+    }
+    return {
+      state: s.state,
+      stationId: s.stationId,
+      server: { host: c.host, port: c.port, database: c.database, username: c.username, tls: c.tls, passwordSet: c.password !== '' },
+      behind: s.behind,
+      waiting: s.waiting,
+      conflicts,
+      unreachableSince: s.unreachableSince,
+      lastError: s.lastError ? s.lastError.slice(0, 500) : null,
+      stations,
+    };
+  }
+
+  function record(ctx: CallContext, outcome: 'success' | 'failure', target: string, detail: string): void {
+    appendAudit(db, { at: deps.clock.now().toISOString(), userId: ctx.user?.id ?? null, userName: ctx.user?.name ?? null, action: 'shop.connect', target, outcome, station: deps.station, detail });
+  }
+
+  const handlers: PartialHandlers = {
+    'shop.status': () => status(),
+    'shop.connect': async (input, ctx) => {
+      const c: ConnectionRow = { host: input.host, port: input.port, database: input.database, username: input.username, password: input.password ?? readConnection()?.password ?? '', tls: input.tls };
+      const target = `${c.host}:${c.port}/${c.database}`;
+      const candidate = serverFor(c, timeout);
+      try {
+        // Joining needs the server: the schema, this station's registration and its outbox filled
+        // with everything it holds. Pushing it happens in the loop, behind the desk.
+        await new StationSync(db, candidate, { clock: deps.clock, stationName: stationName() }).join();
+      } catch (e) {
+        await candidate.close().catch(() => undefined);
+        const msg = (e as Error).message;
+        record(ctx, 'failure', target, msg.slice(0, 200));
+        if (isUnreachable(e)) throw new ContractError('SHOP_SERVER_UNREACHABLE', `The shop server at ${target} cannot be reached: ${msg}`);
+        throw new ContractError('NOT_ALLOWED', `The shop server at ${target} refused this station: ${msg}`);
+      }
+      db.prepare(`INSERT INTO shop_connection (id, host, port, database, username, password, tls, updated_at, updated_by) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, database = excluded.database, username = excluded.username,
+          password = excluded.password, tls = excluded.tls, updated_at = excluded.updated_at, updated_by = excluded.updated_by`)
+        .run(c.host, c.port, c.database, c.username, c.password, c.tls, deps.clock.now().toISOString(), ctx.user?.id ?? 'system');
+      record(ctx, 'success', target, `joined as ${shopState(db)?.stationId ?? '?'}, tls ${c.tls}`);
+      await stopRunning();
+      run(candidate);
+      return status();
+    },
+  };
+
+  return {
+    handlers,
+    guard: () => guard,
+    runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
+    start() {
+      const c = readConnection();
+      if (c && shopState(db)?.enabled) run(serverFor(c, timeout));
+    },
+    close: stopRunning,
+  };
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { offlineGateway } from '../../gateway/offline-gateway';
+import { createCore, type Core } from '../app';
+import { ManualClock } from '../clock';
+import { PassphraseKeyProtector } from '../db/key-protector';
+import { MemorySettingsStore } from '../settings/defaults';
+import { freePort } from './local-cluster';
+import { ShopServer } from './server-client';
+import { describePg, usePg } from './test-pg';
+
+/** The shop feature in the assembled core, through the contract, against a real PostgreSQL. */
+describePg('shop feature in the core: shop.connect and shop.status', () => {
+  const pg = usePg();
+  const protector = new PassphraseKeyProtector('shop core tests', { N: 1 << 12 });
+  const dirs: string[] = [];
+  const cores: Core[] = [];
+  let database = '';
+
+  const start = async (dir: string, station: string) => {
+    const core = await createCore({ dataDir: dir, protector, gateway: offlineGateway, clock: new ManualClock(), station, settings: new MemorySettingsStore({ stationName: station }), hostedReturnUrl: 'http://127.0.0.1:9/hosted/return' });
+    cores.push(core);
+    return core;
+  };
+  const conn = (over: Record<string, unknown> = {}) => ({ host: '127.0.0.1', port: pg.cluster().port, database, username: 'pos', password: 'trust-needs-none', tls: 'disable', ...over });
+
+  beforeAll(async () => {
+    database = new URL(await pg.freshDatabase()).pathname.slice(1);
+  });
+  afterAll(async () => {
+    for (const c of cores.splice(0)) await c.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('a desk joins, another joins, a customer made at one is found at the other; the password never comes back out; a restart reconnects', async () => {
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-core-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-core-b-'));
+    dirs.push(dirA, dirB);
+    let a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+
+    expect(await a.dispatch('shop.status', {}, ka)).toMatchObject({ ok: true, value: { state: 'not_configured', server: null } });
+    // A server that is not there: its own error, and nothing is saved or switched on.
+    const down = await a.dispatch('shop.connect', conn({ port: await freePort() }), ka);
+    expect(down).toMatchObject({ ok: false, error: { code: 'SHOP_SERVER_UNREACHABLE' } });
+    expect(a.db.prepare('SELECT COUNT(*) AS n FROM shop_connection').get()).toEqual({ n: 0 });
+    expect(a.db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'shop_out_%'`).get()).toEqual({ n: 0 });
+    // Bad input: a clear error, nothing changed.
+    expect(await a.dispatch('shop.connect', conn({ database: 'shop; DROP TABLE records' }), ka)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    const joined = await a.dispatch('shop.connect', conn(), ka);
+    expect(joined).toMatchObject({ ok: true, value: { server: { host: '127.0.0.1', database, username: 'pos', tls: 'disable', passwordSet: true } } });
+    expect(JSON.stringify(joined)).not.toContain('trust-needs-none');
+    expect(await b.dispatch('shop.connect', conn(), kb)).toMatchObject({ ok: true });
+    // Connecting again without a password keeps the one set.
+    const { password: _p, ...noPassword } = conn();
+    expect(await b.dispatch('shop.connect', noPassword, kb)).toMatchObject({ ok: true, value: { server: { passwordSet: true } } });
+    expect(b.db.prepare('SELECT password FROM shop_connection').get()).toEqual({ password: 'trust-needs-none' });
+
+    const made = await a.dispatch('customers.create', { name: 'Grace Hopper', email: 'grace@example.com', phone: '+1 555 0100' }, ka);
+    expect(made.ok).toBe(true);
+    await expect.poll(async () => {
+      const r = await b.dispatch('customers.search', { query: 'hopper', limit: 10, offset: 0 }, kb);
+      return r.ok ? (r.value as { hits: unknown[] }).hits.length : -1;
+    }, { timeout: 10_000, interval: 100 }).toBe(1);
+
+    await expect.poll(async () => {
+      const s = await a.dispatch('shop.status', {}, ka);
+      if (!s.ok) return s;
+      const v = s.value as { state: string; stations: { name: string; thisStation: boolean }[] };
+      return { state: v.state, stations: v.stations.map((x) => [x.name, x.thisStation]).sort() };
+    }, { timeout: 10_000 }).toEqual({ state: 'connected', stations: [['Desk 1', true], ['Desk 2', false]] });
+    // Desk 2 can sign in Desk 1's admin: users are shop-wide.
+    await expect.poll(async () => {
+      const r = await b.dispatch('users.list', {}, kb);
+      return r.ok ? (r.value as { name: string }[]).map((u) => u.name).sort() : r;
+    }, { timeout: 10_000 }).toEqual(['Ann Admin', 'Bob Admin']);
+    // Disabling a user at one desk takes effect at the other within seconds: Desk 1's admin
+    // disables Desk 2's admin, whose next call at Desk 2 is refused.
+    const bob = ((await a.dispatch('users.list', {}, ka)) as { value: { id: string; name: string }[] }).value.find((u) => u.name === 'Bob Admin')!;
+    const t0 = Date.now();
+    expect(await a.dispatch('users.update', { id: bob.id, active: false }, ka)).toMatchObject({ ok: true });
+    await expect.poll(async () => (await b.dispatch('customers.search', { query: 'hopper', limit: 10, offset: 0 }, kb)).ok, { timeout: 10_000, interval: 100 }).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(await b.dispatch('customers.search', { query: 'hopper', limit: 10, offset: 0 }, kb)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await a.dispatch('users.update', { id: bob.id, active: true }, ka)).toMatchObject({ ok: true });
+    await expect.poll(() => (b.db.prepare('SELECT active FROM users WHERE id = ?').get(bob.id) as { active: number }).active, { timeout: 10_000, interval: 100 }).toBe(1);
+    expect(await b.dispatch('session.login', { userId: bob.id, pin: '24681357' }, kb)).toMatchObject({ ok: true, value: { name: 'Bob Admin' } });
+
+    // The connection is recorded in the audit log, without the password.
+    const audit = a.db.prepare(`SELECT outcome, detail FROM audit WHERE action = 'shop.connect' ORDER BY seq`).all() as { outcome: string; detail: string }[];
+    expect(audit.map((r) => r.outcome)).toEqual(['failure', 'success']);
+    expect(JSON.stringify(audit)).not.toContain('trust-needs-none');
+
+    // Capture, void and refund take the payment's lease: while Desk 1 holds it, Desk 2 is refused with a reason.
+    const at = '2026-12-04T10:00:00.000Z';
+    a.db.prepare(`INSERT INTO orders (id, reference, channel, currency, lines_json, net, tax, total, status, created_at, created_by, created_by_name, updated_at) VALUES ('ord_l', 'R-L', 'phone', 'USD', '[]', 1000, 0, 1000, 'authorized', ?, 'u', 'U', ?)`).run(at, at);
+    a.db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, status, created_at, created_by, updated_at) VALUES ('pay_l', 'ord_l', 'R-L-P', 'card', 'authorization', 'USD', 1000, 1000, 'authorized', ?, 'u', ?)`).run(at, at);
+    await expect.poll(() => b.db.prepare(`SELECT COUNT(*) AS n FROM payments WHERE id = 'pay_l'`).get(), { timeout: 10_000, interval: 100 }).toEqual({ n: 1 });
+    const idA = (a.db.prepare('SELECT station_id FROM shop_state').get() as { station_id: string }).station_id;
+    const holder = new ShopServer({ host: '127.0.0.1', port: pg.cluster().port, database, user: 'pos' });
+    try {
+      const lease = await holder.acquireLease(idA, 'pay_l', 30_000);
+      expect(lease.granted).toBe(true);
+      const refused = await b.dispatch('payments.capture', { paymentId: 'pay_l', amount: 500 }, kb);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/Another desk .* is working on this payment/) } });
+      expect(b.db.prepare(`SELECT COUNT(*) AS n FROM operations WHERE payment_id = 'pay_l'`).get()).toEqual({ n: 0 });
+      await holder.releaseLease('pay_l', lease.token!);
+      // Free again: Desk 2's capture goes through to the gateway (here one that is offline, so it is not CONFLICT).
+      const through = await b.dispatch('payments.capture', { paymentId: 'pay_l', amount: 500 }, kb);
+      expect(through.ok ? 'ok' : (through as { error: { code: string } }).error.code).not.toBe('CONFLICT');
+      expect((b.db.prepare(`SELECT COUNT(*) AS n FROM operations WHERE payment_id = 'pay_l'`).get() as { n: number }).n).toBeGreaterThan(0);
+    } finally {
+      await holder.close();
+    }
+
+    // A restart reconnects from the ledger alone.
+    await a.close();
+    cores.splice(cores.indexOf(a), 1);
+    a = await start(dirA, 'Desk 1');
+    await expect.poll(() => (a.db.prepare('SELECT COUNT(*) AS n FROM shop_outbox').get() as { n: number }).n, { timeout: 5_000 }).toBe(0);
+    await b.dispatch('customers.create', { name: 'Alan Turing', email: '', phone: '' }, kb);
+    await expect.poll(() => a.db.prepare(`SELECT COUNT(*) AS n FROM customers WHERE name = 'Alan Turing'`).get(), { timeout: 10_000, interval: 100 }).toEqual({ n: 1 });
+  });
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { IsoTime, Text } from './schemas';
+
+// The shop server (docs/stations.md): how this station reaches it and how the link is doing.
+// The password goes in (shop.connect) and never comes out: the status says only whether one is set.
+
+export const ShopTls = z.enum(['disable', 'require', 'verify-full']);
+
+export const ShopConnectInput = z.object({
+  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, 'A host name or IP address'),
+  port: z.number().int().min(1).max(65535).default(5432),
+  database: z.string().trim().min(1).max(63).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Letters, digits and _'),
+  username: z.string().trim().min(1).max(63).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Letters, digits and _'),
+  /** Left out: keep the password already set (none for a new connection). */
+  password: z.string().max(200).optional(),
+  tls: ShopTls.default('verify-full'),
+}).strict();
+
+export const ShopStatusSchema = z.object({
+  /** not_configured: a single station; the rest is the replication loop's state. */
+  state: z.enum(['not_configured', 'connecting', 'connected', 'catching_up', 'unreachable']),
+  stationId: z.string().nullable(),
+  server: z.object({ host: z.string(), port: z.number().int(), database: z.string(), username: z.string(), tls: ShopTls, passwordSet: z.boolean() }).nullable(),
+  /** Shop records not yet pulled here. */
+  behind: z.number().int(),
+  /** This station's changes not yet on the server. */
+  waiting: z.number().int(),
+  /** Versions the server did not take from this station, kept in its ledger. */
+  conflicts: z.number().int(),
+  unreachableSince: IsoTime.nullable(),
+  lastError: Text(500).nullable(),
+  /** Stations seen by the server (empty when it cannot be asked). */
+  stations: z.array(z.object({ id: z.string(), name: z.string(), lastSeenAt: IsoTime, thisStation: z.boolean() })),
+});
