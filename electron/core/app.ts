@@ -9,6 +9,7 @@ import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
 import { createConfirmationsFeature } from './confirmations';
 import { createCustomersFeature } from './customers';
+import { createLinksFeature } from './links';
 import { createPaymentsFeature } from './payments';
 import { createPeopleFeature, type SessionManager } from './people';
 import { createRecurringFeature } from './recurring';
@@ -119,6 +120,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const confirmations = createConfirmationsFeature(deps, payments);
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify() });
+    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline() });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -129,6 +131,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'sync', handlers: sync.handlers },
       { name: 'recurring', handlers: recurring.handlers },
       { name: 'gateway', handlers: gatewayHandlers(deps, accounts) },
+      { name: 'links', handlers: links.handlers },
     ];
     const handlers = composeHandlers(parts);
 
@@ -153,6 +156,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     await confirmations.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'confirmation recovery failed'));
     // Recurring after payments: periods left running are finished from the ledger; those that fell due while closed are listed as missed.
     await recurring.start();
+    // Links after payments: one left unknown by a crash is settled by the status query, never re-sent blind.
+    await links.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'link recovery failed'));
 
     const stopCheckpoints = checkpointWhenIdle(db, log);
     let closing: Promise<void> | null = null;

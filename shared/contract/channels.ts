@@ -6,6 +6,7 @@ import {
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
+import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
@@ -48,6 +49,8 @@ const SettingsSchema = z.object({
     maxCount: z.number().int().min(0).max(10_000),
     maxAgeHours: z.number().int().min(1).max(168),
   }),
+  /** Pay by link expiry (docs/payment-links.md). */
+  paymentLinks: LinkExpirySettings.default(DEFAULT_LINK_EXPIRY),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };
@@ -500,6 +503,13 @@ export const channels = {
   'gateway.test': ch({ input: GatewayAccountInput, output: ConnectionTestSchema, minRole: 'admin', mutates: false, summary: 'Test an APS account: a signed check status on a fresh reference.' }),
   'gateway.save': ch({ input: GatewayAccountInput, output: GatewayStateSchema, minRole: 'admin', mutates: true, summary: 'Store an APS account (production only after a successful test).' }),
   'gateway.switch': ch({ input: GatewaySwitchInput, output: GatewayStateSchema, minRole: 'admin', mutates: true, summary: 'Send new payments to another account (PIN again; production also a typed confirmation).' }),
+  // --- pay by link (issue #19; docs/payment-links.md) ---
+  'links.send': ch({ input: LinkSendInput, output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the customer a payment link for the order total (written ahead; exactly one link per order at a time).' }),
+  'links.get': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Where a link stands (asks the gateway); a paid link becomes a payment, exactly once.' }),
+  'links.forOrder': ch({ input: z.object({ orderId: Id }).strict(), output: LinkView.nullable(), minRole: 'clerk', mutates: false, summary: 'The latest link of an order, as recorded.' }),
+  'links.resend': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the same link to the customer again (audited).' }),
+  'links.cancel': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Close an open link so it can no longer be paid (audited).' }),
+  'links.extend': ch({ input: z.object({ id: Id, expiresInMinutes: z.number().int().positive() }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Give an open or expired link a new expiry (audited).' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

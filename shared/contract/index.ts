@@ -3,3 +3,4 @@ export * from './errors';
 export * from './schemas';
 export * from './client';
 export * from './gateway-accounts';
+export * from './links';

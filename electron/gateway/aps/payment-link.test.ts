@@ -48,7 +48,7 @@ function linkReq(over: Partial<PaymentLinkRequest> = {}): PaymentLinkRequest {
     amount: money(12_500, 'USD'),
     customerEmail: 'layla@example.com',
     notificationType: 'EMAIL',
-    expiresAt: new Date(sb.control.clock.nowMs() + 24 * HOUR).toISOString(),
+    expiresAt: new Date(sb.control.clock.now().getTime() + 24 * HOUR).toISOString(),
     orderDescription: 'Order R1 two lamps',
     ...over,
   };
@@ -152,7 +152,7 @@ describe('Payment Link against the sandbox', () => {
   });
 
   it('expires on the sandbox clock; extend reopens it; close cancels it; resend mails it again', async () => {
-    const req = linkReq({ expiresAt: new Date(sb.control.clock.nowMs() + HOUR).toISOString() });
+    const req = linkReq({ expiresAt: new Date(sb.control.clock.now().getTime() + HOUR).toISOString() });
     const created = await g.createPaymentLink(req);
     if (created.kind !== 'succeeded') throw new Error('not created');
     const id = created.value.paymentLinkId;
@@ -161,7 +161,7 @@ describe('Payment Link against the sandbox', () => {
     expect(st.kind === 'succeeded' && st.value.status).toBe('Expired');
     expect((await fetch(created.value.url as string)).status).toBe(410);
 
-    const ext = await g.updatePaymentLink({ merchantReference: req.merchantReference, paymentLinkId: id, action: 'EXTEND', expiresAt: new Date(sb.control.clock.nowMs() + 5 * HOUR).toISOString() });
+    const ext = await g.updatePaymentLink({ merchantReference: req.merchantReference, paymentLinkId: id, action: 'EXTEND', expiresAt: new Date(sb.control.clock.now().getTime() + 5 * HOUR).toISOString() });
     expect(ext.kind).toBe('succeeded');
     st = await g.checkPaymentLinkStatus({ merchantReference: req.merchantReference });
     expect(st.kind === 'succeeded' && st.value.status).toBe('Open');
@@ -175,7 +175,7 @@ describe('Payment Link against the sandbox', () => {
     expect(close.kind).toBe('succeeded');
     st = await g.checkPaymentLinkStatus({ merchantReference: req.merchantReference });
     expect(st.kind === 'succeeded' && st.value.status).toBe('Closed');
-    const closedAgain = await g.updatePaymentLink({ merchantReference: req.merchantReference, paymentLinkId: id, action: 'EXTEND', expiresAt: new Date(sb.control.clock.nowMs() + HOUR).toISOString() });
+    const closedAgain = await g.updatePaymentLink({ merchantReference: req.merchantReference, paymentLinkId: id, action: 'EXTEND', expiresAt: new Date(sb.control.clock.now().getTime() + HOUR).toISOString() });
     expect(closedAgain.kind).toBe('declined');
   });
 
@@ -193,7 +193,7 @@ describe('Payment Link against the sandbox', () => {
     const merchantReference = ref();
     const body = await api(sb, {
       service_command: 'PAYMENT_LINK', merchant_reference: merchantReference, amount: '100', currency: 'USD', customer_email: 'a@example.com',
-      notification_type: 'EMAIL', request_expiry_date: new Date(sb.control.clock.nowMs() + HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'), signature: 'ab'.repeat(32),
+      notification_type: 'EMAIL', request_expiry_date: new Date(sb.control.clock.now().getTime() + HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'), signature: 'ab'.repeat(32),
     }, { sign: false });
     expect(body['response_code']).toBe('00008');
     const st = await g.checkPaymentLinkStatus({ merchantReference });

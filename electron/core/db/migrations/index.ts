@@ -6,10 +6,11 @@ import { RECURRING } from './005-recurring';
 import { OPERATIONS_WITHOUT_ROWID } from './006-operations-without-rowid';
 import { OPERATIONS_WAITING_INDEX } from './007-operations-waiting-index';
 import { GATEWAY_ACCOUNTS } from './008-gateway-accounts';
+import { PAYMENT_LINKS } from './014-payment-links';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, PAYMENT_LINKS];
