@@ -1,4 +1,7 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LinkPanel } from '../links/LinkPanel';
+import { useDropLinkWhenOrderResets, useLinks } from '../links/link-store';
 import { fmtMoney } from '../../lib/format';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useHotkeys } from '../../lib/keys';
@@ -24,6 +27,8 @@ const CHANNELS: { id: Channel; label: string }[] = [
 export function NewOrderScreen() {
   const result = useOrder((s) => s.result);
   const confirmation = useOrder((s) => s.confirmation);
+  const link = useLinks((s) => s.link);
+  useDropLinkWhenOrderResets(useOrder((s) => s.createdOrder?.id ?? null));
   const reset = useOrder((s) => s.reset);
   const currency = useSettings((s) => s.settings?.currency);
   const orderCurrency = useOrder((s) => s.currency);
@@ -47,7 +52,7 @@ export function NewOrderScreen() {
   // On the form the heading sits over the left column only, so the payment column starts at the top:
   // with the gateway's card page open, Charge and "Charge now / Authorize only" stay above the fold
   // at 1366×768 (e2e/clerk-flow.spec.ts measures it).
-  if (!result && !confirmation) {
+  if (!result && !confirmation && !link) {
     return (
       <div className="order-screen">
         <OrderForm head={head} />
@@ -60,6 +65,10 @@ export function NewOrderScreen() {
       {result ? (
         <div className="order-result-wrap">
           <ChargeResultPanel result={result} onNewOrder={newOrder} />
+        </div>
+      ) : link ? (
+        <div className="order-result-wrap">
+          <LinkPanel link={link} onNewOrder={newOrder} />
         </div>
       ) : confirmation ? (
         <div className="order-result-wrap">
@@ -78,6 +87,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   const set = useOrder((s) => s.set);
   const submit = useOrder((s) => s.submit);
   const totals = useLiveTotals();
+  const { t: tl } = useTranslation('links');
   const charge = useAction(async () => {
     try {
       await submit();
@@ -94,7 +104,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
 
   useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
 
-  const verb = method === 'cash' ? 'Take cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'Email to confirm · authorize' : 'Email to confirm · charge') : mode === 'authorize' ? 'Authorize' : 'Charge';
+  const verb = method === 'link' ? tl('submit') : method === 'cash' ? 'Take cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'Email to confirm · authorize' : 'Email to confirm · charge') : mode === 'authorize' ? 'Authorize' : 'Charge';
   const amount = fmtMoney(totals.total.amount, totals.total.currency);
 
   return (
@@ -128,7 +138,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
             {describeError(charge.error)}
           </Alert>
         ) : null}
-        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'cash' ? 'Recording…' : method === 'email_confirm' ? 'Sending the email…' : 'Contacting the bank…'} shortcut="Ctrl+Enter">
+        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'link' ? tl('sending') : method === 'cash' ? 'Recording…' : method === 'email_confirm' ? 'Sending the email…' : 'Contacting the bank…'} shortcut="Ctrl+Enter">
           {verb} {amount}
         </Button>
       </aside>

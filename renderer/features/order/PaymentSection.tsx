@@ -1,4 +1,6 @@
+import { useTranslation } from 'react-i18next';
 import { parseAmount } from '../../../shared/money';
+import { LinkSendFields } from '../links/LinkSendFields';
 import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
@@ -15,6 +17,7 @@ const METHODS: { id: PayMethod; label: string }[] = [
   { id: 'email_confirm', label: 'Customer confirms by email' },
   { id: 'new_card', label: 'New card' },
   { id: 'cash', label: 'Cash' },
+  { id: 'link', label: 'Send a payment link' },
 ];
 
 export function PaymentSection() {
@@ -26,6 +29,7 @@ export function PaymentSection() {
   const cards = customer.kind === 'existing' ? customer.cards.filter((c) => c.status === 'active') : [];
   // Hidden, not broken, when the account in use has no email confirmation service.
   const confirmationOffered = useSession((s) => s.status?.gateway.confirmation !== false);
+  const { t: tl } = useTranslation('links');
 
   return (
     <section className="panel" aria-labelledby="payment-h">
@@ -36,7 +40,7 @@ export function PaymentSection() {
           return (
             <label key={m.id} className={`segment ${method === m.id ? 'checked' : ''} ${disabled ? 'disabled' : ''}`}>
               <input type="radio" name="pay-method" value={m.id} checked={method === m.id} disabled={disabled} onChange={() => set({ method: m.id })} />
-              {m.label}
+              {m.id === 'link' ? tl('method') : m.label}
             </label>
           );
         })}
@@ -45,7 +49,8 @@ export function PaymentSection() {
       {method === 'email_confirm' ? <EmailConfirmNote /> : null}
       {method === 'new_card' ? <NewCard /> : null}
       {method === 'cash' ? <CashTender /> : null}
-      {method !== 'cash' ? (
+      {method === 'link' ? <LinkSendFields /> : null}
+      {method !== 'cash' && method !== 'link' ? (
         <div className="segmented segmented-sm" role="radiogroup" aria-label="Charge now or authorize only">
           <label className={`segment ${mode === 'purchase' ? 'checked' : ''}`}>
             <input type="radio" name="pay-mode" value="purchase" checked={mode === 'purchase'} onChange={() => set({ mode: 'purchase' })} />
