@@ -39,5 +39,39 @@ export const PAYMENT_LINKS: Migration = {
     );
     CREATE INDEX payment_links_order ON payment_links(order_id, created_at);
     CREATE INDEX payment_links_open ON payment_links(state) WHERE state IN ('sending', 'unknown', 'sent', 'opened');
+
+    -- Bulk capture / void / refund (electron/core/bulk, docs/decisions/bulk-operations.md). A run is
+    -- previewed (every row judged) before anything is sent. Each accepted row has a row_key derived
+    -- from the file (kind, payment reference, amount, occurrence): unique over all runs, so the same
+    -- file twice is refused row by row and never moves money twice. A row is 'sending' (committed)
+    -- before its operation starts; the operation it caused is found again by its marker (the
+    -- operation's user_name), so a crash between the two is settled without a second send.
+    CREATE TABLE bulk_runs (
+      id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL CHECK (kind IN ('capture', 'void', 'refund')),
+      state TEXT NOT NULL CHECK (state IN ('ready', 'running', 'cancelled', 'done')),
+      reason TEXT NOT NULL DEFAULT '',
+      created_by TEXT NOT NULL,
+      created_by_name TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    );
+    CREATE TABLE bulk_rows (
+      run_id TEXT NOT NULL REFERENCES bulk_runs(id),
+      seq INTEGER NOT NULL,
+      row_key TEXT NOT NULL,
+      reference TEXT NOT NULL,
+      payment_id TEXT,
+      amount INTEGER,
+      currency TEXT,
+      verdict TEXT NOT NULL CHECK (verdict IN ('ok', 'refused')),
+      state TEXT NOT NULL CHECK (state IN ('waiting', 'sending', 'approved', 'declined', 'unknown', 'queued', 'refused', 'cancelled')),
+      message TEXT NOT NULL DEFAULT '',
+      marker TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (run_id, seq)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX bulk_rows_key ON bulk_rows(row_key) WHERE verdict = 'ok';
+    CREATE INDEX bulk_rows_state ON bulk_rows(run_id, state);
   `,
 };
