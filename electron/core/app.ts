@@ -8,6 +8,7 @@ import { silentLogger, type CoreDeps, type Logger } from './deps';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
 import { createConfirmationsFeature } from './confirmations';
+import { createBulkFeature } from './bulk';
 import { createCustomersFeature } from './customers';
 import { createLinksFeature } from './links';
 import { createPaymentsFeature } from './payments';
@@ -121,6 +122,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify() });
     const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline() });
+    const bulk = createBulkFeature(deps, payments.service);
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -132,6 +134,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'recurring', handlers: recurring.handlers },
       { name: 'gateway', handlers: gatewayHandlers(deps, accounts) },
       { name: 'links', handlers: links.handlers },
+      { name: 'bulk', handlers: bulk.handlers },
     ];
     const handlers = composeHandlers(parts);
 
@@ -157,6 +160,11 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // Recurring after payments: periods left running are finished from the ledger; those that fell due while closed are listed as missed.
     await recurring.start();
     // Links after payments: one left unknown by a crash is settled by the status query, never re-sent blind.
+    try {
+      bulk.recover();
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'bulk recovery failed');
+    }
     await links.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'link recovery failed'));
 
     const stopCheckpoints = checkpointWhenIdle(db, log);
@@ -173,6 +181,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
         closing ??= (async () => {
           stopCheckpoints();
           try {
+            await bulk.close();
             await recurring.close();
             await confirmations.close();
             await sync.close();

@@ -18,6 +18,7 @@ const ITEMS: Item[] = [
   { screen: 'reports', label: 'End of day', keys: 'Alt+E' },
   { screen: 'audit', label: 'Audit log', keys: 'Alt+G' },
   { screen: 'settings', label: 'Settings', keys: 'Alt+S' },
+  { screen: 'bulk', label: 'Bulk', keys: 'Alt+B' },
 ];
 
 const ALT: Partial<Record<Screen, string>> = { order: 'Alt+N', customers: 'Alt+C', transactions: 'Alt+T' };

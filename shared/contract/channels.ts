@@ -6,6 +6,7 @@ import {
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
+import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 
@@ -510,6 +511,13 @@ export const channels = {
   'links.resend': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the same link to the customer again (audited).' }),
   'links.cancel': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Close an open link so it can no longer be paid (audited).' }),
   'links.extend': ch({ input: z.object({ id: Id, expiresInMinutes: z.number().int().positive() }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Give an open or expired link a new expiry (audited).' }),
+  // --- bulk capture / void / refund (issue #19; docs/decisions/bulk-operations.md) ---
+  'bulk.preview': ch({ input: BulkPreviewInput, output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Judge every row (what will happen, what is refused and why); nothing is sent.' }),
+  'bulk.start': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Send the accepted rows of a previewed run, each as its own operation.' }),
+  'bulk.get': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: false, summary: 'Progress of a run: counts per row state.' }),
+  'bulk.rows': ch({ input: z.object({ id: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(), output: z.array(BulkRowSchema), minRole: 'supervisor', mutates: false, summary: 'Rows of a run with their verdict and result.' }),
+  'bulk.cancel': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Stop a run: rows not yet sent are cancelled.' }),
+  'bulk.resultCsv': ch({ input: z.object({ id: Id }).strict(), output: z.object({ csv: z.string() }), minRole: 'supervisor', mutates: false, summary: 'The result file of a run, one line per input row.' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

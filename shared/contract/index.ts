@@ -4,3 +4,4 @@ export * from './schemas';
 export * from './client';
 export * from './gateway-accounts';
 export * from './links';
+export * from './bulk';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../payments/test-harness';
-import { seedAuthorizations } from './seed';
+import { seedAuthorizations } from './test-helpers';
 import { BulkService } from './service';
 
 let h: Harness | undefined;

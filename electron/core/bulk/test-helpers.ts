@@ -13,7 +13,13 @@ export async function seedAuthorizations(h: Harness, n: number, amount = 2_000, 
       next += 1;
       const o = await h.call('orders.create', { channel: 'mail', currency: 'USD', customerId: first.customerId, lines: [{ description: 'Parcel', quantity: 1, unitPrice: amount, taxRateBp: 0 }] });
       const c = await h.call('payments.charge', { orderId: o.id, mode: 'authorize', source: { kind: 'card_on_file', cardId } });
-      if (c.outcome !== 'approved') throw new Error(`seed authorization ${c.outcome}: ${c.message}`);
+      let ok = c.outcome === 'approved';
+      // Under load a reply can time out: the check settles it (the payment core's own resolution).
+      for (let i = 0; !ok && c.outcome === 'unknown' && i < 5; i++) {
+        const checked = await h.call('payments.checkStatus', { paymentId: c.payment.id });
+        ok = checked.detail.payment.authorized > 0 && checked.detail.payment.status === 'authorized';
+      }
+      if (!ok) throw new Error(`seed authorization ${c.outcome}: ${c.message}`);
       out.push({ id: c.payment.id, reference: c.payment.reference });
     }
   };
