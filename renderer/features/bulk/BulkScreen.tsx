@@ -150,7 +150,8 @@ export function BulkScreen() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
+              {/* Refused rows first: they are what the supervisor must read before sending. */}
+              {[...rows].sort((a, b) => (a.verdict === b.verdict ? a.seq - b.seq : a.verdict === 'refused' ? -1 : 1)).map((r) => (
                 <tr key={r.seq} data-verdict={r.verdict}>
                   <td className="num">{r.seq}</td>
                   <td><bdi>{r.reference}</bdi></td>
