@@ -83,8 +83,17 @@ describe('bulk capture survives SIGKILL', () => {
 
     const perRef = captures(refs);
     expect(perRef.size).toBe(ROWS);
-    const counts = [...perRef.values()];
-    expect(counts.filter((n) => n !== 1)).toEqual([]);
+    const missing = [...perRef.entries()].filter(([, n]) => n !== 1);
+    if (missing.length) {
+      const db = await openLedger({ dir, protector: new PassphraseKeyProtector(PASSPHRASE, FAST_KEY) });
+      const detail = missing.map(([ref, n]) => ({
+        ref, n,
+        row: db.prepare('SELECT r.state, r.message FROM bulk_rows r JOIN payments p ON p.id = r.payment_id WHERE p.reference = ?').get(ref),
+        ops: db.prepare("SELECT o.type, o.state, o.message, o.user_name FROM operations o JOIN payments p ON p.id = o.payment_id WHERE p.reference = ? AND o.type = 'capture'").all(ref),
+      }));
+      db.close();
+      throw new Error(`rows not sent exactly once: ${JSON.stringify(detail)}`);
+    }
     for (const o of sb.control.orders()) if (refs.has(o.merchantReference)) expect(o.capturedAmount).toBe(1_500);
 
     const db = await openLedger({ dir, protector: new PassphraseKeyProtector(PASSPHRASE, FAST_KEY) });

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     log: { info() {}, warn() {}, error() {}, debug() {} },
     hostedReturnUrl: 'http://127.0.0.1:9/hosted-return',
   };
-  const payments = createPaymentsFeature(deps, { retryDelaysMs: [50, 100, 200] });
+  const payments = createPaymentsFeature(deps, { retryDelaysMs: [50, 100, 200], captureResendGraceMs: 4_000 });
   await payments.recover();
   const bulk = new BulkService(deps, payments.service, { concurrency: 8 });
   const actorOf = (id: string) => {
@@ -48,6 +48,16 @@ async function main(): Promise<void> {
   process.stdout.write(`ready ${settled}\n`);
   const runs = db.prepare("SELECT id FROM bulk_runs WHERE state = 'running'").all() as { id: string }[];
   for (const r of runs) await bulk.wait(r.id);
+  // Operations the payments core left unknown (a capture cut by the kill waits a grace period
+  // before it is resent): let it finish them, then bring the rows up to date.
+  for (let round = 0; round < 60; round++) {
+    await payments.service.settle();
+    const open = db.prepare("SELECT DISTINCT payment_id AS id FROM operations WHERE state IN ('pending', 'sent', 'unknown')").all() as { id: string }[];
+    if (open.length === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+    for (const { id } of open) await payments.service.mutex.run(id, () => payments.service.resolveUnfinished(id));
+  }
+  bulk.reconcile();
   await bulk.close();
   await payments.close();
   db.close();

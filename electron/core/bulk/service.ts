@@ -159,6 +159,7 @@ export class BulkService {
   // --- views -----------------------------------------------------------------------------------
 
   get(id: string): BulkRunView {
+    this.flush();
     const run = stmt(this.deps.db, 'SELECT * FROM bulk_runs WHERE id = ?').get(id) as { id: string; kind: BulkKind; state: BulkRunView['state']; created_at: string; created_by_name: string } | undefined;
     if (!run) throw new ContractError('NOT_FOUND', 'No such bulk run.');
     const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<RowState, number>;
@@ -171,6 +172,7 @@ export class BulkService {
   }
 
   rows(id: string, offset = 0, limit = 500): BulkRowView[] {
+    this.flush();
     return (stmt(this.deps.db, 'SELECT * FROM bulk_rows WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(id, limit, offset) as RowRecord[]).map((r) => ({
       seq: r.seq, reference: r.reference, paymentId: r.payment_id, amount: r.amount, currency: r.currency, verdict: r.verdict, state: r.state, message: r.message,
     }));
@@ -234,19 +236,31 @@ export class BulkService {
   private async work(id: string, actor: CallerActor): Promise<void> {
     const { db } = this.deps;
     const kind = this.get(id).kind;
+    const claimed: RowRecord[] = [];
     const next = (): RowRecord | undefined => {
       if (this.closed || this.runState(id) !== 'running') return undefined;
-      // Claim the next waiting row: 'sending' is committed before its operation is started.
-      return tx(db, () => {
-        const r = stmt(db, "SELECT * FROM bulk_rows WHERE run_id = ? AND state = 'waiting' ORDER BY seq LIMIT 1").get(id) as RowRecord | undefined;
-        if (r) stmt(db, "UPDATE bulk_rows SET state = 'sending', updated_at = ? WHERE run_id = ? AND seq = ?").run(this.now(), id, r.seq);
-        return r;
-      });
+      if (claimed.length === 0) {
+        // Claim a batch in one commit: 'sending' is on disk before any of their operations start.
+        // A claimed row never started is found without an operation after a crash and waits again.
+        tx(db, () => {
+          const rows = stmt(db, "SELECT * FROM bulk_rows WHERE run_id = ? AND state = 'waiting' ORDER BY seq LIMIT ?").all(id, this.concurrency * 4) as RowRecord[];
+          const at = this.now();
+          for (const r of rows) stmt(db, "UPDATE bulk_rows SET state = 'sending', updated_at = ? WHERE run_id = ? AND seq = ?").run(at, id, r.seq);
+          claimed.push(...rows);
+        });
+      }
+      return claimed.shift();
     };
     const worker = async (): Promise<void> => {
       for (let r = next(); r; r = next()) await this.send(kind, r, actor);
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
+    // Stopped (cancelled or closing) with rows claimed but not started: they were never sent.
+    if (claimed.length > 0) {
+      const cancelled = !this.closed && this.runState(id) === 'cancelled';
+      for (const r of claimed.splice(0)) this.finishRow(r, cancelled ? 'cancelled' : 'waiting', cancelled ? 'Cancelled before it was sent.' : '');
+    }
+    this.flush();
     if (!this.closed && this.runState(id) === 'running') {
       const left = (stmt(db, "SELECT COUNT(*) AS n FROM bulk_rows WHERE run_id = ? AND state IN ('waiting', 'sending')").get(id) as { n: number }).n;
       if (left === 0) {
@@ -256,8 +270,27 @@ export class BulkService {
     }
   }
 
+  private pending: { state: RowState; message: string; at: string; run: string; seq: number }[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Row results are written in groups (one commit for many rows). Losing a group in a crash is
+   * harmless: those rows are still 'sending', and recovery takes their state from their operations.
+   */
   private finishRow(r: RowRecord, state: RowState, message: string): void {
-    stmt(this.deps.db, 'UPDATE bulk_rows SET state = ?, message = ?, updated_at = ? WHERE run_id = ? AND seq = ?').run(state, message, this.now(), r.run_id, r.seq);
+    this.pending.push({ state, message, at: this.now(), run: r.run_id, seq: r.seq });
+    if (this.pending.length >= 64) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), 100);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0 || !this.deps.db.open) return;
+    tx(this.deps.db, () => {
+      for (const b of batch) stmt(this.deps.db, 'UPDATE bulk_rows SET state = ?, message = ?, updated_at = ? WHERE run_id = ? AND seq = ?').run(b.state, b.message, b.at, b.run, b.seq);
+    });
   }
 
   private async send(kind: BulkKind, r: RowRecord, actor: CallerActor): Promise<void> {
@@ -285,25 +318,43 @@ export class BulkService {
    */
   recover(actorOf: (userId: string) => CallerActor | null): number {
     const { db } = this.deps;
-    const stuck = stmt(db, "SELECT r.*, b.kind FROM bulk_rows r JOIN bulk_runs b ON b.id = r.run_id WHERE r.state = 'sending'").all() as (RowRecord & { kind: BulkKind })[];
-    for (const r of stuck) {
-      const op = stmt(db, "SELECT state, message FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1").get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null } | undefined;
-      if (!op) this.finishRow(r, 'waiting', '');
-      else {
-        const state: RowState = op.state === 'succeeded' ? 'approved' : op.state === 'declined' ? 'declined' : op.state === 'queued' || op.state === 'needs_attention' ? 'queued' : 'unknown';
-        this.finishRow(r, state, op.message ?? '');
-      }
-    }
+    const stuck = this.reconcile();
+    this.flush();
     const runs = stmt(db, "SELECT id, created_by FROM bulk_runs WHERE state = 'running'").all() as { id: string; created_by: string }[];
     for (const run of runs) {
       const actor = actorOf(run.created_by);
       if (actor) this.kick(run.id, actor);
     }
-    return stuck.length;
+    return stuck;
+  }
+
+  /**
+   * Brings rows up to date with their operations (found by marker): 'sending' rows without an
+   * operation wait again; 'sending', 'unknown' and 'queued' rows take their operation's state, so a
+   * row whose operation the payments core finished later (a resend after its grace period, the
+   * offline forwarder) shows the final result. Returns how many 'sending' rows were settled.
+   */
+  reconcile(): number {
+    const { db } = this.deps;
+    const open = stmt(db, "SELECT * FROM bulk_rows WHERE state IN ('sending', 'unknown', 'queued')").all() as RowRecord[];
+    let settled = 0;
+    for (const r of open) {
+      const op = stmt(db, 'SELECT state, message FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null } | undefined;
+      if (r.state === 'sending') settled += 1;
+      if (!op) {
+        if (r.state === 'sending') this.finishRow(r, 'waiting', '');
+        continue;
+      }
+      const state: RowState = op.state === 'succeeded' ? 'approved' : op.state === 'declined' ? 'declined' : op.state === 'queued' || op.state === 'needs_attention' ? 'queued' : 'unknown';
+      if (state !== r.state || (op.message ?? '') !== r.message) this.finishRow(r, state, op.message ?? '');
+    }
+    this.flush();
+    return settled;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.running.values()]);
+    this.flush();
   }
 }
