@@ -5,7 +5,7 @@ const EMAIL = 'omar.khalil@example.com';
 
 test('pay by link: the clerk sends a link, the customer pays with 3-D Secure, the order turns paid live, a supervisor refunds part', async ({ desk: page, web }) => {
   await startOrder(page, { customer: { name: 'Omar Khalil', email: EMAIL, phone: '+971 50 000 0042' }, lines: [{ description: 'Desk lamp', price: '64.00', tax: '0' }] });
-  await page.getByRole('radio', { name: 'Send a payment link' }).check();
+  await page.getByRole('button', { name: 'Send a payment link' }).click();
   const form = page.getByTestId('link-send');
   await expect(form.getByLabel("Customer's email")).toHaveValue(EMAIL);
   await expect(page.locator('#charge-button')).toContainText('Send link for USD');
@@ -70,7 +70,7 @@ test('pay by link while the gateway is offline: refused with a clear message, ot
   await sandboxControl(web, 'reachable', { reachable: false });
   // The clerk sees the station go offline (the probe notices within seconds).
   await expect(page.locator('.sync-offline')).toBeVisible({ timeout: 15_000 });
-  await page.getByRole('radio', { name: 'Send a payment link' }).check();
+  await page.getByRole('button', { name: 'Send a payment link' }).click();
   await expect(page.getByText('Offline: a link needs the gateway')).toBeVisible();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByText(/gateway cannot be reached/)).toBeVisible({ timeout: 30_000 });

@@ -17,7 +17,6 @@ const METHODS: { id: PayMethod; label: string }[] = [
   { id: 'email_confirm', label: 'Customer confirms by email' },
   { id: 'new_card', label: 'New card' },
   { id: 'cash', label: 'Cash' },
-  { id: 'link', label: 'Send a payment link' },
 ];
 
 export function PaymentSection() {
@@ -33,14 +32,20 @@ export function PaymentSection() {
 
   return (
     <section className="panel" aria-labelledby="payment-h">
-      <h2 id="payment-h">Payment</h2>
+      <div className="payment-head">
+        <h2 id="payment-h">Payment</h2>
+        {/* Pay by link sits in the heading row: the card page and Charge stay above the fold at 1366×768. */}
+        <button type="button" className={`link payment-link-toggle ${method === 'link' ? 'checked' : ''}`} aria-pressed={method === 'link'} onClick={() => set({ method: 'link' })}>
+          {tl('method')}
+        </button>
+      </div>
       <div className="segmented segmented-grid" role="radiogroup" aria-label="How the customer pays">
         {METHODS.filter((m) => m.id !== 'email_confirm' || confirmationOffered).map((m) => {
           const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
           return (
             <label key={m.id} className={`segment ${method === m.id ? 'checked' : ''} ${disabled ? 'disabled' : ''}`}>
               <input type="radio" name="pay-method" value={m.id} checked={method === m.id} disabled={disabled} onChange={() => set({ method: m.id })} />
-              {m.id === 'link' ? tl('method') : m.label}
+              {m.label}
             </label>
           );
         })}
