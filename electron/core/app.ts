@@ -8,7 +8,9 @@ import { silentLogger, type CoreDeps, type Logger } from './deps';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
 import { createConfirmationsFeature } from './confirmations';
+import { createBulkFeature } from './bulk';
 import { createCustomersFeature } from './customers';
+import { createLinksFeature } from './links';
 import { createPaymentsFeature } from './payments';
 import { createPeopleFeature, type SessionManager } from './people';
 import { createRecurringFeature } from './recurring';
@@ -122,6 +124,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
+    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline() });
+    const bulk = createBulkFeature(deps, payments.service);
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -133,6 +137,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'recurring', handlers: recurring.handlers },
       { name: 'gateway', handlers: gatewayHandlers(deps, accounts) },
       { name: 'shop', handlers: shop.handlers },
+      { name: 'links', handlers: links.handlers },
+      { name: 'bulk', handlers: bulk.handlers },
     ];
     // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
     const handlers = guardPaymentActions(composeHandlers(parts), shop.guard);
@@ -160,6 +166,13 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     await recurring.start();
     // The shop server link, when one is configured: behind the desk, never on a payment's path.
     shop.start();
+    // Links after payments: one left unknown by a crash is settled by the status query, never re-sent blind.
+    try {
+      bulk.recover();
+    } catch (e) {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'bulk recovery failed');
+    }
+    await links.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'link recovery failed'));
 
     const stopCheckpoints = checkpointWhenIdle(db, log);
     let closing: Promise<void> | null = null;
@@ -176,6 +189,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
           stopCheckpoints();
           try {
             await shop.close();
+            await bulk.close();
             await recurring.close();
             await confirmations.close();
             await sync.close();

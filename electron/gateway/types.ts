@@ -208,3 +208,59 @@ export interface Gateway {
   /** A light reachability probe (no business effect). */
   probe(): Promise<boolean>;
 }
+
+/**
+ * Payment Link (APS Invoice / Payment Link service, seed 001): the customer pays on their own
+ * device and their bank authenticates them. docs/aps-gateway-links.md has every field's source.
+ */
+export type LinkNotification = 'EMAIL' | 'SMS' | 'EMAIL_SMS' | 'NONE';
+
+export interface PaymentLinkRequest {
+  /** Our reference of the link, written ahead; a paid link becomes a payment under it. */
+  merchantReference: string;
+  amount: Money;
+  customerEmail: string;
+  customerPhone?: string;
+  notificationType: LinkNotification;
+  /** ISO 8601 UTC instant; sent as "YYYY-MM-DDTHH:mm:ssZ". */
+  expiresAt: string;
+  orderDescription: string;
+  language?: 'en' | 'ar';
+}
+
+export type PaymentLinkStatus = 'Open' | 'Paid' | 'Expired' | 'Closed';
+
+export interface PaymentLinkInfo {
+  paymentLinkId: string;
+  /** The URL the customer opens; present on creation. */
+  url?: string;
+  status?: PaymentLinkStatus;
+  expiresAt?: string;
+  openedCount?: number;
+  /** The gateway's id of the payment made through the link (APS fort_id), once paid. */
+  fortId?: string;
+  amount?: number;
+}
+
+export interface PaymentLinkStatusRequest {
+  merchantReference: string;
+  paymentLinkId?: string;
+}
+
+export interface PaymentLinkUpdateRequest {
+  merchantReference: string;
+  paymentLinkId: string;
+  action: 'CLOSE' | 'EXTEND' | 'RESEND';
+  expiresAt?: string;
+}
+
+/** Gateways that offer Payment Link (the APS adapter and the sandbox do). */
+export interface PaymentLinkGateway {
+  createPaymentLink(req: PaymentLinkRequest): Promise<Outcome<PaymentLinkInfo>>;
+  checkPaymentLinkStatus(req: PaymentLinkStatusRequest): Promise<Outcome<PaymentLinkInfo & { found: boolean }>>;
+  updatePaymentLink(req: PaymentLinkUpdateRequest): Promise<Outcome<PaymentLinkInfo>>;
+}
+
+export function supportsPaymentLinks(g: unknown): g is PaymentLinkGateway {
+  return typeof g === 'object' && g !== null && typeof (g as PaymentLinkGateway).createPaymentLink === 'function';
+}

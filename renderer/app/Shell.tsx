@@ -5,6 +5,7 @@ import { CustomersScreen } from '../features/customers/CustomersScreen';
 import { NewOrderScreen } from '../features/order/NewOrderScreen';
 import { useOrder } from '../features/order/order-store';
 import { QueueScreen } from '../features/queue/QueueScreen';
+import { BulkScreen } from '../features/bulk/BulkScreen';
 import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { RecurringScreen } from '../features/recurring/RecurringScreen';
@@ -101,6 +102,9 @@ export function Shell() {
       'Alt+S': () => {
         if (mayOpen(role, 'settings')) open('settings', '#settings-title');
       },
+      'Alt+B': () => {
+        if (mayOpen(role, 'bulk')) open('bulk', '#bulk-title');
+      },
       'Alt+L': () => void lock(),
     },
     !locked,
@@ -122,6 +126,7 @@ export function Shell() {
             {screen === 'reports' ? <EndOfDayScreen /> : null}
             {screen === 'audit' ? <AuditScreen /> : null}
             {screen === 'settings' ? <SettingsScreen /> : null}
+            {screen === 'bulk' ? <BulkScreen /> : null}
           </main>
         </div>
       </div>

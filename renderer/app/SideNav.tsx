@@ -18,6 +18,7 @@ const ITEMS: Item[] = [
   { screen: 'reports', keys: 'Alt+E' },
   { screen: 'audit', keys: 'Alt+G' },
   { screen: 'settings', keys: 'Alt+S' },
+  { screen: 'bulk', keys: 'Alt+B' },
 ];
 
 const ALT: Partial<Record<Screen, string>> = { order: 'Alt+N', customers: 'Alt+C', transactions: 'Alt+T' };

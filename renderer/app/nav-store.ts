@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { roleAtLeast, type Role } from '../../shared/domain/roles';
 
-export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'recurring' | 'reports' | 'audit' | 'settings';
+export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'recurring' | 'reports' | 'audit' | 'settings' | 'bulk';
 
 /** Who may open each screen: the side navigation, the shortcuts and sign-in all read this. */
 export const SCREEN_MIN_ROLE: Record<Screen, Role> = {
@@ -13,6 +13,7 @@ export const SCREEN_MIN_ROLE: Record<Screen, Role> = {
   reports: 'clerk',
   audit: 'supervisor',
   settings: 'admin',
+  bulk: 'supervisor',
 };
 
 export function mayOpen(role: Role, screen: Screen): boolean {

@@ -7,6 +7,8 @@ import {
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { Locale, PrintedText } from './settings-fields';
+import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
+import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 import { ShopConnectInput, ShopStatusSchema } from './shop';
 
@@ -54,6 +56,8 @@ const SettingsSchema = z.object({
     maxCount: z.number().int().min(0).max(10_000),
     maxAgeHours: z.number().int().min(1).max(168),
   }).refine((o) => o.perCharge <= o.totalOutstanding, { message: 'One charge cannot be more than the total allowed outstanding', path: ['perCharge'] }),
+  /** Pay by link expiry (docs/payment-links.md). */
+  paymentLinks: LinkExpirySettings.default(DEFAULT_LINK_EXPIRY),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };
@@ -516,6 +520,20 @@ export const channels = {
   // --- the shop server (docs/stations.md) ---
   'shop.status': ch({ input: Empty, output: ShopStatusSchema, minRole: 'supervisor', mutates: false, summary: 'The shop server link: connected, catching up or unreachable since when; the stations seen.' }),
   'shop.connect': ch({ input: ShopConnectInput, output: ShopStatusSchema, minRole: 'admin', mutates: true, summary: 'Join the shop server (its password is kept in the encrypted ledger); everything this station holds is shared.' }),
+  // --- pay by link (issue #19; docs/payment-links.md) ---
+  'links.send': ch({ input: LinkSendInput, output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the customer a payment link for the order total (written ahead; exactly one link per order at a time).' }),
+  'links.get': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Where a link stands (asks the gateway); a paid link becomes a payment, exactly once.' }),
+  'links.forOrder': ch({ input: z.object({ orderId: Id }).strict(), output: LinkView.nullable(), minRole: 'clerk', mutates: false, summary: 'The latest link of an order, as recorded.' }),
+  'links.resend': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the same link to the customer again (audited).' }),
+  'links.cancel': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Close an open link so it can no longer be paid (audited).' }),
+  'links.extend': ch({ input: z.object({ id: Id, expiresInMinutes: z.number().int().positive() }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Give an open or expired link a new expiry (audited).' }),
+  // --- bulk capture / void / refund (issue #19; docs/decisions/bulk-operations.md) ---
+  'bulk.preview': ch({ input: BulkPreviewInput, output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Judge every row (what will happen, what is refused and why); nothing is sent.' }),
+  'bulk.start': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Send the accepted rows of a previewed run, each as its own operation.' }),
+  'bulk.get': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: false, summary: 'Progress of a run: counts per row state.' }),
+  'bulk.rows': ch({ input: z.object({ id: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(), output: z.array(BulkRowSchema), minRole: 'supervisor', mutates: false, summary: 'Rows of a run with their verdict and result.' }),
+  'bulk.cancel': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Stop a run: rows not yet sent are cancelled.' }),
+  'bulk.resultCsv': ch({ input: z.object({ id: Id }).strict(), output: z.object({ csv: z.string() }), minRole: 'supervisor', mutates: false, summary: 'The result file of a run, one line per input row.' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -1,4 +1,4 @@
-import { ContractError, SettingsSchema, type Settings } from '../../../shared/contract';
+import { ContractError, DEFAULT_LINK_EXPIRY, SettingsSchema, type Settings } from '../../../shared/contract';
 
 /** What a fresh station starts with; documented in docs/settings.md. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -21,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
     maxCount: 20,
     maxAgeHours: 24,
   },
+  paymentLinks: DEFAULT_LINK_EXPIRY,
 };
 
 export interface SettingsStore {

@@ -50,6 +50,11 @@ export const LOCAL_ONLY_TABLES: Readonly<Record<string, string>> = {
   // leave a station's encrypted ledger; each station of a shop is set up with the same accounts.
   gateway_accounts: 'gateway credentials: secrets of this station, never sent to the shop server',
   gateway_active: "which gateway this station's new payments go to",
+  // Pay by link and bulk runs are this desk's work in progress; what they produce (payments,
+  // operations) replicates like any other payment. Sharing open links across desks is not done yet.
+  payment_links: "this desk's payment links (a paid link's payment replicates)",
+  bulk_runs: "this desk's bulk runs (their operations replicate)",
+  bulk_rows: "rows of this desk's bulk runs",
 };
 
 export function replicatedTable(name: string): ReplicatedTable | undefined {

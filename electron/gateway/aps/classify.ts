@@ -15,6 +15,10 @@ export const SUCCESS_STATUS: Readonly<Record<ApsCommand, string>> = {
   CHECK_STATUS: '12',
   UPDATE_TOKEN: '58',
   TOKENIZATION: '18',
+  // 48 "Invoice payment link success" (doc §6.1); the status query is a check like CHECK_STATUS.
+  PAYMENT_LINK: '48',
+  CHECK_PAYMENT_LINK_STATUS: '12',
+  UPDATE_PAYMENT_LINK: '48',
 };
 
 /** 15 uncertain, 19 pending, 20 on hold: the gateway may still complete the operation. */

@@ -11,6 +11,11 @@ import type {
   HostedFormRequest,
   MaintenanceResult,
   Outcome,
+  PaymentLinkGateway,
+  PaymentLinkInfo,
+  PaymentLinkRequest,
+  PaymentLinkStatusRequest,
+  PaymentLinkUpdateRequest,
   RefundRequest,
   TokenInfo,
   TokenizationReturn,
@@ -19,6 +24,7 @@ import type {
 } from '../types';
 import { classify } from './classify';
 import * as confirmation from './confirmation';
+import { buildPaymentLink, buildPaymentLinkStatus, buildPaymentLinkUpdate, toPaymentLinkInfo, toPaymentLinkStatus } from './payment-link';
 import { ApsValidationError } from './errors';
 import { checkField } from './fields';
 import { maskToken, noopLogger, type ApsLogger } from './log';
@@ -78,7 +84,7 @@ function checkUrl(value: string | undefined, field: string): void {
  * before sending), one HTTP exchange (no retries: resending is the core's decision after check
  * status), verify + classify into an Outcome (never throws for anything the network or gateway does).
  */
-export class ApsGateway implements Gateway {
+export class ApsGateway implements Gateway, PaymentLinkGateway {
   readonly name: string;
   readonly isSandbox: boolean;
   private readonly creds: ApsCredentials;
@@ -155,6 +161,18 @@ export class ApsGateway implements Gateway {
 
   async updateToken(req: UpdateTokenRequest): Promise<Outcome<TokenInfo>> {
     return this.send(buildUpdateToken(this.creds, req), (raw) => toTokenInfo(raw));
+  }
+
+  async createPaymentLink(req: PaymentLinkRequest): Promise<Outcome<PaymentLinkInfo>> {
+    return this.send(buildPaymentLink(this.creds, req), (raw) => toPaymentLinkInfo(raw));
+  }
+
+  async checkPaymentLinkStatus(req: PaymentLinkStatusRequest): Promise<Outcome<PaymentLinkInfo & { found: boolean }>> {
+    return this.send(buildPaymentLinkStatus(this.creds, req), (raw, env) => toPaymentLinkStatus(raw, env.response_code));
+  }
+
+  async updatePaymentLink(req: PaymentLinkUpdateRequest): Promise<Outcome<PaymentLinkInfo>> {
+    return this.send(buildPaymentLinkUpdate(this.creds, req), (raw) => toPaymentLinkInfo(raw));
   }
 
   async startConfirmation(req: ConfirmationRequest): Promise<Outcome<Confirmation>> {

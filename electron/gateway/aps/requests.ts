@@ -19,7 +19,10 @@ export type ApsCommand =
   | 'REFUND'
   | 'CHECK_STATUS'
   | 'UPDATE_TOKEN'
-  | 'TOKENIZATION';
+  | 'TOKENIZATION'
+  | 'PAYMENT_LINK'
+  | 'CHECK_PAYMENT_LINK_STATUS'
+  | 'UPDATE_PAYMENT_LINK';
 
 /** APS names the operation under three different keys (doc §1). */
 export type CommandKey = 'command' | 'query_command' | 'service_command';
@@ -33,6 +36,10 @@ export const COMMAND_KEY: Readonly<Record<ApsCommand, CommandKey>> = {
   CHECK_STATUS: 'query_command',
   UPDATE_TOKEN: 'service_command',
   TOKENIZATION: 'service_command',
+  PAYMENT_LINK: 'service_command',
+  CHECK_PAYMENT_LINK_STATUS: 'query_command',
+  // UNCONFIRMED name (docs/aps-gateway-links.md): APS documents the update only in its dashboard.
+  UPDATE_PAYMENT_LINK: 'service_command',
 };
 
 export interface ApsCredentials {
@@ -53,7 +60,7 @@ export interface ApsRequest {
  * Collects parameters. Every value is validated as it goes in, so a builder either returns a
  * request APS can accept (as far as we know its rules) or throws before anything is sent.
  */
-class Params {
+export class Params {
   readonly values: Record<string, string> = {};
 
   required(name: string, value: string | undefined): this {
@@ -70,7 +77,7 @@ class Params {
   }
 }
 
-function base(creds: ApsCredentials, command: ApsCommand, merchantReference: string, language?: 'en' | 'ar'): Params {
+export function base(creds: ApsCredentials, command: ApsCommand, merchantReference: string, language?: 'en' | 'ar'): Params {
   return new Params()
     .required(COMMAND_KEY[command], command)
     .required('access_code', creds.accessCode)
@@ -79,7 +86,7 @@ function base(creds: ApsCredentials, command: ApsCommand, merchantReference: str
     .required('language', language ?? creds.language);
 }
 
-function finish(creds: ApsCredentials, command: ApsCommand, p: Params, exclude: readonly string[] = []): ApsRequest {
+export function finish(creds: ApsCredentials, command: ApsCommand, p: Params, exclude: readonly string[] = []): ApsRequest {
   // Lower-case hex: what every official SDK sends (doc §5.1, upper-case acceptance UNCONFIRMED).
   const signature = sign(p.values, creds.requestPhrase, creds.shaType, exclude);
   return { command, params: Object.freeze({ ...p.values, signature }) };

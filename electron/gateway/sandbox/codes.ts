@@ -27,6 +27,8 @@ export const STATUS = {
   TOKENIZATION_SUCCESS: '18',
   TOKEN_UPDATED: '58',
   TOKEN_UPDATE_FAILED: '59',
+  PAYMENT_LINK_SUCCESS: '48',
+  PAYMENT_LINK_FAILED: '49',
 } as const;
 export type StatusCode = (typeof STATUS)[keyof typeof STATUS];
 
@@ -61,6 +63,7 @@ export const MESSAGES = {
   '666': 'Transaction declined',
   '773': 'Transaction closed',
   '777': 'Processed but failed to receive confirmation',
+  '030': 'Authentication failed',
 } as const;
 export type MessageCode = keyof typeof MESSAGES;
 

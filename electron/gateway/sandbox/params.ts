@@ -18,7 +18,10 @@ export type CommandName =
   | (typeof CHARGE_COMMANDS)[number]
   | (typeof MAINTENANCE_COMMANDS)[number]
   | 'CHECK_STATUS'
-  | 'UPDATE_TOKEN';
+  | 'UPDATE_TOKEN'
+  | 'PAYMENT_LINK'
+  | 'CHECK_PAYMENT_LINK_STATUS'
+  | 'UPDATE_PAYMENT_LINK';
 
 const AUTH = ['access_code', 'merchant_identifier', 'signature'];
 const CHARGE_OPTIONAL = [
@@ -70,6 +73,23 @@ export const COMMAND_SPECS: Record<CommandName, CommandSpec> = {
     required: [...AUTH, 'service_command', 'merchant_reference', 'language', 'token_name'],
     optional: ['expiry_date', 'card_holder_name', 'currency', 'token_status', 'new_token_name'],
   },
+  // Payment Link (docs/aps-gateway-links.md): fields from APS's generate and manage pages.
+  PAYMENT_LINK: {
+    key: 'service_command',
+    required: [...AUTH, 'service_command', 'merchant_reference', 'amount', 'currency', 'language', 'customer_email', 'notification_type', 'request_expiry_date'],
+    optional: ['customer_phone', 'order_description', 'customer_name'],
+  },
+  CHECK_PAYMENT_LINK_STATUS: {
+    key: 'query_command',
+    required: [...AUTH, 'query_command'],
+    optional: ['merchant_reference', 'payment_link_id', 'language'],
+  },
+  // Sandbox's own name for the dashboard's close / extend (UNCONFIRMED as an API).
+  UPDATE_PAYMENT_LINK: {
+    key: 'service_command',
+    required: [...AUTH, 'service_command', 'merchant_reference', 'payment_link_id', 'link_action'],
+    optional: ['request_expiry_date', 'language'],
+  },
 };
 
 type FieldRule = { max: number; pattern?: RegExp; check?: (v: string) => boolean; code?: MessageCode };
@@ -115,6 +135,11 @@ const FIELDS: Record<string, FieldRule> = {
   card_holder_name: { max: 50, pattern: /^[\p{L}\p{N}_\\/\-.' ]*$/u },
   token_status: { max: 8, pattern: /^(ACTIVE|INACTIVE)$/ },
   signature: { max: 200, pattern: /^[0-9A-Fa-f]+$/ },
+  customer_phone: { max: 19, pattern: /^\+?[0-9]{6,19}$/ },
+  notification_type: { max: 10, pattern: /^(EMAIL|SMS|EMAIL_SMS|NONE)$/ },
+  request_expiry_date: { max: 25, pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, code: '100' },
+  payment_link_id: { max: 20, pattern: ALNUM },
+  link_action: { max: 10, pattern: /^(CLOSE|EXTEND|RESEND)$/ },
 };
 
 /**

@@ -5,6 +5,7 @@ import { isExpired, maskPan, type CardBehaviour } from './cards';
 import type { OffsetClock } from './clock';
 import { checkParams, commandOf, present, toParams, type CommandName, type Params } from './params';
 import { decideCapture, decideCharge, decideRefund, decideVoid, type Decision } from './rules';
+import type { PaymentLinkService } from './payment-links';
 import type { OperationKind, OrderRow, Store } from './store';
 import type { MerchantConfig } from './types';
 
@@ -18,6 +19,8 @@ export interface ApiContext {
   store: Store;
   clock: OffsetClock;
   merchants: ReadonlyMap<string, MerchantConfig>;
+  /** The Payment Link service (absent: PAYMENT_LINK answers "invalid command"). */
+  links?: PaymentLinkService;
 }
 
 export type ApiResponse = Record<string, string>;
@@ -107,6 +110,12 @@ function dispatch(ctx: ApiContext, merchant: MerchantConfig, command: CommandNam
       return checkStatus(ctx, merchant, params);
     case 'UPDATE_TOKEN':
       return updateToken(ctx, merchant, params);
+    case 'PAYMENT_LINK':
+      return ctx.links ? ctx.links.create(merchant, params) : { ...invalid('004') };
+    case 'CHECK_PAYMENT_LINK_STATUS':
+      return ctx.links ? ctx.links.status(merchant, params) : { ...invalid('004') };
+    case 'UPDATE_PAYMENT_LINK':
+      return ctx.links ? ctx.links.update(merchant, params) : { ...invalid('004') };
   }
 }
 

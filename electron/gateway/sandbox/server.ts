@@ -12,6 +12,8 @@ import type { ApiContext } from './payment-api';
 import { handleAnswer, handleCreateConfirmation, handleGetConfirmation, handleMailbox, handleOpenLink, type ConfirmationRouteDeps } from './routes/confirmations';
 import { handleControl, type ControlRouteDeps } from './routes/control';
 import { handlePaymentApi, type PaymentApiDeps } from './routes/payment-api';
+import { PaymentLinkService } from './payment-links';
+import { handleChallenge, handleLinkMessagesJson, handleLinkOutbox, handleOpenPayerPage, handlePay, type LinkRouteDeps } from './routes/payment-links';
 import { STATIC_FILES } from './static';
 import { Store } from './store';
 import type { MerchantConfig, SandboxHandle, SandboxLogger, SandboxOptions } from './types';
@@ -70,7 +72,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const faults = new FaultRegistry();
   const state: ControlState = { reachable: true };
   const control = createControl(store, clock, faults, state);
-  const ctx: ApiContext = { store, clock, merchants };
+  let baseUrl = '';
+  const links = new PaymentLinkService(store, clock, () => baseUrl, logger);
+  const linkDeps: LinkRouteDeps = { service: links };
+  const ctx: ApiContext = { store, clock, merchants, links };
   const confirmations = new ConfirmationService(store, clock, confirmationCallback(shutdown.signal, logger), logger);
 
   const apiDeps: PaymentApiDeps = { ctx, faults, isReachable: () => state.reachable, shutdown: shutdown.signal, logger };
@@ -89,6 +94,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/FortAPI/paymentApi') return handlePaymentApi(apiDeps, req, res);
+    if (path === '/__sandbox/link-messages' && method === 'GET') return handleLinkMessagesJson(linkDeps, res);
     if (path.startsWith('/__sandbox/')) {
       if (await handleControl(controlDeps, req, res, url)) return;
       return sendJson(res, 404, { error: 'not_found' });
@@ -111,6 +117,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     const link = /^\/confirm\/([0-9a-fA-F-]{36})(?:\/(agree|refuse))?$/.exec(path);
     if (link && method === 'GET' && !link[2]) return handleOpenLink(confirmationDeps, res, link[1] as string);
     if (link && method === 'POST' && link[2]) return handleAnswer(confirmationDeps, req, res, link[1] as string, link[2] as 'agree' | 'refuse');
+    const payer = /^\/link\/([0-9a-fA-F-]{36})(\/pay)?$/.exec(path);
+    if (payer && method === 'GET' && !payer[2]) return handleOpenPayerPage(linkDeps, res, payer[1] as string);
+    if (payer && method === 'POST' && payer[2]) return handlePay(linkDeps, req, res, payer[1] as string);
+    const challenge = /^\/link\/3ds\/([0-9a-fA-F-]{36})$/.exec(path);
+    if (challenge && method === 'POST') return handleChallenge(linkDeps, req, res, challenge[1] as string);
+    if (path === '/link-mailbox' && method === 'GET') return handleLinkOutbox(linkDeps, res, 'EMAIL');
+    if (path === '/sms-outbox' && method === 'GET') return handleLinkOutbox(linkDeps, res, 'SMS');
     if (path === '/' && method === 'GET') return sendHtml(res, 200, homePage());
     sendText(res, 404, 'Not found');
   }
@@ -139,10 +152,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  baseUrl = url;
 
   function homePage(): string {
     const links = [
       ['Mailbox', '/mailbox'],
+      ['Payment link mailbox', '/link-mailbox'],
+      ['SMS outbox', '/sms-outbox'],
       ['Health', '/__sandbox/health'],
       ['Orders', '/__sandbox/orders'],
     ]

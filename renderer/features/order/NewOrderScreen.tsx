@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LinkPanel } from '../links/LinkPanel';
+import { useDropLinkWhenOrderResets, useLinks } from '../links/link-store';
 import { fmtMoney } from '../../lib/format';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useHotkeys } from '../../lib/keys';
@@ -21,6 +23,8 @@ const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
 export function NewOrderScreen() {
   const result = useOrder((s) => s.result);
   const confirmation = useOrder((s) => s.confirmation);
+  const link = useLinks((s) => s.link);
+  useDropLinkWhenOrderResets(useOrder((s) => s.createdOrder?.id ?? null));
   const reset = useOrder((s) => s.reset);
   const currency = useSettings((s) => s.settings?.currency);
   const orderCurrency = useOrder((s) => s.currency);
@@ -45,7 +49,7 @@ export function NewOrderScreen() {
   // On the form the heading sits over the left column only, so the payment column starts at the top:
   // with the gateway's card page open, Charge and "Charge now / Authorize only" stay above the fold
   // at 1366×768 (e2e/clerk-flow.spec.ts measures it).
-  if (!result && !confirmation) {
+  if (!result && !confirmation && !link) {
     return (
       <div className="order-screen">
         <OrderForm head={head} />
@@ -58,6 +62,10 @@ export function NewOrderScreen() {
       {result ? (
         <div className="order-result-wrap">
           <ChargeResultPanel result={result} onNewOrder={newOrder} />
+        </div>
+      ) : link ? (
+        <div className="order-result-wrap">
+          <LinkPanel link={link} onNewOrder={newOrder} />
         </div>
       ) : confirmation ? (
         <div className="order-result-wrap">
@@ -77,6 +85,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   const submit = useOrder((s) => s.submit);
   const totals = useLiveTotals();
   const { t } = useTranslation('order');
+  const { t: tl } = useTranslation('links');
   const charge = useAction(async () => {
     try {
       await submit();
@@ -93,7 +102,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
 
   useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
 
-  const verb = t(method === 'cash' ? 'verb.cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'verb.emailAuthorize' : 'verb.emailCharge') : mode === 'authorize' ? 'verb.authorize' : 'verb.charge');
+  const verb = method === 'link' ? tl('submit') : t(method === 'cash' ? 'verb.cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'verb.emailAuthorize' : 'verb.emailCharge') : mode === 'authorize' ? 'verb.authorize' : 'verb.charge');
   const amount = fmtMoney(totals.total.amount, totals.total.currency);
 
   return (
@@ -127,7 +136,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
             {describeError(charge.error)}
           </Alert>
         ) : null}
-        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={t(method === 'cash' ? 'busy.cash' : method === 'email_confirm' ? 'busy.email' : 'busy.bank')} shortcut="Ctrl+Enter">
+        <Button id="charge-button" variant="primary" size="lg" className="charge-button" onClick={() => void charge.run()} busy={charge.busy} busyText={method === 'link' ? tl('sending') : t(method === 'cash' ? 'busy.cash' : method === 'email_confirm' ? 'busy.email' : 'busy.bank')} shortcut="Ctrl+Enter">
           {t('chargeButton', { verb, amount })}
         </Button>
       </aside>

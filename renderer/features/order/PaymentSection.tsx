@@ -1,6 +1,7 @@
 import { parseAmount } from '../../../shared/money';
 import { Trans, useTranslation } from 'react-i18next';
 import { amountProblem } from '../../lib/error-text';
+import { LinkSendFields } from '../links/LinkSendFields';
 import { fmtExpiry, fmtMoney, maskedCard } from '../../lib/format';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
@@ -31,10 +32,17 @@ export function PaymentSection() {
   const cards = customer.kind === 'existing' ? customer.cards.filter((c) => c.status === 'active') : [];
   // Hidden, not broken, when the account in use has no email confirmation service.
   const confirmationOffered = useSession((s) => s.status?.gateway.confirmation !== false);
+  const { t: tl } = useTranslation('links');
 
   return (
     <section className="panel" aria-labelledby="payment-h">
-      <h2 id="payment-h">{t('payment.title')}</h2>
+      <div className="payment-head">
+        <h2 id="payment-h">{t('payment.title')}</h2>
+        {/* Pay by link sits in the heading row: the card page and Charge stay above the fold at 1366×768. */}
+        <button type="button" className={`link payment-link-toggle ${method === 'link' ? 'checked' : ''}`} aria-pressed={method === 'link'} onClick={() => set({ method: 'link' })}>
+          {tl('method')}
+        </button>
+      </div>
       <div className="segmented segmented-grid" role="radiogroup" aria-label={t('payment.how')}>
         {METHODS.filter((m) => m.id !== 'email_confirm' || confirmationOffered).map((m) => {
           const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
@@ -50,7 +58,8 @@ export function PaymentSection() {
       {method === 'email_confirm' ? <EmailConfirmNote /> : null}
       {method === 'new_card' ? <NewCard /> : null}
       {method === 'cash' ? <CashTender /> : null}
-      {method !== 'cash' ? (
+      {method === 'link' ? <LinkSendFields /> : null}
+      {method !== 'cash' && method !== 'link' ? (
         <div className="segmented segmented-sm" role="radiogroup" aria-label={t('payment.modeLabel')}>
           <label className={`segment ${mode === 'purchase' ? 'checked' : ''}`}>
             <input type="radio" name="pay-mode" value="purchase" checked={mode === 'purchase'} onChange={() => set({ mode: 'purchase' })} />

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import i18next from 'i18next';
 import { amountProblem } from '../../lib/error-text';
+import { linkFormErrors, useLinks } from '../links/link-store';
 import type { InputOf, OutputOf } from '../../../shared/contract';
 import { formatTaxRate, parseAmount } from '../../../shared/money';
 import { call } from '../../lib/api';
@@ -19,7 +20,8 @@ export type CustomerChoice =
   | { kind: 'new'; name: string; email: string; phone: string };
 
 /** 'email_confirm': a card on file, charged only once the customer agrees by email (seed 003). */
-export type PayMethod = 'card_on_file' | 'email_confirm' | 'new_card' | 'cash';
+/** 'link': a payment link the customer pays on their own device (renderer/features/links). */
+export type PayMethod = 'card_on_file' | 'email_confirm' | 'new_card' | 'cash' | 'link';
 export type ConfirmationView = OutputOf<'confirmations.get'>;
 
 export interface OrderResult extends ChargeResult {
@@ -155,6 +157,7 @@ export const useOrder = create<OrderState>((set, get) => ({
     if ((s.method === 'card_on_file' || s.method === 'email_confirm') && !s.cardId) errors.payment = i18next.t('order:check.chooseCard');
     if (s.method === 'email_confirm' && c.kind === 'existing' && !c.customer.email) errors.payment = i18next.t('order:check.noEmail');
     if (s.method === 'new_card' && !s.hostedCard) errors.payment = i18next.t('order:check.enterCard');
+    if (s.method === 'link') Object.assign(errors, linkFormErrors());
     let tendered = 0;
     if (s.method === 'cash') {
       try {
@@ -183,6 +186,10 @@ export const useOrder = create<OrderState>((set, get) => ({
       const created = await call('orders.create', input);
       order = { id: created.id, reference: created.reference, signature };
       set({ createdOrder: order });
+    }
+    if (s.method === 'link') {
+      await useLinks.getState().send(order.id);
+      return;
     }
     if (s.method === 'email_confirm') {
       // The core emails the customer and charges only once they agree; the screen follows it.

@@ -9,10 +9,11 @@ import { GATEWAY_ACCOUNTS } from './008-gateway-accounts';
 import { OPERATION_STATE_GUARD } from './009-operation-state-guard';
 import { LANGUAGE } from './010-language';
 import { SHOP_OUTBOX } from './011-shop-outbox';
+import { PAYMENT_LINKS } from './012-payment-links';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS];

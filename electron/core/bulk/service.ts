@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto';
+import { ContractError } from '../../../shared/contract';
+import { allowedAction, checkAmount, type PaymentTotals } from '../../../shared/domain/payment-state';
+import { parseAmount } from '../../../shared/money';
+import type { CoreDeps } from '../deps';
+import { auditAs } from '../people/audit-helpers';
+import { queuedOf } from '../payments/operation-log';
+import { effectiveTotals, type PaymentRow } from '../payments/payments-repo';
+import type { CallerActor, PaymentService } from '../payments/service';
+import { newId, stmt, tx } from '../payments/sql';
+
+/**
+ * Bulk capture / void / refund (issue #19). Sent as individual operations through the payments
+ * service's public functions (docs/decisions/bulk-operations.md): every row is an ordinary
+ * operation with its own reference, exactly-once by the same write-ahead log, routed to its
+ * payment's own gateway account, queued by the offline forwarder when offline.
+ */
+
+export type BulkKind = 'capture' | 'void' | 'refund';
+export type RowState = 'waiting' | 'sending' | 'approved' | 'declined' | 'unknown' | 'queued' | 'refused' | 'cancelled';
+
+export interface BulkInputRow {
+  reference: string;
+  /** Decimal text in the payment's currency ("12.50"); empty = what remains (capture, refund). */
+  amount?: string;
+}
+
+export interface BulkRowView {
+  seq: number;
+  reference: string;
+  paymentId: string | null;
+  amount: number | null;
+  currency: string | null;
+  verdict: 'ok' | 'refused';
+  state: RowState;
+  message: string;
+}
+
+export interface BulkRunView {
+  id: string;
+  kind: BulkKind;
+  state: 'ready' | 'running' | 'cancelled' | 'done';
+  total: number;
+  counts: Record<RowState, number>;
+  createdAt: string;
+  createdByName: string;
+}
+
+interface RowRecord {
+  run_id: string;
+  seq: number;
+  row_key: string;
+  reference: string;
+  payment_id: string | null;
+  amount: number | null;
+  currency: string | null;
+  verdict: 'ok' | 'refused';
+  state: RowState;
+  message: string;
+  marker: string;
+  updated_at: string;
+}
+
+const MAX_ROWS = 20_000;
+const STATES: RowState[] = ['waiting', 'sending', 'approved', 'declined', 'unknown', 'queued', 'refused', 'cancelled'];
+
+function rowKey(kind: BulkKind, reference: string, amount: number | null, occurrence: number): string {
+  return createHash('sha256').update(`${kind}\u0000${reference}\u0000${amount ?? ''}\u0000${occurrence}`).digest('base64url').slice(0, 32);
+}
+
+export interface BulkOptions {
+  /** How many rows are in flight at once (different payments; one per payment by the service's mutex). */
+  concurrency?: number;
+}
+
+export class BulkService {
+  private readonly running = new Map<string, Promise<void>>();
+  private closed = false;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly payments: PaymentService,
+    opts: BulkOptions = {},
+  ) {
+    this.concurrency = opts.concurrency ?? 8;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  // --- preview ---------------------------------------------------------------------------------
+
+  /**
+   * Judges every row before anything is sent: the payment exists and is a card payment, the action
+   * is allowed, the amount fits what remains after the rows above it in the same file, and the same
+   * row (same file) was not already run. Records the run as 'ready'; nothing reaches the gateway.
+   */
+  preview(kind: BulkKind, rows: BulkInputRow[], reason: string, actor: { id: string; name: string }): BulkRunView {
+    if (rows.length === 0) throw new ContractError('VALIDATION', 'The file has no rows.');
+    if (rows.length > MAX_ROWS) throw new ContractError('VALIDATION', `At most ${MAX_ROWS} rows per run.`);
+    const { db } = this.deps;
+    const now = this.deps.clock.now();
+    const at = now.toISOString();
+    const id = newId('blk');
+    const seen = new Map<string, number>();
+    const planned = new Map<string, PaymentTotals>();
+    const records: RowRecord[] = rows.map((r, i) => {
+      const seq = i + 1;
+      const reference = (r.reference ?? '').trim();
+      const base = { run_id: id, seq, reference, payment_id: null, amount: null, currency: null, marker: `bulk ${id} #${seq}`, updated_at: at };
+      const refuse = (message: string, extra: Partial<RowRecord> = {}): RowRecord => ({ ...base, row_key: `${id}:${seq}`, verdict: 'refused', state: 'refused', message, ...extra });
+      if (!reference) return refuse('No reference.');
+      const p = stmt(db, "SELECT * FROM payments WHERE reference = ? OR (id IN (SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = ? AND p.method = 'card' AND p.declined = 0)) ORDER BY created_at DESC LIMIT 1").get(reference, reference) as PaymentRow | undefined;
+      if (!p) return refuse('No such payment on this station.');
+      if (p.method !== 'card') return refuse('Cash payments are not sent to the gateway.', { payment_id: p.id });
+      const totals = planned.get(p.id) ?? effectiveTotals(p, queuedOf(db, p.id));
+      let amount: number | null = null;
+      if (kind !== 'void') {
+        const text = (r.amount ?? '').trim();
+        if (text) {
+          try {
+            amount = parseAmount(text, p.currency).amount;
+          } catch (e) {
+            return refuse(`Amount: ${e instanceof Error ? e.message : String(e)}`, { payment_id: p.id, currency: p.currency });
+          }
+        } else {
+          const v = allowedAction(kind, totals, now);
+          amount = v.allowed && v.max !== undefined ? v.max : null;
+          if (!amount) return refuse(v.allowed ? 'Nothing remains.' : v.reason, { payment_id: p.id, currency: p.currency });
+        }
+      }
+      const verdict = kind === 'void' ? allowedAction('void', totals, now) : checkAmount(kind, amount as number, totals, now);
+      if (!verdict.allowed) return refuse(verdict.reason, { payment_id: p.id, amount, currency: p.currency });
+      const occurrenceKey = `${p.reference}\u0000${amount ?? ''}`;
+      const occurrence = (seen.get(occurrenceKey) ?? 0) + 1;
+      seen.set(occurrenceKey, occurrence);
+      const key = rowKey(kind, p.reference, amount, occurrence);
+      const earlier = stmt(db, "SELECT run_id FROM bulk_rows WHERE row_key = ? AND verdict = 'ok'").get(key) as { run_id: string } | undefined;
+      if (earlier) return refuse(`Already in bulk run ${earlier.run_id}: not sent again.`, { payment_id: p.id, amount, currency: p.currency });
+      // Later rows of the same payment see this one as done.
+      const next = { ...totals };
+      if (kind === 'capture') next.captured += amount as number;
+      else if (kind === 'refund') next.refunded += amount as number;
+      else next.voided = true;
+      planned.set(p.id, next);
+      return { ...base, row_key: key, payment_id: p.id, amount, currency: p.currency, verdict: 'ok', state: 'waiting', message: '' };
+    });
+    tx(db, () => {
+      stmt(db, 'INSERT INTO bulk_runs (id, kind, state, reason, created_by, created_by_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, kind, 'ready', reason, actor.id, actor.name, at, at);
+      const ins = stmt(db, 'INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at) VALUES (@run_id, @seq, @row_key, @reference, @payment_id, @amount, @currency, @verdict, @state, @message, @marker, @updated_at)');
+      for (const r of records) ins.run(r);
+      auditAs(this.deps, actor, { action: 'bulk.preview', target: id, outcome: 'success', detail: `${kind} ${records.length} rows, ${records.filter((r) => r.verdict === 'ok').length} accepted` });
+    });
+    return this.get(id);
+  }
+
+  // --- views -----------------------------------------------------------------------------------
+
+  get(id: string): BulkRunView {
+    this.flush();
+    const run = stmt(this.deps.db, 'SELECT * FROM bulk_runs WHERE id = ?').get(id) as { id: string; kind: BulkKind; state: BulkRunView['state']; created_at: string; created_by_name: string } | undefined;
+    if (!run) throw new ContractError('NOT_FOUND', 'No such bulk run.');
+    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<RowState, number>;
+    let total = 0;
+    for (const c of stmt(this.deps.db, 'SELECT state, COUNT(*) AS n FROM bulk_rows WHERE run_id = ? GROUP BY state').all(id) as { state: RowState; n: number }[]) {
+      counts[c.state] = c.n;
+      total += c.n;
+    }
+    return { id: run.id, kind: run.kind, state: run.state, total, counts, createdAt: run.created_at, createdByName: run.created_by_name };
+  }
+
+  rows(id: string, offset = 0, limit = 500): BulkRowView[] {
+    this.flush();
+    return (stmt(this.deps.db, 'SELECT * FROM bulk_rows WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(id, limit, offset) as RowRecord[]).map((r) => ({
+      seq: r.seq, reference: r.reference, paymentId: r.payment_id, amount: r.amount, currency: r.currency, verdict: r.verdict, state: r.state, message: r.message,
+    }));
+  }
+
+  /** The result file: one line per row of the input, in order. */
+  resultCsv(id: string): string {
+    this.get(id);
+    const cell = (v: string | number | null): string => {
+      const s = v === null ? '' : String(v);
+      // Quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it.
+      const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const lines = ['row,reference,amount_minor,currency,verdict,state,message'];
+    for (const r of stmt(this.deps.db, 'SELECT * FROM bulk_rows WHERE run_id = ? ORDER BY seq').all(id) as RowRecord[]) {
+      lines.push([r.seq, r.reference, r.amount, r.currency, r.verdict, r.state, r.message].map(cell).join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  // --- running ---------------------------------------------------------------------------------
+
+  start(id: string, actor: CallerActor): BulkRunView {
+    const run = this.get(id);
+    if (run.state === 'done' || run.state === 'cancelled') throw new ContractError('NOT_ALLOWED', `This run is ${run.state}.`);
+    stmt(this.deps.db, "UPDATE bulk_runs SET state = 'running', updated_at = ? WHERE id = ? AND state IN ('ready', 'running')").run(this.now(), id);
+    this.kick(id, actor);
+    return this.get(id);
+  }
+
+  cancel(id: string, actor: { id: string; name: string }): BulkRunView {
+    const { db } = this.deps;
+    tx(db, () => {
+      const run = this.get(id);
+      if (run.state === 'done' || run.state === 'cancelled') throw new ContractError('NOT_ALLOWED', `This run is ${run.state}.`);
+      const at = this.now();
+      stmt(db, "UPDATE bulk_runs SET state = 'cancelled', updated_at = ? WHERE id = ?").run(at, id);
+      // Rows already sending finish; the ones not started are cancelled.
+      stmt(db, "UPDATE bulk_rows SET state = 'cancelled', message = 'Cancelled before it was sent.', updated_at = ? WHERE run_id = ? AND state = 'waiting'").run(at, id);
+      auditAs(this.deps, actor, { action: 'bulk.cancel', target: id, outcome: 'success' });
+    });
+    return this.get(id);
+  }
+
+  /** Resolves when the run has stopped (done, cancelled, or the service closed). */
+  wait(id: string): Promise<void> {
+    return this.running.get(id) ?? Promise.resolve();
+  }
+
+  private kick(id: string, actor: CallerActor): void {
+    if (this.running.has(id) || this.closed) return;
+    const p = this.work(id, actor).finally(() => this.running.delete(id));
+    this.running.set(id, p);
+  }
+
+  private runState(id: string): string {
+    return (stmt(this.deps.db, 'SELECT state FROM bulk_runs WHERE id = ?').get(id) as { state: string }).state;
+  }
+
+  private async work(id: string, actor: CallerActor): Promise<void> {
+    const { db } = this.deps;
+    const kind = this.get(id).kind;
+    const claimed: RowRecord[] = [];
+    const next = (): RowRecord | undefined => {
+      if (this.closed || this.runState(id) !== 'running') return undefined;
+      if (claimed.length === 0) {
+        // Claim a batch in one commit: 'sending' is on disk before any of their operations start.
+        // A claimed row never started is found without an operation after a crash and waits again.
+        tx(db, () => {
+          const rows = stmt(db, "SELECT * FROM bulk_rows WHERE run_id = ? AND state = 'waiting' ORDER BY seq LIMIT ?").all(id, this.concurrency * 4) as RowRecord[];
+          const at = this.now();
+          for (const r of rows) stmt(db, "UPDATE bulk_rows SET state = 'sending', updated_at = ? WHERE run_id = ? AND seq = ?").run(at, id, r.seq);
+          claimed.push(...rows);
+        });
+      }
+      return claimed.shift();
+    };
+    const worker = async (): Promise<void> => {
+      for (let r = next(); r; r = next()) await this.send(kind, r, actor);
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    // Stopped (cancelled or closing) with rows claimed but not started: they were never sent.
+    if (claimed.length > 0) {
+      const cancelled = !this.closed && this.runState(id) === 'cancelled';
+      for (const r of claimed.splice(0)) this.finishRow(r, cancelled ? 'cancelled' : 'waiting', cancelled ? 'Cancelled before it was sent.' : '');
+    }
+    this.flush();
+    if (!this.closed && this.runState(id) === 'running') {
+      const left = (stmt(db, "SELECT COUNT(*) AS n FROM bulk_rows WHERE run_id = ? AND state IN ('waiting', 'sending')").get(id) as { n: number }).n;
+      if (left === 0) {
+        stmt(db, "UPDATE bulk_runs SET state = 'done', updated_at = ? WHERE id = ?").run(this.now(), id);
+        tx(db, () => auditAs(this.deps, actor, { action: 'bulk.done', target: id, outcome: 'success', detail: JSON.stringify(this.get(id).counts) }));
+      }
+    }
+  }
+
+  private pending: { state: RowState; message: string; at: string; run: string; seq: number }[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Row results are written in groups (one commit for many rows). Losing a group in a crash is
+   * harmless: those rows are still 'sending', and recovery takes their state from their operations.
+   */
+  private finishRow(r: RowRecord, state: RowState, message: string): void {
+    this.pending.push({ state, message, at: this.now(), run: r.run_id, seq: r.seq });
+    if (this.pending.length >= 64) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), 100);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0 || !this.deps.db.open) return;
+    tx(this.deps.db, () => {
+      for (const b of batch) stmt(this.deps.db, 'UPDATE bulk_rows SET state = ?, message = ?, updated_at = ? WHERE run_id = ? AND seq = ?').run(b.state, b.message, b.at, b.run, b.seq);
+    });
+  }
+
+  private async send(kind: BulkKind, r: RowRecord, actor: CallerActor): Promise<void> {
+    // The marker rides on the operation (its user_name), so the row finds its operation after a crash.
+    const marked = { ...actor, name: `${actor.name} (${r.marker})` };
+    try {
+      const reason = (stmt(this.deps.db, 'SELECT reason FROM bulk_runs WHERE id = ?').get(r.run_id) as { reason: string }).reason || `Bulk ${kind}`;
+      const out =
+        kind === 'capture'
+          ? await this.payments.capture(r.payment_id as string, r.amount as number, marked)
+          : kind === 'void'
+            ? await this.payments.void(r.payment_id as string, reason, marked)
+            : await this.payments.refund(r.payment_id as string, r.amount as number, reason, undefined, marked);
+      this.finishRow(r, out.outcome === 'approved' ? 'approved' : out.outcome, out.message);
+    } catch (e) {
+      // Refused before sending (rules changed since the preview, approval needed…): nothing moved.
+      this.finishRow(r, 'declined', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /**
+   * Start-up: a row left 'sending' by a crash is settled by its operation (found by the marker):
+   * there → its state is the row's; not there → nothing was started, the row waits again. Then
+   * runs left running resume.
+   */
+  recover(actorOf: (userId: string) => CallerActor | null): number {
+    const { db } = this.deps;
+    const stuck = this.reconcile();
+    this.flush();
+    const runs = stmt(db, "SELECT id, created_by FROM bulk_runs WHERE state = 'running'").all() as { id: string; created_by: string }[];
+    for (const run of runs) {
+      const actor = actorOf(run.created_by);
+      if (actor) this.kick(run.id, actor);
+    }
+    return stuck;
+  }
+
+  /**
+   * Brings rows up to date with their operations (found by marker): 'sending' rows without an
+   * operation wait again; 'sending', 'unknown' and 'queued' rows take their operation's state, so a
+   * row whose operation the payments core finished later (a resend after its grace period, the
+   * offline forwarder) shows the final result. Returns how many 'sending' rows were settled.
+   */
+  reconcile(): number {
+    const { db } = this.deps;
+    const open = stmt(db, "SELECT * FROM bulk_rows WHERE state IN ('sending', 'unknown', 'queued')").all() as RowRecord[];
+    let settled = 0;
+    for (const r of open) {
+      const op = stmt(db, 'SELECT state, message FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null } | undefined;
+      if (r.state === 'sending') settled += 1;
+      if (!op) {
+        if (r.state === 'sending') this.finishRow(r, 'waiting', '');
+        continue;
+      }
+      const state: RowState = op.state === 'succeeded' ? 'approved' : op.state === 'declined' ? 'declined' : op.state === 'queued' || op.state === 'needs_attention' ? 'queued' : 'unknown';
+      if (state !== r.state || (op.message ?? '') !== r.message) this.finishRow(r, state, op.message ?? '');
+    }
+    this.flush();
+    return settled;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running.values()]);
+    this.flush();
+  }
+}

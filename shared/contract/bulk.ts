@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { Currency, Id, IsoTime } from './schemas';
+
+/** Bulk capture / void / refund (docs/decisions/bulk-operations.md). */
+export const BulkKind = z.enum(['capture', 'void', 'refund']);
+export const BulkRowState = z.enum(['waiting', 'sending', 'approved', 'declined', 'unknown', 'queued', 'refused', 'cancelled']);
+
+export const BulkPreviewInput = z
+  .object({
+    kind: BulkKind,
+    rows: z.array(z.object({ reference: z.string().trim().max(64), amount: z.string().trim().max(20).optional() }).strict()).min(1).max(20_000),
+    reason: z.string().trim().max(200).default(''),
+  })
+  .strict();
+
+export const BulkRunSchema = z.object({
+  id: Id,
+  kind: BulkKind,
+  state: z.enum(['ready', 'running', 'cancelled', 'done']),
+  total: z.number().int().min(0),
+  counts: z.record(BulkRowState, z.number().int().min(0)),
+  createdAt: IsoTime,
+  createdByName: z.string(),
+});
+
+export const BulkRowSchema = z.object({
+  seq: z.number().int().positive(),
+  reference: z.string(),
+  paymentId: Id.nullable(),
+  amount: z.number().int().nullable(),
+  currency: Currency.nullable(),
+  verdict: z.enum(['ok', 'refused']),
+  state: BulkRowState,
+  message: z.string(),
+});
