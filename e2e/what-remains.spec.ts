@@ -40,17 +40,17 @@ async function paymentIdOnScreen(page: Page): Promise<string> {
 }
 
 test('the top bar says Offline within seconds of the gateway becoming unreachable, and Online again when it is back (item 5)', async ({ desk: page, web }, testInfo) => {
-  await expect(syncButton(page)).toHaveAccessibleName(/^Online\. Nothing queued\./);
+  await expect(syncButton(page)).toHaveAccessibleName(/^Online\b.*nothing queued/i);
   // Let the first probes settle, so the measurement starts from a station that believes it is online.
   await page.waitForTimeout(1_000);
   const t0 = Date.now();
   await sandboxControl(web, 'reachable', { reachable: false });
-  await expect(syncButton(page)).toHaveAccessibleName(/^Offline\./, { timeout: 15_000 });
+  await expect(syncButton(page)).toHaveAccessibleName(/^Offline\b/, { timeout: 15_000 });
   const toOffline = Date.now() - t0;
   await shot(page, 'topbar-offline');
   const t1 = Date.now();
   await sandboxControl(web, 'reachable', { reachable: true });
-  await expect(syncButton(page)).toHaveAccessibleName(/^Online\./, { timeout: 15_000 });
+  await expect(syncButton(page)).toHaveAccessibleName(/^Online\b/, { timeout: 15_000 });
   const toOnline = Date.now() - t1;
   testInfo.annotations.push({ type: 'time-to-offline', description: `${toOffline} ms` }, { type: 'time-to-online', description: `${toOnline} ms` });
   console.log(`time to offline: ${toOffline} ms; time to online again: ${toOnline} ms`);
@@ -113,13 +113,13 @@ test('a void says what it released and leaves nothing "left to capture"; a queue
   await test.step('offline, a queued void shows its amount in the Queue, and the top bar counts in words', async () => {
     await pay(page, 'Jonas Weber', '55.00', 'authorize');
     await sandboxControl(web, 'reachable', { reachable: false });
-    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\./, { timeout: 15_000 });
+    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\b/, { timeout: 15_000 });
     await page.keyboard.press('v');
     await page.keyboard.press('Enter');
     await expect(page.getByText(`Void of ${usd('55.00')} queued`)).toBeVisible();
     await expect(page.getByTestId('amt-uncaptured')).toHaveText(usd('55.00'));
     await expect(page.getByText('To be released (void queued)')).toBeVisible();
-    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\. 1 operation queued\./);
+    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\b.*1 operation queued/);
     await syncButton(page).click();
     const row = page.getByRole('row').filter({ hasText: 'Void' });
     await expect(row).toContainText(usd('55.00'));
@@ -197,7 +197,7 @@ test('an authorization captured 40 + 30 of 100 says USD 30.00 is still authorize
 
   await test.step('offline, a queued refund: the summary, the form and the top bar agree (item 8)', async () => {
     await sandboxControl(web, 'reachable', { reachable: false });
-    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\./, { timeout: 15_000 });
+    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\b/, { timeout: 15_000 });
     await page.keyboard.press('r');
     await page.getByLabel('Amount (USD)').fill('10.00');
     await page.getByLabel('Reason').fill('Second scratch');
