@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { apiOk, expect, NAMES, PINS, sandboxControl, setupStation, shot, switchUser, test } from './fixtures';
+import { apiOk, expect, NAMES, PINS, sandboxControl, setupStation, shot, stationSpeaks, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, openResultTransaction, startOrder } from './desk';
 
 /**
@@ -10,14 +10,10 @@ import { CARDS, chargeNow, enterNewCard, openResultTransaction, startOrder } fro
  * how the screenshots are taken.
  */
 
-const ARABIC = { lang: 'ar', digits: 'latn' } as const;
-
-// Arabic-Indic digits are not photographed here: settings-store sets the Intl locale to the station's
-// ("en-US") after sign-in, over the user's choice; the per-user language setting (another part of
-// issue #17) owns that. The helpers' unit tests cover both digit sets.
+// Arabic-Indic digits are checked in e2e/user-language.spec.ts; the helpers' unit tests cover both.
 async function toArabic(page: Page) {
-  await page.evaluate((v) => localStorage.setItem('pos.language', JSON.stringify(v)), ARABIC);
-  await page.reload();
+  // An Arabic desk: the station's default language (the users here have none of their own).
+  await stationSpeaks(page, 'ar-KW');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
 }

@@ -216,3 +216,13 @@ export async function sandboxControl(web: WebApp, path: 'faults' | 'reachable' |
   const res = await fetch(`${web.sandboxUrl}/__sandbox/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`sandbox ${path}: HTTP ${res.status} ${await res.text()}`);
 }
+
+/**
+ * The station's default language (Settings → station locale, admins): everyone without a language
+ * of their own, and the sign-in screen, then work in it. The page reloads into it.
+ */
+export async function stationSpeaks(page: Page, locale: 'ar-KW' | 'en-US'): Promise<void> {
+  await apiOk(page, 'settings.update', { locale });
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', locale.slice(0, 2));
+}

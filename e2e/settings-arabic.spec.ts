@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, NAMES, PINS, setupStation, shot, test } from './fixtures';
+import { expect, NAMES, PINS, setupStation, shot, stationSpeaks, test } from './fixtures';
 
 /** axe on the Arabic screen: no serious or critical violation (as e2e/a11y.spec.ts in English). */
 async function expectAccessible(page: Page, what: string) {
@@ -16,8 +16,7 @@ async function expectAccessible(page: Page, what: string) {
 test('Settings in Arabic: station, people and gateway, right to left', async ({ page, web }) => {
   test.setTimeout(120_000);
   await setupStation(page, web);
-  await page.evaluate(() => localStorage.setItem('pos.language', JSON.stringify({ lang: 'ar', digits: 'latn' })));
-  await page.reload();
+  await stationSpeaks(page, 'ar-KW');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await page.keyboard.press('Alt+S');
   await expect(page.getByRole('heading', { name: 'الإعدادات', level: 1 })).toBeVisible();
