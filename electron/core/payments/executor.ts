@@ -277,6 +277,10 @@ export class OperationRunner {
         case 'void':
           patch.voided = 1;
           break;
+        case 'check_status': // its totals are the gateway's, applied below
+        case 'cash_sale': // cash is recorded at the desk, never sent
+        case 'cash_refund':
+          break;
       }
       if (info.gateway) {
         // Resolved by check status: the gateway's totals are the truth (DESIGN "Payment core").

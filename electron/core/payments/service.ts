@@ -283,7 +283,7 @@ export class PaymentService {
         audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${order.total} ${order.currency} card on file queued (gateway offline)`);
         return { payment: row, opId: null as string | null, queued: true };
       }
-      return { payment: row, opId: op.id as string | null };
+      return { payment: row, opId: op.id };
     });
 
     if ('queued' in created) {

@@ -82,7 +82,7 @@ function CardOnFileList() {
           <span className="card-brand">{maskedCard(c.brand, c.last4)}</span>
           <span className="muted">exp {fmtExpiry(c.expiry)}</span>
           {c.expired ? <span className="badge badge-danger">Expired</span> : null}
-          {elsewhere(c) ? <NotUsableHere account={c.account!} /> : null}
+          {elsewhere(c) ? <NotUsableHere account={c.account} /> : null}
           {c.holderName ? <span className="muted small card-holder">{c.holderName}</span> : null}
         </label>
       ))}

@@ -326,7 +326,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                   <td>{fmtDateTime(p.dueAt)}</td>
                   <td>
                     {p.paymentId ? (
-                      <button type="button" className="link mono" onClick={() => openPayment(p.paymentId!)} title="Open the payment">
+                      <button type="button" className="link mono" onClick={() => openPayment(p.paymentId)} title="Open the payment">
                         {p.paymentReference}
                       </button>
                     ) : (

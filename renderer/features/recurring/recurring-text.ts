@@ -1,5 +1,5 @@
 import type { OutputOf } from '../../../shared/contract';
-import { FREQUENCY_LABEL, type Frequency } from '../../../shared/domain/recurrence';
+import { FREQUENCY_LABEL } from '../../../shared/domain/recurrence';
 
 export type Detail = OutputOf<'recurring.get'>;
 export type Schedule = Detail['schedule'];
@@ -24,7 +24,7 @@ export const SCHEDULE_BADGE: Record<Schedule['state'], { label: string; cls: str
 
 /** "Monthly · 3 of 12" / "Weekly · until 30 Jun 2026" / "Daily · until cancelled". */
 export function cadence(s: Pick<Schedule, 'frequency' | 'count' | 'endAt' | 'totalPeriods'>, fmtDate: (iso: string) => string): string {
-  const f = FREQUENCY_LABEL[s.frequency as Frequency];
+  const f = FREQUENCY_LABEL[s.frequency];
   if (s.count !== null) return `${f} · ${s.count} charge${s.count === 1 ? '' : 's'}`;
   if (s.endAt !== null) return `${f} · until ${fmtDate(s.endAt)}`;
   return `${f} · until cancelled`;
