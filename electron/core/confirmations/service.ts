@@ -7,7 +7,7 @@ import { usableCard } from '../cards/card-service';
 import type { CallContext } from '../context';
 import { getCustomer } from '../customers/customers-repo';
 import type { CoreDeps } from '../deps';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import { listPayments, paymentDetail, type PaymentsFeature } from '../payments';
 import {
   claimCharge,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
-import { prepared } from './stmt-cache';
+import { prepared } from '../ledger/stmt-cache';
 
 /** A card on file as the contract shows it (CardSchema): never the token. */
 export interface CardView {

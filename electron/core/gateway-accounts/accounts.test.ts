@@ -10,7 +10,7 @@ import { createCore, type Core } from '../app';
 import { PassphraseKeyProtector } from '../db/key-protector';
 import type { Logger } from '../deps';
 import { MemorySettingsStore } from '../settings/defaults';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 import { provisionGateway, readGatewayConfig } from './provision';
 import { openLedger } from '../db/database';
 import { upsertAccount } from './store';

@@ -11,7 +11,7 @@ import { IllegalTransitionError, moveOperation, type OperationEvent } from './op
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
 import { judge } from './resolution';
-import { immediateCommit, tx, type Committer } from './sql';
+import { immediateCommit, tx, type Committer } from '../ledger/sql';
 
 /** 'queued': the request provably never left this machine (connection refused): back to the offline queue. */
 export type FinalState = 'succeeded' | 'declined' | 'unknown' | 'queued';

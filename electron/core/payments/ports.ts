@@ -2,7 +2,7 @@ import type { CoreDeps } from '../deps';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { Role } from '../../../shared/domain/roles';
-import { appendAudit } from '../people/audit';
+import { appendAudit } from '../ledger/audit-log';
 import { refundNeedsApproval, verifyApproval } from '../people/approval';
 import { createCustomer, getCustomer } from '../customers/customers-repo';
 import { indexCard, indexOrder } from '../customers/search-index';

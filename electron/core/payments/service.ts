@@ -18,7 +18,7 @@ import type { Ports } from './ports';
 import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
-import { newId, stmt, tx } from './sql';
+import { newId, stmt, tx } from '../ledger/sql';
 import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 export interface CallerActor extends Actor {

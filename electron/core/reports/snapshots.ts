@@ -10,7 +10,7 @@ import {
   type FigureDiff,
 } from '../../../shared/contract/reports';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 /**
  * Closed days: the canonical JSON of what was closed and its sha256, in an append-only table
