@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describeAccount } from '../gateway-accounts/model';
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
-import { ApsValidationError } from '../../gateway/aps/errors';
-import type { Confirmation } from '../../gateway/types';
+import { isInputRefused, type Confirmation } from '../../gateway/types';
 import { usableCard } from '../cards/card-service';
 import type { CallContext } from '../context';
 import { getCustomer } from '../customers/customers-repo';
@@ -150,7 +149,7 @@ export class ConfirmationService {
         timeoutSeconds,
       });
     } catch (e) {
-      if (e instanceof ApsValidationError) {
+      if (isInputRefused(e)) {
         this.audit(actor, 'confirmations.start', order.reference, 'failure', `not sent: ${e.field} ${e.code}`);
         throw new ContractError('VALIDATION', `The confirmation could not be sent: ${e.message}.`);
       }

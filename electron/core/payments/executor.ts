@@ -1,6 +1,6 @@
 import { money } from '../../../shared/money';
 import { DEFAULT_TIMEOUT_MS } from '../../gateway/aps';
-import type { CheckStatusResult, Outcome } from '../../gateway/types';
+import { isInputRefused, type CheckStatusResult, type Outcome } from '../../gateway/types';
 import { saveCardOnFile } from '../cards/card-service';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
@@ -113,11 +113,11 @@ export class OperationRunner {
     try {
       outcome = await this.call(op, payment);
     } catch (err) {
-      // Adapters throw only for input they refuse before sending (ApsValidationError); anything
+      // Adapters throw only for input they refuse before sending (GatewayInputRefused); anything
       // else thrown cannot prove nothing was sent, so it is UNKNOWN, never a failure.
-      const e = err as Error;
-      if (e?.name === 'ApsValidationError') return commit(() => this.applyDeclined(op, 'sent', 'refused', null, `Refused before sending: ${e.message}`, actor));
-      return commit(() => this.applyUnknown(op, 'sent', 'no_answer', `Unexpected error: ${e?.message ?? String(err)}`, actor));
+      if (isInputRefused(err)) return commit(() => this.applyDeclined(op, 'sent', 'refused', null, `Refused before sending: ${err.message}`, actor));
+      const message = err instanceof Error ? err.message : String(err);
+      return commit(() => this.applyUnknown(op, 'sent', 'no_answer', `Unexpected error: ${message}`, actor));
     }
     return commit(() => this.applyOutcome(op, outcome, actor));
   }
