@@ -395,14 +395,6 @@ export class PaymentService {
     });
   }
 
-  /** Reconciliation without resolving (used by tests and the check-status handler path). */
-  reconcile(paymentId: string, actor: Actor = SYSTEM_ACTOR): ReturnType<typeof reconcilePayment> {
-    return this.mutex.run(paymentId, async () => {
-      await this.resolveUnfinished(paymentId, actor);
-      return reconcilePayment(this.deps, this.ports, paymentId, actor);
-    });
-  }
-
   private startOperation(
     p: PaymentRow,
     type: 'capture' | 'void' | 'refund',
@@ -489,11 +481,6 @@ export class PaymentService {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.background]);
-  }
-
-  /** Payments whose charge should show up as approved/declined in the list: used by recovery. */
-  unfinishedCount(): number {
-    return (stmt(this.deps.db, `SELECT COALESCE(SUM(open_ops), 0) AS n FROM payments WHERE open_ops > 0`).get() as { n: number }).n;
   }
 }
 
