@@ -11,6 +11,7 @@ import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from './audit';
 import { NO_EMAIL, OperationRunner, type OpResult } from './executor';
 import { markSessionUsed, usableSession } from './hosted-sessions';
+import { BackgroundResolver } from './background-resolver';
 import { KeyedMutex } from './mutex';
 import { appendOperation, queuedOf, unfinishedOf } from './operation-log';
 import { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
@@ -92,12 +93,8 @@ function refuse(v: ActionVerdict): void {
 export class PaymentService {
   readonly mutex = new KeyedMutex();
   readonly runner: OperationRunner;
-  private readonly retryDelays: readonly number[];
   offline: OfflineGate;
-  private readonly background = new Set<Promise<unknown>>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly scheduled = new Set<string>();
-  private closed = false;
+  private readonly resolver: BackgroundResolver;
 
   constructor(
     readonly deps: CoreDeps,
@@ -105,7 +102,7 @@ export class PaymentService {
     opts: PaymentServiceOptions = {},
   ) {
     this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
-    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.resolveUnfinished(paymentId), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log);
     this.offline = opts.offline ?? ALWAYS_ONLINE;
   }
 
@@ -440,47 +437,19 @@ export class PaymentService {
     return { stillUnknown: false, resolved, resent, message: messages.join(' ') };
   }
 
-  /** Bounded background retry with backoff; a failure here is logged, never thrown at anyone. */
-  scheduleResolution(paymentId: string, attempt = 0): void {
-    if (this.closed || attempt >= this.retryDelays.length) return;
-    // One chain of retries per payment: a second request while one is scheduled is a no-op.
-    if (attempt === 0) {
-      if (this.scheduled.has(paymentId)) return;
-      this.scheduled.add(paymentId);
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      const work = this.mutex
-        .run(paymentId, () => this.resolveUnfinished(paymentId))
-        .then((r) => {
-          if (r.stillUnknown && !this.closed && attempt + 1 < this.retryDelays.length) this.scheduleResolution(paymentId, attempt + 1);
-          else this.scheduled.delete(paymentId);
-        })
-        .catch((err: unknown) => {
-          this.scheduled.delete(paymentId);
-          this.deps.log.error({ paymentId, err: err instanceof Error ? err.message : String(err) }, 'background resolution failed');
-        })
-        .finally(() => this.background.delete(work));
-      this.background.add(work);
-    }, this.retryDelays[attempt]);
-    timer.unref?.();
-    this.timers.add(timer);
+  /** Bounded background retry with backoff (BackgroundResolver); never throws at anyone. */
+  scheduleResolution(paymentId: string): void {
+    this.resolver.schedule(paymentId);
   }
 
   /** Resolves once no background resolution is scheduled or running (tests, orderly shutdown). */
-  async settle(): Promise<void> {
-    while (this.background.size > 0 || this.timers.size > 0) {
-      await Promise.allSettled([...this.background]);
-      if (this.background.size === 0 && this.timers.size > 0) await new Promise((r) => setTimeout(r, 10));
-    }
+  settle(): Promise<void> {
+    return this.resolver.settle();
   }
 
   /** Stops scheduling; unfinished work stays in the log for the next start-up sweep. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await Promise.allSettled([...this.background]);
+  close(): Promise<void> {
+    return this.resolver.close();
   }
 }
 
