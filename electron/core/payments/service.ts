@@ -1,17 +1,17 @@
 import type { z } from 'zod';
-import type { CardSchema, ParsedInputOf, Settings } from '../../../shared/contract';
+import type { CardSchema, ParsedInputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
 import type { Role } from '../../../shared/domain/roles';
 import { usableCard } from '../cards/card-service';
 import { getCardRow, toCard } from '../cards/cards-repo';
 import type { CoreDeps } from '../deps';
-import type { Db } from '../db/database';
 import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from './audit';
 import { NO_EMAIL, OperationRunner, type OpResult } from './executor';
 import { markSessionUsed, usableSession } from './hosted-sessions';
 import { BackgroundResolver } from './background-resolver';
+import { checkOfflineChargeLimits } from './offline-limits';
 import { KeyedMutex } from './mutex';
 import { appendOperation, queuedOf, unfinishedOf } from './operation-log';
 import { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
@@ -19,7 +19,7 @@ import type { Ports } from './ports';
 import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
-import { newId, stmt, tx } from '../ledger/sql';
+import { newId, tx } from '../ledger/sql';
 import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 export interface CallerActor extends Actor {
@@ -73,7 +73,6 @@ function toOutcome(state: OpResult['state']): Outcome {
 }
 
 const QUEUED_CHARGE_MESSAGE = 'Queued, not yet approved by the bank. It is sent once, automatically, when the gateway is back.';
-const HOURS = 3600 * 1000;
 
 /** Capture, void and refund offline only on payments the gateway already approved. */
 function requireKnownToGateway(p: PaymentRow): void {
@@ -451,34 +450,6 @@ export class PaymentService {
   close(): Promise<void> {
     return this.resolver.close();
   }
-}
-
-/** Offline charge limits of settings.offlineCharges (docs/offline.md); throws OFFLINE_LIMIT. */
-export function checkOfflineChargeLimits(db: Db, settings: Settings, amount: number, currency: string, now: Date): void {
-  const oc = settings.offlineCharges;
-  const fmt = (n: number) => `${n} ${settings.currency} minor units`;
-  if (currency !== settings.currency) throw new ContractError('OFFLINE_LIMIT', `Offline charges are only taken in ${settings.currency}.`);
-  if (amount > oc.perCharge) throw new ContractError('OFFLINE_LIMIT', `Above the offline limit per charge (${fmt(oc.perCharge)}). Keep the order awaiting payment until the station is online.`);
-  const out = outstandingOfflineCharges(db);
-  if (out.count + 1 > oc.maxCount) throw new ContractError('OFFLINE_LIMIT', `Already ${out.count} offline charges waiting (limit ${oc.maxCount}). Keep the order awaiting payment.`);
-  if (out.total + amount > oc.totalOutstanding) throw new ContractError('OFFLINE_LIMIT', `Offline charges waiting would exceed the total limit (${fmt(oc.totalOutstanding)}). Keep the order awaiting payment.`);
-  if (out.oldest && now.getTime() - Date.parse(out.oldest) > oc.maxAgeHours * HOURS) {
-    throw new ContractError('OFFLINE_LIMIT', `An offline charge has waited more than ${oc.maxAgeHours} hours: no more offline charges until the station is back online.`);
-  }
-}
-
-/** Charges taken offline and not yet approved by the bank (queued, or held for attention). */
-export function outstandingOfflineCharges(db: Db): { count: number; total: number; oldest: string | null } {
-  return stmt(
-    db,
-    `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldest
-     FROM (
-       SELECT o.amount, o.created_at, o.payment_id FROM operations o WHERE o.state = 'queued' AND o.type IN ('authorize', 'purchase')
-       UNION ALL
-       SELECT o.amount, o.created_at, o.payment_id FROM operations o WHERE o.state = 'needs_attention' AND o.type IN ('authorize', 'purchase')
-     ) o JOIN payments p ON p.id = o.payment_id
-     WHERE p.declined = 0`,
-  ).get() as { count: number; total: number; oldest: string | null };
 }
 
 function chargeMessage(r: OpResult): string {
