@@ -49,6 +49,14 @@ function policies(extra = []) {
 
 const dependencies = (extra) => ['error', { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies: policies(extra) }];
 
+/** Rules that need the type checker (a file outside every tsconfig cannot run them). */
+export const TYPE_AWARE_RULES = {
+  '@typescript-eslint/no-floating-promises': 'error',
+  '@typescript-eslint/no-misused-promises': 'error',
+  '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+  '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+};
+
 /**
  * Renderer folders whose words all come from the catalogues (docs/i18n.md): a literal in JSX text
  * or in a user-visible attribute is an error there. Append a folder when its words are moved.
@@ -66,6 +74,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  // Type-aware rules (docs/development.md): each file is typed by its runtime's tsconfig through
+  // the project service. A forgotten promise, a promise where a callback expects void, a switch
+  // that misses a case and an assertion that changes nothing are errors.
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: TYPE_AWARE_RULES,
   },
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -129,7 +129,7 @@ test('a supervisor reads, filters, exports and verifies the audit log; an altere
       await page.getByRole('button', { name: /Export CSV/ }).click();
       const download = await downloading;
       expect(download.suggestedFilename()).toMatch(/^audit-log-.+-\d{4}-\d{2}-\d{2}-filtered\.csv$/);
-      const text = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '');
+      const text = readFileSync((await download.path()), 'utf8').replace(/^\ufeff/, '');
       const lines = text.trimEnd().split('\r\n');
       expect(lines[0]).toBe('seq,time_utc,user,user_id,action,action_label,target,outcome,station,detail,hash');
       expect(lines).toHaveLength(4);

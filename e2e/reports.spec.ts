@@ -104,7 +104,7 @@ test('end-of-day report: totals match the ledger; print, CSV, close and a later 
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^end-of-day-.+-\d{4}-\d{2}-\d{2}\.csv$/);
-    const text = readFileSync((await file.path())!, 'utf8').replace(/^\ufeff/, '');
+    const text = readFileSync((await file.path()), 'utf8').replace(/^\ufeff/, '');
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('section,key,currency,count,amount');
     expect(lines).toContain(`operations,net,USD,5,${(expected.net / 100).toFixed(2)}`);

@@ -125,5 +125,5 @@ export async function ensureDataset(log: (s: string) => void = () => {}): Promis
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  ensureDataset((s) => console.error(s)).then((d) => console.log(JSON.stringify(d, null, 2)));
+  console.log(JSON.stringify(await ensureDataset((s) => console.error(s)), null, 2));
 }

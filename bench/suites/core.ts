@@ -16,7 +16,7 @@ import { LEGACY_LEDGER_FORMAT, NEW_LEDGER_FORMAT, openWithKey, type Db } from '.
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import { appendOperation, markSent } from '../../electron/core/payments/operation-log';
 import { updatePayment } from '../../electron/core/payments/payments-repo';
-import { newId, tx } from '../../electron/core/payments/sql';
+import { newId, tx } from '../../electron/core/ledger/sql';
 import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
 import { startSandbox } from '../../electron/gateway/sandbox';
 import type { CallInfo } from '../../electron/core/dispatch';

@@ -13,7 +13,7 @@ import type { CallInfo } from '../../electron/core/dispatch';
 import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
-import { groupCommitStats } from '../../electron/core/payments/sql';
+import { groupCommitStats } from '../../electron/core/ledger/sql';
 import { CACHE_DIR } from '../lib/dataset';
 import { notMeasured, result, type BenchResult } from '../lib/results';
 import { startBenchSandbox } from '../lib/sandbox-process';

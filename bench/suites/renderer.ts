@@ -99,8 +99,8 @@ function startWeb(dataDir: string): Promise<Web> {
       proc.kill('SIGTERM');
       rej(new Error(`web mode did not print POS_WEB_URL within 60 s: ${err.slice(-500)}`));
     }, 60_000);
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /POS_WEB_URL=(\S+)/.exec(out);
       if (m) {
@@ -193,8 +193,8 @@ async function keystrokes(page: Page, selector: string, pattern: string[], count
     await page.waitForTimeout(gapMs);
   }
   await page.waitForTimeout(100);
-  diagnostics[label] = { slowEvents: (await page.evaluate('window.__ev')) as SlowEvent[], longTasks: (await page.evaluate('window.__lt')) as number[] };
-  return (await page.evaluate('window.__k2p')) as number[];
+  diagnostics[label] = { slowEvents: await page.evaluate<SlowEvent[]>('window.__ev'), longTasks: await page.evaluate<number[]>('window.__lt') };
+  return await page.evaluate<number[]>('window.__k2p');
 }
 
 async function navigate(page: Page, url: string): Promise<number> {
@@ -202,7 +202,7 @@ async function navigate(page: Page, url: string): Promise<number> {
   // Polled from here (the app's CSP forbids waitForFunction's eval); the time itself is taken in the page.
   const until = Date.now() + 30_000;
   for (;;) {
-    const t = (await page.evaluate('window.__ready')) as number | null;
+    const t = await page.evaluate<number | null>('window.__ready');
     if (t !== null) return t;
     if (Date.now() > until) throw new Error(`${url}: #order-first-field not interactive within 30 s`);
     await page.waitForTimeout(25);
@@ -214,7 +214,7 @@ async function signInThroughChannels(ctx: BrowserContext, web: Web): Promise<voi
   const setupPage = await ctx.newPage();
   await setupPage.goto(`${web.origin}/`, { waitUntil: 'load' });
   // A string, not a function: tsx's helpers (__name) do not exist in the page.
-  const signedIn = (await setupPage.evaluate(`(async () => {
+  const signedIn = await setupPage.evaluate<string>(`(async () => {
     const call = async (channel, input) => {
       const r = await fetch('/api/call/' + channel, {
         method: 'POST',
@@ -234,7 +234,7 @@ async function signInThroughChannels(ctx: BrowserContext, web: Web): Promise<voi
     if (!admin) return 'no Bench Admin user on this ledger';
     const l = await call('session.login', { userId: admin.id, pin: ${JSON.stringify(PIN)} });
     return l.ok ? 'login' : 'login: ' + JSON.stringify(l.error);
-  })()`)) as string;
+  })()`);
   if (signedIn !== 'setup' && signedIn !== 'login') throw new Error(`could not sign in: ${signedIn}`);
   await setupPage.close();
 }
@@ -382,7 +382,7 @@ interface ScrollRun { deltas: number[]; long: number[]; scrollTop: number; loade
 async function poll<T>(page: Page, expr: string, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const v = (await page.evaluate(expr)) as T | null;
+    const v = await page.evaluate<T | null>(expr);
     if (v !== null && v !== undefined) return v;
     if (Date.now() > until) throw new Error(`${what} not seen within ${timeoutMs / 1000} s`);
     await page.waitForTimeout(20);
@@ -438,7 +438,7 @@ export async function transactionsAtScale(log: (s: string) => void): Promise<Ben
         writeFileSync(join(CACHE_DIR, 'tx-first.cpuprofile'), JSON.stringify(profile));
       }
       if (i > 0) first.push(t); // the first run warms the HTTP cache and the core's statements
-      if (i > 0) txFirstCalls.push({ ms: Math.round(t), calls: (await page.evaluate('window.__txCalls')) as { call: string; start: number; end: number }[] });
+      if (i > 0) txFirstCalls.push({ ms: Math.round(t), calls: await page.evaluate<{ call: string; start: number; end: number }[]>('window.__txCalls') });
       await page.close();
     }
 
@@ -450,7 +450,7 @@ export async function transactionsAtScale(log: (s: string) => void): Promise<Ben
     await page.waitForTimeout(500);
     const runs: ScrollRun[] = [];
     for (let i = 0; i < 3; i++) {
-      runs.push((await page.evaluate(SCROLL_PROBE)) as ScrollRun);
+      runs.push(await page.evaluate<ScrollRun>(SCROLL_PROBE));
       await page.waitForTimeout(300);
     }
     await page.close();
@@ -458,7 +458,7 @@ export async function transactionsAtScale(log: (s: string) => void): Promise<Ben
     await floorPage.goto(`${floorSrv.url}scroll`);
     await floorPage.waitForTimeout(200);
     const floorRuns: ScrollRun[] = [];
-    for (let i = 0; i < 3; i++) floorRuns.push((await floorPage.evaluate(SCROLL_PROBE)) as ScrollRun);
+    for (let i = 0; i < 3; i++) floorRuns.push(await floorPage.evaluate<ScrollRun>(SCROLL_PROBE));
     await floorPage.close();
     await ctx.close();
 

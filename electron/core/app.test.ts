@@ -21,7 +21,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const all = (): PartialHandlers => Object.fromEntries(CHANNEL_NAMES.map((c) => [c, () => ({})])) as PartialHandlers;
+const all = (): PartialHandlers => Object.fromEntries(CHANNEL_NAMES.map((c) => [c, () => ({})]));
 
 describe('composeHandlers', () => {
   it('needs exactly one handler per channel', () => {

@@ -190,6 +190,32 @@ export interface Confirmation {
   updatedAt: string;
 }
 
+/** Why an adapter refused a request before sending it. */
+export type InputRefusedCode = 'REQUIRED' | 'TOO_LONG' | 'BAD_CHARSET' | 'BAD_FORMAT' | 'BAD_AMOUNT' | 'BAD_CURRENCY' | 'NOT_ALLOWED' | 'NOT_CONFIGURED';
+
+/**
+ * The one error a Gateway method may throw: the request was refused before anything was sent
+ * (bad input, missing configuration), so nothing can have reached the gateway. The core reads
+ * this kind and never an adapter's own class; anything else thrown means "maybe sent".
+ */
+export class GatewayInputRefused extends Error {
+  constructor(
+    readonly code: InputRefusedCode,
+    /** The request field (e.g. merchant_reference) or configuration key at fault. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'GatewayInputRefused';
+  }
+}
+
+/** True when `err` proves nothing was sent (see GatewayInputRefused). */
+export function isInputRefused(err: unknown): err is GatewayInputRefused {
+  return err instanceof GatewayInputRefused;
+}
+
+/** An adapter to one payment gateway. Methods throw only GatewayInputRefused (nothing sent). */
 export interface Gateway {
   readonly name: string;
   /** True when this is the embedded sandbox (the UI shows a SANDBOX banner). */

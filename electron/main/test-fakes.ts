@@ -50,7 +50,7 @@ export function fakeIpcMain() {
     handle: vi.fn((channel: string, listener: Listener) => {
       if (handlers.has(channel)) throw new Error(`second handler for ${channel}`);
       handlers.set(channel, listener);
-    }) as IpcMainLike['handle'],
+    }),
     removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
   };
   return { ipc, handlers, call: (channel: string, event: unknown, ...args: unknown[]) => handlers.get(channel)!(event, ...args) };

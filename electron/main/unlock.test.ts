@@ -147,7 +147,7 @@ describe('createUnlockController', () => {
 
 describe('registerUnlockIpc', () => {
   const { window, contents } = fakeWindow(11, 'app://pos/unlock.html');
-  const ours = () => invokeEvent(contents, contents.mainFrame as never);
+  const ours = () => invokeEvent(contents, contents.mainFrame);
   let ipc: ReturnType<typeof fakeIpcMain>;
   let controller: { state: Mock<UnlockController['state']>; unlock: Mock<UnlockController['unlock']>; create: Mock<UnlockController['create']> };
   let refused: Mock<(channel: string, reason: string) => void>;
@@ -183,7 +183,7 @@ describe('registerUnlockIpc', () => {
 
   it('refuses foreign senders before looking at the input, and tells onRefused the reason only', async () => {
     const other = fakeWindow(12, 'app://pos/unlock.html');
-    const subframe = fakeFrame('app://pos/unlock.html', contents.mainFrame as never, 5);
+    const subframe = fakeFrame('app://pos/unlock.html', contents.mainFrame, 5);
     const cases: [unknown, string][] = [
       [invokeEvent(other.contents, other.mainFrame), 'foreign-sender'],
       [invokeEvent(contents, subframe), 'subframe'],

@@ -54,7 +54,7 @@ describe('preload', () => {
   });
 
   it('each function invokes its own channel with the input, and returns the envelope only', async () => {
-    const pos = exposed.get('pos') as unknown as { payments: { capture(i: unknown): Promise<unknown> }; session: { status(i?: unknown): Promise<unknown> } };
+    const pos = exposed.get('pos') as { payments: { capture(i: unknown): Promise<unknown> }; session: { status(i?: unknown): Promise<unknown> } };
     await expect(pos.payments.capture({ paymentId: 'p1', amount: 5 })).resolves.toEqual({ ok: true, value: { channel: 'payments.capture', input: { paymentId: 'p1', amount: 5 } } });
     await pos.session.status();
     expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('session.status', {});
@@ -62,7 +62,7 @@ describe('preload', () => {
   });
 
   it('on(): passes only the payload of the named event, never the IPC event, and unsubscribes', () => {
-    const pos = exposed.get('pos') as unknown as { on(e: string, l: (p: unknown) => void): () => void };
+    const pos = exposed.get('pos') as { on(e: string, l: (p: unknown) => void): () => void };
     const seen = vi.fn();
     const off = pos.on('hosted.returned', seen);
     emit('sync.changed', { online: true });
@@ -75,7 +75,7 @@ describe('preload', () => {
   });
 
   it('on(): refuses events that are not in the contract', () => {
-    const pos = exposed.get('pos') as unknown as { on(e: string, l: (p: unknown) => void): () => void };
+    const pos = exposed.get('pos') as { on(e: string, l: (p: unknown) => void): () => void };
     expect(() => pos.on('electron-store-get-data', () => {})).toThrow(TypeError);
     expect(ipcRenderer.on).not.toHaveBeenCalledWith('electron-store-get-data', expect.anything());
   });

@@ -3,11 +3,11 @@ import { ContractError } from '../../../shared/contract';
 import { allowedAction, checkAmount, type PaymentTotals } from '../../../shared/domain/payment-state';
 import { parseAmount } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import { queuedOf } from '../payments/operation-log';
 import { effectiveTotals, type PaymentRow } from '../payments/payments-repo';
 import type { CallerActor, PaymentService } from '../payments/service';
-import { newId, stmt, tx } from '../payments/sql';
+import { newId, stmt, tx } from '../ledger/sql';
 
 /**
  * Bulk capture / void / refund (issue #19). Sent as individual operations through the payments

@@ -4,7 +4,7 @@ import type { Db } from '../db/database';
 import { audit, type Actor } from '../payments/audit';
 import type { Ports } from '../payments/ports';
 import { tokenUpdateReference } from '../payments/references';
-import { newId, tx } from '../payments/sql';
+import { newId, tx } from '../ledger/sql';
 import { cardByToken, getCardRow, insertCard, isCardExpired, setCardExpiry, setCardStatus, toCard, type Card, type CardRow } from './cards-repo';
 
 export interface HostedCardData {

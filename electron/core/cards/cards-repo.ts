@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CardSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 export type Card = z.output<typeof CardSchema>;
 

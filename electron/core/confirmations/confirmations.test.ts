@@ -72,7 +72,7 @@ async function station(dir = mkdtempSync(join(tmpdir(), 'confirmations-')), init
     core: await open(),
     dir,
     async call(name, input) {
-      const r = await s.core.dispatch(name, input as never, ctx);
+      const r = await s.core.dispatch(name, input, ctx);
       if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
       return r.value as OutputOf<typeof name>;
     },

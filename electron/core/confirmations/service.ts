@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
 import { describeAccount } from '../gateway-accounts/model';
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
-import { ApsValidationError } from '../../gateway/aps/errors';
-import type { Confirmation } from '../../gateway/types';
+import { isInputRefused, type Confirmation } from '../../gateway/types';
 import { usableCard } from '../cards/card-service';
 import type { CallContext } from '../context';
 import { getCustomer } from '../customers/customers-repo';
 import type { CoreDeps } from '../deps';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import { listPayments, paymentDetail, type PaymentsFeature } from '../payments';
 import {
   claimCharge,
@@ -153,7 +152,7 @@ export class ConfirmationService {
         language: customer.language ?? stationLanguage(this.deps.settings.get().locale).language,
       });
     } catch (e) {
-      if (e instanceof ApsValidationError) {
+      if (isInputRefused(e)) {
         this.audit(actor, 'confirmations.start', order.reference, 'failure', `not sent: ${e.field} ${e.code}`);
         throw new ContractError('VALIDATION', `The confirmation could not be sent: ${e.message}.`);
       }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database';
+import type { CardRow as CardsTableRow } from '../cards/cards-repo';
 import type { Clock } from '../clock';
-import { prepared } from './stmt-cache';
+import { prepared } from '../ledger/stmt-cache';
 
 /** A card on file as the contract shows it (CardSchema): never the token. */
 export interface CardView {
@@ -15,16 +16,8 @@ export interface CardView {
   createdAt: string;
 }
 
-interface CardRow {
-  id: string;
-  customer_id: string;
-  brand: string;
-  last4: string;
-  expiry: string;
-  holder_name: string;
-  status: 'active' | 'inactive';
-  created_at: string;
-}
+/** The columns of the cards table this view reads (the row type is the cards feature's). */
+type CardRow = Pick<CardsTableRow, 'id' | 'customer_id' | 'brand' | 'last4' | 'expiry' | 'holder_name' | 'status' | 'created_at'>;
 
 /** YYMM of the clock's UTC month: a card is good through the last day of its expiry month. */
 export function currentYymm(now: Date): number {

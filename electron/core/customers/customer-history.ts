@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import { toOrder, type Order, type OrderRow } from '../orders/orders-repo';
 import { queuedOf } from '../payments/operation-log';
 import { effectiveTotals, toSummary, type PaymentSummary, type PaymentWithOrder } from '../payments/payments-repo';
-import { prepared } from './stmt-cache';
+import { prepared } from '../ledger/stmt-cache';
 
 /**
  * A customer's recent orders and payments, newest first, for the customer screen. The tables

@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { ContractError } from '../../../shared/contract/errors';
 import { newCustomerId } from './ids';
 import { indexCustomer } from './search-index';
-import { prepared } from './stmt-cache';
+import { prepared } from '../ledger/stmt-cache';
 
 /** The contract's CustomerSchema shape. */
 export interface Customer {

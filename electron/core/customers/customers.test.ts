@@ -3,7 +3,7 @@ import type { Handlers, CallContext } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
 import { channels } from '../../../shared/contract';
 import { testDeps } from '../people/test-kit';
-import { verifyAudit } from '../people/audit';
+import { verifyAudit } from '../ledger/audit-log';
 import { createCustomersFeature } from './index';
 
 const ctx: CallContext = { sessionKey: 'w1', user: { id: 'u1', name: 'Cleo Clerk', role: 'clerk' }, origin: 'test' };

@@ -1,7 +1,7 @@
 import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import { cardsOfCustomer } from './cards-view';
 import { lastStandingPayment, recentHistory } from './customer-history';
 import { createCustomer, getCustomer, updateCustomerWithPrevious, type Customer } from './customers-repo';

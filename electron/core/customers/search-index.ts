@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import { stmtCache } from './stmt-cache';
+import { stmtCache } from '../ledger/stmt-cache';
 
 /**
  * The search index: one row of search_terms per searchable term. Each term starts with a short

@@ -13,7 +13,7 @@ const ids: Record<string, string> = {};
 function add(key: string, name: string, email = '', phone = '') {
   clock.advance(60_000); // each customer a minute newer than the last
   ids[key] = createCustomer(db, { name, email, phone }, clock).id;
-  return ids[key]!;
+  return ids[key];
 }
 
 function card(customerKey: string, last4: string, status: 'active' | 'inactive' = 'active', expiry = '2812') {

@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { activeCardsOfCustomer, type CardView } from './cards-view';
 import { rowToCustomer, type Customer } from './customers-repo';
 import { TAG, digitsOf, foldTerm, nameWords, orderTerm, reverse, type TermKind } from './search-index';
-import { prepared } from './stmt-cache';
+import { prepared } from '../ledger/stmt-cache';
 
 /**
  * Repeat-charge lookup. A query becomes an ordered list of "tiers"; each tier is one range of the

@@ -10,7 +10,7 @@ import { createCore, type Core } from '../app';
 import { PassphraseKeyProtector } from '../db/key-protector';
 import type { Logger } from '../deps';
 import { MemorySettingsStore } from '../settings/defaults';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 import { provisionGateway, readGatewayConfig } from './provision';
 import { openLedger } from '../db/database';
 import { upsertAccount } from './store';
@@ -93,12 +93,12 @@ async function station(): Promise<Station> {
     dir,
     logs,
     async call(name, input) {
-      const r = await core.dispatch(name, input as never, ctx);
+      const r = await core.dispatch(name, input, ctx);
       if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
       return r.value as OutputOf<typeof name>;
     },
     async attempt(name, input) {
-      return (await core.dispatch(name, input as never, ctx)) as never;
+      return (await core.dispatch(name, input, ctx));
     },
   };
   await s.call('session.setup', { name: 'Ann Admin', pin: PIN });
@@ -345,7 +345,7 @@ describe('switching and account changes', () => {
     const core = await openCore(dir, memoryLogger([]));
     cores.push(core);
     const ctx = { sessionKey: 'live-tab', origin: 'test' };
-    const call = (name: ChannelName, input: unknown) => core.dispatch(name, input as never, ctx);
+    const call = (name: ChannelName, input: unknown) => core.dispatch(name, input, ctx);
     expect((await call('session.setup', { name: 'Ann Admin', pin: PIN })).ok).toBe(true);
     expect(await call('gateway.switch', { environment: 'production', pin: '11111111', confirmation: 'GO LIVE' })).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
     expect(await call('gateway.switch', { environment: 'production', pin: PIN })).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { confirmation: 'Type GO LIVE' } } });

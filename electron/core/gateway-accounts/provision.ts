@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { GatewayAccountInput } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import type { GatewayAccounts } from './accounts';
 import { accountKey, describeAccount } from './model';
 

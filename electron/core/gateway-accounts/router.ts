@@ -1,7 +1,7 @@
-import { ApsValidationError } from '../../gateway/aps';
-import type {
-  CaptureRequest, ChargeRequest, CheckStatusRequest, ConfirmationRequest, Gateway, HostedForm, HostedFormRequest, Outcome, RefundRequest,
-  TokenizationReturn, UpdateTokenRequest, VoidRequest,
+import {
+  GatewayInputRefused,
+  type CaptureRequest, type ChargeRequest, type CheckStatusRequest, type ConfirmationRequest, type Gateway, type HostedForm, type HostedFormRequest,
+  type Outcome, type RefundRequest, type TokenizationReturn, type UpdateTokenRequest, type VoidRequest,
 } from '../../gateway/types';
 import type { Db } from '../db/database';
 import type { GatewayAccounts } from './accounts';
@@ -33,9 +33,9 @@ export class AccountRouter implements Gateway {
 
   private forPayment(reference: string): Gateway {
     const account = accountOfPaymentReference(this.db, reference);
-    if (account === null) throw new ApsValidationError('NOT_CONFIGURED', 'merchant_reference', `no payment ${reference} on this station`);
+    if (account === null) throw new GatewayInputRefused('NOT_CONFIGURED', 'merchant_reference', `no payment ${reference} on this station`);
     const g = this.accounts.gatewayFor(account);
-    if (!g) throw new ApsValidationError('NOT_CONFIGURED', 'gateway_account', this.accounts.unavailableMessage(account));
+    if (!g) throw new GatewayInputRefused('NOT_CONFIGURED', 'gateway_account', this.accounts.unavailableMessage(account));
     return g;
   }
 

@@ -1,6 +1,6 @@
 import type { ShaType } from '../../gateway/aps';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 import type { AccountSecrets, ApsEnvironmentName, Environment, SecretMeta, StoredAccount } from './model';
 
 interface AccountRow {

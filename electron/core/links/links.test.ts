@@ -58,7 +58,7 @@ async function station(timeoutMs = 3000): Promise<Station> {
   const s: Station = {
     core: await open(),
     async call(name, input) {
-      const r = await s.core.dispatch(name, input as never, ctx);
+      const r = await s.core.dispatch(name, input, ctx);
       if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
       return r.value as OutputOf<typeof name>;
     },

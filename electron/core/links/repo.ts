@@ -1,6 +1,6 @@
 import type { LinkState } from '../../../shared/contract';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 /** The payment_links table (migration 014): one row per link, written before the gateway is asked. */
 export interface LinkRow {

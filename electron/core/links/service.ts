@@ -5,10 +5,10 @@ import { supportsPaymentLinks, type Gateway, type Outcome, type PaymentLinkGatew
 import { describeOrder } from '../confirmations/service';
 import type { CoreDeps } from '../deps';
 import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import { appendOperation } from '../payments/operation-log';
 import { insertPayment, type PaymentRow } from '../payments/payments-repo';
-import { newId, tx } from '../payments/sql';
+import { newId, tx } from '../ledger/sql';
 import { getLink, insertLink, latestLinkOfOrder, linkCountOfOrder, openLinkOfOrder, openLinks, updateLink, type LinkRow } from './repo';
 
 type Actor = { id: string; name: string };
@@ -175,7 +175,7 @@ export class PaymentLinkService {
     try {
       outcome = await g.createPaymentLink({
         merchantReference: row.reference,
-        amount: { amount: row.amount, currency: row.currency } as never,
+        amount: { amount: row.amount, currency: row.currency },
         customerEmail: row.customer_email,
         ...(row.customer_phone ? { customerPhone: row.customer_phone } : {}),
         notificationType: row.notify,
@@ -330,7 +330,7 @@ export class PaymentLinkService {
     }
     const at = this.now().toISOString();
     if (action === 'CLOSE') row = updateLink(db, row.id, { state: 'cancelled', message: '' }, at);
-    else if (action === 'EXTEND') row = updateLink(db, row.id, { state: row.opened_count > 0 ? 'opened' : 'sent', expires_at: expiresAt as string, message: '' }, at);
+    else if (action === 'EXTEND') row = updateLink(db, row.id, { state: row.opened_count > 0 ? 'opened' : 'sent', expires_at: expiresAt, message: '' }, at);
     this.audit(actor, name, row, true, expiresAt ? { expiresAt } : {});
     return this.view(row);
   }

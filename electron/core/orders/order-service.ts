@@ -5,7 +5,7 @@ import { MAX_MINOR_UNITS, MoneyError } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
 import type { Ports } from '../payments/ports';
 import { orderReference, REFERENCE_PATTERN } from '../payments/references';
-import { newId, stmt, tx } from '../payments/sql';
+import { newId, stmt, tx } from '../ledger/sql';
 import { getOrderRow, insertOrder, referenceExists, setOrderStatus, toOrder, type Order, type OrderRow } from './orders-repo';
 
 export interface Actor {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { OrderSchema } from '../../../shared/contract';
 import type { LineInput } from '../../../shared/domain/order-totals';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 export type Order = z.output<typeof OrderSchema>;
 export type OrderStatus = Order['status'];

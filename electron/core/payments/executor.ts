@@ -1,6 +1,6 @@
 import { money } from '../../../shared/money';
 import { DEFAULT_TIMEOUT_MS } from '../../gateway/aps';
-import type { CheckStatusResult, Outcome } from '../../gateway/types';
+import { isInputRefused, type CheckStatusResult, type Outcome } from '../../gateway/types';
 import { saveCardOnFile } from '../cards/card-service';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
@@ -11,7 +11,7 @@ import { IllegalTransitionError, moveOperation, type OperationEvent } from './op
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
 import { judge } from './resolution';
-import { immediateCommit, tx, type Committer } from './sql';
+import { immediateCommit, tx, type Committer } from '../ledger/sql';
 
 /** 'queued': the request provably never left this machine (connection refused): back to the offline queue. */
 export type FinalState = 'succeeded' | 'declined' | 'unknown' | 'queued';
@@ -113,11 +113,11 @@ export class OperationRunner {
     try {
       outcome = await this.call(op, payment);
     } catch (err) {
-      // Adapters throw only for input they refuse before sending (ApsValidationError); anything
+      // Adapters throw only for input they refuse before sending (GatewayInputRefused); anything
       // else thrown cannot prove nothing was sent, so it is UNKNOWN, never a failure.
-      const e = err as Error;
-      if (e?.name === 'ApsValidationError') return commit(() => this.applyDeclined(op, 'sent', 'refused', null, `Refused before sending: ${e.message}`, actor));
-      return commit(() => this.applyUnknown(op, 'sent', 'no_answer', `Unexpected error: ${e?.message ?? String(err)}`, actor));
+      if (isInputRefused(err)) return commit(() => this.applyDeclined(op, 'sent', 'refused', null, `Refused before sending: ${err.message}`, actor));
+      const message = err instanceof Error ? err.message : String(err);
+      return commit(() => this.applyUnknown(op, 'sent', 'no_answer', `Unexpected error: ${message}`, actor));
     }
     return commit(() => this.applyOutcome(op, outcome, actor));
   }
@@ -276,6 +276,10 @@ export class OperationRunner {
           break;
         case 'void':
           patch.voided = 1;
+          break;
+        case 'check_status': // its totals are the gateway's, applied below
+        case 'cash_sale': // cash is recorded at the desk, never sent
+        case 'cash_refund':
           break;
       }
       if (info.gateway) {

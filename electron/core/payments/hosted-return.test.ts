@@ -16,7 +16,7 @@ describe('hosted card return: only a verified return touches a session', () => {
 
   it('a forged unsigned return with a card number and a live reference leaves the session waiting; the genuine card then lands', async () => {
     const info: unknown[] = [];
-    const log: Logger = { info: (o: unknown) => info.push(o), warn() {}, error() {}, debug() {} } as unknown as Logger;
+    const log: Logger = { info: (o: unknown) => info.push(o), warn() {}, error() {}, debug() {} };
     h = await startHarness({ log });
     const form = await h.call('payments.hostedForm', {});
     const reference = form.fields['merchant_reference']!;

@@ -1,7 +1,7 @@
 import { ContractError } from '../../../shared/contract';
 import type { TokenizationReturn } from '../../gateway/types';
 import type { Db } from '../db/database';
-import { stmt } from './sql';
+import { stmt } from '../ledger/sql';
 
 /** A card handle is good for 30 minutes and for one charge. */
 export const HOSTED_SESSION_TTL_MS = 30 * 60 * 1000;

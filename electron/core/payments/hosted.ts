@@ -5,7 +5,7 @@ import { audit, type Actor } from './audit';
 import { getSession, HOSTED_SESSION_TTL_MS, insertSession, isSessionExpired, recordReturn, sessionByReference } from './hosted-sessions';
 import type { Ports } from './ports';
 import { tokenizationReference } from './references';
-import { newId } from './sql';
+import { newId } from '../ledger/sql';
 import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 import { workingLanguage } from '../people/users-repo';
 

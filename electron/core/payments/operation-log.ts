@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { OperationSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
 import { FINAL_STATES, INITIAL_STATES, IllegalTransitionError, moveOperation, StateMismatchError, type OperationEvent } from './operation-states';
-import { newId, stmt } from './sql';
+import { newId, stmt } from '../ledger/sql';
 
 export type Operation = z.output<typeof OperationSchema>;
 export type OperationType = Operation['type'];

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { OperationState as OperationStateSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
-import { stmt } from './sql';
+import { stmt } from '../ledger/sql';
 
 /** The contract's operation states (operation-log.ts re-exports the same type). */
 export type OperationState = z.infer<typeof OperationStateSchema>;

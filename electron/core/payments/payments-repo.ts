@@ -3,7 +3,7 @@ import type { PaymentSummarySchema } from '../../../shared/contract';
 import { AUTHORIZATION_LIFETIME_MS, paymentStatus, type PaymentStatus, type PaymentTotals } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
 import { openCounts } from './operation-log';
-import { stmt } from './sql';
+import { stmt } from '../ledger/sql';
 
 export type PaymentSummary = z.output<typeof PaymentSummarySchema>;
 

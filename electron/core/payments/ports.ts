@@ -2,21 +2,10 @@ import type { CoreDeps } from '../deps';
 import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { Role } from '../../../shared/domain/roles';
-import { appendAudit } from '../people/audit';
+import { appendAudit, type AuditInput } from '../ledger/audit-log';
 import { refundNeedsApproval, verifyApproval } from '../people/approval';
 import { createCustomer, getCustomer } from '../customers/customers-repo';
 import { indexCard, indexOrder } from '../customers/search-index';
-
-export interface AuditEntry {
-  at: string;
-  userId: string | null;
-  userName: string | null;
-  action: string;
-  target: string | null;
-  outcome: 'success' | 'failure';
-  station: string;
-  detail: string;
-}
 
 export interface CustomerLike {
   id: string;
@@ -30,7 +19,7 @@ export interface CustomerLike {
  * real functions (`defaultPorts`); a test may replace one (e.g. approval) without touching the rest.
  */
 export interface Ports {
-  appendAudit(db: Db, e: AuditEntry): void;
+  appendAudit(db: Db, e: AuditInput): void;
   verifyApproval(
     deps: CoreDeps,
     req: { supervisorId?: string; pin?: string; requesterId: string; target?: string | null; detail?: string },

@@ -6,7 +6,7 @@ import { allowedAction, EXPIRY_WARNING_MS } from '../../../shared/domain/payment
 import type { Db } from '../db/database';
 import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders/orders-repo';
 import { operationsOf, queuedOf, toOperation } from './operation-log';
-import { stmt } from './sql';
+import { stmt } from '../ledger/sql';
 import { effectiveTotals, getPaymentWithOrder, toSummary, totalsOf, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
 
 export type PaymentDetail = z.output<typeof PaymentDetailSchema>;

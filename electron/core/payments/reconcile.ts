@@ -6,7 +6,7 @@ import { audit, type Actor } from './audit';
 import { appendOperation } from './operation-log';
 import { authorizationExpiry, getPaymentRow, totalsOf, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
-import { tx } from './sql';
+import { tx } from '../ledger/sql';
 
 export interface ReconcileResult {
   outcome: 'approved' | 'unknown';

@@ -14,15 +14,16 @@ export interface RecoveryReport {
   errors: string[];
 }
 
-/**
- * The start-up sweep of DESIGN "Payment core": every operation left PENDING, SENT or UNKNOWN by
- * the last run (crash, power cut, kill) is resolved through check status and finished, or sent
- * again exactly once when the gateway proves it never got it. Runs before the screen is served;
- * what stays unknown is handed to the background resolver.
- */
 /** Consecutive payments left unknown before the sweep stops waiting on the gateway. */
 const GIVE_UP_AFTER = 3;
 
+/**
+ * The start-up sweep of DESIGN "Payment core": each operation left PENDING, SENT or UNKNOWN by
+ * the last run (crash, power cut, kill) is resolved through check status and finished, or sent
+ * again exactly once when the gateway proves it never got it. Runs before the screen is served.
+ * What stays unknown goes to the background resolver; once GIVE_UP_AFTER payments in a row stay
+ * unknown, the sweep stops asking and hands every remaining payment to the resolver unasked.
+ */
 export async function recoverAll(service: PaymentService): Promise<RecoveryReport> {
   const report: RecoveryReport = { payments: 0, resolved: 0, resent: 0, stillUnknown: 0, errors: [] };
   let unansweredInARow = 0;

@@ -4,7 +4,7 @@ import { isCardExpired } from '../cards/cards-repo';
 import { KeyedMutex } from './mutex';
 import { orderReference, paymentReference, REFERENCE_PATTERN, refundReference, stationPrefix, tokenizationReference } from './references';
 import { judge } from './resolution';
-import { newId } from './sql';
+import { newId } from '../ledger/sql';
 import { startHarness } from './test-harness';
 
 describe('references', () => {

@@ -1,16 +1,17 @@
 import type { z } from 'zod';
-import type { CardSchema, ParsedInputOf, Settings } from '../../../shared/contract';
+import type { CardSchema, ParsedInputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
 import type { Role } from '../../../shared/domain/roles';
 import { usableCard } from '../cards/card-service';
 import { getCardRow, toCard } from '../cards/cards-repo';
 import type { CoreDeps } from '../deps';
-import type { Db } from '../db/database';
 import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from './audit';
 import { NO_EMAIL, OperationRunner, type OpResult } from './executor';
 import { markSessionUsed, usableSession } from './hosted-sessions';
+import { BackgroundResolver } from './background-resolver';
+import { checkOfflineChargeLimits } from './offline-limits';
 import { KeyedMutex } from './mutex';
 import { appendOperation, queuedOf, unfinishedOf } from './operation-log';
 import { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
@@ -18,7 +19,7 @@ import type { Ports } from './ports';
 import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
-import { newId, stmt, tx } from './sql';
+import { newId, tx } from '../ledger/sql';
 import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 export interface CallerActor extends Actor {
@@ -72,7 +73,6 @@ function toOutcome(state: OpResult['state']): Outcome {
 }
 
 const QUEUED_CHARGE_MESSAGE = 'Queued, not yet approved by the bank. It is sent once, automatically, when the gateway is back.';
-const HOURS = 3600 * 1000;
 
 /** Capture, void and refund offline only on payments the gateway already approved. */
 function requireKnownToGateway(p: PaymentRow): void {
@@ -92,12 +92,8 @@ function refuse(v: ActionVerdict): void {
 export class PaymentService {
   readonly mutex = new KeyedMutex();
   readonly runner: OperationRunner;
-  private readonly retryDelays: readonly number[];
   offline: OfflineGate;
-  private readonly background = new Set<Promise<unknown>>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly scheduled = new Set<string>();
-  private closed = false;
+  private readonly resolver: BackgroundResolver;
 
   constructor(
     readonly deps: CoreDeps,
@@ -105,7 +101,7 @@ export class PaymentService {
     opts: PaymentServiceOptions = {},
   ) {
     this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
-    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.resolveUnfinished(paymentId), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log);
     this.offline = opts.offline ?? ALWAYS_ONLINE;
   }
 
@@ -286,7 +282,7 @@ export class PaymentService {
         audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${order.total} ${order.currency} card on file queued (gateway offline)`);
         return { payment: row, opId: null as string | null, queued: true };
       }
-      return { payment: row, opId: op.id as string | null };
+      return { payment: row, opId: op.id };
     });
 
     if ('queued' in created) {
@@ -398,14 +394,6 @@ export class PaymentService {
     });
   }
 
-  /** Reconciliation without resolving (used by tests and the check-status handler path). */
-  reconcile(paymentId: string, actor: Actor = SYSTEM_ACTOR): ReturnType<typeof reconcilePayment> {
-    return this.mutex.run(paymentId, async () => {
-      await this.resolveUnfinished(paymentId, actor);
-      return reconcilePayment(this.deps, this.ports, paymentId, actor);
-    });
-  }
-
   private startOperation(
     p: PaymentRow,
     type: 'capture' | 'void' | 'refund',
@@ -451,81 +439,20 @@ export class PaymentService {
     return { stillUnknown: false, resolved, resent, message: messages.join(' ') };
   }
 
-  /** Bounded background retry with backoff; a failure here is logged, never thrown at anyone. */
-  scheduleResolution(paymentId: string, attempt = 0): void {
-    if (this.closed || attempt >= this.retryDelays.length) return;
-    // One chain of retries per payment: a second request while one is scheduled is a no-op.
-    if (attempt === 0) {
-      if (this.scheduled.has(paymentId)) return;
-      this.scheduled.add(paymentId);
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      const work = this.mutex
-        .run(paymentId, () => this.resolveUnfinished(paymentId))
-        .then((r) => {
-          if (r.stillUnknown && !this.closed && attempt + 1 < this.retryDelays.length) this.scheduleResolution(paymentId, attempt + 1);
-          else this.scheduled.delete(paymentId);
-        })
-        .catch((err: unknown) => {
-          this.scheduled.delete(paymentId);
-          this.deps.log.error({ paymentId, err: err instanceof Error ? err.message : String(err) }, 'background resolution failed');
-        })
-        .finally(() => this.background.delete(work));
-      this.background.add(work);
-    }, this.retryDelays[attempt]);
-    timer.unref?.();
-    this.timers.add(timer);
+  /** Bounded background retry with backoff (BackgroundResolver); never throws at anyone. */
+  scheduleResolution(paymentId: string): void {
+    this.resolver.schedule(paymentId);
   }
 
   /** Resolves once no background resolution is scheduled or running (tests, orderly shutdown). */
-  async settle(): Promise<void> {
-    while (this.background.size > 0 || this.timers.size > 0) {
-      await Promise.allSettled([...this.background]);
-      if (this.background.size === 0 && this.timers.size > 0) await new Promise((r) => setTimeout(r, 10));
-    }
+  settle(): Promise<void> {
+    return this.resolver.settle();
   }
 
   /** Stops scheduling; unfinished work stays in the log for the next start-up sweep. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await Promise.allSettled([...this.background]);
+  close(): Promise<void> {
+    return this.resolver.close();
   }
-
-  /** Payments whose charge should show up as approved/declined in the list: used by recovery. */
-  unfinishedCount(): number {
-    return (stmt(this.deps.db, `SELECT COALESCE(SUM(open_ops), 0) AS n FROM payments WHERE open_ops > 0`).get() as { n: number }).n;
-  }
-}
-
-/** Offline charge limits of settings.offlineCharges (docs/offline.md); throws OFFLINE_LIMIT. */
-export function checkOfflineChargeLimits(db: Db, settings: Settings, amount: number, currency: string, now: Date): void {
-  const oc = settings.offlineCharges;
-  const fmt = (n: number) => `${n} ${settings.currency} minor units`;
-  if (currency !== settings.currency) throw new ContractError('OFFLINE_LIMIT', `Offline charges are only taken in ${settings.currency}.`);
-  if (amount > oc.perCharge) throw new ContractError('OFFLINE_LIMIT', `Above the offline limit per charge (${fmt(oc.perCharge)}). Keep the order awaiting payment until the station is online.`);
-  const out = outstandingOfflineCharges(db);
-  if (out.count + 1 > oc.maxCount) throw new ContractError('OFFLINE_LIMIT', `Already ${out.count} offline charges waiting (limit ${oc.maxCount}). Keep the order awaiting payment.`);
-  if (out.total + amount > oc.totalOutstanding) throw new ContractError('OFFLINE_LIMIT', `Offline charges waiting would exceed the total limit (${fmt(oc.totalOutstanding)}). Keep the order awaiting payment.`);
-  if (out.oldest && now.getTime() - Date.parse(out.oldest) > oc.maxAgeHours * HOURS) {
-    throw new ContractError('OFFLINE_LIMIT', `An offline charge has waited more than ${oc.maxAgeHours} hours: no more offline charges until the station is back online.`);
-  }
-}
-
-/** Charges taken offline and not yet approved by the bank (queued, or held for attention). */
-export function outstandingOfflineCharges(db: Db): { count: number; total: number; oldest: string | null } {
-  return stmt(
-    db,
-    `SELECT COUNT(*) AS count, COALESCE(SUM(o.amount), 0) AS total, MIN(o.created_at) AS oldest
-     FROM (
-       SELECT o.amount, o.created_at, o.payment_id FROM operations o WHERE o.state = 'queued' AND o.type IN ('authorize', 'purchase')
-       UNION ALL
-       SELECT o.amount, o.created_at, o.payment_id FROM operations o WHERE o.state = 'needs_attention' AND o.type IN ('authorize', 'purchase')
-     ) o JOIN payments p ON p.id = o.payment_id
-     WHERE p.declined = 0`,
-  ).get() as { count: number; total: number; oldest: string | null };
 }
 
 function chargeMessage(r: OpResult): string {

@@ -2,7 +2,7 @@ import type { CoreDeps } from '../deps';
 import type { Role } from '../../../shared/domain/roles';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { ContractError } from '../../../shared/contract/errors';
-import { appendAudit } from './audit';
+import { appendAudit } from '../ledger/audit-log';
 import { checkSecret, lockedMessage } from './credentials';
 import { getUserRecord } from './users-repo';
 

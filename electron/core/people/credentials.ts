@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../deps';
 import { ContractError } from '../../../shared/contract/errors';
-import { appendAudit } from './audit';
+import { appendAudit } from '../ledger/audit-log';
 import { decoyHash, verifySecret } from './secrets';
 import { getUserRecord, setLockState, type UserRecord } from './users-repo';
 

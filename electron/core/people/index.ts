@@ -6,7 +6,7 @@ import { usersHandlers } from './users-handlers';
 
 export { SessionManager } from './sessions';
 export type { SessionState, CallerUser } from './sessions';
-export { appendAudit, verifyAudit, listAudit, type AuditEntry, type AuditInput, type AuditVerdict } from './audit';
+export { appendAudit, verifyAudit, listAudit, type AuditEntry, type AuditInput, type AuditVerdict } from '../ledger/audit-log';
 export { refundNeedsApproval, verifyApproval, type Approval, type ApprovalRequest } from './approval';
 
 /** Sign-in, sessions, users and the audit log. */

@@ -5,7 +5,7 @@ import { createDispatcher } from '../dispatch';
 import { createCustomersFeature } from '../customers';
 import { createPeopleFeature } from './index';
 import { MIN, testDeps, type TestDeps } from './test-kit';
-import { verifyAudit } from './audit';
+import { verifyAudit } from '../ledger/audit-log';
 
 const ADMIN_PIN = '111111';
 const SUP_PIN = '222222';

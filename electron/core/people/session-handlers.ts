@@ -1,7 +1,7 @@
 import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
-import { auditAs, requireUser } from './audit-helpers';
+import { auditAs, requireUser } from '../ledger/audit-as';
 import { checkSecret, credentialError } from './credentials';
 import type { SessionManager } from './sessions';
 import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';

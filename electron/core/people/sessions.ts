@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../deps';
 import type { CallContext } from '../context';
-import { appendAudit } from './audit';
+import { appendAudit } from '../ledger/audit-log';
 import { getUserRecord } from './users-repo';
 
 /**

@@ -1,8 +1,8 @@
 import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
-import { auditAs, requireUser } from './audit-helpers';
-import { listAudit, verifyAudit } from './audit';
+import { auditAs, requireUser } from '../ledger/audit-as';
+import { listAudit, verifyAudit } from '../ledger/audit-log';
 import type { SessionManager } from './sessions';
 import { countActiveAdmins, getUserRecord, insertUser, listUsers, publicUser, updateUserRow } from './users-repo';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
 import type { Db } from '../db/database';
 import type { Role } from '../../../shared/domain/roles';
-import { prepared } from '../customers/stmt-cache';
+import { prepared } from '../ledger/stmt-cache';
 import { hashSecret } from './secrets';
 
 /** The contract's UserSchema shape; the secret never leaves this folder. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 /** A row of `recurring_schedules` (migration 005). */
 export interface ScheduleRow {

@@ -7,11 +7,11 @@ import { getCardRow, isCardExpired } from '../cards/cards-repo';
 import { getCustomer } from '../customers/customers-repo';
 import { getOrderRow } from '../orders/orders-repo';
 import type { CoreDeps } from '../deps';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 import type { PaymentsFeature } from '../payments';
 import { getPaymentRow, paymentsOfOrder } from '../payments/payments-repo';
 import { stationPrefix } from '../payments/references';
-import { newId, tx } from '../payments/sql';
+import { newId, tx } from '../ledger/sql';
 import { fmtMinor } from '../sync/format';
 import {
   activeSchedules,

@@ -9,7 +9,7 @@ import {
   type Tally,
 } from '../../../shared/contract/reports';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 /**
  * The end-of-day computation, read-only over the ledger:

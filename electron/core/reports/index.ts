@@ -2,8 +2,8 @@ import { ContractError } from '../../../shared/contract';
 import { dayBounds } from '../../../shared/contract/reports';
 import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
-import { auditAs, requireUser } from '../people/audit-helpers';
-import { tx } from '../payments/sql';
+import { auditAs, requireUser } from '../ledger/audit-as';
+import { tx } from '../ledger/sql';
 import { computeEndOfDay, type DaySpec } from './compute';
 import { diffFigures, getCloseRow, insertClose, listCloses, resolvedSince, toSnapshot } from './snapshots';
 

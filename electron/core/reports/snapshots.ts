@@ -10,7 +10,7 @@ import {
   type FigureDiff,
 } from '../../../shared/contract/reports';
 import type { Db } from '../db/database';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 /**
  * Closed days: the canonical JSON of what was closed and its sha256, in an append-only table
@@ -26,7 +26,7 @@ function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as Record<string, unknown>).sort()) {
+    for (const k of Object.keys(v).sort()) {
       const x = (v as Record<string, unknown>)[k];
       if (x !== undefined) out[k] = sortKeys(x);
     }

@@ -61,7 +61,7 @@ export class ConfSettingsStore implements SettingsStore {
     this.conf = new Conf<Settings>({
       ...SETTINGS_STORE_OPTIONS,
       // Spread copies so conf never holds on to (or freezes) our shared constants.
-      schema: structuredClone(SETTINGS_STORE_OPTIONS.schema) as never,
+      schema: structuredClone(SETTINGS_STORE_OPTIONS.schema),
       rootSchema: structuredClone(SETTINGS_STORE_OPTIONS.rootSchema),
       defaults: structuredClone(DEFAULT_SETTINGS),
       migrations: { ...SETTINGS_MIGRATIONS },

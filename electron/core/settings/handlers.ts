@@ -1,6 +1,6 @@
 import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
-import { auditAs } from '../people/audit-helpers';
+import { auditAs } from '../ledger/audit-as';
 
 /**
  * settings.get / settings.update over the injected SettingsStore (conf in web mode,

@@ -66,7 +66,7 @@ function upsert(db: Db, cache: SchemaCache, table: string, key: string, data: Re
       ON CONFLICT (${q(key)}) DO ${sets.length ? `UPDATE SET ${sets.join(', ')} WHERE ${changed}` : 'NOTHING'}`);
     cache.upserts.set(id, stmt);
   }
-  stmt.run(...cols.map((c) => data[c] as unknown));
+  stmt.run(...cols.map((c) => data[c]));
 }
 
 /** The search index follows the rows it is built from (search_terms is not replicated). */

@@ -2,7 +2,7 @@ import type { OutputOf, ParsedInputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
-import { appendAudit } from '../people/audit';
+import { appendAudit } from '../ledger/audit-log';
 import { ownRecord, shopState } from './outbox';
 import { isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../gateway/sandbox';
 import { searchCustomers, updateCustomer } from '../customers';
-import { verifyAudit } from '../people/audit';
+import { verifyAudit } from '../ledger/audit-log';
 import { startHarness, type Harness } from '../payments/test-harness';
 import { checkAuditAnchor } from './audit-anchor';
 import { outboxCount, shopState } from './outbox';

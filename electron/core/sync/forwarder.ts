@@ -5,7 +5,7 @@ import { moveOperation } from '../payments/operation-states';
 import { getPaymentRow, totalsOf, updatePayment } from '../payments/payments-repo';
 import { reconcilePayment } from '../payments/reconcile';
 import type { PaymentService } from '../payments/service';
-import { GroupCommit, stmt, tx } from '../payments/sql';
+import { GroupCommit, stmt, tx } from '../ledger/sql';
 import { refreshOrderStatus } from '../orders/orders-repo';
 import type { Connectivity } from './connectivity';
 import { declinedNextStep, recheck } from './rules';
@@ -46,7 +46,7 @@ type PaymentResult = 'done' | 'blocked';
  *     path as a live one (QUEUED → SENT → SUCCEEDED | DECLINED | UNKNOWN, SENT committed before the
  *     request); an UNKNOWN is resolved by check status before anything else of that payment goes out;
  *   - SENT and outcome writes of the payments in flight are committed together (GroupCommit in
- *     payments/sql.ts: one fsync for all the writes of one event-loop turn); each payment still
+ *     ledger/sql.ts: one fsync for all the writes of one event-loop turn); each payment still
  *     waits for its own write to be on disk before it sends or moves on;
  *   - before the first operation of a payment, a check status refreshes the totals when the
  *     gateway's differ from ours, then the rules are re-checked; what can no longer be done, or

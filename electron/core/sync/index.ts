@@ -8,7 +8,7 @@ import { getOperation, queuedOf } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
 import { effectiveTotals, getPaymentRow, updatePayment } from '../payments/payments-repo';
 import type { OfflineGate, PaymentService } from '../payments/service';
-import { tx } from '../payments/sql';
+import { tx } from '../ledger/sql';
 import type { Connectivity } from './connectivity';
 import { Forwarder, type ForwarderOptions } from './forwarder';
 import { queueCounts, queuePage } from './queue-repo';

@@ -3,7 +3,7 @@ import { ContractError } from '../../../shared/contract';
 import { isCardExpired } from '../cards/cards-repo';
 import type { Db } from '../db/database';
 import { toOperation, type OperationRow } from '../payments/operation-log';
-import { stmt } from '../payments/sql';
+import { stmt } from '../ledger/sql';
 
 export type QueuePage = OutputOf<'sync.queue'>;
 export type QueueEntry = QueuePage['rows'][number];

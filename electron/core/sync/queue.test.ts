@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channels, type OutputOf } from '../../../shared/contract';
 import { appendOperation } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
-import { tx } from '../payments/sql';
+import { tx } from '../ledger/sql';
 import { createRecurringFeature, type RecurringFeature } from '../recurring';
 import { queuePage } from './queue-repo';
 import { expectCode, startSyncHarness, type SyncHarness } from './test-support';

@@ -40,7 +40,7 @@ const confirmationSchema = z.object({
 
 /** The seed wraps the object in `confirmation`; accept it bare too (a GET may return it unwrapped). */
 export function parseConfirmation(body: unknown): Confirmation | undefined {
-  const inner = body !== null && typeof body === 'object' && 'confirmation' in body ? (body as { confirmation: unknown }).confirmation : body;
+  const inner = body !== null && typeof body === 'object' && 'confirmation' in body ? (body).confirmation : body;
   const r = confirmationSchema.safeParse(inner);
   if (!r.success) return undefined;
   const c = r.data;

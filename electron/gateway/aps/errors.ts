@@ -3,24 +3,14 @@
  * before anything is sent, so the gateway never sees a request we already know to be wrong (and
  * the operation log never records a SENT that could not have succeeded).
  */
-export type ApsValidationCode =
-  | 'REQUIRED'
-  | 'TOO_LONG'
-  | 'BAD_CHARSET'
-  | 'BAD_FORMAT'
-  | 'BAD_AMOUNT'
-  | 'BAD_CURRENCY'
-  | 'NOT_ALLOWED'
-  | 'NOT_CONFIGURED';
+import { GatewayInputRefused, type InputRefusedCode } from '../types';
 
-export class ApsValidationError extends Error {
-  constructor(
-    readonly code: ApsValidationCode,
-    /** The APS parameter name (e.g. merchant_reference) or config key at fault. */
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
+export type ApsValidationCode = InputRefusedCode;
+
+/** The APS adapter's kind of GatewayInputRefused: `field` is the APS parameter or config key. */
+export class ApsValidationError extends GatewayInputRefused {
+  constructor(code: ApsValidationCode, field: string, message: string) {
+    super(code, field, message);
     this.name = 'ApsValidationError';
   }
 }

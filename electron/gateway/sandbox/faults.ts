@@ -58,7 +58,7 @@ export class FaultRegistry {
   constructor(private readonly random: () => number = Math.random) {}
 
   inject(spec: FaultSpec): void {
-    const parsed = faultSpecSchema.parse(spec) as FaultSpec;
+    const parsed = faultSpecSchema.parse(spec);
     const times = parsed.times ?? 1;
     this.faults.push({ spec: parsed, remaining: times < 0 || times === Infinity ? Infinity : times });
   }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { sign, verify } from '../aps/signature';
-import { STATUS, invalid, result, type ApsResult, type MessageCode } from './codes';
+import { STATUS, invalid, result, type ApsResult } from './codes';
 import { isExpired, maskPan, type CardBehaviour } from './cards';
 import type { OffsetClock } from './clock';
 import { checkParams, commandOf, present, toParams, type CommandName, type Params } from './params';
@@ -248,7 +248,7 @@ function maintenance(ctx: ApiContext, merchant: MerchantConfig, command: 'CAPTUR
     else if (command === 'VOID_AUTHORIZATION') decision = decideVoid(order, nowMs);
     else decision = decideRefund(order, amount, currency);
 
-    const r = decision.ok ? result(SUCCESS_STATUS[command], '000') : result(FAILURE_STATUS[command], decision.message as MessageCode);
+    const r = decision.ok ? result(SUCCESS_STATUS[command], '000') : result(FAILURE_STATUS[command], decision.message);
     const updated: OrderRow = { ...order, last_status: r.status, last_code: r.response_code, last_message: r.response_message };
     if (decision.ok) {
       if (command === 'CAPTURE') updated.captured_amount += amount;

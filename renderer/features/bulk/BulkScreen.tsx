@@ -95,9 +95,9 @@ export function BulkScreen() {
             type="file"
             accept=".csv,text/csv"
             aria-label={t('file.choose')}
-            onChange={async (e) => {
+            onChange={(e) => {
               const f = e.target.files?.[0];
-              if (f) setText(await f.text());
+              if (f) void f.text().then(setText);
             }}
           />
           <Field label={t('reason')}>

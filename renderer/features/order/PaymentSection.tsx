@@ -99,7 +99,7 @@ function CardOnFileList() {
           </span>
           <span className="muted">{t('payment.exp', { expiry: fmtExpiry(c.expiry) })}</span>
           {c.expired ? <span className="badge badge-danger">{t('payment.expired')}</span> : null}
-          {elsewhere(c) ? <NotUsableHere account={c.account!} /> : null}
+          {elsewhere(c) ? <NotUsableHere account={c.account} /> : null}
           {c.holderName ? (
             <span className="muted small card-holder">
               <bdi>{c.holderName}</bdi>

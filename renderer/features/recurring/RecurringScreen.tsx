@@ -332,7 +332,7 @@ function ScheduleDetail({ id, embedded, onBack }: { id: string; embedded: boolea
                   <td>{fmtDateTime(p.dueAt)}</td>
                   <td>
                     {p.paymentId ? (
-                      <button type="button" className="link mono" onClick={() => openPayment(p.paymentId!)} title={t('periods.openPayment')}>
+                      <button type="button" className="link mono" onClick={() => openPayment(p.paymentId)} title={t('periods.openPayment')}>
                         <bdi>{p.paymentReference}</bdi>
                       </button>
                     ) : (

@@ -48,7 +48,7 @@ export function frequencyLabel(f: Frequency): string {
 
 /** "Monthly · 12 charges" / "Weekly · until 30 Jun 2026" / "Daily · until cancelled". */
 export function cadence(s: Pick<Schedule, 'frequency' | 'count' | 'endAt' | 'totalPeriods'>, fmtDate: (iso: string) => string): string {
-  const frequency = frequencyLabel(s.frequency as Frequency);
+  const frequency = frequencyLabel(s.frequency);
   if (s.count !== null) return i18next.t('recurring:cadence.count', { frequency, count: s.count, n: fmtNumber(s.count) });
   if (s.endAt !== null) return i18next.t('recurring:cadence.until', { frequency, date: fmtDate(s.endAt) });
   return i18next.t('recurring:cadence.untilCancelled', { frequency });

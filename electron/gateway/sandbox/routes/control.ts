@@ -5,7 +5,7 @@ import { faultSpecSchema, type FaultRegistry } from '../faults';
 import { parseJsonObject, readBody, sendJson } from '../http';
 import type { ControlState } from '../control';
 import type { OffsetClock } from '../clock';
-import type { FaultSpec, SandboxControl } from '../types';
+import type { SandboxControl } from '../types';
 
 /**
  * /__sandbox/*: the SandboxControl over HTTP, for e2e tests and other processes. These routes
@@ -54,7 +54,7 @@ export async function handleControl(deps: ControlRouteDeps, req: IncomingMessage
       const parsed = faultSpecSchema.safeParse(await jsonBody(req));
       if (!parsed.success) badRequest(res, parsed.error);
       else {
-        deps.control.injectFault(parsed.data as FaultSpec);
+        deps.control.injectFault(parsed.data);
         sendJson(res, 201, { faults: deps.faults.list() });
       }
       return true;

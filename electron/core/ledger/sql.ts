@@ -32,7 +32,7 @@ export function immediateCommit(db: Db): Committer {
     try {
       return Promise.resolve(tx(db, fn));
     } catch (e) {
-      return Promise.reject(e as Error);
+      return Promise.reject(e);
     }
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { appendAudit, GENESIS_HASH, listAudit, verifyAudit, type AuditInput } from './audit';
-import { memoryDb } from './test-kit';
+import { appendAudit, GENESIS_HASH, listAudit, verifyAudit, type AuditInput } from './audit-log';
+import { memoryDb } from '../people/test-kit';
 
 const entry = (i: number): AuditInput => ({
   at: `2026-01-15T10:00:${String(i).padStart(2, '0')}.000Z`,

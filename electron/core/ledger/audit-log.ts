@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database';
-import { prepared } from '../customers/stmt-cache';
+import { prepared } from './stmt-cache';
 
 /**
  * The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained, so that someone

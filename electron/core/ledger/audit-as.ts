@@ -1,6 +1,6 @@
 import type { CoreDeps } from '../deps';
 import type { CallContext } from '../context';
-import { appendAudit, type AuditInput } from './audit';
+import { appendAudit, type AuditInput } from './audit-log';
 
 /** Records an action of the calling user (or of nobody yet, before sign-in). */
 export function auditAs(

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { featureCycles, newFeatureCycles, type ImportTree } from './feature-cycles';
+
+const dep = (id: string) => ({ id });
+
+describe('circles among the core features', () => {
+  // cards/a imports payments/b, payments/c imports cards/d: no file circle, a feature circle.
+  const tree: ImportTree = {
+    'electron/core/cards/a.ts': [dep('electron/core/payments/b.ts'), dep('electron/core/ledger/sql.ts')],
+    'electron/core/payments/b.ts': [dep('electron/core/ledger/sql.ts')],
+    'electron/core/payments/c.ts': [dep('electron/core/cards/d.ts')],
+    'electron/core/cards/d.ts': [],
+    'electron/core/ledger/sql.ts': [],
+    'electron/core/sync/x.ts': [dep('electron/core/payments/b.ts')],
+    'electron/core/sync/x.test.ts': [],
+    'electron/core/payments/p.test.ts': [dep('electron/core/sync/x.ts')],
+  };
+
+  it('finds a circle through different files of two features, ignoring tests', () => {
+    expect(featureCycles(tree)).toEqual([['cards', 'payments']]);
+  });
+
+  it('reports a circle as new unless a known one holds it', () => {
+    expect(newFeatureCycles([['cards', 'payments']], [])).toEqual([['cards', 'payments']]);
+    expect(newFeatureCycles([['cards', 'payments']], [['cards', 'orders', 'payments']])).toEqual([]);
+    expect(newFeatureCycles([['cards', 'sync']], [['cards', 'orders', 'payments']])).toEqual([['cards', 'sync']]);
+  });
+
+  it('the core has no circle beyond the known ones', async () => {
+    const { parseDependencyTree } = await import('dpdm');
+    const real = await parseDependencyTree(['electron/core/**/*.ts'], { context: process.cwd(), extensions: ['.ts'], js: ['.ts'], include: /\.ts$/, exclude: /node_modules/, tsconfig: undefined, transform: false, skipDynamicImports: false });
+    expect(newFeatureCycles(featureCycles(real))).toEqual([]);
+  });
+});
