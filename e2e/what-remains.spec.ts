@@ -119,7 +119,7 @@ test('a void says what it released and leaves nothing "left to capture"; a queue
     await expect(page.getByText(`Void of ${usd('55.00')} queued`)).toBeVisible();
     await expect(page.getByTestId('amt-uncaptured')).toHaveText(usd('55.00'));
     await expect(page.getByText('To be released (void queued)')).toBeVisible();
-    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\b.*1 operation queued/);
+    await expect(syncButton(page)).toHaveAccessibleName(/^Offline\b.*\b1 queued\b/);
     await syncButton(page).click();
     const row = page.getByRole('row').filter({ hasText: 'Void' });
     await expect(row).toContainText(usd('55.00'));
