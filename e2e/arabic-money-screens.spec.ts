@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { apiOk, expect, NAMES, PINS, sandboxControl, setupStation, shot, stationSpeaks, switchUser, test } from './fixtures';
+import { apiOk, expect, NAMES, PINS, personSpeaks, sandboxControl, setupStation, shot, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, openResultTransaction, startOrder } from './desk';
 
 /**
@@ -12,8 +12,8 @@ import { CARDS, chargeNow, enterNewCard, openResultTransaction, startOrder } fro
 
 // Arabic-Indic digits are checked in e2e/user-language.spec.ts; the helpers' unit tests cover both.
 async function toArabic(page: Page) {
-  // An Arabic desk: the station's default language (the users here have none of their own).
-  await stationSpeaks(page, 'ar-KW');
+  // The supervisor works in Arabic (their own setting).
+  await personSpeaks(page, 'ar');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
 }
@@ -82,7 +82,7 @@ test('the money screens in Arabic, right to left, amounts in KWD with three deci
     await page.keyboard.press('Alt+Q');
     await expect(page.getByRole('heading', { name: 'قائمة الانتظار', level: 1 })).toBeVisible();
     await page.getByRole('tab', { name: /في انتظار الإرسال/ }).click();
-    await expect(page.getByText('لا شيء في الانتظار.')).toBeVisible();
+    await expect(page.getByRole('main').getByText('لا شيء في الانتظار.')).toBeVisible();
     await expect(page.getByRole('columnheader', { name: 'مدة الانتظار' })).toBeVisible();
     await shot(page, 'ar-queue');
 

@@ -226,3 +226,10 @@ export async function stationSpeaks(page: Page, locale: 'ar-KW' | 'en-US'): Prom
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('lang', locale.slice(0, 2));
 }
+
+/** The signed-in person's own language and digits (as the Language dialog saves them); the page reloads into it. */
+export async function personSpeaks(page: Page, language: 'ar' | 'en', digits: 'latn' | 'arab' = 'latn'): Promise<void> {
+  await apiOk(page, 'session.preferences', { language, digits });
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+}
