@@ -50,7 +50,7 @@ test('Settings in Arabic: station, people and gateway, right to left', async ({ 
   await page.keyboard.press('Escape'); // the dialog's own buttons are ui/ConfirmDialog's
   await expect(confirm).toHaveCount(0);
 
-  const gateway = page.getByRole('region', { name: 'بوابة الدفع' });
+  const gateway = page.getByRole('region', { name: 'بوابة الدفع', exact: true });
   await expect(gateway.getByTestId('gateway-now')).toContainText('البيئة التجريبية المدمجة');
   await gateway.getByRole('radio', { name: /بيئة اختبار APS/ }).check();
   const form = gateway.getByRole('form', { name: 'حساب بيئة اختبار APS' });
