@@ -116,6 +116,10 @@ test('Transactions stays correct and navigable with 25,000 payments', async ({ p
       await expect(page.getByRole('heading', { name: `Order ${reference}` })).toBeVisible();
       await page.keyboard.press('Escape');
       await expect(list(page).locator('[role="row"]').first()).toBeVisible();
+      // Back on the list (the opened row stays active); from the first row, ArrowUp reaches the search.
+      await expect(list(page)).toBeFocused();
+      await page.keyboard.press('Home');
+      await expect(activeRow(page)).toHaveAttribute('aria-rowindex', '1');
       await page.keyboard.press('ArrowUp');
       await expect(page.locator('#tx-query')).toBeFocused();
     });
