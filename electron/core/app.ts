@@ -12,6 +12,8 @@ import { createBulkFeature } from './bulk';
 import { createCustomersFeature } from './customers';
 import { createLinksFeature } from './links';
 import { createPaymentsFeature } from './payments';
+import { ConfPrinterConfigStore, createPrintingFeature, type PrinterConfigStore } from './printing';
+import type { PrintingOptions } from './printing/service';
 import { createPeopleFeature, type SessionManager } from './people';
 import { createRecurringFeature } from './recurring';
 import { createReportsFeature } from './reports';
@@ -47,6 +49,9 @@ export interface CreateCoreOptions {
   sync?: ConnectivityOptions & SyncFeatureOptions;
   /** Gateway accounts (docs/going-live.md): `gateway` above is the embedded sandbox; APS accounts are stored in the ledger. */
   gatewayAccounts?: Omit<GatewayAccountsOptions, 'embedded'>;
+  /** This desk's receipt printer settings: defaults to printer.json in dataDir (both shells). */
+  printer?: PrinterConfigStore;
+  printing?: PrintingOptions;
 }
 
 export interface HostedReturnResult {
@@ -126,6 +131,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
     const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline() });
     const bulk = createBulkFeature(deps, payments.service);
+    const printing = createPrintingFeature(deps, opts.printer ?? new ConfPrinterConfigStore(opts.dataDir), opts.printing);
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -139,6 +145,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'shop', handlers: shop.handlers },
       { name: 'links', handlers: links.handlers },
       { name: 'bulk', handlers: bulk.handlers },
+      { name: 'printing', handlers: printing.handlers },
     ];
     // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
     const handlers = guardPaymentActions(composeHandlers(parts), shop.guard);

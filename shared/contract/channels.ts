@@ -11,6 +11,7 @@ import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 import { ShopConnectInput, ShopStatusSchema } from './shop';
+import { PrinterConfigSchema, PrinterStateSchema, PrintOutcomeSchema, PrintReceiptInput, ReceiptPreviewSchema } from './printing';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -534,6 +535,13 @@ export const channels = {
   'bulk.rows': ch({ input: z.object({ id: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(), output: z.array(BulkRowSchema), minRole: 'supervisor', mutates: false, summary: 'Rows of a run with their verdict and result.' }),
   'bulk.cancel': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Stop a run: rows not yet sent are cancelled.' }),
   'bulk.resultCsv': ch({ input: z.object({ id: Id }).strict(), output: z.object({ csv: z.string() }), minRole: 'supervisor', mutates: false, summary: 'The result file of a run, one line per input row.' }),
+  // --- receipt printer and cash drawer (issue #20; docs/printing.md) ---
+  'printing.state': ch({ input: Empty, output: PrinterStateSchema, minRole: 'clerk', mutates: false, summary: 'This desk\'s receipt printer: its settings and the last job\'s outcome.' }),
+  'printing.configure': ch({ input: PrinterConfigSchema, output: PrinterStateSchema, minRole: 'admin', mutates: true, summary: 'Set this desk\'s receipt printer (host, port, paper width, drawer, auto-print).' }),
+  'printing.test': ch({ input: PrinterConfigSchema, output: PrintOutcomeSchema, minRole: 'admin', mutates: false, summary: 'Print a test page on the printer as given (before or after saving it).' }),
+  'printing.receipt': ch({ input: PrintReceiptInput, output: PrintOutcomeSchema, minRole: 'clerk', mutates: true, summary: 'Print (or reprint) the receipt of a payment\'s order on this desk\'s printer; never changes the sale.' }),
+  'printing.preview': ch({ input: z.object({ paymentId: Id }).strict(), output: ReceiptPreviewSchema, minRole: 'clerk', mutates: false, summary: 'The receipt as the thermal printer prints it, line by line.' }),
+  'printing.openDrawer': ch({ input: Empty, output: PrintOutcomeSchema, minRole: 'admin', mutates: true, summary: 'Open the cash drawer (audited).' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

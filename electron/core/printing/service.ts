@@ -1,0 +1,123 @@
+import { PAPER_COLUMNS, type PrinterConfig, type PrintOutcome, type PrintProblem } from '../../../shared/contract';
+import type { CoreDeps } from '../deps';
+import { auditAs } from '../ledger/audit-as';
+import type { PrinterConfigStore } from './config-store';
+import { encodeJob } from './escpos';
+import { DEFAULT_TIMEOUTS, sendJob, type LinkTimeouts } from './printer-link';
+import { buildReceiptModel } from './receipt-model';
+import { layoutReceipt, layoutTestPage, type PrintLine } from './receipt-layout';
+
+type Actor = { id: string; name: string };
+
+export interface PrintingOptions {
+  timeouts?: LinkTimeouts;
+  /** How long after a sale its first print still opens the drawer (a later print is a reprint). */
+  saleWindowMs?: number;
+}
+
+const outcome = (status: PrintOutcome['status'], problem: PrintProblem | null, detail = '', drawerOpened = false): PrintOutcome => ({ status, problem, detail, drawerOpened });
+
+/**
+ * Receipts and the cash drawer on this desk's ESC/POS printer. Printing happens after the sale was
+ * committed, in its own call: it reads the ledger and never writes a payment, so a printer that is
+ * off, refuses, times out or goes away mid-receipt changes nothing about the sale; the outcome
+ * says what went wrong and the receipt can be printed again from the order at any time.
+ * Jobs run one at a time per desk so two receipts never interleave on the paper.
+ */
+export class PrintingService {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly salesDone = new Set<string>();
+  private last: (PrintOutcome & { at: string }) | null = null;
+  private readonly timeouts: LinkTimeouts;
+  private readonly saleWindowMs: number;
+
+  constructor(private readonly deps: CoreDeps, private readonly store: PrinterConfigStore, opts: PrintingOptions = {}) {
+    this.timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
+    this.saleWindowMs = opts.saleWindowMs ?? 15 * 60_000;
+  }
+
+  state() {
+    const config = this.store.get();
+    return { config, columns: PAPER_COLUMNS[config.width], last: this.last };
+  }
+
+  configure(config: PrinterConfig, actor: Actor) {
+    const before = this.store.get();
+    const after = this.store.set(config);
+    const changed = (Object.keys(after) as (keyof PrinterConfig)[]).filter((k) => before[k] !== after[k]);
+    auditAs(this.deps, actor, { action: 'printing.configure', outcome: 'success', target: null, detail: changed.length ? `changed ${changed.join(', ')}` : 'no change' });
+    return this.state();
+  }
+
+  /** The receipt as printed, line by line (the screen's preview of the paper). */
+  preview(paymentId: string) {
+    const model = buildReceiptModel(this.deps.db, paymentId, this.deps.settings.get());
+    const columns = PAPER_COLUMNS[this.store.get().width];
+    const lines = layoutReceipt(model, columns).map((l) => render(l, columns));
+    const fellBack = this.deps.settings.get().locale.toLowerCase().startsWith('ar');
+    return { model, lines, columns, language: 'en' as const, fellBack };
+  }
+
+  async test(config: PrinterConfig): Promise<PrintOutcome> {
+    if (!config.host) return outcome('failed', 'not_configured');
+    const s = this.deps.settings.get();
+    const columns = PAPER_COLUMNS[config.width];
+    const body = encodeJob({ columns, kick: false, lines: layoutTestPage({ name: s.merchantName, station: s.stationName }, config.width, columns) });
+    return this.run(config, null, body);
+  }
+
+  /**
+   * Prints the receipt of the payment's order. `sale`: the print right after the sale: skipped
+   * when auto-print is off, and opens the drawer when the order has a cash tender (once per order,
+   * and only within the sale window: a later call is a reprint and leaves the drawer shut).
+   */
+  async receipt(paymentId: string, sale: boolean, actor: Actor): Promise<PrintOutcome> {
+    const config = this.store.get();
+    const model = buildReceiptModel(this.deps.db, paymentId, this.deps.settings.get());
+    const firstPrint = sale && !this.salesDone.has(model.orderId) && this.deps.clock.now().getTime() - Date.parse(model.at) < this.saleWindowMs;
+    const hasCash = model.tenders.some((t) => t.method === 'cash' && t.amount > 0);
+    const kick = firstPrint && hasCash && config.enabled && config.drawer;
+    if (sale) this.salesDone.add(model.orderId);
+    if (!config.enabled || !config.host) return outcome(sale ? 'skipped' : 'failed', 'not_configured');
+    if (sale && !config.autoPrint && !kick) return outcome('skipped', null);
+    const columns = PAPER_COLUMNS[config.width];
+    const body = sale && !config.autoPrint ? null : encodeJob({ columns, kick: false, lines: layoutReceipt(model, columns) });
+    const result = await this.run(config, kick ? encodeJob({ columns, kick: true, lines: [] }) : null, body);
+    if (kick) auditAs(this.deps, actor, { action: 'drawer.open', outcome: result.drawerOpened ? 'success' : 'failure', target: model.orderId, detail: `cash sale ${model.orderReference}${result.problem ? `; printer ${result.problem}` : ''}` });
+    auditAs(this.deps, actor, { action: sale ? 'receipt.print' : 'receipt.reprint', outcome: result.status === 'printed' || !body ? 'success' : 'failure', target: paymentId, detail: `${model.orderReference}${result.problem ? `: ${result.problem}` : ''}` });
+    return body ? result : { ...result, status: result.drawerOpened ? 'skipped' : result.status };
+  }
+
+  /** An admin's "Open drawer": audited whether or not the printer answered. */
+  async openDrawer(actor: Actor): Promise<PrintOutcome> {
+    const config = this.store.get();
+    if (!config.enabled || !config.host || !config.drawer) {
+      auditAs(this.deps, actor, { action: 'drawer.open', outcome: 'failure', target: null, detail: 'no drawer at this desk' });
+      return outcome('failed', 'not_configured');
+    }
+    const result = await this.run(config, encodeJob({ columns: PAPER_COLUMNS[config.width], kick: true, lines: [] }), null);
+    auditAs(this.deps, actor, { action: 'drawer.open', outcome: result.drawerOpened ? 'success' : 'failure', target: null, detail: result.problem ? `admin; printer ${result.problem}` : 'admin' });
+    return result;
+  }
+
+  /** One job at a time; a failed job never blocks the next. */
+  private run(config: PrinterConfig, drawer: Buffer | null, body: Buffer | null): Promise<PrintOutcome> {
+    const job = this.queue.then(async () => {
+      const r = await sendJob({ host: config.host, port: config.port }, { drawer, body }, this.timeouts);
+      const o = r.ok ? outcome('printed', null, '', drawer !== null) : outcome('failed', r.problem, r.detail, r.drawerSent && r.problem === 'paper_out');
+      this.last = { ...o, at: this.deps.clock.now().toISOString() };
+      if (!r.ok) this.deps.log.warn({ problem: r.problem, detail: r.detail }, 'receipt printer problem');
+      return o;
+    });
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+}
+
+/** A laid-out line as the paper shows it (centred lines padded like the printer centres them). */
+export function render(l: PrintLine, columns: number): string {
+  if (l.align !== 'center') return l.text;
+  const pad = Math.floor((columns - l.text.length) / 2);
+  return ' '.repeat(Math.max(0, pad)) + l.text;
+}
+
