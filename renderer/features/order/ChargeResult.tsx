@@ -7,6 +7,7 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { useNav } from '../../app/nav-store';
 import { printReceipt } from '../transactions/Receipt';
+import { SaleReceipt } from '../printing/ReceiptPrinting';
 import { useOrder, type OrderResult } from './order-store';
 
 /** "Transaction declined" → "Transaction declined." */
@@ -170,6 +171,7 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
           </div>
         ) : null}
       </dl>
+      {result.outcome === 'approved' ? <SaleReceipt paymentId={p.id} /> : null}
 
       <div className="actions">
         {result.outcome === 'declined' ? (

@@ -16,6 +16,7 @@ import { doneTitle, remainingRows, restNote } from './balance-text';
 import { lineAmountHeading, lineNets } from '../../lib/line-amounts';
 import { useDetail, type ActionKind, type Detail, type LastOutcome } from './detail-store';
 import { printReceipt } from './Receipt';
+import { PaperReceiptActions } from '../printing/ReceiptPrinting';
 import { Timeline } from './Timeline';
 
 /** The action buttons' words (catalogue 'transactions', detail.action). */
@@ -166,6 +167,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
               {t('detail.printReceipt')}
             </Button>
           </div>
+          <PaperReceiptActions paymentId={p.id} />
           {refused.length ? (
             <ul className="refusals">
               {refused.map((a) => {
