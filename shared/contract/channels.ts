@@ -538,7 +538,8 @@ export const channels = {
   // --- receipt printer and cash drawer (issue #20; docs/printing.md) ---
   'printing.state': ch({ input: Empty, output: PrinterStateSchema, minRole: 'clerk', mutates: false, summary: 'This desk\'s receipt printer: its settings and the last job\'s outcome.' }),
   'printing.configure': ch({ input: PrinterConfigSchema, output: PrinterStateSchema, minRole: 'admin', mutates: true, summary: 'Set this desk\'s receipt printer (host, port, paper width, drawer, auto-print).' }),
-  'printing.test': ch({ input: PrinterConfigSchema, output: PrintOutcomeSchema, minRole: 'admin', mutates: false, summary: 'Print a test page on the printer as given (before or after saving it).' }),
+  // Not read-only: it sends a page to a device on the network (a fuzzer must not print on every printer it names).
+  'printing.test': ch({ input: PrinterConfigSchema, output: PrintOutcomeSchema, minRole: 'admin', mutates: true, summary: 'Print a test page on the printer as given (before or after saving it).' }),
   'printing.receipt': ch({ input: PrintReceiptInput, output: PrintOutcomeSchema, minRole: 'clerk', mutates: true, summary: 'Print (or reprint) the receipt of a payment\'s order on this desk\'s printer; never changes the sale.' }),
   'printing.preview': ch({ input: z.object({ paymentId: Id }).strict(), output: ReceiptPreviewSchema, minRole: 'clerk', mutates: false, summary: 'The receipt as the thermal printer prints it, line by line.' }),
   'printing.openDrawer': ch({ input: Empty, output: PrintOutcomeSchema, minRole: 'admin', mutates: true, summary: 'Open the cash drawer (audited).' }),
