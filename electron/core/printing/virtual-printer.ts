@@ -161,6 +161,8 @@ export interface ReceivedJob {
   decoder: EscPosDecoder;
   /** Closed by the printer (hangUpAfter) rather than by the sender. */
   cutOff: boolean;
+  /** The connection is over. */
+  closed: boolean;
 }
 
 export class VirtualPrinter {
@@ -223,7 +225,7 @@ export class VirtualPrinter {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
-    const job: ReceivedJob = { bytes: Buffer.alloc(0), decoder: null as unknown as EscPosDecoder, cutOff: false };
+    const job: ReceivedJob = { bytes: Buffer.alloc(0), decoder: null as unknown as EscPosDecoder, cutOff: false, closed: false };
     const { silent, paperOut } = this.options;
     job.decoder = new EscPosDecoder((request) => {
       if (silent || socket.destroyed) return;
@@ -247,6 +249,7 @@ export class VirtualPrinter {
     });
     socket.on('error', () => {});
     socket.on('close', () => {
+      job.closed = true;
       this.sockets.delete(socket);
       for (const w of this.waiters.splice(0)) w();
     });
