@@ -288,3 +288,62 @@ describe('printer settings are validated', () => {
     expect(store.set({ ...base, enabled: false, host: '' })).toMatchObject({ enabled: false, host: '' });
   });
 });
+
+describe('through the core as the shells assemble it', () => {
+  it('the drawer and the printer settings are an admin\'s (a clerk is refused by the dispatcher, nothing opens); a clerk may reprint', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createCore } = await import('../app');
+    const { PassphraseKeyProtector } = await import('../db/key-protector');
+    const { MemorySettingsStore } = await import('../settings/defaults');
+    const { offlineGateway } = await import('../../gateway/offline-gateway');
+    const printer = new VirtualPrinter();
+    const port = await printer.start();
+    const dir = mkdtempSync(join(tmpdir(), 'printing-core-'));
+    const core = await createCore({
+      dataDir: dir, protector: new PassphraseKeyProtector('printing test passphrase', { N: 1 << 12 }), gateway: offlineGateway,
+      settings: new MemorySettingsStore({ locale: 'ar-KW' }), hostedReturnUrl: 'http://127.0.0.1:9/hosted/return',
+      printer: new MemoryPrinterConfigStore({ enabled: true, host: '127.0.0.1', port, drawer: true }), printing: { timeouts: FAST },
+    });
+    try {
+      const admin = { sessionKey: 'admin-tab', origin: 'test' };
+      const clerk = { sessionKey: 'clerk-tab', origin: 'test' };
+      const ok = async (name: Parameters<typeof core.dispatch>[0], input: unknown, ctx = admin) => {
+        const r = await core.dispatch(name, input, ctx);
+        if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+        return r.value as never;
+      };
+      await ok('session.setup', { name: 'Ann Admin', pin: '13572468' });
+      const c = await ok('users.create', { name: 'Clara Clerk', role: 'clerk', pin: '24681357' }) as { id: string };
+      await ok('session.login', { userId: c.id, pin: '24681357' }, clerk);
+
+      for (const name of ['printing.openDrawer', 'printing.configure', 'printing.test'] as const) {
+        const input = name === 'printing.openDrawer' ? {} : { enabled: true, host: '127.0.0.1', port, width: '80mm', drawer: true, autoPrint: true };
+        expect(await core.dispatch(name, input, clerk), name).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+      expect(printer.jobs).toHaveLength(0);
+      expect(await ok('printing.openDrawer', {})).toMatchObject({ status: 'printed', drawerOpened: true });
+      await printer.waitForJobs(1);
+      expect(printer.drawerKicks).toBe(1);
+
+      // A clerk's cash sale on an Arabic station: English on paper, said so in the preview.
+      const order = await ok('orders.create', { channel: 'counter', currency: 'USD', customerId: null, lines: [{ description: 'مصباح', quantity: 1, unitPrice: 500, taxRateBp: 0 }] }, clerk) as { id: string };
+      const sale = await ok('payments.charge', { orderId: order.id, mode: 'purchase', source: { kind: 'cash', tendered: 500 } }, clerk) as { payment: { id: string } };
+      const preview = await ok('printing.preview', { paymentId: sale.payment.id }, clerk) as { lines: string[]; fellBack: boolean; language: string };
+      expect(preview).toMatchObject({ fellBack: true, language: 'en' });
+      expect(preview.lines).toContain(`1 x Item 1${' '.repeat(48 - 10 - 8)}USD 5.00`);
+      expect(await ok('printing.receipt', { paymentId: sale.payment.id, sale: true }, clerk)).toMatchObject({ status: 'printed', drawerOpened: true });
+      await printer.waitForJobs(2);
+      // The preview pads centred lines as the printer centres them; the paper gets them unpadded.
+      expect(printer.receipts.flat().map((l) => l.trim())).toEqual(preview.lines.map((l) => l.trim()));
+      expect(printer.drawerKicks).toBe(2);
+      const audit = (await ok('audit.list', { limit: 50 })) as { action: string; outcome: string; userName: string | null }[];
+      expect(audit.filter((e) => e.action === 'drawer.open').map((e) => `${e.userName}:${e.outcome}`)).toEqual(['Clara Clerk:success', 'Ann Admin:success']);
+    } finally {
+      await printer.stop();
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
