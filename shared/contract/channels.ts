@@ -11,6 +11,7 @@ import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 import { ShopConnectInput, ShopStatusSchema } from './shop';
+import { CatalogImportInput, DEFAULT_SCANNER, ImportPreviewSchema, ImportResultSchema, ProductInput, ProductSchema, ProductSearchInput, ScannerSettings } from './catalog';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -58,6 +59,8 @@ const SettingsSchema = z.object({
   }).refine((o) => o.perCharge <= o.totalOutstanding, { message: 'One charge cannot be more than the total allowed outstanding', path: ['perCharge'] }),
   /** Pay by link expiry (docs/payment-links.md). */
   paymentLinks: LinkExpirySettings.default(DEFAULT_LINK_EXPIRY),
+  /** This station's barcode scanner (README "Barcode scanners"). */
+  scanner: ScannerSettings.default(DEFAULT_SCANNER),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };
@@ -534,6 +537,14 @@ export const channels = {
   'bulk.rows': ch({ input: z.object({ id: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(), output: z.array(BulkRowSchema), minRole: 'supervisor', mutates: false, summary: 'Rows of a run with their verdict and result.' }),
   'bulk.cancel': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Stop a run: rows not yet sent are cancelled.' }),
   'bulk.resultCsv': ch({ input: z.object({ id: Id }).strict(), output: z.object({ csv: z.string() }), minRole: 'supervisor', mutates: false, summary: 'The result file of a run, one line per input row.' }),
+  // --- the product catalog (issue #20; README "Product catalog") ---
+  'catalog.search': ch({ input: ProductSearchInput, output: z.array(ProductSchema), minRole: 'clerk', mutates: false, summary: 'Products whose barcode, SKU or name matches what is typed (barcode and SKU first).' }),
+  'catalog.byBarcode': ch({ input: z.object({ barcode: z.string().trim().min(1).max(64) }).strict(), output: ProductSchema.nullable(), minRole: 'clerk', mutates: false, summary: 'The active product with this barcode, or null: what a scan adds.' }),
+  'catalog.save': ch({ input: ProductInput, output: ProductSchema, minRole: 'admin', mutates: true, summary: 'Add a product, or change one (audited); price in the shop currency.' }),
+  'catalog.setActive': ch({ input: z.object({ id: Id, active: z.boolean() }).strict(), output: ProductSchema, minRole: 'admin', mutates: true, summary: 'Deactivate or reactivate a product (audited); never deleted.' }),
+  'catalog.importPreview': ch({ input: CatalogImportInput, output: ImportPreviewSchema, minRole: 'admin', mutates: false, summary: 'Judge every row of a CSV file (add, update, unchanged, refused and why); nothing is written.' }),
+  'catalog.importApply': ch({ input: CatalogImportInput, output: ImportResultSchema, minRole: 'admin', mutates: true, summary: 'Write the accepted rows of the file in one transaction (audited); the same file again changes nothing.' }),
+  'catalog.export': ch({ input: Empty, output: z.array(ProductSchema), minRole: 'admin', mutates: false, summary: 'Every product, active or not, for the CSV export.' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;
