@@ -45,8 +45,8 @@ export const ProductSearchInput = z
   })
   .strict();
 
-/** The import file: CSV text with a header (sku,name,price,tax_rate,barcodes,active); at most 5 MB. */
-export const CatalogImportInput = z.object({ csv: z.string().min(1).max(5_000_000) }).strict();
+/** The import file: CSV text with a header (sku,name,price,tax_rate,barcodes,active); at most 250 kB (the contract's input limit). */
+export const CatalogImportInput = z.object({ csv: z.string().min(1).max(250_000) }).strict();
 
 /** Why a row of an import is refused: a field and a code the screen says in its language. */
 export const ImportProblemCode = z.enum([
