@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ContractError, type ImportPreviewSchema, type ImportResultSchema, type ParsedInputOf, type Product } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import { auditAs } from '../ledger/audit-as';

@@ -10,6 +10,9 @@ export interface DraftLine {
   quantity: string;
   unitPrice: string;
   taxRate: string;
+  /** Filled from the catalog: the product (price and tax were copied into the fields above). */
+  productId?: string;
+  sku?: string;
 }
 
 let seq = 0;
@@ -64,7 +67,7 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
       ok = false;
     }
     if (ok) {
-      lines.push({ description, quantity, unitPrice, taxRateBp });
+      lines.push({ description, quantity, unitPrice, taxRateBp, ...(d.productId ? { productId: d.productId, sku: d.sku ?? '' } : {}) });
       rowOf.push(i);
     }
   });

@@ -12,6 +12,7 @@ import { useSettings } from './settings-store';
 import { ShopServerPanel } from './ShopServerPanel';
 import { UsersPanel } from './UsersPanel';
 import { GatewayPanel } from './GatewayPanel';
+import { ScannerSettingsPanel } from '../catalog/ScannerSettingsPanel';
 
 interface FormState {
   stationName: string;
@@ -68,6 +69,7 @@ export function SettingsScreen() {
         <UsersPanel />
         <GatewayPanel />
         <ShopServerPanel />
+        <ScannerSettingsPanel />
       </div>
     </div>
   );
