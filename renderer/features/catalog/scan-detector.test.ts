@@ -96,4 +96,22 @@ describe('ScanDetector', () => {
     d.key({ key: 'z', time: 203, modified: false });
     expect(d.started).toBe(false);
   });
+
+  it('one or two keys a busy computer hands over late do not split a scan (the e2e saw "501234" + "5678900")', () => {
+    const d = new ScanDetector(DEFAULT_SCANNER);
+    // 13 digits, 3 ms apart but one 100 ms late: the mean gap is still scanner-fast.
+    expect(last(typeAt(d, '5012345678900', [3, 3, 3, 3, 3, 3, 100, 3, 3, 3, 3, 3, 3, 3]))).toEqual({ kind: 'scan', code: '5012345678900', chars: 13 });
+    expect(last(typeAt(d, '5012345678900', [3, 3, 3, 120, 3, 3, 3, 3, 3, 3, 3, 130, 3, 3], 'Enter', 5000))).toMatchObject({ kind: 'scan', code: '5012345678900' });
+    // A third late key, or one far too late, starts the code again from there; late keys that make the average a person's: not a scan.
+    expect(last(typeAt(d, '5012345678900', [3, 100, 3, 100, 3, 100, 3, 3, 3, 3, 3, 3, 3, 3], 'Enter', 9000))).toEqual({ kind: 'scan', code: '45678900', chars: 8 });
+    expect(last(typeAt(d, '5012345678900', [3, 3, 3, 3, 3, 3, 400, 3, 3, 3, 3, 3, 3, 3], 'Enter', 13000))).toEqual({ kind: 'scan', code: '5678900', chars: 7 });
+    expect(last(typeAt(d, '50123', [3, 3, 130, 130, 130, 3], 'Enter', 17000))).toEqual({ kind: 'pass' });
+  });
+
+  it('a person\'s slow keys never become the start of a code, however fast the scan after them', () => {
+    const d = new ScanDetector(DEFAULT_SCANNER);
+    typeAt(d, '12', 90, null, 0); // a quantity typed; the scan follows 100 ms later
+    const v = typeAt(d, '0012345678905', [100, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 'Enter', 180);
+    expect(last(v)).toEqual({ kind: 'scan', code: '0012345678905', chars: 13 });
+  });
 });

@@ -5,7 +5,7 @@ import { call } from '../../lib/api';
 import { fmtMoney } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
 import { useOrder } from './order-store';
-import type { DraftLine } from './draft';
+import { lineProduct, type DraftLine } from './draft';
 
 type Product = OutputOf<'catalog.search'>[number];
 
@@ -44,7 +44,8 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
   useEffect(() => () => searcher.cancel(), [searcher]);
 
   const onChange = (value: string) => {
-    updateLine(line.key, { description: value, productId: undefined, sku: undefined });
+    // The product stays noted: the line is that product again if its name comes back (a scan's keys taken out of this field).
+    updateLine(line.key, { description: value });
     setWrongCurrency(null);
     if (value.trim().length >= 2) searcher.ask(value.trim());
     else {
@@ -83,6 +84,7 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
   };
 
   const expanded = open && hits.length > 0;
+  const linked = lineProduct(line);
   return (
     <div className="combo line-combo">
       <input
@@ -104,7 +106,7 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
         autoComplete="off"
         spellCheck={false}
       />
-      {line.productId ? <div className="muted small line-sku"><bdi>{t('lines.fromCatalog', { sku: line.sku })}</bdi></div> : null}
+      {linked ? <div className="muted small line-sku"><bdi>{t('lines.fromCatalog', { sku: linked.sku })}</bdi></div> : null}
       {expanded ? (
         <ul id={listId} role="listbox" className="combo-list" aria-label={t('lines.matchingProducts', { n: index + 1 })}>
           {hits.map((p, i) => (

@@ -6,7 +6,7 @@ import type { InputOf, OutputOf } from '../../../shared/contract';
 import { formatTaxRate, parseAmount } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { useSettings } from '../settings/settings-store';
-import { isBlank, newLine, parseLines, type DraftLine } from './draft';
+import { isBlank, lineProduct, newLine, parseLines, type DraftLine } from './draft';
 import { priceText, taxText } from '../catalog/catalog-csv';
 
 type Customer = OutputOf<'customers.get'>['customer'];
@@ -104,8 +104,8 @@ function blankState() {
 type Product = OutputOf<'catalog.byBarcode'> & object;
 
 /** A product's fields on an order line: what it is sold at now, copied (the order keeps them). */
-function productFields(p: Product): Pick<DraftLine, 'description' | 'unitPrice' | 'taxRate' | 'productId' | 'sku'> {
-  return { description: p.name, unitPrice: priceText(p), taxRate: taxText(p.taxRateBp), productId: p.id, sku: p.sku };
+function productFields(p: Product): Pick<DraftLine, 'description' | 'unitPrice' | 'taxRate' | 'productId' | 'sku' | 'productName'> {
+  return { description: p.name, unitPrice: priceText(p), taxRate: taxText(p.taxRateBp), productId: p.id, sku: p.sku, productName: p.name };
 }
 
 function firstActiveCard(cards: Card[]): string | null {
@@ -133,7 +133,7 @@ export const useOrder = create<OrderState>((set, get) => ({
   addProduct: (product) => {
     const lines = get().lines;
     const fields = productFields(product);
-    const same = lines.findIndex((l) => l.productId === product.id && l.unitPrice === fields.unitPrice && l.taxRate === fields.taxRate && /^\d+$/.test(l.quantity.trim()));
+    const same = lines.findIndex((l) => lineProduct(l)?.productId === product.id && l.unitPrice === fields.unitPrice && l.taxRate === fields.taxRate && /^\d+$/.test(l.quantity.trim()));
     if (same >= 0) {
       const line = lines[same]!;
       set({ lines: lines.map((l) => (l === line ? { ...l, quantity: String(Number(l.quantity.trim()) + 1) } : l)), createdOrder: null });
