@@ -47,7 +47,8 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
     // The product stays noted: the line is that product again if its name comes back (a scan's keys taken out of this field).
     updateLine(line.key, { description: value });
     setWrongCurrency(null);
-    if (value.trim().length >= 2) searcher.ask(value.trim());
+    // The product's own name back in the field (a scan's keys taken out again) asks nothing.
+    if (value.trim().length >= 2 && value.trim() !== line.productName) searcher.ask(value.trim());
     else {
       searcher.cancel();
       setHits([]);
