@@ -42,7 +42,8 @@ async function seedProducts(dir: string, n: number): Promise<number> {
 
 const SCAN_PROBE = `(() => {
   window.__scan = [];
-  document.addEventListener('keydown', (e) => {
+  // On window, like the app's scanner (it stops the suffix from going further down the page).
+  window.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' || !window.__expect) return;
     const t0 = e.timeStamp;
     const want = window.__expect;
@@ -67,7 +68,7 @@ async function scanOnce(page: Page, i: number): Promise<number> {
   for (;;) {
     const n = await page.evaluate<number>('window.__scan.length');
     if (n > before) return page.evaluate<number>('window.__scan[window.__scan.length - 1]');
-    if (Date.now() > until) throw new Error(`scan of ${barcodeOf(i)}: no line within 15 s`);
+    if (Date.now() > until) throw new Error(`scan of ${barcodeOf(i)}: no line within 15 s; the screen says: ${(await page.locator('main').innerText()).replace(/\s+/g, ' ').slice(0, 300)}`);
     await page.waitForTimeout(20);
   }
 }
@@ -97,7 +98,8 @@ export async function scanSuite(log: (s: string) => void): Promise<BenchResult[]
     const page = await ctx.newPage();
     // The station's scanner allows slow key delivery here: the bench measures scan to line, not the detector (unit-tested).
     await navigate(page, `${web.origin}/`);
-    await page.evaluate(`fetch('/api/call/settings.update', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Pos-Secret': sessionStorage.getItem('pos.web.secret') || '', 'X-Pos-Session': sessionStorage.getItem('pos.web.session') || '' }, body: JSON.stringify({ scanner: { enabled: true, maxKeyGapMs: 200, minLength: 4, suffix: 'Enter' } }) }).then((r) => r.json())`);
+    const set = await page.evaluate<unknown>(`fetch('/api/call/settings.update', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Pos-Secret': sessionStorage.getItem('pos.web.secret') || '', 'X-Pos-Session': sessionStorage.getItem('pos.web.session') || '' }, body: JSON.stringify({ scanner: { enabled: true, maxKeyGapMs: 200, minLength: 4, suffix: 'Enter' } }) }).then((r) => r.json())`);
+    log(`scan: scanner settings ${JSON.stringify(set).slice(0, 160)}`);
     await navigate(page, `${web.origin}/`);
     await page.waitForTimeout(300);
     await page.evaluate(SCAN_PROBE);
