@@ -13,8 +13,9 @@ import { forwardSuite } from './suites/forward';
 import { lookupSuite, memorySuite } from './suites/lookup';
 import { diagnostics as rendererDiagnostics, rendererSuite } from './suites/renderer';
 import { shopSuite } from './suites/shop';
+import { scanSuite } from './suites/scan';
 
-const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop'] as const;
+const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop', 'scan'] as const;
 type Suite = (typeof ALL)[number];
 
 const started = new Date();
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
         break;
       case 'shop':
         await guard(s, () => shopSuite(log));
+        break;
+      case 'scan':
+        await guard(s, () => scanSuite(log));
         break;
     }
   }

@@ -79,14 +79,14 @@ async function reactFloor(): Promise<{ gzip: number }> {
 // ---------------------------------------------------------------------------------------------
 // web mode + browser
 
-interface Web {
+export interface Web {
   proc: ChildProcess;
   url: string;
   origin: string;
   secret: string;
 }
 
-function startWeb(dataDir: string): Promise<Web> {
+export function startWeb(dataDir: string): Promise<Web> {
   return new Promise((res, rej) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/web/cli.ts', '--port', '0', '--sandbox-port', '0', '--no-build', '--quiet', '--data', dataDir, '--passphrase', BENCH_PASSPHRASE], {
       cwd: ROOT,
@@ -117,7 +117,7 @@ function startWeb(dataDir: string): Promise<Web> {
   });
 }
 
-function stopWeb(w: Web): Promise<void> {
+export function stopWeb(w: Web): Promise<void> {
   return new Promise((res) => {
     if (w.proc.exitCode !== null) return res();
     const t = setTimeout(() => w.proc.kill('SIGKILL'), 10_000);
@@ -146,7 +146,7 @@ function startFloorServer(): Promise<{ server: Server; url: string }> {
  * and a watcher that records when #order-first-field is in the DOM, enabled and focusable, in ms
  * since navigation start (performance.now()'s origin).
  */
-function initScript(secret: string, session: string): string {
+export function initScript(secret: string, session: string): string {
   return `(() => {
     try { if (${JSON.stringify(secret)}) { sessionStorage.setItem('pos.web.secret', ${JSON.stringify(secret)}); sessionStorage.setItem('pos.web.session', ${JSON.stringify(session)}); } } catch {}
     window.__ready = null;
@@ -197,7 +197,7 @@ async function keystrokes(page: Page, selector: string, pattern: string[], count
   return await page.evaluate<number[]>('window.__k2p');
 }
 
-async function navigate(page: Page, url: string): Promise<number> {
+export async function navigate(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   // Polled from here (the app's CSP forbids waitForFunction's eval); the time itself is taken in the page.
   const until = Date.now() + 30_000;
@@ -210,7 +210,7 @@ async function navigate(page: Page, url: string): Promise<number> {
 }
 
 /** Sets the station up (first run) or signs the bench admin in, through the app's own channels. */
-async function signInThroughChannels(ctx: BrowserContext, web: Web): Promise<void> {
+export async function signInThroughChannels(ctx: BrowserContext, web: Web): Promise<void> {
   const setupPage = await ctx.newPage();
   await setupPage.goto(`${web.origin}/`, { waitUntil: 'load' });
   // A string, not a function: tsx's helpers (__name) do not exist in the page.

@@ -9,6 +9,7 @@ import { createDispatcher, type Dispatch } from './dispatch';
 import { CoreEvents } from './events';
 import { createConfirmationsFeature } from './confirmations';
 import { createBulkFeature } from './bulk';
+import { createCatalogFeature } from './catalog';
 import { createCustomersFeature } from './customers';
 import { createLinksFeature } from './links';
 import { createPaymentsFeature } from './payments';
@@ -146,6 +147,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'links', handlers: links.handlers },
       { name: 'bulk', handlers: bulk.handlers },
       { name: 'printing', handlers: printing.handlers },
+      { name: 'catalog', handlers: createCatalogFeature(deps).handlers },
     ];
     // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
     const handlers = guardPaymentActions(composeHandlers(parts), shop.guard);

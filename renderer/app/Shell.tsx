@@ -6,6 +6,7 @@ import { NewOrderScreen } from '../features/order/NewOrderScreen';
 import { useOrder } from '../features/order/order-store';
 import { QueueScreen } from '../features/queue/QueueScreen';
 import { BulkScreen } from '../features/bulk/BulkScreen';
+import { CatalogScreen } from '../features/catalog/CatalogScreen';
 import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { RecurringScreen } from '../features/recurring/RecurringScreen';
@@ -105,6 +106,9 @@ export function Shell() {
       'Alt+B': () => {
         if (mayOpen(role, 'bulk')) open('bulk', '#bulk-title');
       },
+      'Alt+K': () => {
+        if (mayOpen(role, 'catalog')) open('catalog', '#catalog-search');
+      },
       'Alt+L': () => void lock(),
     },
     !locked,
@@ -127,6 +131,7 @@ export function Shell() {
             {screen === 'audit' ? <AuditScreen /> : null}
             {screen === 'settings' ? <SettingsScreen /> : null}
             {screen === 'bulk' ? <BulkScreen /> : null}
+            {screen === 'catalog' ? <CatalogScreen /> : null}
           </main>
         </div>
       </div>

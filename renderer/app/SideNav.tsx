@@ -19,6 +19,7 @@ const ITEMS: Item[] = [
   { screen: 'audit', keys: 'Alt+G' },
   { screen: 'settings', keys: 'Alt+S' },
   { screen: 'bulk', keys: 'Alt+B' },
+  { screen: 'catalog', keys: 'Alt+K' },
 ];
 
 const ALT: Partial<Record<Screen, string>> = { order: 'Alt+N', customers: 'Alt+C', transactions: 'Alt+T' };

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { roleAtLeast, type Role } from '../../shared/domain/roles';
 
-export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'recurring' | 'reports' | 'audit' | 'settings' | 'bulk';
+export type Screen = 'order' | 'customers' | 'transactions' | 'queue' | 'recurring' | 'reports' | 'audit' | 'settings' | 'bulk' | 'catalog';
 
 /** Who may open each screen: the side navigation, the shortcuts and sign-in all read this. */
 export const SCREEN_MIN_ROLE: Record<Screen, Role> = {
@@ -14,6 +14,7 @@ export const SCREEN_MIN_ROLE: Record<Screen, Role> = {
   audit: 'supervisor',
   settings: 'admin',
   bulk: 'supervisor',
+  catalog: 'admin',
 };
 
 export function mayOpen(role: Role, screen: Screen): boolean {

@@ -12,6 +12,7 @@ import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 import { ShopConnectInput, ShopStatusSchema } from './shop';
 import { PrinterConfigSchema, PrinterStateSchema, PrintOutcomeSchema, PrintReceiptInput, ReceiptPreviewSchema } from './printing';
+import { CatalogImportInput, DEFAULT_SCANNER, ImportPreviewSchema, ImportResultSchema, ProductInput, ProductSchema, ProductSearchInput, ScannerSettings } from './catalog';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -59,6 +60,8 @@ const SettingsSchema = z.object({
   }).refine((o) => o.perCharge <= o.totalOutstanding, { message: 'One charge cannot be more than the total allowed outstanding', path: ['perCharge'] }),
   /** Pay by link expiry (docs/payment-links.md). */
   paymentLinks: LinkExpirySettings.default(DEFAULT_LINK_EXPIRY),
+  /** This station's barcode scanner (README "Barcode scanners"). */
+  scanner: ScannerSettings.default(DEFAULT_SCANNER),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };
@@ -543,6 +546,14 @@ export const channels = {
   'printing.receipt': ch({ input: PrintReceiptInput, output: PrintOutcomeSchema, minRole: 'clerk', mutates: true, summary: 'Print (or reprint) the receipt of a payment\'s order on this desk\'s printer; never changes the sale.' }),
   'printing.preview': ch({ input: z.object({ paymentId: Id }).strict(), output: ReceiptPreviewSchema, minRole: 'clerk', mutates: false, summary: 'The receipt as the thermal printer prints it, line by line.' }),
   'printing.openDrawer': ch({ input: Empty, output: PrintOutcomeSchema, minRole: 'admin', mutates: true, summary: 'Open the cash drawer (audited).' }),
+  // --- the product catalog (issue #20; README "Product catalog") ---
+  'catalog.search': ch({ input: ProductSearchInput, output: z.array(ProductSchema), minRole: 'clerk', mutates: false, summary: 'Products whose barcode, SKU or name matches what is typed (barcode and SKU first).' }),
+  'catalog.byBarcode': ch({ input: z.object({ barcode: z.string().trim().min(1).max(64) }).strict(), output: ProductSchema.nullable(), minRole: 'clerk', mutates: false, summary: 'The active product with this barcode, or null: what a scan adds.' }),
+  'catalog.save': ch({ input: ProductInput, output: ProductSchema, minRole: 'admin', mutates: true, summary: 'Add a product, or change one (audited); price in the shop currency.' }),
+  'catalog.setActive': ch({ input: z.object({ id: Id, active: z.boolean() }).strict(), output: ProductSchema, minRole: 'admin', mutates: true, summary: 'Deactivate or reactivate a product (audited); never deleted.' }),
+  'catalog.importPreview': ch({ input: CatalogImportInput, output: ImportPreviewSchema, minRole: 'admin', mutates: false, summary: 'Judge every row of a CSV file (add, update, unchanged, refused and why); nothing is written.' }),
+  'catalog.importApply': ch({ input: CatalogImportInput, output: ImportResultSchema, minRole: 'admin', mutates: true, summary: 'Write the accepted rows of the file in one transaction (audited); the same file again changes nothing.' }),
+  'catalog.export': ch({ input: Empty, output: z.array(ProductSchema), minRole: 'admin', mutates: false, summary: 'Every product, active or not, for the CSV export.' }),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channels = typeof channels;

@@ -7,3 +7,4 @@ export * from './shop';
 export * from './links';
 export * from './bulk';
 export * from './printing';
+export * from './catalog';

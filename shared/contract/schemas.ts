@@ -36,6 +36,9 @@ export const LineSchema = z.object({
   quantity: z.number().int().min(1).max(1_000_000),
   unitPrice: MinorUnits,
   taxRateBp: z.number().int().min(0).max(100_000),
+  /** The catalog product the line was filled from; price and tax above are what it was sold at. */
+  productId: Id.optional(),
+  sku: z.string().max(64).optional(),
 });
 
 export const CustomerInput = z.object({

@@ -8,6 +8,9 @@ export interface LineInput {
   unitPrice: number;
   /** Basis points: 500 = 5 %. */
   taxRateBp: number;
+  /** The catalog product it was filled from (price and tax are copied: what it was sold at). */
+  productId?: string;
+  sku?: string;
 }
 
 export interface LineTotals {

@@ -1,4 +1,4 @@
-import { ContractError, DEFAULT_LINK_EXPIRY, SettingsSchema, type Settings } from '../../../shared/contract';
+import { ContractError, DEFAULT_LINK_EXPIRY, DEFAULT_SCANNER, SettingsSchema, type Settings } from '../../../shared/contract';
 
 /** What a fresh station starts with; documented in docs/settings.md. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,6 +22,7 @@ export const DEFAULT_SETTINGS: Settings = {
     maxAgeHours: 24,
   },
   paymentLinks: DEFAULT_LINK_EXPIRY,
+  scanner: DEFAULT_SCANNER,
 };
 
 export interface SettingsStore {

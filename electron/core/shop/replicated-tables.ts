@@ -30,6 +30,9 @@ export const REPLICATED_TABLES: readonly ReplicatedTable[] = [
   { name: 'confirmations', key: 'id', scope: 'shop' },
   { name: 'recurring_schedules', key: 'id', scope: 'shop' },
   { name: 'recurring_periods', key: 'id', scope: 'shop' },
+  // The product catalog (ledger migration 013): one catalog for the shop, editable at any desk.
+  { name: 'products', key: 'id', scope: 'shop' },
+  { name: 'product_barcodes', key: 'barcode', scope: 'shop' },
   { name: 'audit', key: 'seq', scope: 'station' },
   { name: 'day_closes', key: 'date', scope: 'station' },
 ];

@@ -235,4 +235,12 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       END $f$;
     `,
   },
+  {
+    version: 3,
+    name: 'the product catalog replicates (ledger migration 013)',
+    sql: `
+      -- One catalog for the shop: any desk may add or change a product (compare-and-set like customers).
+      INSERT INTO replicated_tables (tbl, policy) VALUES ('products', 'shared'), ('product_barcodes', 'shared');
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import { fmtMoney } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { Kbd } from '../../ui/Kbd';
 import { useHotkeys } from '../../lib/keys';
+import { LineDescription } from './LineDescription';
 
 const SEP = ' · ';
 const DASH = '—';
@@ -105,8 +106,7 @@ export function LinesEditor() {
             return (
               <tr key={l.key}>
                 <td>
-                  <input id={`line-${i}-description`} className="input" aria-label={t('lines.lineDescription', { n: i + 1 })} dir="auto" value={l.description} maxLength={150} onChange={(ev) => updateLine(l.key, { description: ev.target.value })} aria-invalid={e.description ? true : undefined} autoComplete="off" />
-                  {e.description ? <div className="field-error">{e.description}</div> : null}
+                  <LineDescription index={i} line={l} currency={currency} error={e.description} />
                 </td>
                 <td>
                   <input id={`line-${i}-quantity`} className="input num" aria-label={t('lines.lineQuantity', { n: i + 1 })} inputMode="numeric" value={l.quantity} onChange={(ev) => updateLine(l.key, { quantity: ev.target.value })} aria-invalid={e.quantity ? true : undefined} autoComplete="off" />

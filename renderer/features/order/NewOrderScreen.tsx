@@ -16,6 +16,7 @@ import { CustomerSection } from './CustomerSection';
 import { LinesEditor } from './LinesEditor';
 import { FormInvalid, useOrder, type Channel } from './order-store';
 import { PaymentSection } from './PaymentSection';
+import { ScanStatus } from './ScanStatus';
 import { TotalsBox, useLiveTotals } from './TotalsBox';
 
 const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
@@ -110,6 +111,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
       <div className="order-main">
         {head}
         <CustomerSection />
+        <ScanStatus />
         <LinesEditor />
         <TotalsBox />
         <section className="panel panel-row">

@@ -10,6 +10,18 @@ export interface DraftLine {
   quantity: string;
   unitPrice: string;
   taxRate: string;
+  /**
+   * Filled from the catalog: the product and its name then (price and tax were copied into the
+   * fields above). The line is that product's while its description is still that name.
+   */
+  productId?: string;
+  sku?: string;
+  productName?: string;
+}
+
+/** The catalog product this line is, if any: chosen or scanned, description not typed over since. */
+export function lineProduct(l: DraftLine): { productId: string; sku: string } | null {
+  return l.productId && l.description.trim() === l.productName ? { productId: l.productId, sku: l.sku ?? '' } : null;
 }
 
 let seq = 0;
@@ -64,7 +76,7 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
       ok = false;
     }
     if (ok) {
-      lines.push({ description, quantity, unitPrice, taxRateBp });
+      lines.push({ description, quantity, unitPrice, taxRateBp, ...lineProduct(d) });
       rowOf.push(i);
     }
   });

@@ -6,7 +6,8 @@ import type { InputOf, OutputOf } from '../../../shared/contract';
 import { formatTaxRate, parseAmount } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { useSettings } from '../settings/settings-store';
-import { newLine, parseLines, type DraftLine } from './draft';
+import { isBlank, lineProduct, newLine, parseLines, type DraftLine } from './draft';
+import { priceText, taxText } from '../catalog/catalog-csv';
 
 type Customer = OutputOf<'customers.get'>['customer'];
 type Card = OutputOf<'customers.get'>['cards'][number];
@@ -54,6 +55,10 @@ interface OrderState {
   set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'mode' | 'hostedCard'>>) => void;
   setCustomer: (c: CustomerChoice) => void;
   updateLine: (key: string, patch: Partial<DraftLine>) => void;
+  /** A product chosen on a line: its name, price and tax are copied into that line. */
+  fillLine: (key: string, product: Product) => void;
+  /** A scanned product: one more on its line if it is on the order at its price, else a new line. Returns the line's index. */
+  addProduct: (product: Product) => number;
   addLine: () => string;
   removeLine: (key: string) => string | null;
   reset: () => void;
@@ -96,6 +101,13 @@ function blankState() {
   };
 }
 
+type Product = OutputOf<'catalog.byBarcode'> & object;
+
+/** A product's fields on an order line: what it is sold at now, copied (the order keeps them). */
+function productFields(p: Product): Pick<DraftLine, 'description' | 'unitPrice' | 'taxRate' | 'productId' | 'sku' | 'productName'> {
+  return { description: p.name, unitPrice: priceText(p), taxRate: taxText(p.taxRateBp), productId: p.id, sku: p.sku, productName: p.name };
+}
+
 function firstActiveCard(cards: Card[]): string | null {
   return cards.find((c) => c.status === 'active' && !c.expired)?.id ?? null;
 }
@@ -117,6 +129,24 @@ export const useOrder = create<OrderState>((set, get) => ({
     }),
   updateLine: (key, patch) =>
     set((s) => ({ lines: s.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)), createdOrder: null })),
+  fillLine: (key, product) => set((s) => ({ lines: s.lines.map((l) => (l.key === key ? { ...l, ...productFields(product) } : l)), createdOrder: null })),
+  addProduct: (product) => {
+    const lines = get().lines;
+    const fields = productFields(product);
+    const same = lines.findIndex((l) => lineProduct(l)?.productId === product.id && l.unitPrice === fields.unitPrice && l.taxRate === fields.taxRate && /^\d+$/.test(l.quantity.trim()));
+    if (same >= 0) {
+      const line = lines[same]!;
+      set({ lines: lines.map((l) => (l === line ? { ...l, quantity: String(Number(l.quantity.trim()) + 1) } : l)), createdOrder: null });
+      return same;
+    }
+    const blank = lines.findIndex((l) => isBlank(l));
+    if (blank >= 0) {
+      set({ lines: lines.map((l, i) => (i === blank ? { ...l, ...fields, quantity: '1' } : l)), createdOrder: null });
+      return blank;
+    }
+    set({ lines: [...lines, newLine(fields.taxRate, { ...fields, quantity: '1' })], createdOrder: null });
+    return lines.length;
+  },
   addLine: () => {
     const { taxRate } = defaults();
     const line = newLine(taxRate);

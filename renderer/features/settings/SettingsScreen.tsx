@@ -13,6 +13,7 @@ import { ShopServerPanel } from './ShopServerPanel';
 import { UsersPanel } from './UsersPanel';
 import { GatewayPanel } from './GatewayPanel';
 import { PrinterPanel } from '../printing/PrinterPanel';
+import { ScannerSettingsPanel } from '../catalog/ScannerSettingsPanel';
 
 interface FormState {
   stationName: string;
@@ -70,6 +71,7 @@ export function SettingsScreen() {
         <GatewayPanel />
         <ShopServerPanel />
         <PrinterPanel />
+        <ScannerSettingsPanel />
       </div>
     </div>
   );
