@@ -5,6 +5,7 @@ import { useNav } from '../../app/nav-store';
 import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { LinkExpiryBanner } from '../links/LinkExpiryBanner';
 import { ExpiryBanner } from './ExpiryBanner';
 import { TxFilters } from './TxFilters';
 import { useTx, type Row } from './tx-store';
@@ -89,6 +90,7 @@ export function TxList() {
         </span>
       </header>
       <ExpiryBanner />
+      <LinkExpiryBanner />
       <TxFilters />
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {/* The focused list is the grid (aria-activedescendant is allowed there, not on a rowgroup);
