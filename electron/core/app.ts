@@ -127,7 +127,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
     const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline(), isOnline: () => connectivity.isOnline(), ...(opts.linkWatch ? { watch: opts.linkWatch } : {}) });
-    const bulk = createBulkFeature(deps, payments.service);
+    const bulk = createBulkFeature(deps, payments.service, { orders: payments.orders, onAttentionChange: () => sync.notify() });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },

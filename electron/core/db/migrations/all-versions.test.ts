@@ -66,6 +66,13 @@ const DATA_AT: Record<string, (db: Db) => void> = {
     db.prepare(`INSERT INTO gateway_active (id, environment, changed_at, changed_by) VALUES (1, 'test', ?, 'u_1')`).run(AT);
     db.prepare(`UPDATE payments SET gateway_account = 'test:TESTMID42' WHERE id = 'pay_1'`).run();
   },
+  'payment-links'(db) {
+    db.prepare(`INSERT INTO bulk_runs (id, kind, state, reason, created_by, created_by_name, created_at, updated_at) VALUES ('blk_1', 'capture', 'done', 'shipped', 'u_2', 'Sam', ?, ?)`).run(AT, AT);
+    db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at)
+      VALUES ('blk_1', 1, 'k1', 'D1-000001-P1', 'pay_1', 100, 'KWD', 'ok', 'approved', '', 'bulk blk_1 #1', ?)`).run(AT);
+    db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at)
+      VALUES ('blk_1', 2, 'blk_1:2', 'NOPE', NULL, NULL, NULL, 'refused', 'refused', 'No such payment on this station.', 'bulk blk_1 #2', ?)`).run(AT);
+  },
 };
 
 function tables(db: Db): string[] {
