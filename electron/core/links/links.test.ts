@@ -198,6 +198,21 @@ describe('pay by link', () => {
   });
 });
 
+describe('link expiry settings', () => {
+  it('a default outside its own limits is refused and nothing changes; a valid change is the new default', async () => {
+    const s = await station();
+    await expect(s.call('settings.update', { paymentLinks: { defaultMinutes: 2_000, minMinutes: 15, maxMinutes: 600, warnMinutes: 60 } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await s.call('settings.get', {})).paymentLinks.defaultMinutes).toBe(1_440);
+    await s.call('settings.update', { paymentLinks: { defaultMinutes: 120, minMinutes: 30, maxMinutes: 600, warnMinutes: 20 } });
+    const order = await newOrder(s);
+    const before = sb.control.clock.now().getTime();
+    const link = await s.call('links.send', { orderId: order.id, email: 'settings@example.com', notify: 'EMAIL' });
+    expect(Date.parse(link.expiresAt) - before).toBeGreaterThanOrEqual(119 * 60_000);
+    expect(Date.parse(link.expiresAt) - before).toBeLessThanOrEqual(121 * 60_000);
+    await expect(s.call('links.extend', { id: link.id, expiresInMinutes: 700 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
 describe('the link watcher', () => {
   async function watchedStation(): Promise<Station> {
     const dir = mkdtempSync(join(tmpdir(), 'links-watch-'));
