@@ -154,10 +154,10 @@ export function BulkScreen() {
             <thead>
               <tr>
                 <th scope="col">{t('col.row')}</th>
-                <th scope="col">{t('col.reference')}</th>
+                <th scope="col">{t(run.kind === 'charge' ? 'col.customer' : 'col.reference')}</th>
                 <th scope="col" className="num">{t('col.amount')}</th>
                 <th scope="col">{t('col.state')}</th>
-                <th scope="col">{t('col.message')}</th>
+                <th scope="col">{t(run.kind === 'charge' ? 'col.messageCharge' : 'col.message')}</th>
               </tr>
             </thead>
             <tbody>
