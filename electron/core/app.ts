@@ -47,6 +47,8 @@ export interface CreateCoreOptions {
   sync?: ConnectivityOptions & SyncFeatureOptions;
   /** Background follow-up of sent payment links (issue #19); defaults in electron/core/links/watcher.ts. */
   linkWatch?: LinkWatcherOptions;
+  /** Bulk runs: rows in flight at once (default in electron/core/bulk/service.ts). */
+  bulkConcurrency?: number;
   /** Gateway accounts (docs/going-live.md): `gateway` above is the embedded sandbox; APS accounts are stored in the ledger. */
   gatewayAccounts?: Omit<GatewayAccountsOptions, 'embedded'>;
 }
@@ -127,7 +129,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
     const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline(), isOnline: () => connectivity.isOnline(), ...(opts.linkWatch ? { watch: opts.linkWatch } : {}) });
-    const bulk = createBulkFeature(deps, payments.service, { orders: payments.orders, onAttentionChange: () => sync.notify() });
+    const bulk = createBulkFeature(deps, payments.service, { orders: payments.orders, onAttentionChange: () => sync.notify(), ...(opts.bulkConcurrency ? { concurrency: opts.bulkConcurrency } : {}) });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },

@@ -21,7 +21,11 @@ async function customerWithCard(harness: Harness, name: string, email: string): 
   const o = await harness.call('orders.create', { channel: 'phone', currency: 'USD', lines: [{ description: 'First', quantity: 1, unitPrice: 500, taxRateBp: 0 }], newCustomer: { name, email, phone: '' } });
   const handle = await harness.hostedCard();
   const r = await harness.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'new_card', handle, save: true } });
-  return { customerId: o.customerId!, cardId: r.cardSaved!.id, last4: r.cardSaved!.last4 };
+  // Under load the first reply can time out: the status check settles it (and the card it saved).
+  if (r.outcome === 'unknown') await harness.call('payments.checkStatus', { paymentId: r.payment.id });
+  const card = harness.db.prepare('SELECT id, last4 FROM cards WHERE customer_id = ?').get(o.customerId) as { id: string; last4: string } | undefined;
+  if (!card) throw new Error(`no card saved for ${name} (${r.outcome}: ${r.message})`);
+  return { customerId: o.customerId!, cardId: card.id, last4: card.last4 };
 }
 
 function chargesAt(harness: Harness, customerId: string): number {

@@ -7,7 +7,7 @@ import { auditAs } from '../ledger/audit-as';
 import { queuedOf } from '../payments/operation-log';
 import { effectiveTotals, type PaymentRow } from '../payments/payments-repo';
 import type { CallerActor, PaymentService } from '../payments/service';
-import { newId, stmt, tx } from '../ledger/sql';
+import { GroupCommit, newId, stmt, tx } from '../ledger/sql';
 import type { OrderService } from '../orders/order-service';
 import { refreshOrderStatus } from '../orders/orders-repo';
 import { getOperation } from '../payments/operation-log';
@@ -99,12 +99,16 @@ export class BulkService {
     private readonly payments: PaymentService,
     opts: BulkOptions = {},
   ) {
-    this.concurrency = opts.concurrency ?? 8;
+    // 16 in flight, as the forwarder (docs/decisions/bulk-operations.md, "Throughput").
+    this.concurrency = opts.concurrency ?? 16;
     this.orders = opts.orders;
+    this.group = new GroupCommit(deps.db);
     this.onAttentionChange = opts.onAttentionChange;
   }
 
   private readonly orders: OrderService | undefined;
+  /** Rows in flight share fsyncs (each still waits for its own commit before its request). */
+  private readonly group: GroupCommit;
   private readonly onAttentionChange: (() => void) | undefined;
 
   private now(): string {
@@ -334,12 +338,13 @@ export class BulkService {
     try {
       if (kind === 'charge') return await this.sendCharge(r, marked);
       const reason = (stmt(this.deps.db, 'SELECT reason FROM bulk_runs WHERE id = ?').get(r.run_id) as { reason: string }).reason || `Bulk ${kind}`;
+      const via = { commit: this.group.commit };
       const out =
         kind === 'capture'
-          ? await this.payments.capture(r.payment_id as string, r.amount as number, marked)
+          ? await this.payments.capture(r.payment_id as string, r.amount as number, marked, via)
           : kind === 'void'
-            ? await this.payments.void(r.payment_id as string, reason, marked)
-            : await this.payments.refund(r.payment_id as string, r.amount as number, reason, undefined, marked);
+            ? await this.payments.void(r.payment_id as string, reason, marked, via)
+            : await this.payments.refund(r.payment_id as string, r.amount as number, reason, undefined, marked, via);
       if (out.outcome === 'declined') return await this.toAttention(r, r.payment_id as string);
       this.finishRow(r, out.outcome === 'approved' ? 'approved' : out.outcome, out.message);
     } catch (e) {
