@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureDataset, ROOT, type Dataset } from './lib/dataset';
 import { buildReport, machineInfo, notMeasured, toJson, toMarkdownTable, validateReport, type BenchResult } from './lib/results';
+import { bulkSuite } from './suites/bulk';
 import { coreSuite } from './suites/core';
 import { forwardSuite } from './suites/forward';
 import { lookupSuite, memorySuite } from './suites/lookup';
@@ -15,7 +16,7 @@ import { diagnostics as rendererDiagnostics, rendererSuite } from './suites/rend
 import { shopSuite } from './suites/shop';
 import { scanSuite } from './suites/scan';
 
-const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop', 'scan'] as const;
+const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop', 'scan', 'bulk'] as const;
 type Suite = (typeof ALL)[number];
 
 const started = new Date();
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
         break;
       case 'forward':
         await guard(s, () => forwardSuite(log));
+        break;
+      case 'bulk':
+        await guard(s, () => bulkSuite(log));
         break;
       case 'renderer':
         await guard(s, () => rendererSuite(ds, log));

@@ -24,7 +24,7 @@ test('bulk capture of 50 authorizations: preview with refusals, progress, result
 
   await switchUser(page, NAMES.supervisor, PINS.supervisor);
   await page.keyboard.press('Alt+B');
-  await expect(page.getByRole('heading', { name: 'Bulk capture, void and refund' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Bulk capture, void, refund and bill runs' })).toBeVisible();
   const csv = ['reference,amount', ...refs.map((r) => `${r},30.00`), 'NO-SUCH-ORDER,5.00', `${refs[0]},1.00`].join('\n');
   await page.getByLabel(/CSV with a reference column/).fill(csv);
   await page.getByLabel('Reason (shown on every operation)').fill('Parcels shipped');

@@ -11,7 +11,7 @@ import { createConfirmationsFeature } from './confirmations';
 import { createBulkFeature } from './bulk';
 import { createCatalogFeature } from './catalog';
 import { createCustomersFeature } from './customers';
-import { createLinksFeature } from './links';
+import { createLinksFeature, type LinkWatcherOptions } from './links';
 import { createPaymentsFeature } from './payments';
 import { ConfPrinterConfigStore, createPrintingFeature, type PrinterConfigStore } from './printing';
 import type { PrintingOptions } from './printing/service';
@@ -48,6 +48,10 @@ export interface CreateCoreOptions {
   validateOutput?: boolean;
   /** Offline queue tuning (probe backoff, forwarding concurrency); defaults in electron/core/sync. */
   sync?: ConnectivityOptions & SyncFeatureOptions;
+  /** Background follow-up of sent payment links (issue #19); defaults in electron/core/links/watcher.ts. */
+  linkWatch?: LinkWatcherOptions;
+  /** Bulk runs: rows in flight at once (default in electron/core/bulk/service.ts). */
+  bulkConcurrency?: number;
   /** Gateway accounts (docs/going-live.md): `gateway` above is the embedded sandbox; APS accounts are stored in the ledger. */
   gatewayAccounts?: Omit<GatewayAccountsOptions, 'embedded'>;
   /** This desk's receipt printer settings: defaults to printer.json in dataDir (both shells). */
@@ -130,9 +134,9 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
-    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline() });
-    const bulk = createBulkFeature(deps, payments.service);
     const printing = createPrintingFeature(deps, opts.printer ?? new ConfPrinterConfigStore(opts.dataDir), opts.printing);
+    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline(), isOnline: () => connectivity.isOnline(), ...(opts.linkWatch ? { watch: opts.linkWatch } : {}) });
+    const bulk = createBulkFeature(deps, payments.service, { orders: payments.orders, onAttentionChange: () => sync.notify(), ...(opts.bulkConcurrency ? { concurrency: opts.bulkConcurrency } : {}) });
     const parts = [
       { name: 'people', handlers: people.handlers },
       { name: 'customers', handlers: customers.handlers },
@@ -182,6 +186,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       log.error({ err: e instanceof Error ? e.message : String(e) }, 'bulk recovery failed');
     }
     await links.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'link recovery failed'));
+    // Then sent links are followed while the app runs: one paid with no screen open becomes a payment.
+    links.watcher.start();
 
     const stopCheckpoints = checkpointWhenIdle(db, log);
     let closing: Promise<void> | null = null;
@@ -198,6 +204,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
           stopCheckpoints();
           try {
             await shop.close();
+            await links.close();
             await bulk.close();
             await recurring.close();
             await confirmations.close();

@@ -531,6 +531,7 @@ export const channels = {
   'links.resend': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the same link to the customer again (audited).' }),
   'links.cancel': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Close an open link so it can no longer be paid (audited).' }),
   'links.extend': ch({ input: z.object({ id: Id, expiresInMinutes: z.number().int().positive() }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Give an open or expired link a new expiry (audited).' }),
+  'links.expiringSummary': ch({ input: Empty, output: z.object({ total: z.number().int().min(0), soonest: LinkView.nullable() }), minRole: 'clerk', mutates: false, summary: 'Open links that lapse within the warning window: how many, and the first to lapse.' }),
   // --- bulk capture / void / refund (issue #19; docs/decisions/bulk-operations.md) ---
   'bulk.preview': ch({ input: BulkPreviewInput, output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Judge every row (what will happen, what is refused and why); nothing is sent.' }),
   'bulk.start': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Send the accepted rows of a previewed run, each as its own operation.' }),

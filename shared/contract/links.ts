@@ -10,6 +10,8 @@ export const OPEN_LINK_STATES: readonly LinkState[] = ['sending', 'unknown', 'se
 
 export const LinkNotify = z.enum(['EMAIL', 'SMS', 'EMAIL_SMS']);
 
+export const LINK_EXPIRY_ORDER = 'The default must be between the shortest and the longest expiry';
+
 /** Expiry limits in minutes; the station's own values live in settings.paymentLinks. */
 export const LinkExpirySettings = z.object({
   defaultMinutes: z.number().int().min(15).max(43_200),
@@ -17,7 +19,9 @@ export const LinkExpirySettings = z.object({
   maxMinutes: z.number().int().min(15).max(43_200),
   /** An open link this close to its expiry is shown as expiring. */
   warnMinutes: z.number().int().min(1).max(1_440),
-});
+})
+  // A default outside its own limits would make every link without an expiry refused.
+  .refine((o) => o.minMinutes <= o.defaultMinutes && o.defaultMinutes <= o.maxMinutes, { message: LINK_EXPIRY_ORDER, path: ['defaultMinutes'] });
 export type LinkExpirySettingsShape = z.infer<typeof LinkExpirySettings>;
 export const DEFAULT_LINK_EXPIRY: LinkExpirySettingsShape = { defaultMinutes: 1_440, minMinutes: 15, maxMinutes: 10_080, warnMinutes: 60 };
 

@@ -20,11 +20,16 @@ function caller(ctx: CallContext): { id: string; name: string; role: Role } {
   return ctx.user;
 }
 
+/** exactOptionalPropertyTypes: the contract's absent fields arrive as undefined. */
+function definedOnly<T extends object>(row: T): T {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as T;
+}
+
 export function createBulkFeature(deps: CoreDeps, payments: PaymentService, opts: BulkOptions = {}): BulkFeature {
   const service = new BulkService(deps, payments, opts);
   return {
     handlers: {
-      'bulk.preview': (input, ctx) => service.preview(input.kind, input.rows, input.reason, caller(ctx)),
+      'bulk.preview': (input, ctx) => service.preview(input.kind, input.rows.map(definedOnly), input.reason, caller(ctx)),
       'bulk.start': (input, ctx) => service.start(input.id, caller(ctx)),
       'bulk.get': (input, ctx) => {
         caller(ctx);

@@ -7,7 +7,14 @@ import { auditAs } from '../ledger/audit-as';
 import { queuedOf } from '../payments/operation-log';
 import { effectiveTotals, type PaymentRow } from '../payments/payments-repo';
 import type { CallerActor, PaymentService } from '../payments/service';
-import { newId, stmt, tx } from '../ledger/sql';
+import { GroupCommit, newId, stmt, tx } from '../ledger/sql';
+import type { OrderService } from '../orders/order-service';
+import { refreshOrderStatus } from '../orders/orders-repo';
+import { getOperation } from '../payments/operation-log';
+import { moveOperation } from '../payments/operation-states';
+import { updatePayment } from '../payments/payments-repo';
+import { declinedNextStep } from '../sync/rules';
+import { judgeCharge, type ChargeInputRow } from './bill-run';
 
 /**
  * Bulk capture / void / refund (issue #19). Sent as individual operations through the payments
@@ -16,10 +23,11 @@ import { newId, stmt, tx } from '../ledger/sql';
  * payment's own gateway account, queued by the offline forwarder when offline.
  */
 
-export type BulkKind = 'capture' | 'void' | 'refund';
+export type BulkKind = 'capture' | 'void' | 'refund' | 'charge';
 export type RowState = 'waiting' | 'sending' | 'approved' | 'declined' | 'unknown' | 'queued' | 'refused' | 'cancelled';
 
-export interface BulkInputRow {
+export interface BulkInputRow extends ChargeInputRow {
+  /** The payment's (or its order's) reference; for a bill run ('charge'), the customer's id or email. */
   reference: string;
   /** Decimal text in the payment's currency ("12.50"); empty = what remains (capture, refund). */
   amount?: string;
@@ -59,6 +67,10 @@ interface RowRecord {
   message: string;
   marker: string;
   updated_at: string;
+  customer_id: string | null;
+  card_id: string | null;
+  description: string;
+  order_reference: string | null;
 }
 
 const MAX_ROWS = 20_000;
@@ -71,6 +83,10 @@ function rowKey(kind: BulkKind, reference: string, amount: number | null, occurr
 export interface BulkOptions {
   /** How many rows are in flight at once (different payments; one per payment by the service's mutex). */
   concurrency?: number;
+  /** Bill runs make one order per row through it (absent: bill runs are refused). */
+  orders?: OrderService;
+  /** A failed row was handed to needs attention: the queue screen's counts changed. */
+  onAttentionChange?: () => void;
 }
 
 export class BulkService {
@@ -83,8 +99,17 @@ export class BulkService {
     private readonly payments: PaymentService,
     opts: BulkOptions = {},
   ) {
-    this.concurrency = opts.concurrency ?? 8;
+    // 16 in flight, as the forwarder (docs/decisions/bulk-operations.md, "Throughput").
+    this.concurrency = opts.concurrency ?? 16;
+    this.orders = opts.orders;
+    this.group = new GroupCommit(deps.db);
+    this.onAttentionChange = opts.onAttentionChange;
   }
+
+  private readonly orders: OrderService | undefined;
+  /** Rows in flight share fsyncs (each still waits for its own commit before its request). */
+  private readonly group: GroupCommit;
+  private readonly onAttentionChange: (() => void) | undefined;
 
   private now(): string {
     return this.deps.clock.now().toISOString();
@@ -106,12 +131,26 @@ export class BulkService {
     const id = newId('blk');
     const seen = new Map<string, number>();
     const planned = new Map<string, PaymentTotals>();
+    if (kind === 'charge' && !this.orders) throw new ContractError('NOT_ALLOWED', 'Bill runs are not available on this station.');
     const records: RowRecord[] = rows.map((r, i) => {
       const seq = i + 1;
       const reference = (r.reference ?? '').trim();
-      const base = { run_id: id, seq, reference, payment_id: null, amount: null, currency: null, marker: `bulk ${id} #${seq}`, updated_at: at };
+      const base = { run_id: id, seq, reference, payment_id: null, amount: null, currency: null, marker: `bulk ${id} #${seq}`, updated_at: at, customer_id: null, card_id: null, description: '', order_reference: null };
       const refuse = (message: string, extra: Partial<RowRecord> = {}): RowRecord => ({ ...base, row_key: `${id}:${seq}`, verdict: 'refused', state: 'refused', message, ...extra });
       if (!reference) return refuse('No reference.');
+      if (kind === 'charge') {
+        const v = judgeCharge(this.deps, r, reason, now);
+        if (!v.ok) return refuse(v.message, v.partial);
+        const occurrenceKey = `${v.customerId}\u0000${v.cardId}\u0000${v.amount}\u0000${v.currency}\u0000${v.description}`;
+        const occurrence = (seen.get(occurrenceKey) ?? 0) + 1;
+        seen.set(occurrenceKey, occurrence);
+        const key = rowKey(kind, occurrenceKey, v.amount, occurrence);
+        const earlier = stmt(db, "SELECT run_id FROM bulk_rows WHERE row_key = ? AND verdict = 'ok'").get(key) as { run_id: string } | undefined;
+        const found = { customer_id: v.customerId, card_id: v.cardId, amount: v.amount, currency: v.currency, description: v.description };
+        if (earlier) return refuse(`Already in bulk run ${earlier.run_id}: not charged again.`, found);
+        // The row's own order reference, fixed now: a resumed row finds its order, never a second one.
+        return { ...base, ...found, row_key: key, order_reference: `BR-${id.slice(4)}-${seq}`, verdict: 'ok', state: 'waiting', message: v.note };
+      }
       const p = stmt(db, "SELECT * FROM payments WHERE reference = ? OR (id IN (SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = ? AND p.method = 'card' AND p.declined = 0)) ORDER BY created_at DESC LIMIT 1").get(reference, reference) as PaymentRow | undefined;
       if (!p) return refuse('No such payment on this station.');
       if (p.method !== 'card') return refuse('Cash payments are not sent to the gateway.', { payment_id: p.id });
@@ -149,7 +188,7 @@ export class BulkService {
     });
     tx(db, () => {
       stmt(db, 'INSERT INTO bulk_runs (id, kind, state, reason, created_by, created_by_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, kind, 'ready', reason, actor.id, actor.name, at, at);
-      const ins = stmt(db, 'INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at) VALUES (@run_id, @seq, @row_key, @reference, @payment_id, @amount, @currency, @verdict, @state, @message, @marker, @updated_at)');
+      const ins = stmt(db, 'INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at, customer_id, card_id, description, order_reference) VALUES (@run_id, @seq, @row_key, @reference, @payment_id, @amount, @currency, @verdict, @state, @message, @marker, @updated_at, @customer_id, @card_id, @description, @order_reference)');
       for (const r of records) ins.run(r);
       auditAs(this.deps, actor, { action: 'bulk.preview', target: id, outcome: 'success', detail: `${kind} ${records.length} rows, ${records.filter((r) => r.verdict === 'ok').length} accepted` });
     });
@@ -297,18 +336,86 @@ export class BulkService {
     // The marker rides on the operation (its user_name), so the row finds its operation after a crash.
     const marked = { ...actor, name: `${actor.name} (${r.marker})` };
     try {
+      if (kind === 'charge') return await this.sendCharge(r, marked);
       const reason = (stmt(this.deps.db, 'SELECT reason FROM bulk_runs WHERE id = ?').get(r.run_id) as { reason: string }).reason || `Bulk ${kind}`;
+      const via = { commit: this.group.commit };
       const out =
         kind === 'capture'
-          ? await this.payments.capture(r.payment_id as string, r.amount as number, marked)
+          ? await this.payments.capture(r.payment_id as string, r.amount as number, marked, via)
           : kind === 'void'
-            ? await this.payments.void(r.payment_id as string, reason, marked)
-            : await this.payments.refund(r.payment_id as string, r.amount as number, reason, undefined, marked);
+            ? await this.payments.void(r.payment_id as string, reason, marked, via)
+            : await this.payments.refund(r.payment_id as string, r.amount as number, reason, undefined, marked, via);
+      if (out.outcome === 'declined') return await this.toAttention(r, r.payment_id as string);
       this.finishRow(r, out.outcome === 'approved' ? 'approved' : out.outcome, out.message);
     } catch (e) {
       // Refused before sending (rules changed since the preview, approval needed…): nothing moved.
       this.finishRow(r, 'declined', e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /**
+   * One bill-run row: its order (made once, under the row's own reference) charged on the card on
+   * file. An order takes one live payment, so a row resumed after a crash that already charged is
+   * refused with CONFLICT and takes the existing payment's outcome instead.
+   */
+  private async sendCharge(r: RowRecord, marked: CallerActor): Promise<void> {
+    const { db } = this.deps;
+    const orders = this.orders as OrderService;
+    const ref = r.order_reference as string;
+    let order = stmt(db, 'SELECT id FROM orders WHERE reference = ?').get(ref) as { id: string } | undefined;
+    order ??= orders.create(
+      { channel: 'mail', currency: r.currency as string, customerId: r.customer_id, newCustomer: null, lines: [{ description: r.description, quantity: 1, unitPrice: r.amount as number, taxRateBp: 0 }], note: `Bill run ${r.run_id}, row ${r.seq}` },
+      marked,
+      { reference: ref },
+    );
+    try {
+      const out = await this.payments.charge({ orderId: order.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.card_id as string } }, marked);
+      this.notePayment(r, out.payment.id);
+      if (out.outcome === 'declined') return await this.toAttention(r, out.payment.id);
+      this.finishRow(r, out.outcome, out.message);
+    } catch (e) {
+      if (e instanceof ContractError && e.code === 'CONFLICT') {
+        // Charged before (a crash between the charge and this row's result): that payment is the row's.
+        const p = stmt(db, 'SELECT id FROM payments WHERE order_id = ? AND declined = 0 ORDER BY created_at DESC LIMIT 1').get(order.id) as { id: string } | undefined;
+        if (p) {
+          this.notePayment(r, p.id);
+          this.reconcileRow({ ...r, payment_id: p.id });
+          return;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private notePayment(r: RowRecord, paymentId: string): void {
+    r.payment_id = paymentId;
+    stmt(this.deps.db, 'UPDATE bulk_rows SET payment_id = ? WHERE run_id = ? AND seq = ?').run(paymentId, r.run_id, r.seq);
+  }
+
+  /**
+   * A row the gateway refused goes to needs attention (the Queue screen) with the next step: the
+   * supervisor who started the run has moved on, as the clerk of a forwarded operation has, so the
+   * operation takes the same named move (`forwarded_refused`) under its payment's mutex.
+   */
+  private async toAttention(r: RowRecord, paymentId: string): Promise<void> {
+    const { db } = this.deps;
+    let message = '';
+    await this.payments.mutex.run(paymentId, () => {
+      const row = stmt(db, 'SELECT id FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(paymentId, `%(${r.marker})`) as { id: string } | undefined;
+      const op = row ? getOperation(db, row.id) : undefined;
+      if (!op || op.state !== 'declined') return Promise.resolve();
+      message = declinedNextStep(op, op.response_code, op.message ?? '').slice(0, 500);
+      const at = this.now();
+      tx(db, () => {
+        moveOperation(db, op.id, 'declined', 'forwarded_refused', { message }, at);
+        const p = updatePayment(db, paymentId, {}, at);
+        refreshOrderStatus(db, p.order_id, at);
+        auditAs(this.deps, null, { action: 'bulk.needs_attention', target: op.reference, outcome: 'failure', detail: `run ${r.run_id} row ${r.seq}: ${message}`.slice(0, 500) });
+      });
+      return Promise.resolve();
+    });
+    this.finishRow(r, 'declined', message ? `Needs attention: ${message}` : 'Declined.');
+    if (message) this.onAttentionChange?.();
   }
 
   /**
@@ -339,17 +446,28 @@ export class BulkService {
     const open = stmt(db, "SELECT * FROM bulk_rows WHERE state IN ('sending', 'unknown', 'queued')").all() as RowRecord[];
     let settled = 0;
     for (const r of open) {
-      const op = stmt(db, 'SELECT state, message FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null } | undefined;
       if (r.state === 'sending') settled += 1;
-      if (!op) {
-        if (r.state === 'sending') this.finishRow(r, 'waiting', '');
-        continue;
-      }
-      const state: RowState = op.state === 'succeeded' ? 'approved' : op.state === 'declined' ? 'declined' : op.state === 'queued' || op.state === 'needs_attention' ? 'queued' : 'unknown';
-      if (state !== r.state || (op.message ?? '') !== r.message) this.finishRow(r, state, op.message ?? '');
+      this.reconcileRow(r);
     }
     this.flush();
     return settled;
+  }
+
+  private reconcileRow(r: RowRecord): void {
+    const { db } = this.deps;
+    // A bill-run row whose charge started but whose payment id was not noted: its order's payment.
+    if (!r.payment_id && r.order_reference) {
+      const p = stmt(db, 'SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = ? ORDER BY p.created_at DESC LIMIT 1').get(r.order_reference) as { id: string } | undefined;
+      if (p) this.notePayment(r, p.id);
+    }
+    const op = stmt(db, 'SELECT state, message FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null } | undefined;
+    if (!op) {
+      if (r.state === 'sending') this.finishRow(r, 'waiting', '');
+      return;
+    }
+    const state: RowState = op.state === 'succeeded' ? 'approved' : op.state === 'declined' || op.state === 'needs_attention' ? 'declined' : op.state === 'queued' ? 'queued' : 'unknown';
+    const message = op.state === 'needs_attention' ? `Needs attention: ${op.message ?? ''}` : (op.message ?? '');
+    if (state !== r.state || message !== r.message) this.finishRow(r, state, message);
   }
 
   async close(): Promise<void> {

@@ -197,3 +197,82 @@ describe('pay by link', () => {
     expect(second.reference).toBe(`${order.reference}-L2`);
   });
 });
+
+describe('link expiry settings', () => {
+  it('a default outside its own limits is refused and nothing changes; a valid change is the new default', async () => {
+    const s = await station();
+    await expect(s.call('settings.update', { paymentLinks: { defaultMinutes: 2_000, minMinutes: 15, maxMinutes: 600, warnMinutes: 60 } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await s.call('settings.get', {})).paymentLinks.defaultMinutes).toBe(1_440);
+    await s.call('settings.update', { paymentLinks: { defaultMinutes: 120, minMinutes: 30, maxMinutes: 600, warnMinutes: 20 } });
+    const order = await newOrder(s);
+    const before = sb.control.clock.now().getTime();
+    const link = await s.call('links.send', { orderId: order.id, email: 'settings@example.com', notify: 'EMAIL' });
+    expect(Date.parse(link.expiresAt) - before).toBeGreaterThanOrEqual(119 * 60_000);
+    expect(Date.parse(link.expiresAt) - before).toBeLessThanOrEqual(121 * 60_000);
+    await expect(s.call('links.extend', { id: link.id, expiresInMinutes: 700 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('the link watcher', () => {
+  async function watchedStation(): Promise<Station> {
+    const dir = mkdtempSync(join(tmpdir(), 'links-watch-'));
+    dirs.push(dir);
+    const settings = new MemorySettingsStore({ refundApprovalLimit: 10_000_000, allowSelfApproval: true });
+    // Real timers, short waits: the watcher's schedule runs as in the app, only faster.
+    const core = await createCore({ dataDir: dir, protector, gateway: gateway(), clock: sb.control.clock, settings, hostedReturnUrl: 'http://127.0.0.1:9/hosted/return', linkWatch: { tickMs: 40, baseMs: 50, maxMs: 200 } });
+    cores.push(core);
+    const ctx = { sessionKey: 'test-tab', origin: 'test' };
+    const s: Station = {
+      core,
+      async call(name, input) {
+        const r = await s.core.dispatch(name, input, ctx);
+        if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
+        return r.value as OutputOf<typeof name>;
+      },
+      reopen: () => Promise.reject(new Error('not used')),
+    };
+    await s.call('session.setup', { name: 'Ann Admin', pin: '13572468' });
+    return s;
+  }
+
+  async function until<T>(read: () => T, ok: (v: T) => boolean, ms = 8_000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = read();
+      if (ok(v) || Date.now() > end) return v;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('a link paid while nobody has the order open becomes a payment, once', async () => {
+    const s = await watchedStation();
+    const order = await newOrder(s);
+    const link = await s.call('links.send', { orderId: order.id, email: 'watch@example.com', notify: 'EMAIL' });
+    // The customer pays from the mailbox; the desk never calls links.get.
+    expect(await customerPays(link.url as string)).toContain('data-testid="link-paid"');
+    const row = await until(
+      () => s.core.db.prepare('SELECT state, payment_id FROM payment_links WHERE id = ?').get(link.id) as { state: string; payment_id: string | null },
+      (r) => r.state === 'paid',
+    );
+    expect(row.state).toBe('paid');
+    expect(row.payment_id).not.toBeNull();
+    expect((await s.call('orders.get', { id: order.id })).status).toBe('paid');
+    // More ticks later: still one payment for the link.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((s.core.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE reference = ?').get(link.reference) as { n: number }).n).toBe(1);
+  });
+
+  it('an open link near its expiry is counted by the expiring summary; an expired one is followed to expired', async () => {
+    const s = await watchedStation();
+    const order = await newOrder(s);
+    const link = await s.call('links.send', { orderId: order.id, email: 'soon@example.com', notify: 'EMAIL', expiresInMinutes: 30 });
+    const summary = await s.call('links.expiringSummary', {});
+    expect(summary.total).toBe(1);
+    expect(summary.soonest).toMatchObject({ id: link.id, orderReference: order.reference });
+    sb.control.clock.advance(31 * 60_000);
+    await s.call('session.unlock', { pin: '13572468' }).catch(() => undefined);
+    const row = await until(() => s.core.db.prepare('SELECT state FROM payment_links WHERE id = ?').get(link.id) as { state: string }, (r) => r.state === 'expired');
+    expect(row.state).toBe('expired');
+    expect((await s.call('links.expiringSummary', {})).total).toBe(0);
+  });
+});

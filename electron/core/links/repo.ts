@@ -56,6 +56,11 @@ export function openLinks(db: Db): LinkRow[] {
   return stmt(db, "SELECT * FROM payment_links WHERE state IN ('sending', 'unknown', 'sent', 'opened') ORDER BY created_at").all() as LinkRow[];
 }
 
+/** Links the customer may still pay that lapse in (now, soon], soonest first. */
+export function expiringLinks(db: Db, now: string, soon: string): LinkRow[] {
+  return stmt(db, "SELECT * FROM payment_links WHERE state IN ('sent', 'opened') AND expires_at > ? AND expires_at <= ? ORDER BY expires_at, id").all(now, soon) as LinkRow[];
+}
+
 type Patch = Partial<Pick<LinkRow, 'state' | 'gateway_link_id' | 'url' | 'expires_at' | 'opened_count' | 'payment_id' | 'fort_id' | 'message' | 'attempts' | 'checks'>>;
 
 export function updateLink(db: Db, id: string, patch: Patch, at: string): LinkRow {

@@ -9,7 +9,7 @@ import { auditAs } from '../ledger/audit-as';
 import { appendOperation } from '../payments/operation-log';
 import { insertPayment, type PaymentRow } from '../payments/payments-repo';
 import { newId, tx } from '../ledger/sql';
-import { getLink, insertLink, latestLinkOfOrder, linkCountOfOrder, openLinkOfOrder, openLinks, updateLink, type LinkRow } from './repo';
+import { expiringLinks, getLink, insertLink, latestLinkOfOrder, linkCountOfOrder, openLinkOfOrder, openLinks, updateLink, type LinkRow } from './repo';
 
 type Actor = { id: string; name: string };
 
@@ -275,7 +275,7 @@ export class PaymentLinkService {
   // --- follow ---------------------------------------------------------------------------------
 
   /** Asks the gateway about a link that may still change; one question per link at a time. */
-  private async refresh(row: LinkRow): Promise<LinkRow> {
+  async refresh(row: LinkRow): Promise<LinkRow> {
     if (!OPEN_LINK_STATES.includes(row.state) && !(row.state === 'paid' && !row.payment_id)) return row;
     const running = this.inFlight.get(row.id);
     if (running) return running;
@@ -299,6 +299,17 @@ export class PaymentLinkService {
     const row = getLink(this.deps.db, id);
     if (!row) throw new ContractError('NOT_FOUND', 'No such payment link.');
     return this.view(await this.refresh(row));
+  }
+
+  /**
+   * Open links that lapse within the warning window (settings.paymentLinks.warnMinutes): how many,
+   * and the first to lapse, like the expiring-authorizations banner.
+   */
+  expiringSummary(): { total: number; soonest: LinkViewShape | null } {
+    const now = this.now();
+    const soon = new Date(now.getTime() + this.expirySettings().warnMinutes * 60_000).toISOString();
+    const rows = expiringLinks(this.deps.db, now.toISOString(), soon);
+    return { total: rows.length, soonest: rows[0] ? this.view(rows[0]) : null };
   }
 
   forOrder(orderId: string): LinkViewShape | null {

@@ -19,8 +19,13 @@ import type { Ports } from './ports';
 import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
-import { newId, tx } from '../ledger/sql';
+import { immediateCommit, newId, tx, type Committer } from '../ledger/sql';
 import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+
+/** How a maintenance operation's writes are committed (see capture). */
+export interface MaintenanceOptions {
+  commit?: Committer;
+}
 
 export interface CallerActor extends Actor {
   role: Role;
@@ -310,31 +315,36 @@ export class PaymentService {
 
   // --- maintenance ------------------------------------------------------------------------
 
-  capture(paymentId: string, amount: number, actor: Actor): Promise<OperationOutput> {
+  /**
+   * `opts.commit`: how the operation's writes are committed (default: one transaction each, now).
+   * A bulk run passes a group commit, so rows in flight share fsyncs; each row still waits for its
+   * own commit (SENT on disk before its request), as the forwarder's do.
+   */
+  capture(paymentId: string, amount: number, actor: Actor, opts: MaintenanceOptions = {}): Promise<OperationOutput> {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
       requireKnownToGateway(p);
       this.requireAccount(p);
       refuse(checkAmount('capture', amount, this.totalsWithQueue(p), this.now()));
       if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'capture', amount, p.reference, actor, {});
-      const op = tx(this.deps.db, () => this.startOperation(p, 'capture', amount, p.reference, actor, {}));
-      return this.finish(p.id, await this.runner.send(op, actor, { markedSent: true }));
+      const op = await this.committer(opts)(() => this.startOperation(p, 'capture', amount, p.reference, actor, {}));
+      return this.finish(p.id, await this.runner.send(op, actor, { markedSent: true, commit: this.committer(opts) }));
     });
   }
 
-  void(paymentId: string, reason: string, actor: Actor): Promise<OperationOutput> {
+  void(paymentId: string, reason: string, actor: Actor, opts: MaintenanceOptions = {}): Promise<OperationOutput> {
     return this.mutex.run(paymentId, async () => {
       const p = this.load(paymentId);
       requireKnownToGateway(p);
       this.requireAccount(p);
       refuse(allowedAction('void', this.totalsWithQueue(p), this.now()));
       if (await this.mustQueue(p)) return this.queueOperation(this.load(paymentId), 'void', null, p.reference, actor, { reason: reason || null });
-      const op = tx(this.deps.db, () => this.startOperation(p, 'void', null, p.reference, actor, { reason: reason || null }));
-      return this.finish(p.id, await this.runner.send(op, actor, { markedSent: true }));
+      const op = await this.committer(opts)(() => this.startOperation(p, 'void', null, p.reference, actor, { reason: reason || null }));
+      return this.finish(p.id, await this.runner.send(op, actor, { markedSent: true, commit: this.committer(opts) }));
     });
   }
 
-  refund(paymentId: string, amount: number, reason: string, approval: { supervisorId: string; pin: string } | undefined, actor: CallerActor): Promise<OperationOutput> {
+  refund(paymentId: string, amount: number, reason: string, approval: { supervisorId: string; pin: string } | undefined, actor: CallerActor, opts: MaintenanceOptions = {}): Promise<OperationOutput> {
     return this.mutex.run(paymentId, async () => {
       const { db } = this.deps;
       const p = this.load(paymentId);
@@ -369,12 +379,12 @@ export class PaymentService {
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
         return this.queueOperation(this.load(paymentId), 'refund', amount, refundReference(p.reference, seq), actor, who);
       }
-      const opId = tx(db, () => {
+      const opId = await this.committer(opts)(() => {
         const seq = p.refund_seq + 1;
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
         return this.startOperation(p, 'refund', amount, refundReference(p.reference, seq), actor, who);
       });
-      return this.finish(p.id, await this.runner.send(opId, actor, { markedSent: true }));
+      return this.finish(p.id, await this.runner.send(opId, actor, { markedSent: true, commit: this.committer(opts) }));
     });
   }
 
@@ -392,6 +402,10 @@ export class PaymentService {
       const r = await reconcilePayment(this.deps, this.ports, paymentId, actor);
       return { outcome: r.outcome, message: pending.message ? `${pending.message} ${r.message}` : r.message, detail: this.detail(paymentId) };
     });
+  }
+
+  private committer(opts: MaintenanceOptions): Committer {
+    return opts.commit ?? immediateCommit(this.deps.db);
   }
 
   private startOperation(

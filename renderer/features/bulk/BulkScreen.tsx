@@ -8,30 +8,36 @@ import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
+import { csvOfReferences, useBulkPrefill } from './bulk-prefill';
 import { bulkRowsOf } from './csv-rows';
 
 type Run = OutputOf<'bulk.get'>;
 type Row = OutputOf<'bulk.rows'>[number];
 type Kind = Run['kind'];
 
-const KINDS: Kind[] = ['capture', 'void', 'refund'];
+const KINDS: Kind[] = ['capture', 'void', 'refund', 'charge'];
 const POLL_MS = 700;
 
 /**
- * Bulk capture / void / refund for supervisors: a CSV of references (and amounts), a preview of
- * every row before anything is sent, then progress, cancel, per-row results and a result file.
+ * Bulk capture / void / refund for supervisors, and bill runs on cards on file: a CSV (or the
+ * payments selected on Transactions), a preview of every row before anything is sent, then
+ * progress, cancel, per-row results and a result file.
  */
 export function BulkScreen() {
   const { t } = useTranslation('bulk');
-  const [kind, setKind] = useState<Kind>('capture');
-  const [text, setText] = useState('');
+  // Payments selected on Transactions arrive as the same file a person would write.
+  // Read here, cleared once mounted (an initializer may run twice in development).
+  const [offered] = useState(() => useBulkPrefill.getState().pending);
+  useEffect(() => void useBulkPrefill.getState().take(), []);
+  const [kind, setKind] = useState<Kind>(offered?.kind ?? 'capture');
+  const [text, setText] = useState(offered ? csvOfReferences(offered.references) : '');
   const [reason, setReason] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [run, setRun] = useState<Run | null>(null);
   const [rows, setRows] = useState<Row[]>([]);
 
   const preview = useAction(async () => {
-    const parsed = bulkRowsOf(text);
+    const parsed = bulkRowsOf(text, kind);
     if (!parsed.ok) {
       setFileError(t(`file.${parsed.error}`));
       return;
@@ -88,7 +94,12 @@ export function BulkScreen() {
               </label>
             ))}
           </div>
-          <Field label={t('file.label')} hint={t('file.hint')} error={fileError ?? undefined}>
+          {offered ? (
+            <p className="muted" data-testid="bulk-from-selection">
+              {t('file.fromSelection', { count: offered.references.length })}
+            </p>
+          ) : null}
+          <Field label={t(kind === 'charge' ? 'file.labelCharge' : 'file.label')} hint={t(kind === 'charge' ? 'file.hintCharge' : 'file.hint')} error={fileError ?? undefined}>
             <textarea className="input bulk-text" dir="ltr" rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
           </Field>
           <input
@@ -143,10 +154,10 @@ export function BulkScreen() {
             <thead>
               <tr>
                 <th scope="col">{t('col.row')}</th>
-                <th scope="col">{t('col.reference')}</th>
+                <th scope="col">{t(run.kind === 'charge' ? 'col.customer' : 'col.reference')}</th>
                 <th scope="col" className="num">{t('col.amount')}</th>
                 <th scope="col">{t('col.state')}</th>
-                <th scope="col">{t('col.message')}</th>
+                <th scope="col">{t(run.kind === 'charge' ? 'col.messageCharge' : 'col.message')}</th>
               </tr>
             </thead>
             <tbody>

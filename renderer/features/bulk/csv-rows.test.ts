@@ -10,5 +10,14 @@ describe('bulk file', () => {
   it('says what is wrong with a file it cannot use', () => {
     expect(bulkRowsOf('ref,amount\nA,1')).toEqual({ ok: false, error: 'noReference' });
     expect(bulkRowsOf('reference,amount\n')).toEqual({ ok: false, error: 'empty' });
+    expect(bulkRowsOf('reference,amount\nA,1', 'charge')).toEqual({ ok: false, error: 'noCustomer' });
+    expect(bulkRowsOf('customer,card\nA,4242', 'charge')).toEqual({ ok: false, error: 'noAmount' });
+  });
+
+  it('reads a bill run: customer, amount, and optional card, currency, description', () => {
+    expect(bulkRowsOf('Customer,Amount,Card,Description\nada@example.com,12.50,4242,"Box, December"\ncus_1,9.99,,\n', 'charge')).toEqual({
+      ok: true,
+      rows: [{ reference: 'ada@example.com', amount: '12.50', card: '4242', description: 'Box, December' }, { reference: 'cus_1', amount: '9.99' }],
+    });
   });
 });

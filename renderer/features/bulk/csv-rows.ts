@@ -33,20 +33,39 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-export type BulkFileRows = { ok: true; rows: { reference: string; amount?: string }[] } | { ok: false; error: 'noReference' | 'empty' };
+export interface BulkFileRow {
+  reference: string;
+  amount?: string;
+  card?: string;
+  currency?: string;
+  description?: string;
+}
 
-export function bulkRowsOf(text: string): BulkFileRows {
+export type BulkFileRows = { ok: true; rows: BulkFileRow[] } | { ok: false; error: 'noReference' | 'noCustomer' | 'noAmount' | 'empty' };
+
+/**
+ * Capture / void / refund: `reference` (+ optional `amount`). A bill run ('charge'): `customer`
+ * (id or email), `amount`, and optional `card` (id or last 4), `currency`, `description`.
+ */
+export function bulkRowsOf(text: string, kind: 'capture' | 'void' | 'refund' | 'charge' = 'capture'): BulkFileRows {
   const table = parseCsv(text.replace(/^\uFEFF/, ''));
   if (table.length < 2) return { ok: false, error: 'empty' };
   const header = table[0]!.map((h) => h.trim().toLowerCase());
-  const ref = header.indexOf('reference');
-  const amount = header.indexOf('amount');
-  if (ref < 0) return { ok: false, error: 'noReference' };
+  const col = (name: string) => header.indexOf(name);
+  const ref = kind === 'charge' ? col('customer') : col('reference');
+  if (ref < 0) return { ok: false, error: kind === 'charge' ? 'noCustomer' : 'noReference' };
+  if (kind === 'charge' && col('amount') < 0) return { ok: false, error: 'noAmount' };
+  const optional = kind === 'charge' ? (['amount', 'card', 'currency', 'description'] as const) : (['amount'] as const);
   return {
     ok: true,
     rows: table.slice(1).map((r) => {
-      const a = amount >= 0 ? (r[amount] ?? '').trim() : '';
-      return { reference: (r[ref] ?? '').trim(), ...(a ? { amount: a } : {}) };
+      const row: BulkFileRow = { reference: (r[ref] ?? '').trim() };
+      for (const name of optional) {
+        const i = col(name);
+        const v = i >= 0 ? (r[i] ?? '').trim() : '';
+        if (v) row[name] = v;
+      }
+      return row;
     }),
   };
 }

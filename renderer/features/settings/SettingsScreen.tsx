@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../shared/contract';
 import { formatTaxRate, money, parseAmount, parseTaxRate, toInputString } from '../../../shared/money';
 import { describeError, fieldErrors } from '../../lib/error-text';
+import { fmtNumber } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 import { Alert, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -14,6 +15,9 @@ import { UsersPanel } from './UsersPanel';
 import { GatewayPanel } from './GatewayPanel';
 import { PrinterPanel } from '../printing/PrinterPanel';
 import { ScannerSettingsPanel } from '../catalog/ScannerSettingsPanel';
+
+/** The contract's bounds of a link expiry (shared/contract/links.ts). */
+const LINK_MINUTES = { min: 15, max: 43_200 } as const;
 
 interface FormState {
   stationName: string;
@@ -30,6 +34,10 @@ interface FormState {
   offlineTotal: string;
   offlineMaxCount: string;
   offlineMaxAgeHours: string;
+  linkDefault: string;
+  linkMin: string;
+  linkMax: string;
+  linkWarn: string;
 }
 
 function toForm(s: Settings): FormState {
@@ -48,6 +56,10 @@ function toForm(s: Settings): FormState {
     offlineTotal: toInputString(money(s.offlineCharges.totalOutstanding, s.currency)),
     offlineMaxCount: String(s.offlineCharges.maxCount),
     offlineMaxAgeHours: String(s.offlineCharges.maxAgeHours),
+    linkDefault: String(s.paymentLinks.defaultMinutes),
+    linkMin: String(s.paymentLinks.minMinutes),
+    linkMax: String(s.paymentLinks.maxMinutes),
+    linkWarn: String(s.paymentLinks.warnMinutes),
   };
 }
 
@@ -141,10 +153,26 @@ function SettingsForm({ settings }: { settings: Settings }) {
       maxCount: whole(form.offlineMaxCount, 0, 10_000, 'offlineCharges.maxCount', problems) ?? 0,
       maxAgeHours: whole(form.offlineMaxAgeHours, 1, 168, 'offlineCharges.maxAgeHours', problems) ?? 1,
     };
+    // Pay by link: every expiry in minutes (15 minutes to 30 days), the default within its limits.
+    const links = {
+      defaultMinutes: whole(form.linkDefault, LINK_MINUTES.min, LINK_MINUTES.max, 'paymentLinks.defaultMinutes', problems),
+      minMinutes: whole(form.linkMin, LINK_MINUTES.min, LINK_MINUTES.max, 'paymentLinks.minMinutes', problems),
+      maxMinutes: whole(form.linkMax, LINK_MINUTES.min, LINK_MINUTES.max, 'paymentLinks.maxMinutes', problems),
+      warnMinutes: whole(form.linkWarn, 1, 1_440, 'paymentLinks.warnMinutes', problems),
+    };
+    if (links.defaultMinutes !== undefined && links.minMinutes !== undefined && links.maxMinutes !== undefined && links.warnMinutes !== undefined) {
+      if (links.minMinutes > links.maxMinutes) problems['paymentLinks.maxMinutes'] = t('problem.linkMinMax');
+      else if (links.defaultMinutes < links.minMinutes || links.defaultMinutes > links.maxMinutes) problems['paymentLinks.defaultMinutes'] = t('fieldError.linkExpiryOrder');
+      else patch.paymentLinks = { defaultMinutes: links.defaultMinutes, minMinutes: links.minMinutes, maxMinutes: links.maxMinutes, warnMinutes: links.warnMinutes };
+    }
     setLocal(problems);
     if (Object.keys(problems).length === 0) void save.run(patch);
   };
   const server = translateFields(fieldErrors(save.error), t);
+  const hoursHint = (minutes: string): string | undefined => {
+    const n = Number(minutes);
+    return Number.isInteger(n) && n >= 60 ? t('links.inHours', { hours: fmtNumber(Math.round((n / 60) * 10) / 10) }) : undefined;
+  };
   const err = (k: string) => local[k] ?? server[k];
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="station-h">
@@ -200,6 +228,24 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </Field>
           <Field label={t('offline.maxAge')} error={err('offlineCharges.maxAgeHours')}>
             <input className="input num" inputMode="numeric" value={form.offlineMaxAgeHours} onChange={set('offlineMaxAgeHours')} disabled={!form.offlineEnabled} />
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset className="settings-offline" data-testid="settings-links">
+        <legend>{t('links.legend')}</legend>
+        <p className="muted small">{t('links.explain')}</p>
+        <div className="grid-2">
+          <Field label={t('links.default')} hint={hoursHint(form.linkDefault)} error={err('paymentLinks.defaultMinutes')}>
+            <input className="input num" inputMode="numeric" value={form.linkDefault} onChange={set('linkDefault')} />
+          </Field>
+          <Field label={t('links.warn')} error={err('paymentLinks.warnMinutes')}>
+            <input className="input num" inputMode="numeric" value={form.linkWarn} onChange={set('linkWarn')} />
+          </Field>
+          <Field label={t('links.min')} hint={hoursHint(form.linkMin)} error={err('paymentLinks.minMinutes')}>
+            <input className="input num" inputMode="numeric" value={form.linkMin} onChange={set('linkMin')} />
+          </Field>
+          <Field label={t('links.max')} hint={hoursHint(form.linkMax)} error={err('paymentLinks.maxMinutes')}>
+            <input className="input num" inputMode="numeric" value={form.linkMax} onChange={set('linkMax')} />
           </Field>
         </div>
       </fieldset>

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { GO_LIVE_CONFIRMATION } from '../../../shared/contract';
+import { GO_LIVE_CONFIRMATION, LINK_EXPIRY_ORDER } from '../../../shared/contract';
 import { currencyExponent, MoneyError } from '../../../shared/money';
 
 /**
@@ -28,6 +28,7 @@ const KNOWN: Readonly<Record<string, string>> = {
   'One line, no control characters': 'settings:fieldError.oneLine',
   'This looks like a card number': 'settings:fieldError.looksLikeCard',
   'Not a known locale (for example en-US, fr-FR, ar-AE)': 'settings:fieldError.unknownLocale',
+  [LINK_EXPIRY_ORDER]: 'settings:fieldError.linkExpiryOrder',
 };
 
 /** zod's own wording, when a schema gives none ("Too small: expected string to have >=1 characters"). */

@@ -1,11 +1,16 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
 import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { LinkExpiryBanner } from '../links/LinkExpiryBanner';
+import { useSession } from '../session/session-store';
 import { ExpiryBanner } from './ExpiryBanner';
+import { SelectionBar } from './SelectionBar';
+import { useTxSelection } from './tx-selection';
 import { TxFilters } from './TxFilters';
 import { useTx, type Row } from './tx-store';
 
@@ -28,10 +33,14 @@ export function TxList() {
   const [active, setActive] = useState(0);
   const [loadedOnce, setLoadedOnce] = useState(rows.length > 0);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Supervisors pick payments for one bulk action (Space, Shift+arrows, Ctrl+A).
+  const selectable = useSession((s) => roleAtLeast(s.user?.role ?? 'clerk', 'supervisor'));
+  const picked = useTxSelection((s) => s.picked);
 
   useEffect(() => {
     void reload({ reuseWithinMs: 1_000 }).then(() => setLoadedOnce(true));
     setActive(0);
+    useTxSelection.getState().clear();
   }, [filter, reload]);
 
   const virtualizer = useVirtualizer({
@@ -53,6 +62,7 @@ export function TxList() {
   // Stable across renders, so a memoised row re-renders only when its own props change.
   const onOpen = useCallback((id: string) => openPayment(id), [openPayment]);
   const onHover = useCallback((i: number) => setActive(i), []);
+  const onPick = useCallback((id: string, reference: string, index: number) => useTxSelection.getState().toggle(id, reference, index), []);
 
   const move = (to: number) => {
     const i = Math.max(0, Math.min(rows.length - 1, to));
@@ -60,6 +70,7 @@ export function TxList() {
     virtualizer.scrollToIndex(i, { align: 'auto' });
   };
   const onKey = (e: React.KeyboardEvent) => {
+    if (selectable && pickKey(e)) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 480) / ROW_HEIGHT) - 1);
     const keys: Record<string, () => void> = {
       ArrowDown: () => move(active + 1),
@@ -79,6 +90,31 @@ export function TxList() {
       fn();
     }
   };
+  /** Space picks the active row, Shift+arrows extend from it, Ctrl+A picks every row shown, Escape clears. */
+  const pickKey = (e: React.KeyboardEvent): boolean => {
+    const sel = useTxSelection.getState();
+    const refs = rows;
+    const shiftTo = (index: number) => {
+      const to = Math.max(0, Math.min(rows.length - 1, index));
+      sel.extend(refs, active, to);
+      move(to);
+    };
+    const fns: Record<string, (() => void) | undefined> = {
+      ' ': () => {
+        const r = rows[active];
+        if (r) sel.toggle(r.id, r.reference, active);
+      },
+      ArrowDown: e.shiftKey ? () => shiftTo(active + 1) : undefined,
+      ArrowUp: e.shiftKey ? () => shiftTo(active - 1) : undefined,
+      a: e.ctrlKey || e.metaKey ? () => sel.all(refs) : undefined,
+      Escape: sel.picked.size > 0 ? () => sel.clear() : undefined,
+    };
+    const fn = fns[e.key];
+    if (!fn) return false;
+    e.preventDefault();
+    fn();
+    return true;
+  };
 
   return (
     <div className="tx-screen">
@@ -89,12 +125,15 @@ export function TxList() {
         </span>
       </header>
       <ExpiryBanner />
+      <LinkExpiryBanner />
       <TxFilters />
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {/* The focused list is the grid (aria-activedescendant is allowed there, not on a rowgroup);
           the column labels above it are visual only: each row reads out whole. */}
-      <div className="tx-table">
+      {selectable ? <SelectionBar shown={rows.length} /> : null}
+      <div className={`tx-table ${selectable ? 'selectable' : ''}`}>
         <div className="tx-row tx-head" aria-hidden="true">
+          {selectable ? <span role="columnheader" /> : null}
           <span role="columnheader">{t('list.col.when')}</span>
           <span role="columnheader">{t('list.col.order')}</span>
           <span role="columnheader">{t('list.col.customer')}</span>
@@ -125,7 +164,7 @@ export function TxList() {
             {items.map((v) => {
               const r = rows[v.index];
               if (!r) return null;
-              return <TxRow key={r.id} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} />;
+              return <TxRow key={r.id} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} />;
             })}
           </div>
         </div>
@@ -141,6 +180,9 @@ interface TxRowProps {
   active: boolean;
   onOpen: (id: string) => void;
   onHover: (index: number) => void;
+  /** null: the person may not pick rows (no checkbox). */
+  picked: boolean | null;
+  onPick: (id: string, reference: string, index: number) => void;
 }
 
 /**
@@ -148,7 +190,7 @@ interface TxRowProps {
  * rows whose props changed (the ones entering the window, the old and the new active row), not
  * every row in the window. Contained (styles.css), so a row's layout never reaches the others.
  */
-const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover }: TxRowProps) {
+const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover, picked, onPick }: TxRowProps) {
   const { t } = useTranslation('transactions');
   return (
     <div
@@ -156,7 +198,7 @@ const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover 
       role="row"
       aria-rowindex={index + 1}
       aria-selected={active}
-      className={`tx-row ${active ? 'active' : ''}`}
+      className={`tx-row ${active ? 'active' : ''} ${picked ? 'picked' : ''}`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
       onClick={() => onOpen(r.id)}
       // A real pointer move only: rows scrolling under a still mouse (wheel, keys, paging) must
@@ -166,6 +208,18 @@ const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover 
       }}
       data-reference={r.orderReference}
     >
+      {picked !== null ? (
+        <span role="gridcell" className="tx-pick">
+          <input
+            type="checkbox"
+            tabIndex={-1}
+            checked={picked}
+            aria-label={t('select.row', { reference: r.orderReference })}
+            onClick={(e) => e.stopPropagation()}
+            onChange={() => onPick(r.id, r.reference, index)}
+          />
+        </span>
+      ) : null}
       <span role="gridcell">{fmtWhen(r.createdAt)}</span>
       <span role="gridcell" className="mono"><bdi>{r.orderReference}</bdi></span>
       <span role="gridcell" className="tx-who">

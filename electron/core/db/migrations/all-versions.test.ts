@@ -71,6 +71,13 @@ const DATA_AT: Record<string, (db: Db) => void> = {
       VALUES ('prd_1', 'TEA-01', 'Green tea', 'green tea', 450, 'USD', 500, 1, ?, 'Ada', ?), ('prd_2', 'MUG-01', 'Mug', 'mug', 1200, 'USD', 0, 0, ?, 'Ada', ?)`).run(AT, AT, AT, AT);
     db.prepare(`INSERT INTO product_barcodes (barcode, product_id, position) VALUES ('4006381333931', 'prd_1', 0), ('9780201379624', 'prd_1', 1), ('0012345678905', 'prd_2', 0)`).run();
   },
+  'payment-links'(db) {
+    db.prepare(`INSERT INTO bulk_runs (id, kind, state, reason, created_by, created_by_name, created_at, updated_at) VALUES ('blk_1', 'capture', 'done', 'shipped', 'u_2', 'Sam', ?, ?)`).run(AT, AT);
+    db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at)
+      VALUES ('blk_1', 1, 'k1', 'D1-000001-P1', 'pay_1', 100, 'KWD', 'ok', 'approved', '', 'bulk blk_1 #1', ?)`).run(AT);
+    db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at)
+      VALUES ('blk_1', 2, 'blk_1:2', 'NOPE', NULL, NULL, NULL, 'refused', 'refused', 'No such payment on this station.', 'bulk blk_1 #2', ?)`).run(AT);
+  },
 };
 
 function tables(db: Db): string[] {
