@@ -121,6 +121,9 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
       await expect(result).toHaveAttribute('data-outcome', 'approved');
       desk2Reference = (await p2.getByTestId('result-reference').textContent())!.trim();
       expect(desk2Reference).not.toBe(desk1Reference);
+      // The desk's own name, as set in Settings after start-up, prefixes its orders.
+      expect(desk2Reference).toMatch(/^Desk2-/);
+      expect(desk1Reference).toMatch(/^Desk1-/);
       const [gw] = await sandboxOrders(desk1, (await paymentOf(p2, desk2Reference)).payment.reference);
       expect(gw).toMatchObject({ capturedAmount: 4200, maskedCard: expect.stringContaining('0001') });
       await shot(p2, 'shop-desk2-charged-card-on-file');
@@ -169,6 +172,17 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
         expect(d.payment).toMatchObject({ captured: 4200, refunded: 1500 });
         expect(d.operations.filter((o) => o.type === 'refund').map((o) => [o.amount, o.state, Boolean(o.approvedBy)])).toEqual([[1500, 'succeeded', true]]);
       }
+    });
+
+    await test.step('at desk 2 the supervisor verifies the audit log: against the shop server too, both desks\' chains whole', async () => {
+      await switchUser(p2, NAMES.supervisor, PINS.supervisor);
+      await p2.keyboard.press('Alt+G');
+      await expect(p2.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+      await p2.keyboard.press('Alt+V');
+      await expect(p2.getByText('Checked against the shop server too: this desk\'s newest entries match the copy kept there, and the logs of 2 desks there are whole.')).toBeVisible({ timeout: 15_000 });
+      await expect(p2.getByTestId('audit-state')).toHaveText('\u2713Intact');
+      await expect(p2.getByRole('row').filter({ hasText: 'Audit log verified' }).first()).toContainText('Desk 2');
+      await shot(p2, 'shop-audit-verified');
     });
   } finally {
     await ctx1.close();

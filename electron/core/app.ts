@@ -106,7 +106,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       db,
       gateway: connectivity.gateway,
       clock: opts.clock ?? systemClock,
-      station: opts.station ?? settings.get().stationName,
+      // Read when used: a station renamed in Settings (Desk 2 of a shop) names its next orders and audit entries so.
+      get station() {
+        return opts.station ?? settings.get().stationName;
+      },
       settings,
       events,
       log,
@@ -114,13 +117,13 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       accounts,
     };
 
-    const people = createPeopleFeature(deps);
+    const shop = createShopFeature(deps);
+    const people = createPeopleFeature(deps, { shopAudit: () => shop.auditCheck() });
     const customers = createCustomersFeature(deps);
     const payments = createPaymentsFeature(deps);
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
-    const shop = createShopFeature(deps);
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });

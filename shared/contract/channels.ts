@@ -422,8 +422,15 @@ export const channels = {
   }),
   'audit.verify': ch({
     input: Empty,
-    output: z.object({ ok: z.boolean(), checked: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable() }),
-    minRole: 'supervisor', mutates: false, summary: 'Check the hash chain; point at the first altered or missing entry.',
+    output: z.object({
+      ok: z.boolean(), checked: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable(),
+      // In a shop (docs/stations.md): this station's chain against the server's anchor, and every station's chain on the server.
+      shop: z.object({
+        reachable: z.boolean(),
+        stations: z.array(z.object({ stationId: z.string(), name: z.string(), thisStation: z.boolean(), checked: z.number().int(), problem: z.string().nullable() })),
+      }).nullable().optional(),
+    }),
+    minRole: 'supervisor', mutates: false, summary: 'Check the hash chain (in a shop: against the server\'s anchor and every station\'s chain there); point at the first altered or missing entry.',
   }),
 
   // --- end-of-day reports (docs/reports.md) ---

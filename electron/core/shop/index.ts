@@ -3,6 +3,7 @@ import { ContractError } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { appendAudit } from '../ledger/audit-log';
+import { checkAuditAnchor, checkServerChains, type ShopAuditResult } from './audit-anchor';
 import { ownRecord, shopState } from './outbox';
 import { isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';
@@ -36,6 +37,8 @@ export interface ShopFeature {
   guard(): PaymentGuard | null;
   /** Whether this station's recurring runner charges a schedule: in a shop, only its own station's. */
   runsSchedule(scheduleId: string): boolean;
+  /** audit.verify's part in a shop: this chain against its anchor, every chain on the server. */
+  auditCheck(): Promise<ShopAuditResult | null>;
   start(): void;
   close(): Promise<void>;
 }
@@ -123,6 +126,25 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     appendAudit(db, { at: deps.clock.now().toISOString(), userId: ctx.user?.id ?? null, userName: ctx.user?.name ?? null, action: 'shop.connect', target, outcome, station: deps.station, detail });
   }
 
+  const auditCheck = async (): Promise<ShopAuditResult | null> => {
+    const s = server;
+    const st = shopState(db);
+    if (!s || !st || !readConnection()) return null;
+    try {
+      const anchor = await checkAuditAnchor(db, s);
+      const [chains, seen] = await Promise.all([checkServerChains(s), s.stations()]);
+      const names = new Map(seen.map((x) => [x.id, x.name]));
+      return {
+        reachable: true,
+        anchor: anchor.ok ? { ok: true } : anchor,
+        stations: chains.map((c) => ({ stationId: c.stationId, name: names.get(c.stationId) ?? c.stationId, thisStation: c.stationId === st.stationId, checked: c.checked, problem: c.problem })),
+      };
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      return { reachable: false, anchor: null, stations: [] };
+    }
+  };
+
   const handlers: PartialHandlers = {
     'shop.status': () => status(),
     'shop.connect': async (input, ctx) => {
@@ -155,6 +177,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     handlers,
     guard: () => guard,
     runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
+    auditCheck,
     start() {
       const c = readConnection();
       if (c && shopState(db)?.enabled) run(serverFor(c, timeout));
