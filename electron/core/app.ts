@@ -121,6 +121,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const people = createPeopleFeature(deps, { shopAudit: () => shop.auditCheck() });
     const customers = createCustomersFeature(deps);
     const payments = createPaymentsFeature(deps);
+    // In a shop the forwarder and the background resolver act on a payment only under its lease.
+    payments.service.lease = shop.paymentLease;
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);

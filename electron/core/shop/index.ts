@@ -5,12 +5,12 @@ import type { CoreDeps } from '../deps';
 import { appendAudit } from '../ledger/audit-log';
 import { checkAuditAnchor, checkServerChains, type ShopAuditResult } from './audit-anchor';
 import { ownRecord, shopState } from './outbox';
-import { isUnreachable, PaymentGuard } from './payment-guard';
+import { backgroundLease, isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';
 import { StationSync } from './station-sync';
 
 export { guardPaymentActions } from './guarded-handlers';
-export { PaymentGuard } from './payment-guard';
+export { backgroundLease, PaymentGuard } from './payment-guard';
 export { claimRecurringPeriod } from './period-claim';
 
 /**
@@ -35,6 +35,8 @@ export interface ShopFeature {
   handlers: PartialHandlers;
   /** Present while a connection is configured: asked before capture, void and refund. */
   guard(): PaymentGuard | null;
+  /** The forwarder's and the background resolver's lease on a payment (PaymentService.lease). */
+  paymentLease: ReturnType<typeof backgroundLease>;
   /** Whether this station's recurring runner charges a schedule: in a shop, only its own station's. */
   runsSchedule(scheduleId: string): boolean;
   /** audit.verify's part in a shop: this chain against its anchor, every chain on the server. */
@@ -80,7 +82,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
     });
     sync = loop;
-    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt() });
+    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt(), knownUnreachable: () => loop.isUnreachable() });
     loop.start();
   }
 
@@ -178,6 +180,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     guard: () => guard,
     runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
     auditCheck,
+    paymentLease: backgroundLease(() => guard, deps.log),
     start() {
       const c = readConnection();
       if (c && shopState(db)?.enabled) run(serverFor(c, timeout));

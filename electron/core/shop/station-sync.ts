@@ -128,6 +128,11 @@ export class StationSync {
    * this process it counts from start-up: a station that starts cut off waits the full grace
    * before acting offline on its own payments.
    */
+  /** The link's last word: the server could not be reached (until the next successful sync). */
+  isUnreachable(): boolean {
+    return this.current.state === 'unreachable';
+  }
+
   lastContactAt(): number {
     return this.lastContact;
   }
