@@ -7,6 +7,7 @@ import { checkAuditAnchor, checkServerChains, type ShopAuditResult } from './aud
 import { ownRecord, shopState } from './outbox';
 import { backgroundLease, isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';
+import { DuplicatePeopleError, refuseSamePeople } from './same-people';
 import { StationSync } from './station-sync';
 
 export { guardPaymentActions } from './guarded-handlers';
@@ -156,11 +157,14 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       try {
         // Joining needs the server: the schema, this station's registration and its outbox filled
         // with everything it holds. Pushing it happens in the loop, behind the desk.
+        await refuseSamePeople(db, candidate);
         await new StationSync(db, candidate, { clock: deps.clock, stationName: stationName() }).join();
       } catch (e) {
         await candidate.close().catch(() => undefined);
         const msg = (e as Error).message;
         record(ctx, 'failure', target, msg.slice(0, 200));
+        // Names only: they are data, the sentence around them is the screen's (errors catalogue).
+        if (e instanceof DuplicatePeopleError) throw new ContractError('SHOP_DUPLICATE_PEOPLE', e.people.map((p) => p.name).join(', '));
         if (isUnreachable(e)) throw new ContractError('SHOP_SERVER_UNREACHABLE', `The shop server at ${target} cannot be reached: ${msg}`);
         throw new ContractError('NOT_ALLOWED', `The shop server at ${target} refused this station: ${msg}`);
       }

@@ -170,6 +170,15 @@ export class ShopServer {
     return rows;
   }
 
+  /** The shop's active people as the server holds them (id, name, role): what a joining desk's people are compared with. */
+  async activeUsers(): Promise<{ id: string; name: string; role: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; name: string; role: string }>(
+      `SELECT pk AS id, data->>'name' AS name, data->>'role' AS role FROM records
+        WHERE tbl = 'users' AND NOT deleted AND (data->>'active')::int = 1`,
+    );
+    return rows;
+  }
+
   async stations(): Promise<StationSeen[]> {
     const { rows } = await this.pool.query<{ id: string; name: string; last_seen_at: Date; pulled_seq: string }>('SELECT id, name, last_seen_at, pulled_seq FROM stations ORDER BY name, id');
     return rows.map((r) => ({ id: r.id, name: r.name, lastSeenAt: r.last_seen_at, pulledSeq: toNum(r.pulled_seq) }));

@@ -184,4 +184,51 @@ describePg('shop feature in the core: shop.connect and shop.status', () => {
       await server.close();
     }
   });
+
+  it('a desk whose people have the names of people already in the shop is refused with the names, and nothing of it is shared; renamed or deactivated, it joins', async () => {
+    const db3 = new URL(await pg.freshDatabase()).pathname.slice(1);
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-people-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-people-b-'));
+    dirs.push(dirA, dirB);
+    const a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    await a.dispatch('users.create', { name: 'Chris Clerk', role: 'clerk', pin: '11223344' }, ka);
+    await a.dispatch('users.create', { name: 'Sam Supervisor', role: 'supervisor', pin: '55667788' }, ka);
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+    const chris2 = await b.dispatch('users.create', { name: '  chris  CLERK ', role: 'clerk', pin: '99887766' }, kb);
+    const sam2 = await b.dispatch('users.create', { name: 'Sam Supervisor', role: 'clerk', pin: '99887755' }, kb);
+    await b.dispatch('users.create', { name: 'Dana Desk', role: 'clerk', pin: '99887744' }, kb);
+    expect(await a.dispatch('shop.connect', conn({ database: db3 }), ka)).toMatchObject({ ok: true });
+    // Desks join one after the other: Desk 1's people are on the server before Desk 2 asks.
+    await expect.poll(() => (a.db.prepare('SELECT COUNT(*) AS n FROM shop_outbox').get() as { n: number }).n, { timeout: 10_000, interval: 100 }).toBe(0);
+
+    const refused = await b.dispatch('shop.connect', conn({ database: db3 }), kb);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SHOP_DUPLICATE_PEOPLE', message: 'chris  CLERK, Sam Supervisor' } });
+    // Nothing of Desk 2 was shared or switched on.
+    expect(b.db.prepare('SELECT COUNT(*) AS n FROM shop_connection').get()).toEqual({ n: 0 });
+    expect(b.db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'shop_out_%'`).get()).toEqual({ n: 0 });
+    const server = new ShopServer({ host: '127.0.0.1', port: pg.cluster().port, database: db3, user: 'pos' });
+    try {
+      const names = async () => (await server.pool.query(`SELECT data->>'name' AS n FROM records WHERE tbl = 'users' ORDER BY 1`)).rows.map((r: { n: string }) => r.n);
+      expect(await names()).toEqual(['Ann Admin', 'Chris Clerk', 'Sam Supervisor']);
+      // Refusing is recorded at Desk 2.
+      expect(b.db.prepare(`SELECT outcome, detail FROM audit WHERE action = 'shop.connect'`).get()).toMatchObject({ outcome: 'failure', detail: expect.stringContaining('chris  CLERK, Sam Supervisor') });
+
+      // The admin renames one and deactivates the other at Desk 2: it joins, and every account stays its own.
+      expect(await b.dispatch('users.update', { id: (sam2 as { value: { id: string } }).value.id, name: 'Sam Supervisor (Desk 2)' }, kb)).toMatchObject({ ok: true });
+      expect(await b.dispatch('users.update', { id: (chris2 as { value: { id: string } }).value.id, active: false }, kb)).toMatchObject({ ok: true });
+      expect(await b.dispatch('shop.connect', conn({ database: db3 }), kb)).toMatchObject({ ok: true });
+      await expect.poll(names, { timeout: 10_000, interval: 100 }).toEqual(['Ann Admin', 'Bob Admin', 'Chris Clerk', 'Dana Desk', 'Sam Supervisor', 'Sam Supervisor (Desk 2)', 'chris  CLERK']);
+      // Who can sign in at Desk 1: the active accounts, one per name.
+      await expect.poll(async () => {
+        const r = await a.dispatch('session.users', {}, ka);
+        return r.ok ? (r.value as { name: string }[]).map((u) => u.name).sort() : r;
+      }, { timeout: 10_000 }).toEqual(['Ann Admin', 'Bob Admin', 'Chris Clerk', 'Dana Desk', 'Sam Supervisor', 'Sam Supervisor (Desk 2)']);
+    } finally {
+      await server.close();
+    }
+  });
 });
