@@ -556,6 +556,8 @@ export const events = {
   'sync.changed': SyncStatusSchema,
   'session.changed': z.object({ locked: z.boolean(), userId: Id.nullable() }),
   'hosted.returned': z.object({ sessionId: Id }),
+  // In a shop: other desks' records were written into this ledger (docs/stations.md); open screens reload what they show.
+  'shop.changed': z.object({ tables: z.array(z.string().max(64)).max(64) }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;

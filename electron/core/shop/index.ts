@@ -81,6 +81,8 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       stationName: stationName(),
       pollMs: opts.pollMs,
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
+      // Open screens (a transaction, a customer) reload when another desk's change lands here.
+      onApplied: (tables) => deps.events.emit('shop.changed', { tables }),
     });
     sync = loop;
     guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt(), knownUnreachable: () => loop.isUnreachable() });

@@ -38,6 +38,8 @@ export interface StationSyncOptions {
   /** Waits between attempts while the server is unreachable (the last one repeats). */
   retryMs?: readonly number[];
   onStatus?: (s: ShopStatus) => void;
+  /** Other desks' records were written into this ledger: the tables they went to (once per sync). */
+  onApplied?: (tables: string[]) => void;
 }
 
 export class StationSync {
@@ -106,6 +108,7 @@ export class StationSync {
       out.refused += r.refused;
     }
     let after = shopState(this.db)!.pulledSeq;
+    const changedTables = new Set<string>();
     const latest = await this.server.latestSeq();
     this.setStatus({ behind: Math.max(0, latest - after), state: latest - after > (this.opts.pullBatch ?? 1000) ? 'catching_up' : this.current.state });
     for (;;) {
@@ -113,10 +116,12 @@ export class StationSync {
       if (recs.length === 0) break;
       const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString());
       out.pulled += r.applied;
+      if (r.applied > 0) for (const rec of recs) if (rec.origin !== st.stationId) changedTables.add(rec.tbl);
       after = r.lastSeq;
       this.setStatus({ behind: Math.max(0, latest - after) });
     }
     this.setStatus({ behind: 0 });
+    if (changedTables.size > 0) this.opts.onApplied?.([...changedTables].sort());
     // Present, and with how much still to push: leases on this station's payments depend on it.
     await this.server.heartbeat(st.stationId, outboxCount(this.db));
     this.lastContact = Date.now();
