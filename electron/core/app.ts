@@ -129,7 +129,8 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
-    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline() });
+    // In a shop a link is followed (asked about, paid, resent) only by the desk that sent it.
+    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline(), followsLink: (id) => shop.followsLink(id) });
     const bulk = createBulkFeature(deps, payments.service);
     const parts = [
       { name: 'people', handlers: people.handlers },

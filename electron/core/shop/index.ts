@@ -40,6 +40,8 @@ export interface ShopFeature {
   paymentLease: ReturnType<typeof backgroundLease>;
   /** Whether this station's recurring runner charges a schedule: in a shop, only its own station's. */
   runsSchedule(scheduleId: string): boolean;
+  /** Whether this desk follows a payment link: in a shop, only the desk that sent it. */
+  followsLink(linkId: string): boolean;
   /** audit.verify's part in a shop: this chain against its anchor, every chain on the server. */
   auditCheck(): Promise<ShopAuditResult | null>;
   start(): void;
@@ -185,6 +187,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     handlers,
     guard: () => guard,
     runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
+    followsLink: (id) => ownRecord(db, 'payment_links', id),
     auditCheck,
     paymentLease: backgroundLease(() => guard, deps.log),
     start() {
