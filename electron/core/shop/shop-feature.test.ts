@@ -231,4 +231,34 @@ describePg('shop feature in the core: shop.connect and shop.status', () => {
       await server.close();
     }
   });
+
+  it('lockout counts shop-wide: wrong PINs at one desk and then at another lock the account, and the lock holds at every desk', async () => {
+    const db4 = new URL(await pg.freshDatabase()).pathname.slice(1);
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-lock-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-lock-b-'));
+    dirs.push(dirA, dirB);
+    const a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    const chris = (await a.dispatch('users.create', { name: 'Chris Clerk', role: 'clerk', pin: '11223344' }, ka)) as { value: { id: string } };
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+    expect(await a.dispatch('shop.connect', conn({ database: db4 }), ka)).toMatchObject({ ok: true });
+    expect(await b.dispatch('shop.connect', conn({ database: db4 }), kb)).toMatchObject({ ok: true });
+    const id = chris.value.id;
+    const failures = (c: Core) => (c.db.prepare('SELECT failed_attempts AS n, locked_until AS until FROM users WHERE id = ?').get(id) as { n: number; until: string | null } | undefined);
+    await expect.poll(() => failures(b)?.n, { timeout: 10_000, interval: 100 }).toBe(0);
+    // 6 wrong PINs at Desk 1: the count reaches Desk 2.
+    for (let i = 0; i < 6; i++) expect(await a.dispatch('session.login', { userId: id, pin: '00000000' }, ka)).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+    await expect.poll(() => failures(b)?.n, { timeout: 10_000, interval: 100 }).toBe(6);
+    // 4 more at Desk 2 make 10: locked there, and the lock reaches Desk 1.
+    const last = [];
+    for (let i = 0; i < 4; i++) last.push(await b.dispatch('session.login', { userId: id, pin: '00000000' }, kb));
+    expect(last.at(-1)).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    await expect.poll(() => failures(a)?.until ?? null, { timeout: 10_000, interval: 100 }).not.toBeNull();
+    // The right PIN is refused at both desks while locked.
+    expect(await a.dispatch('session.login', { userId: id, pin: '11223344' }, ka)).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await b.dispatch('session.login', { userId: id, pin: '11223344' }, kb)).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+  });
 });
