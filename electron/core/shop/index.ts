@@ -105,7 +105,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     const st = shopState(db);
     const conflicts = (db.prepare('SELECT COUNT(*) AS n FROM shop_conflicts').get() as { n: number }).n;
     if (!c || !sync || !server) {
-      return { state: 'not_configured', stationId: st?.stationId ?? null, server: null, behind: 0, waiting: 0, conflicts, unreachableSince: null, lastError: null, stations: [] };
+      return { state: 'not_configured', stationId: st?.stationId ?? null, server: null, behind: 0, fetched: 0, waiting: 0, conflicts, unreachableSince: null, lastError: null, stations: [] };
     }
     const s = sync.status();
     let stations: ShopStatus['stations'] = [];
@@ -121,6 +121,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       stationId: s.stationId,
       server: { host: c.host, port: c.port, database: c.database, username: c.username, tls: c.tls, passwordSet: c.password !== '' },
       behind: s.behind,
+      fetched: s.fetched,
       waiting: s.waiting,
       conflicts,
       unreachableSince: s.unreachableSince,

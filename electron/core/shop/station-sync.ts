@@ -20,6 +20,8 @@ export interface ShopStatus {
   stationId: string | null;
   /** Records of the shop not yet pulled here (at the last look). */
   behind: number;
+  /** Records pulled since this catch-up began (0 once caught up): the progress bar's part done. */
+  fetched: number;
   /** Changes of this station not yet on the server. */
   waiting: number;
   unreachableSince: string | null;
@@ -62,7 +64,7 @@ export class StationSync {
     private readonly server: ShopServer,
     private readonly opts: StationSyncOptions,
   ) {
-    this.current = { state: 'connecting', stationId: shopState(db)?.stationId ?? null, behind: 0, waiting: 0, unreachableSince: null, lastError: null };
+    this.current = { state: 'connecting', stationId: shopState(db)?.stationId ?? null, behind: 0, fetched: 0, waiting: 0, unreachableSince: null, lastError: null };
   }
 
   status(): ShopStatus {
@@ -109,6 +111,7 @@ export class StationSync {
     }
     let after = shopState(this.db)!.pulledSeq;
     const changedTables = new Set<string>();
+    const startSeq = after;
     const latest = await this.server.latestSeq();
     this.setStatus({ behind: Math.max(0, latest - after), state: latest - after > (this.opts.pullBatch ?? 1000) ? 'catching_up' : this.current.state });
     for (;;) {
@@ -118,9 +121,9 @@ export class StationSync {
       out.pulled += r.applied;
       if (r.applied > 0) for (const rec of recs) if (rec.origin !== st.stationId) changedTables.add(rec.tbl);
       after = r.lastSeq;
-      this.setStatus({ behind: Math.max(0, latest - after) });
+      this.setStatus({ behind: Math.max(0, latest - after), fetched: after - startSeq });
     }
-    this.setStatus({ behind: 0 });
+    this.setStatus({ behind: 0, fetched: 0 });
     if (changedTables.size > 0) this.opts.onApplied?.([...changedTables].sort());
     // Present, and with how much still to push: leases on this station's payments depend on it.
     await this.server.heartbeat(st.stationId, outboxCount(this.db));
