@@ -23,6 +23,8 @@ export interface StartWebOptions {
   data?: string;
   /** Extra environment, e.g. POS_SANDBOX_UNREACHABLE=1 to start with the gateway down. */
   env?: Record<string, string>;
+  /** Another station's sandbox URL (its `sandboxUrl`): both stations on one gateway, like the desks of a shop. */
+  sharedSandbox?: string;
 }
 
 /** Starts `tsx electron/web/cli.ts` on free ports with a fresh data directory (or `opts.data`). */
@@ -30,7 +32,7 @@ export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { s
   const data = opts.data ?? mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   const child: ChildProcess = spawn(
     join(ROOT, 'node_modules/.bin/tsx'),
-    ['electron/web/cli.ts', '--port', '0', '--sandbox-port', '0', '--no-build', '--data', data],
+    ['electron/web/cli.ts', '--port', '0', ...(opts.sharedSandbox ? ['--shared-sandbox', opts.sharedSandbox] : ['--sandbox-port', '0']), '--no-build', '--data', data],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], // node_modules/.bin first: its `node` is the pinned Node 24 (the machine's own may be older).
       env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, POS_PASSPHRASE: 'e2e-passphrase-not-secret', ...opts.env } },
   );

@@ -4,18 +4,29 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { pgBinariesPresent, startLocalCluster, type LocalCluster } from '../electron/core/shop/local-cluster';
 import { CARDS, chargeNow, enterNewCard, startOrder } from './desk';
-import { apiOk, expect, NAMES, PINS, setupStation, shot, startWeb, switchUser, test } from './fixtures';
+import { apiOk, expect, NAMES, PINS, sandboxOrders, setupStation, shot, startWeb, switchUser, test } from './fixtures';
 
 /**
- * Two web-mode desks on one real PostgreSQL (docs/stations.md): each joins the shop from
- * Settings → Shop server; a card saved with a phone order at desk 1 is found by its last 4 at
- * desk 2, from desk 2's own ledger.
- *
- * Not yet here (docs/stations.md, "Not done yet"): charging that card and refunding desk 1's order
- * at desk 2. Each web-mode station starts its own embedded sandbox gateway, so desk 2's gateway
- * would not know desk 1's token or order; that needs the two stations on one gateway.
+ * Two web-mode desks on one real PostgreSQL (docs/stations.md) and one gateway (desk 2 talks to
+ * desk 1's embedded sandbox over HTTP, `--shared-sandbox`): each joins the shop from Settings →
+ * Shop server; a card saved with a phone order at desk 1 is found by its last 4 at desk 2, from
+ * desk 2's own ledger, charged there, and desk 1's order is refunded at desk 2 with a
+ * supervisor's approval; both desks and the gateway then show the refund.
  */
 test.skip(!pgBinariesPresent() && process.env.CI !== 'true', 'PostgreSQL binaries not found (Debian postgresql package)');
+
+interface Detail {
+  payment: { reference: string; captured: number; refunded: number };
+  operations: { type: string; amount: number | null; state: string; approvedBy: string | null }[];
+}
+
+/** The payment of an order, as this desk's ledger has it. */
+async function paymentOf(page: Page, orderReference: string): Promise<Detail> {
+  const list = await apiOk<{ rows: { id: string; orderReference: string }[] }>(page, 'payments.list', { query: orderReference });
+  const row = list.rows.find((r) => r.orderReference === orderReference);
+  if (!row) throw new Error(`no payment of order ${orderReference} at this desk`);
+  return apiOk<Detail>(page, 'payments.get', { paymentId: row.id });
+}
 
 async function joinShop(page: Page, cluster: LocalCluster, database: string) {
   await page.keyboard.press('Alt+S');
@@ -32,10 +43,10 @@ async function joinShop(page: Page, cluster: LocalCluster, database: string) {
   return panel;
 }
 
-test('two desks, one shop: join from Settings; desk 1\'s supervisor signs in at desk 2 and finds a card saved at desk 1 by its last 4', async ({ browser }) => {
+test('two desks, one shop: a card saved and an order charged at desk 1; at desk 2 the card is charged again and desk 1\'s order refunded with approval; both desks show the refund', async ({ browser }) => {
   const cluster = await startLocalCluster({ dataDir: mkdtempSync(join(tmpdir(), 'pos-e2e-pg-')), throwaway: true });
   const desk1 = await startWeb();
-  const desk2 = await startWeb();
+  const desk2 = await startWeb({ sharedSandbox: desk1.sandboxUrl });
   const ctx1 = await browser.newContext();
   const ctx2 = await browser.newContext();
   try {
@@ -71,6 +82,7 @@ test('two desks, one shop: join from Settings; desk 1\'s supervisor signs in at 
     });
 
     const name = 'Imogen Achterberg';
+    let desk1Reference = '';
     await test.step('desk 1 takes a phone order with a new card saved', async () => {
       await switchUser(p1, NAMES.clerk, PINS.clerk);
       await startOrder(p1, { customer: { name, phone: '+1 555 0199' }, lines: [{ description: 'Fountain pen', price: '42.00' }] });
@@ -79,7 +91,13 @@ test('two desks, one shop: join from Settings; desk 1\'s supervisor signs in at 
       const result = await chargeNow(p1);
       await expect(result).toHaveAttribute('data-outcome', 'approved');
       await expect(result.getByText('Saved on file')).toBeVisible();
+      desk1Reference = (await p1.getByTestId('result-reference').textContent())!.trim();
+      expect(desk1Reference).not.toBe('');
       await shot(p1, 'shop-desk1-charged');
+      // Desk 1 leaves the transaction open: what desk 2 does to it must show here without a reload.
+      await p1.keyboard.press('Alt+O');
+      await expect(p1.getByRole('heading', { name: `Order ${desk1Reference}` })).toBeVisible();
+      await expect(p1.getByTestId('amt-refunded')).toHaveText('USD\u00a00.00');
     });
 
     await test.step('at desk 2, desk 1\u2019s supervisor signs in and finds the customer by the card\u2019s last 4, from desk 2\u2019s own ledger', async () => {
@@ -95,6 +113,73 @@ test('two desks, one shop: join from Settings; desk 1\'s supervisor signs in at 
       await p2.keyboard.press('Enter');
       await expect(p2.getByRole('heading', { name })).toBeVisible();
       await expect(p2.getByRole('complementary').getByText('Visa \u2022\u2022\u2022\u2022 0001')).toBeVisible();
+    });
+
+    let desk2Reference = '';
+    await test.step('desk 2 charges the card saved at desk 1 (its token, on the one gateway)', async () => {
+      await p2.keyboard.press('Control+Enter');
+      await expect(p2.getByTestId('chosen-customer')).toContainText(name);
+      await expect(p2.getByRole('radio', { name: /Visa •••• 0001/ })).toBeChecked();
+      await expect(p2.getByTestId('total')).toHaveText('USD\u00a042.00');
+      const result = await chargeNow(p2);
+      await expect(result).toHaveAttribute('data-outcome', 'approved');
+      desk2Reference = (await p2.getByTestId('result-reference').textContent())!.trim();
+      expect(desk2Reference).not.toBe(desk1Reference);
+      // The desk's own name, as set in Settings after start-up, prefixes its orders.
+      expect(desk2Reference).toMatch(/^Desk2-/);
+      expect(desk1Reference).toMatch(/^Desk1-/);
+      const [gw] = await sandboxOrders(desk1, (await paymentOf(p2, desk2Reference)).payment.reference);
+      expect(gw).toMatchObject({ capturedAmount: 4200, maskedCard: expect.stringContaining('0001') });
+      await shot(p2, 'shop-desk2-charged-card-on-file');
+    });
+
+    await test.step('at desk 2, desk 1\'s clerk refunds desk 1\'s order, 15.00, approved with the supervisor\'s PIN', async () => {
+      // The signed-in person never approves their own refund: the clerk asks, the supervisor approves.
+      await switchUser(p2, NAMES.clerk, PINS.clerk);
+      await p2.keyboard.press('F4');
+      await p2.locator('#tx-query').fill(desk1Reference);
+      const row = p2.locator(`[role="row"][data-reference="${desk1Reference}"]`);
+      await expect(row).toBeVisible({ timeout: 20_000 });
+      await row.click();
+      await expect(p2.getByRole('heading', { name: `Order ${desk1Reference}` })).toBeVisible();
+      await p2.keyboard.press('r');
+      const field = p2.getByLabel('Amount (USD)');
+      await expect(field).toBeFocused();
+      await field.fill('15.00');
+      await p2.getByLabel('Reason').fill('One nib bent');
+      await expect(p2.getByRole('group', { name: 'Supervisor approval' })).toBeVisible();
+      await p2.getByLabel('Supervisor', { exact: true }).selectOption({ label: `${NAMES.supervisor} (supervisor)` });
+      await p2.getByLabel('Supervisor PIN').fill(PINS.supervisor);
+      await p2.keyboard.press('Enter');
+      await expect(p2.getByText('Refunded USD\u00a015.00; USD\u00a027.00 can still be refunded')).toBeVisible();
+      await expect(p2.getByTestId('amt-refunded')).toHaveText('USD\u00a015.00');
+      await shot(p2, 'shop-desk2-refunded-desk1-order');
+      const [gw] = await sandboxOrders(desk1, (await paymentOf(p2, desk1Reference)).payment.reference);
+      expect(gw).toMatchObject({ capturedAmount: 4200, refundedAmount: 1500 });
+    });
+
+    await test.step('desk 1\'s open transaction shows the refund made at desk 2, without a reload', async () => {
+      await expect(p1.getByRole('heading', { name: `Order ${desk1Reference}` })).toBeVisible();
+      await expect(p1.getByTestId('amt-refunded')).toHaveText('USD\u00a015.00', { timeout: 10_000 });
+      await expect(p1.locator('.timeline tr[data-op-type="refund"][data-op-state="succeeded"]')).toHaveCount(1);
+      await shot(p1, 'shop-desk1-sees-refund');
+      // Each ledger holds one refund of 15.00, approved, and no more.
+      for (const p of [p1, p2]) {
+        const d = await paymentOf(p, desk1Reference);
+        expect(d.payment).toMatchObject({ captured: 4200, refunded: 1500 });
+        expect(d.operations.filter((o) => o.type === 'refund').map((o) => [o.amount, o.state, Boolean(o.approvedBy)])).toEqual([[1500, 'succeeded', true]]);
+      }
+    });
+
+    await test.step('at desk 2 the supervisor verifies the audit log: against the shop server too, both desks\' chains whole', async () => {
+      await switchUser(p2, NAMES.supervisor, PINS.supervisor);
+      await p2.keyboard.press('Alt+G');
+      await expect(p2.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+      await p2.keyboard.press('Alt+V');
+      await expect(p2.getByText('Checked against the shop server too: this desk\'s newest entries match the copy kept there, and the logs of 2 desks there are whole.')).toBeVisible({ timeout: 15_000 });
+      await expect(p2.getByTestId('audit-state')).toHaveText('\u2713Intact');
+      await expect(p2.getByRole('row').filter({ hasText: 'Audit log verified' }).first()).toContainText('Desk 2');
+      await shot(p2, 'shop-audit-verified');
     });
   } finally {
     await ctx1.close();

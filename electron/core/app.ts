@@ -116,7 +116,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       db,
       gateway: connectivity.gateway,
       clock: opts.clock ?? systemClock,
-      station: opts.station ?? settings.get().stationName,
+      // Read when used: a station renamed in Settings (Desk 2 of a shop) names its next orders and audit entries so.
+      get station() {
+        return opts.station ?? settings.get().stationName;
+      },
       settings,
       events,
       log,
@@ -124,18 +127,21 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       accounts,
     };
 
-    const people = createPeopleFeature(deps);
+    const shop = createShopFeature(deps);
+    const people = createPeopleFeature(deps, { shopAudit: () => shop.auditCheck() });
     const customers = createCustomersFeature(deps);
     const payments = createPaymentsFeature(deps);
+    // In a shop the forwarder and the background resolver act on a payment only under its lease.
+    payments.service.lease = shop.paymentLease;
     const settingsFeature = createSettingsFeature(deps);
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
-    const shop = createShopFeature(deps);
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a
     // shop, a schedule is run by its own station only.
     const recurring = createRecurringFeature(deps, payments, { onAttentionChange: () => sync.notify(), runsSchedule: (id) => shop.runsSchedule(id) });
     const printing = createPrintingFeature(deps, opts.printer ?? new ConfPrinterConfigStore(opts.dataDir), opts.printing);
-    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline(), isOnline: () => connectivity.isOnline(), ...(opts.linkWatch ? { watch: opts.linkWatch } : {}) });
+    // In a shop a link is followed (asked about, paid, resent) only by the desk that sent it.
+    const links = createLinksFeature(deps, { ensureOnline: () => connectivity.ensureOnline(), isOnline: () => connectivity.isOnline(), followsLink: (id) => shop.followsLink(id), ...(opts.linkWatch ? { watch: opts.linkWatch } : {}) });
     const bulk = createBulkFeature(deps, payments.service, { orders: payments.orders, onAttentionChange: () => sync.notify(), ...(opts.bulkConcurrency ? { concurrency: opts.bulkConcurrency } : {}) });
     const parts = [
       { name: 'people', handlers: people.handlers },

@@ -31,6 +31,8 @@ const USAGE = `Usage: npm run web -- [options]
   --port N            web port (default 5180; 0 = any free port)
   --data DIR          data directory: ledger, settings, sandbox/ (default .data/web)
   --sandbox-port N    embedded sandbox gateway port (default 0 = any free port)
+  --shared-sandbox URL  use another station's embedded sandbox (its POS_SANDBOX_URL) instead of
+                      starting one: stations of one shop on one gateway (development and tests)
   --no-build          serve dist/renderer as it is (skip vite build)
   --passphrase P      protects the ledger key (or env POS_PASSPHRASE; default: a development passphrase)
   --station NAME      station name for the audit log (default: from settings)
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '5180' },
       data: { type: 'string', default: '.data/web' },
       'sandbox-port': { type: 'string', default: '0' },
+      'shared-sandbox': { type: 'string' },
       build: { type: 'boolean', default: true },
       'no-build': { type: 'boolean', default: false },
       passphrase: { type: 'string' },
@@ -92,9 +95,9 @@ async function main(): Promise<void> {
     await buildRenderer();
   }
 
-  const sandbox = await startSandbox({ port: sandboxPort, dataDir: resolve(dataDir, 'sandbox'), merchants: [DEFAULT_MERCHANT], logger: log.child({ svc: 'sandbox' }) });
+  const sandbox = values['shared-sandbox'] ? sharedSandbox(values['shared-sandbox']) : await startSandbox({ port: sandboxPort, dataDir: resolve(dataDir, 'sandbox'), merchants: [DEFAULT_MERCHANT], logger: log.child({ svc: 'sandbox' }) });
   // Tests of the offline queue: start with the embedded gateway down (POST /__sandbox/reachable brings it back).
-  if (process.env.POS_SANDBOX_UNREACHABLE === '1') sandbox.control.setReachable(false);
+  if (process.env.POS_SANDBOX_UNREACHABLE === '1') sandbox.control?.setReachable(false);
   const closers: (() => Promise<void>)[] = [() => sandbox.close()];
   try {
     const gateway = embeddedSandboxGateway(sandbox, { logger: log.child({ svc: 'aps' }) });
@@ -127,7 +130,8 @@ async function main(): Promise<void> {
         gateway,
         // The embedded sandbox plays the bank: the station's time follows the sandbox clock, so
         // moving it (POST /__sandbox/clock) ages authorizations on both sides alike (README).
-        clock: sandbox.control.clock,
+        // Another station's sandbox is in another process: the system clock here (README).
+        ...(sandbox.control ? { clock: sandbox.control.clock } : {}),
         settings: new ConfSettingsStore(dataDir),
         ...(values.station ? { station: values.station } : {}),
         log,
@@ -176,6 +180,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * Another station's embedded sandbox, reached over HTTP like any gateway: a shop's stations on
+ * one gateway, so a card saved at one desk is chargeable at another. Nothing to close; no
+ * in-process controls (its clock and faults belong to the station that started it).
+ */
+function sharedSandbox(value: string): { url: string; paymentApiUrl: string; paymentPageUrl: string; confirmationApiUrl: string; control: null; close: () => Promise<void> } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--shared-sandbox must be a URL, got ${value}`);
+  }
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new UsageError('--shared-sandbox must be an http:// URL on this machine (a development sandbox)');
+  const base = url.origin;
+  return { url: base, paymentApiUrl: `${base}/FortAPI/paymentApi`, paymentPageUrl: `${base}/FortAPI/paymentPage`, confirmationApiUrl: `${base}/confirmations`, control: null, close: () => Promise.resolve() };
 }
 
 /** Web server first (no new calls), then the core (ledger checkpoint + close), then the sandbox. */

@@ -17,7 +17,7 @@ export function errorText(code: ErrorCode, fallback?: string): string {
 export function describeError(e: unknown): string {
   const err = asApiError(e);
   const base = errorText(err.code, err.message);
-  if (err.code === 'DECLINED' || err.code === 'NOT_ALLOWED' || err.code === 'CONFLICT' || err.code === 'SHOP_SERVER_UNREACHABLE') {
+  if (err.code === 'DECLINED' || err.code === 'NOT_ALLOWED' || err.code === 'CONFLICT' || err.code === 'SHOP_SERVER_UNREACHABLE' || err.code === 'SHOP_DUPLICATE_PEOPLE') {
     return err.message && err.message !== base ? `${base} ${err.message}` : base;
   }
   if (err.code === 'VALIDATION' && Object.keys(err.fields).length === 0 && err.message) return `${base} ${err.message}`;

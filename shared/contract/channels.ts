@@ -426,8 +426,15 @@ export const channels = {
   }),
   'audit.verify': ch({
     input: Empty,
-    output: z.object({ ok: z.boolean(), checked: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable() }),
-    minRole: 'supervisor', mutates: false, summary: 'Check the hash chain; point at the first altered or missing entry.',
+    output: z.object({
+      ok: z.boolean(), checked: z.number().int(), firstBadSeq: z.number().int().nullable(), problem: z.string().nullable(),
+      // In a shop (docs/stations.md): this station's chain against the server's anchor, and every station's chain on the server.
+      shop: z.object({
+        reachable: z.boolean(),
+        stations: z.array(z.object({ stationId: z.string(), name: z.string(), thisStation: z.boolean(), checked: z.number().int(), problem: z.string().nullable() })),
+      }).nullable().optional(),
+    }),
+    minRole: 'supervisor', mutates: false, summary: 'Check the hash chain (in a shop: against the server\'s anchor and every station\'s chain there); point at the first altered or missing entry.',
   }),
 
   // --- end-of-day reports (docs/reports.md) ---
@@ -570,6 +577,8 @@ export const events = {
   'sync.changed': SyncStatusSchema,
   'session.changed': z.object({ locked: z.boolean(), userId: Id.nullable() }),
   'hosted.returned': z.object({ sessionId: Id }),
+  // In a shop: other desks' records were written into this ledger (docs/stations.md); open screens reload what they show.
+  'shop.changed': z.object({ tables: z.array(z.string().max(64)).max(64) }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;

@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'BAD_SENDER',
   'INTERNAL',
   'SHOP_SERVER_UNREACHABLE',
+  'SHOP_DUPLICATE_PEOPLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

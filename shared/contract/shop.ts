@@ -23,6 +23,8 @@ export const ShopStatusSchema = z.object({
   server: z.object({ host: z.string(), port: z.number().int(), database: z.string(), username: z.string(), tls: ShopTls, passwordSet: z.boolean() }).nullable(),
   /** Shop records not yet pulled here. */
   behind: z.number().int(),
+  /** Records pulled since this catch-up began (0 when not catching up): with `behind`, the join's progress. */
+  fetched: z.number().int().default(0),
   /** This station's changes not yet on the server. */
   waiting: z.number().int(),
   /** Versions the server did not take from this station, kept in its ledger. */

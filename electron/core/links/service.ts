@@ -19,6 +19,11 @@ const EMBEDDED_ACCOUNT = 'sandbox:SANDBOXMID';
 export interface LinkServiceOptions {
   /** False when the gateway is known to be unreachable (the sync feature's connectivity). */
   ensureOnline?: () => Promise<boolean>;
+  /**
+   * In a shop: whether this desk follows the link (asks the gateway about it, records its payment,
+   * resends, cancels, extends). Only the desk that sent it does; the others see it as replicated.
+   */
+  followsLink?: (linkId: string) => boolean;
 }
 
 function errText(e: unknown): string {
@@ -277,6 +282,8 @@ export class PaymentLinkService {
   /** Asks the gateway about a link that may still change; one question per link at a time. */
   async refresh(row: LinkRow): Promise<LinkRow> {
     if (!OPEN_LINK_STATES.includes(row.state) && !(row.state === 'paid' && !row.payment_id)) return row;
+    // Another desk's link: that desk follows it; its state arrives here through the shop server.
+    if (this.opts.followsLink && !this.opts.followsLink(row.id)) return row;
     const running = this.inFlight.get(row.id);
     if (running) return running;
     const p = (async (): Promise<LinkRow> => {
@@ -323,6 +330,7 @@ export class PaymentLinkService {
     const { db } = this.deps;
     let row = getLink(db, id);
     if (!row) throw new ContractError('NOT_FOUND', 'No such payment link.');
+    if (this.opts.followsLink && !this.opts.followsLink(row.id)) throw new ContractError('NOT_ALLOWED', 'This link was sent at another desk: resend, cancel or extend it there.');
     await this.requireOnline();
     row = await this.refresh(row);
     const allowed = action === 'EXTEND' ? ['sent', 'opened', 'expired'] : ['sent', 'opened'];

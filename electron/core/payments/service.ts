@@ -60,6 +60,19 @@ export interface OfflineGate {
 
 export const ALWAYS_ONLINE: OfflineGate = { ensureOnline: () => Promise.resolve(true), queueChanged: () => undefined };
 
+/**
+ * In a shop, work this station does on a payment in the background (the offline queue's
+ * forwarder, the background resolver, which may re-send) runs only under the payment's lease, as
+ * live capture, void and refund do (shop/payment-guard.ts; docs/decisions/shop-money-semantics.md).
+ */
+export interface PaymentLease {
+  /** A grant to give back when done, or null: not now (another desk works on it, or the shop's policy says wait). */
+  take(paymentId: string): Promise<{ release(): Promise<void> } | null>;
+}
+
+/** A single station: nothing to coordinate with. */
+export const NO_SHOP_LEASE: PaymentLease = { take: () => Promise.resolve({ release: () => Promise.resolve() }) };
+
 export interface PaymentServiceOptions {
   /** Connectivity and the forwarder; default: always online. */
   offline?: OfflineGate;
@@ -98,6 +111,8 @@ export class PaymentService {
   readonly mutex = new KeyedMutex();
   readonly runner: OperationRunner;
   offline: OfflineGate;
+  /** Set by the shop feature when this station is in a shop. */
+  lease: PaymentLease = NO_SHOP_LEASE;
   private readonly resolver: BackgroundResolver;
 
   constructor(
@@ -106,7 +121,8 @@ export class PaymentService {
     opts: PaymentServiceOptions = {},
   ) {
     this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
-    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.resolveUnfinished(paymentId), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log);
+    // Not leased now: still unknown for the resolver, which tries again later (then the forwarder or the next start does).
+    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.underLease(paymentId, () => this.resolveUnfinished(paymentId), { stillUnknown: true, resolved: 0, resent: 0, message: '' }), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log);
     this.offline = opts.offline ?? ALWAYS_ONLINE;
   }
 
@@ -451,6 +467,17 @@ export class PaymentService {
       messages.push(`${op.type}: ${r.state}.`);
     }
     return { stillUnknown: false, resolved, resent, message: messages.join(' ') };
+  }
+
+  /** Runs background work on the payment under its lease (a shop), or answers `notNow` without running it. */
+  async underLease<T>(paymentId: string, work: () => Promise<T>, notNow: T): Promise<T> {
+    const grant = await this.lease.take(paymentId);
+    if (!grant) return notNow;
+    try {
+      return await work();
+    } finally {
+      await grant.release();
+    }
   }
 
   /** Bounded background retry with backoff (BackgroundResolver); never throws at anyone. */

@@ -2,7 +2,9 @@ import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { SessionManager } from './sessions';
 import { sessionHandlers } from './session-handlers';
-import { usersHandlers } from './users-handlers';
+import { usersHandlers, type PeopleOptions } from './users-handlers';
+
+export type { PeopleOptions, ShopAuditCheck } from './users-handlers';
 
 export { SessionManager } from './sessions';
 export type { SessionState, CallerUser } from './sessions';
@@ -10,7 +12,7 @@ export { appendAudit, verifyAudit, listAudit, type AuditEntry, type AuditInput, 
 export { refundNeedsApproval, verifyApproval, type Approval, type ApprovalRequest } from './approval';
 
 /** Sign-in, sessions, users and the audit log. */
-export function createPeopleFeature(deps: CoreDeps): { handlers: PartialHandlers; sessions: SessionManager } {
+export function createPeopleFeature(deps: CoreDeps, opts: PeopleOptions = {}): { handlers: PartialHandlers; sessions: SessionManager } {
   const sessions = new SessionManager(deps);
-  return { handlers: { ...sessionHandlers(deps, sessions), ...usersHandlers(deps, sessions) }, sessions };
+  return { handlers: { ...sessionHandlers(deps, sessions), ...usersHandlers(deps, sessions, opts) }, sessions };
 }

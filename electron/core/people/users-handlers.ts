@@ -6,7 +6,50 @@ import { listAudit, verifyAudit } from '../ledger/audit-log';
 import type { SessionManager } from './sessions';
 import { countActiveAdmins, getUserRecord, insertUser, listUsers, publicUser, updateUserRow } from './users-repo';
 
-export function usersHandlers(deps: CoreDeps, sessions: SessionManager): PartialHandlers {
+/** One station's chain as the shop server holds it. */
+export interface StationChain {
+  stationId: string;
+  name: string;
+  thisStation: boolean;
+  checked: number;
+  problem: string | null;
+}
+
+/** What the shop server says of the audit chains (null: this station is not in a shop). */
+export type ShopAuditCheck = () => Promise<{
+  reachable: boolean;
+  /** This station's chain against the server's newest entry of it (null: not checked, unreachable). */
+  anchor: { ok: true } | { ok: false; problem: 'cut_off'; anchoredSeq: number; localSeq: number } | { ok: false; problem: 'diverged'; anchoredSeq: number } | null;
+  stations: StationChain[];
+} | null>;
+
+export interface PeopleOptions {
+  /** In a shop, audit.verify also checks the chains against the server (docs/stations.md). */
+  shopAudit?: ShopAuditCheck;
+}
+
+type Verdict = ReturnType<typeof verifyAudit> & { shop?: { reachable: boolean; stations: StationChain[] } | null };
+
+/** The local verdict, then what the shop's server shows: the first problem found is the one reported. */
+async function verifyWithShop(deps: CoreDeps, shopAudit: ShopAuditCheck | undefined): Promise<Verdict> {
+  const local = verifyAudit(deps.db);
+  if (!shopAudit) return local;
+  const shop = await shopAudit();
+  if (!shop) return local;
+  const verdict: Verdict = { ...local, shop: { reachable: shop.reachable, stations: shop.stations } };
+  if (!local.ok) return verdict;
+  const a = shop.anchor;
+  if (a && !a.ok) {
+    return a.problem === 'cut_off'
+      ? { ...verdict, ok: false, firstBadSeq: null, problem: `The newest entries were removed: this log ends at entry ${a.localSeq}, the shop server holds this station's entries up to ${a.anchoredSeq}` }
+      : { ...verdict, ok: false, firstBadSeq: a.anchoredSeq, problem: `Entry ${a.anchoredSeq} differs from the shop server's copy: this log was rewritten from there on` };
+  }
+  const other = shop.stations.find((s) => s.problem !== null && !s.thisStation) ?? shop.stations.find((s) => s.problem !== null);
+  if (other) return { ...verdict, ok: false, firstBadSeq: null, problem: `The shop server's copy of ${other.name}'s log: ${other.problem}` };
+  return verdict;
+}
+
+export function usersHandlers(deps: CoreDeps, sessions: SessionManager, opts: PeopleOptions = {}): PartialHandlers {
   return {
     'users.list': () => listUsers(deps.db, false),
 
@@ -54,8 +97,8 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager): Partial
 
     'audit.list': (input) => listAudit(deps.db, input),
 
-    'audit.verify': (_input, ctx) => {
-      const verdict = verifyAudit(deps.db);
+    'audit.verify': async (_input, ctx) => {
+      const verdict = await verifyWithShop(deps, opts.shopAudit);
       // Checking the log is itself worth recording, especially when it fails.
       auditAs(deps, ctx.user, { action: 'audit.verify', outcome: verdict.ok ? 'success' : 'failure', detail: verdict.problem ?? `${verdict.checked} entries intact` });
       return verdict;

@@ -118,6 +118,14 @@ class Breakdown {
   }
 }
 
+/**
+ * In a shop (docs/stations.md) the ledger also holds other desks' replicated operations: a
+ * station's day counts only those done here (shop_known names the desk each record came from;
+ * a single station has no such rows, so nothing is left out).
+ */
+const DONE_HERE = `AND NOT EXISTS (SELECT 1 FROM shop_known k WHERE k.tbl = 'operations' AND k.pk = o.id AND k.origin IS NOT NULL
+  AND k.origin <> COALESCE((SELECT station_id FROM shop_state WHERE id = 1), ''))`;
+
 export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date): EndOfDayReport {
   const { from, to } = dayBounds(day.date, day.utcOffsetMinutes, day.endUtcOffsetMinutes);
 
@@ -129,6 +137,7 @@ export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date
      JOIN orders ord ON ord.id = p.order_id
      WHERE o.state = 'succeeded' AND o.finished_at >= ? AND o.finished_at < ?
        AND o.type IN ('purchase', 'authorize', 'capture', 'void', 'refund', 'cash_sale', 'cash_refund')
+       ${DONE_HERE}
      ORDER BY o.finished_at, o.id`,
   ).all(from, to) as CountedRow[];
 
@@ -204,6 +213,7 @@ export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date
        JOIN orders ord ON ord.id = p.order_id
        WHERE o.state = 'succeeded' AND o.type = 'check_status' AND o.finished_at >= ? AND o.finished_at < ?
          AND o.message LIKE 'Repaired%'
+         ${DONE_HERE}
        ORDER BY o.finished_at, o.id`,
     ).all(from, to) as { payment_id: string; order_reference: string; currency: string; at: string; message: string }[]
   ).map((r) => ({ paymentId: r.payment_id, orderReference: r.order_reference, currency: r.currency, at: r.at, message: r.message }));

@@ -11,8 +11,8 @@ export const GUARDED_CHANNELS = ['payments.capture', 'payments.void', 'payments.
  * gives the lease back (after pushing its result) when done. A single station (no guard) runs
  * them as before. Done around the handlers, so the payments feature itself does not change.
  *
- * Not covered: work the offline queue forwards later (it was accepted under the guard when it
- * was queued) and `sync.resolve` retries.
+ * Work the offline queue forwards later (and `sync.resolve` retries, which go back to it) and
+ * the background resolver take the same lease through PaymentService.lease (backgroundLease).
  */
 export function guardPaymentActions(handlers: Handlers, guard: () => PaymentGuard | null): Handlers {
   const out = { ...handlers };

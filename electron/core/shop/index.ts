@@ -3,13 +3,15 @@ import { ContractError } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { appendAudit } from '../ledger/audit-log';
+import { checkAuditAnchor, checkServerChains, type ShopAuditResult } from './audit-anchor';
 import { ownRecord, shopState } from './outbox';
-import { isUnreachable, PaymentGuard } from './payment-guard';
+import { backgroundLease, isUnreachable, PaymentGuard } from './payment-guard';
 import { ShopServer, type ShopServerOptions } from './server-client';
+import { DuplicatePeopleError, refuseSamePeople } from './same-people';
 import { StationSync } from './station-sync';
 
 export { guardPaymentActions } from './guarded-handlers';
-export { PaymentGuard } from './payment-guard';
+export { backgroundLease, PaymentGuard } from './payment-guard';
 export { claimRecurringPeriod } from './period-claim';
 
 /**
@@ -34,8 +36,14 @@ export interface ShopFeature {
   handlers: PartialHandlers;
   /** Present while a connection is configured: asked before capture, void and refund. */
   guard(): PaymentGuard | null;
+  /** The forwarder's and the background resolver's lease on a payment (PaymentService.lease). */
+  paymentLease: ReturnType<typeof backgroundLease>;
   /** Whether this station's recurring runner charges a schedule: in a shop, only its own station's. */
   runsSchedule(scheduleId: string): boolean;
+  /** Whether this desk follows a payment link: in a shop, only the desk that sent it. */
+  followsLink(linkId: string): boolean;
+  /** audit.verify's part in a shop: this chain against its anchor, every chain on the server. */
+  auditCheck(): Promise<ShopAuditResult | null>;
   start(): void;
   close(): Promise<void>;
 }
@@ -75,9 +83,11 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       stationName: stationName(),
       pollMs: opts.pollMs,
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
+      // Open screens (a transaction, a customer) reload when another desk's change lands here.
+      onApplied: (tables) => deps.events.emit('shop.changed', { tables }),
     });
     sync = loop;
-    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt() });
+    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt(), knownUnreachable: () => loop.isUnreachable() });
     loop.start();
   }
 
@@ -95,7 +105,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     const st = shopState(db);
     const conflicts = (db.prepare('SELECT COUNT(*) AS n FROM shop_conflicts').get() as { n: number }).n;
     if (!c || !sync || !server) {
-      return { state: 'not_configured', stationId: st?.stationId ?? null, server: null, behind: 0, waiting: 0, conflicts, unreachableSince: null, lastError: null, stations: [] };
+      return { state: 'not_configured', stationId: st?.stationId ?? null, server: null, behind: 0, fetched: 0, waiting: 0, conflicts, unreachableSince: null, lastError: null, stations: [] };
     }
     const s = sync.status();
     let stations: ShopStatus['stations'] = [];
@@ -111,6 +121,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       stationId: s.stationId,
       server: { host: c.host, port: c.port, database: c.database, username: c.username, tls: c.tls, passwordSet: c.password !== '' },
       behind: s.behind,
+      fetched: s.fetched,
       waiting: s.waiting,
       conflicts,
       unreachableSince: s.unreachableSince,
@@ -123,6 +134,25 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     appendAudit(db, { at: deps.clock.now().toISOString(), userId: ctx.user?.id ?? null, userName: ctx.user?.name ?? null, action: 'shop.connect', target, outcome, station: deps.station, detail });
   }
 
+  const auditCheck = async (): Promise<ShopAuditResult | null> => {
+    const s = server;
+    const st = shopState(db);
+    if (!s || !st || !readConnection()) return null;
+    try {
+      const anchor = await checkAuditAnchor(db, s);
+      const [chains, seen] = await Promise.all([checkServerChains(s), s.stations()]);
+      const names = new Map(seen.map((x) => [x.id, x.name]));
+      return {
+        reachable: true,
+        anchor: anchor.ok ? { ok: true } : anchor,
+        stations: chains.map((c) => ({ stationId: c.stationId, name: names.get(c.stationId) ?? c.stationId, thisStation: c.stationId === st.stationId, checked: c.checked, problem: c.problem })),
+      };
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      return { reachable: false, anchor: null, stations: [] };
+    }
+  };
+
   const handlers: PartialHandlers = {
     'shop.status': () => status(),
     'shop.connect': async (input, ctx) => {
@@ -132,11 +162,14 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       try {
         // Joining needs the server: the schema, this station's registration and its outbox filled
         // with everything it holds. Pushing it happens in the loop, behind the desk.
+        await refuseSamePeople(db, candidate);
         await new StationSync(db, candidate, { clock: deps.clock, stationName: stationName() }).join();
       } catch (e) {
         await candidate.close().catch(() => undefined);
         const msg = (e as Error).message;
         record(ctx, 'failure', target, msg.slice(0, 200));
+        // Names only: they are data, the sentence around them is the screen's (errors catalogue).
+        if (e instanceof DuplicatePeopleError) throw new ContractError('SHOP_DUPLICATE_PEOPLE', e.people.map((p) => p.name).join(', '));
         if (isUnreachable(e)) throw new ContractError('SHOP_SERVER_UNREACHABLE', `The shop server at ${target} cannot be reached: ${msg}`);
         throw new ContractError('NOT_ALLOWED', `The shop server at ${target} refused this station: ${msg}`);
       }
@@ -155,6 +188,9 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     handlers,
     guard: () => guard,
     runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
+    followsLink: (id) => ownRecord(db, 'payment_links', id),
+    auditCheck,
+    paymentLease: backgroundLease(() => guard, deps.log),
     start() {
       const c = readConnection();
       if (c && shopState(db)?.enabled) run(serverFor(c, timeout));

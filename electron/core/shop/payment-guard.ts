@@ -44,6 +44,11 @@ export interface PaymentGuardOptions {
    * the server has a newer version of the payment, and before giving the lease back.
    */
   catchUp: () => Promise<void>;
+  /**
+   * The link already knows the server is unreachable (StationSync): apply the offline policy at
+   * once instead of waiting for a connect timeout (the forwarder asks once per queued payment).
+   */
+  knownUnreachable?: () => boolean;
 }
 
 /** A failure to reach the server, as opposed to an answer from it. */
@@ -84,6 +89,7 @@ export class PaymentGuard {
     if (!st?.enabled) return { allowed: true, via: 'single-station', release: async () => undefined };
     let lease;
     try {
+      if (this.opts.knownUnreachable?.()) throw Object.assign(new Error('the shop server is unreachable (known to the link)'), { code: 'ECONNREFUSED' });
       lease = await this.server.acquireLease(st.stationId, paymentId, this.opts.leaseMs ?? 60_000, undefined, this.opts.presentMs ?? 10_000);
     } catch (e) {
       if (!isUnreachable(e)) throw e;
@@ -138,4 +144,28 @@ export class PaymentGuard {
     }
     return { allowed: true, via: 'lease', release };
   }
+}
+
+/**
+ * The guard as the payment service's lease for background work (PaymentService.lease: the
+ * forwarder and the background resolver): granted, or null for "not now" (another desk holds
+ * it, its station is away, or the offline grace has not passed); an error asking is "not now"
+ * too, logged, and the work is tried again later.
+ */
+export function backgroundLease(guard: () => PaymentGuard | null, log: { warn(obj: object, msg?: string): void }): { take(paymentId: string): Promise<{ release(): Promise<void> } | null> } {
+  return {
+    async take(paymentId) {
+      const g = guard();
+      if (!g) return { release: () => Promise.resolve() };
+      try {
+        const d = await g.acquire(paymentId);
+        if (d.allowed) return { release: d.release };
+        log.warn({ paymentId, code: d.code }, 'background work on a payment waits: no lease');
+        return null;
+      } catch (e) {
+        log.warn({ paymentId, err: e instanceof Error ? e.message : String(e) }, 'background work on a payment waits: the lease could not be asked');
+        return null;
+      }
+    },
+  };
 }

@@ -25,6 +25,7 @@ export const REPLICATED_TABLES: readonly ReplicatedTable[] = [
   { name: 'customers', key: 'id', scope: 'shop' },
   { name: 'cards', key: 'id', scope: 'shop' },
   { name: 'orders', key: 'id', scope: 'shop' },
+  { name: 'payment_links', key: 'id', scope: 'shop' },
   { name: 'payments', key: 'id', scope: 'shop' },
   { name: 'operations', key: 'id', scope: 'shop' },
   { name: 'confirmations', key: 'id', scope: 'shop' },
@@ -53,9 +54,9 @@ export const LOCAL_ONLY_TABLES: Readonly<Record<string, string>> = {
   // leave a station's encrypted ledger; each station of a shop is set up with the same accounts.
   gateway_accounts: 'gateway credentials: secrets of this station, never sent to the shop server',
   gateway_active: "which gateway this station's new payments go to",
-  // Pay by link and bulk runs are this desk's work in progress; what they produce (payments,
-  // operations) replicates like any other payment. Sharing open links across desks is not done yet.
-  payment_links: "this desk's payment links (a paid link's payment replicates)",
+  // Bulk runs are this desk's work in progress (a preview, then a run it drives); what they produce
+  // (operations) replicates like any other. Payment links replicate ('owned': the desk that sent
+  // one follows it; the others see it sent, opened, paid).
   bulk_runs: "this desk's bulk runs (their operations replicate)",
   bulk_rows: "rows of this desk's bulk runs",
 };

@@ -156,6 +156,29 @@ export class ShopServer {
     return rows[0] ? { seq: toNum(rows[0].seq), hash: rows[0].hash } : null;
   }
 
+  /**
+   * The audit entries the server holds, station by station in chain order, after (origin, seq):
+   * a page of every station's replicated chain, for checking it end to end.
+   */
+  async auditEntries(afterOrigin: string, afterSeq: number, limit = 2000): Promise<{ origin: string; data: Record<string, unknown> }[]> {
+    const { rows } = await this.pool.query<{ origin: string; data: Record<string, unknown> }>(
+      `SELECT origin, data FROM records
+        WHERE tbl = 'audit' AND (origin, (data->>'seq')::bigint) > ($1, $2::bigint)
+        ORDER BY origin, (data->>'seq')::bigint LIMIT $3`,
+      [afterOrigin, afterSeq, limit],
+    );
+    return rows;
+  }
+
+  /** The shop's active people as the server holds them (id, name, role): what a joining desk's people are compared with. */
+  async activeUsers(): Promise<{ id: string; name: string; role: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; name: string; role: string }>(
+      `SELECT pk AS id, data->>'name' AS name, data->>'role' AS role FROM records
+        WHERE tbl = 'users' AND NOT deleted AND (data->>'active')::int = 1`,
+    );
+    return rows;
+  }
+
   async stations(): Promise<StationSeen[]> {
     const { rows } = await this.pool.query<{ id: string; name: string; last_seen_at: Date; pulled_seq: string }>('SELECT id, name, last_seen_at, pulled_seq FROM stations ORDER BY name, id');
     return rows.map((r) => ({ id: r.id, name: r.name, lastSeenAt: r.last_seen_at, pulledSeq: toNum(r.pulled_seq) }));

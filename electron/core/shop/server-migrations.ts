@@ -243,4 +243,11 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       INSERT INTO replicated_tables (tbl, policy) VALUES ('products', 'shared'), ('product_barcodes', 'shared');
     `,
   },
+  {
+    // Payment links (ledger migration 012) are shared, owned by the desk that sent them: only it
+    // asks the gateway about a link, records its payment and changes it; the others see it.
+    version: 4,
+    name: 'payment links replicate, owned by the desk that sent them',
+    sql: `INSERT INTO replicated_tables (tbl, policy) VALUES ('payment_links', 'owned');`,
+  },
 ];

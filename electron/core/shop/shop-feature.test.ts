@@ -128,4 +128,137 @@ describePg('shop feature in the core: shop.connect and shop.status', () => {
     await b.dispatch('customers.create', { name: 'Alan Turing', email: '', phone: '' }, kb);
     await expect.poll(() => a.db.prepare(`SELECT COUNT(*) AS n FROM customers WHERE name = 'Alan Turing'`).get(), { timeout: 10_000, interval: 100 }).toEqual({ n: 1 });
   });
+
+  it('audit.verify checks every station\'s chain on the server and this one\'s anchor: another desk\'s entry altered there, or this desk\'s newest entries cut off, is reported', async () => {
+    const db2 = new URL(await pg.freshDatabase()).pathname.slice(1);
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-audit-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-audit-b-'));
+    dirs.push(dirA, dirB);
+    const a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+    // Before joining: no shop part in the verdict.
+    expect(await a.dispatch('audit.verify', {}, ka)).toMatchObject({ ok: true, value: { ok: true } });
+    expect(((await a.dispatch('audit.verify', {}, ka)) as { value: { shop?: unknown } }).value.shop ?? null).toBeNull();
+    expect(await a.dispatch('shop.connect', conn({ database: db2 }), ka)).toMatchObject({ ok: true });
+    expect(await b.dispatch('shop.connect', conn({ database: db2 }), kb)).toMatchObject({ ok: true });
+    await b.dispatch('customers.create', { name: 'Ada Lovelace', email: '', phone: '' }, kb);
+    const idA = (a.db.prepare('SELECT station_id FROM shop_state').get() as { station_id: string }).station_id;
+    const idB = (b.db.prepare('SELECT station_id FROM shop_state').get() as { station_id: string }).station_id;
+    const server = new ShopServer({ host: '127.0.0.1', port: pg.cluster().port, database: db2, user: 'pos' });
+    try {
+      const onServer = async (id: string) => Number((await server.pool.query(`SELECT count(*) AS n FROM records WHERE tbl = 'audit' AND origin = $1`, [id])).rows[0].n);
+      const local = (c: Core) => (c.db.prepare('SELECT COUNT(*) AS n FROM audit').get() as { n: number }).n;
+      await expect.poll(async () => [await onServer(idA) === local(a), await onServer(idB) === local(b)], { timeout: 10_000, interval: 100 }).toEqual([true, true]);
+
+      const intact = await a.dispatch('audit.verify', {}, ka);
+      expect(intact).toMatchObject({ ok: true, value: { ok: true, problem: null, shop: { reachable: true } } });
+      const stations = (intact as { value: { shop: { stations: { name: string; thisStation: boolean; checked: number; problem: string | null }[] } } }).value.shop.stations;
+      expect(stations.map((s) => [s.name, s.thisStation, s.problem]).sort()).toEqual([['Desk 1', true, null], ['Desk 2', false, null]]);
+      expect(stations.every((s) => s.checked >= 2)).toBe(true);
+
+      // Someone with access to the database edits Desk 2's second entry on the server.
+      await server.pool.query(`UPDATE records SET data = jsonb_set(data, '{detail}', '"nothing to see"') WHERE tbl = 'audit' AND pk = $1`, [`${idB}:2`]);
+      const tampered = await a.dispatch('audit.verify', {}, ka);
+      expect(tampered).toMatchObject({ ok: true, value: { ok: false, firstBadSeq: null, problem: "The shop server's copy of Desk 2's log: entry 2 was altered on the server" } });
+      // Desk 2 sees it too, and its own ledger is still intact.
+      expect(await b.dispatch('audit.verify', {}, kb)).toMatchObject({ ok: true, value: { ok: false, problem: expect.stringContaining('entry 2 was altered on the server') } });
+      // The failed check is itself recorded at Desk 1.
+      expect(a.db.prepare(`SELECT outcome FROM audit WHERE action = 'audit.verify' ORDER BY seq DESC LIMIT 1`).get()).toEqual({ outcome: 'failure' });
+      // Put back, the chains are whole again (the hash covers the detail).
+      await server.pool.query(`UPDATE records SET data = jsonb_set(data, '{detail}', to_jsonb($2::text)) WHERE tbl = 'audit' AND pk = $1`, [`${idB}:2`, (b.db.prepare('SELECT detail FROM audit WHERE seq = 2').get() as { detail: string }).detail]);
+      await expect.poll(async () => [await onServer(idA) === local(a)], { timeout: 10_000, interval: 100 }).toEqual([true]);
+      expect(await a.dispatch('audit.verify', {}, ka)).toMatchObject({ ok: true, value: { ok: true } });
+
+      // Desk 1's newest entries cut off in its own ledger (after they reached the server): the anchor shows it.
+      await expect.poll(async () => await onServer(idA) === local(a), { timeout: 10_000, interval: 100 }).toBe(true);
+      const before = local(a);
+      a.db.exec(`DROP TRIGGER audit_no_delete; DROP TRIGGER IF EXISTS shop_out_audit_del`);
+      a.db.prepare('DELETE FROM audit WHERE seq > ?').run(before - 2);
+      const cut = await a.dispatch('audit.verify', {}, ka);
+      expect(cut).toMatchObject({ ok: true, value: { ok: false, firstBadSeq: null, problem: `The newest entries were removed: this log ends at entry ${before - 2}, the shop server holds this station's entries up to ${before}` } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a desk whose people have the names of people already in the shop is refused with the names, and nothing of it is shared; renamed or deactivated, it joins', async () => {
+    const db3 = new URL(await pg.freshDatabase()).pathname.slice(1);
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-people-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-people-b-'));
+    dirs.push(dirA, dirB);
+    const a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    await a.dispatch('users.create', { name: 'Chris Clerk', role: 'clerk', pin: '11223344' }, ka);
+    await a.dispatch('users.create', { name: 'Sam Supervisor', role: 'supervisor', pin: '55667788' }, ka);
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+    const chris2 = await b.dispatch('users.create', { name: '  chris  CLERK ', role: 'clerk', pin: '99887766' }, kb);
+    const sam2 = await b.dispatch('users.create', { name: 'Sam Supervisor', role: 'clerk', pin: '99887755' }, kb);
+    await b.dispatch('users.create', { name: 'Dana Desk', role: 'clerk', pin: '99887744' }, kb);
+    expect(await a.dispatch('shop.connect', conn({ database: db3 }), ka)).toMatchObject({ ok: true });
+    // Desks join one after the other: Desk 1's people are on the server before Desk 2 asks.
+    await expect.poll(() => (a.db.prepare('SELECT COUNT(*) AS n FROM shop_outbox').get() as { n: number }).n, { timeout: 10_000, interval: 100 }).toBe(0);
+
+    const refused = await b.dispatch('shop.connect', conn({ database: db3 }), kb);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SHOP_DUPLICATE_PEOPLE', message: 'chris  CLERK, Sam Supervisor' } });
+    // Nothing of Desk 2 was shared or switched on.
+    expect(b.db.prepare('SELECT COUNT(*) AS n FROM shop_connection').get()).toEqual({ n: 0 });
+    expect(b.db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'shop_out_%'`).get()).toEqual({ n: 0 });
+    const server = new ShopServer({ host: '127.0.0.1', port: pg.cluster().port, database: db3, user: 'pos' });
+    try {
+      const names = async () => (await server.pool.query(`SELECT data->>'name' AS n FROM records WHERE tbl = 'users' ORDER BY 1`)).rows.map((r: { n: string }) => r.n);
+      expect(await names()).toEqual(['Ann Admin', 'Chris Clerk', 'Sam Supervisor']);
+      // Refusing is recorded at Desk 2.
+      expect(b.db.prepare(`SELECT outcome, detail FROM audit WHERE action = 'shop.connect'`).get()).toMatchObject({ outcome: 'failure', detail: expect.stringContaining('chris  CLERK, Sam Supervisor') });
+
+      // The admin renames one and deactivates the other at Desk 2: it joins, and every account stays its own.
+      expect(await b.dispatch('users.update', { id: (sam2 as { value: { id: string } }).value.id, name: 'Sam Supervisor (Desk 2)' }, kb)).toMatchObject({ ok: true });
+      expect(await b.dispatch('users.update', { id: (chris2 as { value: { id: string } }).value.id, active: false }, kb)).toMatchObject({ ok: true });
+      expect(await b.dispatch('shop.connect', conn({ database: db3 }), kb)).toMatchObject({ ok: true });
+      await expect.poll(names, { timeout: 10_000, interval: 100 }).toEqual(['Ann Admin', 'Bob Admin', 'Chris Clerk', 'Dana Desk', 'Sam Supervisor', 'Sam Supervisor (Desk 2)', 'chris  CLERK']);
+      // Who can sign in at Desk 1: the active accounts, one per name.
+      await expect.poll(async () => {
+        const r = await a.dispatch('session.users', {}, ka);
+        return r.ok ? (r.value as { name: string }[]).map((u) => u.name).sort() : r;
+      }, { timeout: 10_000 }).toEqual(['Ann Admin', 'Bob Admin', 'Chris Clerk', 'Dana Desk', 'Sam Supervisor', 'Sam Supervisor (Desk 2)']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lockout counts shop-wide: wrong PINs at one desk and then at another lock the account, and the lock holds at every desk', async () => {
+    const db4 = new URL(await pg.freshDatabase()).pathname.slice(1);
+    const dirA = mkdtempSync(join(tmpdir(), 'shop-lock-a-'));
+    const dirB = mkdtempSync(join(tmpdir(), 'shop-lock-b-'));
+    dirs.push(dirA, dirB);
+    const a = await start(dirA, 'Desk 1');
+    const b = await start(dirB, 'Desk 2');
+    const ka = { sessionKey: 'web:a', origin: 'test' };
+    const kb = { sessionKey: 'web:b', origin: 'test' };
+    await a.dispatch('session.setup', { name: 'Ann Admin', pin: '13572468' }, ka);
+    const chris = (await a.dispatch('users.create', { name: 'Chris Clerk', role: 'clerk', pin: '11223344' }, ka)) as { value: { id: string } };
+    await b.dispatch('session.setup', { name: 'Bob Admin', pin: '24681357' }, kb);
+    expect(await a.dispatch('shop.connect', conn({ database: db4 }), ka)).toMatchObject({ ok: true });
+    expect(await b.dispatch('shop.connect', conn({ database: db4 }), kb)).toMatchObject({ ok: true });
+    const id = chris.value.id;
+    const failures = (c: Core) => (c.db.prepare('SELECT failed_attempts AS n, locked_until AS until FROM users WHERE id = ?').get(id) as { n: number; until: string | null } | undefined);
+    await expect.poll(() => failures(b)?.n, { timeout: 10_000, interval: 100 }).toBe(0);
+    // 6 wrong PINs at Desk 1: the count reaches Desk 2.
+    for (let i = 0; i < 6; i++) expect(await a.dispatch('session.login', { userId: id, pin: '00000000' }, ka)).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
+    await expect.poll(() => failures(b)?.n, { timeout: 10_000, interval: 100 }).toBe(6);
+    // 4 more at Desk 2 make 10: locked there, and the lock reaches Desk 1.
+    const last = [];
+    for (let i = 0; i < 4; i++) last.push(await b.dispatch('session.login', { userId: id, pin: '00000000' }, kb));
+    expect(last.at(-1)).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    await expect.poll(() => failures(a)?.until ?? null, { timeout: 10_000, interval: 100 }).not.toBeNull();
+    // The right PIN is refused at both desks while locked.
+    expect(await a.dispatch('session.login', { userId: id, pin: '11223344' }, ka)).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+    expect(await b.dispatch('session.login', { userId: id, pin: '11223344' }, kb)).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
+  });
 });

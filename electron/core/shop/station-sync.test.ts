@@ -4,6 +4,7 @@ import { startSandbox, type SandboxHandle } from '../../gateway/sandbox';
 import { searchCustomers, updateCustomer } from '../customers';
 import { verifyAudit } from '../ledger/audit-log';
 import { startHarness, type Harness } from '../payments/test-harness';
+import { computeEndOfDay } from '../reports/compute';
 import { checkAuditAnchor } from './audit-anchor';
 import { outboxCount, shopState } from './outbox';
 import { ShopServer } from './server-client';
@@ -117,6 +118,17 @@ describePg('stations share one shop through PostgreSQL', () => {
       }
     }
     expect(outboxCount(a.db)).toBe(0);
+  });
+
+  it("each desk's end of day counts what was done at that desk: Desk 1 its sale, Desk 2 its sale and the refund of Desk 1's order", () => {
+    const day = { date: a.clock.now().toISOString().slice(0, 10), utcOffsetMinutes: 0, endUtcOffsetMinutes: 0 };
+    const usd = (h: Harness) => computeEndOfDay(h.db, 'x', day, h.clock.now()).byCurrency.find((c) => c.currency === 'USD')!;
+    // Both ledgers hold both desks' operations; each report counts its own.
+    expect(a.db.prepare(`SELECT COUNT(*) AS n FROM operations WHERE type = 'refund' AND state = 'succeeded'`).get()).toEqual({ n: 1 });
+    expect(usd(a).sales).toMatchObject({ count: 1, amount: 5_000 });
+    expect(usd(a).refunds).toMatchObject({ count: 0, amount: 0 });
+    expect(usd(b).sales).toMatchObject({ count: 1, amount: 2_500 });
+    expect(usd(b).refunds).toMatchObject({ count: 1, amount: 1_200 });
   });
 
   it('a record changed at both desks: the server keeps one version everywhere and the other is kept in shop_conflicts, not lost', async () => {

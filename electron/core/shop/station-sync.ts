@@ -20,6 +20,8 @@ export interface ShopStatus {
   stationId: string | null;
   /** Records of the shop not yet pulled here (at the last look). */
   behind: number;
+  /** Records pulled since this catch-up began (0 once caught up): the progress bar's part done. */
+  fetched: number;
   /** Changes of this station not yet on the server. */
   waiting: number;
   unreachableSince: string | null;
@@ -38,6 +40,8 @@ export interface StationSyncOptions {
   /** Waits between attempts while the server is unreachable (the last one repeats). */
   retryMs?: readonly number[];
   onStatus?: (s: ShopStatus) => void;
+  /** Other desks' records were written into this ledger: the tables they went to (once per sync). */
+  onApplied?: (tables: string[]) => void;
 }
 
 export class StationSync {
@@ -60,7 +64,7 @@ export class StationSync {
     private readonly server: ShopServer,
     private readonly opts: StationSyncOptions,
   ) {
-    this.current = { state: 'connecting', stationId: shopState(db)?.stationId ?? null, behind: 0, waiting: 0, unreachableSince: null, lastError: null };
+    this.current = { state: 'connecting', stationId: shopState(db)?.stationId ?? null, behind: 0, fetched: 0, waiting: 0, unreachableSince: null, lastError: null };
   }
 
   status(): ShopStatus {
@@ -106,6 +110,8 @@ export class StationSync {
       out.refused += r.refused;
     }
     let after = shopState(this.db)!.pulledSeq;
+    const changedTables = new Set<string>();
+    const startSeq = after;
     const latest = await this.server.latestSeq();
     this.setStatus({ behind: Math.max(0, latest - after), state: latest - after > (this.opts.pullBatch ?? 1000) ? 'catching_up' : this.current.state });
     for (;;) {
@@ -113,10 +119,12 @@ export class StationSync {
       if (recs.length === 0) break;
       const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString());
       out.pulled += r.applied;
+      if (r.applied > 0) for (const rec of recs) if (rec.origin !== st.stationId) changedTables.add(rec.tbl);
       after = r.lastSeq;
-      this.setStatus({ behind: Math.max(0, latest - after) });
+      this.setStatus({ behind: Math.max(0, latest - after), fetched: after - startSeq });
     }
-    this.setStatus({ behind: 0 });
+    this.setStatus({ behind: 0, fetched: 0 });
+    if (changedTables.size > 0) this.opts.onApplied?.([...changedTables].sort());
     // Present, and with how much still to push: leases on this station's payments depend on it.
     await this.server.heartbeat(st.stationId, outboxCount(this.db));
     this.lastContact = Date.now();
@@ -128,6 +136,11 @@ export class StationSync {
    * this process it counts from start-up: a station that starts cut off waits the full grace
    * before acting offline on its own payments.
    */
+  /** The link's last word: the server could not be reached (until the next successful sync). */
+  isUnreachable(): boolean {
+    return this.current.state === 'unreachable';
+  }
+
   lastContactAt(): number {
     return this.lastContact;
   }

@@ -40,7 +40,9 @@ type PaymentResult = 'done' | 'blocked';
  * Sends the offline queue when the gateway is reachable (DESIGN "Offline-first"):
  *
  *   - per payment, in order (FIFO by seq: a capture queued before a refund goes first), under the
- *     payment's mutex, so it never races a live operation or the background resolver;
+ *     payment's mutex, so it never races a live operation or the background resolver, and in a
+ *     shop under the payment's lease too (PaymentService.underLease), so no other desk acts on it
+ *     meanwhile; a payment whose lease is not granted waits for the next pass;
  *   - across payments, at most `concurrency` at a time;
  *   - each operation with the reference stored when it was queued, through the same write-ahead
  *     path as a live one (QUEUED → SENT → SUCCEEDED | DECLINED | UNKNOWN, SENT committed before the
@@ -154,7 +156,8 @@ export class Forwarder {
       while (next < ids.length && !this.closed && this.connectivity.isOnline()) {
         const id = ids[next++]!;
         try {
-          results.push(await this.service.mutex.run(id, () => this.forwardPayment(id)));
+          // In a shop, only under the payment's lease: another desk never sends on it at the same time.
+          results.push(await this.service.mutex.run(id, () => this.service.underLease(id, () => this.forwardPayment(id), 'blocked' as const)));
         } catch (err) {
           results.push('blocked');
           this.service.deps.log.error({ paymentId: id, err: err instanceof Error ? err.message : String(err) }, 'forwarding a payment failed');

@@ -30,10 +30,14 @@ export function VerdictBadge({ verdict }: { verdict: Verdict }) {
 export function VerdictPanel({ verdict, onShow }: { verdict: Verdict; onShow: (seq: number) => void }) {
   const { t } = useTranslation('audit');
   const checked = { count: verdict.checked, n: fmtNumber(verdict.checked) };
+  // In a shop the server's anchor shows a cut at the end, which the chain alone cannot.
+  const shop = verdict.shop ?? null;
+  const shopLine = shop ? (shop.reachable ? t('verify.shopChecked', { count: shop.stations.length, n: fmtNumber(shop.stations.length) }) : t('verify.shopUnreachable')) : null;
   if (verdict.ok) {
     return (
       <Alert tone="success" title={t('verify.intactTitle', checked)} className="audit-verdict">
-        {t('verify.intactBody')}
+        {shop?.reachable ? shopLine : t('verify.intactBody')}
+        {shop && !shop.reachable ? <p data-testid="audit-shop">{shopLine}</p> : null}
       </Alert>
     );
   }

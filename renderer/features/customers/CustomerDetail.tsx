@@ -3,7 +3,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { formatTaxRate, money, toInputString } from '../../../shared/money';
 import { useNav } from '../../app/nav-store';
-import { call } from '../../lib/api';
+import { call, subscribe } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { fmtDateTime, fmtExpiry, fmtMoney, fmtWhen, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
@@ -49,6 +49,10 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
     );
   }, [customerId]);
   useEffect(load, [load]);
+  // In a shop, a card saved or a payment taken for this customer at another desk shows without a reload.
+  useEffect(() => subscribe('shop.changed', ({ tables }) => {
+    if (tables.some((x) => x === 'customers' || x === 'cards' || x === 'orders' || x === 'payments' || x === 'operations')) load();
+  }), [load]);
 
   const deactivate = useAction(async (card: Card) => {
     await call('cards.deactivate', { cardId: card.id });

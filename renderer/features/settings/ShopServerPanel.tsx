@@ -91,6 +91,9 @@ export function ShopServerPanel() {
             {line.label}
           </span>{' '}
           <span>{line.detail}</span>
+          {status.state === 'catching_up' && status.behind > 0 ? (
+            <progress className="shop-progress" max={status.fetched + status.behind} value={status.fetched} aria-label={t('progress')} />
+          ) : null}
           {status.conflicts > 0 ? <p className="field-hint">{t('conflicts', { count: status.conflicts, n: fmtNumber(status.conflicts) })}</p> : null}
           {status.lastError && status.state === 'unreachable' ? <p className="field-hint">{t('lastError', { error: status.lastError })}</p> : null}
         </div>

@@ -3,7 +3,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import { useNav } from '../../app/nav-store';
-import { call } from '../../lib/api';
+import { call, subscribe } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { fmtDateTime, fmtMoney, fmtUntil, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
@@ -33,6 +33,10 @@ export function TxDetail({ paymentId }: { paymentId: string }) {
   useEffect(() => {
     void load(paymentId);
   }, [paymentId, load]);
+  // In a shop, another desk's capture, void or refund of this payment shows without a reload.
+  useEffect(() => subscribe('shop.changed', ({ tables }) => {
+    if (tables.includes('payments') || tables.includes('operations')) void load(paymentId);
+  }), [paymentId, load]);
   const back = () => {
     openPayment(null);
     requestAnimationFrame(() => document.querySelector<HTMLElement>('#tx-list')?.focus());
