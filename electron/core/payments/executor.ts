@@ -10,6 +10,7 @@ import { getOperation, markChecked, markSent, type OperationRow, type OperationS
 import { IllegalTransitionError, moveOperation, type OperationEvent } from './operation-states';
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
+import { isPlanted } from './planted-bugs';
 import { judge } from './resolution';
 import { immediateCommit, tx, type Committer } from '../ledger/sql';
 
@@ -176,6 +177,7 @@ export class OperationRunner {
     if (op.state !== 'sent' && op.state !== 'unknown') return { state: 'unknown', message: `Operation is ${op.state}`, responseCode: null, resent: false };
     // The state this check is about: every move below leaves exactly it (a change meanwhile fails loudly).
     const from = op.state;
+    if (isPlanted('resend-sent') && from === 'sent') return { ...(await this.resendAfterCheck(op, from, actor)), resent: true };
     const payment = getPaymentRow(db, op.payment_id)!;
     markChecked(db, op, this.now());
     const check = await gateway.checkStatus({

@@ -101,7 +101,7 @@ export class PaymentService {
     opts: PaymentServiceOptions = {},
   ) {
     this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
-    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.resolveUnfinished(paymentId), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log);
+    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.resolveUnfinished(paymentId), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log, deps.clock);
     this.offline = opts.offline ?? ALWAYS_ONLINE;
   }
 

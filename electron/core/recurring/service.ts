@@ -7,6 +7,7 @@ import { getCardRow, isCardExpired } from '../cards/cards-repo';
 import { getCustomer } from '../customers/customers-repo';
 import { getOrderRow } from '../orders/orders-repo';
 import type { CoreDeps } from '../deps';
+import { startInterval, type Timer } from '../clock';
 import { auditAs } from '../ledger/audit-as';
 import type { PaymentsFeature } from '../payments';
 import { getPaymentRow, paymentsOfOrder } from '../payments/payments-repo';
@@ -110,7 +111,7 @@ export class RecurringService {
   private readonly onAttentionChange: (() => void) | undefined;
   private readonly runs: (scheduleId: string) => boolean;
   private attentionSeen = -1;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: Timer | null = null;
   private passing: Promise<PassReport> | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
   private closed = false;
@@ -611,15 +612,14 @@ export class RecurringService {
       this.deps.log.error({ err: errText(e) }, 'recurring start-up pass failed');
     }
     if (this.closed || this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = startInterval(this.deps.clock, () => {
       this.pass().catch((e: unknown) => this.deps.log.error({ err: errText(e) }, 'recurring pass failed'));
     }, this.tickMs);
-    this.timer.unref?.();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.timer.clear();
     this.timer = null;
     await Promise.allSettled([this.passing, ...this.inFlight.values()]);
   }
