@@ -200,7 +200,9 @@ export class OperationRunner {
         return { ...this.applyDeclined(op, from, 'check_refused', check.value.transactionCode ?? null, check.value.transactionMessage ?? 'Declined (confirmed by check status).', actor), resent: false };
       case 'not_happened': {
         const age = this.deps.clock.now().getTime() - Date.parse(op.sent_at ?? op.created_at);
-        if (op.type === 'capture' && age < this.captureResendGraceMs) {
+        // Voids have no reference of their own either: a void that lands after our timeout would be
+        // met by its own resend (found by the simulation, seed 303), so the same bound applies.
+        if ((op.type === 'capture' || op.type === 'void') && age < this.captureResendGraceMs) {
           const until = new Date(Date.parse(op.sent_at ?? op.created_at) + this.captureResendGraceMs).toISOString();
           return { ...this.applyUnknown(op, from, 'check_unclear', `Not applied at the gateway yet; the last attempt could still land until ${until}, then it is sent again.`, actor), resent: false };
         }

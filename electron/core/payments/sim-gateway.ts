@@ -70,9 +70,9 @@ export class SimGateway {
   readonly control: SandboxControl;
   private readonly ctx: ApiContext;
   private readonly names = new Map<string, string>();
-  /** Requests processed by the gateway, and of those the ones that can move money. */
+  /** Requests processed by the gateway, in all and per command. */
   processed = 0;
-  moneyProcessed = 0;
+  readonly processedBy = new Map<string, number>();
 
   constructor(
     private readonly sched: SimScheduler,
@@ -177,7 +177,8 @@ export class SimGateway {
   private commit(what: string, body: Record<string, unknown>, fault: ReturnType<FaultRegistry['take']>, reply: (ms: number, label: string, r: Reply) => void): void {
     const response: ApiResponse = handleApiBody(this.ctx, body);
     this.processed++;
-    if (!what.startsWith('CHECK_STATUS')) this.moneyProcessed++;
+    const command = what.split(' ')[0]!;
+    this.processedBy.set(command, (this.processedBy.get(command) ?? 0) + 1);
     const code = response['response_code'] ?? '?';
     this.sched.note(`gateway processed ${what} → ${code}${response['transaction_status'] ? ` status ${response['transaction_status']}` : ''}`);
     const down = this.latency() + (fault?.delayMs ?? 0);

@@ -62,7 +62,8 @@ export function rng(seed: number): () => number {
 
 const KIND: Record<string, string> = { authorize: 'AUTHORIZATION', purchase: 'PURCHASE', capture: 'CAPTURE', void: 'VOID_AUTHORIZATION', refund: 'REFUND' };
 const FAULTS: FaultKind[] = ['timeout_after_commit', 'timeout_before_commit', 'reset_after_commit', 'reset_before_commit', 'http_500', 'http_503', 'truncated', 'bad_signature', 'latency'];
-const COMMANDS = ['AUTHORIZATION', 'PURCHASE', 'CAPTURE', 'VOID_AUTHORIZATION', 'REFUND', 'CHECK_STATUS'];
+/** Faults hit maintenance more often: their ambiguity (no reference of their own for captures) is where the verdicts are hardest. */
+const COMMANDS = ['AUTHORIZATION', 'PURCHASE', 'CAPTURE', 'CAPTURE', 'CAPTURE', 'VOID_AUTHORIZATION', 'VOID_AUTHORIZATION', 'REFUND', 'REFUND', 'REFUND', 'CHECK_STATUS', 'CHECK_STATUS'];
 /** The adapter's timeout (virtual milliseconds). */
 const TIMEOUT_MS = 2_000;
 const OPEN: readonly OperationState[] = ['pending', 'sent', 'unknown'];
@@ -347,6 +348,8 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationRepor
     opts.onStep?.(step, what);
   };
   let offline = false;
+  let crashArmed: string | null = null;
+  let crashAt: number | null = null;
   try {
     await boot(w, true);
     await firstCard(w);
@@ -446,26 +449,33 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationRepor
       }
       // The concurrent work runs for a while in virtual time (a crash may cut it anywhere).
       const span = int(0, 3 * TIMEOUT_MS);
-      if (crashNow) {
-        // Half the crashes come right after the gateway committed something (its reply still on
-        // the way: the window where a station that forgot what it sent would send it twice), the
-        // others at any moment.
-        const afterCommit = random() < 0.5;
-        const at = int(0, span);
-        const start = sched.nowMs();
-        const processed = gw.moneyProcessed;
-        if (afterCommit && (await sched.runUntilAfter(() => gw.moneyProcessed > processed, span))) note('crash just after the gateway committed');
-        else {
-          await sched.runFor(Math.max(0, at - (sched.nowMs() - start)));
-          note(`crash after ${at} ms`);
+      // Half the crashes wait for the gateway to commit a capture, void or refund (captures the
+      // most: they have no reference of their own) and strike right after, its reply still on the
+      // way: the window where a station that forgot what it sent would send it twice (charges are
+      // guarded by their reference). The others strike at any moment of the step.
+      const trapDraw = random();
+      if (crashNow && trapDraw < 0.5) crashArmed = trapDraw < 0.25 ? 'CAPTURE' : trapDraw < 0.375 ? 'REFUND' : 'VOID_AUTHORIZATION';
+      else if (crashNow) crashAt = int(0, span);
+      const begin = sched.nowMs();
+      if (crashArmed) {
+        const command = crashArmed;
+        const mark = gw.processedBy.get(command) ?? 0;
+        if (await sched.runUntilAfter(() => (gw.processedBy.get(command) ?? 0) > mark, span)) {
+          crashArmed = null;
+          note(`crash just after the gateway committed a ${command}`);
+          report.crashes++;
+          await crash(w);
+          checkInvariants(w);
         }
+      } else if (crashAt !== null) {
+        await sched.runFor(crashAt);
+        note(`crash after ${crashAt} ms`);
+        crashAt = null;
         report.crashes++;
         await crash(w);
         checkInvariants(w);
-        await sched.runFor(Math.max(0, span - (sched.nowMs() - start)));
-      } else {
-        await sched.runFor(span);
       }
+      await sched.runFor(Math.max(0, span - (sched.nowMs() - begin)));
       checkInvariants(w);
     }
     step = steps;
