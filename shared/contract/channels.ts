@@ -6,7 +6,7 @@ import {
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
-import { Locale, PrintedText } from './settings-fields';
+import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
 import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
@@ -58,6 +58,8 @@ const SettingsSchema = z.object({
   }).refine((o) => o.perCharge <= o.totalOutstanding, { message: 'One charge cannot be more than the total allowed outstanding', path: ['perCharge'] }),
   /** Pay by link expiry (docs/payment-links.md). */
   paymentLinks: LinkExpirySettings.default(DEFAULT_LINK_EXPIRY),
+  /** The shop's IANA time zone for recurring schedules; null = the station's own zone. */
+  timeZone: TimeZoneSetting.default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };

@@ -121,7 +121,7 @@ export class SimGateway {
       const timeout = sched.schedule(req.timeoutMs, 'station', 'client timeout', () => finish({ kind: 'timeout', detail: `no response within ${req.timeoutMs} ms`, durationMs: duration() }));
       /** The reply reaches the station after `ms` (a station event: it dies with a crash). */
       const reply = (ms: number, label: string, r: Reply): void => {
-        sched.schedule(ms, 'station', label, () => finish({ ...r, durationMs: duration() } as TransportResult));
+        sched.schedule(ms, 'station', label, () => finish({ ...r, durationMs: duration() }));
       };
       const up = this.latency();
       if (!this.state.reachable) return reply(up, 'connection refused', { kind: 'network', detail: REFUSED });

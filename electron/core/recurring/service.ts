@@ -54,8 +54,8 @@ export interface RecurringOptions {
   /** Called when the number of periods needing attention changed (the Queue screen lists them; electron/core/app.ts wires it to sync). */
   onAttentionChange?: () => void;
   /**
-   * The shop's IANA time zone, whose calendar new schedules follow (daylight saving included).
-   * Default: the station's own zone (the desk is in the shop).
+   * Fixes the IANA time zone new schedules follow (tests, the simulation). Default: the shop's
+   * zone from settings.timeZone, read at each new schedule, else the station's own zone.
    */
   timeZone?: string;
   /**
@@ -124,13 +124,17 @@ export class RecurringService {
     this.startedAt = deps.clock.now().toISOString();
     this.tickMs = opts.tickMs ?? 60_000;
     this.onAttentionChange = opts.onAttentionChange;
-    this.timeZone = opts.timeZone ?? stationTimeZone();
-    if (!isTimeZone(this.timeZone)) throw new Error(`unknown time zone ${this.timeZone}`);
+    this.fixedZone = opts.timeZone;
+    if (this.fixedZone !== undefined && !isTimeZone(this.fixedZone)) throw new Error(`unknown time zone ${this.fixedZone}`);
     this.runs = opts.runsSchedule ?? (() => true);
   }
 
-  /** The shop's zone, recorded on each new schedule. */
-  readonly timeZone: string;
+  private readonly fixedZone: string | undefined;
+
+  /** The shop's zone (settings.timeZone, else the station's own; a test may fix it), recorded on each new schedule. */
+  get timeZone(): string {
+    return this.fixedZone ?? this.deps.settings.get().timeZone ?? stationTimeZone();
+  }
 
   private now(): Date {
     return this.deps.clock.now();

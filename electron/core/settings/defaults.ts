@@ -22,6 +22,7 @@ export const DEFAULT_SETTINGS: Settings = {
     maxAgeHours: 24,
   },
   paymentLinks: DEFAULT_LINK_EXPIRY,
+  timeZone: null,
 };
 
 export interface SettingsStore {

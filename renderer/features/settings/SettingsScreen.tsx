@@ -28,7 +28,13 @@ interface FormState {
   offlineTotal: string;
   offlineMaxCount: string;
   offlineMaxAgeHours: string;
+  /** '' = the station's own zone (settings.timeZone null). */
+  timeZone: string;
 }
+
+/** The IANA zones this runtime knows (what the core accepts), for the shop's time zone. */
+const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+const STATION_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function toForm(s: Settings): FormState {
   return {
@@ -46,6 +52,7 @@ function toForm(s: Settings): FormState {
     offlineTotal: toInputString(money(s.offlineCharges.totalOutstanding, s.currency)),
     offlineMaxCount: String(s.offlineCharges.maxCount),
     offlineMaxAgeHours: String(s.offlineCharges.maxAgeHours),
+    timeZone: s.timeZone ?? '',
   };
 }
 
@@ -83,7 +90,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     await update(patch);
     setSaved(true);
   });
-  const set = (k: keyof FormState) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+  const set = (k: keyof FormState) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => {
     setSaved(false);
     const target = e.target;
     setForm((f) => ({ ...f, [k]: target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value }));
@@ -119,6 +126,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       problems.refundApprovalLimit = amountProblem(err, form.refundApprovalLimit, patch.currency ?? settings.currency, t);
     }
     patch.allowSelfApproval = form.allowSelfApproval;
+    patch.timeZone = form.timeZone || null;
     const timeout = whole(form.confirmationTimeoutSeconds, 30, 3600, 'confirmationTimeoutSeconds', problems);
     if (timeout !== undefined) patch.confirmationTimeoutSeconds = timeout;
     const currency = patch.currency ?? settings.currency;
@@ -174,6 +182,16 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <input type="checkbox" checked={form.allowSelfApproval} onChange={set('allowSelfApproval')} />
         {t('station.selfApproval')}
       </label>
+      <Field label={t('station.timeZone')} hint={t('station.timeZoneHint')} error={err('timeZone')}>
+        <select className="input" value={form.timeZone} onChange={set('timeZone')} dir="ltr">
+          <option value="">{t('station.timeZoneStation', { zone: STATION_ZONE })}</option>
+          {(form.timeZone && !TIME_ZONES.includes(form.timeZone) ? [form.timeZone, ...TIME_ZONES] : TIME_ZONES).map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </Field>
       <Field label={t('station.confirmationTimeout')} error={err('confirmationTimeoutSeconds')}>
         <input className="input num" inputMode="numeric" value={form.confirmationTimeoutSeconds} onChange={set('confirmationTimeoutSeconds')} />
       </Field>
