@@ -63,6 +63,12 @@ const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };
+/**
+ * settings.update changes only what it is sent: zod 4 fills a default in for an absent key even
+ * inside .partial(), which reset the link expiry (and would reset the shop's time zone) whenever
+ * any other setting was saved.
+ */
+const SettingsPatch = SettingsSchema.extend({ paymentLinks: LinkExpirySettings.optional(), timeZone: TimeZoneSetting.optional() }).partial();
 
 const ChargeSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('card_on_file'), cardId: Id }),
@@ -412,7 +418,7 @@ export const channels = {
 
   // --- settings and audit ---
   'settings.get': ch({ input: Empty, output: SettingsSchema, minRole: 'clerk', mutates: false, summary: 'Station settings.' }),
-  'settings.update': ch({ input: SettingsSchema.partial(), output: SettingsSchema, minRole: 'admin', mutates: true, summary: 'Change station settings.' }),
+  'settings.update': ch({ input: SettingsPatch, output: SettingsSchema, minRole: 'admin', mutates: true, summary: 'Change station settings.' }),
   'audit.list': ch({
     input: z.object({
       action: Text(60).optional(), userId: Id.optional(), limit: z.number().int().min(1).max(1000).default(200), beforeSeq: z.number().int().optional(),
