@@ -183,7 +183,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         {t('station.selfApproval')}
       </label>
       <Field label={t('station.timeZone')} hint={t('station.timeZoneHint')} error={err('timeZone')}>
-        <select className="input" value={form.timeZone} onChange={set('timeZone')} dir="ltr">
+        <select className="input" value={form.timeZone} onChange={set('timeZone')}>
           <option value="">{t('station.timeZoneStation', { zone: STATION_ZONE })}</option>
           {(form.timeZone && !TIME_ZONES.includes(form.timeZone) ? [form.timeZone, ...TIME_ZONES] : TIME_ZONES).map((z) => (
             <option key={z} value={z}>
