@@ -59,6 +59,29 @@ describe('createCore', () => {
     expect(await core.dispatch('users.list', {}, call)).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
   });
 
+  it("the shop's time zone: an admin sets an IANA zone (audited), nonsense is refused and changes nothing, other updates keep it, a clerk cannot", async () => {
+    core = await start(tmp());
+    const call = { sessionKey: 'web:tz', origin: 'test' };
+    await core.dispatch('session.setup', { name: 'Ann', pin: '13572468' }, call);
+    expect(await core.dispatch('settings.get', {}, call)).toMatchObject({ ok: true, value: { timeZone: null } });
+    expect(await core.dispatch('settings.update', { timeZone: 'America/New_York' }, call)).toMatchObject({ ok: true, value: { timeZone: 'America/New_York' } });
+    for (const bad of ['Mars/Olympus', '+05:00', '4005550000000001']) {
+      expect(await core.dispatch('settings.update', { timeZone: bad }, call)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    const links = { defaultMinutes: 120, minMinutes: 30, maxMinutes: 600, warnMinutes: 20 };
+    await core.dispatch('settings.update', { paymentLinks: links }, call);
+    // Saving another setting leaves the zone and the link expiry alone (a default used to reset them).
+    expect(await core.dispatch('settings.update', { stationName: 'Desk 7' }, call)).toMatchObject({ ok: true, value: { timeZone: 'America/New_York', stationName: 'Desk 7', paymentLinks: links } });
+    const audit = await core.dispatch('audit.list', { action: 'settings.update' }, call);
+    expect(audit).toMatchObject({ ok: true });
+    expect(JSON.stringify((audit as { value: unknown }).value)).toContain('changed timeZone');
+    const clerk = await core.dispatch('users.create', { name: 'Cid', role: 'clerk', pin: '24681357' }, call);
+    const clerkCall = { sessionKey: 'web:tz-clerk', origin: 'test' };
+    await core.dispatch('session.login', { userId: (clerk as { value: { id: string } }).value.id, pin: '24681357' }, clerkCall);
+    expect(await core.dispatch('settings.update', { timeZone: 'Asia/Tokyo' }, clerkCall)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await core.dispatch('settings.get', {}, call)).toMatchObject({ ok: true, value: { timeZone: 'America/New_York' } });
+  });
+
   it('closes cleanly: WAL folded into the ledger, a second close is harmless, data survives', async () => {
     const dir = tmp();
     core = await start(dir);

@@ -6,7 +6,7 @@ import {
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
-import { Locale, PrintedText } from './settings-fields';
+import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
 import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
@@ -62,9 +62,17 @@ const SettingsSchema = z.object({
   paymentLinks: LinkExpirySettings.default(DEFAULT_LINK_EXPIRY),
   /** This station's barcode scanner (README "Barcode scanners"). */
   scanner: ScannerSettings.default(DEFAULT_SCANNER),
+  /** The shop's IANA time zone for recurring schedules; null = the station's own zone. */
+  timeZone: TimeZoneSetting.default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export { SettingsSchema };
+/**
+ * settings.update changes only what it is sent: zod 4 fills a default in for an absent key even
+ * inside .partial(), which reset the link expiry (and would reset the shop's time zone) whenever
+ * any other setting was saved.
+ */
+const SettingsPatch = SettingsSchema.extend({ paymentLinks: LinkExpirySettings.optional(), timeZone: TimeZoneSetting.optional() }).partial();
 
 const ChargeSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('card_on_file'), cardId: Id }),
@@ -414,7 +422,7 @@ export const channels = {
 
   // --- settings and audit ---
   'settings.get': ch({ input: Empty, output: SettingsSchema, minRole: 'clerk', mutates: false, summary: 'Station settings.' }),
-  'settings.update': ch({ input: SettingsSchema.partial(), output: SettingsSchema, minRole: 'admin', mutates: true, summary: 'Change station settings.' }),
+  'settings.update': ch({ input: SettingsPatch, output: SettingsSchema, minRole: 'admin', mutates: true, summary: 'Change station settings.' }),
   'audit.list': ch({
     input: z.object({
       action: Text(60).optional(), userId: Id.optional(), limit: z.number().int().min(1).max(1000).default(200), beforeSeq: z.number().int().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../domain/recurrence';
 
 /**
  * What each free-form station setting means, checked as such (issue 15: a card number was
@@ -55,3 +56,14 @@ export function isSupportedLocale(s: string): boolean {
 }
 
 export const Locale = z.string().max(20).refine(isSupportedLocale, 'Not a known locale (for example en-US, fr-FR, ar-AE)');
+
+/**
+ * The shop's time zone (issue 15, item 5): an IANA zone name ("Europe/Berlin", "UTC") that the
+ * time-zone database knows; recurring schedules fall due on this calendar. null: the station's own
+ * zone (the default). Offsets ("+01:00") are refused: they have no daylight-saving rules.
+ */
+export const TimeZoneSetting = z
+  .string()
+  .max(64)
+  .refine((tz) => /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz) && isTimeZone(tz), { message: 'Not a time zone of the IANA database (for example Europe/Berlin)' })
+  .nullable();

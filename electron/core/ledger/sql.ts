@@ -110,7 +110,18 @@ export class GroupCommit {
 // The time is only an ordering hint (not a business time), so it is the process clock.
 const TIME_DIGITS = 9;
 
+let idSource: ((prefix: string) => string) | null = null;
+
+/**
+ * Test support: the deterministic simulation makes ids from its seed and virtual clock, so a
+ * replayed seed orders rows the same way (null: back to time + random).
+ */
+export function useIdSource(source: ((prefix: string) => string) | null): void {
+  idSource = source;
+}
+
 /** Opaque row ids for the contract's Id type ([A-Za-z0-9_-]{1,64}), time-ordered (see above). */
 export function newId(prefix: string, now: number = Date.now()): string {
+  if (idSource) return idSource(prefix);
   return `${prefix}_${now.toString(36).padStart(TIME_DIGITS, '0')}${randomBytes(6).toString('base64url').slice(0, 7)}`;
 }

@@ -1,3 +1,4 @@
+import { startTimer, systemClock, type Clock, type Timer } from '../clock';
 import type { Logger } from '../deps';
 import type { KeyedMutex } from './mutex';
 
@@ -8,7 +9,7 @@ import type { KeyedMutex } from './mutex';
  */
 export class BackgroundResolver {
   private readonly background = new Set<Promise<unknown>>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new Set<Timer>();
   private readonly scheduled = new Set<string>();
   private closed = false;
 
@@ -18,6 +19,8 @@ export class BackgroundResolver {
     private readonly resolve: (paymentId: string) => Promise<{ stillUnknown: boolean }>,
     private readonly retryDelays: readonly number[],
     private readonly log: Logger,
+    /** Whose time the backoff waits in (the simulation's virtual clock; default real time). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Bounded background retry with backoff; a failure here is logged, never thrown at anyone. */
@@ -28,7 +31,7 @@ export class BackgroundResolver {
       if (this.scheduled.has(paymentId)) return;
       this.scheduled.add(paymentId);
     }
-    const timer = setTimeout(() => {
+    const timer = startTimer(this.clock, () => {
       this.timers.delete(timer);
       const work = this.mutex
         .run(paymentId, () => this.resolve(paymentId))
@@ -42,8 +45,7 @@ export class BackgroundResolver {
         })
         .finally(() => this.background.delete(work));
       this.background.add(work);
-    }, this.retryDelays[attempt]);
-    timer.unref?.();
+    }, this.retryDelays[attempt]!);
     this.timers.add(timer);
   }
 
@@ -58,7 +60,7 @@ export class BackgroundResolver {
   /** Stops scheduling; unfinished work stays in the log for the next start-up sweep. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) t.clear();
     this.timers.clear();
     await Promise.allSettled([...this.background]);
   }

@@ -68,6 +68,22 @@ describe('a capture whose answer was lost', () => {
     expect(appliedCaptures(h, p.reference)).toBe(1);
   });
 
+  it('a void that lands late is not resent while it may still land (the simulation found the resend meeting the late void, seed 303)', async () => {
+    h = await startHarness({ timeoutMs: TIMEOUT, captureResendGraceMs: GRACE, retryDelaysMs: [] });
+    const p = await authorized(h, 1_500);
+    h.sb.control.injectFault({ kind: 'latency', match: { command: 'VOID_AUTHORIZATION' }, delayMs: 1_200, times: 1 });
+    expect((await h.call('payments.void', { paymentId: p.id })).outcome).toBe('unknown');
+    const op = h.db.prepare(`SELECT id FROM operations WHERE payment_id = ? AND type = 'void'`).get(p.id) as { id: string };
+    // Asked before it landed: the order is still authorized, but the void may still land: no resend.
+    const early = await h.feature.service.runner.resolve(op.id);
+    expect(early).toMatchObject({ state: 'unknown', resent: false });
+    expect(early.message).toMatch(/could still land until/);
+    await expect.poll(() => h!.sb.control.order(p.reference)!.status, { timeout: 5_000 }).toBe('voided');
+    expect(await h.feature.service.runner.resolve(op.id)).toMatchObject({ state: 'succeeded', resent: false });
+    const voids = h.sb.control.order(p.reference)!.operations.filter((o) => o.kind === 'VOID_AUTHORIZATION');
+    expect(voids.map((o) => o.applied)).toEqual([true]);
+  });
+
   it('totals moved by someone else meanwhile: no proof either way, no resend, left for reconciliation', async () => {
     h = await startHarness({ timeoutMs: TIMEOUT, captureResendGraceMs: GRACE, retryDelaysMs: [] });
     const p = await authorized(h, 3_000);

@@ -10,6 +10,7 @@ import { getOperation, markChecked, markSent, type OperationRow, type OperationS
 import { IllegalTransitionError, moveOperation, type OperationEvent } from './operation-states';
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
 import type { Ports } from './ports';
+import { isPlanted } from './planted-bugs';
 import { judge } from './resolution';
 import { immediateCommit, tx, type Committer } from '../ledger/sql';
 
@@ -176,6 +177,7 @@ export class OperationRunner {
     if (op.state !== 'sent' && op.state !== 'unknown') return { state: 'unknown', message: `Operation is ${op.state}`, responseCode: null, resent: false };
     // The state this check is about: every move below leaves exactly it (a change meanwhile fails loudly).
     const from = op.state;
+    if (isPlanted('resend-sent') && from === 'sent') return { ...(await this.resendAfterCheck(op, from, actor)), resent: true };
     const payment = getPaymentRow(db, op.payment_id)!;
     markChecked(db, op, this.now());
     const check = await gateway.checkStatus({
@@ -198,7 +200,9 @@ export class OperationRunner {
         return { ...this.applyDeclined(op, from, 'check_refused', check.value.transactionCode ?? null, check.value.transactionMessage ?? 'Declined (confirmed by check status).', actor), resent: false };
       case 'not_happened': {
         const age = this.deps.clock.now().getTime() - Date.parse(op.sent_at ?? op.created_at);
-        if (op.type === 'capture' && age < this.captureResendGraceMs) {
+        // Voids have no reference of their own either: a void that lands after our timeout would be
+        // met by its own resend (found by the simulation, seed 303), so the same bound applies.
+        if ((op.type === 'capture' || op.type === 'void') && age < this.captureResendGraceMs) {
           const until = new Date(Date.parse(op.sent_at ?? op.created_at) + this.captureResendGraceMs).toISOString();
           return { ...this.applyUnknown(op, from, 'check_unclear', `Not applied at the gateway yet; the last attempt could still land until ${until}, then it is sent again.`, actor), resent: false };
         }

@@ -5,7 +5,10 @@
  * authorized / captured / refunded / voided totals it expects from what each call answered, and
  * the operations whose outcome it does not know yet; after every step every payment with nothing
  * in flight equals the model and the sandbox exactly. Screen calls are also launched without
- * waiting (`Launch`), so they interleave with each other, the resolver and the forwarder.
+ * waiting (`Launch`), so they interleave with each other, the resolver and the forwarder. The
+ * recurring runner is part of it: schedules charge their first period at once, and runner passes
+ * (a day later each) are launched without waiting; every period's payment joins the model, and a
+ * period the runner calls charged must be a payment captured for the schedule's amount.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +18,7 @@ import type { FaultKind } from '../../gateway/sandbox';
 import { operationsOf } from './operation-log';
 import { getPaymentRow, totalsOf, type PaymentRow } from './payments-repo';
 import { startSyncHarness, type SyncHarness } from '../sync/test-support';
+import { createRecurringFeature, type RecurringFeature } from '../recurring';
 import type { Harness } from './test-harness';
 
 const TIMEOUT_MS = 150;
@@ -27,6 +31,36 @@ interface Real {
   payments: string[];
   /** Calls launched and not awaited, by payment id (the model learns their answers when they settle). */
   inFlight: Map<string, Promise<unknown>[]>;
+  recurring: RecurringFeature;
+}
+
+const RECURRING_KEY = 'recurring runner';
+
+function startRecurring(sh: SyncHarness): Promise<RecurringFeature> {
+  const f = createRecurringFeature(sh.h.deps, sh.h.feature, { timeZone: 'UTC', tickMs: 24 * 3_600_000 });
+  return f.start().then(() => f);
+}
+
+/**
+ * Payments the recurring runner made join the model: a period it finished as charged is expected
+ * approved for the schedule's amount, a period held for a person as not charged, one still running
+ * as open (the model adopts the ledger's verdict once it is final, as for any unknown).
+ */
+function followRecurring(m: Model, r: Real): void {
+  const periods = r.h.db
+    .prepare(`SELECT p.payment_id AS paymentId, p.state, s.amount FROM recurring_periods p JOIN recurring_schedules s ON s.id = p.schedule_id WHERE p.payment_id IS NOT NULL ORDER BY p.id`)
+    .all() as { paymentId: string; state: string; amount: number }[];
+  for (const per of periods) {
+    if (!m.payments.has(per.paymentId)) {
+      r.payments.push(per.paymentId);
+      const charged = per.state === 'charged';
+      m.payments.set(per.paymentId, { kind: 'purchase', authorized: charged ? per.amount : 0, captured: charged ? per.amount : 0, refunded: 0, voided: false, open: per.state === 'running' ? 1 : 0 });
+    }
+    if (per.state === 'charged' && (r.inFlight.get(RECURRING_KEY)?.length ?? 0) === 0) {
+      const charge = operationsOf(r.h.db, per.paymentId).find((o) => o.type === 'purchase');
+      expect({ payment: per.paymentId, charge: charge?.state, amount: charge?.amount }).toEqual({ payment: per.paymentId, charge: 'succeeded', amount: per.amount });
+    }
+  }
 }
 
 /** What the model expects of one payment. `open`: operations whose outcome it has not been told. */
@@ -60,6 +94,7 @@ function learn(m: Model, paymentId: string, type: 'capture' | 'refund' | 'void',
  * every payment with nothing in flight against itself and the sandbox.
  */
 function checkModel(m: Model, r: Real): void {
+  followRecurring(m, r);
   for (const [id, e] of m.payments) {
     if ((r.inFlight.get(id)?.length ?? 0) > 0) continue;
     const p = getPaymentRow(r.h.db, id)!;
@@ -93,6 +128,7 @@ function rows(r: Real): PaymentRow[] {
 /** Invariants that hold at every step, plus exact agreement for settled payments. */
 function checkInvariants(r: Real): void {
   for (const p of rows(r)) {
+    if (!p) continue; // a recurring payment being written
     expect(p.captured).toBeLessThanOrEqual(p.authorized);
     expect(p.refunded).toBeLessThanOrEqual(p.captured);
     if (p.voided) expect(p.captured).toBe(0);
@@ -294,11 +330,44 @@ class Offline implements fc.AsyncCommand<Model, Real> {
   toString = () => (this.off ? 'offline' : 'online');
 }
 
+/** A recurring schedule: its first period is charged at once (awaited: the answer is the schedule). */
+class Schedule implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly amount: number) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const actor = { id: r.h.clerk.user!.id, name: r.h.clerk.user!.name };
+    await r.recurring.service.create({ customerId: r.customerId, cardId: r.cardId, amount: this.amount, currency: 'USD', frequency: 'daily', startAt: null, endAt: null, count: 2, description: 'model' }, actor).catch((e: unknown) => {
+      if (!(e instanceof ContractError)) throw e;
+    });
+    checkInvariants(r);
+    checkModel(m, r);
+  }
+  toString = () => `schedule(${this.amount})`;
+}
+
+/** A day passes and the recurring runner makes a pass, not awaited: it charges alongside the next steps. */
+class RunnerPass implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(m: Model, r: Real) {
+    r.h.advance(24 * 3_600_000);
+    const list = r.inFlight.get(RECURRING_KEY) ?? [];
+    r.inFlight.set(RECURRING_KEY, list);
+    const tracked: Promise<unknown> = r.recurring.service.pass().finally(() => list.splice(list.indexOf(tracked), 1));
+    list.push(tracked);
+    await new Promise((res) => setTimeout(res, 5));
+    checkInvariants(r);
+    checkModel(m, r);
+  }
+  toString = () => 'a day later: recurring pass';
+}
+
 class Restart implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     await Promise.all([...r.inFlight.values()].flat());
+    await r.recurring.close();
     await r.sh.restart();
+    r.recurring = await startRecurring(r.sh);
     r.h.advance(4 * TIMEOUT_MS); // a restart takes time: past the capture resend grace
     checkInvariants(r);
     checkModel(m, r);
@@ -335,6 +404,8 @@ const commands = [
   fault,
   fc.boolean().map((b) => new Offline(b)),
   fc.constant(new Restart()),
+  fc.integer({ min: 1, max: 60 }).map((x) => new Schedule(x * 100)),
+  fc.constant(new RunnerPass()),
 ];
 
 /** Final: no faults, online, everything resolved and forwarded, then every payment equals the model and the sandbox. */
@@ -400,10 +471,12 @@ describe('payment core against the sandbox (model-based)', () => {
             customerId: o.customerId!,
             payments: [first.payment.id],
             inFlight: new Map(),
+            recurring: await startRecurring(sh),
           };
           const model: Model = { payments: new Map([[first.payment.id, { kind: 'purchase', authorized: 100, captured: 100, refunded: 0, voided: false, open: 0 }]]) };
           await fc.asyncModelRun(() => ({ model, real }), cmds);
           await finalCheck(model, real);
+          await real.recurring.close();
         } finally {
           await sh.close();
         }

@@ -1,6 +1,7 @@
 import type { CheckStatusResult } from '../../gateway/types';
 import type { OperationRow } from './operation-log';
 import type { PaymentRow } from './payments-repo';
+import { isPlanted } from './planted-bugs';
 
 /**
  * Did an operation whose outcome we did not hear actually happen at the gateway? Decided from a
@@ -35,12 +36,13 @@ export function judge(op: Pick<OperationRow, 'type' | 'amount'>, payment: Pick<P
       // that moved by anything else than this capture (another desk, the portal) are no proof
       // either way: never a resend on them.
       if (!r.found) return 'undetermined';
+      if (isPlanted('capture-verdict') && r.capturedAmount >= payment.captured) return 'happened';
       if (r.capturedAmount >= payment.captured + amount) return 'happened';
       if (r.capturedAmount === payment.captured) return 'not_happened';
       return 'undetermined';
     case 'refund':
       // Checked with our maintenance_reference: not found means this refund never reached the gateway.
-      if (!r.found) return 'not_happened';
+      if (!r.found) return isPlanted('refund-verdict') ? 'happened' : 'not_happened';
       if (r.transactionStatus === '06') return 'happened';
       if (r.transactionStatus === '07') return 'declined';
       return r.refundedAmount >= payment.refunded + amount ? 'happened' : 'undetermined';
@@ -48,7 +50,7 @@ export function judge(op: Pick<OperationRow, 'type' | 'amount'>, payment: Pick<P
       if (!r.found) return 'undetermined';
       if (r.transactionStatus === '08') return 'happened';
       if (r.transactionStatus === '09') return 'declined';
-      return 'not_happened';
+      return isPlanted('void-verdict') ? 'happened' : 'not_happened';
     default:
       return 'undetermined';
   }

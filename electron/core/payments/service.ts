@@ -122,7 +122,7 @@ export class PaymentService {
   ) {
     this.runner = new OperationRunner(deps, ports, opts.captureResendGraceMs);
     // Not leased now: still unknown for the resolver, which tries again later (then the forwarder or the next start does).
-    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.underLease(paymentId, () => this.resolveUnfinished(paymentId), { stillUnknown: true, resolved: 0, resent: 0, message: '' }), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log);
+    this.resolver = new BackgroundResolver(this.mutex, (paymentId) => this.underLease(paymentId, () => this.resolveUnfinished(paymentId), { stillUnknown: true, resolved: 0, resent: 0, message: '' }), opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, deps.log, deps.clock);
     this.offline = opts.offline ?? ALWAYS_ONLINE;
   }
 

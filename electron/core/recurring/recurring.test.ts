@@ -3,7 +3,7 @@ import { channels } from '../../../shared/contract';
 import type { CallContext } from '../context';
 import { startSandbox, type SandboxHandle } from '../../gateway/sandbox';
 import { startHarness, type Harness } from '../payments/test-harness';
-import { createRecurringFeature, type RecurringFeature } from './index';
+import { stationTimeZone, createRecurringFeature, type RecurringFeature } from './index';
 
 /**
  * Recurring charges against the real sandbox over HTTP (the bank): every assertion about "charged
@@ -35,9 +35,11 @@ interface Station {
   restart(): Promise<void>;
 }
 
-async function station(timeZone = 'UTC'): Promise<Station> {
+/** `timeZone` null: the zone is not fixed, it comes from the shop's setting (settings.timeZone). */
+async function station(timeZone: string | null = 'UTC'): Promise<Station> {
   const h = await startHarness({ sandbox: sb, timeoutMs: 400 });
-  const entry = { h, r: createRecurringFeature(h.deps, h.feature, { timeZone }) };
+  const zone = timeZone === null ? {} : { timeZone };
+  const entry = { h, r: createRecurringFeature(h.deps, h.feature, zone) };
   open.push(entry);
   const s: Station = {
     h,
@@ -55,7 +57,7 @@ async function station(timeZone = 'UTC'): Promise<Station> {
       await entry.r.close();
       await h.restart();
       await h.feature.recover();
-      entry.r = createRecurringFeature(h.deps, h.feature, { timeZone });
+      entry.r = createRecurringFeature(h.deps, h.feature, zone);
       await entry.r.start();
     },
   };
@@ -434,5 +436,34 @@ describe('schedules follow the shop\'s calendar and time zone (issue 15, item 5)
     await s.restart();
     const again = await s.call<Detail>('recurring.get', { id: d.schedule.id });
     expect(again.upcoming.map((p) => p.dueAt)).toEqual(expected);
+  });
+
+  it('the shop\'s zone is a setting: a schedule follows settings.timeZone (New York, not the machine\'s zone) across the DST change; the station\'s zone when unset; nonsense is refused', async () => {
+    const machine = stationTimeZone();
+    const shopZone = machine === 'America/New_York' ? 'America/Chicago' : 'America/New_York';
+    const utcOffsetAfter = shopZone === 'America/New_York' ? 4 : 5;
+    const s = await station(null);
+    // Unset: the station's own zone.
+    expect(s.h.deps.settings.get().timeZone).toBeNull();
+    expect(s.r.service.timeZone).toBe(machine);
+    // Nonsense is refused by the contract (what settings.update parses) and changes nothing.
+    for (const bad of ['Mars/Olympus', '+01:00', '4005550000000001', 'Europe/Berlin; DROP', '']) {
+      expect(channels['settings.update'].input.safeParse({ timeZone: bad }).success, bad).toBe(false);
+    }
+    s.h.deps.settings.update(channels['settings.update'].input.parse({ timeZone: shopZone }));
+    expect(s.r.service.timeZone).toBe(shopZone);
+    const { customerId, cardId } = await customerWithCard(s);
+    // Local midnight two days before the US change (Sunday 8 March 2026, 02:00 → 03:00).
+    const start = `2026-03-07T0${utcOffsetAfter + 1}:00:00.000Z`;
+    s.h.clock.offset = Date.parse(start) - 3_600_000 - Date.now();
+    const d = await s.call<Detail>('recurring.create', { customerId, cardId, amount: 900, currency: 'USD', frequency: 'daily', startAt: start, count: 4, description: 'Milk' });
+    const h = (day: number, hour: number) => `2026-03-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+    // Standard time (UTC-5 / UTC-6) for 7 and 8 March; daylight time from 9 March: always 00:00 in the shop.
+    expect(d.upcoming.map((p) => p.dueAt)).toEqual([h(7, utcOffsetAfter + 1), h(8, utcOffsetAfter + 1), h(9, utcOffsetAfter), h(10, utcOffsetAfter)]);
+    expect(s.h.db.prepare('SELECT time_zone FROM recurring_schedules WHERE id = ?').get(d.schedule.id)).toEqual({ time_zone: shopZone });
+    // A later change of the setting applies to new schedules; this one keeps the zone it was set up in.
+    s.h.deps.settings.update({ timeZone: 'Asia/Tokyo' });
+    await s.restart();
+    expect((await s.call<Detail>('recurring.get', { id: d.schedule.id })).upcoming[0]!.dueAt).toBe(h(7, utcOffsetAfter + 1));
   });
 });

@@ -7,6 +7,7 @@ import { getCardRow, isCardExpired } from '../cards/cards-repo';
 import { getCustomer } from '../customers/customers-repo';
 import { getOrderRow } from '../orders/orders-repo';
 import type { CoreDeps } from '../deps';
+import { startInterval, type Timer } from '../clock';
 import { auditAs } from '../ledger/audit-as';
 import type { PaymentsFeature } from '../payments';
 import { getPaymentRow, paymentsOfOrder } from '../payments/payments-repo';
@@ -53,8 +54,8 @@ export interface RecurringOptions {
   /** Called when the number of periods needing attention changed (the Queue screen lists them; electron/core/app.ts wires it to sync). */
   onAttentionChange?: () => void;
   /**
-   * The shop's IANA time zone, whose calendar new schedules follow (daylight saving included).
-   * Default: the station's own zone (the desk is in the shop).
+   * Fixes the IANA time zone new schedules follow (tests, the simulation). Default: the shop's
+   * zone from settings.timeZone, read at each new schedule, else the station's own zone.
    */
   timeZone?: string;
   /**
@@ -110,7 +111,7 @@ export class RecurringService {
   private readonly onAttentionChange: (() => void) | undefined;
   private readonly runs: (scheduleId: string) => boolean;
   private attentionSeen = -1;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: Timer | null = null;
   private passing: Promise<PassReport> | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
   private closed = false;
@@ -123,13 +124,17 @@ export class RecurringService {
     this.startedAt = deps.clock.now().toISOString();
     this.tickMs = opts.tickMs ?? 60_000;
     this.onAttentionChange = opts.onAttentionChange;
-    this.timeZone = opts.timeZone ?? stationTimeZone();
-    if (!isTimeZone(this.timeZone)) throw new Error(`unknown time zone ${this.timeZone}`);
+    this.fixedZone = opts.timeZone;
+    if (this.fixedZone !== undefined && !isTimeZone(this.fixedZone)) throw new Error(`unknown time zone ${this.fixedZone}`);
     this.runs = opts.runsSchedule ?? (() => true);
   }
 
-  /** The shop's zone, recorded on each new schedule. */
-  readonly timeZone: string;
+  private readonly fixedZone: string | undefined;
+
+  /** The shop's zone (settings.timeZone, else the station's own; a test may fix it), recorded on each new schedule. */
+  get timeZone(): string {
+    return this.fixedZone ?? this.deps.settings.get().timeZone ?? stationTimeZone();
+  }
 
   private now(): Date {
     return this.deps.clock.now();
@@ -611,15 +616,14 @@ export class RecurringService {
       this.deps.log.error({ err: errText(e) }, 'recurring start-up pass failed');
     }
     if (this.closed || this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = startInterval(this.deps.clock, () => {
       this.pass().catch((e: unknown) => this.deps.log.error({ err: errText(e) }, 'recurring pass failed'));
     }, this.tickMs);
-    this.timer.unref?.();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.timer.clear();
     this.timer = null;
     await Promise.allSettled([this.passing, ...this.inFlight.values()]);
   }

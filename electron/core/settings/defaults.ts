@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   paymentLinks: DEFAULT_LINK_EXPIRY,
   scanner: DEFAULT_SCANNER,
+  timeZone: null,
 };
 
 export interface SettingsStore {

@@ -1,4 +1,5 @@
 import type { Gateway, Outcome } from '../../gateway/types';
+import { startTimer, systemClock, type Clock, type Timer } from '../clock';
 
 /**
  * Online / offline from real gateway calls plus a light probe (DESIGN "Offline-first").
@@ -12,8 +13,8 @@ import type { Gateway, Outcome } from '../../gateway/types';
  *     for long while the gateway is down; issue #13 measured 15 s before).
  *
  * Transitions are reported to listeners (audit 'gateway.offline' / 'gateway.online' and the
- * 'sync.changed' event are wired in ./index.ts). Timers are real time; timestamps for the ledger
- * come from the core's Clock, not from here.
+ * 'sync.changed' event are wired in ./index.ts). Timers and staleness run on `timers` (real time
+ * unless the simulation gives its virtual clock); timestamps for the ledger come from the core's Clock.
  */
 export interface ConnectivityOptions {
   /** First probe delay after going offline; doubles up to probeMaxMs. */
@@ -23,6 +24,8 @@ export interface ConnectivityOptions {
   onlineProbeMs?: number;
   /** ensureOnline() probes first when nothing was heard from the gateway for this long. */
   staleMs?: number;
+  /** Whose time probes wait in and staleness is measured by (the simulation's virtual clock). */
+  timers?: Clock;
 }
 
 export const DEFAULT_CONNECTIVITY: Required<ConnectivityOptions> = {
@@ -30,6 +33,7 @@ export const DEFAULT_CONNECTIVITY: Required<ConnectivityOptions> = {
   probeMaxMs: 30_000,
   onlineProbeMs: 3_000,
   staleMs: 5_000,
+  timers: systemClock,
 };
 
 export interface Transition {
@@ -49,7 +53,7 @@ export class Connectivity {
   private known = false;
   private lastContactMs = 0;
   private backoffMs: number;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: Timer | null = null;
   private probing: Promise<boolean> | null = null;
   private readonly listeners = new Set<Listener>();
   private started = false;
@@ -62,6 +66,10 @@ export class Connectivity {
     this.opts = { ...DEFAULT_CONNECTIVITY, ...opts };
     this.backoffMs = this.opts.probeMinMs;
     this.gateway = this.observe(raw);
+  }
+
+  private nowMs(): number {
+    return this.opts.timers.now().getTime();
   }
 
   isOnline(): boolean {
@@ -82,7 +90,7 @@ export class Connectivity {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.timer.clear();
     this.timer = null;
   }
 
@@ -93,7 +101,7 @@ export class Connectivity {
    */
   async ensureOnline(): Promise<boolean> {
     if (!this.online) return false;
-    if (!this.known || Date.now() - this.lastContactMs > this.opts.staleMs) return this.probe();
+    if (!this.known || this.nowMs() - this.lastContactMs > this.opts.staleMs) return this.probe();
     return true;
   }
 
@@ -117,7 +125,7 @@ export class Connectivity {
 
   /** A real call got an HTTP answer. */
   heard(cause: string): void {
-    this.lastContactMs = Date.now();
+    this.lastContactMs = this.nowMs();
     this.known = true;
     this.backoffMs = this.opts.probeMinMs;
     if (!this.online) this.set(true, cause);
@@ -150,17 +158,16 @@ export class Connectivity {
 
   private schedule(ms: number): void {
     if (this.closed || !this.started) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (this.timer) this.timer.clear();
+    this.timer = startTimer(this.opts.timers, () => {
       this.timer = null;
       // Online and a real call answered recently: no need to probe yet.
-      if (this.online && Date.now() - this.lastContactMs < this.opts.onlineProbeMs) {
-        this.schedule(this.opts.onlineProbeMs - (Date.now() - this.lastContactMs));
+      if (this.online && this.nowMs() - this.lastContactMs < this.opts.onlineProbeMs) {
+        this.schedule(this.opts.onlineProbeMs - (this.nowMs() - this.lastContactMs));
         return;
       }
       void this.probe();
     }, Math.max(ms, 1));
-    this.timer.unref?.();
   }
 
   private note(method: string, outcome: Outcome<unknown>): void {

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleepOn, startTimer, type Timer } from '../clock';
 import { audit, type Actor } from '../payments/audit';
 import { getOperation, queuedOf, refusedForwarded, type OperationRow } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
@@ -65,7 +65,7 @@ export class Forwarder {
   private again = false;
   private closed = false;
   private passDelay: number;
-  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private wakeTimer: Timer | null = null;
   /** SENT and outcomes of the payments in flight share fsyncs (see GroupCommit); each still waits for its own commit. */
   readonly group: GroupCommit;
 
@@ -92,7 +92,7 @@ export class Forwarder {
       return;
     }
     if (this.wakeTimer) {
-      clearTimeout(this.wakeTimer);
+      this.wakeTimer.clear();
       this.wakeTimer = null;
     }
     this.running = this.loop()
@@ -115,7 +115,7 @@ export class Forwarder {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.wakeTimer) this.wakeTimer.clear();
     await this.idle();
   }
 
@@ -140,11 +140,10 @@ export class Forwarder {
       const delay = this.passDelay;
       this.passDelay = Math.min(this.passDelay * 2, this.opts.passDelayMs.max);
       if (this.again) continue;
-      this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = startTimer(this.service.deps.clock, () => {
         this.wakeTimer = null;
         this.kick();
       }, delay);
-      this.wakeTimer.unref?.();
       return;
     }
   }
@@ -216,7 +215,7 @@ export class Forwarder {
   private async resolve(paymentId: string): Promise<boolean> {
     const { db } = this.service.deps;
     for (const delay of this.opts.resolveDelaysMs) {
-      if (delay > 0) await sleep(delay);
+      if (delay > 0) await sleepOn(this.service.deps.clock, delay);
       if (this.closed || !this.connectivity.isOnline()) return false;
       const before = unfinishedIds(this.service, paymentId);
       if (before.length === 0) return true;

@@ -1,6 +1,7 @@
 import type { OutputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
+import { startTimer, type Timer } from '../clock';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
 import { audit, SYSTEM_ACTOR, type Actor } from '../payments/audit';
@@ -46,7 +47,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
   const { db } = deps;
   const notifyMs = opts.notifyMs ?? 250;
   let closed = false;
-  let notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  let notifyTimer: Timer | null = null;
   let notifyPending = false;
 
   const status = (): SyncStatus => ({ online: connectivity.isOnline(), forwarding: forwarder?.forwarding ?? false, ...queueCounts(db), now: deps.clock.now().toISOString() });
@@ -67,11 +68,10 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
       return;
     }
     emitNow();
-    notifyTimer = setTimeout(() => {
+    notifyTimer = startTimer(deps.clock, () => {
       notifyTimer = null;
       if (notifyPending) changed();
     }, notifyMs);
-    notifyTimer.unref?.();
   };
 
   const forwarder: Forwarder = new Forwarder(service, connectivity, changed, opts);
@@ -157,7 +157,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
       connectivity.close();
       await forwarder.close();
       closed = true;
-      if (notifyTimer) clearTimeout(notifyTimer);
+      if (notifyTimer) notifyTimer.clear();
     },
   };
 }

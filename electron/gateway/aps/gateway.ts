@@ -43,7 +43,7 @@ import type { z } from 'zod';
 import { toChargeResult, toCheckStatusResult, toMaintenanceResult, toTokenInfo, type Envelope } from './responses';
 import { SHA_TYPES, type ShaType, type SignableObject } from './signature';
 import { verifyTokenizationReturn } from './tokenization';
-import { httpExchange } from './transport';
+import { httpExchange, type HttpRequest, type TransportResult } from './transport';
 
 export interface ApsGatewayConfig {
   paymentApiUrl: string;
@@ -62,6 +62,11 @@ export interface ApsGatewayConfig {
   isSandbox: boolean;
   name: string;
   logger?: ApsLogger;
+  /**
+   * The HTTP exchange (default: real HTTP). The deterministic simulation passes an in-process
+   * transport that carries the same APS JSON to the sandbox's logic with seeded faults.
+   */
+  exchange?: (req: HttpRequest) => Promise<TransportResult>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -195,7 +200,7 @@ export class ApsGateway implements Gateway, PaymentLinkGateway {
    * probe crosses the same host, TLS and path as a payment, and carries no body: no business effect.
    */
   async probe(): Promise<boolean> {
-    const result = await httpExchange({ method: 'HEAD', url: this.config.paymentApiUrl, timeoutMs: Math.min(this.timeoutMs, PROBE_TIMEOUT_MS) });
+    const result = await (this.config.exchange ?? httpExchange)({ method: 'HEAD', url: this.config.paymentApiUrl, timeoutMs: Math.min(this.timeoutMs, PROBE_TIMEOUT_MS) });
     return result.kind === 'response' || result.kind === 'truncated';
   }
 
@@ -213,7 +218,7 @@ export class ApsGateway implements Gateway, PaymentLinkGateway {
     const started = performance.now();
     let outcome: Outcome<T>;
     try {
-      const result = await httpExchange({
+      const result = await (this.config.exchange ?? httpExchange)({
         method: 'POST',
         url: this.config.paymentApiUrl,
         headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },

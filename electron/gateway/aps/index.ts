@@ -1,4 +1,5 @@
 export { ApsGateway, DEFAULT_TIMEOUT_MS, type ApsGatewayConfig } from './gateway';
+export type { HttpRequest, TransportResult } from './transport';
 export { APS_PRODUCTION_URLS, APS_SANDBOX_URLS, type ApsUrls } from './urls';
 export { ApsValidationError, type ApsValidationCode } from './errors';
 export { toApsText, FIELD_RULES } from './fields';

@@ -31,6 +31,8 @@ const ENDS: readonly (readonly [Ends, string])[] = [
  */
 export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?: Customer; cards?: Card[]; onDone: (d: Detail) => void; onCancel: () => void }) {
   const settingsCurrency = useSettings((s) => s.settings?.currency ?? 'USD');
+  // The preview falls on the shop's calendar, as the core will (settings.timeZone, else this station's).
+  const shopZone = useSettings((s) => s.settings?.timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const { t } = useTranslation('recurring');
   const [who, setWho] = useState<{ customer: Customer; cards: Card[] } | null>(customer ? { customer, cards: cards ?? [] } : null);
   const usable = useMemo(() => (who?.cards ?? []).filter((c) => c.status === 'active' && !c.expired), [who]);
@@ -55,11 +57,11 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
     try {
       const n = ends === 'count' ? Number(count) : null;
       // The station's zone: the shop's calendar the schedule will follow (docs/recurring.md).
-      return periodsFrom({ frequency, startAt: startAt ?? new Date().toISOString(), endAt: ends === 'date' && endDate ? endInstant(endDate) : null, count: n && Number.isInteger(n) && n > 0 ? n : null, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }, 1, 4);
+      return periodsFrom({ frequency, startAt: startAt ?? new Date().toISOString(), endAt: ends === 'date' && endDate ? endInstant(endDate) : null, count: n && Number.isInteger(n) && n > 0 ? n : null, timeZone: shopZone }, 1, 4);
     } catch {
       return [];
     }
-  }, [frequency, startAt, ends, endDate, count]);
+  }, [frequency, startAt, ends, endDate, count, shopZone]);
 
   const submit = useAction(async () => {
     const errs: Record<string, string> = {};

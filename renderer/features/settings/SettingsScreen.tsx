@@ -38,7 +38,13 @@ interface FormState {
   linkMin: string;
   linkMax: string;
   linkWarn: string;
+  /** '' = the station's own zone (settings.timeZone null). */
+  timeZone: string;
 }
+
+/** The IANA zones this runtime knows (what the core accepts), for the shop's time zone. */
+const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+const STATION_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function toForm(s: Settings): FormState {
   return {
@@ -60,6 +66,7 @@ function toForm(s: Settings): FormState {
     linkMin: String(s.paymentLinks.minMinutes),
     linkMax: String(s.paymentLinks.maxMinutes),
     linkWarn: String(s.paymentLinks.warnMinutes),
+    timeZone: s.timeZone ?? '',
   };
 }
 
@@ -99,7 +106,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
     await update(patch);
     setSaved(true);
   });
-  const set = (k: keyof FormState) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+  const set = (k: keyof FormState) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => {
     setSaved(false);
     const target = e.target;
     setForm((f) => ({ ...f, [k]: target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value }));
@@ -135,6 +142,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
       problems.refundApprovalLimit = amountProblem(err, form.refundApprovalLimit, patch.currency ?? settings.currency, t);
     }
     patch.allowSelfApproval = form.allowSelfApproval;
+    patch.timeZone = form.timeZone || null;
     const timeout = whole(form.confirmationTimeoutSeconds, 30, 3600, 'confirmationTimeoutSeconds', problems);
     if (timeout !== undefined) patch.confirmationTimeoutSeconds = timeout;
     const currency = patch.currency ?? settings.currency;
@@ -206,6 +214,16 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <input type="checkbox" checked={form.allowSelfApproval} onChange={set('allowSelfApproval')} />
         {t('station.selfApproval')}
       </label>
+      <Field label={t('station.timeZone')} hint={t('station.timeZoneHint')} error={err('timeZone')}>
+        <select className="input" value={form.timeZone} onChange={set('timeZone')}>
+          <option value="">{t('station.timeZoneStation', { zone: STATION_ZONE })}</option>
+          {(form.timeZone && !TIME_ZONES.includes(form.timeZone) ? [form.timeZone, ...TIME_ZONES] : TIME_ZONES).map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </Field>
       <Field label={t('station.confirmationTimeout')} error={err('confirmationTimeoutSeconds')}>
         <input className="input num" inputMode="numeric" value={form.confirmationTimeoutSeconds} onChange={set('confirmationTimeoutSeconds')} />
       </Field>
