@@ -10,10 +10,11 @@ import { OPERATION_STATE_GUARD } from './009-operation-state-guard';
 import { LANGUAGE } from './010-language';
 import { SHOP_OUTBOX } from './011-shop-outbox';
 import { PAYMENT_LINKS } from './012-payment-links';
+import { SPLIT_TENDER } from './014-split-tender';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, SPLIT_TENDER];
