@@ -15,8 +15,8 @@ import { ChargeResultPanel } from './ChargeResult';
 import { CustomerSection } from './CustomerSection';
 import { LinesEditor } from './LinesEditor';
 import { FormInvalid, useOrder, type Channel } from './order-store';
-import { PaymentSection } from './PaymentSection';
-import { TotalsBox, useLiveTotals } from './TotalsBox';
+import { PaymentSection, useTenderDue } from './PaymentSection';
+import { TotalsBox } from './TotalsBox';
 
 const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
 
@@ -83,7 +83,10 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   const mode = useOrder((s) => s.mode);
   const set = useOrder((s) => s.set);
   const submit = useOrder((s) => s.submit);
-  const totals = useLiveTotals();
+  const due = useTenderDue();
+  const currency = useOrder((s) => s.currency);
+  // Once a tender stands, the order is fixed: its lines and customer are locked while the split goes on.
+  const locked = useOrder((s) => s.tenders !== null);
   const { t } = useTranslation('order');
   const { t: tl } = useTranslation('links');
   const charge = useAction(async () => {
@@ -103,12 +106,13 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
 
   const verb = method === 'link' ? tl('submit') : t(method === 'cash' ? 'verb.cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'verb.emailAuthorize' : 'verb.emailCharge') : mode === 'authorize' ? 'verb.authorize' : 'verb.charge');
-  const amount = fmtMoney(totals.total.amount, totals.total.currency);
+  const amount = fmtMoney(due, currency);
 
   return (
     <div className="order-grid">
-      <div className="order-main">
+      <fieldset className="order-main" disabled={locked}>
         {head}
+        {locked ? <p className="muted small">{t('tenders.locked')}</p> : null}
         <CustomerSection />
         <LinesEditor />
         <TotalsBox />
@@ -128,7 +132,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
             <input className="input" dir="auto" value={note} maxLength={500} onChange={(e) => set({ note: e.target.value })} autoComplete="off" />
           </Field>
         </section>
-      </div>
+      </fieldset>
       <aside className="order-side" aria-label={t('paymentAside')}>
         <PaymentSection />
         {charge.error ? (
