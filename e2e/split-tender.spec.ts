@@ -1,5 +1,6 @@
 import { apiOk, expect, NAMES, PINS, sandboxOrders, shot, test } from './fixtures';
 import { CARDS, enterNewCard, startOrder } from './desk';
+import { report, scan, type Finding } from './axe';
 
 // Split tender (issue 20 item 4; docs/decisions/split-tender.md): a counter order paid part cash
 // (with change), part card; a declined second card leaves the cash in place; a refund of the card
@@ -16,6 +17,8 @@ interface Tenders {
 }
 
 test('a counter order paid part cash with change, part card after a declined card; the card part refunded; the end of day shows both tenders', async ({ desk: page, web }) => {
+  // The accessibility scan of e2e/a11y.spec.ts on every screen this adds (docs/decisions/accessibility-scan.md).
+  const findings: Finding[] = [];
   const aside = page.getByRole('complementary', { name: 'Payment' });
 
   await test.step('the order: USD 40.00 at the counter', async () => {
@@ -43,6 +46,7 @@ test('a counter order paid part cash with change, part card after a declined car
     // The items are fixed once a tender stands.
     await expect(page.getByLabel('Line 1 description')).toBeDisabled();
     await shot(page, 'split-tender-cash');
+    await scan(page, 'split tender, cash taken', findings);
   });
 
   await test.step('second tender: a card that is declined; the cash stays, USD 25.00 remains', async () => {
@@ -59,6 +63,7 @@ test('a counter order paid part cash with change, part card after a declined car
     // The decline is brought into view above the card form.
     await expect(aside.getByText('Card declined \u00b7 USD\u00a025.00')).toBeInViewport();
     await shot(page, 'split-tender-declined');
+    await scan(page, 'split tender, declined card', findings);
   });
 
   let orderId = '';
@@ -74,6 +79,7 @@ test('a counter order paid part cash with change, part card after a declined car
     await expect(tenders.getByText('Tenders of this order (USD\u00a040.00)')).toBeVisible();
     await expect(tenders.getByTestId('tender-row')).toHaveCount(3);
     await shot(page, 'split-tender-paid');
+    await scan(page, 'split tender, paid', findings);
     const payments = await apiOk<{ rows: { id: string; orderId: string; method: string }[] }>(page, 'payments.list', {});
     orderId = payments.rows[0]!.orderId;
     const t = await apiOk<Tenders>(page, 'orders.tenders', { orderId });
@@ -98,10 +104,12 @@ test('a counter order paid part cash with change, part card after a declined car
     await form.getByLabel('Supervisor', { exact: true }).selectOption({ label: `${NAMES.supervisor} (supervisor)` });
     await form.getByLabel('Supervisor PIN').fill(PINS.supervisor);
     await shot(page, 'split-tender-refund-form');
+    await scan(page, 'split tender, order refund form', findings);
     await form.getByLabel('Supervisor PIN').press('Enter');
     await expect(panel.getByText('Refund done')).toBeVisible({ timeout: 60_000 });
     await expect(panel.getByTestId('order-refund-parts')).toHaveText('Visa \u2022\u2022\u2022\u2022 0001: USD\u00a025.00 refunded');
     await shot(page, 'split-tender-refund');
+    await scan(page, 'split tender, refunded', findings);
     const t = await apiOk<Tenders>(page, 'orders.tenders', { orderId });
     expect(t.tenders.map((x) => x.refunded)).toEqual([0, 0, 2500]);
     // The gateway refunded the card; the cash was not touched; the order stays paid.
@@ -125,5 +133,8 @@ test('a counter order paid part cash with change, part card after a declined car
     await expect(rows.nth(1)).toContainText('USD\u00a025.00');
     await split.scrollIntoViewIfNeeded();
     await shot(page, 'split-tender-eod');
+    await scan(page, 'end of day with split orders', findings);
   });
+
+  expect(report(findings), 'axe violations').toBe('');
 });
