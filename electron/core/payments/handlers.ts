@@ -5,7 +5,8 @@ import type { OrderService } from '../orders/order-service';
 import type { HostedCards } from './hosted';
 import { expiringSummary, listPayments } from './queries';
 import type { CallerActor, PaymentService } from './service';
-import { orderTenders, refundOrder } from './tenders';
+import { refundOrder } from './order-refund';
+import { orderTenders } from './tenders';
 
 function caller(ctx: CallContext): CallerActor {
   // The dispatcher checked minRole; a missing user here is a wiring bug, reported as such.
