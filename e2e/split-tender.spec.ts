@@ -1,4 +1,4 @@
-import { apiOk, expect, NAMES, PINS, sandboxOrders, shot, test } from './fixtures';
+import { apiOk, expect, NAMES, personSpeaks, PINS, sandboxOrders, shot, test } from './fixtures';
 import { CARDS, enterNewCard, startOrder } from './desk';
 import { report, scan, type Finding } from './axe';
 
@@ -136,5 +136,28 @@ test('a counter order paid part cash with change, part card after a declined car
     await scan(page, 'end of day with split orders', findings);
   });
 
+  expect(report(findings), 'axe violations').toBe('');
+});
+
+test('in Arabic, right to left: the cash part taken, the tenders so far and what remains', async ({ desk: page }) => {
+  await personSpeaks(page, 'ar');
+  await page.keyboard.press('F2');
+  await page.getByLabel('وصف السطر 1').fill('غلاية');
+  await page.getByLabel('سعر الوحدة في السطر 1 بعملة USD').fill('40.00');
+  await page.getByLabel('نسبة الضريبة في السطر 1').fill('0');
+  await page.getByRole('textbox', { name: 'مبلغ هذه الدفعة (USD)' }).fill('15.00');
+  await page.getByRole('radio', { name: 'نقدًا' }).check();
+  await page.getByRole('textbox', { name: 'المبلغ المستلم (USD)' }).fill('20.00');
+  await page.keyboard.press('Control+Enter');
+  const aside = page.getByRole('complementary');
+  // (Amounts in Arabic text carry direction marks: matched by their words and figures.)
+  await expect(aside.getByText(/تم أخذ الدفعة/)).toContainText('15.00');
+  await expect(aside.getByText(/أعطِ العميل الباقي/)).toContainText('5.00');
+  await expect(page.getByTestId('tenders-remaining')).toContainText('25.00');
+  await expect(page.getByTestId('tenders-remaining')).toContainText('USD');
+  await expect(page.getByRole('heading', { name: 'الدفعات حتى الآن' })).toBeVisible();
+  const findings: Finding[] = [];
+  await scan(page, 'split tender, Arabic', findings);
+  await shot(page, 'split-tender-ar');
   expect(report(findings), 'axe violations').toBe('');
 });
