@@ -33,7 +33,11 @@ test('a counter order paid part cash with change, part card after a declined car
   });
 
   await test.step('first tender: USD 15.00 cash, the customer hands over USD 20.00', async () => {
+    // "Pay in parts" shows the tender amount field (kept off the default layout: the card page and Charge fit 1366×768).
+    await expect(page.getByRole('textbox', { name: 'Amount of this tender (USD)' })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Pay in parts' }).press('Enter');
     const amount = page.getByRole('textbox', { name: 'Amount of this tender (USD)' });
+    await expect(amount).toBeFocused();
     await amount.fill('15.00');
     await page.getByRole('radio', { name: 'Cash' }).check();
     await page.getByRole('textbox', { name: 'Amount tendered (USD)' }).fill('20.00');
@@ -145,6 +149,7 @@ test('in Arabic, right to left: the cash part taken, the tenders so far and what
   await page.getByLabel('وصف السطر 1').fill('غلاية');
   await page.getByLabel('سعر الوحدة في السطر 1 بعملة USD').fill('40.00');
   await page.getByLabel('نسبة الضريبة في السطر 1').fill('0');
+  await page.getByRole('button', { name: 'الدفع على أجزاء' }).press('Enter');
   await page.getByRole('textbox', { name: 'مبلغ هذه الدفعة (USD)' }).fill('15.00');
   await page.getByRole('radio', { name: 'نقدًا' }).check();
   await page.getByRole('textbox', { name: 'المبلغ المستلم (USD)' }).fill('20.00');

@@ -41,9 +41,12 @@ export function PaymentSection() {
       <div className="payment-head">
         <h2 id="payment-h">{t('payment.title')}</h2>
         {/* Pay by link sits in the heading row: the card page and Charge stay above the fold at 1366×768. */}
-        <button type="button" className={`link payment-link-toggle ${method === 'link' ? 'checked' : ''}`} aria-pressed={method === 'link'} onClick={() => set({ method: 'link' })}>
-          {tl('method')}
-        </button>
+        <span className="payment-head-links">
+          <SplitToggle />
+          <button type="button" className={`link payment-link-toggle ${method === 'link' ? 'checked' : ''}`} aria-pressed={method === 'link'} onClick={() => set({ method: 'link' })}>
+            {tl('method')}
+          </button>
+        </span>
       </div>
       <SplitProgress />
       <TenderAmount />
@@ -198,7 +201,25 @@ export function useTenderDue(): number {
   }
 }
 
+/** "Pay in parts" (split tender): shows the tender amount field; kept off the default layout so the card page and Charge fit 1366×768. */
+function SplitToggle() {
+  const open = useOrder((s) => s.splitOpen);
+  const splitting = useOrder((s) => s.tenders !== null);
+  const set = useOrder((s) => s.set);
+  const { t } = useTranslation('order');
+  if (splitting) return null;
+  const toggle = () => {
+    set({ splitOpen: !open, ...(open ? { tenderAmount: '' } : {}) });
+  };
+  return (
+    <button type="button" className={`link ${open ? 'checked' : ''}`} aria-pressed={open} onClick={toggle}>
+      {t('tenders.payInParts')}
+    </button>
+  );
+}
+
 function TenderAmount() {
+  const shown = useOrder((s) => s.splitOpen || s.tenders !== null);
   const text = useOrder((s) => s.tenderAmount);
   const currency = useOrder((s) => s.currency);
   const tenders = useOrder((s) => s.tenders);
@@ -207,9 +228,16 @@ function TenderAmount() {
   const totals = useLiveTotals();
   const { t } = useTranslation('order');
   const remaining = tenders ? tenders.remaining : totals.total.amount;
+  const input = useRef<HTMLInputElement>(null);
+  const opened = useOrder((s) => s.splitOpen);
+  // Opened by "Pay in parts": the cursor goes to the amount.
+  useEffect(() => {
+    if (opened) input.current?.focus();
+  }, [opened]);
+  if (!shown) return null;
   return (
     <Field label={t('tenders.amountLabel', { currency })} hint={t('tenders.amountHint', { remaining: fmtMoney(remaining, currency) })} error={error}>
-      <input id="tender-amount" className="input num" inputMode="decimal" value={text} placeholder={fmtMoney(remaining, currency)} onChange={(e) => set({ tenderAmount: e.target.value })} autoComplete="off" />
+      <input ref={input} id="tender-amount" className="input num" inputMode="decimal" value={text} placeholder={fmtMoney(remaining, currency)} onChange={(e) => set({ tenderAmount: e.target.value })} autoComplete="off" />
     </Field>
   );
 }

@@ -46,6 +46,8 @@ interface OrderState {
   tendered: string;
   /** This tender's amount as typed (split tender); empty = what remains. */
   tenderAmount: string;
+  /** The clerk asked to pay in parts: the tender amount field shows (always once a tender stands). */
+  splitOpen: boolean;
   /** The order's tenders from the core once one stands and the order is not covered yet (split tender in progress). */
   tenders: OrderTenders | null;
   /** The last tender's answer while the split goes on (approved part, or a declined card). */
@@ -58,7 +60,7 @@ interface OrderState {
   /** The email confirmation being followed (method 'email_confirm'), until its charge result. */
   confirmation: ConfirmationView | null;
 
-  set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'tenderAmount' | 'mode' | 'hostedCard'>>) => void;
+  set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'tenderAmount' | 'splitOpen' | 'mode' | 'hostedCard'>>) => void;
   /** Reads the order's tenders again (after a declined card is retried, or an outcome became known). */
   refreshTenders: () => Promise<void>;
   setCustomer: (c: CustomerChoice) => void;
@@ -98,6 +100,7 @@ function blankState() {
     saveCard: true,
     tendered: '',
     tenderAmount: '',
+    splitOpen: false,
     tenders: null as OrderTenders | null,
     lastTender: null as ChargeResult | null,
     mode: 'purchase' as const,
