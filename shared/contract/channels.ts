@@ -13,6 +13,7 @@ import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapsho
 import { ShopConnectInput, ShopStatusSchema } from './shop';
 import { PrinterConfigSchema, PrinterStateSchema, PrintOutcomeSchema, PrintReceiptInput, ReceiptPreviewSchema } from './printing';
 import { CatalogImportInput, DEFAULT_SCANNER, ImportPreviewSchema, ImportResultSchema, ProductInput, ProductSchema, ProductSearchInput, ScannerSettings } from './catalog';
+import { OrderTendersSchema } from './schemas';
 
 /** 'none' = callable before login (status, setup, login). Everything else needs a session. */
 export type MinRole = Role | 'none';
@@ -79,6 +80,12 @@ const ChargeSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('new_card'), handle: Id, save: z.boolean() }),
   z.object({ kind: z.literal('cash'), tendered: MinorUnits }),
 ]);
+
+/** A refund of an order shared among its tenders (shared/domain/tenders.ts planOrderRefund). */
+const OrderRefundResult = z.object({
+  parts: z.array(z.object({ paymentId: Id, amount: MinorUnits, outcome: z.enum(['approved', 'declined', 'unknown', 'queued']), message: z.string() })),
+  tenders: OrderTendersSchema,
+});
 
 const ChargeResult = z.object({
   outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
@@ -339,6 +346,20 @@ export const channels = {
   }),
   'orders.get': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: false, summary: 'One order.' }),
   'orders.cancel': ch({ input: z.object({ id: Id }), output: OrderSchema, minRole: 'clerk', mutates: true, summary: 'Cancel an order that has no payment.' }),
+  'orders.tenders': ch({
+    input: z.object({ orderId: Id }),
+    output: OrderTendersSchema,
+    minRole: 'clerk', mutates: false, summary: 'The tenders of an order and what remains to pay (split tender).',
+  }),
+  'orders.refund': ch({
+    input: z.object({
+      orderId: Id, amount: PositiveMinorUnits, reason: z.string().trim().min(1, 'Give a reason').max(200), approval: ApprovalInput.optional(),
+      /** The tender to refund; left out: the last tender first, then the one before. */
+      paymentId: Id.optional(),
+    }),
+    output: OrderRefundResult,
+    minRole: 'clerk', mutates: true, summary: 'Refund an order back to its tenders, last tender first, or to the tender chosen.',
+  }),
   'payments.hostedForm': ch({
     input: z.object({
       orderId: Id.optional(), customerId: Id.optional(),
@@ -354,7 +375,8 @@ export const channels = {
     minRole: 'clerk', mutates: false, summary: 'What the hosted card page returned: a card handle, never a card number.',
   }),
   'payments.charge': ch({
-    input: z.object({ orderId: Id, mode: z.enum(['purchase', 'authorize']), source: ChargeSource }),
+    /** `amount`: this tender's part of the order (split tender); default what remains. */
+    input: z.object({ orderId: Id, mode: z.enum(['purchase', 'authorize']), source: ChargeSource, amount: PositiveMinorUnits.optional() }),
     output: ChargeResult,
     minRole: 'clerk', mutates: true, summary: 'Charge now or authorize only, with a card on file, a new card or cash.',
   }),

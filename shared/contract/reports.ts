@@ -117,6 +117,28 @@ export const RepairSchema = z.object({
   message: z.string(),
 });
 
+/** One tender of an order paid several ways (split tender), as the end of day lists it. */
+export const SplitTenderSchema = z.object({
+  paymentId: Id,
+  method: z.enum(['card', 'cash']),
+  brand: z.string().nullable(),
+  last4: z.string().nullable(),
+  amount: Count,
+  /** Cash only: handed over and given back. */
+  tendered: Count.nullable(),
+  change: Count.nullable(),
+  refunded: Count,
+});
+
+/** An order of the day paid by more than one tender, with each tender. */
+export const SplitOrderSchema = z.object({
+  orderId: Id,
+  orderReference: z.string(),
+  currency: Currency,
+  total: Count,
+  tenders: z.array(SplitTenderSchema),
+});
+
 export const EndOfDayReportSchema = z.object({
   station: z.string(),
   date: ReportDate,
@@ -135,6 +157,8 @@ export const EndOfDayReportSchema = z.object({
   drawer: z.array(DrawerSchema),
   open: z.array(OpenOperationSchema),
   repairs: z.array(RepairSchema),
+  /** Orders taken this day and paid by several tenders (split tender); absent in days closed before it existed. */
+  splitOrders: z.array(SplitOrderSchema).optional(),
 });
 export type EndOfDayReport = z.infer<typeof EndOfDayReportSchema>;
 

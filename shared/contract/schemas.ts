@@ -206,3 +206,46 @@ export const ApprovalInput = z.object({
   supervisorId: Id,
   pin: Pin,
 });
+
+/** One tender of an order (a payment) as the split-tender screens show it (shared/domain/tenders.ts). */
+export const TenderSchema = z.object({
+  paymentId: Id,
+  reference: z.string(),
+  method: z.enum(['card', 'cash']),
+  kind: z.enum(['purchase', 'authorization', 'cash']),
+  brand: z.string().nullable(),
+  last4: z.string().nullable(),
+  /** What this tender was for (minor units of the order's currency). */
+  amount: MinorUnits,
+  /** Cash only: what the customer handed over, and the change given back. */
+  tendered: MinorUnits.nullable(),
+  change: MinorUnits.nullable(),
+  captured: MinorUnits,
+  refunded: MinorUnits,
+  /** What may still be refunded (shared/domain/payment-balance.ts). */
+  refundable: MinorUnits,
+  status: PaymentStatusSchema,
+  standing: z.enum(['stands', 'in_doubt', 'void']),
+  /** What it counts toward the order's total; what it holds back while its outcome is unknown. */
+  counted: MinorUnits,
+  held: MinorUnits,
+  createdAt: IsoTime,
+});
+
+/** An order's tenders and the one "remaining" figure, computed by the core. */
+export const OrderTendersSchema = z.object({
+  orderId: Id,
+  orderReference: z.string(),
+  currency: Currency,
+  total: MinorUnits,
+  counted: MinorUnits,
+  inDoubt: MinorUnits,
+  remaining: MinorUnits,
+  covered: z.boolean(),
+  state: z.enum(['awaiting_payment', 'authorized', 'paid']),
+  orderStatus: z.enum(['awaiting_payment', 'paid', 'authorized', 'cancelled']),
+  /** In the order they were taken. */
+  tenders: z.array(TenderSchema),
+  /** What the order's tenders can still give back in all. */
+  refundable: MinorUnits,
+});

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { OrderSchema } from '../../../shared/contract';
 import type { LineInput } from '../../../shared/domain/order-totals';
+import { orderCover, type TenderFacts } from '../../../shared/domain/tenders';
 import type { Db } from '../db/database';
 import { stmt } from '../ledger/sql';
 
@@ -49,20 +50,41 @@ export function setOrderStatus(db: Db, id: string, status: OrderStatus, at: stri
 }
 
 /**
- * The order's status follows its payments: paid once money was captured, authorized while an
- * authorization is open, otherwise awaiting payment. A cancelled order stays cancelled.
+ * The order's status follows its tenders (shared/domain/tenders.ts orderCover, split tender): paid
+ * once they cover the total with money captured, authorized when an open authorization covers it,
+ * otherwise awaiting payment. A cancelled order stays cancelled. `now` decides lapsed authorizations.
  */
 export function refreshOrderStatus(db: Db, orderId: string, at: string): void {
   const order = getOrderRow(db, orderId);
   if (!order || order.status === 'cancelled') return;
-  const agg = stmt(
+  const rows = stmt(
     db,
-    `SELECT COALESCE(MAX(captured > 0), 0) AS paid,
-            COALESCE(MAX(authorized > 0 AND voided = 0 AND declined = 0), 0) AS authorized
-     FROM payments WHERE order_id = ?`,
-  ).get(orderId) as { paid: number; authorized: number };
-  const status: OrderStatus = agg.paid ? 'paid' : agg.authorized ? 'authorized' : 'awaiting_payment';
+    `SELECT method, kind, amount, authorized, captured, refunded, voided, declined, open_ops, queued, expires_at FROM payments WHERE order_id = ?`,
+  ).all(orderId) as TenderRow[];
+  const cover = orderCover(order.total, rows.map(toTenderFacts), new Date(at));
+  const status: OrderStatus = cover.state;
   if (status !== order.status) setOrderStatus(db, orderId, status, at);
+}
+
+interface TenderRow {
+  method: 'card' | 'cash';
+  kind: 'purchase' | 'authorization' | 'cash';
+  amount: number;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  voided: number;
+  declined: number;
+  open_ops: number;
+  queued: number;
+  expires_at: string | null;
+}
+
+function toTenderFacts(r: TenderRow): TenderFacts {
+  return {
+    method: r.method, kind: r.kind, amount: r.amount, authorized: r.authorized, captured: r.captured, refunded: r.refunded,
+    voided: r.voided === 1, declined: r.declined === 1, openOps: r.open_ops, queued: r.queued, expiresAt: r.expires_at,
+  };
 }
 
 export function toOrder(row: OrderRow): Order {

@@ -5,6 +5,8 @@ import type { OrderService } from '../orders/order-service';
 import type { HostedCards } from './hosted';
 import { expiringSummary, listPayments } from './queries';
 import type { CallerActor, PaymentService } from './service';
+import { refundOrder } from './order-refund';
+import { orderTenders } from './tenders';
 
 function caller(ctx: CallContext): CallerActor {
   // The dispatcher checked minRole; a missing user here is a wiring bug, reported as such.
@@ -22,6 +24,8 @@ export function paymentHandlers(s: { payments: PaymentService; orders: OrderServ
       caller(ctx);
       return orders.cancel(input.id);
     },
+    'orders.tenders': (input) => orderTenders(payments.deps.db, input.orderId, payments.deps.clock.now()),
+    'orders.refund': (input, ctx) => refundOrder(payments, input, caller(ctx)),
     'payments.hostedForm': async (input, ctx) => {
       const who = caller(ctx);
       // No keyed card entry while offline (DESIGN "Card data"): the order stays awaiting payment.

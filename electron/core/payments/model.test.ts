@@ -32,6 +32,8 @@ interface Real {
   /** Calls launched and not awaited, by payment id (the model learns their answers when they settle). */
   inFlight: Map<string, Promise<unknown>[]>;
   recurring: RecurringFeature;
+  /** Split-tender orders (several tenders each): their card tenders are also in `payments`. */
+  orders: string[];
 }
 
 const RECURRING_KEY = 'recurring runner';
@@ -74,6 +76,8 @@ interface Expected {
 }
 interface Model {
   payments: Map<string, Expected>;
+  /** Split tender: per order, its total and tenders in the order taken; cash tenders' refunds are known at once. */
+  orders: Map<string, { total: number; tenders: { id: string; method: 'card' | 'cash'; amount: number; cashRefunded: number }[] }>;
 }
 
 /** The model learns an operation's answer: approved moves its totals exactly; anything not final is open until the ledger finishes it. */
@@ -250,6 +254,7 @@ class Maintain implements fc.AsyncCommand<Model, Real> {
     }
     checkInvariants(r);
     checkModel(m, r);
+    checkSplit(m, r);
   }
   toString = () => `${this.type}(#${this.i}${this.type === 'void' ? '' : `, ${this.permille}‰`})`;
 }
@@ -291,6 +296,7 @@ class Join implements fc.AsyncCommand<Model, Real> {
     await Promise.all([...r.inFlight.values()].flat());
     checkInvariants(r);
     checkModel(m, r);
+    checkSplit(m, r);
   }
   toString = () => 'join';
 }
@@ -371,8 +377,198 @@ class Restart implements fc.AsyncCommand<Model, Real> {
     r.h.advance(4 * TIMEOUT_MS); // a restart takes time: past the capture resend grace
     checkInvariants(r);
     checkModel(m, r);
+    checkSplit(m, r);
   }
   toString = () => 'restart';
+}
+
+// --- split tender (docs/decisions/split-tender.md) ------------------------------------------------
+
+/**
+ * The model's own split-tender rules (not shared/domain/tenders.ts): what a tender counts toward its
+ * order, from what the model expects of it. `null`: the model does not know yet (outcome open).
+ */
+function modelCounts(m: Model, t: { id: string; method: 'card' | 'cash'; amount: number }): { counted: number; held: number } | null {
+  if (t.method === 'cash') return { counted: t.amount, held: 0 };
+  const e = m.payments.get(t.id)!;
+  if (e.open > 0) return null;
+  if (e.voided) return { counted: 0, held: 0 };
+  return { counted: e.authorized, held: 0 };
+}
+
+function orderRow(r: Real, orderId: string): { total: number; status: string } {
+  return r.h.db.prepare('SELECT total, status FROM orders WHERE id = ?').get(orderId) as { total: number; status: string };
+}
+
+/**
+ * Split-tender invariants at every step: what the tenders count and hold never exceeds the order
+ * total (cash change is not counted), and no money is taken twice at the gateway for one order;
+ * when every tender is settled, the order is paid exactly when the model says it is covered.
+ */
+function checkSplit(m: Model, r: Real): void {
+  for (const [orderId, o] of m.orders) {
+    const order = orderRow(r, orderId);
+    const rows = o.tenders.map((t) => ({ t, p: getPaymentRow(r.h.db, t.id)! }));
+    // In the ledger, by the ledger's own figures: settled money plus what is in doubt <= total.
+    let standing = 0;
+    let taken = 0;
+    for (const { t, p } of rows) {
+      expect(p.amount).toBe(t.amount);
+      if (p.method === 'cash') {
+        expect(p.change_due).toBe((p.tendered ?? 0) - p.amount);
+        standing += p.amount;
+        taken += p.captured;
+      } else if (p.declined === 0 && p.voided === 0) {
+        standing += p.authorized > 0 ? p.authorized : p.open_ops > 0 || p.queued > 0 ? p.amount : 0;
+        taken += r.h.sb.control.order(p.reference)?.capturedAmount ?? 0;
+      }
+    }
+    expect(standing).toBeLessThanOrEqual(o.total);
+    expect(taken).toBeLessThanOrEqual(o.total);
+    const settled = rows.every(({ t, p }) => (r.inFlight.get(t.id)?.length ?? 0) === 0 && p.open_ops === 0 && p.queued === 0);
+    const counts = o.tenders.map((t) => modelCounts(m, t));
+    if (!settled || counts.some((c) => c === null)) continue;
+    const covered = counts.reduce((a, c) => a + c!.counted, 0) >= o.total;
+    expect({ orderId, paid: order.status === 'paid' }).toEqual({ orderId, paid: covered });
+  }
+}
+
+/** What the core says remains (orders.tenders), checked against the model's own sum. */
+async function remainingOf(m: Model, r: Real, orderId: string): Promise<number> {
+  const t = await r.h.call('orders.tenders', { orderId });
+  const o = m.orders.get(orderId)!;
+  const counts = o.tenders.map((x) => modelCounts(m, x));
+  if (counts.every((c) => c !== null)) expect(t.remaining).toBe(Math.max(0, o.total - counts.reduce((a, c) => a + c.counted, 0)));
+  return t.remaining;
+}
+
+/**
+ * One order paid by several tenders: cash with change, then a card for part (which may be declined
+ * or uncertain: a magic amount), then a card for what remains. A card above what remains is refused
+ * and changes nothing.
+ */
+class SplitCharge implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly hundreds: number,
+    readonly cashPermille: number,
+    readonly middle: 'ok' | 'decline' | 'uncertain',
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const total = this.hundreds * 100 + 2_000;
+    const o = await r.h.call('orders.create', { channel: 'counter', currency: 'USD', customerId: r.customerId, lines: [{ description: 'split', quantity: 1, unitPrice: total, taxRateBp: 0 }] });
+    const mo = { total, tenders: [] as { id: string; method: 'card' | 'cash'; amount: number; cashRefunded: number }[] };
+    m.orders.set(o.id, mo);
+    r.orders.push(o.id);
+    const cash = Math.floor((total * this.cashPermille) / 1000 / 100) * 100;
+    if (cash > 0) {
+      const c = await r.h.call('payments.charge', { orderId: o.id, mode: 'purchase', amount: cash, source: { kind: 'cash', tendered: cash + 50 } });
+      expect([c.outcome, c.change, c.payment.amount]).toEqual(['approved', 50, cash]);
+      mo.tenders.push({ id: c.payment.id, method: 'cash', amount: cash, cashRefunded: 0 });
+    }
+    const card = async (amount?: number) => {
+      try {
+        const res = await r.h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.cardId }, ...(amount !== undefined ? { amount } : {}) });
+        const ok = res.outcome === 'approved';
+        r.payments.push(res.payment.id);
+        m.payments.set(res.payment.id, { kind: 'purchase', authorized: ok ? res.payment.amount : 0, captured: ok ? res.payment.amount : 0, refunded: 0, voided: false, open: ok || res.outcome === 'declined' ? 0 : 1 });
+        mo.tenders.push({ id: res.payment.id, method: 'card', amount: res.payment.amount, cashRefunded: 0 });
+        return res;
+      } catch (e) {
+        if (e instanceof ContractError && e.code === 'GATEWAY_UNREACHABLE') return null;
+        throw e;
+      }
+    };
+    let rest = await remainingOf(m, r, o.id);
+    expect(rest).toBe(total - cash);
+    // A card above what remains: refused, nothing written, nothing sent.
+    const before = JSON.stringify(rows(r));
+    const gw = r.h.sb.control.operationCount();
+    // (Offline with offline charges off, the gateway's absence is said first: also nothing written.)
+    const over = await r.h.call('payments.charge', { orderId: o.id, mode: 'purchase', amount: rest + 1, source: { kind: 'card_on_file', cardId: r.cardId } }).then(() => null, (e: unknown) => e);
+    expect(over).toBeInstanceOf(ContractError);
+    expect(['VALIDATION', 'GATEWAY_UNREACHABLE']).toContain((over as ContractError).code);
+    expect(JSON.stringify(rows(r))).toBe(before);
+    expect(r.h.sb.control.operationCount()).toBe(gw);
+    // The middle card: a part ending in 666 (declined) or 777 (uncertain), or a plain part.
+    const part = Math.floor(rest / 2000) * 1000 + (this.middle === 'decline' ? 666 : this.middle === 'uncertain' ? 777 : 500);
+    if (part < rest) {
+      const res = await card(part);
+      if (res && this.middle === 'decline') {
+        expect(res.outcome).not.toBe('approved');
+        // The declined card leaves the cash in place and the order open with the right remaining.
+        if (res.outcome === 'declined') expect(await remainingOf(m, r, o.id)).toBe(rest);
+      }
+      checkInvariants(r);
+      checkSplit(m, r);
+    }
+    rest = await remainingOf(m, r, o.id);
+    if (rest > 0) await card();
+    checkInvariants(r);
+    checkModel(m, r);
+    checkSplit(m, r);
+  }
+  toString = () => `split(${this.hundreds * 100 + 2_000}, cash ${this.cashPermille}‰, ${this.middle})`;
+}
+
+/** A refund of a split order: the last tender first (or the chosen one); the model plans it itself. */
+class OrderRefund implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly i: number,
+    readonly permille: number,
+    readonly choose: number | null,
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    if (r.orders.length === 0) return;
+    const orderId = r.orders[this.i % r.orders.length]!;
+    const mo = m.orders.get(orderId)!;
+    // Judged only when every tender is settled in the model and the ledger.
+    for (const t of mo.tenders) {
+      if (t.method === 'card' && (!quiet(r, t.id) || m.payments.get(t.id)!.open > 0 || getPaymentRow(r.h.db, t.id)!.open_ops > 0 || getPaymentRow(r.h.db, t.id)!.queued > 0)) return;
+    }
+    const refundable = mo.tenders.map((t) => {
+      if (t.method === 'cash') return t.amount - t.cashRefunded;
+      const e = m.payments.get(t.id)!;
+      return e.voided ? 0 : e.captured - e.refunded;
+    });
+    const all = refundable.reduce((a, b) => a + b, 0);
+    const chosen = this.choose === null || mo.tenders.length === 0 ? null : this.choose % mo.tenders.length;
+    const most = chosen === null ? all : refundable[chosen]!;
+    const amount = Math.max(1, Math.round((most * this.permille) / 1000));
+    // The model's plan: from the last tender back, or the chosen one alone.
+    const order = chosen === null ? mo.tenders.map((_, k) => k).reverse() : [chosen];
+    const plan: { id: string; amount: number }[] = [];
+    let left = amount;
+    for (const k of order) {
+      const take = Math.min(left, refundable[k]!);
+      if (take > 0) plan.push({ id: mo.tenders[k]!.id, amount: take });
+      left -= take;
+    }
+    const input = { orderId, amount, reason: 'model', ...(chosen !== null ? { paymentId: mo.tenders[chosen]!.id } : {}) };
+    if (left > 0) {
+      const before = JSON.stringify(rows(r));
+      await expect(r.h.call('orders.refund', input)).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_CAPTURED' });
+      expect(JSON.stringify(rows(r))).toBe(before);
+      return;
+    }
+    const out = await r.h.call('orders.refund', input);
+    // The parts follow the plan and stop at the first one not approved.
+    expect(out.parts.map((p) => ({ id: p.paymentId, amount: p.amount }))).toEqual(plan.slice(0, out.parts.length));
+    out.parts.slice(0, -1).forEach((p) => expect(p.outcome).toBe('approved'));
+    if (out.parts.length < plan.length) expect(out.parts.at(-1)!.outcome).not.toBe('approved');
+    for (const p of out.parts) {
+      const t = mo.tenders.find((x) => x.id === p.paymentId)!;
+      if (t.method === 'cash') {
+        expect(p.outcome).toBe('approved');
+        t.cashRefunded += p.amount;
+      } else learn(m, p.paymentId, 'refund', p.amount, p.outcome);
+    }
+    checkInvariants(r);
+    checkModel(m, r);
+    checkSplit(m, r);
+  }
+  toString = () => `refundOrder(#${this.i}, ${this.permille}‰${this.choose === null ? '' : `, tender ${this.choose}`})`;
 }
 
 const amount = fc.oneof(
@@ -389,6 +585,8 @@ const charge = fc.tuple(fc.constantFrom<'authorize' | 'purchase'>('authorize', '
 const maintain = (type: 'capture' | 'refund' | 'void') => fc.tuple(idx, permille).map(([i, p]) => new Maintain(type, i, p));
 const launch = (type: 'capture' | 'refund') => fc.tuple(idx, permille).map(([i, p]) => new Launch(type, i, p));
 const fault = fc.tuple(faultKind, command).map(([k, c]) => new Fault(k, c));
+const splitCharge = fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 900 }), fc.constantFrom<'ok' | 'decline' | 'uncertain'>('ok', 'decline', 'decline', 'uncertain')).map(([h, c, mid]) => new SplitCharge(h, c, mid));
+const orderRefund = fc.tuple(idx, fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1001, max: 1200 })), fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 5 }) })).map(([i, p, c]) => new OrderRefund(i, p, c));
 // fc.commands picks uniformly among these: repeats weight what matters most.
 const commands = [
   charge,
@@ -406,6 +604,10 @@ const commands = [
   fc.constant(new Restart()),
   fc.integer({ min: 1, max: 60 }).map((x) => new Schedule(x * 100)),
   fc.constant(new RunnerPass()),
+  splitCharge,
+  splitCharge,
+  orderRefund,
+  orderRefund,
 ];
 
 /** Final: no faults, online, everything resolved and forwarded, then every payment equals the model and the sandbox. */
@@ -424,6 +626,7 @@ async function finalCheck(m: Model, r: Real): Promise<void> {
   for (const p of rows(r)) expect(p.open_ops).toBe(0);
   checkInvariants(r);
   checkModel(m, r);
+  checkSplit(m, r);
   for (const p of rows(r)) {
     const gw = r.h.sb.control.order(p.reference);
     expect([p.authorized, p.captured, p.refunded]).toEqual([gw?.authorizedAmount ?? 0, gw?.capturedAmount ?? 0, gw?.refundedAmount ?? 0]);
@@ -472,8 +675,9 @@ describe('payment core against the sandbox (model-based)', () => {
             payments: [first.payment.id],
             inFlight: new Map(),
             recurring: await startRecurring(sh),
+            orders: [],
           };
-          const model: Model = { payments: new Map([[first.payment.id, { kind: 'purchase', authorized: 100, captured: 100, refunded: 0, voided: false, open: 0 }]]) };
+          const model: Model = { payments: new Map([[first.payment.id, { kind: 'purchase', authorized: 100, captured: 100, refunded: 0, voided: false, open: 0 }]]), orders: new Map() };
           await fc.asyncModelRun(() => ({ model, real }), cmds);
           await finalCheck(model, real);
           await real.recurring.close();

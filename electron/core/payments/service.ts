@@ -20,6 +20,7 @@ import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
 import { immediateCommit, newId, tx, type Committer } from '../ledger/sql';
+import { assertTendersWithinTotal, planChargeTender } from './tenders';
 import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 /** How a maintenance operation's writes are committed (see capture). */
@@ -213,9 +214,9 @@ export class PaymentService {
       if (!order) throw new ContractError('NOT_FOUND', 'No such order.');
       if (order.status === 'cancelled') throw new ContractError('NOT_ALLOWED', 'The order was cancelled.');
       const previous = paymentsOfOrder(db, order.id);
-      if (previous.some((p) => p.declined === 0 && p.voided === 0)) {
-        throw new ContractError('CONFLICT', 'This order already has a payment: capture, void or refund it instead.');
-      }
+      // Split tender (payments/tenders.ts): this tender's amount, default what remains; refused when nothing remains.
+      const src0 = input.source;
+      const tender = planChargeTender(db, order, { method: src0.kind === 'cash' ? 'cash' : 'card', amount: input.amount, tendered: src0.kind === 'cash' ? src0.tendered : undefined }, now);
       const customer = order.customer_id ? this.ports.getCustomer(db, order.customer_id) : null;
       const base: PaymentRow = {
         id: newId('pay'),
@@ -225,7 +226,7 @@ export class PaymentService {
         kind: input.mode === 'authorize' ? 'authorization' : 'purchase',
         eci: opts.eci ?? 'MOTO',
         currency: order.currency,
-        amount: order.total,
+        amount: tender.amount,
         authorized: 0,
         captured: 0,
         refunded: 0,
@@ -260,15 +261,13 @@ export class PaymentService {
       };
       const src = input.source;
       if (src.kind === 'cash') {
-        if (src.tendered < order.total) {
-          throw new ContractError('VALIDATION', 'The cash tendered is less than the total.', { tendered: 'Less than the total' });
-        }
-        const row: PaymentRow = { ...base, method: 'cash', kind: 'cash', eci: null, customer_email: null, authorized: order.total, captured: order.total, authorized_at: at, tendered: src.tendered, change_due: src.tendered - order.total };
+        const row: PaymentRow = { ...base, method: 'cash', kind: 'cash', eci: null, customer_email: null, authorized: tender.amount, captured: tender.amount, authorized_at: at, tendered: tender.tendered, change_due: tender.change };
         row.status = storedStatus(row);
         insertPayment(db, row);
-        appendOperation(db, { paymentId: row.id, type: 'cash_sale', amount: order.total, reference: row.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: 'Cash received' }, at);
+        appendOperation(db, { paymentId: row.id, type: 'cash_sale', amount: tender.amount, reference: row.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: 'Cash received' }, at);
+        assertTendersWithinTotal(db, order.id, now);
         refreshOrderStatus(db, order.id, at);
-        audit(this.deps, this.ports, actor, 'payments.cash_sale', row.reference, 'success', `cash ${order.total} ${order.currency} tendered ${src.tendered}`);
+        audit(this.deps, this.ports, actor, 'payments.cash_sale', row.reference, 'success', `cash ${tender.amount} ${order.currency} tendered ${tender.tendered}`);
         return { payment: row, opId: null as string | null };
       }
       let row: PaymentRow;
@@ -293,14 +292,15 @@ export class PaymentService {
       }
       const accounts = this.deps.accounts;
       if (accounts && row.gateway_account === accounts.activeAccount()) accounts.checkCurrency(row.currency);
-      if (queueCharge) checkOfflineChargeLimits(db, this.deps.settings.get(), order.total, order.currency, now);
+      if (queueCharge) checkOfflineChargeLimits(db, this.deps.settings.get(), tender.amount, order.currency, now);
       insertPayment(db, row);
+      assertTendersWithinTotal(db, order.id, now);
       // The reference is on disk (SENT, synchronous=FULL) before the first network attempt: one commit (operation-log.ts).
       const type = input.mode === 'authorize' ? 'authorize' : 'purchase';
-      const op = appendOperation(db, { paymentId: row.id, type, amount: order.total, reference: row.reference, state: queueCharge ? 'queued' : 'sent', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: 'Waiting for the gateway: not yet approved by the bank.' } : {}) }, at);
+      const op = appendOperation(db, { paymentId: row.id, type, amount: tender.amount, reference: row.reference, state: queueCharge ? 'queued' : 'sent', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: 'Waiting for the gateway: not yet approved by the bank.' } : {}) }, at);
       updatePayment(db, row.id, {}, at);
       if (queueCharge) {
-        audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${order.total} ${order.currency} card on file queued (gateway offline)`);
+        audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${tender.amount} ${order.currency} card on file queued (gateway offline)`);
         return { payment: row, opId: null as string | null, queued: true };
       }
       return { payment: row, opId: op.id };
@@ -360,15 +360,16 @@ export class PaymentService {
     });
   }
 
-  refund(paymentId: string, amount: number, reason: string, approval: { supervisorId: string; pin: string } | undefined, actor: CallerActor, opts: MaintenanceOptions = {}): Promise<OperationOutput> {
+  /** `opts.approvedBy`: a supervisor's approval already checked for a larger amount (an order refund over several tenders, payments/tenders.ts). */
+  refund(paymentId: string, amount: number, reason: string, approval: { supervisorId: string; pin: string } | undefined, actor: CallerActor, opts: MaintenanceOptions & { approvedBy?: { supervisorId: string; supervisorName: string } | null } = {}): Promise<OperationOutput> {
     return this.mutex.run(paymentId, async () => {
       const { db } = this.deps;
       const p = this.load(paymentId);
       requireKnownToGateway(p);
       this.requireAccount(p);
       refuse(checkAmount('refund', amount, this.totalsWithQueue(p), this.now()));
-      let approver: { supervisorId: string; supervisorName: string } | null = null;
-      if (this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
+      let approver: { supervisorId: string; supervisorName: string } | null = opts.approvedBy ?? null;
+      if (!approver && this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
         // Outside any transaction: a refused PIN must still count and be audited (people/approval.ts).
         approver = this.ports.verifyApproval(this.deps, {
           supervisorId: approval?.supervisorId,

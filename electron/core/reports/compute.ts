@@ -10,6 +10,7 @@ import {
 } from '../../../shared/contract/reports';
 import type { Db } from '../db/database';
 import { stmt } from '../ledger/sql';
+import { splitOrders } from './split-orders';
 
 /**
  * The end-of-day computation, read-only over the ledger:
@@ -235,6 +236,7 @@ export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date
     drawer: [...drawers.values()].sort(byCurrency),
     open,
     repairs,
+    splitOrders: splitOrders(db, from, to),
   };
 }
 

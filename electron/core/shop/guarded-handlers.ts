@@ -34,5 +34,36 @@ export function guardPaymentActions(handlers: Handlers, guard: () => PaymentGuar
     };
     (out as Record<string, unknown>)[ch] = wrapped;
   }
+  out['orders.refund'] = guardOrderRefund(handlers, guard);
   return out;
+}
+
+/**
+ * A refund of an order over its tenders (split tender) may touch each of its payments: it runs
+ * with the lease of every tender that can still give money back, taken one by one and all given
+ * back after; refused (nothing sent) when one cannot be had.
+ */
+function guardOrderRefund(handlers: Handlers, guard: () => PaymentGuard | null): Handler<'orders.refund'> {
+  const inner = handlers['orders.refund'];
+  const tenders = handlers['orders.tenders'];
+  return async (input, ctx) => {
+    const g = guard();
+    if (!g) return inner(input, ctx);
+    const of = await tenders({ orderId: input.orderId }, ctx);
+    const ids = of.tenders.filter((t) => t.refundable > 0 && (input.paymentId === undefined || t.paymentId === input.paymentId)).map((t) => t.paymentId);
+    const held: (() => Promise<void>)[] = [];
+    try {
+      for (const id of ids) {
+        const d = await g.acquire(id);
+        if (!d.allowed) {
+          const unreachable = d.code === 'NOT_OURS_WHILE_UNREACHABLE' || d.code === 'WAIT_OFFLINE_GRACE';
+          throw new ContractError(unreachable ? 'SHOP_SERVER_UNREACHABLE' : 'CONFLICT', d.message);
+        }
+        held.push(d.release);
+      }
+      return await inner(input, ctx);
+    } finally {
+      for (const release of held.reverse()) await release();
+    }
+  };
 }

@@ -9,6 +9,7 @@ import { useNav } from '../../app/nav-store';
 import { printReceipt } from '../transactions/Receipt';
 import { SaleReceipt } from '../printing/ReceiptPrinting';
 import { useOrder, type OrderResult } from './order-store';
+import { TenderList } from '../tenders/TenderList';
 
 /** "Transaction declined" → "Transaction declined." */
 function sentence(text: string): string {
@@ -54,8 +55,12 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
   useResolveUnknown(result);
   const primary = useRef<HTMLButtonElement>(null);
   const openPayment = useNav((s) => s.openPayment);
+  const tenders = useOrder((s) => s.tenders);
   const tryAgain = () => {
-    useOrder.setState({ result: null, hostedCard: null, createdOrder: null });
+    // With other tenders standing (split tender) the same order goes on; otherwise a fresh one as before.
+    const keep = useOrder.getState().tenders !== null;
+    useOrder.setState({ result: null, hostedCard: null, ...(keep ? {} : { createdOrder: null }) });
+    if (keep) void useOrder.getState().refreshTenders();
     requestAnimationFrame(() => document.querySelector<HTMLElement>('#charge-button')?.focus());
   };
   const p = result.payment;
@@ -123,6 +128,7 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
         </Alert>
       ) : null}
 
+      {tenders ? <TenderList tenders={tenders} title={t('tenders.ofOrder', { total: fmtMoney(tenders.total, tenders.currency) })} showRemaining={tenders.remaining > 0} /> : null}
       <dl className="facts">
         <div>
           <dt>{t('result.amount')}</dt>

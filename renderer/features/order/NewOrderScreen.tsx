@@ -15,7 +15,7 @@ import { ChargeResultPanel } from './ChargeResult';
 import { CustomerSection } from './CustomerSection';
 import { LinesEditor } from './LinesEditor';
 import { FormInvalid, useOrder, type Channel } from './order-store';
-import { PaymentSection } from './PaymentSection';
+import { PaymentSection, useTenderDue } from './PaymentSection';
 import { ScanStatus } from './ScanStatus';
 import { TotalsBox, useLiveTotals } from './TotalsBox';
 
@@ -84,7 +84,10 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   const mode = useOrder((s) => s.mode);
   const set = useOrder((s) => s.set);
   const submit = useOrder((s) => s.submit);
-  const totals = useLiveTotals();
+  const due = useTenderDue();
+  const currency = useOrder((s) => s.currency);
+  // Once a tender stands, the order is fixed: its lines and customer are locked while the split goes on.
+  const locked = useOrder((s) => s.tenders !== null);
   const { t } = useTranslation('order');
   const { t: tl } = useTranslation('links');
   const charge = useAction(async () => {
@@ -104,12 +107,13 @@ function OrderForm({ head }: { head: React.ReactNode }) {
   useHotkeys({ 'Ctrl+Enter': () => void charge.run() });
 
   const verb = method === 'link' ? tl('submit') : t(method === 'cash' ? 'verb.cash' : method === 'email_confirm' ? (mode === 'authorize' ? 'verb.emailAuthorize' : 'verb.emailCharge') : mode === 'authorize' ? 'verb.authorize' : 'verb.charge');
-  const amount = fmtMoney(totals.total.amount, totals.total.currency);
+  const amount = fmtMoney(due, currency);
 
   return (
     <div className="order-grid">
-      <div className="order-main">
+      <fieldset className="order-main" disabled={locked}>
         {head}
+        {locked ? <p className="muted small">{t('tenders.locked')}</p> : null}
         <CustomerSection />
         <ScanStatus />
         <LinesEditor />
@@ -130,7 +134,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
             <input className="input" dir="auto" value={note} maxLength={500} onChange={(e) => set({ note: e.target.value })} autoComplete="off" />
           </Field>
         </section>
-      </div>
+      </fieldset>
       <aside className="order-side" aria-label={t('paymentAside')}>
         <PaymentSection />
         {charge.error ? (

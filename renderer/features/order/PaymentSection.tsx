@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { parseAmount } from '../../../shared/money';
 import { Trans, useTranslation } from 'react-i18next';
 import { amountProblem } from '../../lib/error-text';
@@ -12,6 +13,7 @@ import { useOrder, type PayMethod } from './order-store';
 import { useLiveTotals } from './TotalsBox';
 import { useSession } from '../session/session-store';
 import { NotUsableHere } from '../customers/NotUsableHere';
+import { TenderList } from '../tenders/TenderList';
 
 const METHODS: { id: PayMethod; label: string }[] = [
   { id: 'card_on_file', label: 'payment.cardOnFile' },
@@ -39,10 +41,15 @@ export function PaymentSection() {
       <div className="payment-head">
         <h2 id="payment-h">{t('payment.title')}</h2>
         {/* Pay by link sits in the heading row: the card page and Charge stay above the fold at 1366×768. */}
-        <button type="button" className={`link payment-link-toggle ${method === 'link' ? 'checked' : ''}`} aria-pressed={method === 'link'} onClick={() => set({ method: 'link' })}>
-          {tl('method')}
-        </button>
+        <span className="payment-head-links">
+          <SplitToggle />
+          <button type="button" className={`link payment-link-toggle ${method === 'link' ? 'checked' : ''}`} aria-pressed={method === 'link'} onClick={() => set({ method: 'link' })}>
+            {tl('method')}
+          </button>
+        </span>
       </div>
+      <SplitProgress />
+      <TenderAmount />
       <div className="segmented segmented-grid" role="radiogroup" aria-label={t('payment.how')}>
         {METHODS.filter((m) => m.id !== 'email_confirm' || confirmationOffered).map((m) => {
           const disabled = (m.id === 'card_on_file' || m.id === 'email_confirm') && cards.length === 0;
@@ -175,19 +182,107 @@ function NewCard() {
   );
 }
 
+/**
+ * What this tender is for (split tender): empty means all that remains. Before the order exists
+ * that is the live total; after a first tender, the core's "remaining" (orders.tenders).
+ */
+export function useTenderDue(): number {
+  const tenders = useOrder((s) => s.tenders);
+  const text = useOrder((s) => s.tenderAmount);
+  const currency = useOrder((s) => s.currency);
+  const totals = useLiveTotals();
+  const remaining = tenders ? tenders.remaining : totals.total.amount;
+  if (!text.trim()) return remaining;
+  try {
+    const typed = parseAmount(text, currency).amount;
+    return typed > 0 ? Math.min(typed, remaining) : remaining;
+  } catch {
+    return remaining;
+  }
+}
+
+/** "Pay in parts" (split tender): shows the tender amount field; kept off the default layout so the card page and Charge fit 1366×768. */
+function SplitToggle() {
+  const open = useOrder((s) => s.splitOpen);
+  const splitting = useOrder((s) => s.tenders !== null);
+  const set = useOrder((s) => s.set);
+  const { t } = useTranslation('order');
+  if (splitting) return null;
+  const toggle = () => {
+    set({ splitOpen: !open, ...(open ? { tenderAmount: '' } : {}) });
+  };
+  return (
+    <button type="button" className={`link ${open ? 'checked' : ''}`} aria-pressed={open} onClick={toggle}>
+      {t('tenders.payInParts')}
+    </button>
+  );
+}
+
+function TenderAmount() {
+  const shown = useOrder((s) => s.splitOpen || s.tenders !== null);
+  const text = useOrder((s) => s.tenderAmount);
+  const currency = useOrder((s) => s.currency);
+  const tenders = useOrder((s) => s.tenders);
+  const error = useOrder((s) => s.errors.tenderAmount ?? s.errors.amount);
+  const set = useOrder((s) => s.set);
+  const totals = useLiveTotals();
+  const { t } = useTranslation('order');
+  const remaining = tenders ? tenders.remaining : totals.total.amount;
+  const input = useRef<HTMLInputElement>(null);
+  const opened = useOrder((s) => s.splitOpen);
+  // Opened by "Pay in parts": the cursor goes to the amount.
+  useEffect(() => {
+    if (opened) input.current?.focus();
+  }, [opened]);
+  if (!shown) return null;
+  return (
+    <Field label={t('tenders.amountLabel', { currency })} hint={t('tenders.amountHint', { remaining: fmtMoney(remaining, currency) })} error={error}>
+      <input ref={input} id="tender-amount" className="input num" inputMode="decimal" value={text} placeholder={fmtMoney(remaining, currency)} onChange={(e) => set({ tenderAmount: e.target.value })} autoComplete="off" />
+    </Field>
+  );
+}
+
+/** While a split goes on: the tenders so far, what remains (the core's figure), and the last tender's answer. */
+function SplitProgress() {
+  const tenders = useOrder((s) => s.tenders);
+  const last = useOrder((s) => s.lastTender);
+  const { t } = useTranslation('order');
+  const ref = useRef<HTMLDivElement>(null);
+  // Each tender's answer (a decline above all) is brought into view: the card form below may have scrolled it away.
+  useEffect(() => {
+    if (last) ref.current?.scrollIntoView({ block: 'start' });
+  }, [last]);
+  if (!tenders) return null;
+  const c = tenders.currency;
+  return (
+    <div className="split-progress" aria-live="polite" ref={ref}>
+      {last && last.outcome === 'declined' ? (
+        <Alert tone="danger" title={t('tenders.declinedTitle', { amount: fmtMoney(last.payment.amount, c) })}>
+          {t('tenders.declinedBody', { remaining: fmtMoney(tenders.remaining, c) })}
+        </Alert>
+      ) : last ? (
+        <Alert tone="success" title={t('tenders.partTitle', { amount: fmtMoney(last.payment.amount, c) })}>
+          {last.change ? t('tenders.partChange', { change: fmtMoney(last.change, c) }) : null} {t('tenders.partBody', { remaining: fmtMoney(tenders.remaining, c) })}
+        </Alert>
+      ) : null}
+      <TenderList tenders={tenders} title={t('tenders.soFar')} />
+    </div>
+  );
+}
+
 function CashTender() {
   const tendered = useOrder((s) => s.tendered);
   const currency = useOrder((s) => s.currency);
   const errors = useOrder((s) => s.errors);
   const set = useOrder((s) => s.set);
-  const totals = useLiveTotals();
+  const due = useTenderDue();
   const { t } = useTranslation('order');
   let change: string | null = null;
   let problem: string | undefined = errors.tendered;
   if (tendered.trim()) {
     try {
       const given = parseAmount(tendered, currency).amount;
-      const diff = given - totals.total.amount;
+      const diff = given - due;
       if (diff >= 0) change = fmtMoney(diff, currency);
       else problem ??= t('payment.shortBy', { amount: fmtMoney(-diff, currency) });
     } catch (e) {

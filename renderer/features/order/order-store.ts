@@ -14,6 +14,7 @@ type Card = OutputOf<'customers.get'>['cards'][number];
 export type HostedCard = NonNullable<OutputOf<'payments.hostedResult'>['card']>;
 export type ChargeResult = OutputOf<'payments.charge'>;
 export type Channel = InputOf<'orders.create'>['channel'];
+export type OrderTenders = OutputOf<'orders.tenders'>;
 
 export type CustomerChoice =
   | { kind: 'none' }
@@ -44,6 +45,14 @@ interface OrderState {
   hostedCard: HostedCard | null;
   saveCard: boolean;
   tendered: string;
+  /** This tender's amount as typed (split tender); empty = what remains. */
+  tenderAmount: string;
+  /** The clerk asked to pay in parts: the tender amount field shows (always once a tender stands). */
+  splitOpen: boolean;
+  /** The order's tenders from the core once one stands and the order is not covered yet (split tender in progress). */
+  tenders: OrderTenders | null;
+  /** The last tender's answer while the split goes on (approved part, or a declined card). */
+  lastTender: ChargeResult | null;
   mode: 'purchase' | 'authorize';
   /** The order already recorded for this draft (reused on a retry), and what it was made from. */
   createdOrder: { id: string; reference: string; signature: string } | null;
@@ -52,7 +61,9 @@ interface OrderState {
   /** The email confirmation being followed (method 'email_confirm'), until its charge result. */
   confirmation: ConfirmationView | null;
 
-  set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'mode' | 'hostedCard'>>) => void;
+  set: (patch: Partial<Pick<OrderState, 'channel' | 'note' | 'method' | 'cardId' | 'saveCard' | 'tendered' | 'tenderAmount' | 'splitOpen' | 'mode' | 'hostedCard'>>) => void;
+  /** Reads the order's tenders again (after a declined card is retried, or an outcome became known). */
+  refreshTenders: () => Promise<void>;
   setCustomer: (c: CustomerChoice) => void;
   updateLine: (key: string, patch: Partial<DraftLine>) => void;
   /** A product chosen on a line: its name, price and tax are copied into that line. */
@@ -93,6 +104,10 @@ function blankState() {
     hostedCard: null,
     saveCard: true,
     tendered: '',
+    tenderAmount: '',
+    splitOpen: false,
+    tenders: null as OrderTenders | null,
+    lastTender: null as ChargeResult | null,
     mode: 'purchase' as const,
     createdOrder: null,
     errors: {},
@@ -175,6 +190,12 @@ export const useOrder = create<OrderState>((set, get) => ({
       lines: lines.length ? lines : [newLine(defaults().taxRate)],
     }),
   setResult: (result) => set({ result }),
+  refreshTenders: async () => {
+    const order = get().createdOrder;
+    if (!order) return;
+    const tenders = await call('orders.tenders', { orderId: order.id });
+    set({ tenders: tenders.tenders.some((x) => x.standing !== 'void') ? tenders : null });
+  },
   setConfirmation: (confirmation) => set({ confirmation }),
 
   submit: async () => {
@@ -188,11 +209,25 @@ export const useOrder = create<OrderState>((set, get) => ({
     if (s.method === 'email_confirm' && c.kind === 'existing' && !c.customer.email) errors.payment = i18next.t('order:check.noEmail');
     if (s.method === 'new_card' && !s.hostedCard) errors.payment = i18next.t('order:check.enterCard');
     if (s.method === 'link') Object.assign(errors, linkFormErrors());
+    // Split tender: this tender's amount (default what remains, from the core once the order exists).
+    const remaining = s.tenders ? s.tenders.remaining : parsed.totals.total.amount;
+    let amount: number | undefined;
+    if (s.tenderAmount.trim()) {
+      try {
+        amount = parseAmount(s.tenderAmount, s.currency).amount;
+        if (amount <= 0) errors.tenderAmount = i18next.t('order:tenders.moreThanZero');
+        else if (amount > remaining && s.method !== 'cash') errors.tenderAmount = i18next.t('order:tenders.moreThanRemaining');
+      } catch (e) {
+        errors.tenderAmount = amountProblem(e, s.currency);
+      }
+    }
+    if (s.method === 'link' && (amount !== undefined || s.tenders)) errors.payment = i18next.t('order:tenders.linkWhole');
+    if (s.method === 'email_confirm' && (amount !== undefined || s.tenders)) errors.payment = i18next.t('order:tenders.emailWhole');
     let tendered = 0;
     if (s.method === 'cash') {
       try {
         tendered = parseAmount(s.tendered, s.currency).amount;
-        if (tendered < parsed.totals.total.amount) errors.tendered = i18next.t('order:check.lessThanTotal');
+        if (tendered < Math.min(amount ?? remaining, remaining)) errors.tendered = i18next.t(amount !== undefined || s.tenders ? 'order:tenders.lessThanTender' : 'order:check.lessThanTotal');
       } catch (e) {
         errors.tendered = s.tendered.trim() ? amountProblem(e, s.currency) : i18next.t('order:check.enterTendered');
       }
@@ -209,8 +244,10 @@ export const useOrder = create<OrderState>((set, get) => ({
       lines: parsed.lines,
       note: s.note.trim(),
     };
-    const signature = JSON.stringify(input);
+    let signature = JSON.stringify(input);
     let order = s.createdOrder;
+    // Once a tender stands the order is fixed (the lines are locked on the screen): never re-created.
+    if (order && s.tenders) signature = order.signature;
     if (!order || order.signature !== signature) {
       if (order) call('orders.cancel', { id: order.id }).catch(() => undefined);
       const created = await call('orders.create', input);
@@ -233,8 +270,15 @@ export const useOrder = create<OrderState>((set, get) => ({
         : s.method === 'card_on_file'
           ? { kind: 'card_on_file', cardId: s.cardId ?? '' }
           : { kind: 'new_card', handle: s.hostedCard?.handle ?? '', save: s.saveCard && c.kind !== 'none' };
-    const result = await call('payments.charge', { orderId: order.id, mode: s.method === 'cash' ? 'purchase' : s.mode, source });
-    set({ result: { ...result, resolving: result.outcome === 'unknown', checks: 0 } });
+    const result = await call('payments.charge', { orderId: order.id, mode: s.method === 'cash' ? 'purchase' : s.mode, source, ...(amount !== undefined ? { amount } : {}) });
+    const tenders = await call('orders.tenders', { orderId: order.id }).catch(() => null);
+    const standing = tenders ? tenders.tenders.some((x) => x.standing === 'stands') : false;
+    // Split tender goes on while something stands and a part remains: the form stays, showing the tenders and what remains.
+    if (tenders && standing && tenders.remaining > 0 && (result.outcome === 'approved' || result.outcome === 'declined')) {
+      set({ tenders, lastTender: result, hostedCard: null, tendered: '', tenderAmount: '' });
+      return;
+    }
+    set({ tenders: tenders && tenders.tenders.length > 1 ? tenders : null, lastTender: null, result: { ...result, resolving: result.outcome === 'unknown', checks: 0 } });
   },
 }));
 

@@ -5,6 +5,7 @@ import { EmptyState } from '../../ui/Alert';
 import { Breakdown } from './Breakdown';
 import { CurrencyPanel } from './CurrencyPanel';
 import { OpenOperations } from './OpenOperations';
+import { SplitOrders } from './SplitOrders';
 import { useIds } from './print-copy';
 import { offsetLabel } from './report-data';
 
@@ -32,6 +33,7 @@ export function ReportView({ report }: { report: EndOfDayReport }) {
           <Breakdown name="eod-channel" title={t('breakdown.channel')} keyLabel={t('col.channel')} rows={report.byChannel} />
         </div>
       ) : null}
+      {report.splitOrders && report.splitOrders.length > 0 ? <SplitOrders orders={report.splitOrders} /> : null}
       <OpenOperations report={report} />
       {report.repairs.length > 0 ? <Repairs repairs={report.repairs} /> : null}
     </article>

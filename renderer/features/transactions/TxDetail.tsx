@@ -18,6 +18,7 @@ import { useDetail, type ActionKind, type Detail, type LastOutcome } from './det
 import { printReceipt } from './Receipt';
 import { PaperReceiptActions } from '../printing/ReceiptPrinting';
 import { Timeline } from './Timeline';
+import { OrderTendersPanel } from './OrderTendersPanel';
 
 /** The action buttons' words (catalogue 'transactions', detail.action). */
 const actionLabel = (t: TFunction, a: ActionKind | 'checkStatus'): string => t(`transactions:detail.action.${a}`);
@@ -188,6 +189,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
           {form === 'void' && actions.void.allowed ? <VoidForm detail={detail} /> : null}
           {form === 'refund' && actions.refund.allowed ? <RefundForm key={`r${p.refunded}`} detail={detail} /> : null}
         </section>
+        <OrderTendersPanel orderId={order.id} paymentId={p.id} />
         <Timeline detail={detail} />
       </div>
       <aside className="detail-side">

@@ -78,6 +78,18 @@ const DATA_AT: Record<string, (db: Db) => void> = {
     db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at)
       VALUES ('blk_1', 2, 'blk_1:2', 'NOPE', NULL, NULL, NULL, 'refused', 'refused', 'No such payment on this station.', 'bulk blk_1 #2', ?)`).run(AT);
   },
+  // A counter order paid by two tenders: cash with change, then a card for the rest.
+  'split-tender'(db) {
+    db.prepare(`INSERT INTO orders (id, reference, channel, currency, lines_json, net, tax, total, status, created_at, created_by, created_by_name, updated_at)
+      VALUES ('ord_3', 'D1-3', 'counter', 'USD', '[]', 5000, 0, 5000, 'paid', ?, 'u_1', 'Clara', ?)`).run(AT, AT);
+    db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, status, tendered, change_due, created_at, authorized_at, created_by, updated_at)
+      VALUES ('pay_3', 'ord_3', 'D1-3-P1', 'cash', 'cash', 'USD', 2000, 2000, 2000, 'captured', 2500, 500, ?, ?, 'u_1', ?)`).run(AT, AT, AT);
+    db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, status, card_id, created_at, authorized_at, created_by, updated_at)
+      VALUES ('pay_4', 'ord_3', 'D1-3-P2', 'card', 'purchase', 'USD', 3000, 3000, 3000, 'captured', 'card_1', ?, ?, 'u_1', ?)`).run(AT, AT, AT);
+    const op = db.prepare(`INSERT INTO operations (id, payment_id, seq, type, amount, state, reference, attempts, created_at, updated_at, finished_at) VALUES (?, ?, 1, ?, ?, 'succeeded', ?, ?, ?, ?, ?)`);
+    op.run('op_8', 'pay_3', 'cash_sale', 2000, 'D1-3-P1', 0, AT, AT, AT);
+    op.run('op_9', 'pay_4', 'purchase', 3000, 'D1-3-P2', 1, AT, AT, AT);
+  },
 };
 
 function tables(db: Db): string[] {
@@ -131,6 +143,18 @@ describe('every ledger version migrates to exactly a fresh ledger and keeps ever
       // Columns added later may be new; every column the row had keeps its value.
       expect(now.map((r, i) => Object.fromEntries(Object.keys(old[i] ?? {}).map((k) => [k, r[k]]))), table).toEqual(old);
     }
+    db.close();
+  });
+
+  it('a cash tender whose tendered, change and amount disagree is refused by the ledger (migration 015)', () => {
+    const db = ledgerAt(MIGRATIONS.length);
+    const insert = (id: string, tendered: number | null, change: number | null) =>
+      db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, status, tendered, change_due, created_at, created_by, updated_at)
+        VALUES (?, 'ord_3', ?, 'cash', 'cash', 'USD', 1000, 1000, 1000, 'captured', ?, ?, ?, 'u_1', ?)`).run(id, `D1-3-${id}`, tendered, change, AT, AT);
+    expect(() => insert('x1', 900, 0)).toThrow(/cash tender/);
+    expect(() => insert('x2', 1500, 400)).toThrow(/cash tender/);
+    expect(() => insert('x3', null, null)).toThrow(/cash tender/);
+    expect(() => insert('x4', 1500, 500)).not.toThrow();
     db.close();
   });
 
