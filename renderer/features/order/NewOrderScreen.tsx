@@ -17,7 +17,7 @@ import { LinesEditor } from './LinesEditor';
 import { FormInvalid, useOrder, type Channel } from './order-store';
 import { PaymentSection, useTenderDue } from './PaymentSection';
 import { ScanStatus } from './ScanStatus';
-import { TotalsBox, useLiveTotals } from './TotalsBox';
+import { TotalsBox } from './TotalsBox';
 
 const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
 
