@@ -5,6 +5,7 @@ import {
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
+import { CoreTextSchema } from './messages';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { Locale, PrintedText } from './settings-fields';
 import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
@@ -71,6 +72,8 @@ const ChargeSource = z.discriminatedUnion('kind', [
 const ChargeResult = z.object({
   outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
   message: z.string(),
+  /** `message` as a key for the screen's language (shared/contract/messages.ts). */
+  text: CoreTextSchema.optional(),
   payment: PaymentSummarySchema,
   cardSaved: CardSchema.nullable(),
   change: MinorUnits.nullable(),
@@ -79,6 +82,7 @@ const ChargeResult = z.object({
 const OperationResult = z.object({
   outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
   message: z.string(),
+  text: CoreTextSchema.optional(),
   detail: PaymentDetailSchema,
 });
 

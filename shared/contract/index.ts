@@ -6,3 +6,4 @@ export * from './gateway-accounts';
 export * from './shop';
 export * from './links';
 export * from './bulk';
+export * from './messages';
