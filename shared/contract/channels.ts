@@ -240,7 +240,8 @@ export const channels = {
     minRole: 'none', mutates: false, summary: 'Who is signed in, whether first-run setup is needed, which gateway.',
   }),
   'session.setup': ch({
-    input: z.object({ name: z.string().trim().min(1).max(80), pin: Pin }),
+    /** `language`: the one chosen on the first screen, which becomes the station's default (settings locale). */
+    input: z.object({ name: z.string().trim().min(1).max(80), pin: Pin, language: LanguageSchema.optional() }),
     output: SessionUser,
     minRole: 'none', mutates: true, summary: 'First run: create the admin and sign in.',
   }),
