@@ -19,7 +19,7 @@ const ALLOWED_LATIN = /\b(USD|KWD|Visa|SANDBOX|APS|ORD|PAY|Enter|Esc|Ctrl|Alt|Sh
 async function englishWordsIn(scope: Locator): Promise<string[]> {
   const text = (await scope.innerText()).replace(ALLOWED_LATIN, '');
   // References (ORD-…, PAY-…), emails and masked cards are data, not words.
-  const cleaned = text.replace(/[\w.+-]+@[\w.-]+/g, '').replace(/\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b/g, '');
+  const cleaned = text.replace(/[\w.+-]+@[\w.-]+/g, '').replace(/\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+){2,}\b/g, '');
   return cleaned.match(/[A-Za-z]{3,}/g) ?? [];
 }
 

@@ -8,7 +8,7 @@ import { QueueScreen } from '../features/queue/QueueScreen';
 import { BulkScreen } from '../features/bulk/BulkScreen';
 import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
 import { AuditScreen } from '../features/audit/AuditScreen';
-import { RecurringScreen } from '../features/recurring/RecurringScreen';
+import { RecurringScreen } from '../features/recurring/LazyRecurringScreen';
 import { useSync } from '../features/queue/sync-store';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useSettings } from '../features/settings/settings-store';

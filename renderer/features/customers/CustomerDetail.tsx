@@ -17,7 +17,7 @@ import { StatusBadge } from '../../ui/StatusBadge';
 import { Ltr } from '../../ui/Ltr';
 import { newLine } from '../order/draft';
 import { useOrder } from '../order/order-store';
-import { RecurringScreen } from '../recurring/RecurringScreen';
+import { RecurringScreen } from '../recurring/LazyRecurringScreen';
 import { useSettings } from '../settings/settings-store';
 import { NotUsableHere } from './NotUsableHere';
 
