@@ -124,7 +124,7 @@ async function setupInDirection(page: Page, web: WebApp, w: Walk) {
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     await look(page, w, 'setup');
   }
-  const fields = page.locator('form[aria-labelledby="setup-title"] input');
+  const fields = page.locator('form[aria-labelledby="setup-title"] input:not([type="radio"])');
   await fields.nth(0).fill(NAMES.admin);
   await fields.nth(1).fill(PINS.admin);
   await fields.nth(2).fill(PINS.admin);

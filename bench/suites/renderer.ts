@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +48,35 @@ export function initialJs(distDir: string): { files: string[]; raw: number; gzip
     files.push(src);
   }
   return { files, raw, gzip };
+}
+
+/**
+ * gzip -9 of one language's catalogue chunks (renderer/i18n loads every namespace of the active
+ * language before the first screen, each its own chunk; the other language is never fetched).
+ * A namespace has one chunk per language, `<ns>-<hash>.js`; the Arabic one has Arabic letters.
+ */
+export function catalogueJs(distDir: string): Record<'en' | 'ar', { files: number; raw: number; gzip: number }> {
+  const namespaces = readdirSync(join(ROOT, 'renderer/i18n/locales/en')).filter((f) => f.endsWith('.json') && f !== 'unlock.json').map((f) => f.slice(0, -5));
+  const out = { en: { files: 0, raw: 0, gzip: 0 }, ar: { files: 0, raw: 0, gzip: 0 } };
+  const byNs = new Map<string, { buf: Buffer; arabic: number }[]>();
+  for (const file of readdirSync(join(distDir, 'assets'))) {
+    const m = /^([a-z]+)-[\w-]{6,}\.js$/.exec(file);
+    if (!m || !namespaces.includes(m[1]!)) continue;
+    const buf = readFileSync(join(distDir, 'assets', file));
+    const arabic = (buf.toString('utf8').match(/[\u0600-\u06ff]/g) ?? []).length;
+    byNs.set(m[1]!, [...(byNs.get(m[1]!) ?? []), { buf, arabic }]);
+  }
+  // Of a namespace's two chunks, the Arabic one has more Arabic letters (English may name "العربية").
+  for (const chunks of byNs.values()) {
+    chunks.sort((a, b) => a.arabic - b.arabic);
+    chunks.forEach((c, i) => {
+      const lang = i === chunks.length - 1 && chunks.length > 1 ? 'ar' : 'en';
+      out[lang].files++;
+      out[lang].raw += c.buf.length;
+      out[lang].gzip += gzipSync(c.buf, { level: 9 }).length;
+    });
+  }
+  return out;
 }
 
 async function viteBuild(opts: { root: string; outDir: string; configFile: string | false }): Promise<void> {
@@ -251,6 +280,11 @@ export async function rendererSuite(ds: Dataset | null, log: (s: string) => void
   const app = initialJs(join(ROOT, 'dist/renderer'));
   const floor = await reactFloor();
   out.push(result(SUITE, 'initial JavaScript (gzip -9)', app.gzip / 1000, 'KB', { op: '<=', target: 250 }, { baseline: floor.gzip / 1000, ratio: app.gzip / floor.gzip, note: `${app.files.length} file(s), ${(app.raw / 1000).toFixed(1)} KB raw; baseline = minimal React 19 app, same Vite` }));
+  const cats = catalogueJs(join(ROOT, 'dist/renderer'));
+  for (const [lang, name] of [['en', 'English'], ['ar', 'Arabic']] as const) {
+    const c = cats[lang];
+    out.push(result(SUITE, `initial JavaScript with the ${name} catalogues (gzip -9)`, (app.gzip + c.gzip) / 1000, 'KB', { op: '<=', target: 250 }, { note: `entry ${(app.gzip / 1000).toFixed(1)} KB + ${c.files} catalogue chunk(s) ${(c.gzip / 1000).toFixed(1)} KB gzip (${(c.raw / 1000).toFixed(1)} KB raw), loaded before the first screen; the other language is never fetched` }));
+  }
 
   const dataDir = ds?.dir ?? join(CACHE_DIR, 'run', 'web-empty');
   log(`renderer: web mode on ${ds ? 'the 1,000,000-card ledger' : 'an empty ledger'}, headless Chromium…`);

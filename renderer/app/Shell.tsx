@@ -9,7 +9,7 @@ import { BulkScreen } from '../features/bulk/BulkScreen';
 import { CatalogScreen } from '../features/catalog/CatalogScreen';
 import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
 import { AuditScreen } from '../features/audit/AuditScreen';
-import { RecurringScreen } from '../features/recurring/RecurringScreen';
+import { RecurringScreen } from '../features/recurring/LazyRecurringScreen';
 import { useSync } from '../features/queue/sync-store';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useSettings } from '../features/settings/settings-store';

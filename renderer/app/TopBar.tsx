@@ -15,6 +15,9 @@ export function SandboxBanner() {
 
 type GatewayStatus = NonNullable<ReturnType<typeof useSession.getState>['status']>['gateway'];
 
+/** The embedded sandbox's account (electron/core/gateway-accounts/model.ts EMBEDDED_ACCOUNT). */
+const EMBEDDED_SANDBOX = 'sandbox:SANDBOXMID';
+
 // The account and gateway names are isolated (<bdi>) so they read right inside an Arabic sentence.
 const REF = { ref: <bdi /> };
 
@@ -35,10 +38,12 @@ export function GatewayBand({ gateway }: { gateway: GatewayStatus | undefined })
     );
   }
   if (!gateway?.sandbox) return null;
+  // The embedded sandbox's name is ours to translate; another sandbox keeps the name it was given.
+  const name = gateway.account === EMBEDDED_SANDBOX ? t('band.embedded') : gateway.name;
   return (
     // A named region: a landmark, so its content is inside one (axe "region") and reachable by landmark.
     <section className="sandbox-banner" aria-label={t('band.sandboxName')}>
-      <strong>{t('band.sandbox')}</strong> <Trans t={t} i18nKey="band.sandboxText" values={{ name: gateway.name }} components={REF} />
+      <strong>{t('band.sandbox')}</strong> <Trans t={t} i18nKey="band.sandboxText" values={{ name }} components={REF} />
     </section>
   );
 }

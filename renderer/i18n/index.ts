@@ -1,6 +1,7 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { setLocale } from '../lib/format';
+import { formatter, INTERPOLATION } from './formatter';
 import { directionOf, intlLocale, isLanguage, languageOf, type Digits, type Language } from './languages';
 
 export * from './languages';
@@ -39,6 +40,7 @@ let ready: Promise<void> | null = null;
 export function startI18n(lang: Language = 'en', digits: Digits = 'latn'): Promise<void> {
   ready ??= i18next
     .use(initReactI18next)
+    .use(formatter)
     .init({
       lng: lang,
       fallbackLng: false,
@@ -46,7 +48,7 @@ export function startI18n(lang: Language = 'en', digits: Digits = 'latn'): Promi
       defaultNS: 'common',
       resources: {},
       partialBundledLanguages: true,
-      interpolation: { escapeValue: false }, // React escapes
+      interpolation: INTERPOLATION, // React escapes; every value through our formatter
       returnNull: false,
     })
     .then(() => undefined);

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { setLocale } from '../lib/format';
+import { formatter, INTERPOLATION } from './formatter';
 import { intlLocale, type Digits, type Language } from './languages';
 
 /**
@@ -11,12 +12,12 @@ const all = import.meta.glob<Record<string, unknown>>('./locales/*/*.json', { im
 let started: Promise<unknown> | null = null;
 
 export async function useTestLanguage(lang: Language = 'en', digits: Digits = 'latn'): Promise<void> {
-  started ??= i18next.init({
+  started ??= i18next.use(formatter).init({
     lng: lang,
     fallbackLng: false,
     defaultNS: 'common',
     resources: {},
-    interpolation: { escapeValue: false },
+    interpolation: INTERPOLATION,
   });
   await started;
   for (const [path, bundle] of Object.entries(all)) {

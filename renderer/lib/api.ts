@@ -1,15 +1,18 @@
-import type { ChannelName, ContractErrorShape, Envelope, ErrorCode, EventName, EventPayload, InputOf, OutputOf } from '../../shared/contract';
+import type { ChannelName, ContractErrorShape, CoreText, Envelope, ErrorCode, EventName, EventPayload, InputOf, OutputOf } from '../../shared/contract';
 import { getPos } from '../platform/pos';
 
 /** A refused call: the envelope's error, thrown so screens can `try/catch` one way. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly fields: Record<string, string>;
+  /** The core's sentence as a key and params, for the screen's language (lib/core-text.ts). */
+  readonly text: CoreText | null;
   constructor(shape: ContractErrorShape) {
     super(shape.message);
     this.name = 'ApiError';
     this.code = shape.code;
     this.fields = shape.fields ?? {};
+    this.text = shape.text ?? null;
   }
 }
 

@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../shared/contract';
 import i18next from 'i18next';
 import { MoneyError, currencyExponent } from '../../shared/money';
 import { asApiError } from './api';
+import { coreSentence } from './core-text';
 
 /**
  * One plain sentence per stable error code, in the screen's language (catalogue 'errors'); the
@@ -13,14 +14,21 @@ export function errorText(code: ErrorCode, fallback?: string): string {
   return fallback ?? (i18next.exists('errors:code.INTERNAL') ? i18next.t('errors:code.INTERNAL') : 'Something went wrong on this station.');
 }
 
-/** A sentence for any thrown value: the code's text, plus the core's detail when it adds something. */
+/**
+ * A sentence for any thrown value: the core's own sentence when it sent one as a key
+ * (shared/contract/messages.ts), translated; else the code's text, plus the core's English detail
+ * on an English screen only (never English words inside another language's screen).
+ */
 export function describeError(e: unknown): string {
   const err = asApiError(e);
-  const base = errorText(err.code, err.message);
+  const said = coreSentence(err.text);
+  if (said) return said;
+  const base = errorText(err.code, i18next.language === 'en' ? err.message : undefined);
+  const detail = coreSentence(null, err.message);
   if (err.code === 'DECLINED' || err.code === 'NOT_ALLOWED' || err.code === 'CONFLICT' || err.code === 'SHOP_SERVER_UNREACHABLE' || err.code === 'SHOP_DUPLICATE_PEOPLE') {
-    return err.message && err.message !== base ? `${base} ${err.message}` : base;
+    return detail && detail !== base ? `${base} ${detail}` : base;
   }
-  if (err.code === 'VALIDATION' && Object.keys(err.fields).length === 0 && err.message) return `${base} ${err.message}`;
+  if (err.code === 'VALIDATION' && Object.keys(err.fields).length === 0 && detail) return `${base} ${detail}`;
   return base;
 }
 

@@ -64,9 +64,9 @@ export function fmtCount(n: number): string {
   return f.format(n);
 }
 
-/** A plural sentence with its count in the screen's digits (the catalogue picks the form by count). */
+/** A plural sentence with its count in the screen's digits (the catalogue picks the form by count; i18n's formatter writes the digits). */
 export function counted(key: string, n: number, values: Record<string, unknown> = {}): string {
-  return i18next.t(key, { ...values, count: n }).replace(String(n), fmtCount(n));
+  return i18next.t(key, { ...values, count: n });
 }
 
 /** "3 min", "2 h 5 min", "4 days": how long ago, in the screen's language. */
@@ -144,4 +144,51 @@ export function fmtTimeOfDay(d: Date): string {
 /** "4 Dec 2026": the date alone, in the user's language and digits. */
 export function fmtDate(d: Date): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
+}
+
+const inSentence = new Map<string, Intl.NumberFormat>();
+/** A number inside a sentence: the user's digits, grouped from 10 000 on ("1250", "25,000"; "١٢٥٠"). */
+function fmtInSentence(n: number): string {
+  let f = inSentence.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { maximumFractionDigits: 3, useGrouping: 'min2' });
+    inSentence.set(locale, f);
+  }
+  return f.format(n);
+}
+
+function isMoney(v: unknown): v is { amount: number; currency: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { amount?: unknown }).amount === 'number' && typeof (v as { currency?: unknown }).currency === 'string';
+}
+
+function isBankAnswer(v: unknown): v is { responseCode: string | null; message: string } {
+  return typeof v === 'object' && v !== null && 'responseCode' in v && typeof (v as { message?: unknown }).message === 'string';
+}
+
+/**
+ * Every value i18next puts into a sentence goes through here (renderer/i18n, `alwaysFormat`), so a
+ * number inside a sentence has the user's digits like every other number on screen: numbers,
+ * amounts ({ amount, currency } → "KWD 1.250"), times (`{{at, datetime}}`), the bank's answer
+ * (bankText). Text (names, references, amounts already formatted) goes in as it is.
+ */
+export function fmtValue(value: unknown, format?: string): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? fmtInSentence(value) : String(value);
+  if (typeof value === 'bigint') return fmtInSentence(Number(value));
+  if (format === 'datetime' && (typeof value === 'string' || value instanceof Date)) return fmtDateTime(typeof value === 'string' ? value : value.toISOString());
+  if (value instanceof Date) return fmtDateTime(value.toISOString());
+  if (isMoney(value)) return fmtMoney(value.amount, value.currency);
+  if (isBankAnswer(value)) return bankText(value.responseCode, value.message);
+  return value;
+}
+
+/**
+ * The bank's answer in the user's language: APS's response_code is the 2-digit status and the
+ * 3-digit message code (docs/aps-gateway.md §6); the catalogue 'bank' has a sentence per message
+ * code. The bank's own (English) words only when the code is not one we know.
+ */
+export function bankText(responseCode: string | null | undefined, raw: string | null | undefined): string {
+  const code = responseCode && /^\d{5}$/.test(responseCode) ? responseCode.slice(2) : null;
+  const key = code ? `bank:message.${code}` : null;
+  if (key && i18next.exists(key)) return i18next.t(key);
+  return (raw ?? '').trim() || i18next.t('bank:message.unknown');
 }

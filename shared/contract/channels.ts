@@ -5,6 +5,7 @@ import {
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
+import { CoreTextSchema } from './messages';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
 import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
@@ -90,6 +91,8 @@ const OrderRefundResult = z.object({
 const ChargeResult = z.object({
   outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
   message: z.string(),
+  /** `message` as a key for the screen's language (shared/contract/messages.ts). */
+  text: CoreTextSchema.optional(),
   payment: PaymentSummarySchema,
   cardSaved: CardSchema.nullable(),
   change: MinorUnits.nullable(),
@@ -98,6 +101,7 @@ const ChargeResult = z.object({
 const OperationResult = z.object({
   outcome: z.enum(['approved', 'declined', 'unknown', 'queued']),
   message: z.string(),
+  text: CoreTextSchema.optional(),
   detail: PaymentDetailSchema,
 });
 
@@ -255,7 +259,8 @@ export const channels = {
     minRole: 'none', mutates: false, summary: 'Who is signed in, whether first-run setup is needed, which gateway.',
   }),
   'session.setup': ch({
-    input: z.object({ name: z.string().trim().min(1).max(80), pin: Pin }),
+    /** `language`: the one chosen on the first screen, which becomes the station's default (settings locale). */
+    input: z.object({ name: z.string().trim().min(1).max(80), pin: Pin, language: LanguageSchema.optional() }),
     output: SessionUser,
     minRole: 'none', mutates: true, summary: 'First run: create the admin and sign in.',
   }),

@@ -1,3 +1,5 @@
+import { englishText, type CoreText } from './messages';
+
 /**
  * Stable error codes: the core throws them, every shell carries them in the envelope, and the
  * screen maps each to a plain sentence (renderer/lib/error-text.ts).
@@ -39,21 +41,26 @@ export interface ContractErrorShape {
   message: string;
   /** Field-level problems for VALIDATION: path -> message. */
   fields?: Record<string, string>;
+  /** The sentence as a key and params (shared/contract/messages.ts): the screen translates it; `message` is its English. */
+  text?: CoreText;
 }
 
 /** Thrown by the core; the shells turn it into `{ ok: false, error }`. */
 export class ContractError extends Error {
+  readonly text?: CoreText;
+  /** `message`: a core text (preferred: the screen translates it) or plain English for logs. */
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | CoreText,
     readonly fields?: Record<string, string>,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : englishText(message));
     this.name = 'ContractError';
+    if (typeof message !== 'string') this.text = message;
   }
 
   toShape(): ContractErrorShape {
-    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...(this.text ? { text: this.text } : {}) };
   }
 }
 

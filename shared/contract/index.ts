@@ -8,3 +8,4 @@ export * from './links';
 export * from './bulk';
 export * from './printing';
 export * from './catalog';
+export * from './messages';

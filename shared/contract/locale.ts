@@ -21,3 +21,12 @@ export function stationLanguage(tag: string | null | undefined): { language: Lan
   const digits = DigitsSchema.safeParse(l?.numberingSystem);
   return { language: language.success ? language.data : 'en', digits: digits.success ? digits.data : 'latn' };
 }
+
+/**
+ * The station locale after choosing `language` as its default (the set-up screen): unchanged when
+ * it already speaks it (its region and digits kept), else the language's own tag ("ar", "en-US").
+ */
+export function stationLocaleFor(current: string | null | undefined, language: Language): string {
+  if (stationLanguage(current).language === language && parse(current ?? '')?.language === language) return current!;
+  return language === 'en' ? 'en-US' : language;
+}

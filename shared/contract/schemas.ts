@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../money';
 import { ROLES } from '../domain/roles';
+import { CoreTextSchema } from './messages';
 
 // Building blocks shared by the channels. Strings are bounded everywhere: the contract is the
 // first line of defence against oversized or hostile payloads.
@@ -104,6 +105,8 @@ export const OperationSchema = z.object({
   userName: z.string().nullable(),
   approvedBy: z.string().nullable(),
   reason: z.string().nullable(),
+  /** `message` as a key for the screen's language (shared/contract/messages.ts operationText). */
+  text: CoreTextSchema.nullable().optional(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -151,7 +154,7 @@ export const PaymentSummarySchema = z.object({
 
 const Verdict = z.discriminatedUnion('allowed', [
   z.object({ allowed: z.literal(true), max: MinorUnits.optional() }),
-  z.object({ allowed: z.literal(false), code: z.string(), reason: z.string() }),
+  z.object({ allowed: z.literal(false), code: z.string(), reason: z.string(), text: CoreTextSchema }),
 ]);
 
 export const PaymentDetailSchema = z.object({

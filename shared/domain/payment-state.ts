@@ -1,3 +1,5 @@
+import { coreText, englishText, type CoreMessageKey, type CoreText } from '../contract/messages';
+
 /**
  * The payment state machine of DESIGN.md, the one place its rules live. Both the core (before it
  * sends anything) and the screen (which actions it offers, and why not) read it.
@@ -46,7 +48,8 @@ export function paymentStatus(t: PaymentTotals, now: Date): PaymentStatus {
 
 export type ActionName = 'capture' | 'void' | 'refund' | 'checkStatus';
 
-export type ActionVerdict = { allowed: true; max?: number } | { allowed: false; code: ActionRefusal; reason: string };
+/** A refusal carries its sentence as a key for the screen (`text`) and in English (`reason`, logs). */
+export type ActionVerdict = { allowed: true; max?: number } | { allowed: false; code: ActionRefusal; reason: string; text: CoreText };
 
 export type ActionRefusal =
   | 'AUTHORIZATION_EXPIRED'
@@ -55,6 +58,11 @@ export type ActionRefusal =
   | 'VOID_NOT_ALLOWED'
   | 'NOT_ALLOWED';
 
+function no(code: ActionRefusal, key: CoreMessageKey): ActionVerdict {
+  const text = coreText(key);
+  return { allowed: false, code, reason: englishText(text), text };
+}
+
 function isExpired(t: PaymentTotals, now: Date): boolean {
   return t.expiresAt !== null && now.getTime() >= Date.parse(t.expiresAt);
 }
@@ -62,35 +70,32 @@ function isExpired(t: PaymentTotals, now: Date): boolean {
 /** What may be done to a payment now, and the most it may move. */
 export function allowedAction(action: ActionName, t: PaymentTotals, now: Date): ActionVerdict {
   if (action === 'checkStatus') {
-    return t.method === 'card' ? { allowed: true } : { allowed: false, code: 'NOT_ALLOWED', reason: 'Cash payments have no gateway status.' };
+    return t.method === 'card' ? { allowed: true } : no('NOT_ALLOWED', 'rule.cashNoStatus');
   }
-  if (t.unknown) return { allowed: false, code: 'NOT_ALLOWED', reason: 'The outcome is not known yet: check status first.' };
-  if (t.declined) return { allowed: false, code: 'NOT_ALLOWED', reason: 'The payment was declined.' };
-  if (t.voided) return { allowed: false, code: 'NOT_ALLOWED', reason: 'The authorization was voided.' };
+  if (t.unknown) return no('NOT_ALLOWED', 'rule.outcomeUnknown');
+  if (t.declined) return no('NOT_ALLOWED', 'rule.declined');
+  if (t.voided) return no('NOT_ALLOWED', 'rule.voided');
   switch (action) {
     case 'capture': {
-      if (t.method === 'cash') return { allowed: false, code: 'NOT_ALLOWED', reason: 'Cash is taken in full at the counter.' };
+      if (t.method === 'cash') return no('NOT_ALLOWED', 'rule.cashNoCapture');
       const rest = t.authorized - t.captured;
-      if (rest <= 0) return { allowed: false, code: 'AMOUNT_EXCEEDS_AUTHORIZED', reason: 'Everything authorized has been captured.' };
-      if (isExpired(t, now)) return { allowed: false, code: 'AUTHORIZATION_EXPIRED', reason: 'The authorization expired (7 days); the bank has released the funds.' };
-      if (t.refunded > 0) return { allowed: false, code: 'NOT_ALLOWED', reason: 'A refund was made; no further capture.' };
+      if (rest <= 0) return no('AMOUNT_EXCEEDS_AUTHORIZED', 'rule.allCaptured');
+      if (isExpired(t, now)) return no('AUTHORIZATION_EXPIRED', 'rule.expiredNoCapture');
+      if (t.refunded > 0) return no('NOT_ALLOWED', 'rule.refundedNoCapture');
       return { allowed: true, max: rest };
     }
     case 'void': {
-      if (t.method === 'cash') return { allowed: false, code: 'NOT_ALLOWED', reason: 'Cash is refunded, not voided.' };
-      if (t.captured > 0) return { allowed: false, code: 'VOID_NOT_ALLOWED', reason: 'Money was captured: refund it instead.' };
-      if (isExpired(t, now)) return { allowed: false, code: 'AUTHORIZATION_EXPIRED', reason: 'The authorization already expired.' };
+      if (t.method === 'cash') return no('NOT_ALLOWED', 'rule.cashNoVoid');
+      if (t.captured > 0) return no('VOID_NOT_ALLOWED', 'rule.capturedNoVoid');
+      if (isExpired(t, now)) return no('AUTHORIZATION_EXPIRED', 'rule.expiredNoVoid');
       return { allowed: true, max: t.authorized };
     }
     case 'refund': {
       const rest = t.captured - t.refunded;
       if (t.captured === 0) {
-        const reason = isExpired(t, now)
-          ? 'Nothing was captured and the authorization expired: the bank has released the funds.'
-          : 'Nothing was captured: void the authorization instead.';
-        return { allowed: false, code: 'AMOUNT_EXCEEDS_CAPTURED', reason };
+        return no('AMOUNT_EXCEEDS_CAPTURED', isExpired(t, now) ? 'rule.nothingCapturedExpired' : 'rule.nothingCaptured');
       }
-      if (rest <= 0) return { allowed: false, code: 'AMOUNT_EXCEEDS_CAPTURED', reason: 'Everything captured has been refunded.' };
+      if (rest <= 0) return no('AMOUNT_EXCEEDS_CAPTURED', 'rule.allRefunded');
       return { allowed: true, max: rest };
     }
   }
@@ -100,11 +105,11 @@ export function allowedAction(action: ActionName, t: PaymentTotals, now: Date): 
 export function checkAmount(action: 'capture' | 'refund', amount: number, t: PaymentTotals, now: Date): ActionVerdict {
   const verdict = allowedAction(action, t, now);
   if (!verdict.allowed) return verdict;
-  if (!Number.isSafeInteger(amount) || amount <= 0) return { allowed: false, code: 'NOT_ALLOWED', reason: 'The amount must be more than zero.' };
+  if (!Number.isSafeInteger(amount) || amount <= 0) return no('NOT_ALLOWED', 'rule.amountNotPositive');
   if (verdict.max !== undefined && amount > verdict.max) {
     return action === 'capture'
-      ? { allowed: false, code: 'AMOUNT_EXCEEDS_AUTHORIZED', reason: 'The amount is more than what remains authorized.' }
-      : { allowed: false, code: 'AMOUNT_EXCEEDS_CAPTURED', reason: 'The amount is more than what remains to refund.' };
+      ? no('AMOUNT_EXCEEDS_AUTHORIZED', 'rule.overAuthorized')
+      : no('AMOUNT_EXCEEDS_CAPTURED', 'rule.overCaptured');
   }
   return verdict;
 }

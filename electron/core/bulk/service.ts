@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import { allowedAction, checkAmount, type PaymentTotals } from '../../../shared/domain/payment-state';
 import { parseAmount } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
@@ -123,8 +123,8 @@ export class BulkService {
    * row (same file) was not already run. Records the run as 'ready'; nothing reaches the gateway.
    */
   preview(kind: BulkKind, rows: BulkInputRow[], reason: string, actor: { id: string; name: string }): BulkRunView {
-    if (rows.length === 0) throw new ContractError('VALIDATION', 'The file has no rows.');
-    if (rows.length > MAX_ROWS) throw new ContractError('VALIDATION', `At most ${MAX_ROWS} rows per run.`);
+    if (rows.length === 0) throw new ContractError('VALIDATION', coreText('refuse.bulkNoRows'));
+    if (rows.length > MAX_ROWS) throw new ContractError('VALIDATION', coreText('refuse.bulkTooManyRows', { n: MAX_ROWS }));
     const { db } = this.deps;
     const now = this.deps.clock.now();
     const at = now.toISOString();
@@ -237,7 +237,7 @@ export class BulkService {
 
   start(id: string, actor: CallerActor): BulkRunView {
     const run = this.get(id);
-    if (run.state === 'done' || run.state === 'cancelled') throw new ContractError('NOT_ALLOWED', `This run is ${run.state}.`);
+    if (run.state === 'done' || run.state === 'cancelled') throw new ContractError('NOT_ALLOWED', coreText('refuse.bulkFinished'));
     stmt(this.deps.db, "UPDATE bulk_runs SET state = 'running', updated_at = ? WHERE id = ? AND state IN ('ready', 'running')").run(this.now(), id);
     this.kick(id, actor);
     return this.get(id);
@@ -247,7 +247,7 @@ export class BulkService {
     const { db } = this.deps;
     tx(db, () => {
       const run = this.get(id);
-      if (run.state === 'done' || run.state === 'cancelled') throw new ContractError('NOT_ALLOWED', `This run is ${run.state}.`);
+      if (run.state === 'done' || run.state === 'cancelled') throw new ContractError('NOT_ALLOWED', coreText('refuse.bulkFinished'));
       const at = this.now();
       stmt(db, "UPDATE bulk_runs SET state = 'cancelled', updated_at = ? WHERE id = ?").run(at, id);
       // Rows already sending finish; the ones not started are cancelled.

@@ -1,4 +1,4 @@
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import type { Db } from '../db/database';
 import { audit, type Actor } from '../payments/audit';
@@ -79,8 +79,8 @@ export class CardService {
     const target = `card ${card.brand} …${card.last4}`;
     if (outcome.kind !== 'succeeded') {
       audit(this.deps, this.ports, actor, 'cards.deactivate', target, 'failure', outcome.kind === 'declined' ? `declined ${outcome.responseCode}` : `no answer (${outcome.reason})`);
-      if (outcome.kind === 'declined') throw new ContractError('DECLINED', `The gateway refused to deactivate the card (${outcome.message}); it is still active.`);
-      throw new ContractError('GATEWAY_UNREACHABLE', 'The gateway did not answer; the card is still active. Try again.');
+      if (outcome.kind === 'declined') throw new ContractError('DECLINED', coreText('refuse.cardDeactivateDeclined', { bank: { responseCode: outcome.responseCode, message: outcome.message } }));
+      throw new ContractError('GATEWAY_UNREACHABLE', coreText('refuse.cardDeactivateNoAnswer'));
     }
     const at = clock.now().toISOString();
     tx(db, () => {
@@ -106,8 +106,8 @@ export class CardService {
     const target = `card ${card.brand} …${card.last4}`;
     if (outcome.kind !== 'succeeded') {
       audit(this.deps, this.ports, actor, 'cards.updateExpiry', target, 'failure', outcome.kind === 'declined' ? `declined ${outcome.responseCode}` : `no answer (${outcome.reason})`);
-      if (outcome.kind === 'declined') throw new ContractError('DECLINED', `The gateway refused the new expiry (${outcome.message}); nothing changed.`);
-      throw new ContractError('GATEWAY_UNREACHABLE', 'The gateway did not answer; the expiry date was not changed. Try again.');
+      if (outcome.kind === 'declined') throw new ContractError('DECLINED', coreText('refuse.expiryDeclined', { bank: { responseCode: outcome.responseCode, message: outcome.message } }));
+      throw new ContractError('GATEWAY_UNREACHABLE', coreText('refuse.expiryNoAnswer'));
     }
     const at = clock.now().toISOString();
     tx(db, () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
 import { describeAccount } from '../gateway-accounts/model';
-import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
+import { ContractError, type OutputOf, type ParsedInputOf, coreText } from '../../../shared/contract';
 import { isInputRefused, type Confirmation } from '../../gateway/types';
 import { usableCard } from '../cards/card-service';
 import type { CallContext } from '../context';
@@ -90,14 +90,14 @@ export class ConfirmationService {
     const getOrder = this.payments.handlers['orders.get'];
     if (!getOrder) throw new ContractError('INTERNAL', 'Orders are not available.');
     const order = await getOrder({ id: input.orderId }, ctx);
-    if (order.status !== 'awaiting_payment') throw new ContractError('NOT_ALLOWED', order.status === 'cancelled' ? 'The order was cancelled.' : 'This order is already paid or authorized.');
-    if (!order.customerId) throw new ContractError('VALIDATION', 'Choose a customer: the confirmation is emailed to them.', { customer: 'Choose a customer' });
+    if (order.status !== 'awaiting_payment') throw new ContractError('NOT_ALLOWED', coreText(order.status === 'cancelled' ? 'refuse.orderCancelled' : 'refuse.orderAlreadyPaid'));
+    if (!order.customerId) throw new ContractError('VALIDATION', coreText('refuse.confirmationNeedsCustomer'), { customer: 'Choose a customer' });
     const customer = getCustomer(db, order.customerId);
     if (!customer) throw new ContractError('NOT_FOUND', 'No such customer.');
-    if (!customer.email) throw new ContractError('VALIDATION', 'The customer has no email address: add one to send the confirmation.', { email: 'No email address' });
+    if (!customer.email) throw new ContractError('VALIDATION', coreText('refuse.confirmationNoEmail'), { email: 'No email address' });
     const now = this.now();
     const card = usableCard(db, input.cardId, now);
-    if (card.customer_id !== order.customerId) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+    if (card.customer_id !== order.customerId) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherCustomer'));
     const accounts = this.deps.accounts;
     if (accounts) {
       // The charge that follows goes to the card's account: only the account in use, with a confirmation service.
@@ -105,7 +105,7 @@ export class ConfirmationService {
       if (!accounts.confirmationAvailable()) throw new ContractError('NOT_ALLOWED', `No email confirmation service is set up for ${describeAccount(accounts.activeAccount())}: choose another way to pay.`);
     }
     const open = openConfirmationOf(db, order.id);
-    if (open) throw new ContractError('CONFLICT', `A confirmation was already emailed for this order (${open.email_address}); wait for its answer.`);
+    if (open) throw new ContractError('CONFLICT', coreText('refuse.confirmationOpen', { email: open.email_address }));
 
     const timeoutSeconds = this.deps.settings.get().confirmationTimeoutSeconds ?? 60;
     const { firstName, lastName } = splitName(customer.name);

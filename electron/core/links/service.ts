@@ -1,4 +1,4 @@
-import { ContractError, DEFAULT_LINK_EXPIRY, OPEN_LINK_STATES, type LinkExpirySettingsShape, type LinkState, type LinkViewShape, type ParsedInputOf } from '../../../shared/contract';
+import { ContractError, DEFAULT_LINK_EXPIRY, OPEN_LINK_STATES, type LinkExpirySettingsShape, type LinkState, type LinkViewShape, type ParsedInputOf, coreText } from '../../../shared/contract';
 import { ApsValidationError } from '../../gateway/aps/errors';
 import { toApsText } from '../../gateway/aps/fields';
 import { supportsPaymentLinks, type Gateway, type Outcome, type PaymentLinkGateway, type PaymentLinkInfo } from '../../gateway/types';
@@ -61,7 +61,7 @@ export class PaymentLinkService {
     const accounts = this.deps.accounts;
     const g = accounts ? accounts.gatewayFor(account) : this.deps.gateway;
     if (!g) throw new ContractError('NOT_ALLOWED', accounts?.unavailableMessage(account) ?? 'This gateway account is not configured.');
-    if (!supportsPaymentLinks(g)) throw new ContractError('NOT_ALLOWED', 'This gateway account does not offer payment links: choose another way to pay.');
+    if (!supportsPaymentLinks(g)) throw new ContractError('NOT_ALLOWED', coreText('refuse.linkUnsupported'));
     return g;
   }
 
@@ -110,7 +110,7 @@ export class PaymentLinkService {
 
   private async requireOnline(): Promise<void> {
     if (this.opts.ensureOnline && !(await this.opts.ensureOnline())) {
-      throw new ContractError('GATEWAY_UNREACHABLE', 'The gateway is offline: a payment link cannot be sent or changed now. Take the card over the phone, or keep the order awaiting payment and send the link later.');
+      throw new ContractError('GATEWAY_UNREACHABLE', coreText('refuse.linkOffline'));
     }
   }
 
@@ -120,11 +120,11 @@ export class PaymentLinkService {
     const { db } = this.deps;
     const order = getOrderRow(db, input.orderId);
     if (!order) throw new ContractError('NOT_FOUND', 'No such order.');
-    if (order.status !== 'awaiting_payment') throw new ContractError('NOT_ALLOWED', order.status === 'cancelled' ? 'The order was cancelled.' : 'This order is already paid or authorized.');
-    if (order.total <= 0) throw new ContractError('NOT_ALLOWED', 'The order total is zero: there is nothing to pay.');
-    if ((input.notify === 'SMS' || input.notify === 'EMAIL_SMS') && !input.phone) throw new ContractError('VALIDATION', 'Enter the customer\'s mobile number to send the link by SMS.', { phone: 'Required for SMS' });
+    if (order.status !== 'awaiting_payment') throw new ContractError('NOT_ALLOWED', coreText(order.status === 'cancelled' ? 'refuse.orderCancelled' : 'refuse.orderAlreadyPaid'));
+    if (order.total <= 0) throw new ContractError('NOT_ALLOWED', coreText('refuse.orderTotalZero'));
+    if ((input.notify === 'SMS' || input.notify === 'EMAIL_SMS') && !input.phone) throw new ContractError('VALIDATION', coreText('refuse.linkNeedsPhone'), { phone: 'Required for SMS' });
     const open = openLinkOfOrder(db, order.id);
-    if (open) throw new ContractError('CONFLICT', `A payment link was already sent for this order (${open.customer_email}): resend, extend or cancel it instead.`);
+    if (open) throw new ContractError('CONFLICT', coreText('refuse.linkOpen', { email: open.customer_email }));
     const expiresAt = this.expiryFrom(input.expiresInMinutes);
     const account = this.deps.accounts?.activeAccount() ?? EMBEDDED_ACCOUNT;
     this.deps.accounts?.checkCurrency(order.currency);
@@ -161,12 +161,12 @@ export class PaymentLinkService {
     };
     // Written ahead, in a transaction that re-checks "one open link per order".
     tx(db, () => {
-      if (openLinkOfOrder(db, order.id)) throw new ContractError('CONFLICT', 'A payment link was just sent for this order.');
+      if (openLinkOfOrder(db, order.id)) throw new ContractError('CONFLICT', coreText('refuse.linkJustSent'));
       insertLink(db, row);
     });
     const done = await this.create(row);
     this.audit(actor, 'link.send', done, done.state !== 'failed', { notify: done.notify, expiresAt: done.expires_at });
-    if (done.state === 'failed') throw new ContractError('DECLINED', `The gateway did not make the link: ${done.message}`);
+    if (done.state === 'failed') throw new ContractError('DECLINED', coreText('refuse.linkDeclined', { bank: { responseCode: null, message: done.message ?? '' } }));
     return this.view(done);
   }
 
@@ -335,9 +335,9 @@ export class PaymentLinkService {
     row = await this.refresh(row);
     const allowed = action === 'EXTEND' ? ['sent', 'opened', 'expired'] : ['sent', 'opened'];
     if (!allowed.includes(row.state) || !row.gateway_link_id) {
-      throw new ContractError('NOT_ALLOWED', row.state === 'paid' ? 'The customer has already paid this link.' : `This link is ${row.state}: it cannot be ${action === 'RESEND' ? 'sent again' : action === 'CLOSE' ? 'cancelled' : 'extended'}.`);
+      throw new ContractError('NOT_ALLOWED', coreText(row.state === 'paid' ? 'refuse.linkPaid' : 'refuse.linkNotOpen'));
     }
-    if (action === 'EXTEND' && openLinkOfOrder(db, row.order_id) && row.state === 'expired') throw new ContractError('CONFLICT', 'Another link of this order is open.');
+    if (action === 'EXTEND' && openLinkOfOrder(db, row.order_id) && row.state === 'expired') throw new ContractError('CONFLICT', coreText('refuse.linkOtherOpen'));
     const expiresAt = action === 'EXTEND' ? this.expiryFrom(minutes) : undefined;
     const r = await this.gatewayFor(row.gateway_account).updatePaymentLink({ merchantReference: row.reference, paymentLinkId: row.gateway_link_id, action, ...(expiresAt ? { expiresAt } : {}) });
     const name = action === 'RESEND' ? 'link.resend' : action === 'CLOSE' ? 'link.cancel' : 'link.extend';
@@ -345,7 +345,7 @@ export class PaymentLinkService {
       this.audit(actor, name, row, false, r.kind === 'declined' ? { code: r.responseCode } : { reason: r.reason });
       // The gateway's answer is the truth: read the link again (it may have been paid meanwhile).
       await this.refresh(row);
-      throw new ContractError(r.kind === 'declined' ? 'DECLINED' : 'OUTCOME_UNKNOWN', r.kind === 'declined' ? `The gateway refused: ${r.message}` : 'No answer from the gateway; the link was read again, try once more.');
+      throw new ContractError(r.kind === 'declined' ? 'DECLINED' : 'OUTCOME_UNKNOWN', r.kind === 'declined' ? coreText('refuse.linkRefused', { bank: { responseCode: r.responseCode, message: r.message } }) : coreText('refuse.linkNoAnswer'));
     }
     const at = this.now().toISOString();
     if (action === 'CLOSE') row = updateLink(db, row.id, { state: 'cancelled', message: '' }, at);

@@ -1,5 +1,5 @@
 import type { ParsedInputOf } from '../../../shared/contract';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import { orderTotals } from '../../../shared/domain/order-totals';
 import { MAX_MINOR_UNITS, MoneyError } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
@@ -34,9 +34,9 @@ export class OrderService {
       if (e instanceof MoneyError) throw new ContractError('VALIDATION', e.message);
       throw e;
     }
-    if (totals.total.amount <= 0) throw new ContractError('VALIDATION', 'The order total must be more than zero.');
-    if (totals.total.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', 'The order total is larger than the gateway accepts.');
-    if (input.customerId && input.newCustomer) throw new ContractError('VALIDATION', 'Choose an existing customer or a new one, not both.');
+    if (totals.total.amount <= 0) throw new ContractError('VALIDATION', coreText('refuse.orderTotalNotPositive'));
+    if (totals.total.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', coreText('refuse.orderTotalTooLarge'));
+    if (input.customerId && input.newCustomer) throw new ContractError('VALIDATION', coreText('refuse.customerOrNew'));
 
     const now = clock.now().toISOString();
     return tx(db, () => {
@@ -50,8 +50,8 @@ export class OrderService {
       }
       let reference: string;
       if (opts.reference !== undefined) {
-        if (!REFERENCE_PATTERN.test(opts.reference) || opts.reference.length > 34) throw new ContractError('VALIDATION', 'Not a valid order reference.');
-        if (referenceExists(db, opts.reference)) throw new ContractError('CONFLICT', 'An order with this reference exists already.');
+        if (!REFERENCE_PATTERN.test(opts.reference) || opts.reference.length > 34) throw new ContractError('VALIDATION', coreText('refuse.badOrderReference'));
+        if (referenceExists(db, opts.reference)) throw new ContractError('CONFLICT', coreText('refuse.orderReferenceExists'));
         reference = opts.reference;
       } else {
         reference = orderReference(this.deps.station, clock.now());
@@ -96,7 +96,7 @@ export class OrderService {
       if (!row) throw new ContractError('NOT_FOUND', 'No such order.');
       if (row.status === 'cancelled') return toOrder(row);
       const live = stmt(db, `SELECT COUNT(*) AS n FROM payments WHERE order_id = ? AND NOT (declined = 1 OR voided = 1)`).get(id) as { n: number };
-      if (live.n > 0) throw new ContractError('NOT_ALLOWED', 'The order has a payment: void or refund it instead.');
+      if (live.n > 0) throw new ContractError('NOT_ALLOWED', coreText('refuse.orderPaymentVoidInstead'));
       const at = clock.now().toISOString();
       setOrderStatus(db, id, 'cancelled', at);
       return toOrder({ ...row, status: 'cancelled', updated_at: at });

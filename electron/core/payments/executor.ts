@@ -1,3 +1,4 @@
+import { coreText, englishText } from '../../../shared/contract/messages';
 import { money } from '../../../shared/money';
 import { DEFAULT_TIMEOUT_MS } from '../../gateway/aps';
 import { isInputRefused, type CheckStatusResult, type Outcome } from '../../gateway/types';
@@ -13,6 +14,10 @@ import type { Ports } from './ports';
 import { isPlanted } from './planted-bugs';
 import { judge } from './resolution';
 import { immediateCommit, tx, type Committer } from '../ledger/sql';
+
+// Stored in the operation's row in English; the screen reads them back as keys (operationText).
+const CHECKING_REFERENCE = englishText(coreText('note.checkingReference'));
+const DECLINED_BY_CHECK = englishText(coreText('note.declinedByCheck'));
 
 /** 'queued': the request provably never left this machine (connection refused): back to the offline queue. */
 export type FinalState = 'succeeded' | 'declined' | 'unknown' | 'queued';
@@ -141,7 +146,7 @@ export class OperationRunner {
       }
       case 'declined':
         if (isCharge(op) && outcome.responseCode.slice(2) === DUPLICATE_REFERENCE) {
-          return this.applyUnknown(op, 'sent', 'no_answer', 'The gateway already has this reference: checking what it did.', actor);
+          return this.applyUnknown(op, 'sent', 'no_answer', CHECKING_REFERENCE, actor);
         }
         return this.applyDeclined(op, 'sent', 'refused', outcome.responseCode, outcome.message, actor);
       case 'pending':
@@ -197,7 +202,7 @@ export class OperationRunner {
           resent: false,
         };
       case 'declined':
-        return { ...this.applyDeclined(op, from, 'check_refused', check.value.transactionCode ?? null, check.value.transactionMessage ?? 'Declined (confirmed by check status).', actor), resent: false };
+        return { ...this.applyDeclined(op, from, 'check_refused', check.value.transactionCode ?? null, check.value.transactionMessage ?? DECLINED_BY_CHECK, actor), resent: false };
       case 'not_happened': {
         const age = this.deps.clock.now().getTime() - Date.parse(op.sent_at ?? op.created_at);
         // Voids have no reference of their own either: a void that lands after our timeout would be

@@ -1,4 +1,4 @@
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import type { CardService } from '../cards/card-service';
 import type { CallContext, PartialHandlers } from '../context';
 import type { OrderService } from '../orders/order-service';
@@ -30,7 +30,7 @@ export function paymentHandlers(s: { payments: PaymentService; orders: OrderServ
       const who = caller(ctx);
       // No keyed card entry while offline (DESIGN "Card data"): the order stays awaiting payment.
       if (!(await payments.offline.ensureOnline())) {
-        throw new ContractError('OFFLINE_NEW_CARD', 'The gateway cannot be reached: a new card cannot be taken while offline. Use a card on file or cash, or keep the order awaiting payment.');
+        throw new ContractError('OFFLINE_NEW_CARD', coreText('refuse.offlineNewCard'));
       }
       return hosted.form(input, who);
     },

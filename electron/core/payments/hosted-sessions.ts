@@ -1,4 +1,4 @@
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import type { TokenizationReturn } from '../../gateway/types';
 import type { Db } from '../db/database';
 import { stmt } from '../ledger/sql';
@@ -66,14 +66,14 @@ export function recordReturn(db: Db, s: HostedSessionRow, ret: TokenizationRetur
 export function usableSession(db: Db, handle: string, now: Date): HostedSessionRow {
   const s = getSession(db, handle);
   if (!s) throw new ContractError('NOT_FOUND', 'No such card handle.');
-  if (s.state === 'used') throw new ContractError('NOT_ALLOWED', 'This card handle was already used: take the card again.');
-  if (s.state === 'failed') throw new ContractError('NOT_ALLOWED', 'The card page did not return a card: take the card again.');
-  if (s.state !== 'ready' || !s.token_name) throw new ContractError('NOT_ALLOWED', 'The card page has not returned a card yet.');
-  if (isSessionExpired(s, now)) throw new ContractError('NOT_ALLOWED', 'This card handle expired (30 minutes): take the card again.');
+  if (s.state === 'used') throw new ContractError('NOT_ALLOWED', coreText('refuse.handleUsed'));
+  if (s.state === 'failed') throw new ContractError('NOT_ALLOWED', coreText('refuse.handleFailed'));
+  if (s.state !== 'ready' || !s.token_name) throw new ContractError('NOT_ALLOWED', coreText('refuse.handleNotReady'));
+  if (isSessionExpired(s, now)) throw new ContractError('NOT_ALLOWED', coreText('refuse.handleExpired'));
   return s;
 }
 
 export function markSessionUsed(db: Db, id: string, at: string): void {
   const r = stmt(db, `UPDATE hosted_sessions SET state = 'used', used_at = ? WHERE id = ? AND state = 'ready'`).run(at, id);
-  if (r.changes !== 1) throw new ContractError('CONFLICT', 'This card handle was used at the same time by another charge.');
+  if (r.changes !== 1) throw new ContractError('CONFLICT', coreText('refuse.handleRace'));
 }

@@ -1,4 +1,4 @@
-import { ContractError, type Settings } from '../../../shared/contract';
+import { ContractError, type Settings, coreText } from '../../../shared/contract';
 import type { Db } from '../db/database';
 import { stmt } from '../ledger/sql';
 
@@ -7,14 +7,13 @@ const HOURS = 3600 * 1000;
 /** Offline charge limits of settings.offlineCharges (docs/offline.md); throws OFFLINE_LIMIT. */
 export function checkOfflineChargeLimits(db: Db, settings: Settings, amount: number, currency: string, now: Date): void {
   const oc = settings.offlineCharges;
-  const fmt = (n: number) => `${n} ${settings.currency} minor units`;
-  if (currency !== settings.currency) throw new ContractError('OFFLINE_LIMIT', `Offline charges are only taken in ${settings.currency}.`);
-  if (amount > oc.perCharge) throw new ContractError('OFFLINE_LIMIT', `Above the offline limit per charge (${fmt(oc.perCharge)}). Keep the order awaiting payment until the station is online.`);
+  if (currency !== settings.currency) throw new ContractError('OFFLINE_LIMIT', coreText('refuse.offlineCurrency', { currency: settings.currency }));
+  if (amount > oc.perCharge) throw new ContractError('OFFLINE_LIMIT', coreText('refuse.offlinePerCharge', { limit: { amount: oc.perCharge, currency: settings.currency } }));
   const out = outstandingOfflineCharges(db);
-  if (out.count + 1 > oc.maxCount) throw new ContractError('OFFLINE_LIMIT', `Already ${out.count} offline charges waiting (limit ${oc.maxCount}). Keep the order awaiting payment.`);
-  if (out.total + amount > oc.totalOutstanding) throw new ContractError('OFFLINE_LIMIT', `Offline charges waiting would exceed the total limit (${fmt(oc.totalOutstanding)}). Keep the order awaiting payment.`);
+  if (out.count + 1 > oc.maxCount) throw new ContractError('OFFLINE_LIMIT', coreText('refuse.offlineCount', { n: out.count, limit: oc.maxCount }));
+  if (out.total + amount > oc.totalOutstanding) throw new ContractError('OFFLINE_LIMIT', coreText('refuse.offlineTotal', { limit: { amount: oc.totalOutstanding, currency: settings.currency } }));
   if (out.oldest && now.getTime() - Date.parse(out.oldest) > oc.maxAgeHours * HOURS) {
-    throw new ContractError('OFFLINE_LIMIT', `An offline charge has waited more than ${oc.maxAgeHours} hours: no more offline charges until the station is back online.`);
+    throw new ContractError('OFFLINE_LIMIT', coreText('refuse.offlineAge', { hours: oc.maxAgeHours }));
   }
 }
 

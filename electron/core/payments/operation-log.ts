@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { OperationSchema } from '../../../shared/contract';
+import { operationText, type OperationSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
 import { FINAL_STATES, INITIAL_STATES, IllegalTransitionError, moveOperation, StateMismatchError, type OperationEvent } from './operation-states';
 import { newId, stmt } from '../ledger/sql';
@@ -197,6 +197,7 @@ export function toOperation(row: OperationRow, voidReleases: number | null = nul
     userName: row.user_name,
     approvedBy: row.approved_by_name,
     reason: row.reason,
+    text: operationText({ message: row.message, responseCode: row.response_code, type: row.type }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

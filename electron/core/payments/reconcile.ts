@@ -1,4 +1,4 @@
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText, type CoreText } from '../../../shared/contract';
 import { allowedAction } from '../../../shared/domain/payment-state';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
@@ -11,6 +11,7 @@ import { tx } from '../ledger/sql';
 export interface ReconcileResult {
   outcome: 'approved' | 'unknown';
   message: string;
+  text: CoreText;
   changed: string[];
 }
 
@@ -27,14 +28,14 @@ export async function reconcilePayment(deps: CoreDeps, ports: Ports, paymentId: 
   const p = getPaymentRow(db, paymentId);
   if (!p) throw new ContractError('NOT_FOUND', 'No such payment.');
   const verdict = allowedAction('checkStatus', totalsOf(p), clock.now());
-  if (!verdict.allowed) throw new ContractError(verdict.code, verdict.reason);
-  if (p.open_ops > 0) return { outcome: 'unknown', message: 'An operation is still unresolved; try again shortly.', changed: [] };
+  if (!verdict.allowed) throw new ContractError(verdict.code, verdict.text);
+  if (p.open_ops > 0) return { outcome: 'unknown', message: 'An operation is still unresolved; try again shortly.', text: coreText('outcome.stillUnresolved'), changed: [] };
 
   const check = await gateway.checkStatus({ merchantReference: p.reference, ...(p.fort_id ? { fortId: p.fort_id } : {}) });
   if (check.kind !== 'succeeded') {
     const why = check.kind === 'declined' ? `refused (${check.responseCode} ${check.message})` : `no answer (${check.reason})`;
     audit(deps, ports, actor, 'payments.checkStatus', p.reference, 'failure', `check status ${why}`);
-    return { outcome: 'unknown', message: `The gateway did not answer the status check: ${why}. Nothing was changed.`, changed: [] };
+    return { outcome: 'unknown', message: `The gateway did not answer the status check: ${why}. Nothing was changed.`, text: coreText('outcome.statusNoAnswer'), changed: [] };
   }
   const r = check.value;
   const at = clock.now().toISOString();
@@ -70,5 +71,5 @@ export async function reconcilePayment(deps: CoreDeps, ports: Ports, paymentId: 
     refreshOrderStatus(db, p.order_id, at);
     audit(deps, ports, actor, 'payments.checkStatus', p.reference, 'success', message);
   });
-  return { outcome: 'approved', message, changed: moneyChanged };
+  return { outcome: 'approved', message, text: coreText(moneyChanged.length ? 'outcome.repaired' : 'outcome.totalsAgree'), changed: moneyChanged };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CardSchema, ParsedInputOf } from '../../../shared/contract';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText, englishText, type CoreText } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
 import type { Role } from '../../../shared/domain/roles';
 import { usableCard } from '../cards/card-service';
@@ -37,6 +37,7 @@ export type Outcome = 'approved' | 'declined' | 'unknown' | 'queued';
 export interface ChargeOutput {
   outcome: Outcome;
   message: string;
+  text?: CoreText;
   payment: PaymentSummary;
   cardSaved: z.output<typeof CardSchema> | null;
   change: number | null;
@@ -45,6 +46,7 @@ export interface ChargeOutput {
 export interface OperationOutput {
   outcome: Outcome;
   message: string;
+  text?: CoreText;
   detail: PaymentDetail;
 }
 
@@ -91,15 +93,15 @@ function toOutcome(state: OpResult['state']): Outcome {
   return state === 'succeeded' ? 'approved' : state;
 }
 
-const QUEUED_CHARGE_MESSAGE = 'Queued, not yet approved by the bank. It is sent once, automatically, when the gateway is back.';
+const QUEUED_CHARGE_MESSAGE = englishText(coreText('outcome.chargeQueued'));
 
 /** Capture, void and refund offline only on payments the gateway already approved. */
 function requireKnownToGateway(p: PaymentRow): void {
-  if (p.method === 'card' && p.authorized === 0) throw new ContractError('NOT_ALLOWED', 'The gateway has not approved this payment yet.');
+  if (p.method === 'card' && p.authorized === 0) throw new ContractError('NOT_ALLOWED', coreText('rule.notApprovedYet'));
 }
 
 function refuse(v: ActionVerdict): void {
-  if (!v.allowed) throw new ContractError(v.code, v.reason);
+  if (!v.allowed) throw new ContractError(v.code, v.text);
 }
 
 /**
@@ -198,10 +200,10 @@ export class PaymentService {
     if (pending) this.deps.accounts?.checkCurrency(pending.currency);
     if (input.source.kind !== 'cash' && !(await this.offline.ensureOnline())) {
       if (input.source.kind === 'new_card') {
-        throw new ContractError('OFFLINE_NEW_CARD', 'The gateway cannot be reached: a new card cannot be taken while offline. Use a card on file or cash, or keep the order awaiting payment.');
+        throw new ContractError('OFFLINE_NEW_CARD', coreText('refuse.offlineNewCard'));
       }
       if (!this.deps.settings.get().offlineCharges.enabled) {
-        throw new ContractError('GATEWAY_UNREACHABLE', 'The gateway cannot be reached and offline charges are off. Keep the order awaiting payment, take cash, or try again when the station is online.');
+        throw new ContractError('GATEWAY_UNREACHABLE', coreText('refuse.offlineChargesOff'));
       }
       queueCharge = true;
     }
@@ -212,7 +214,7 @@ export class PaymentService {
     const created = tx(db, () => {
       const order = getOrderRow(db, input.orderId);
       if (!order) throw new ContractError('NOT_FOUND', 'No such order.');
-      if (order.status === 'cancelled') throw new ContractError('NOT_ALLOWED', 'The order was cancelled.');
+      if (order.status === 'cancelled') throw new ContractError('NOT_ALLOWED', coreText('refuse.orderCancelled'));
       const previous = paymentsOfOrder(db, order.id);
       // Split tender (payments/tenders.ts): this tender's amount, default what remains; refused when nothing remains.
       const src0 = input.source;
@@ -264,7 +266,7 @@ export class PaymentService {
         const row: PaymentRow = { ...base, method: 'cash', kind: 'cash', eci: null, customer_email: null, authorized: tender.amount, captured: tender.amount, authorized_at: at, tendered: tender.tendered, change_due: tender.change };
         row.status = storedStatus(row);
         insertPayment(db, row);
-        appendOperation(db, { paymentId: row.id, type: 'cash_sale', amount: tender.amount, reference: row.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: 'Cash received' }, at);
+        appendOperation(db, { paymentId: row.id, type: 'cash_sale', amount: tender.amount, reference: row.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: englishText(coreText('note.cashReceived')) }, at);
         assertTendersWithinTotal(db, order.id, now);
         refreshOrderStatus(db, order.id, at);
         audit(this.deps, this.ports, actor, 'payments.cash_sale', row.reference, 'success', `cash ${tender.amount} ${order.currency} tendered ${tender.tendered}`);
@@ -273,7 +275,7 @@ export class PaymentService {
       let row: PaymentRow;
       if (src.kind === 'card_on_file') {
         const card = usableCard(db, src.cardId, now);
-        if (order.customer_id && card.customer_id !== order.customer_id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+        if (order.customer_id && card.customer_id !== order.customer_id) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherCustomer'));
         // A token belongs to the account that made it: charged there or nowhere (a sandbox token never goes to production).
         if (opts.eci !== 'RECURRING' && card.gateway_account !== base.gateway_account) {
           throw new ContractError('NOT_ALLOWED', `This card was saved on ${describeAccount(card.gateway_account)}: it is not usable on ${describeAccount(base.gateway_account)}. Take the card again.`);
@@ -286,7 +288,7 @@ export class PaymentService {
         if (s.gateway_account !== base.gateway_account) {
           throw new ContractError('NOT_ALLOWED', `This card was taken on ${describeAccount(s.gateway_account)} before the station switched: take the card again.`);
         }
-        if (src.save && !order.customer_id) throw new ContractError('VALIDATION', 'Choose a customer to keep the card on file for.', { save: 'No customer on the order' });
+        if (src.save && !order.customer_id) throw new ContractError('VALIDATION', coreText('refuse.saveNeedsCustomer'), { save: 'No customer on the order' });
         row = { ...base, hosted_session_id: s.id, token_name: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holder_name: s.holder_name, save_card: src.save ? 1 : 0 };
         markSessionUsed(db, s.id, at);
       }
@@ -297,7 +299,7 @@ export class PaymentService {
       assertTendersWithinTotal(db, order.id, now);
       // The reference is on disk (SENT, synchronous=FULL) before the first network attempt: one commit (operation-log.ts).
       const type = input.mode === 'authorize' ? 'authorize' : 'purchase';
-      const op = appendOperation(db, { paymentId: row.id, type, amount: tender.amount, reference: row.reference, state: queueCharge ? 'queued' : 'sent', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: 'Waiting for the gateway: not yet approved by the bank.' } : {}) }, at);
+      const op = appendOperation(db, { paymentId: row.id, type, amount: tender.amount, reference: row.reference, state: queueCharge ? 'queued' : 'sent', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: englishText(coreText('note.waitingGateway')) } : {}) }, at);
       updatePayment(db, row.id, {}, at);
       if (queueCharge) {
         audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${tender.amount} ${order.currency} card on file queued (gateway offline)`);
@@ -309,11 +311,11 @@ export class PaymentService {
     if ('queued' in created) {
       this.offline.queueChanged();
       const p = getPaymentWithOrder(db, created.payment.id)!;
-      return { outcome: 'queued', message: QUEUED_CHARGE_MESSAGE, payment: toSummary(p, this.now()), cardSaved: null, change: null };
+      return { outcome: 'queued', message: QUEUED_CHARGE_MESSAGE, text: coreText('outcome.chargeQueued'), payment: toSummary(p, this.now()), cardSaved: null, change: null };
     }
     if (created.opId === null) {
       const p = getPaymentWithOrder(db, created.payment.id)!;
-      return { outcome: 'approved', message: 'Cash received.', payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
+      return { outcome: 'approved', message: 'Cash received.', text: coreText('outcome.cashReceived'), payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
     }
     const opId = created.opId;
     const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor, { markedSent: true }));
@@ -322,7 +324,8 @@ export class PaymentService {
     const saved = p.saved_card_id ? getCardRow(db, p.saved_card_id) : undefined;
     return {
       outcome: toOutcome(result.state),
-      message: chargeMessage(result),
+      message: englishText(chargeMessage(result)),
+      text: chargeMessage(result),
       payment: toSummary(p, this.now()),
       cardSaved: saved ? toCard(saved, this.now()) : null,
       change: null,
@@ -383,11 +386,11 @@ export class PaymentService {
       if (p.method === 'cash') {
         const at = this.now().toISOString();
         tx(db, () => {
-          appendOperation(db, { paymentId: p.id, type: 'cash_refund', amount, reference: p.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: 'Cash paid back', ...who }, at);
+          appendOperation(db, { paymentId: p.id, type: 'cash_refund', amount, reference: p.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: englishText(coreText('note.cashPaidBack')), ...who }, at);
           updatePayment(db, p.id, { refunded: p.refunded + amount }, at);
           audit(this.deps, this.ports, actor, 'payments.cash_refund', p.reference, 'success', `cash refund ${amount} ${p.currency}; approved by ${approver?.supervisorName ?? 'not required'}; reason: ${reason}`);
         });
-        return { outcome: 'approved', message: 'Cash refund recorded.', detail: this.detail(p.id) };
+        return { outcome: 'approved', message: 'Cash refund recorded.', text: coreText('outcome.cashRefunded'), detail: this.detail(p.id) };
       }
       if (await this.mustQueue(p)) {
         // The maintenance_reference is fixed now and kept with the queued row: never regenerated.
@@ -414,10 +417,10 @@ export class PaymentService {
       const pending = await this.resolveUnfinished(paymentId, actor);
       if (pending.stillUnknown) {
         this.scheduleResolution(paymentId);
-        return { outcome: 'unknown', message: pending.message, detail: this.detail(paymentId) };
+        return { outcome: 'unknown', message: pending.message, text: coreText('outcome.opUnknown'), detail: this.detail(paymentId) };
       }
       const r = await reconcilePayment(this.deps, this.ports, paymentId, actor);
-      return { outcome: r.outcome, message: pending.message ? `${pending.message} ${r.message}` : r.message, detail: this.detail(paymentId) };
+      return { outcome: r.outcome, message: pending.message ? `${pending.message} ${r.message}` : r.message, text: r.text, detail: this.detail(paymentId) };
     });
   }
 
@@ -442,7 +445,7 @@ export class PaymentService {
   private finish(paymentId: string, result: OpResult): OperationOutput {
     if (result.state === 'unknown') this.scheduleResolution(paymentId);
     if (result.state === 'queued') this.offline.queueChanged();
-    return { outcome: toOutcome(result.state), message: opMessage(result), detail: this.detail(paymentId) };
+    return { outcome: toOutcome(result.state), message: englishText(opMessage(result)), text: opMessage(result), detail: this.detail(paymentId) };
   }
 
   // --- resolution of unknown outcomes ------------------------------------------------------
@@ -497,28 +500,28 @@ export class PaymentService {
   }
 }
 
-function chargeMessage(r: OpResult): string {
+function chargeMessage(r: OpResult): CoreText {
   switch (r.state) {
     case 'succeeded':
-      return 'Approved.';
+      return coreText('outcome.approved');
     case 'declined':
-      return `Declined: ${r.message}`;
+      return coreText('outcome.chargeDeclined', { bank: { responseCode: r.responseCode, message: r.message } });
     case 'unknown':
-      return 'The gateway did not give a definite answer. The payment is being checked; do not charge again.';
+      return coreText('outcome.chargeUnknown');
     case 'queued':
-      return QUEUED_CHARGE_MESSAGE;
+      return coreText('outcome.chargeQueued');
   }
 }
 
-function opMessage(r: OpResult): string {
+function opMessage(r: OpResult): CoreText {
   switch (r.state) {
     case 'succeeded':
-      return 'Done.';
+      return coreText('outcome.done');
     case 'declined':
-      return `Refused by the gateway: ${r.message}`;
+      return coreText('outcome.opRefused', { bank: { responseCode: r.responseCode, message: r.message } });
     case 'unknown':
-      return 'The gateway did not give a definite answer; the operation is being checked. Do not repeat it.';
+      return coreText('outcome.opUnknown');
     case 'queued':
-      return 'The gateway could not be reached: queued. It is sent once, automatically, when the station is back online.';
+      return coreText('outcome.opQueued');
   }
 }

@@ -98,3 +98,30 @@ describe('a customer\'s preferred language', () => {
     expect(hits.hits[0]?.customer.language).toBeNull();
   });
 });
+
+describe('the language chosen on the set-up screen', () => {
+  it('becomes the station default (settings locale), audited; without a choice the locale stays', async () => {
+    const { ok, deps } = setup();
+    expect(deps.settings.get().locale).toBe('en-US');
+    const admin = await ok('session.setup', { name: 'أمل', pin: '111111', language: 'ar' });
+    expect(admin).toMatchObject({ language: null });
+    expect(deps.settings.get().locale).toBe('ar');
+    const status = await ok('session.status', {});
+    expect(stationLanguage(status.locale)).toEqual({ language: 'ar', digits: 'latn' });
+    const entry = deps.db.prepare("SELECT detail FROM audit WHERE action = 'session.setup'").get() as { detail: string };
+    expect(entry.detail).toContain('station language ar');
+
+    const other = setup();
+    await other.ok('session.setup', { name: 'Amal', pin: '111111' });
+    expect(other.deps.settings.get().locale).toBe('en-US');
+  });
+
+  it('keeps a locale that already speaks the language (region and digits)', async () => {
+    const { stationLocaleFor } = await import('../../../shared/contract/locale');
+    expect(stationLocaleFor('ar-KW-u-nu-arab', 'ar')).toBe('ar-KW-u-nu-arab');
+    expect(stationLocaleFor('en-GB', 'en')).toBe('en-GB');
+    expect(stationLocaleFor('en-GB', 'ar')).toBe('ar');
+    expect(stationLocaleFor('ar-KW', 'en')).toBe('en-US');
+    expect(stationLocaleFor('fr-FR', 'en')).toBe('en-US');
+  });
+});

@@ -1,6 +1,8 @@
 import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
+import { coreText } from '../../../shared/contract/messages';
+import { stationLocaleFor } from '../../../shared/contract/locale';
 import { auditAs, requireUser } from '../ledger/audit-as';
 import { checkSecret, credentialError } from './credentials';
 import type { SessionManager } from './sessions';
@@ -44,11 +46,13 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       const now = deps.clock.now();
       // Check and insert in one transaction: two windows racing through first run make one admin.
       const admin = deps.db.transaction(() => {
-        if (countUsers(deps.db) > 0) throw new ContractError('CONFLICT', 'This station is already set up: sign in instead.');
+        if (countUsers(deps.db) > 0) throw new ContractError('CONFLICT', coreText('refuse.alreadySetUp'));
         const u = insertUser(deps.db, { name: input.name, role: 'admin', pin: input.pin }, now.toISOString());
-        auditAs(deps, u, { action: 'session.setup', outcome: 'success', target: u.id, detail: `first admin created (${ctx.origin})` });
+        auditAs(deps, u, { action: 'session.setup', outcome: 'success', target: u.id, detail: `first admin created (${ctx.origin})${input.language ? `; station language ${input.language}` : ''}` });
         return u;
       })();
+      // The language chosen on the very first screen becomes the station's default (issue #17).
+      if (input.language) deps.settings.update({ locale: stationLocaleFor(deps.settings.get().locale, input.language) });
       sessions.start(ctx.sessionKey, admin.id, now);
       return sessionUser(admin);
     },

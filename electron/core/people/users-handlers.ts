@@ -1,6 +1,7 @@
 import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
+import { coreText } from '../../../shared/contract/messages';
 import { auditAs, requireUser } from '../ledger/audit-as';
 import { listAudit, verifyAudit } from '../ledger/audit-log';
 import type { SessionManager } from './sessions';
@@ -69,7 +70,7 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager, opts: Pe
         if (!before) throw new ContractError('NOT_FOUND', 'This user does not exist.');
         // One's own PIN is changed with the current one (session.changePin), never reset without it.
         if (input.pin !== undefined && before.id === admin.id) {
-          throw new ContractError('NOT_ALLOWED', 'To change your own PIN use "Change my PIN": it asks for your current PIN.');
+          throw new ContractError('NOT_ALLOWED', coreText('refuse.ownPin'));
         }
         const name = input.name?.trim() ?? before.name;
         const role = input.role ?? before.role;
@@ -77,7 +78,7 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager, opts: Pe
         // The station must always keep someone who can manage users and settings.
         const losesAdmin = before.role === 'admin' && before.active && (role !== 'admin' || !active);
         if (losesAdmin && countActiveAdmins(deps.db) <= 1) {
-          throw new ContractError('NOT_ALLOWED', 'Keep at least one active admin: make someone else admin first.');
+          throw new ContractError('NOT_ALLOWED', coreText('refuse.lastAdmin'));
         }
         updateUserRow(deps.db, before.id, input, deps.clock.now().toISOString());
         const changes = [

@@ -337,7 +337,7 @@ describe('changing a schedule (recurring.update)', () => {
     expect(today.periods.map((p) => [p.period, p.state])).toEqual([[2, 'charged'], [1, 'charged']]);
     expect(sandboxChargesOf(d.schedule.shortId).map((c) => c.merchantReference).sort()).toEqual([1, 2].map((n) => `D1-RC-${d.schedule.shortId}-${n}-P1`));
     await s.call('recurring.cancel', { id }, s.h.supervisor);
-    await expect(s.call('recurring.update', { id, amount: 5 })).rejects.toThrow(/cancelled; only an active or paused schedule/);
+    await expect(s.call('recurring.update', { id, amount: 5 })).rejects.toThrow(/^Only an active or paused schedule can be changed/);
   });
 
   it('a paused schedule can be changed: what fell due while paused is written as missed first, under the old terms', async () => {

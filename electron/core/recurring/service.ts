@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
+import { ContractError, type OutputOf, type ParsedInputOf, coreText } from '../../../shared/contract';
 import { isTimeZone, periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type PlannedPeriod, type Recurrence } from '../../../shared/domain/recurrence';
 import { MAX_MINOR_UNITS } from '../../../shared/money';
 import { usableCard } from '../cards/card-service';
@@ -162,23 +162,23 @@ export class RecurringService {
     const customer = getCustomer(db, input.customerId);
     if (!customer) throw new ContractError('NOT_FOUND', 'No such customer.');
     const card = usableCard(db, input.cardId, now);
-    if (card.customer_id !== customer.id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
-    if (input.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', 'The amount is larger than the gateway accepts.', { amount: 'Too large' });
-    if (input.endAt !== null && input.count !== null) throw new ContractError('VALIDATION', 'Give an end date or a number of charges, not both.', { count: 'End date or count, not both' });
+    if (card.customer_id !== customer.id) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherCustomer'));
+    if (input.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', coreText('refuse.recurringAmountTooLarge'), { amount: 'Too large' });
+    if (input.endAt !== null && input.count !== null) throw new ContractError('VALIDATION', coreText('refuse.recurringBothEnds'), { count: 'End date or count, not both' });
 
     let startAt = now.toISOString();
     if (input.startAt !== null) {
       const t = Date.parse(input.startAt);
       if (Number.isNaN(t)) throw new ContractError('VALIDATION', 'The start date is not a date.', { startAt: 'Not a date' });
-      if (t < now.getTime() - DAY_MS) throw new ContractError('VALIDATION', 'The start date is in the past.', { startAt: 'In the past' });
-      if (t > now.getTime() + 366 * DAY_MS) throw new ContractError('VALIDATION', 'Start within a year from today.', { startAt: 'More than a year ahead' });
+      if (t < now.getTime() - DAY_MS) throw new ContractError('VALIDATION', coreText('refuse.recurringStartPast'), { startAt: 'In the past' });
+      if (t > now.getTime() + 366 * DAY_MS) throw new ContractError('VALIDATION', coreText('refuse.recurringStartFar'), { startAt: 'More than a year ahead' });
       // Today (a moment already passed): period 1 is due now.
       startAt = new Date(Math.max(t, now.getTime())).toISOString();
     }
     if (input.endAt !== null) {
       const t = Date.parse(input.endAt);
       if (Number.isNaN(t)) throw new ContractError('VALIDATION', 'The end date is not a date.', { endAt: 'Not a date' });
-      if (t < Date.parse(startAt)) throw new ContractError('VALIDATION', 'The end date is before the first charge.', { endAt: 'Before the start' });
+      if (t < Date.parse(startAt)) throw new ContractError('VALIDATION', coreText('refuse.recurringEndBeforeStart'), { endAt: 'Before the start' });
     }
 
     const at = now.toISOString();
@@ -220,7 +220,7 @@ export class RecurringService {
   pause(id: string, actor: Actor): RecurringDetail {
     return this.changeState(id, actor, 'recurring.pause', (s) => {
       if (s.state === 'paused') return null;
-      if (s.state !== 'active') throw new ContractError('NOT_ALLOWED', `The schedule is ${s.state}; only an active schedule can be paused.`);
+      if (s.state !== 'active') throw new ContractError('NOT_ALLOWED', coreText('refuse.scheduleNotActive'));
       return { state: 'paused' };
     });
   }
@@ -228,7 +228,7 @@ export class RecurringService {
   async resume(id: string, actor: Actor): Promise<RecurringDetail> {
     this.changeState(id, actor, 'recurring.resume', (s) => {
       if (s.state === 'active') return null;
-      if (s.state !== 'paused') throw new ContractError('NOT_ALLOWED', `The schedule is ${s.state}; only a paused schedule can be resumed.`);
+      if (s.state !== 'paused') throw new ContractError('NOT_ALLOWED', coreText('refuse.scheduleNotPaused'));
       // Periods that fell due while paused are listed as missed (a supervisor runs or skips them).
       return { state: 'active', active_since: this.now().toISOString() };
     });
@@ -264,18 +264,18 @@ export class RecurringService {
       const at = now.toISOString();
       const s = getSchedule(db, input.id);
       if (!s) throw new ContractError('NOT_FOUND', 'No such recurring schedule.');
-      if (s.state !== 'active' && s.state !== 'paused') throw new ContractError('NOT_ALLOWED', `The schedule is ${s.state}; only an active or paused schedule can be changed.`);
+      if (s.state !== 'active' && s.state !== 'paused') throw new ContractError('NOT_ALLOWED', coreText('refuse.scheduleNotChangeable'));
 
       // Validate everything before writing anything (a refusal changes nothing: the transaction rolls back anyway).
-      if (input.amount !== undefined && input.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', 'The amount is larger than the gateway accepts.', { amount: 'Too large' });
+      if (input.amount !== undefined && input.amount > MAX_MINOR_UNITS) throw new ContractError('VALIDATION', coreText('refuse.recurringAmountTooLarge'), { amount: 'Too large' });
       const card = input.cardId !== undefined && input.cardId !== s.card_id ? usableCard(db, input.cardId, now) : null;
-      if (card && card.customer_id !== s.customer_id) throw new ContractError('NOT_ALLOWED', 'This card on file belongs to another customer.');
+      if (card && card.customer_id !== s.customer_id) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherCustomer'));
       let nextAt: string | null = null;
       if (input.nextAt !== undefined) {
         const t = Date.parse(input.nextAt);
         if (Number.isNaN(t)) throw new ContractError('VALIDATION', 'The next charge date is not a date.', { nextAt: 'Not a date' });
-        if (t < now.getTime() - DAY_MS) throw new ContractError('VALIDATION', 'The next charge date is in the past.', { nextAt: 'In the past' });
-        if (t > now.getTime() + 366 * DAY_MS) throw new ContractError('VALIDATION', 'Set the next charge within a year from today.', { nextAt: 'More than a year ahead' });
+        if (t < now.getTime() - DAY_MS) throw new ContractError('VALIDATION', coreText('refuse.recurringNextPast'), { nextAt: 'In the past' });
+        if (t > now.getTime() + 366 * DAY_MS) throw new ContractError('VALIDATION', coreText('refuse.recurringNextFar'), { nextAt: 'More than a year ahead' });
         // Today (a moment already passed): the next period is due now.
         nextAt = new Date(Math.max(t, now.getTime())).toISOString();
       }
@@ -283,10 +283,10 @@ export class RecurringService {
       // Every period that fell due under the current rule is history (written below, before the change).
       const old = this.recurrence(s);
       const fallen = periodsDueBy(old, s.last_period + 1, at, MAX_PERIODS_BEFORE_CHANGE);
-      if (fallen.length === MAX_PERIODS_BEFORE_CHANGE) throw new ContractError('NOT_ALLOWED', `More than ${MAX_PERIODS_BEFORE_CHANGE} periods fell due since this schedule last charged: cancel it and set up a new one.`);
+      if (fallen.length === MAX_PERIODS_BEFORE_CHANGE) throw new ContractError('NOT_ALLOWED', coreText('refuse.scheduleTooManyFallen', { n: MAX_PERIODS_BEFORE_CHANGE }));
       const lastPeriod = s.last_period + fallen.length;
       const planned = periodsFrom(old, lastPeriod + 1, 1)[0];
-      if (!planned) throw new ContractError('NOT_ALLOWED', 'Every charge of this schedule has fallen due: there is nothing left to change.');
+      if (!planned) throw new ContractError('NOT_ALLOWED', coreText('refuse.scheduleAllFallen'));
 
       const patch: Partial<ScheduleRow> = {};
       const notes: string[] = [];
@@ -308,15 +308,15 @@ export class RecurringService {
       const startAt = nextAt ?? planned.dueAt;
       if (frequency !== s.frequency || startAt !== planned.dueAt) {
         if (Date.parse(startAt) < now.getTime()) {
-          throw new ContractError('VALIDATION', `The next charge (${utcMinute(startAt)}) is in the past: choose the date of the next charge.`, { nextAt: 'In the past' });
+          throw new ContractError('VALIDATION', coreText('refuse.recurringNextAt', { at: startAt }), { nextAt: 'In the past' });
         }
         const written = lastPeriodOf(db, s.id);
         const last = fallen.length ? fallen[fallen.length - 1]! : written ? { period: written.period, dueAt: written.due_at } : null;
         if (last && Date.parse(startAt) <= Date.parse(last.dueAt)) {
-          throw new ContractError('VALIDATION', `The next charge must fall after period ${last.period} (due ${utcMinute(last.dueAt)}).`, { nextAt: 'Not after the last period' });
+          throw new ContractError('VALIDATION', coreText('refuse.recurringNextAfterPeriod', { period: last.period, at: last.dueAt }), { nextAt: 'Not after the last period' });
         }
         if (s.end_at !== null && Date.parse(startAt) > Date.parse(s.end_at)) {
-          throw new ContractError('VALIDATION', `The next charge would fall after the schedule's end (${utcMinute(s.end_at)}).`, { nextAt: 'After the end date' });
+          throw new ContractError('VALIDATION', coreText('refuse.recurringNextAfterEnd', { at: s.end_at }), { nextAt: 'After the end date' });
         }
         patch.frequency = frequency;
         patch.start_at = startAt;
@@ -386,9 +386,9 @@ export class RecurringService {
     const p = getPeriod(db, periodId);
     if (!p) throw new ContractError('NOT_FOUND', 'No such period.');
     const s = getSchedule(db, p.schedule_id)!;
-    if (s.state === 'cancelled') throw new ContractError('NOT_ALLOWED', 'The schedule was cancelled.');
-    if (p.state === 'running') throw new ContractError('CONFLICT', 'This period is being charged; wait for its outcome.');
-    if (p.state !== 'missed' && p.state !== 'needs_attention') throw new ContractError('NOT_ALLOWED', p.state === 'charged' ? 'This period was already charged.' : `This period is ${p.state.replace('_', ' ')}; only a missed period or one that needs attention can be run.`);
+    if (s.state === 'cancelled') throw new ContractError('NOT_ALLOWED', coreText('refuse.scheduleCancelled'));
+    if (p.state === 'running') throw new ContractError('CONFLICT', coreText('refuse.periodRunning'));
+    if (p.state !== 'missed' && p.state !== 'needs_attention') throw new ContractError('NOT_ALLOWED', coreText(p.state === 'charged' ? 'refuse.periodCharged' : 'refuse.periodNotRunnable'));
     this.audit(actor, 'recurring.runPeriod', p.reference, 'success', `period ${p.period} (${p.state.replace('_', ' ')}) run by hand`);
     await this.chargePeriod(periodId, ['missed', 'needs_attention'], actor);
     this.noteAttention();
@@ -402,7 +402,7 @@ export class RecurringService {
       const p = getPeriod(db, periodId);
       if (!p) throw new ContractError('NOT_FOUND', 'No such period.');
       if (!movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', reason: reason || 'Skipped by a supervisor.', acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) {
-        throw new ContractError('NOT_ALLOWED', p.state === 'running' ? 'This period is being charged; it cannot be skipped now.' : `This period is ${p.state.replace('_', ' ')}; it cannot be skipped.`);
+        throw new ContractError('NOT_ALLOWED', coreText(p.state === 'running' ? 'refuse.periodRunningNoSkip' : 'refuse.periodNotSkippable'));
       }
       this.audit(actor, 'recurring.skipPeriod', p.reference, 'success', `period ${p.period} skipped${reason ? `; reason: ${reason}` : ''}`);
       return p.schedule_id;

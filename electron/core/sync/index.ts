@@ -1,5 +1,5 @@
 import type { OutputOf } from '../../../shared/contract';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import { startTimer, type Timer } from '../clock';
 import type { CoreDeps } from '../deps';
@@ -98,7 +98,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
     if (!first) throw new ContractError('NOT_FOUND', 'No such operation.');
     await service.mutex.run(first.payment_id, async () => {
       const op = getOperation(db, operationId)!;
-      if (op.state !== 'needs_attention') throw new ContractError('CONFLICT', `This operation is ${op.state.replace('_', ' ')}, not waiting for attention.`);
+      if (op.state !== 'needs_attention') throw new ContractError('CONFLICT', coreText('refuse.queueNotWaiting'));
       const p = getPaymentRow(db, op.payment_id)!;
       const at = deps.clock.now().toISOString();
       const isCharge = op.type === 'authorize' || op.type === 'purchase';
@@ -112,7 +112,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
         });
       } else {
         if (isCharge && p.declined === 1) {
-          throw new ContractError('NOT_ALLOWED', 'The bank declined this charge: it cannot be sent again. Take a new payment for the order, then dismiss this one.');
+          throw new ContractError('NOT_ALLOWED', coreText('refuse.queueDeclinedCharge'));
         }
         // Re-check against the latest totals plus what is already queued ahead of it.
         const ahead = queuedOf(db, p.id).filter((q) => q.seq < op.seq);

@@ -14,9 +14,10 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Field } from '../../ui/Field';
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n';
 import { StatusBadge } from '../../ui/StatusBadge';
+import { Ltr } from '../../ui/Ltr';
 import { newLine } from '../order/draft';
 import { useOrder } from '../order/order-store';
-import { RecurringScreen } from '../recurring/RecurringScreen';
+import { RecurringScreen } from '../recurring/LazyRecurringScreen';
 import { useSettings } from '../settings/settings-store';
 import { NotUsableHere } from './NotUsableHere';
 
@@ -126,12 +127,12 @@ export function CustomerDetail({ customerId }: { customerId: string }) {
             <dl className="facts">
               <div>
                 <dt>{t('detail.phone')}</dt>
-                <dd dir="ltr">{c.phone || DASH}</dd>
+                <dd>{c.phone ? <Ltr className="contact-phone">{c.phone}</Ltr> : DASH}</dd>
               </div>
               <div>
                 <dt>{t('detail.email')}</dt>
-                <dd className="ellipsis">
-                  <bdi>{c.email || DASH}</bdi>
+                <dd className="ellipsis ellipsis-ltr">
+                  {c.email ? <Ltr className="contact-email">{c.email}</Ltr> : DASH}
                 </dd>
               </div>
               <div>

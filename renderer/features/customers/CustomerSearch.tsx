@@ -4,6 +4,7 @@ import { useNav } from '../../app/nav-store';
 import { fmtExpiry } from '../../lib/format';
 import { Alert, EmptyState } from '../../ui/Alert';
 import { Kbd } from '../../ui/Kbd';
+import { ContactLine, Ltr } from '../../ui/Ltr';
 import { useCustomers, type Hit } from './customers-store';
 
 const WHY = new Set(['name', 'phone', 'email', 'last4', 'order']);
@@ -123,23 +124,24 @@ const HitRow = memo(function HitRow({ hit, index, active }: { hit: Hit; index: n
   const c = hit.customer;
   const cards = hit.cards.filter((k) => k.status === 'active');
   const { t } = useTranslation('customers');
-  const contact = [c.phone, c.email].filter(Boolean).join(' · ');
   return (
     <li id={`cust-${c.id}`} data-index={index} role="option" aria-selected={active} className={`result-row ${active ? 'active' : ''}`} onClick={onOpen} onMouseEnter={onHover}>
       <div className="result-main">
         <span className="result-name" title={c.name}>
           <bdi>{c.name}</bdi>
         </span>
-        <span className="muted small">{contact ? <bdi>{contact}</bdi> : t('search.noContact')}</span>
+        <span className="muted small">
+          <ContactLine phone={c.phone} email={c.email} empty={t('search.noContact')} />
+        </span>
       </div>
       <div className="result-cards">
         {cards.length ? (
           cards.map((k) => (
             <span key={k.id} className={`card-chip ${k.expired ? 'expired' : ''}`} title={k.expired ? t('search.expired') : t('search.expires', { expiry: fmtExpiry(k.expiry) })}>
-              <bdi>
+              <Ltr>
                 {DOTS}
                 {k.last4}
-              </bdi>
+              </Ltr>
               {k.expired ? t('search.expiredSuffix') : null}
             </span>
           ))
@@ -152,7 +154,7 @@ const HitRow = memo(function HitRow({ hit, index, active }: { hit: Hit; index: n
         {hit.orderReference ? (
           <>
             {' '}
-            <bdi>{hit.orderReference}</bdi>
+            <Ltr>{hit.orderReference}</Ltr>
           </>
         ) : null}
       </div>

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
-import { counted, fmtMoney, maskedCard } from '../../lib/format';
+import { bankText, counted, fmtMoney, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -15,6 +15,13 @@ import { TenderList } from '../tenders/TenderList';
 function sentence(text: string): string {
   const t = text.trim();
   return t && !/[.!?]$/.test(t) ? `${t}.` : t;
+}
+
+/** Why the bank declined, in the user's language: its APS message code's sentence (lib/format bankText). */
+function declineReason(result: OrderResult): string {
+  const bank = result.text?.params?.['bank'];
+  if (bank && typeof bank === 'object' && 'message' in bank) return sentence(bankText(bank.responseCode, bank.message));
+  return '';
 }
 
 const SEP = ' · ';
@@ -35,10 +42,12 @@ function useResolveUnknown(result: OrderResult) {
         if (status === 'unknown' || status === 'pending') {
           setResult({ ...current, payment: r.detail.payment, checks: current.checks + 1 });
         } else {
+          const charge = r.detail.operations.find((o) => o.type === 'authorize' || o.type === 'purchase');
           setResult({
             ...current,
             outcome: status === 'declined' ? 'declined' : 'approved',
             message: r.message,
+            text: status === 'declined' && charge ? { key: 'outcome.chargeDeclined', params: { bank: { responseCode: charge.responseCode, message: charge.message ?? '' } } } : r.text,
             payment: r.detail.payment,
             resolving: false,
           });
@@ -105,7 +114,7 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
             </span>
           }
         >
-          {sentence(result.message.replace(/^declined:\s*/i, '')) || t('result.bankDeclined')} {t('result.nothingCharged')}
+          <span data-testid="decline-reason">{declineReason(result) || t('result.bankDeclined')}</span> {t('result.nothingCharged')}
         </Alert>
       ) : null}
       {result.outcome === 'unknown' ? (

@@ -7,6 +7,7 @@ import { counted, maskedCard } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
+import { ContactLine, Ltr } from '../../ui/Ltr';
 import { useOrder } from './order-store';
 
 type Hit = OutputOf<'customers.search'>['hits'][number];
@@ -21,7 +22,6 @@ export function CustomerSection() {
   if (customer.kind === 'existing') {
     const c = customer.customer;
     const active = customer.cards.filter((k) => k.status === 'active');
-    const contact = [c.phone, c.email].filter(Boolean).join(' · ');
     const cardsText = active.length ? counted('order:customer.cardsOnFile', active.length, { cards: active.map((k) => maskedCard(k.brand, k.last4)).join(', ') }) : t('customer.noCard');
     return (
       <section className="panel" aria-labelledby="customer-h">
@@ -36,7 +36,9 @@ export function CustomerSection() {
           <div className="customer-name">
             <bdi>{c.name}</bdi>
           </div>
-          <div className="muted">{contact ? <bdi>{contact}</bdi> : t('customer.noContact')}</div>
+          <div className="muted">
+            <ContactLine phone={c.phone} email={c.email} empty={t('customer.noContact')} />
+          </div>
           <div className="muted small">{cardsText}</div>
         </div>
       </section>
@@ -194,9 +196,9 @@ function CustomerSearchBox() {
                   <bdi>{h.customer.name}</bdi>
                 </span>
                 <span className="muted small">
-                  <bdi>{[h.customer.phone, h.customer.email].filter(Boolean).join(' · ')}</bdi>
+                  <ContactLine phone={h.customer.phone} email={h.customer.email} empty={null} />
                 </span>
-                <span className="muted small">{h.cards.filter((c) => c.status === 'active').map((c) => `••${c.last4}`).join(' ')}</span>
+                <span className="muted small"><Ltr>{h.cards.filter((c) => c.status === 'active').map((c) => `••${c.last4}`).join(' ')}</Ltr></span>
               </li>
             ))}
           </ul>

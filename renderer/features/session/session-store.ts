@@ -17,7 +17,8 @@ interface SessionState {
   locked: boolean;
   loadError: string | null;
   load: () => Promise<void>;
-  setup: (name: string, pin: string) => Promise<void>;
+  /** `language`: chosen on the set-up screen; it becomes the station's default. */
+  setup: (name: string, pin: string, language?: Language) => Promise<void>;
   login: (userId: string, pin: string) => Promise<void>;
   unlock: (pin: string) => Promise<void>;
   lock: () => Promise<void>;
@@ -72,10 +73,12 @@ export const useSession = create<SessionState>((set, get) => ({
       set({ phase: 'error', loadError: e instanceof Error ? e.message : String(e) });
     }
   },
-  setup: async (name, pin) => {
-    const user = await call('session.setup', { name, pin });
+  setup: async (name, pin, language) => {
+    const user = await call('session.setup', language ? { name, pin, language } : { name, pin });
     arrive(user);
-    await speak(user, get().status);
+    // The station's locale changed with the choice: read it before switching to the admin's language.
+    const status = await call('session.status', {}).catch(() => get().status);
+    await speak(user, status);
     set({ user, locked: false, phase: 'ready' });
     await get().load();
   },

@@ -1,5 +1,6 @@
 import { Trans, useTranslation } from 'react-i18next';
 import type { Detail } from './detail-store';
+import { coreSentence, type CoreTextLike } from '../../lib/core-text';
 import { fmtDateTime, fmtMoney } from '../../lib/format';
 import { operationState, operationType } from '../../lib/operation-labels';
 import { Glyph } from '../../ui/Glyph';
@@ -50,12 +51,7 @@ export function Timeline({ detail }: { detail: Detail }) {
                 </td>
                 <td>
                   {o.reason ? <div dir="auto">{o.reason}</div> : null}
-                  {o.message ? (
-                    <div className="muted small" dir="auto">
-                      {o.message}
-                      {o.responseCode ? ` (${o.responseCode})` : ''}
-                    </div>
-                  ) : null}
+                  <OperationNote message={o.message} text={o.text ?? null} responseCode={o.responseCode} />
                 </td>
               </tr>
             );
@@ -63,5 +59,27 @@ export function Timeline({ detail }: { detail: Detail }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/**
+ * What the gateway or the core said about an operation, in the user's language (the bank's answer
+ * by its APS message code, lib/format bankText), with the code left to right. The bank's own
+ * words stay as a tooltip for support; a technical note the core keeps in English shows only on
+ * an English screen.
+ */
+function OperationNote({ message, text, responseCode }: { message: string | null; text: CoreTextLike | null; responseCode: string | null }) {
+  const said = coreSentence(text, message);
+  if (!said && !responseCode) return null;
+  return (
+    <div className="muted small" dir="auto" title={message && message !== said ? message : undefined} data-testid="op-note">
+      {said}
+      {responseCode ? (
+        <>
+          {said ? ' ' : ''}
+          <bdi className="mono">({responseCode})</bdi>
+        </>
+      ) : null}
+    </div>
   );
 }

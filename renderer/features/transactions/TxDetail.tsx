@@ -4,8 +4,9 @@ import type { TFunction } from 'i18next';
 import { EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import { useNav } from '../../app/nav-store';
 import { call, subscribe } from '../../lib/api';
+import { coreSentence } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
-import { fmtDateTime, fmtMoney, fmtUntil, maskedCard } from '../../lib/format';
+import { fmtCount, fmtDateTime, fmtMoney, fmtUntil, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
 import { useAction } from '../../lib/use-action';
 import { Alert, Spinner } from '../../ui/Alert';
@@ -179,7 +180,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
                 const v = actions[a];
                 return v.allowed ? null : (
                   <li key={a}>
-                    <Trans t={t} i18nKey="detail.refused" values={{ action: actionLabel(t, a), reason: v.reason }} components={{ strong: <strong />, reason: <bdi /> }} />
+                    <Trans t={t} i18nKey="detail.refused" values={{ action: actionLabel(t, a), reason: coreSentence(v.text, v.reason) ?? '' }} components={{ strong: <strong />, reason: <bdi /> }} />
                   </li>
                 );
               })}
@@ -213,7 +214,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
           <ul className="items">
             {order.lines.map((l, i) => (
               <li key={i}>
-                <span className="ellipsis">{l.quantity} &times; <bdi>{l.description}</bdi></span>
+                <span className="ellipsis">{fmtCount(l.quantity)} &times; <bdi>{l.description}</bdi></span>
                 <span className="num">{fmtMoney(nets[i] ?? 0, c)}</span>
               </li>
             ))}
@@ -235,7 +236,7 @@ function OutcomeAlert({ last, detail }: { last: LastOutcome; detail: Detail }) {
     case 'approved':
       return last.action === 'checkStatus' ? (
         <Alert tone="success" title={t('outcome.confirmed')}>
-          {last.message}
+          {coreSentence(last.text, last.message)}
         </Alert>
       ) : (
         <Alert tone="success" title={doneTitle(last.action, last.amount, detail)} />
@@ -243,13 +244,13 @@ function OutcomeAlert({ last, detail }: { last: LastOutcome; detail: Detail }) {
     case 'declined':
       return (
         <Alert tone="danger" title={t('outcome.refused', { what })}>
-          {last.message}
+          {coreSentence(last.text, last.message)}
         </Alert>
       );
     case 'unknown':
       return (
         <Alert tone="unknown" title={t('outcome.unknown', { what })}>
-          {last.message}
+          {coreSentence(last.text, last.message)}
         </Alert>
       );
     case 'queued':

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { OutputOf } from '../../../shared/contract';
+import type { CoreTextLike } from '../../lib/core-text';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { useSync } from '../queue/sync-store';
@@ -12,6 +13,8 @@ export interface LastOutcome {
   action: ActionKind | 'checkStatus';
   outcome: OpResult['outcome'];
   message: string;
+  /** The core's sentence as a key (lib/core-text). */
+  text?: CoreTextLike | undefined;
   amount: number | null;
 }
 
@@ -47,7 +50,7 @@ export const useDetail = create<DetailState>((set, get) => ({
   },
   openForm: (form) => set({ form, ...(form ? { last: null } : {}) }),
   applied: (r, action, amount) => {
-    set({ detail: r.detail, form: null, last: { action, outcome: r.outcome, message: r.message, amount } });
+    set({ detail: r.detail, form: null, last: { action, outcome: r.outcome, message: r.message, text: r.text, amount } });
     // The top bar's counts come from the core too: ask now rather than wait for the coalesced event,
     // so it never says "nothing queued" while this page says "1 queued".
     void useSync.getState().refresh();

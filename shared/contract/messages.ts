@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { formatMoney, isCurrencyCode, money } from '../money';
+
+/**
+ * Sentences the core writes for a person (a refusal, why an action is not offered, a charge's
+ * outcome): one stable key each, with its English as the fallback for logs and old screens. The
+ * screen translates the key (catalogue `core`, renderer/i18n/locales/<lang>/core.json; the check in
+ * scripts/i18n-catalogue.test.ts holds en/core.json equal to this list and every key in every
+ * language). Values go in as params and are formatted by the screen in the user's digits:
+ * numbers, amounts ({ amount, currency }), times (`{{at, datetime}}`), and the bank's answer
+ * ({ responseCode, message }: its APS message code is translated, its raw text only a fallback).
+ */
+export const CORE_MESSAGES = {
+  // shared/domain/payment-state.ts: why an action is not possible
+  'rule.cashNoStatus': 'Cash payments have no gateway status.',
+  'rule.outcomeUnknown': 'The outcome is not known yet: check status first.',
+  'rule.declined': 'The payment was declined.',
+  'rule.voided': 'The authorization was voided.',
+  'rule.cashNoCapture': 'Cash is taken in full at the counter.',
+  'rule.allCaptured': 'Everything authorized has been captured.',
+  'rule.expiredNoCapture': 'The authorization expired (7 days); the bank has released the funds.',
+  'rule.refundedNoCapture': 'A refund was made; no further capture.',
+  'rule.cashNoVoid': 'Cash is refunded, not voided.',
+  'rule.capturedNoVoid': 'Money was captured: refund it instead.',
+  'rule.expiredNoVoid': 'The authorization already expired.',
+  'rule.nothingCapturedExpired': 'Nothing was captured and the authorization expired: the bank has released the funds.',
+  'rule.nothingCaptured': 'Nothing was captured: void the authorization instead.',
+  'rule.allRefunded': 'Everything captured has been refunded.',
+  'rule.amountNotPositive': 'The amount must be more than zero.',
+  'rule.overAuthorized': 'The amount is more than what remains authorized.',
+  'rule.overCaptured': 'The amount is more than what remains to refund.',
+  'rule.notApprovedYet': 'The gateway has not approved this payment yet.',
+
+  // a charge's or an operation's outcome
+  'outcome.approved': 'Approved.',
+  'outcome.done': 'Done.',
+  'outcome.chargeDeclined': 'Declined: {{bank}}',
+  'outcome.opRefused': 'Refused by the gateway: {{bank}}',
+  'outcome.chargeUnknown': 'The gateway did not give a definite answer. The payment is being checked; do not charge again.',
+  'outcome.opUnknown': 'The gateway did not give a definite answer; the operation is being checked. Do not repeat it.',
+  'outcome.chargeQueued': 'Queued, not yet approved by the bank. It is sent once, automatically, when the gateway is back.',
+  'outcome.opQueued': 'The gateway could not be reached: queued. It is sent once, automatically, when the station is back online.',
+  'outcome.cashReceived': 'Cash received.',
+  'outcome.cashRefunded': 'Cash refund recorded.',
+  'outcome.stillUnresolved': 'An operation is still unresolved; try again shortly.',
+  'outcome.statusNoAnswer': 'The gateway did not answer the status check. Nothing was changed.',
+  'outcome.totalsAgree': 'The local totals agree with the gateway.',
+  'outcome.repaired': 'Repaired from the gateway: the totals now match it.',
+
+  // what an operation's row says (written into the ledger in English; read back as keys, operationText)
+  'note.bank': '{{bank}}',
+  'note.cashReceived': 'Cash received',
+  'note.cashPaidBack': 'Cash paid back',
+  'note.waitingGateway': 'Waiting for the gateway: not yet approved by the bank.',
+  'note.checkingReference': 'The gateway already has this reference: checking what it did.',
+  'note.declinedByCheck': 'Declined (confirmed by check status).',
+
+  // refusals the core throws (ContractError)
+  'refuse.orderCancelled': 'The order was cancelled.',
+  'refuse.orderHasPayment': 'This order already has a payment: capture, void or refund it instead.',
+  'refuse.orderPaymentVoidInstead': 'The order has a payment: void or refund it instead.',
+  'refuse.orderAlreadyPaid': 'This order is already paid or authorized.',
+  'refuse.orderTotalZero': 'The order total is zero: there is nothing to pay.',
+  'refuse.orderTotalNotPositive': 'The order total must be more than zero.',
+  'refuse.orderTotalTooLarge': 'The order total is larger than the gateway accepts.',
+  'refuse.customerOrNew': 'Choose an existing customer or a new one, not both.',
+  'refuse.badOrderReference': 'Not a valid order reference.',
+  'refuse.orderReferenceExists': 'An order with this reference exists already.',
+  'refuse.cardOtherCustomer': 'This card on file belongs to another customer.',
+  'refuse.saveNeedsCustomer': 'Choose a customer to keep the card on file for.',
+  'refuse.cashShort': 'The cash tendered is less than the total.',
+  'refuse.offlineNewCard': 'The gateway cannot be reached: a new card cannot be taken while offline. Use a card on file or cash, or keep the order awaiting payment.',
+  'refuse.offlineChargesOff': 'The gateway cannot be reached and offline charges are off. Keep the order awaiting payment, take cash, or try again when the station is online.',
+  'refuse.handleUsed': 'This card handle was already used: take the card again.',
+  'refuse.handleFailed': 'The card page did not return a card: take the card again.',
+  'refuse.handleNotReady': 'The card page has not returned a card yet.',
+  'refuse.handleExpired': 'This card handle expired (30 minutes): take the card again.',
+  'refuse.handleRace': 'This card handle was used at the same time by another charge.',
+  'refuse.cardDeactivateDeclined': 'The gateway refused to deactivate the card ({{bank}}); it is still active.',
+  'refuse.cardDeactivateNoAnswer': 'The gateway did not answer; the card is still active. Try again.',
+  'refuse.expiryDeclined': 'The gateway refused the new expiry ({{bank}}); nothing changed.',
+  'refuse.expiryNoAnswer': 'The gateway did not answer; the expiry date was not changed. Try again.',
+  'refuse.offlineCurrency': 'Offline charges are only taken in {{currency}}.',
+  'refuse.offlinePerCharge': 'Above the offline limit per charge ({{limit}}). Keep the order awaiting payment until the station is online.',
+  'refuse.offlineCount': 'Already {{n}} offline charges waiting (limit {{limit}}). Keep the order awaiting payment.',
+  'refuse.offlineTotal': 'Offline charges waiting would exceed the total limit ({{limit}}). Keep the order awaiting payment.',
+  'refuse.offlineAge': 'An offline charge has waited more than {{hours}} hours: no more offline charges until the station is back online.',
+  'refuse.queueDeclinedCharge': 'The bank declined this charge: it cannot be sent again. Take a new payment for the order, then dismiss this one.',
+  'refuse.queueNotWaiting': 'This operation is no longer waiting for attention.',
+  'refuse.alreadySetUp': 'This station is already set up: sign in instead.',
+  'refuse.ownPin': 'To change your own PIN use "Change my PIN": it asks for your current PIN.',
+  'refuse.lastAdmin': 'Keep at least one active admin: make someone else admin first.',
+  'refuse.scheduleNotActive': 'Only an active schedule can be paused.',
+  'refuse.scheduleNotPaused': 'Only a paused schedule can be resumed.',
+  'refuse.scheduleNotChangeable': 'Only an active or paused schedule can be changed.',
+  'refuse.scheduleCancelled': 'The schedule was cancelled.',
+  'refuse.scheduleTooManyFallen': 'More than {{n}} periods fell due since this schedule last charged: cancel it and set up a new one.',
+  'refuse.scheduleAllFallen': 'Every charge of this schedule has fallen due: there is nothing left to change.',
+  'refuse.periodRunning': 'This period is being charged; wait for its outcome.',
+  'refuse.periodCharged': 'This period was already charged.',
+  'refuse.periodNotRunnable': 'Only a missed period or one that needs attention can be run.',
+  'refuse.periodRunningNoSkip': 'This period is being charged; it cannot be skipped now.',
+  'refuse.periodNotSkippable': 'This period cannot be skipped.',
+  'refuse.recurringBothEnds': 'Give an end date or a number of charges, not both.',
+  'refuse.recurringAmountTooLarge': 'The amount is larger than the gateway accepts.',
+  'refuse.recurringStartPast': 'The start date is in the past.',
+  'refuse.recurringStartFar': 'Start within a year from today.',
+  'refuse.recurringEndBeforeStart': 'The end date is before the first charge.',
+  'refuse.recurringNextPast': 'The next charge date is in the past.',
+  'refuse.recurringNextFar': 'Set the next charge within a year from today.',
+  'refuse.recurringNextAt': 'The next charge ({{at, datetime}}) is in the past: choose the date of the next charge.',
+  'refuse.recurringNextAfterPeriod': 'The next charge must fall after period {{period}} (due {{at, datetime}}).',
+  'refuse.recurringNextAfterEnd': "The next charge would fall after the schedule's end ({{at, datetime}}).",
+  'refuse.confirmationOpen': 'A confirmation was already emailed for this order ({{email}}); wait for its answer.',
+  'refuse.confirmationNeedsCustomer': 'Choose a customer: the confirmation is emailed to them.',
+  'refuse.confirmationNoEmail': 'The customer has no email address: add one to send the confirmation.',
+  'refuse.linkOpen': 'A payment link was already sent for this order ({{email}}): resend, extend or cancel it instead.',
+  'refuse.linkJustSent': 'A payment link was just sent for this order.',
+  'refuse.linkOffline': 'The gateway is offline: a payment link cannot be sent or changed now. Take the card over the phone, or keep the order awaiting payment and send the link later.',
+  'refuse.linkUnsupported': 'This gateway account does not offer payment links: choose another way to pay.',
+  'refuse.linkNeedsPhone': "Enter the customer's mobile number to send the link by SMS.",
+  'refuse.linkPaid': 'The customer has already paid this link.',
+  'refuse.linkNotOpen': 'This link is no longer open: it cannot be changed.',
+  'refuse.linkOtherOpen': 'Another link of this order is open.',
+  'refuse.linkDeclined': 'The gateway did not make the link: {{bank}}',
+  'refuse.linkRefused': 'The gateway refused: {{bank}}',
+  'refuse.linkNoAnswer': 'No answer from the gateway; the link was read again, try once more.',
+  'refuse.bulkNoRows': 'The file has no rows.',
+  'refuse.bulkTooManyRows': 'At most {{n}} rows per run.',
+  'refuse.bulkFinished': 'This run is finished or cancelled.',
+} as const;
+
+export type CoreMessageKey = keyof typeof CORE_MESSAGES;
+
+/** A value inside a core sentence: text as it is, a number, an amount, or the bank's answer. */
+export const CoreParamSchema = z.union([
+  z.string().max(400),
+  z.number(),
+  z.object({ amount: z.number().int(), currency: z.string().max(3) }),
+  z.object({ responseCode: z.string().max(10).nullable(), message: z.string().max(400) }),
+]);
+export type CoreParam = z.infer<typeof CoreParamSchema>;
+export type CoreParams = Record<string, CoreParam>;
+
+export const CoreTextSchema = z.object({ key: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() });
+export interface CoreText {
+  key: CoreMessageKey;
+  params?: CoreParams;
+}
+
+export function coreText(key: CoreMessageKey, params?: CoreParams): CoreText {
+  return params ? { key, params } : { key };
+}
+
+export function isCoreMessageKey(key: string): key is CoreMessageKey {
+  return Object.prototype.hasOwnProperty.call(CORE_MESSAGES, key);
+}
+
+/** A value in English (logs, the fallback): amounts with their currency, times as UTC minutes. */
+function englishValue(v: CoreParam | undefined, format: string | undefined): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return format === 'datetime' ? `${v.slice(0, 16).replace('T', ' ')} UTC` : v;
+  if ('amount' in v) return isCurrencyCode(v.currency) ? formatMoney(money(v.amount, v.currency), 'en-US') : `${v.currency} ${v.amount}`;
+  return `${v.responseCode ? `${v.responseCode} ` : ''}${v.message}`.trim();
+}
+
+/** The English sentence of a core text: what logs and the envelope's `message` carry. */
+export function englishText(t: CoreText): string {
+  return CORE_MESSAGES[t.key].replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (_, name: string, format: string | undefined) => englishValue(t.params?.[name], format));
+}
+
+let byEnglish: Map<string, CoreMessageKey> | null = null;
+
+/**
+ * What an operation's stored message says, as a key: the core's own sentences (stored in English,
+ * matched word for word) or the bank's answer by its APS response code. Null for technical detail
+ * (a timeout's cause), which stays English for support.
+ */
+export function operationText(row: { message: string | null; responseCode: string | null; type: string }): CoreText | null {
+  const message = row.message;
+  if (!message) return null;
+  byEnglish ??= new Map(Object.entries(CORE_MESSAGES).filter(([, v]) => !v.includes('{{')).map(([k, v]) => [v, k as CoreMessageKey]));
+  const key = byEnglish.get(message);
+  if (key) return { key };
+  if (message.startsWith('Repaired from the gateway:')) return { key: 'outcome.repaired' };
+  if (row.type !== 'check_status' && row.responseCode && /^\d{5}$/.test(row.responseCode)) return { key: 'note.bank', params: { bank: { responseCode: row.responseCode, message } } };
+  return null;
+}
