@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -7,6 +7,7 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
+import { useDialogButton } from '../../ui/use-dialog-button';
 import { translateFields } from '../settings/field-messages';
 import { useSession } from './session-store';
 
@@ -82,27 +83,13 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
 /** The top bar's button: opens the dialog and gives the focus back when it closes. */
 export function ChangePinButton() {
   const { t } = useTranslation('people');
-  const [open, setOpen] = useState(false);
-  const wasOpen = useRef(false);
-  const ref = useRef<HTMLButtonElement>(null);
-  const close = () => setOpen(false);
-  // A modal <dialog> sits in the top layer, above the lock screen: a lock closes it (and its PINs).
-  const locked = useSession((s) => s.locked);
-  useEffect(() => {
-    if (locked) setOpen(false);
-  }, [locked]);
-  // Back on this button once the dialog is gone (not before: a modal dialog keeps the focus in).
-  useEffect(() => {
-    if (!open && wasOpen.current) ref.current?.focus();
-    wasOpen.current = open;
-  }, [open]);
+  const dialog = useDialogButton(useSession((s) => s.locked));
   return (
     <>
-      <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)}>
+      <Button ref={dialog.buttonRef} size="sm" variant="ghost" onClick={dialog.show}>
         {t('changePin.button')}
       </Button>
-      {/* Gone in the same render as the lock screen appears, so the lock's PIN field can take the focus. */}
-      {open && !locked ? <ChangePinDialog onClose={close} /> : null}
+      {dialog.showing ? <ChangePinDialog onClose={dialog.close} /> : null}
     </>
   );
 }

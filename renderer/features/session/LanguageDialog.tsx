@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DIGITS, LANGUAGE_NAMES, LANGUAGES, type Digits, type Language } from '../../i18n';
 import { describeError } from '../../lib/error-text';
@@ -7,6 +7,7 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
+import { useDialogButton } from '../../ui/use-dialog-button';
 import { useSession } from './session-store';
 
 const STATION = '';
@@ -71,23 +72,13 @@ export function LanguageDialog({ onClose }: { onClose: () => void }) {
 /** The top bar's button: opens the dialog, gives the focus back when it closes, closes on lock. */
 export function LanguageButton() {
   const { t } = useTranslation('common');
-  const [open, setOpen] = useState(false);
-  const wasOpen = useRef(false);
-  const ref = useRef<HTMLButtonElement>(null);
-  const locked = useSession((s) => s.locked);
-  useEffect(() => {
-    if (locked) setOpen(false);
-  }, [locked]);
-  useEffect(() => {
-    if (!open && wasOpen.current) ref.current?.focus();
-    wasOpen.current = open;
-  }, [open]);
+  const dialog = useDialogButton(useSession((s) => s.locked));
   return (
     <>
-      <Button ref={ref} size="sm" variant="ghost" onClick={() => setOpen(true)} aria-haspopup="dialog">
+      <Button ref={dialog.buttonRef} size="sm" variant="ghost" onClick={dialog.show} aria-haspopup="dialog">
         {t('language.open')}
       </Button>
-      {open && !locked ? <LanguageDialog onClose={() => setOpen(false)} /> : null}
+      {dialog.showing ? <LanguageDialog onClose={dialog.close} /> : null}
     </>
   );
 }
