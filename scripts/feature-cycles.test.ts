@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featureCycles, newFeatureCycles, type ImportTree } from './feature-cycles';
+import { featureCycles, KNOWN_FEATURE_CYCLES, newFeatureCycles, type ImportTree } from './feature-cycles';
 
 const dep = (id: string) => ({ id });
 
@@ -30,5 +30,17 @@ describe('circles among the core features', () => {
     const { parseDependencyTree } = await import('dpdm');
     const real = await parseDependencyTree(['electron/core/**/*.ts'], { context: process.cwd(), extensions: ['.ts'], js: ['.ts'], include: /\.ts$/, exclude: /node_modules/, tsconfig: undefined, transform: false, skipDynamicImports: false });
     expect(newFeatureCycles(featureCycles(real))).toEqual([]);
+  });
+
+  it('gateway-accounts <-> people is broken for good: back, it fails the check', () => {
+    // The circle ran people/session-handlers -> gateway-accounts/model (EMBEDDED_ACCOUNT, now in ledger/account-key.ts).
+    const back: ImportTree = {
+      'electron/core/gateway-accounts/handlers.ts': [dep('electron/core/people/credentials.ts')],
+      'electron/core/people/credentials.ts': [],
+      'electron/core/people/session-handlers.ts': [dep('electron/core/gateway-accounts/model.ts')],
+      'electron/core/gateway-accounts/model.ts': [],
+    };
+    expect(KNOWN_FEATURE_CYCLES.some((k) => k.includes('people'))).toBe(false);
+    expect(newFeatureCycles(featureCycles(back))).toEqual([['gateway-accounts', 'people']]);
   });
 });

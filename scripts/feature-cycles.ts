@@ -70,7 +70,6 @@ export function featureCycles(tree: ImportTree): string[][] {
  */
 export const KNOWN_FEATURE_CYCLES: readonly (readonly string[])[] = [
   ['cards', 'customers', 'orders', 'payments'],
-  ['gateway-accounts', 'people'],
 ];
 
 export function newFeatureCycles(found: string[][], known: readonly (readonly string[])[] = KNOWN_FEATURE_CYCLES): string[][] {

@@ -9,8 +9,8 @@ import type { GatewayEnvironmentName } from '../../../shared/contract';
 export type Environment = GatewayEnvironmentName;
 export type ApsEnvironmentName = Exclude<Environment, 'sandbox'>;
 
-/** The embedded sandbox's documented merchant (electron/gateway/sandbox/merchants.ts); migration 008's default. */
-export const EMBEDDED_ACCOUNT = 'sandbox:SANDBOXMID';
+/** The embedded sandbox's documented merchant; migration 008's default (kept in ledger/account-key.ts). */
+export { EMBEDDED_ACCOUNT } from '../ledger/account-key';
 
 export function accountKey(environment: ApsEnvironmentName, merchantIdentifier: string): string {
   return `${environment}:${merchantIdentifier}`;

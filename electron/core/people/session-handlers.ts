@@ -7,7 +7,7 @@ import { auditAs, requireUser } from '../ledger/audit-as';
 import { checkSecret, credentialError } from './credentials';
 import { hashSecret } from './secrets';
 import type { SessionManager } from './sessions';
-import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+import { EMBEDDED_ACCOUNT } from '../ledger/account-key';
 import { countUsers, getUserRecord, insertUser, listUsers, setUserLanguage, updateUserRow, type UserDigits, type UserLanguage } from './users-repo';
 
 const ok = { ok: true as const };
