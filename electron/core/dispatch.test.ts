@@ -88,6 +88,16 @@ describe('createDispatcher', () => {
     expect(count()).toBe(before);
   });
 
+  it('takes a bulk file larger than the default input limit on bulk.preview only (20,000 rows)', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ reference: `Desk1-${String(i).padStart(6, '0')}-P1`, amount: '12.50' }));
+    expect(JSON.stringify({ kind: 'capture', rows }).length).toBeGreaterThan(MAX_INPUT_BYTES);
+    const res = await dispatch('bulk.preview', { kind: 'capture', rows }, call('admin'));
+    expect(res).not.toMatchObject({ error: { message: 'The input is too large' } });
+    expect(spy).toHaveBeenCalledWith('bulk.preview');
+    const big = await dispatch('customers.search', { query: 'x'.repeat(MAX_INPUT_BYTES) }, call('admin'));
+    expect(big).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'The input is too large' } });
+  });
+
   it('reports validation problems per field, bounded and without echoing the input', async () => {
     const hugeKey = 'k'.repeat(5000);
     const res = await dispatch('users.create', { name: '', role: 'god', pin: '1', [hugeKey]: 1 }, call('admin'));

@@ -42,6 +42,11 @@ export type Dispatch = (channel: string, rawInput: unknown, call: CallInfo) => P
 
 export const MAX_INPUT_BYTES = 256 * 1024;
 
+/** How large a channel's input may be: its own limit (a file of rows), else the default. Unknown channels get the default. */
+export function inputLimit(channel: string): number {
+  return (Object.hasOwn(channels, channel) ? channels[channel as ChannelName].maxInputBytes : undefined) ?? MAX_INPUT_BYTES;
+}
+
 // Validation messages are bounded: zod may quote keys of the input ("Unrecognized key: ...") and
 // we never echo a hostile payload back at its sender.
 const MAX_FIELDS = 20;
@@ -87,7 +92,6 @@ function shortKey(sessionKey: string): string {
 
 export function createDispatcher(opts: DispatcherOptions): Dispatch {
   const { handlers, resolveCaller, onActivity, log } = opts;
-  const maxBytes = opts.maxInputBytes ?? MAX_INPUT_BYTES;
 
   return async function dispatch(channel, rawInput, call) {
     // Own properties only: "constructor" or "__proto__" are not channels.
@@ -99,7 +103,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatch {
 
     const size = jsonSize(rawInput);
     if (size === null) return fail('VALIDATION', 'The input is not plain data');
-    if (size > maxBytes) return fail('VALIDATION', 'The input is too large');
+    if (size > (opts.maxInputBytes ?? inputLimit(name))) return fail('VALIDATION', 'The input is too large');
 
     let user: CallerUser | null;
     let caller: ResolvedCaller;

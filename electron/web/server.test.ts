@@ -83,6 +83,15 @@ describe('web mode: /api/call', () => {
     expect(dispatch).not.toHaveBeenCalled();
   });
 
+  it('lets a bulk file past the default limit on bulk.preview only, up to its own limit', async () => {
+    const file = JSON.stringify({ kind: 'capture', rows: [{ reference: 'x'.repeat(300 * 1024) }] });
+    expect((await callRaw(goodHeaders(), file, '/api/call/bulk.preview')).status).toBe(200);
+    expect(dispatch).toHaveBeenCalledTimes(1);
+    const tooBig = JSON.stringify({ kind: 'capture', rows: [{ reference: 'x'.repeat(9 * 1024 * 1024) }] });
+    expect((await callRaw(goodHeaders(), tooBig, '/api/call/bulk.preview')).status).toBe(413);
+    expect(dispatch).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses a body that is not JSON, and GET on a call', async () => {
     expect((await callRaw(goodHeaders(), '{nope')).status).toBe(400);
     expect((await raw({ port: server.port, path: '/api/call/session.status', headers: goodHeaders() })).status).toBe(405);

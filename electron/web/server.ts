@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ContractErrorShape, Envelope } from '../../shared/contract';
 import type { Dispatch } from '../core/dispatch';
-import { MAX_INPUT_BYTES } from '../core/dispatch';
+import { inputLimit } from '../core/dispatch';
 import type { CoreEvents } from '../core/events';
 import { BodyTooLarge, readBody } from './body';
 import { allowedHosts, header, hostAllowed, newSecret, originAllowed, secretMatches, SESSION_ID } from './guards';
@@ -86,7 +86,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const gatewayOrigin = (): string => new URL(typeof originOption === 'function' ? originOption() : originOption).origin;
   gatewayOrigin(); // a bad origin is a start-up error, not a broken page later
   const secret = opts.secret ?? newSecret();
-  const maxBody = opts.maxBodyBytes ?? MAX_INPUT_BYTES;
   const hub = new EventHub();
   let core: WebCore | null = null;
   Promise.resolve(opts.core).then(
@@ -106,7 +105,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!sessionId || !SESSION_ID.test(sessionId)) return refuse(res, 400, 'VALIDATION', 'Missing or malformed X-Pos-Session');
     let body: Buffer;
     try {
-      body = await readBody(req, maxBody);
+      body = await readBody(req, opts.maxBodyBytes ?? inputLimit(channel));
     } catch (e) {
       if (e instanceof BodyTooLarge) return refuse(res, 413, 'VALIDATION', 'The input is too large');
       throw e;

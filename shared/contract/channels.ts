@@ -26,6 +26,8 @@ export interface ChannelDef<I extends z.ZodType = z.ZodType, O extends z.ZodType
   /** Changes recorded state (ledger, settings, users): used by fuzz tests and the audit log. */
   mutates: boolean;
   summary: string;
+  /** Input size limit in bytes of JSON when a channel needs more than the core's default (a whole file of rows). */
+  maxInputBytes?: number;
 }
 
 function ch<I extends z.ZodType, O extends z.ZodType>(def: ChannelDef<I, O>): ChannelDef<I, O> {
@@ -575,7 +577,8 @@ export const channels = {
   'links.extend': ch({ input: z.object({ id: Id, expiresInMinutes: z.number().int().positive() }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Give an open or expired link a new expiry (audited).' }),
   'links.expiringSummary': ch({ input: Empty, output: z.object({ total: z.number().int().min(0), soonest: LinkView.nullable() }), minRole: 'clerk', mutates: false, summary: 'Open links that lapse within the warning window: how many, and the first to lapse.' }),
   // --- bulk capture / void / refund (issue #19; docs/decisions/bulk-operations.md) ---
-  'bulk.preview': ch({ input: BulkPreviewInput, output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Judge every row (what will happen, what is refused and why); nothing is sent.' }),
+  // 20,000 rows of references, amounts, cards and descriptions: a few MB of JSON, not the default 256 KiB.
+  'bulk.preview': ch({ input: BulkPreviewInput, output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Judge every row (what will happen, what is refused and why); nothing is sent.', maxInputBytes: 8 * 1024 * 1024 }),
   'bulk.start': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Send the accepted rows of a previewed run, each as its own operation.' }),
   'bulk.get': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: false, summary: 'Progress of a run: counts per row state.' }),
   'bulk.rows': ch({ input: z.object({ id: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(), output: z.array(BulkRowSchema), minRole: 'supervisor', mutates: false, summary: 'Rows of a run with their verdict and result.' }),
