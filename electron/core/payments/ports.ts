@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import type { Clock } from '../clock';
 import type { Role } from '../../../shared/domain/roles';
 import { appendAudit, type AuditInput } from '../ledger/audit-log';
-import { approverStillValid, refundNeedsApproval, verifyApproval } from '../people/approval';
+import { refundNeedsApproval, verifyApproval } from '../people/approval';
 import { createCustomer, getCustomer } from '../customers/customers-repo';
 import { indexCard, indexOrder } from '../customers/search-index';
 
@@ -23,13 +23,7 @@ export interface Ports {
   verifyApproval(
     deps: CoreDeps,
     req: { supervisorId?: string; pin?: string; requesterId: string; target?: string | null; detail?: string },
-  ): Promise<{ supervisorId: string; supervisorName: string }>;
-  /** Right before the refund is written (nothing awaited in between): the approver may still approve, or it throws. */
-  approverStillValid(
-    deps: CoreDeps,
-    approval: { supervisorId: string; supervisorName: string },
-    req: { requesterId: string; target?: string | null; detail?: string },
-  ): void;
+  ): { supervisorId: string; supervisorName: string };
   refundNeedsApproval(deps: CoreDeps, amount: number, role: Role): boolean;
   createCustomer(db: Db, input: { name: string; email: string; phone: string }, clock: Clock): CustomerLike;
   getCustomer(db: Db, id: string): CustomerLike | null | undefined;
@@ -42,7 +36,6 @@ export const defaultPorts: Ports = {
     appendAudit(db, e);
   },
   verifyApproval: (deps, req) => verifyApproval(deps, req),
-  approverStillValid: (deps, approval, req) => approverStillValid(deps, approval, req),
   refundNeedsApproval: (deps, amount, role) => refundNeedsApproval(deps, amount, role),
   createCustomer: (db, input, clock) => createCustomer(db, input, clock),
   getCustomer: (db, id) => getCustomer(db, id),
