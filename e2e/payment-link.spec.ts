@@ -73,7 +73,7 @@ test('pay by link while the gateway is offline: refused with a clear message, ot
   await page.getByRole('button', { name: 'Send a payment link' }).click();
   await expect(page.getByText('Offline: a link needs the gateway')).toBeVisible();
   await page.keyboard.press('Control+Enter');
-  await expect(page.getByText(/gateway cannot be reached/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/gateway is offline: a payment link cannot be sent/)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('link-panel')).toHaveCount(0);
   await expect(page.getByRole('radio', { name: 'New card' })).toBeEnabled();
   await shot(page, 'link-offline');

@@ -8,6 +8,13 @@ function textField(el: Element | null): TextField | null {
   return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el : null;
 }
 
+/** Keys typed in a dialog (the lock screen, Change PIN, an approval) or in a secret field are never a scan. */
+function outsideScanning(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) return false;
+  if (target instanceof HTMLInputElement && target.type === 'password') return true;
+  return target.closest('dialog, [role="dialog"], [role="alertdialog"], [aria-modal="true"]') !== null;
+}
+
 /** Sets a field's text the way typing does, so React's onChange (and the store) sees it. */
 function setFieldText(el: TextField, value: string): void {
   const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -44,6 +51,11 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
 
     const onKey = (e: KeyboardEvent) => {
       if (e.isComposing) return;
+      if (outsideScanning(e.target) || outsideScanning(document.activeElement)) {
+        detector.reset();
+        before = null;
+        return;
+      }
       const v = detector.key({ key: e.key, time: e.timeStamp, modified: e.ctrlKey || e.altKey || e.metaKey });
       if (v.kind === 'scan') {
         e.preventDefault();
