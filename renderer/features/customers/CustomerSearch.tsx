@@ -38,6 +38,19 @@ export function CustomerSearch() {
   }, [active]);
 
   const fresh = shownFor !== '' && shownFor === query.trim();
+  // Enter pressed before this query's answer arrived: open its first result when it arrives, as
+  // long as the box still holds that query (typing more cancels it).
+  const pendingEnter = useRef<string | null>(null);
+  useEffect(() => {
+    const q = pendingEnter.current;
+    if (q === null) return;
+    if (q !== query.trim()) pendingEnter.current = null;
+    else if (shownFor === q) {
+      pendingEnter.current = null;
+      const h = hits[active];
+      if (h) openCustomer(h.customer.id);
+    }
+  }, [query, shownFor, hits, active, openCustomer]);
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
@@ -51,6 +64,7 @@ export function CustomerSearch() {
       const h = fresh ? hits[active] : undefined;
       e.preventDefault();
       if (h) openCustomer(h.customer.id);
+      else if (!fresh && query.trim()) pendingEnter.current = query.trim();
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');
