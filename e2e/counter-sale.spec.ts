@@ -196,6 +196,9 @@ test('a counter sale: three scanned products paid part cash, part card; the rece
       await expect(page.getByTestId('eod-net-USD')).toHaveText(onScreen(CASH));
       await expect(page.getByTestId('eod-drawer-USD')).toHaveText(onScreen(CASH));
       await expect(page.getByTestId('eod-USD-cashSales')).toContainText(onScreen(CASH));
+      await expect(page.getByTestId('eod-USD-sales')).toContainText(onScreen(CARD));
+      await expect(page.getByTestId('eod-USD-refunds')).toContainText(onScreen(CARD));
+      await expect(page.getByTestId('eod-USD-cashRefunds')).toContainText(onScreen(0));
       await expect(page.getByTestId('eod-brand-net-VISA-USD')).toHaveText(onScreen(0));
       const split = page.getByRole('region', { name: /Orders paid by several tenders \(1\)/ });
       const rows = split.getByTestId('eod-split-row');

@@ -32,12 +32,15 @@ const SPECIAL: Record<string, { code: string; keyCode: number; text?: string }> 
  * Sends `keys` (characters, or 'Enter' / 'Tab') stamped `gapMs` apart, the last one stamped now,
  * all at once: the page may handle them late and together, their times stay the device's.
  */
-export async function pressStamped(page: Page, keys: string[], gapMs: number): Promise<void> {
+export async function pressStamped(page: Page, keys: string[], gapMs: number | number[]): Promise<void> {
   const s = await session(page);
-  const end = Date.now();
+  const gaps = keys.map((_, i) => (Array.isArray(gapMs) ? gapMs[i % gapMs.length]! : gapMs));
+  const total = gaps.slice(1).reduce((a, b) => a + b, 0);
   const sends: Promise<unknown>[] = [];
+  let at = Date.now() - total;
   keys.forEach((key, i) => {
-    const timestamp = (end - (keys.length - 1 - i) * gapMs) / 1000;
+    if (i > 0) at += gaps[i]!;
+    const timestamp = at / 1000;
     const special = SPECIAL[key];
     const down = special
       ? { key, code: special.code, windowsVirtualKeyCode: special.keyCode, nativeVirtualKeyCode: special.keyCode, ...(special.text ? { text: special.text } : {}) }
@@ -53,7 +56,7 @@ export function scanCode(page: Page, code: string, opts: { gapMs?: number; suffi
   return pressStamped(page, [...code, opts.suffix ?? 'Enter'], opts.gapMs ?? 4);
 }
 
-/** A person typing `text` (and Enter when asked) `gapMs` a key, handed to the page in one late batch. */
-export function typeAsPerson(page: Page, text: string, gapMs: number, enter = false): Promise<void> {
+/** A person typing `text` (and Enter when asked) `gapMs` a key (or gaps in turn), handed to the page in one late batch. */
+export function typeAsPerson(page: Page, text: string, gapMs: number | number[], enter = false): Promise<void> {
   return pressStamped(page, [...text, ...(enter ? ['Enter'] : [])], gapMs);
 }
