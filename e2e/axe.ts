@@ -19,7 +19,7 @@ export interface Finding {
 }
 
 /** Scans the page as it is now and adds what counts to `findings`. */
-export async function scan(page: Page, screen: string, findings: Finding[]) {
+export async function scan(page: Page, screen: string, findings: Finding[]): Promise<Awaited<ReturnType<AxeBuilder['analyze']>>> {
   // Let transitions and the live top bar settle, so colours are read as the clerk sees them.
   await page.evaluate(() => document.fonts?.ready);
   await page.waitForTimeout(250);

@@ -2,16 +2,27 @@ import { z } from 'zod';
 import { Currency, Id, IsoTime, MinorUnits } from './schemas';
 
 // Receipt printers and the cash drawer (issue #20, docs/printing.md). The printer is configured
-// per station (this desk's printer, not the shop's): an ESC/POS thermal printer on TCP 9100.
+// per station (this desk's printer, not the shop's): an ESC/POS thermal printer on TCP 9100, or on
+// a USB port as a Linux character device.
 
 /** Paper widths: characters per line in the printer's font A (80 mm: 48, 58 mm: 32). */
 export const PAPER_COLUMNS = { '80mm': 48, '58mm': 32 } as const;
 export const PaperWidth = z.enum(['80mm', '58mm']);
 export type PaperWidth = z.infer<typeof PaperWidth>;
 
+/** How the desk reaches its printer: the network (TCP 9100) or a USB port as a device path (Linux). */
+export const PrinterConnection = z.enum(['network', 'usb']);
+export type PrinterConnection = z.infer<typeof PrinterConnection>;
+
+/** A USB printer's character device: only under /dev (the core writes raw bytes there; never a file elsewhere). */
+export const DEVICE_PATH = /^\/dev\/(?!.*\.\.)[A-Za-z0-9._/-]{1,120}$/;
+
 export const PrinterConfigSchema = z.object({
   /** Off: no thermal printer at this desk; the system print dialog stays. */
   enabled: z.boolean(),
+  connection: PrinterConnection.default('network'),
+  /** USB: the printer's device path, e.g. /dev/usb/lp0. */
+  device: z.string().trim().max(130).refine((d) => d === '' || DEVICE_PATH.test(d), 'A device path under /dev, e.g. /dev/usb/lp0').default(''),
   host: z.string().trim().max(253).regex(/^[A-Za-z0-9.\-:[\]]*$/, 'A host name or IP address'),
   port: z.number({ error: 'A port number from 1 to 65535' }).int('A port number from 1 to 65535').min(1, 'A port number from 1 to 65535').max(65535, 'A port number from 1 to 65535'),
   width: PaperWidth,
@@ -19,10 +30,12 @@ export const PrinterConfigSchema = z.object({
   drawer: z.boolean(),
   /** Print the receipt by itself after each sale. */
   autoPrint: z.boolean(),
-}).strict().refine((c) => !c.enabled || c.host.length > 0, { message: 'The printer\'s host name or IP address', path: ['host'] });
+}).strict()
+  .refine((c) => !c.enabled || c.connection !== 'network' || c.host.length > 0, { message: 'The printer\'s host name or IP address', path: ['host'] })
+  .refine((c) => !c.enabled || c.connection !== 'usb' || c.device.length > 0, { message: 'A device path under /dev, e.g. /dev/usb/lp0', path: ['device'] });
 export type PrinterConfig = z.infer<typeof PrinterConfigSchema>;
 
-export const DEFAULT_PRINTER_CONFIG: PrinterConfig = { enabled: false, host: '', port: 9100, width: '80mm', drawer: false, autoPrint: true };
+export const DEFAULT_PRINTER_CONFIG: PrinterConfig = { enabled: false, connection: 'network', device: '', host: '', port: 9100, width: '80mm', drawer: false, autoPrint: true };
 
 /**
  * What happened at the printer. `problem` names the failure the screen explains: not_configured

@@ -1,3 +1,5 @@
+import { constants as fsConstants } from 'node:fs';
+import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import type { PrintProblem } from '../../../shared/contract';
 import { paperOutAfter, paperOutNow, STATUS } from './escpos';
@@ -146,5 +148,44 @@ export async function sendJob(target: LinkTarget, job: { drawer: Buffer | null; 
   } finally {
     socket?.end();
     socket?.destroy();
+  }
+}
+
+/**
+ * A printer on a USB port, written to as a character device (Linux's usblp: `/dev/usb/lp0`).
+ * There is no status channel here (usblp only forwards what a bidirectional printer volunteers),
+ * so "printed" means the kernel driver took every byte; a printer that is unplugged (no such
+ * device), in use by another program (busy), or not taking bytes within the time is said plainly.
+ * The path is opened without O_CREAT, so a wrong path never creates a file.
+ */
+export async function sendDeviceJob(path: string, job: { drawer: Buffer | null; body: Buffer | null }, t: LinkTimeouts = DEFAULT_TIMEOUTS): Promise<LinkResult> {
+  let drawerSent = false;
+  let handle: FileHandle | null = null;
+  const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new LinkFailure('timeout', `${what} ${path}: no progress in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  };
+  try {
+    const opening = fsOpen(path, fsConstants.O_WRONLY | fsConstants.O_NOCTTY);
+    // An open still pending when the time is up is closed as soon as it completes.
+    opening.catch(() => undefined);
+    handle = await within(opening, t.connectMs, 'opening').catch((e: unknown) => {
+      void opening.then((h) => h.close(), () => undefined);
+      throw e;
+    });
+    if (job.drawer) {
+      await within(handle.write(job.drawer), t.answerMs, 'writing to');
+      drawerSent = true;
+    }
+    if (job.body) await within(handle.write(job.body), t.answerMs, 'writing to');
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof LinkFailure) return { ok: false, problem: e.problem, detail: e.message.slice(0, 300), drawerSent };
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    // ENOENT/ENODEV/ENXIO: not plugged in (or a FIFO with no reader); EBUSY/EACCES: taken or not allowed; EIO mid-job: pulled out.
+    const problem = drawerSent || code === 'EIO' || code === 'EPIPE' ? 'disconnected' : code === 'EBUSY' || code === 'EACCES' || code === 'EPERM' ? 'refused' : 'unreachable';
+    return { ok: false, problem, detail: `${code || (e instanceof Error ? e.message : String(e))} ${path}`.slice(0, 300), drawerSent };
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }

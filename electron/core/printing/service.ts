@@ -3,7 +3,7 @@ import type { CoreDeps } from '../deps';
 import { auditAs } from '../ledger/audit-as';
 import type { PrinterConfigStore } from './config-store';
 import { encodeJob } from './escpos';
-import { DEFAULT_TIMEOUTS, sendJob, type LinkTimeouts } from './printer-link';
+import { DEFAULT_TIMEOUTS, sendDeviceJob, sendJob, type LinkTimeouts } from './printer-link';
 import { buildReceiptModel } from './receipt-model';
 import { layoutReceipt, layoutTestPage, type PrintLine } from './receipt-layout';
 
@@ -14,6 +14,9 @@ export interface PrintingOptions {
   /** How long after a sale its first print still opens the drawer (a later print is a reprint). */
   saleWindowMs?: number;
 }
+
+/** The printer can be reached: an address (network) or a device path (USB). */
+const reachable = (c: PrinterConfig): boolean => (c.connection === 'usb' ? c.device.length > 0 : c.host.length > 0);
 
 const outcome = (status: PrintOutcome['status'], problem: PrintProblem | null, detail = '', drawerOpened = false): PrintOutcome => ({ status, problem, detail, drawerOpened });
 
@@ -59,7 +62,7 @@ export class PrintingService {
   }
 
   async test(config: PrinterConfig): Promise<PrintOutcome> {
-    if (!config.host) return outcome('failed', 'not_configured');
+    if (!reachable(config)) return outcome('failed', 'not_configured');
     const s = this.deps.settings.get();
     const columns = PAPER_COLUMNS[config.width];
     const body = encodeJob({ columns, kick: false, lines: layoutTestPage({ name: s.merchantName, station: s.stationName }, config.width, columns) });
@@ -78,7 +81,7 @@ export class PrintingService {
     const hasCash = model.tenders.some((t) => t.method === 'cash' && t.amount > 0);
     const kick = firstPrint && hasCash && config.enabled && config.drawer;
     if (sale) this.salesDone.add(model.orderId);
-    if (!config.enabled || !config.host) return outcome(sale ? 'skipped' : 'failed', 'not_configured');
+    if (!config.enabled || !reachable(config)) return outcome(sale ? 'skipped' : 'failed', 'not_configured');
     if (sale && !config.autoPrint && !kick) return outcome('skipped', null);
     const columns = PAPER_COLUMNS[config.width];
     const body = sale && !config.autoPrint ? null : encodeJob({ columns, kick: false, lines: layoutReceipt(model, columns) });
@@ -91,7 +94,7 @@ export class PrintingService {
   /** An admin's "Open drawer": audited whether or not the printer answered. */
   async openDrawer(actor: Actor): Promise<PrintOutcome> {
     const config = this.store.get();
-    if (!config.enabled || !config.host || !config.drawer) {
+    if (!config.enabled || !reachable(config) || !config.drawer) {
       auditAs(this.deps, actor, { action: 'drawer.open', outcome: 'failure', target: null, detail: 'no drawer at this desk' });
       return outcome('failed', 'not_configured');
     }
@@ -103,7 +106,7 @@ export class PrintingService {
   /** One job at a time; a failed job never blocks the next. */
   private run(config: PrinterConfig, drawer: Buffer | null, body: Buffer | null): Promise<PrintOutcome> {
     const job = this.queue.then(async () => {
-      const r = await sendJob({ host: config.host, port: config.port }, { drawer, body }, this.timeouts);
+      const r = config.connection === 'usb' ? await sendDeviceJob(config.device, { drawer, body }, this.timeouts) : await sendJob({ host: config.host, port: config.port }, { drawer, body }, this.timeouts);
       const o = r.ok ? outcome('printed', null, '', drawer !== null) : outcome('failed', r.problem, r.detail, r.drawerSent && r.problem === 'paper_out');
       this.last = { ...o, at: this.deps.clock.now().toISOString() };
       if (!r.ok) this.deps.log.warn({ problem: r.problem, detail: r.detail }, 'receipt printer problem');

@@ -22,12 +22,42 @@ function setFieldText(el: TextField, value: string): void {
   el.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+/** Puts `text` into the field where typing would have put it (at the caret, over a selection), within its maxLength. */
+function insertTyped(el: TextField, text: string): void {
+  let start: number | null = null;
+  let end: number | null = null;
+  try {
+    start = el.selectionStart;
+    end = el.selectionEnd;
+  } catch {
+    /* a field type without a caret (email, number): typing appends */
+  }
+  const at = start ?? el.value.length;
+  const head = el.value.slice(0, at);
+  const tail = el.value.slice(end ?? at);
+  const room = el.maxLength >= 0 ? Math.max(0, el.maxLength - head.length - tail.length) : text.length;
+  const put = text.slice(0, room);
+  setFieldText(el, head + put + tail);
+  try {
+    el.setSelectionRange(at + put.length, at + put.length);
+  } catch {
+    /* no caret to place */
+  }
+}
+
 /**
  * Listens for a keyboard-wedge scanner anywhere on the page while mounted (the order screen).
  * Keys are watched in the capture phase, before any field or shortcut sees them: the scan's suffix
  * is swallowed (an Enter never submits or picks a suggestion), and the characters the scanner typed
  * into whatever field had focus are taken out of it again (its text from before the burst is put
  * back). Typing at a person's speed passes through untouched.
+ *
+ * From the second key of a burst on, the characters are held back instead of reaching the field
+ * (docs/performance.md, scan row): each typed character costs the page its text insertion, layout,
+ * React's onChange and a search as you type, ~3 ms a key on an idle machine and ten times that
+ * when it is loaded, all before the scan's Enter can be handled. If the burst turns out to be
+ * typing (a slower key, another key, a pause), the held characters are put into the field where
+ * they would have gone, before the next key lands, so nothing typed is lost or reordered.
  */
 export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code: string) => void): void {
   const { enabled, maxKeyGapMs, minLength, suffix } = settings ?? DEFAULT_SCANNER;
@@ -42,8 +72,27 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
     /** The focused field and its text when the current burst began. */
     let before: { el: TextField; value: string } | null = null;
     let pauseTimer: ReturnType<typeof setTimeout> | null = null;
+    /** Characters of the burst kept from the field so far, and the field they were typed into. */
+    let held = '';
+    let heldIn: TextField | null = null;
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+    /** The burst was typing after all: its held characters go where they were typed. */
+    const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      const text = held;
+      const el = heldIn;
+      held = '';
+      heldIn = null;
+      if (text && el && el.isConnected) insertTyped(el, text);
+    };
 
     const finish = (code: string) => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      held = '';
+      heldIn = null;
       if (before && before.el.value !== before.value) setFieldText(before.el, before.value);
       before = null;
       handler.current(code);
@@ -52,8 +101,15 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
     const onKey = (e: KeyboardEvent) => {
       if (e.isComposing) return;
       if (outsideScanning(e.target) || outsideScanning(document.activeElement)) {
+        flush();
         detector.reset();
         before = null;
+        return;
+      }
+      // A held key (auto-repeat) is a person: no scanner repeats.
+      if (e.repeat) {
+        flush();
+        detector.reset();
         return;
       }
       const v = detector.key({ key: e.key, time: e.timeStamp, modified: e.ctrlKey || e.altKey || e.metaKey });
@@ -63,10 +119,24 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
         finish(v.code);
         return;
       }
+      const printable = e.key.length === 1 && !(e.ctrlKey || e.altKey || e.metaKey);
+      // Anything but the next character of a fast burst (or Shift inside it): what was held goes in first.
+      if (held && !(e.key === 'Shift' || (printable && !detector.started))) flush();
       // A new burst began with this key: remember the field as it is before the key lands.
       if (detector.started) {
         const el = textField(document.activeElement);
         before = el ? { el, value: el.value } : null;
+      }
+      // The second and later keys of a fast burst: held back from the field until the burst is judged.
+      if (printable && !detector.started && detector.pending >= 2) {
+        const el = textField(document.activeElement);
+        if (el && (heldIn === null || heldIn === el)) {
+          e.preventDefault();
+          held += e.key;
+          heldIn = el;
+          if (flushTimer) clearTimeout(flushTimer);
+          flushTimer = setTimeout(flush, maxKeyGapMs + 5);
+        }
       }
       if (suffix === 'none' && detector.pending > 0) {
         if (pauseTimer) clearTimeout(pauseTimer);
@@ -80,6 +150,7 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
     return () => {
       window.removeEventListener('keydown', onKey, true);
       if (pauseTimer) clearTimeout(pauseTimer);
+      flush();
     };
   }, [enabled, maxKeyGapMs, minLength, suffix]);
 }

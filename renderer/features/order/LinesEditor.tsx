@@ -1,6 +1,7 @@
+import { memo, useMemo, useRef } from 'react';
 import { useOrder } from './order-store';
 import { useTranslation } from 'react-i18next';
-import { parseLines } from './draft';
+import { parseLines, type DraftLine } from './draft';
 import { fmtMoney } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { Kbd } from '../../ui/Kbd';
@@ -45,6 +46,11 @@ export function LinesEditor() {
     return m ? Number(m[1]) : -1;
   };
 
+  // Stable for the rows (each row re-renders only when its own props change), calling the latest closures.
+  const latest = useRef({ add, removeAt });
+  latest.current = { add, removeAt };
+  const actions = useMemo<RowActions>(() => ({ add: () => latest.current.add(), removeAt: (i) => latest.current.removeAt(i), updateLine }), [updateLine]);
+
   useHotkeys({
     'Alt+A': add,
     'Alt+Backspace': () => {
@@ -88,47 +94,21 @@ export function LinesEditor() {
         </thead>
         <tbody>
           {lines.map((l, i) => {
-            const e = {
-              description: liveErrors[`lines.${i}.description`],
-              quantity: liveErrors[`lines.${i}.quantity`],
-              unitPrice: liveErrors[`lines.${i}.unitPrice`],
-              taxRate: liveErrors[`lines.${i}.taxRate`],
-            };
             const blank = !l.description.trim() && !l.unitPrice.trim();
-            // The line's net (issue #13: one rule for lines, net, here, on the receipt and the detail).
-            const lineTotal = parsed.rowTotals[i]?.net;
-            const onEnter = (ev: React.KeyboardEvent) => {
-              if (ev.key === 'Enter' && !ev.ctrlKey && !ev.metaKey && i === lines.length - 1 && !blank) {
-                ev.preventDefault();
-                add();
-              }
-            };
             return (
-              <tr key={l.key}>
-                <td>
-                  <LineDescription index={i} line={l} currency={currency} error={e.description} />
-                </td>
-                <td>
-                  <input id={`line-${i}-quantity`} className="input num" aria-label={t('lines.lineQuantity', { n: i + 1 })} inputMode="numeric" value={l.quantity} onChange={(ev) => updateLine(l.key, { quantity: ev.target.value })} aria-invalid={e.quantity ? true : undefined} autoComplete="off" />
-                  {e.quantity ? <div className="field-error">{e.quantity}</div> : null}
-                </td>
-                <td>
-                  <input id={`line-${i}-unitPrice`} className="input num" aria-label={t('lines.linePrice', { n: i + 1, currency })} inputMode="decimal" value={l.unitPrice} placeholder="0.00" onChange={(ev) => updateLine(l.key, { unitPrice: ev.target.value })} aria-invalid={e.unitPrice ? true : undefined} autoComplete="off" />
-                  {e.unitPrice ? <div className="field-error">{e.unitPrice}</div> : null}
-                </td>
-                <td>
-                  <input id={`line-${i}-taxRate`} className="input num" aria-label={t('lines.lineTax', { n: i + 1 })} inputMode="decimal" value={l.taxRate} onChange={(ev) => updateLine(l.key, { taxRate: ev.target.value })} onKeyDown={onEnter} aria-invalid={e.taxRate ? true : undefined} autoComplete="off" />
-                  {e.taxRate ? <div className="field-error">{e.taxRate}</div> : null}
-                </td>
-                <td className="num line-total" aria-label={t('lines.lineNet', { n: i + 1 })}>
-                  {lineTotal ? fmtMoney(lineTotal.amount, currency) : DASH}
-                </td>
-                <td>
-                  <button type="button" className="icon-btn" aria-label={t('lines.removeLine', { n: i + 1 })} title={t('lines.removeTitle')} onClick={() => removeAt(i)} tabIndex={-1}>
-                    {CROSS}
-                  </button>
-                </td>
-              </tr>
+              <LineRow
+                key={l.key}
+                index={i}
+                line={l}
+                currency={currency}
+                errDescription={liveErrors[`lines.${i}.description`]}
+                errQuantity={liveErrors[`lines.${i}.quantity`]}
+                errPrice={liveErrors[`lines.${i}.unitPrice`]}
+                errTax={liveErrors[`lines.${i}.taxRate`]}
+                net={parsed.rowTotals[i]?.net.amount ?? null}
+                addsOnEnter={i === lines.length - 1 && !blank}
+                actions={actions}
+              />
             );
           })}
         </tbody>
@@ -139,3 +119,65 @@ export function LinesEditor() {
     </section>
   );
 }
+
+interface RowActions {
+  add: () => void;
+  removeAt: (i: number) => void;
+  updateLine: (key: string, patch: Partial<DraftLine>) => void;
+}
+
+interface RowProps {
+  index: number;
+  line: DraftLine;
+  currency: string;
+  errDescription: string | undefined;
+  errQuantity: string | undefined;
+  errPrice: string | undefined;
+  errTax: string | undefined;
+  /** The line's net in minor units (issue #13: one rule for lines, net, here, on the receipt and the detail). */
+  net: number | null;
+  addsOnEnter: boolean;
+  actions: RowActions;
+}
+
+/**
+ * One order line. Memoised: a scan or a keystroke changes one line (or adds one), and only that row
+ * renders again, not all of them (docs/performance.md, scan to line).
+ */
+const LineRow = memo(function LineRow({ index: i, line: l, currency, errDescription, errQuantity, errPrice, errTax, net, addsOnEnter, actions }: RowProps) {
+  const { t } = useTranslation('order');
+  const { updateLine } = actions;
+  const onEnter = (ev: React.KeyboardEvent) => {
+    if (ev.key === 'Enter' && !ev.ctrlKey && !ev.metaKey && addsOnEnter) {
+      ev.preventDefault();
+      actions.add();
+    }
+  };
+  return (
+    <tr>
+      <td>
+        <LineDescription index={i} line={l} currency={currency} error={errDescription} />
+      </td>
+      <td>
+        <input id={`line-${i}-quantity`} className="input num" aria-label={t('lines.lineQuantity', { n: i + 1 })} inputMode="numeric" value={l.quantity} onChange={(ev) => updateLine(l.key, { quantity: ev.target.value })} aria-invalid={errQuantity ? true : undefined} autoComplete="off" />
+        {errQuantity ? <div className="field-error">{errQuantity}</div> : null}
+      </td>
+      <td>
+        <input id={`line-${i}-unitPrice`} className="input num" aria-label={t('lines.linePrice', { n: i + 1, currency })} inputMode="decimal" value={l.unitPrice} placeholder="0.00" onChange={(ev) => updateLine(l.key, { unitPrice: ev.target.value })} aria-invalid={errPrice ? true : undefined} autoComplete="off" />
+        {errPrice ? <div className="field-error">{errPrice}</div> : null}
+      </td>
+      <td>
+        <input id={`line-${i}-taxRate`} className="input num" aria-label={t('lines.lineTax', { n: i + 1 })} inputMode="decimal" value={l.taxRate} onChange={(ev) => updateLine(l.key, { taxRate: ev.target.value })} onKeyDown={onEnter} aria-invalid={errTax ? true : undefined} autoComplete="off" />
+        {errTax ? <div className="field-error">{errTax}</div> : null}
+      </td>
+      <td className="num line-total" aria-label={t('lines.lineNet', { n: i + 1 })}>
+        {net !== null ? fmtMoney(net, currency) : DASH}
+      </td>
+      <td>
+        <button type="button" className="icon-btn" aria-label={t('lines.removeLine', { n: i + 1 })} title={t('lines.removeTitle')} onClick={() => actions.removeAt(i)} tabIndex={-1}>
+          {CROSS}
+        </button>
+      </td>
+    </tr>
+  );
+});

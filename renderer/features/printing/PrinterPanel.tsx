@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OutputOf, PaperWidth, PrinterConfig, PrintOutcome } from '../../../shared/contract';
+import { DEVICE_PATH, type OutputOf, type PaperWidth, type PrinterConfig, type PrinterConnection, type PrintOutcome } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { fmtDateTime } from '../../lib/format';
@@ -13,6 +13,8 @@ import { outcomeText } from './print-text';
 type State = OutputOf<'printing.state'>;
 interface Form {
   enabled: boolean;
+  connection: PrinterConnection;
+  device: string;
   host: string;
   port: string;
   width: PaperWidth;
@@ -23,7 +25,7 @@ interface Form {
 const HOST = /^[A-Za-z0-9.\-:[\]]*$/;
 
 function toForm(c: PrinterConfig): Form {
-  return { enabled: c.enabled, host: c.host, port: String(c.port), width: c.width, drawer: c.drawer, autoPrint: c.autoPrint };
+  return { enabled: c.enabled, connection: c.connection, device: c.device, host: c.host, port: String(c.port), width: c.width, drawer: c.drawer, autoPrint: c.autoPrint };
 }
 
 /**
@@ -53,11 +55,14 @@ export function PrinterPanel() {
   const parse = (f: Form): PrinterConfig | null => {
     const p: Record<string, string> = {};
     const host = f.host.trim();
+    const device = f.device.trim();
     const port = Number(f.port);
-    if (!HOST.test(host) || (f.enabled && !host)) p.host = t('field.host');
+    const usb = f.connection === 'usb';
+    if (!HOST.test(host) || (f.enabled && !usb && !host)) p.host = t('field.host');
+    if ((device && !DEVICE_PATH.test(device)) || (f.enabled && usb && !device)) p.device = t('field.device');
     if (!Number.isInteger(port) || port < 1 || port > 65535) p.port = t('field.port');
     setProblems(p);
-    return Object.keys(p).length ? null : { enabled: f.enabled, host, port, width: f.width, drawer: f.drawer, autoPrint: f.autoPrint };
+    return Object.keys(p).length ? null : { enabled: f.enabled, connection: f.connection, device, host, port, width: f.width, drawer: f.drawer, autoPrint: f.autoPrint };
   };
   /** The core's field errors, by field: the screen has its own sentence for each. */
   const serverProblems = (e: unknown) => {
@@ -65,6 +70,7 @@ export function PrinterPanel() {
     const p: Record<string, string> = {};
     if (fields.host) p.host = t('field.host');
     if (fields.port) p.port = t('field.port');
+    if (fields.device) p.device = t('field.device');
     setProblems(p);
   };
 
@@ -115,12 +121,26 @@ export function PrinterPanel() {
             {t('panel.enabled')}
           </label>
           <div className="grid-2">
-            <Field label={t('panel.host')} error={problems.host}>
-              <input className="input" dir="ltr" value={form.host} onChange={(e) => set('host')(e.target.value)} maxLength={253} autoComplete="off" spellCheck={false} />
+            <Field label={t('panel.connection')}>
+              <select className="input" value={form.connection} onChange={(e) => set('connection')(e.target.value as PrinterConnection)}>
+                <option value="network">{t('panel.connectionNetwork')}</option>
+                <option value="usb">{t('panel.connectionUsb')}</option>
+              </select>
             </Field>
-            <Field label={t('panel.port')} error={problems.port}>
-              <input className="input num" inputMode="numeric" value={form.port} onChange={(e) => set('port')(e.target.value)} />
-            </Field>
+            {form.connection === 'usb' ? (
+              <Field label={t('panel.device')} hint={t('panel.deviceHint')} error={problems.device}>
+                <input className="input" dir="ltr" value={form.device} onChange={(e) => set('device')(e.target.value)} maxLength={130} autoComplete="off" spellCheck={false} placeholder={t('panel.devicePlaceholder')} />
+              </Field>
+            ) : (
+              <>
+                <Field label={t('panel.host')} error={problems.host}>
+                  <input className="input" dir="ltr" value={form.host} onChange={(e) => set('host')(e.target.value)} maxLength={253} autoComplete="off" spellCheck={false} />
+                </Field>
+                <Field label={t('panel.port')} error={problems.port}>
+                  <input className="input num" inputMode="numeric" value={form.port} onChange={(e) => set('port')(e.target.value)} />
+                </Field>
+              </>
+            )}
             <Field label={t('panel.width')}>
               <select className="input" value={form.width} onChange={(e) => set('width')(e.target.value as PaperWidth)}>
                 <option value="80mm">{t('panel.width80')}</option>
