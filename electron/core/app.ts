@@ -148,7 +148,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'customers', handlers: customers.handlers },
       { name: 'payments', handlers: payments.handlers },
       { name: 'settings', handlers: settingsFeature.handlers },
-      { name: 'reports', handlers: createReportsFeature(deps).handlers },
+      { name: 'reports', handlers: createReportsFeature(deps, { shopStations: () => shop.stationsSeen() }).handlers },
       { name: 'confirmations', handlers: confirmations.handlers },
       { name: 'sync', handlers: sync.handlers },
       { name: 'recurring', handlers: recurring.handlers },
