@@ -45,13 +45,14 @@ export function ReportView({ report }: { report: EndOfDayReport }) {
 /** Which day, which station, the hours it covers (with the time zone) and when it was computed. */
 function ReportHead({ report }: { report: EndOfDayReport }) {
   const { t } = useTranslation('reports');
+  const { tid } = useIds();
   const range = `${fmtDateTime(report.from)} \u2013 ${fmtDateTime(report.to)}`;
   const tz = report.utcOffsetMinutes === report.endUtcOffsetMinutes ? offsetLabel(report.utcOffsetMinutes) : `${offsetLabel(report.utcOffsetMinutes)} \u2192 ${offsetLabel(report.endUtcOffsetMinutes)}`;
   return (
     <header className="eod-report-head">
       <div>
         <div className="eod-report-title">
-          <Trans t={t} i18nKey="report.title" values={{ date: report.date }} components={{ date: <bdi /> }} /> &middot; {report.scope === 'shop' ? <span data-testid="eod-whole-shop">{t('report.wholeShop')}</span> : <bdi>{report.station}</bdi>}
+          <Trans t={t} i18nKey="report.title" values={{ date: report.date }} components={{ date: <bdi /> }} /> &middot; {report.scope === 'shop' ? <span data-testid={tid('eod-whole-shop')}>{t('report.wholeShop')}</span> : <bdi>{report.station}</bdi>}
         </div>
         <div className="muted small">
           <Trans
