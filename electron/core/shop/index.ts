@@ -111,7 +111,8 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       try {
         lastStations = (await s.stations()).map((x) => ({ id: x.id, name: x.name, lastSeenAt: x.lastSeenAt.toISOString() }));
       } catch (e) {
-        if (!isUnreachable(e)) throw e;
+        // A report never fails for the names: the last list seen (or the ids) will do.
+        deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'shop stations not listed for the report');
       }
     }
     return lastStations;
