@@ -181,6 +181,53 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
       await expect(p2.getByRole('row').filter({ hasText: 'Audit log verified' }).first()).toContainText('Desk 2');
       await shot(p2, 'shop-audit-verified');
     });
+
+    await test.step('at desk 2, End of day: this station counts desk 2\'s work; the whole shop counts both desks, by station', async () => {
+      await p2.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /End of day/ }).click();
+      await expect(p2.getByRole('heading', { name: 'End of day' })).toBeVisible();
+      // Desk 2: its charge of 42.00 and its refund of 15.00 of desk 1's order.
+      await expect(p2.getByTestId('eod-net-USD')).toContainText('USD\u00a027.00', { timeout: 15_000 });
+      await expect(p2.getByTestId('eod-station')).toHaveCount(0);
+      await p2.getByRole('radio', { name: 'Whole shop' }).check();
+      await expect(p2.getByTestId('eod-whole-shop')).toBeVisible();
+      // Desk 1's 42.00 too: 42 + 42 − 15.
+      await expect(p2.getByTestId('eod-net-USD')).toContainText('USD\u00a069.00');
+      const byStation = p2.getByTestId('eod-station');
+      await expect(byStation.getByRole('row', { name: /Desk 1/ })).toContainText('USD\u00a042.00');
+      await expect(byStation.getByRole('row', { name: /Desk 2/ })).toContainText('USD\u00a027.00');
+      await expect(p2.getByTestId('eod-stations').getByRole('row')).toHaveCount(3);
+      // Closing stays per station: not from the whole shop's view.
+      await expect(p2.getByRole('button', { name: 'Close the day' })).toBeDisabled();
+      await shot(p2, 'shop-whole-shop-end-of-day');
+      await p2.getByRole('radio', { name: 'This station' }).check();
+      await expect(p2.getByTestId('eod-net-USD')).toContainText('USD\u00a027.00');
+      await expect(p2.getByRole('button', { name: 'Close the day' })).toBeEnabled();
+    });
+
+    await test.step('desk 1\'s Transactions list shows desk 2\'s new charge without a reload, the row it is on kept', async () => {
+      await p1.keyboard.press('Escape');
+      const list = p1.locator('#tx-list');
+      await expect(list).toBeFocused();
+      await expect(list).toHaveAttribute('data-loaded', '2');
+      await p1.keyboard.press('ArrowDown');
+      const kept = await list.getAttribute('aria-activedescendant');
+      expect(kept).toMatch(/^tx-/);
+      // Desk 2 charges the card on file again.
+      await p2.keyboard.press('F3');
+      await p2.locator('#customer-search').fill('0001');
+      await expect(p2.getByRole('option').first()).toContainText(name);
+      await p2.keyboard.press('Enter');
+      await expect(p2.getByRole('heading', { name })).toBeVisible();
+      await p2.keyboard.press('Control+Enter');
+      await expect(p2.getByRole('radio', { name: /Visa •••• 0001/ })).toBeChecked();
+      const result = await chargeNow(p2);
+      await expect(result).toHaveAttribute('data-outcome', 'approved');
+      const third = (await p2.getByTestId('result-reference').textContent())!.trim();
+      await expect(p1.locator(`[role="row"][data-reference="${third}"]`)).toBeVisible({ timeout: 10_000 });
+      await expect(list).toHaveAttribute('data-loaded', '3');
+      await expect(list).toHaveAttribute('aria-activedescendant', kept!);
+      await shot(p1, 'shop-desk1-list-live');
+    });
   } finally {
     await ctx1.close();
     await ctx2.close();

@@ -148,7 +148,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'customers', handlers: customers.handlers },
       { name: 'payments', handlers: payments.handlers },
       { name: 'settings', handlers: settingsFeature.handlers },
-      { name: 'reports', handlers: createReportsFeature(deps).handlers },
+      { name: 'reports', handlers: createReportsFeature(deps, { shopStations: () => shop.stationsSeen() }).handlers },
       { name: 'confirmations', handlers: confirmations.handlers },
       { name: 'sync', handlers: sync.handlers },
       { name: 'recurring', handlers: recurring.handlers },
@@ -170,6 +170,9 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       validateOutput: opts.validateOutput ?? process.env.NODE_ENV !== 'production',
     });
 
+    // The shop server link first, when one is configured (behind the desk, never on a payment's
+    // path): the recovery sweep below takes each payment's lease through it.
+    shop.start();
     // Operations left PENDING / SENT / UNKNOWN by a crash are resolved before the first call.
     // A gateway that is down is not a start-up failure: what is still unresolved stays queued.
     try {
@@ -183,8 +186,6 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     await confirmations.recover().catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'confirmation recovery failed'));
     // Recurring after payments: periods left running are finished from the ledger; those that fell due while closed are listed as missed.
     await recurring.start();
-    // The shop server link, when one is configured: behind the desk, never on a payment's path.
-    shop.start();
     // Links after payments: one left unknown by a crash is settled by the status query, never re-sent blind.
     try {
       bulk.recover();

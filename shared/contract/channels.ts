@@ -10,7 +10,7 @@ import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayS
 import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
 import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
-import { ClosedDaysInput, CompareSchema, DayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
+import { ClosedDaysInput, CompareSchema, DayInput, EndOfDayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 import { ShopConnectInput, ShopStatusSchema } from './shop';
 import { PrinterConfigSchema, PrinterStateSchema, PrintOutcomeSchema, PrintReceiptInput, ReceiptPreviewSchema } from './printing';
 import { CatalogImportInput, DEFAULT_SCANNER, ImportPreviewSchema, ImportResultSchema, ProductInput, ProductSchema, ProductSearchInput, ScannerSettings } from './catalog';
@@ -476,9 +476,9 @@ export const channels = {
 
   // --- end-of-day reports (docs/reports.md) ---
   'reports.endOfDay': ch({
-    input: DayInput,
+    input: EndOfDayInput,
     output: EndOfDayReportSchema,
-    minRole: 'clerk', mutates: false, summary: 'End-of-day figures for a station-local day, per currency; open operations of any day.',
+    minRole: 'clerk', mutates: false, summary: 'End-of-day figures for a station-local day, per currency, for this station or (in a shop) the whole shop with a per-station breakdown; open operations of any day.',
   }),
   'reports.closeDay': ch({
     input: DayInput,

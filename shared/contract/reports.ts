@@ -35,6 +35,27 @@ export const DayInput = z
     path: ['endUtcOffsetMinutes'],
   });
 
+/**
+ * Which operations a report counts: this station's (the default; what a day close seals) or, in a
+ * shop (docs/stations.md), every station's as replicated into this ledger.
+ */
+export const ReportScope = z.enum(['station', 'shop']);
+export type ReportScope = z.infer<typeof ReportScope>;
+
+/** reports.endOfDay: a day, and whose operations. Closing a day stays per station (DayInput). */
+export const EndOfDayInput = z
+  .object({
+    date: ReportDate,
+    utcOffsetMinutes: UtcOffsetMinutes.default(0),
+    endUtcOffsetMinutes: UtcOffsetMinutes.optional(),
+    scope: ReportScope.default('station'),
+  })
+  .strict()
+  .refine((v) => Math.abs((v.endUtcOffsetMinutes ?? v.utcOffsetMinutes) - v.utcOffsetMinutes) <= 180, {
+    message: 'The two offsets differ by more than 3 hours',
+    path: ['endUtcOffsetMinutes'],
+  });
+
 /** Signed sums (net, drawer) may be negative; counts never are. */
 const Sum = z.number().int().safe();
 const Count = z.number().int().min(0);
@@ -139,8 +160,23 @@ export const SplitOrderSchema = z.object({
   tenders: z.array(SplitTenderSchema),
 });
 
+/** A station of the shop as a whole-shop report names it: when the server last saw it (null: not known here). */
+export const ReportStationSchema = z.object({
+  id: z.string().max(64),
+  name: z.string().max(200),
+  thisStation: z.boolean(),
+  lastSeenAt: IsoTime.nullable(),
+});
+
 export const EndOfDayReportSchema = z.object({
   station: z.string(),
+  /** Absent in reports made before the whole-shop report existed: 'station'. */
+  scope: ReportScope.optional(),
+  /** Whole shop only: the figures per station (key = station id), and the stations of the shop. */
+  byStation: z.array(BreakdownRowSchema).optional(),
+  stations: z.array(ReportStationSchema).optional(),
+  /** True when this station is in a shop (the screen then offers the whole-shop report). */
+  inShop: z.boolean().optional(),
   date: ReportDate,
   utcOffsetMinutes: UtcOffsetMinutes,
   endUtcOffsetMinutes: UtcOffsetMinutes,
@@ -256,6 +292,7 @@ export function reportFigures(r: EndOfDayReport): Figure[] {
       out.push({ section, key: `${b.label} net`, currency: b.currency, count: b.operations, amount: b.net });
     }
   };
+  if (r.byStation) breakdown('station', r.byStation);
   breakdown('brand', r.byBrand);
   breakdown('user', r.byUser);
   breakdown('channel', r.byChannel);

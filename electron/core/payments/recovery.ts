@@ -11,6 +11,8 @@ export interface RecoveryReport {
   resent: number;
   /** Payments still waiting for a definite answer (gateway unreachable or still processing). */
   stillUnknown: number;
+  /** In a shop: payments left to the background resolver because their lease was not granted now. */
+  waitingForLease: number;
   errors: string[];
 }
 
@@ -25,7 +27,7 @@ const GIVE_UP_AFTER = 3;
  * unknown, the sweep stops asking and hands every remaining payment to the resolver unasked.
  */
 export async function recoverAll(service: PaymentService): Promise<RecoveryReport> {
-  const report: RecoveryReport = { payments: 0, resolved: 0, resent: 0, stillUnknown: 0, errors: [] };
+  const report: RecoveryReport = { payments: 0, resolved: 0, resent: 0, stillUnknown: 0, waitingForLease: 0, errors: [] };
   let unansweredInARow = 0;
   for (const paymentId of paymentsWithUnfinished(service.deps.db)) {
     report.payments++;
@@ -37,7 +39,12 @@ export async function recoverAll(service: PaymentService): Promise<RecoveryRepor
       continue;
     }
     try {
-      const r = await service.mutex.run(paymentId, () => service.resolveUnfinished(paymentId, SYSTEM_ACTOR));
+      // In a shop, under the payment's lease like the forwarder and the resolver (offline: the
+      // documented policy, so this desk's own payments once the grace has passed); not granted,
+      // the background resolver asks again later.
+      const notNow = { stillUnknown: true, resolved: 0, resent: 0, message: '' };
+      const r = await service.mutex.run(paymentId, () => service.underLease(paymentId, () => service.resolveUnfinished(paymentId, SYSTEM_ACTOR), notNow));
+      if (r === notNow) report.waitingForLease++;
       report.resolved += r.resolved;
       report.resent += r.resent;
       if (r.stillUnknown) {

@@ -6,6 +6,7 @@ import {
   type EndOfDayReport,
   type OpenOperation,
   type ReportedType,
+  type ReportScope,
   type Tally,
 } from '../../../shared/contract/reports';
 import type { Db } from '../db/database';
@@ -39,6 +40,7 @@ interface CountedRow {
   authorized: number;
   payment_amount: number;
   channel: 'phone' | 'mail' | 'counter';
+  done_at: string;
 }
 
 interface OpenRow {
@@ -127,20 +129,46 @@ class Breakdown {
 const DONE_HERE = `AND NOT EXISTS (SELECT 1 FROM shop_known k WHERE k.tbl = 'operations' AND k.pk = o.id AND k.origin IS NOT NULL
   AND k.origin <> COALESCE((SELECT station_id FROM shop_state WHERE id = 1), ''))`;
 
-export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date): EndOfDayReport {
+/** A station of the shop as the server last listed it (names for the per-station breakdown). */
+export interface ShopStationSeen {
+  id: string;
+  name: string;
+  lastSeenAt: string | null;
+}
+
+export interface ReportOptions {
+  /** 'shop': every station's operations in this ledger, with a per-station breakdown. */
+  scope?: ReportScope;
+  /** The shop's stations (from the server, or as last seen); names otherwise fall back to ids. */
+  stations?: readonly ShopStationSeen[];
+}
+
+/** The station an operation was done at: the desk it was pulled from, else this one. */
+const DONE_AT = `COALESCE((SELECT k.origin FROM shop_known k WHERE k.tbl = 'operations' AND k.pk = o.id), (SELECT station_id FROM shop_state WHERE id = 1), '')`;
+
+export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date, opts: ReportOptions = {}): EndOfDayReport {
   const { from, to } = dayBounds(day.date, day.utcOffsetMinutes, day.endUtcOffsetMinutes);
+  const shop = opts.scope === 'shop';
+  // Whole shop: no filter on the desk, every replicated operation of the day counts.
+  const whose = shop ? '' : DONE_HERE;
 
   const counted = stmt(
     db,
-    `SELECT o.type, o.amount, o.user_id, o.user_name, p.currency, p.brand, p.method, p.authorized, p.amount AS payment_amount, ord.channel
+    `SELECT o.type, o.amount, o.user_id, o.user_name, p.currency, p.brand, p.method, p.authorized, p.amount AS payment_amount, ord.channel,
+            ${DONE_AT} AS done_at
      FROM operations o
      JOIN payments p ON p.id = o.payment_id
      JOIN orders ord ON ord.id = p.order_id
      WHERE o.state = 'succeeded' AND o.finished_at >= ? AND o.finished_at < ?
        AND o.type IN ('purchase', 'authorize', 'capture', 'void', 'refund', 'cash_sale', 'cash_refund')
-       ${DONE_HERE}
+       ${whose}
      ORDER BY o.finished_at, o.id`,
   ).all(from, to) as CountedRow[];
+
+  const ownId = (db.prepare('SELECT station_id FROM shop_state WHERE id = 1').get() as { station_id: string } | undefined)?.station_id ?? '';
+  const seen = new Map((opts.stations ?? []).map((x) => [x.id, x]));
+  const nameOf = (id: string): string => (id === ownId || id === '' ? station : (seen.get(id)?.name ?? id));
+  const byStation = new Breakdown();
 
   const totals = new Map<string, CurrencyTotals>();
   const drawers = new Map<string, Drawer>();
@@ -175,6 +203,7 @@ export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date
     brands.add(brand, brandLabel(brand), r.currency, r.type, amount);
     users.add(r.user_id ?? 'system', r.user_name ?? 'system', r.currency, r.type, amount);
     channels.add(r.channel, CHANNEL_LABEL[r.channel] ?? r.channel, r.currency, r.type, amount);
+    if (shop) byStation.add(r.done_at || ownId, nameOf(r.done_at), r.currency, r.type, amount);
   }
 
   const open = (
@@ -214,14 +243,17 @@ export function computeEndOfDay(db: Db, station: string, day: DaySpec, now: Date
        JOIN orders ord ON ord.id = p.order_id
        WHERE o.state = 'succeeded' AND o.type = 'check_status' AND o.finished_at >= ? AND o.finished_at < ?
          AND o.message LIKE 'Repaired%'
-         ${DONE_HERE}
+         ${whose}
        ORDER BY o.finished_at, o.id`,
     ).all(from, to) as { payment_id: string; order_reference: string; currency: string; at: string; message: string }[]
   ).map((r) => ({ paymentId: r.payment_id, orderReference: r.order_reference, currency: r.currency, at: r.at, message: r.message }));
 
   const byCurrency = (c: { currency: string }, d: { currency: string }) => c.currency.localeCompare(d.currency);
+  const shopPart = shop ? { scope: 'shop' as const, byStation: byStation.list(), stations: reportStations(ownId, station, opts.stations ?? [], byStation.list()) } : {};
   return {
     station,
+    ...shopPart,
+    ...(ownId !== '' ? { inShop: true } : {}),
     date: day.date,
     utcOffsetMinutes: day.utcOffsetMinutes,
     endUtcOffsetMinutes: day.endUtcOffsetMinutes,
@@ -244,4 +276,13 @@ const BRANDS: Record<string, string> = { VISA: 'Visa', MASTERCARD: 'Mastercard',
 
 function brandLabel(brand: string): string {
   return BRANDS[brand] ?? brand;
+}
+
+/** Every station of the shop: those the server lists, and any whose operations are here but not listed. */
+function reportStations(ownId: string, ownName: string, listed: readonly ShopStationSeen[], rows: BreakdownRow[]) {
+  const out = new Map<string, { id: string; name: string; thisStation: boolean; lastSeenAt: string | null }>();
+  for (const s of listed) out.set(s.id, { id: s.id, name: s.id === ownId ? ownName : s.name, thisStation: s.id === ownId, lastSeenAt: s.lastSeenAt });
+  if (!out.has(ownId)) out.set(ownId, { id: ownId, name: ownName, thisStation: true, lastSeenAt: null });
+  for (const r of rows) if (!out.has(r.key)) out.set(r.key, { id: r.key, name: r.label, thisStation: false, lastSeenAt: null });
+  return [...out.values()].sort((a, b) => Number(b.thisStation) - Number(a.thisStation) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

@@ -4,7 +4,7 @@ import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { auditAs, requireUser } from '../ledger/audit-as';
 import { tx } from '../ledger/sql';
-import { computeEndOfDay, type DaySpec } from './compute';
+import { computeEndOfDay, type DaySpec, type ShopStationSeen } from './compute';
 import { diffFigures, getCloseRow, insertClose, listCloses, resolvedSince, toSnapshot } from './snapshots';
 
 export { computeEndOfDay } from './compute';
@@ -15,7 +15,12 @@ export { canonicalJson, sha256 } from './snapshots';
  * signed-in user (a desk clerk prints the day's report); closing is for supervisors and happens
  * once per station-local date.
  */
-export function createReportsFeature(deps: CoreDeps): { handlers: PartialHandlers } {
+export interface ReportsOptions {
+  /** In a shop: its stations as the server lists them (or as last seen); null when not in a shop. */
+  shopStations?: () => Promise<readonly ShopStationSeen[] | null>;
+}
+
+export function createReportsFeature(deps: CoreDeps, opts: ReportsOptions = {}): { handlers: PartialHandlers } {
   const spec = (i: { date: string; utcOffsetMinutes: number; endUtcOffsetMinutes?: number | undefined }): DaySpec => ({
     date: i.date,
     utcOffsetMinutes: i.utcOffsetMinutes,
@@ -24,7 +29,11 @@ export function createReportsFeature(deps: CoreDeps): { handlers: PartialHandler
 
   return {
     handlers: {
-      'reports.endOfDay': (input) => computeEndOfDay(deps.db, deps.station, spec(input), deps.clock.now()),
+      'reports.endOfDay': async (input) => {
+        if (input.scope !== 'shop') return computeEndOfDay(deps.db, deps.station, spec(input), deps.clock.now());
+        const stations = (await opts.shopStations?.()) ?? [];
+        return computeEndOfDay(deps.db, deps.station, spec(input), deps.clock.now(), { scope: 'shop', stations });
+      },
 
       'reports.closeDay': (input, ctx) => {
         const user = requireUser(ctx);

@@ -281,6 +281,6 @@ describe('day bounds and input', () => {
     expect(input.safeParse({ date: '2026-02-03', utcOffsetMinutes: 900 }).success).toBe(false);
     expect(input.safeParse({ date: '2026-02-03', utcOffsetMinutes: 0, endUtcOffsetMinutes: 600 }).success).toBe(false);
     expect(input.safeParse({ date: '2026-02-03', extra: 1 }).success).toBe(false);
-    expect(input.parse({ date: '2026-02-03' })).toEqual({ date: '2026-02-03', utcOffsetMinutes: 0 });
+    expect(input.parse({ date: '2026-02-03' })).toEqual({ date: '2026-02-03', utcOffsetMinutes: 0, scope: 'station' });
   });
 });

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../gateway/sandbox';
 import { silentLogger } from '../deps';
+import { recoverAll } from '../payments/recovery';
 import { NO_SHOP_LEASE } from '../payments/service';
 import { newOrder, startSyncHarness, type SyncHarness } from '../sync/test-support';
 import { shopState } from './outbox';
@@ -119,5 +120,38 @@ describePg('background work on a payment takes its lease', () => {
     expect(gw.operations.filter((o) => o.kind === 'REFUND' && o.applied)).toHaveLength(1);
     expect(await leases(p.id)).toBe(0);
     expect(shopState(a.h.db)?.enabled).toBeTruthy();
+  });
+
+  it('the start-up recovery sweep settles an unknown refund only under the lease', async () => {
+    const p = await capturedPayment(4_000);
+    // Desk 2 holds the payment. The refund's reply is lost (the gateway applied it); sent with no
+    // lease on purpose, as in the test above: what is tested is the sweep after a restart.
+    const held = await desk2Takes(p.id);
+    const lease = a.h.feature.service.lease;
+    a.h.feature.service.lease = NO_SHOP_LEASE;
+    sb.control.injectFault({ kind: 'timeout_after_commit', match: { command: 'REFUND' }, times: 1 });
+    const r = await a.h.call('payments.refund', { paymentId: p.id, amount: 900, reason: 'late', approval: approval() });
+    a.h.feature.service.lease = lease;
+    expect(r.outcome).toBe('unknown');
+    await a.h.feature.service.settle(); // the background resolver is refused the lease
+    const ref = (a.h.db.prepare(`SELECT reference FROM operations WHERE payment_id = ? AND type = 'refund'`).get(p.id) as { reference: string }).reference;
+    expect(opState(ref)).toBe('unknown');
+
+    // The sweep does not touch it while Desk 2 holds it, and says why.
+    const refused = await recoverAll(a.h.feature.service);
+    expect(refused).toMatchObject({ payments: 1, resolved: 0, stillUnknown: 1, waitingForLease: 1 });
+    await a.h.feature.service.settle();
+    expect(opState(ref)).toBe('unknown');
+    expect(a.h.db.prepare('SELECT refunded FROM payments WHERE id = ?').get(p.id)).toEqual({ refunded: 0 });
+
+    // Free: the sweep takes the lease, settles the refund from the gateway (not sent again), gives it back.
+    expect(await desk2.releaseLease(p.id, held.token!)).toBe(true);
+    const done = await recoverAll(a.h.feature.service);
+    expect(done).toMatchObject({ payments: 1, resolved: 1, resent: 0, stillUnknown: 0, waitingForLease: 0 });
+    expect(opState(ref)).toBe('succeeded');
+    expect(a.h.db.prepare('SELECT refunded FROM payments WHERE id = ?').get(p.id)).toEqual({ refunded: 900 });
+    const gw = sb.control.order(p.reference)!;
+    expect(gw.operations.filter((o) => o.kind === 'REFUND' && o.applied)).toHaveLength(1);
+    expect(await leases(p.id)).toBe(0);
   });
 });

@@ -42,6 +42,8 @@ export interface ShopFeature {
   runsSchedule(scheduleId: string): boolean;
   /** Whether this desk follows a payment link: in a shop, only the desk that sent it. */
   followsLink(linkId: string): boolean;
+  /** The shop's stations for the whole-shop end of day: from the server, else as last seen; null when not in a shop. */
+  stationsSeen(): Promise<{ id: string; name: string; lastSeenAt: string | null }[] | null>;
   /** audit.verify's part in a shop: this chain against its anchor, every chain on the server. */
   auditCheck(): Promise<ShopAuditResult | null>;
   start(): void;
@@ -98,6 +100,22 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     guard = null;
     await loop?.stop();
     await s?.close();
+  }
+
+  // The last list the server gave: names for the whole-shop report while it is unreachable.
+  let lastStations: { id: string; name: string; lastSeenAt: string | null }[] = [];
+  async function stationsSeen(): Promise<typeof lastStations | null> {
+    const s = server;
+    if (!shopState(db)) return null;
+    if (s && sync && !sync.isUnreachable()) {
+      try {
+        lastStations = (await s.stations()).map((x) => ({ id: x.id, name: x.name, lastSeenAt: x.lastSeenAt.toISOString() }));
+      } catch (e) {
+        // A report never fails for the names: the last list seen (or the ids) will do.
+        deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'shop stations not listed for the report');
+      }
+    }
+    return lastStations;
   }
 
   async function status(): Promise<ShopStatus> {
@@ -190,6 +208,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     runsSchedule: (id) => ownRecord(db, 'recurring_schedules', id),
     followsLink: (id) => ownRecord(db, 'payment_links', id),
     auditCheck,
+    stationsSeen,
     paymentLease: backgroundLease(() => guard, deps.log),
     start() {
       const c = readConnection();

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { roleAtLeast } from '../../../shared/domain/roles';
-import { call } from '../../lib/api';
+import { call, subscribe } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { useHotkeys } from '../../lib/keys';
 import { useAction, useDebounced } from '../../lib/use-action';
@@ -69,6 +69,26 @@ function AuditLog() {
   useEffect(() => {
     void load(filter);
   }, [filter, load]);
+
+  // In a shop, read the entries again when other desks' records land here (an action of theirs
+  // may be answered by an entry at this desk), as far down as is loaded: nothing scrolled to is dropped.
+  const oldest = useRef<number | null>(null);
+  oldest.current = entries && entries.length > 0 ? entries[entries.length - 1]!.seq : null;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribe('shop.changed', () => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (oldest.current !== null) downTo(oldest.current);
+        void load(filter);
+      }, 400);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [filter, load, downTo]);
 
   const clearFilters = useCallback(() => {
     setTextDraft('');

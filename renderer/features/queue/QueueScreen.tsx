@@ -65,8 +65,18 @@ export function QueueScreen() {
         }, 400);
       }
     });
+    // In a shop, other desks' records change what is listed here (a payment settled there, a schedule's period).
+    const offShop = subscribe('shop.changed', () => {
+      if (!timer) {
+        timer = setTimeout(() => {
+          timer = null;
+          void reload(true);
+        }, 400);
+      }
+    });
     return () => {
       off();
+      offShop();
       if (timer) clearTimeout(timer);
     };
   }, [open, reload, applyCounts]);

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { EndOfDayReport } from '../../../shared/contract/reports';
+import type { EndOfDayReport, ReportScope } from '../../../shared/contract/reports';
 import { Button } from '../../ui/Button';
 import { csvFileName, downloadText, reportCsv, shiftDate } from './report-data';
 
@@ -14,10 +14,15 @@ interface Props {
   /** Null when the user may not close a day (a clerk). */
   onClose: (() => void) | null;
   closeDisabled: boolean;
+  /** Offered in a shop only: this station's operations or every station's. */
+  scope: ReportScope;
+  onScope: ((scope: ReportScope) => void) | null;
 }
 
+const SCOPES: readonly ReportScope[] = ['station', 'shop'];
+
 /** Which day, and what to do with its report: print, export CSV, close the day. */
-export function DayToolbar({ date, today, onDate, report, onClose, closeDisabled }: Props) {
+export function DayToolbar({ date, today, onDate, report, onClose, closeDisabled, scope, onScope }: Props) {
   const { t, i18n } = useTranslation('reports');
   const arrow = ARROWS[i18n.dir()];
   return (
@@ -41,6 +46,21 @@ export function DayToolbar({ date, today, onDate, report, onClose, closeDisabled
           ) : null}
         </div>
       </div>
+      {onScope ? (
+        <div className="eod-day">
+          <span className="field-label" id="eod-scope-label">
+            {t('toolbar.scope')}
+          </span>
+          <div className="chips" role="radiogroup" aria-labelledby="eod-scope-label">
+            {SCOPES.map((v) => (
+              <label key={v} className={`chip ${scope === v ? 'checked' : ''}`}>
+                <input type="radio" name="eod-scope" value={v} checked={scope === v} onChange={() => onScope(v)} />
+                {t(v === 'shop' ? 'toolbar.scopeShop' : 'toolbar.scopeStation')}
+              </label>
+            ))}
+          </div>
+        </div>
+      ) : null}
       <div className="eod-actions">
         <Button onClick={() => window.print()} disabled={!report} shortcut="Ctrl+P">
           {t('toolbar.print')}
@@ -49,7 +69,7 @@ export function DayToolbar({ date, today, onDate, report, onClose, closeDisabled
           {t('toolbar.exportCsv')}
         </Button>
         {onClose ? (
-          <Button variant="primary" onClick={onClose} disabled={closeDisabled}>
+          <Button variant="primary" onClick={onClose} disabled={closeDisabled || scope === 'shop'} title={scope === 'shop' ? t('toolbar.closePerStation') : undefined}>
             {t('toolbar.closeDay')}
           </Button>
         ) : null}

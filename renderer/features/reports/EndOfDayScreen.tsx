@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
+import type { ReportScope } from '../../../shared/contract/reports';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { Alert, Spinner } from '../../ui/Alert';
 import { useSession } from '../session/session-store';
@@ -26,7 +27,8 @@ export function EndOfDayScreen() {
   const { t } = useTranslation('reports');
   const today = localDate();
   const [date, setDate] = useState(today);
-  const { data, closedDays, error, loading, reload } = useDayReport(date);
+  const [scope, setScope] = useState<ReportScope>('station');
+  const { data, closedDays, error, loading, reload } = useDayReport(date, scope);
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const role = useSession((s) => s.user?.role ?? 'clerk');
@@ -41,7 +43,9 @@ export function EndOfDayScreen() {
   }, []);
 
   const report = data?.report ?? null;
-  const isClosed = Boolean(data?.compare);
+  const isClosed = Boolean(data?.closed);
+  // The choice appears once the core says this station is in a shop.
+  const inShop = Boolean(report?.inShop) || scope === 'shop';
   const printRoot = typeof document !== 'undefined' ? document.body : null;
 
   return (
@@ -76,7 +80,10 @@ export function EndOfDayScreen() {
         report={report}
         onClose={canClose ? () => setConfirming(true) : null}
         closeDisabled={!report || isClosed || loading}
+        scope={scope}
+        onScope={inShop ? setScope : null}
       />
+      {inShop && scope === 'shop' && canClose && !isClosed ? <p className="muted small">{t('toolbar.closePerStation')}</p> : null}
 
       {notice ? (
         <Alert tone="success" title={t('close.doneTitle')}>

@@ -28,11 +28,13 @@ export function ReportView({ report }: { report: EndOfDayReport }) {
       )}
       {report.byCurrency.length > 0 ? (
         <div className="eod-breakdowns">
+          {report.byStation ? <Breakdown name="eod-station" title={t('breakdown.station')} keyLabel={t('col.station')} rows={report.byStation} /> : null}
           <Breakdown name="eod-brand" title={t('breakdown.brand')} keyLabel={t('col.brand')} rows={report.byBrand} />
           <Breakdown name="eod-user" title={t('breakdown.user')} keyLabel={t('col.user')} rows={report.byUser} />
           <Breakdown name="eod-channel" title={t('breakdown.channel')} keyLabel={t('col.channel')} rows={report.byChannel} />
         </div>
       ) : null}
+      {report.stations ? <Stations stations={report.stations} /> : null}
       {report.splitOrders && report.splitOrders.length > 0 ? <SplitOrders orders={report.splitOrders} /> : null}
       <OpenOperations report={report} />
       {report.repairs.length > 0 ? <Repairs repairs={report.repairs} /> : null}
@@ -43,13 +45,14 @@ export function ReportView({ report }: { report: EndOfDayReport }) {
 /** Which day, which station, the hours it covers (with the time zone) and when it was computed. */
 function ReportHead({ report }: { report: EndOfDayReport }) {
   const { t } = useTranslation('reports');
+  const { tid } = useIds();
   const range = `${fmtDateTime(report.from)} \u2013 ${fmtDateTime(report.to)}`;
   const tz = report.utcOffsetMinutes === report.endUtcOffsetMinutes ? offsetLabel(report.utcOffsetMinutes) : `${offsetLabel(report.utcOffsetMinutes)} \u2192 ${offsetLabel(report.endUtcOffsetMinutes)}`;
   return (
     <header className="eod-report-head">
       <div>
         <div className="eod-report-title">
-          <Trans t={t} i18nKey="report.title" values={{ date: report.date }} components={{ date: <bdi /> }} /> &middot; <bdi>{report.station}</bdi>
+          <Trans t={t} i18nKey="report.title" values={{ date: report.date }} components={{ date: <bdi /> }} /> &middot; {report.scope === 'shop' ? <span data-testid={tid('eod-whole-shop')}>{t('report.wholeShop')}</span> : <bdi>{report.station}</bdi>}
         </div>
         <div className="muted small">
           <Trans
@@ -87,6 +90,35 @@ function Repairs({ repairs }: { repairs: EndOfDayReport['repairs'] }) {
               </td>
               <td className="nowrap">{fmtDateTime(r.at)}</td>
               <td dir="auto">{r.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The shop's stations in a whole-shop report, with when the server last saw each: a desk long unseen may not have sent all of its day. */
+function Stations({ stations }: { stations: NonNullable<EndOfDayReport['stations']> }) {
+  const { id, tid } = useIds();
+  const { t } = useTranslation('reports');
+  return (
+    <section className="panel eod-section" aria-labelledby={id('eod-stations-h')} data-testid={tid('eod-stations')}>
+      <h2 id={id('eod-stations-h')}>{t('stations.title')}</h2>
+      <table className="table eod-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.station')}</th>
+            <th scope="col">{t('col.lastSeen')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stations.map((s) => (
+            <tr key={s.id}>
+              <th scope="row" className="eod-key">
+                <bdi>{s.name}</bdi> {s.thisStation ? <span className="muted small">{t('stations.thisStation')}</span> : null}
+              </th>
+              <td className="nowrap">{s.lastSeenAt ? fmtDateTime(s.lastSeenAt) : t('stations.notKnown')}</td>
             </tr>
           ))}
         </tbody>

@@ -42,6 +42,26 @@ describe('CSV export', () => {
     expect(rows).toHaveLength(1 + 2 * 10 + 3 + 3);
     expect(csvFileName(report)).toBe('end-of-day-Desk-1-2026-03-10.csv');
   });
+
+  it('the whole shop\'s report: station rows after the totals, and its own file name', () => {
+    const shop: EndOfDayReport = {
+      ...report,
+      scope: 'shop',
+      byStation: [
+        { key: 'st_a', label: 'Desk 1', currency: 'USD', operations: 1, taken: tally(1, 10_000), refunded: zero, net: 10_000 },
+        { key: 'st_b', label: 'Desk 2', currency: 'USD', operations: 1, taken: zero, refunded: tally(1, 12_000), net: -12_000 },
+      ],
+      stations: [],
+    };
+    const rows = reportCsv(shop).trimEnd().split('\r\n');
+    expect(rows).toContain('station,Desk 1 net,USD,1,100.00');
+    expect(rows).toContain('station,Desk 2 refunded,USD,1,120.00');
+    expect(rows).toHaveLength(1 + 2 * 10 + 2 * 3 + 3 + 3);
+    expect(rows.findIndex((r) => r.startsWith('station,'))).toBeLessThan(rows.findIndex((r) => r.startsWith('user,')));
+    // A station's own report has no station rows.
+    expect(reportCsv(report)).not.toContain('station,');
+    expect(csvFileName(shop)).toBe('end-of-day-whole-shop-2026-03-10.csv');
+  });
 });
 
 describe('station-local day', () => {
@@ -66,6 +86,7 @@ describe('CSV export in Arabic (issue #17)', () => {
     expect(rows).toContain('operations,net,USD,2,-20.00');
     expect(csvFileName(report)).toBe('نهاية-اليوم-Desk-1-2026-03-10.csv');
     expect(csvFileName({ ...report, station: 'مكتب ١' })).toBe('نهاية-اليوم-مكتب-١-2026-03-10.csv');
+    expect(csvFileName({ ...report, scope: 'shop' })).toBe('نهاية-اليوم-المتجر-كله-2026-03-10.csv');
   });
 
   it('an Arabic station name no longer becomes "station" in English either', async () => {

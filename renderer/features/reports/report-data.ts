@@ -67,6 +67,7 @@ export function reportCsv(report: EndOfDayReport): string {
 }
 
 export function csvFileName(report: EndOfDayReport): string {
+  if (report.scope === 'shop') return i18next.t('reports:csv.fileNameShop', { date: report.date });
   // Letters of any script (an Arabic station name stays readable); nothing a file system refuses.
   const station = report.station.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || i18next.t('reports:csv.station');
   return i18next.t('reports:csv.fileName', { station, date: report.date });

@@ -3,6 +3,7 @@ import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
+import { subscribe } from '../../lib/api';
 import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
@@ -42,6 +43,33 @@ export function TxList() {
     setActive(0);
     useTxSelection.getState().clear();
   }, [filter, reload]);
+
+  // In a shop, another desk's payments and actions show without a reload: the list is read again
+  // (coalesced), the row the keyboard is on stays the same payment, and the view does not jump.
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribe('shop.changed', ({ tables }) => {
+      if (!tables.some((x) => x === 'payments' || x === 'operations' || x === 'orders') || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        const before = useTx.getState().rows;
+        const at = activeRef.current;
+        const id = before[at]?.id;
+        void useTx.getState().refresh().then(() => {
+          const i = id ? useTx.getState().rows.findIndex((r) => r.id === id) : -1;
+          if (i < 0 || i === at) return;
+          if (scrollRef.current) scrollRef.current.scrollTop += (i - at) * ROW_HEIGHT;
+          setActive(i);
+        });
+      }, 300);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, []);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
