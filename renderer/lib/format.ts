@@ -53,6 +53,9 @@ export function fmtWhen(iso: string, now = new Date()): string {
   return d.toDateString() === now.toDateString() ? timeOnly().format(d) : dateTime().format(d);
 }
 
+/** The example tax rates in hints ("a percentage like 5 or 7.75"), written in the user's digits. */
+export const TAX_EXAMPLES = { a: 5, b: 7.75 } as const;
+
 /** Digits in the screen's numbering (Latin or Arabic-Indic), for counts inside sentences. */
 const numbers = new Map<string, Intl.NumberFormat>();
 export function fmtCount(n: number): string {
@@ -141,6 +144,11 @@ export function fmtTimeOfDay(d: Date): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
 }
 
+/** "29 Feb": a day of a month without a year, in the user's language and digits. */
+export function fmtDayMonth(month: number, day: number): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, month - 1, day));
+}
+
 /** "4 Dec 2026": the date alone, in the user's language and digits. */
 export function fmtDate(d: Date): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
@@ -172,6 +180,8 @@ function isBankAnswer(v: unknown): v is { responseCode: string | null; message: 
  * (bankText). Text (names, references, amounts already formatted) goes in as it is.
  */
 export function fmtValue(value: unknown, format?: string): unknown {
+  // `{{port, digits}}`: a code made of digits ("0555", "65535"), each digit in the user's set, no grouping.
+  if (format === 'digits') return String(value).replace(/[0-9]/g, (d) => fmtCount(Number(d)));
   if (typeof value === 'number') return Number.isFinite(value) ? fmtInSentence(value) : String(value);
   if (typeof value === 'bigint') return fmtInSentence(Number(value));
   if (format === 'datetime' && (typeof value === 'string' || value instanceof Date)) return fmtDateTime(typeof value === 'string' ? value : value.toISOString());

@@ -99,7 +99,7 @@ export function BulkScreen() {
               {t('file.fromSelection', { count: offered.references.length })}
             </p>
           ) : null}
-          <Field label={t(kind === 'charge' ? 'file.labelCharge' : 'file.label')} hint={t(kind === 'charge' ? 'file.hintCharge' : 'file.hint')} error={fileError ?? undefined}>
+          <Field label={t(kind === 'charge' ? 'file.labelCharge' : 'file.label')} hint={kind === 'charge' ? t('file.hintCharge', { four: 4 }) : t('file.hint')} error={fileError ?? undefined}>
             <textarea className="input bulk-text" dir="ltr" rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
           </Field>
           <input
