@@ -4,7 +4,7 @@ import { allowedAction } from '../../shared/domain/payment-state';
 import { useTestLanguage } from '../i18n/test-i18n';
 import { coreSentence } from './core-text';
 import { errorText } from './error-text';
-import { fmtDayMonth, TAX_EXAMPLES } from './format';
+import { fmtDayMonth, fmtMoney, TAX_EXAMPLES } from './format';
 
 describe('numbers inside catalogue sentences follow the digits setting', () => {
   it('Arabic-Indic: counts, limits, codes made of digits and the core rules', async () => {
@@ -25,5 +25,32 @@ describe('numbers inside catalogue sentences follow the digits setting', () => {
     expect(i18next.t('printing:panel.intro', { port: 9100 })).toContain('usually port 9100)');
     expect(errorText('ACCOUNT_LOCKED')).toBe('This account is locked after too many wrong PINs. Try again in 30 minutes or ask an admin.');
     expect(fmtDayMonth(2, 29)).toBe('Feb 29');
+  });
+});
+
+describe('negative amounts and differences', () => {
+  const visible = (s: string) => s.replace(/[\u200e\u200f\u061c\u2068\u2069]/g, '');
+
+  it('English: U+2212 before the code, + for a gain, zero without a sign, no isolation marks', async () => {
+    await useTestLanguage('en', 'latn');
+    expect(fmtMoney(-1250, 'KWD')).toBe('\u2212KWD\u00a01.250');
+    expect(fmtMoney(1250, 'KWD', 'always')).toBe('+KWD\u00a01.250');
+    expect(fmtMoney(0, 'KWD', 'always')).toBe('KWD\u00a00.000');
+    expect(fmtMoney(1250, 'KWD')).toBe('KWD\u00a01.250');
+  });
+
+  it('Arabic: the minus stays with the number (the locale\'s place) and the amount is isolated, in both digit sets', async () => {
+    await useTestLanguage('ar', 'latn');
+    const latn = fmtMoney(-1250, 'KWD');
+    expect(latn.startsWith('\u2068') && latn.endsWith('\u2069')).toBe(true);
+    expect(visible(latn)).toBe('\u22121.250\u00a0KWD');
+    expect(latn).not.toContain('-');
+    // The first strong character inside the isolate is the locale's own mark, so the isolate is
+    // laid out the way CLDR intends for Arabic: minus, number, then the code.
+    expect(visible(fmtMoney(-1250, 'KWD', 'always'))).toBe('\u22121.250\u00a0KWD');
+    expect(visible(fmtMoney(1250, 'KWD', 'always'))).toBe('+1.250\u00a0KWD');
+    expect(fmtMoney(1250, 'KWD')).not.toContain('\u2068');
+    await useTestLanguage('ar', 'arab');
+    expect(visible(fmtMoney(-1250, 'KWD'))).toBe('\u2212١٫٢٥٠\u00a0KWD');
   });
 });

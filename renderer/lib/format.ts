@@ -16,14 +16,26 @@ export function setLocale(next: string): void {
   }
 }
 
-/** "USD 12.50", "KWD 1.250", "JPY 1,250": always the code and the currency's decimals. */
-export function fmtMoney(amount: number, currency: string): string {
+/**
+ * "USD 12.50", "KWD 1.250", "JPY 1,250": always the code and the currency's decimals. A negative
+ * amount (or any non-zero one with `sign` 'always', a difference: "+KWD 1.250") has its sign where
+ * the locale puts it ("−KWD 1.250"; Arabic: before the number, after its direction mark), written as
+ * U+2212 everywhere; on a right-to-left screen it is isolated (FSI…PDI) so the sign never trades
+ * places with the words or amounts beside it.
+ */
+export function fmtMoney(amount: number, currency: string, sign: 'negative' | 'always' = 'negative'): string {
+  let text: string;
   try {
-    return formatMoney(money(amount, currency), locale);
+    text = formatMoney(money(amount, currency), locale, 'code', sign === 'always' ? 'exceptZero' : 'auto');
   } catch {
     return `${currency} ${amount}`;
   }
+  if (amount > 0 ? sign !== 'always' : amount === 0) return text;
+  text = text.replace('-', '\u2212');
+  return RTL.test(locale) ? `\u2068${text}\u2069` : text;
 }
+
+const RTL = /^(ar|fa|he|ur)\b/;
 
 // One formatter per locale: constructing an Intl.DateTimeFormat costs far more than formatting
 // with one, and lists call these for every row that scrolls into view.
