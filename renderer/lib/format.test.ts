@@ -54,3 +54,23 @@ describe('negative amounts and differences', () => {
     expect(visible(fmtMoney(-1250, 'KWD'))).toBe('\u2212١٫٢٥٠\u00a0KWD');
   });
 });
+
+describe('sentences the ledger stores as keys', () => {
+  it('say the queue and recurring reasons in Arabic with the chosen digits, a nested rule included', async () => {
+    await useTestLanguage('ar', 'arab');
+    expect(coreSentence({ key: 'attention.refundAboveCaptured', params: { rest: { amount: 4_000, currency: 'KWD' } } })).toBe(`الاسترداد الآن أكبر مما تبقى محصَّلًا (المتبقي ${fmtMoney(4_000, 'KWD')}): تجاهله، أو استرد ما تبقى على الأكثر.`);
+    expect(fmtMoney(4_000, 'KWD')).toContain('٤٫٠٠٠');
+    expect(coreSentence({ key: 'attention.ruleNoLonger', params: { rule: { sentence: 'rule.declined' } } })).toBe(`${i18next.t('core:rule.declined')} تجاهلها، أو أعد المحاولة حين تسمح الدفعة بذلك.`);
+    expect(coreSentence({ key: 'period.notCharged', params: { why: { sentence: 'refuse.offlineCount', params: { n: 3, limit: 20 } } } })).toContain('٣');
+    expect(coreSentence({ key: 'attention.offlineTooOld', params: { hours: 24 } })).toContain('٢٤ ساعة');
+  });
+
+  it('a row written before the key (English only) keeps its English in every language', async () => {
+    const { periodResult } = await import('../features/recurring/recurring-text');
+    await useTestLanguage('ar', 'latn');
+    const old = { state: 'needs_attention', reason: 'Declined: 14666 Transaction declined', reasonText: null } as Parameters<typeof periodResult>[0];
+    expect(periodResult(old)).toBe('Declined: 14666 Transaction declined');
+    const keyed = { ...old, reasonText: { key: 'period.declined', params: { bank: { responseCode: '14666', message: 'Transaction declined' } } } } as Parameters<typeof periodResult>[0];
+    expect(periodResult(keyed)).toBe(`مرفوض: ${i18next.t('bank:message.666')}`);
+  });
+});

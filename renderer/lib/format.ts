@@ -181,6 +181,10 @@ function isMoney(v: unknown): v is { amount: number; currency: string } {
   return typeof v === 'object' && v !== null && typeof (v as { amount?: unknown }).amount === 'number' && typeof (v as { currency?: unknown }).currency === 'string';
 }
 
+function isSentence(v: unknown): v is { sentence: string; params?: Record<string, unknown> } {
+  return typeof v === 'object' && v !== null && typeof (v as { sentence?: unknown }).sentence === 'string';
+}
+
 function isBankAnswer(v: unknown): v is { responseCode: string | null; message: string } {
   return typeof v === 'object' && v !== null && 'responseCode' in v && typeof (v as { message?: unknown }).message === 'string';
 }
@@ -200,6 +204,7 @@ export function fmtValue(value: unknown, format?: string): unknown {
   if (value instanceof Date) return fmtDateTime(value.toISOString());
   if (isMoney(value)) return fmtMoney(value.amount, value.currency);
   if (isBankAnswer(value)) return bankText(value.responseCode, value.message);
+  if (isSentence(value)) return i18next.exists(`core:${value.sentence}`) ? i18next.t(`core:${value.sentence}`, { ...(value.params ?? {}) }) : '';
   return value;
 }
 

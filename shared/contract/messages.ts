@@ -128,17 +128,54 @@ export const CORE_MESSAGES = {
   'refuse.bulkNoRows': 'The file has no rows.',
   'refuse.bulkTooManyRows': 'At most {{n}} rows per run.',
   'refuse.bulkFinished': 'This run is finished or cancelled.',
+
+  // why a queued operation needs a person, and what to do (sync/rules.ts; stored with the operation)
+  'attention.closedMeanwhile': 'The payment was closed meanwhile: dismiss this charge.',
+  'attention.cardUnusable': '{{why}} Ask the customer for another card, then dismiss this charge.',
+  'attention.offlineTooOld': 'Waited longer than the {{hours}}-hour offline limit: confirm with the customer, then retry to send it or dismiss it.',
+  'attention.neverForwarded': 'This operation is never forwarded: dismiss it.',
+  'attention.voidExpired': 'Authorization expired: the bank has released the funds, nothing is left to void. Dismiss it.',
+  'attention.authExpired': 'Authorization expired: take a new payment.',
+  'attention.refundAboveCaptured': 'Refund now above what remains captured ({{rest}} left): dismiss it, or refund at most what remains.',
+  'attention.captureAboveAuthorized': 'Capture now above what remains authorized ({{rest}} left): dismiss it, or capture what remains.',
+  'attention.capturedNoVoid': 'Money was captured meanwhile, so it cannot be voided: dismiss it and refund instead.',
+  'attention.ruleNoLonger': '{{rule}} Dismiss it, or retry once the payment allows it.',
+  'attention.voidExpiredBank': 'Authorization expired ({{bank}}): the bank has released the funds. Dismiss it.',
+  'attention.authExpiredBank': 'Authorization expired ({{bank}}): take a new payment.',
+  'attention.cardInactive': 'The card on file is inactive at the gateway ({{bank}}): ask the customer for another card, then dismiss.',
+  'attention.chargeDeclined': 'Declined by the bank ({{bank}}): ask the customer for another card or cash, then dismiss.',
+  'attention.refundAboveGateway': 'Refund above what the gateway shows as captured ({{bank}}): check status, then dismiss or refund less.',
+  'attention.captureAboveGateway': 'Capture above what the gateway shows as authorized ({{bank}}): check status, then dismiss or capture less.',
+  'attention.refused': 'Refused by the gateway ({{bank}}): check the payment, then retry or dismiss.',
+  'attention.dismissed': 'Dismissed by {{name}}: not sent to the gateway again.',
+  'attention.retried': 'Retried by {{name}}.',
+
+  // a recurring period's reason (recurring/service.ts; stored with the period)
+  'period.skippedBySupervisor': 'Skipped by a supervisor.',
+  'period.notChargedYet': 'Not charged yet: {{why}}',
+  'period.notCharged': 'Not charged: {{why}}',
+  'period.declined': 'Declined: {{bank}}',
+  'period.queued': 'Queued: sent once, automatically, when the gateway is back.',
+  'period.unknown': 'The gateway did not give a definite answer; the charge is being checked. Do not charge again.',
+  'period.cardGone': "The card on file is gone: change the schedule's card, then a supervisor retries the charge or skips the period.",
+  'period.cardDeactivated': "The card on file was deactivated: change the schedule's card, then a supervisor retries the charge or skips the period.",
+  'period.cardExpired': "The card on file has expired: change the schedule's card, then a supervisor retries the charge or skips the period.",
+  'period.askCustomer': 'Ask the customer (another card goes on the schedule), then a supervisor retries the charge or skips the period.',
 } as const;
 
 export type CoreMessageKey = keyof typeof CORE_MESSAGES;
 
-/** A value inside a core sentence: text as it is, a number, an amount, or the bank's answer. */
-export const CoreParamSchema = z.union([
+const FlatParamSchema = z.union([
   z.string().max(400),
   z.number(),
   z.object({ amount: z.number().int(), currency: z.string().max(3) }),
   z.object({ responseCode: z.string().max(10).nullable(), message: z.string().max(400) }),
 ]);
+/**
+ * A value inside a core sentence: text as it is, a number, an amount, the bank's answer, or another
+ * core sentence (`{ sentence, params }`: a rule's reason inside "… Dismiss it."), one level deep.
+ */
+export const CoreParamSchema = z.union([FlatParamSchema, z.object({ sentence: z.string().max(80), params: z.record(z.string(), FlatParamSchema).optional() })]);
 export type CoreParam = z.infer<typeof CoreParamSchema>;
 export type CoreParams = Record<string, CoreParam>;
 
@@ -161,6 +198,7 @@ function englishValue(v: CoreParam | undefined, format: string | undefined): str
   if (v === undefined) return '';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return format === 'datetime' ? `${v.slice(0, 16).replace('T', ' ')} UTC` : v;
+  if ('sentence' in v) return isCoreMessageKey(v.sentence) ? englishText({ key: v.sentence, params: v.params ?? {} }) : '';
   if ('amount' in v) return isCurrencyCode(v.currency) ? formatMoney(money(v.amount, v.currency), 'en-US') : `${v.currency} ${v.amount}`;
   return `${v.responseCode ? `${v.responseCode} ` : ''}${v.message}`.trim();
 }
@@ -168,6 +206,27 @@ function englishValue(v: CoreParam | undefined, format: string | undefined): str
 /** The English sentence of a core text: what logs and the envelope's `message` carry. */
 export function englishText(t: CoreText): string {
   return CORE_MESSAGES[t.key].replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (_, name: string, format: string | undefined) => englishValue(t.params?.[name], format));
+}
+
+/** A core text as a param of another ("{{rule}} Dismiss it."). */
+export function nested(t: CoreText): CoreParam {
+  return t.params ? { sentence: t.key, params: t.params as Record<string, z.infer<typeof FlatParamSchema>> } : { sentence: t.key };
+}
+
+/** A core text as the ledger stores it beside its English (a TEXT column of JSON). */
+export function storeText(t: CoreText | null | undefined): string | null {
+  return t ? JSON.stringify(t) : null;
+}
+
+/** A stored core text read back; null for a row written before it was stored, or a key this build does not know. */
+export function readText(json: string | null | undefined): CoreText | null {
+  if (!json) return null;
+  try {
+    const parsed = CoreTextSchema.safeParse(JSON.parse(json));
+    return parsed.success && isCoreMessageKey(parsed.data.key) ? (parsed.data as CoreText) : null;
+  } catch {
+    return null;
+  }
 }
 
 let byEnglish: Map<string, CoreMessageKey> | null = null;

@@ -13,7 +13,8 @@ import { refreshOrderStatus } from '../orders/orders-repo';
 import { getOperation } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
 import { updatePayment } from '../payments/payments-repo';
-import { declinedNextStep } from '../sync/rules';
+import { declinedNextStepText } from '../sync/rules';
+import { englishText } from '../../../shared/contract/messages';
 import { judgeCharge, type ChargeInputRow } from './bill-run';
 
 /**
@@ -404,10 +405,11 @@ export class BulkService {
       const row = stmt(db, 'SELECT id FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(paymentId, `%(${r.marker})`) as { id: string } | undefined;
       const op = row ? getOperation(db, row.id) : undefined;
       if (!op || op.state !== 'declined') return Promise.resolve();
-      message = declinedNextStep(op, op.response_code, op.message ?? '').slice(0, 500);
+      const text = declinedNextStepText(op, op.response_code, op.message ?? '');
+      message = englishText(text).slice(0, 500);
       const at = this.now();
       tx(db, () => {
-        moveOperation(db, op.id, 'declined', 'forwarded_refused', { message }, at);
+        moveOperation(db, op.id, 'declined', 'forwarded_refused', { message, text }, at);
         const p = updatePayment(db, paymentId, {}, at);
         refreshOrderStatus(db, p.order_id, at);
         auditAs(this.deps, null, { action: 'bulk.needs_attention', target: op.reference, outcome: 'failure', detail: `run ${r.run_id} row ${r.seq}: ${message}`.slice(0, 500) });
