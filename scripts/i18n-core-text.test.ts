@@ -75,7 +75,21 @@ describe('the core sends keys', () => {
     expect(operationText({ message: 'Cash received', responseCode: null, type: 'cash_sale' })).toEqual({ key: 'note.cashReceived' });
     expect(operationText({ message: 'Success', responseCode: '02000', type: 'authorize' })).toEqual({ key: 'note.bank', params: { bank: { responseCode: '02000', message: 'Success' } } });
     expect(operationText({ message: 'Repaired from the gateway: captured 0 → 500.', responseCode: '04000', type: 'check_status' })).toEqual({ key: 'outcome.repaired' });
-    expect(operationText({ message: 'No definite answer (timeout): socket hang up', responseCode: null, type: 'capture' })).toBeNull();
+    // The runner's technical notes: by their shape, the detail kept as a param (old rows too).
+    expect(operationText({ message: 'No definite answer (timeout): socket hang up', responseCode: null, type: 'capture' })).toEqual({ key: 'note.noDefiniteAnswer', params: { reason: 'timeout', detail: 'socket hang up' } });
+    expect(operationText({ message: 'Not sent: the gateway could not be reached (connect ECONNREFUSED 127.0.0.1:1). Queued.', responseCode: null, type: 'refund' })).toEqual({ key: 'note.notSentQueued', params: { detail: 'connect ECONNREFUSED 127.0.0.1:1' } });
+    expect(operationText({ message: 'Retried by Sam.', responseCode: null, type: 'refund' })).toEqual({ key: 'attention.retried', params: { name: 'Sam' } });
+    expect(operationText({ message: 'Confirmed by check status.', responseCode: '04000', type: 'capture' })).toEqual({ key: 'note.confirmedByCheck' });
+    expect(operationText({ message: 'Something only support reads', responseCode: null, type: 'capture' })).toBeNull();
+  });
+
+  it('technical notes in the timeline are said in Arabic (not hidden), the technical detail isolated as it is', async () => {
+    await useTestLanguage('ar', 'arab');
+    const said = coreSentence(operationText({ message: 'No definite answer (timeout): socket hang up', responseCode: null, type: 'capture' }));
+    expect(said).toBe('لا جواب قاطع (\u2068timeout\u2069): \u2068socket hang up\u2069');
+    const land = coreSentence(operationText({ message: 'Not applied at the gateway yet; the last attempt could still land until 2026-12-05T10:00:00.000Z, then it is sent again.', responseCode: null, type: 'capture' }));
+    expect(land).toMatch(/^لم تُطبَّق لدى البوابة بعد/);
+    expect(land).not.toMatch(/[0-9]/);
   });
 });
 

@@ -54,6 +54,16 @@ export const CORE_MESSAGES = {
   'note.waitingGateway': 'Waiting for the gateway: not yet approved by the bank.',
   'note.checkingReference': 'The gateway already has this reference: checking what it did.',
   'note.declinedByCheck': 'Declined (confirmed by check status).',
+  // technical notes the payment runner writes (payments/executor.ts), read back by pattern (TECHNICAL_NOTES)
+  'note.confirmedByCheck': 'Confirmed by check status.',
+  'note.notSentQueued': 'Not sent: the gateway could not be reached ({{detail}}). Queued.',
+  'note.unexpectedError': 'Unexpected error: {{detail}}',
+  'note.refusedBeforeSending': 'Refused before sending: {{detail}}',
+  'note.checkRefused': 'Outcome still unknown: check status refused ({{code}}).',
+  'note.checkUnanswered': 'Outcome still unknown: check status unanswered ({{reason}}).',
+  'note.mayStillLand': 'Not applied at the gateway yet; the last attempt could still land until {{at, datetime}}, then it is sent again.',
+  'note.stillProcessing': 'The gateway is still processing (status {{status}}).',
+  'note.noDefiniteAnswer': 'No definite answer ({{reason}}): {{detail}}',
 
   // refusals the core throws (ContractError)
   'refuse.orderCancelled': 'The order was cancelled.',
@@ -232,9 +242,35 @@ export function readText(json: string | null | undefined): CoreText | null {
 let byEnglish: Map<string, CoreMessageKey> | null = null;
 
 /**
+ * The runner's technical notes (payments/executor.ts), stored in English since the first release:
+ * matched by their shape so old rows and new say them in the reader's language, with the technical
+ * detail (a socket error, a status code) as a param left as it is.
+ */
+const TECHNICAL_NOTES: readonly [RegExp, CoreMessageKey, readonly string[]][] = [
+  [/^Not sent: the gateway could not be reached \((.*)\)\. Queued\.$/s, 'note.notSentQueued', ['detail']],
+  [/^Unexpected error: (.*)$/s, 'note.unexpectedError', ['detail']],
+  [/^Refused before sending: (.*)$/s, 'note.refusedBeforeSending', ['detail']],
+  [/^Outcome still unknown: check status refused \((.*)\)\.$/s, 'note.checkRefused', ['code']],
+  [/^Outcome still unknown: check status unanswered \((.*)\)\.$/s, 'note.checkUnanswered', ['reason']],
+  [/^Not applied at the gateway yet; the last attempt could still land until (\S+), then it is sent again\.$/, 'note.mayStillLand', ['at']],
+  [/^The gateway is still processing \(status (.*)\)\.$/s, 'note.stillProcessing', ['status']],
+  [/^No definite answer \(([^)]*)\): (.*)$/s, 'note.noDefiniteAnswer', ['reason', 'detail']],
+  [/^Dismissed by (.+?): not sent to the gateway again\./s, 'attention.dismissed', ['name']],
+  [/^Retried by (.+)\.$/s, 'attention.retried', ['name']],
+];
+
+function technicalNote(message: string): CoreText | null {
+  for (const [re, key, names] of TECHNICAL_NOTES) {
+    const m = re.exec(message);
+    if (m) return { key, params: Object.fromEntries(names.map((n, i) => [n, (m[i + 1] ?? '').slice(0, 400)])) };
+  }
+  return null;
+}
+
+/**
  * What an operation's stored message says, as a key: the core's own sentences (stored in English,
- * matched word for word) or the bank's answer by its APS response code. Null for technical detail
- * (a timeout's cause), which stays English for support.
+ * matched word for word), the runner's technical notes by their shape (the detail inside as it is),
+ * or the bank's answer by its APS response code. Null for anything else, shown as stored.
  */
 export function operationText(row: { message: string | null; responseCode: string | null; type: string }): CoreText | null {
   const message = row.message;
@@ -243,6 +279,8 @@ export function operationText(row: { message: string | null; responseCode: strin
   const key = byEnglish.get(message);
   if (key) return { key };
   if (message.startsWith('Repaired from the gateway:')) return { key: 'outcome.repaired' };
+  const note = technicalNote(message);
+  if (note) return note;
   if (row.type !== 'check_status' && row.responseCode && /^\d{5}$/.test(row.responseCode)) return { key: 'note.bank', params: { bank: { responseCode: row.responseCode, message } } };
   return null;
 }

@@ -85,7 +85,7 @@ async function addCard(s: Station, customerId: string, number: string): Promise<
 
 type Detail = {
   schedule: { id: string; state: string; shortId: string; nextDueAt: string | null; nextPeriod: number | null; charged: number; missed: number; attention: number; amount: number; description: string; frequency: string; cardId: string; cardLast4: string };
-  periods: { id: string; period: number; state: string; dueAt: string; amount: number; reference: string; paymentReference: string | null; reason: string | null }[];
+  periods: { id: string; period: number; state: string; dueAt: string; amount: number; reference: string; paymentReference: string | null; reason: string | null; reasonText: unknown }[];
   upcoming: { period: number; dueAt: string }[];
 };
 
