@@ -10,6 +10,8 @@ import { ApiError } from '../renderer/lib/api';
 import { coreSentence } from '../renderer/lib/core-text';
 import { describeError } from '../renderer/lib/error-text';
 import { bankText, counted } from '../renderer/lib/format';
+import { accountText } from '../electron/core/gateway-accounts/model';
+import { nested } from '../shared/contract';
 
 /**
  * Sentences the core writes travel as a key + params (shared/contract/messages.ts, issue #17): the
@@ -155,5 +157,15 @@ describe('the screen says them in the user language and digits', () => {
     expect(describeError(plain)).toContain('Some English detail from an older core.');
     await useTestLanguage('en');
     expect(i18next.language).toBe('en');
+  });
+
+  it('refusals that were English only (gateway accounts, shop server, catalog, cards) carry keys, with an account named inside in Arabic', async () => {
+    const currency = new ContractError('NOT_ALLOWED', coreText('refuse.accountCurrency', { account: nested(accountText('test:MID42')), currencies: 'SAR, AED', currency: 'KWD' }));
+    expect(currency.message).toBe('APS test account MID42 accepts SAR, AED, not KWD.');
+    const shop = new ContractError('SHOP_SERVER_UNREACHABLE', coreText('refuse.shopUnreachable', { target: 'pos@10.0.0.2:5432/shop', detail: 'connect ECONNREFUSED' }));
+    await useTestLanguage('ar', 'latn');
+    expect(describeError(new ApiError(currency.toShape()))).toBe('حساب الاختبار \u2068MID42\u2069 يقبل SAR, AED فقط، لا KWD.');
+    expect(describeError(new ApiError(shop.toShape()))).toBe('تعذّر الوصول إلى خادم المتجر \u2068pos@10.0.0.2:5432/shop\u2069: \u2068connect ECONNREFUSED\u2069');
+    expect(describeError(new ApiError(new ContractError('CARD_EXPIRED', coreText('refuse.expiryPast')).toShape()))).toBe('تاريخ الانتهاء هذا في الماضي.');
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
-import { describeAccount } from '../gateway-accounts/model';
+import { accountParam } from '../gateway-accounts/model';
 import { ContractError, type OutputOf, type ParsedInputOf, coreText } from '../../../shared/contract';
 import { isInputRefused, type Confirmation } from '../../gateway/types';
 import { usableCard } from '../cards/card-service';
@@ -101,8 +101,8 @@ export class ConfirmationService {
     const accounts = this.deps.accounts;
     if (accounts) {
       // The charge that follows goes to the card's account: only the account in use, with a confirmation service.
-      if (card.gateway_account !== accounts.activeAccount()) throw new ContractError('NOT_ALLOWED', `This card was saved on ${describeAccount(card.gateway_account)}: it is not usable on ${describeAccount(accounts.activeAccount())}.`);
-      if (!accounts.confirmationAvailable()) throw new ContractError('NOT_ALLOWED', `No email confirmation service is set up for ${describeAccount(accounts.activeAccount())}: choose another way to pay.`);
+      if (card.gateway_account !== accounts.activeAccount()) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherAccountConfirm', { saved: accountParam(card.gateway_account), active: accountParam(accounts.activeAccount()) }));
+      if (!accounts.confirmationAvailable()) throw new ContractError('NOT_ALLOWED', coreText('refuse.noConfirmationService', { account: accountParam(accounts.activeAccount()) }));
     }
     const open = openConfirmationOf(db, order.id);
     if (open) throw new ContractError('CONFLICT', coreText('refuse.confirmationOpen', { email: open.email_address }));

@@ -60,7 +60,7 @@ export class PaymentLinkService {
   private gatewayFor(account: string): Gateway & PaymentLinkGateway {
     const accounts = this.deps.accounts;
     const g = accounts ? accounts.gatewayFor(account) : this.deps.gateway;
-    if (!g) throw new ContractError('NOT_ALLOWED', accounts?.unavailableMessage(account) ?? 'This gateway account is not configured.');
+    if (!g) throw new ContractError('NOT_ALLOWED', accounts?.unavailableText(account) ?? 'This gateway account is not configured.');
     if (!supportsPaymentLinks(g)) throw new ContractError('NOT_ALLOWED', coreText('refuse.linkUnsupported'));
     return g;
   }
@@ -330,7 +330,7 @@ export class PaymentLinkService {
     const { db } = this.deps;
     let row = getLink(db, id);
     if (!row) throw new ContractError('NOT_FOUND', 'No such payment link.');
-    if (this.opts.followsLink && !this.opts.followsLink(row.id)) throw new ContractError('NOT_ALLOWED', 'This link was sent at another desk: resend, cancel or extend it there.');
+    if (this.opts.followsLink && !this.opts.followsLink(row.id)) throw new ContractError('NOT_ALLOWED', coreText('refuse.linkOtherDesk'));
     await this.requireOnline();
     row = await this.refresh(row);
     const allowed = action === 'EXTEND' ? ['sent', 'opened', 'expired'] : ['sent', 'opened'];
