@@ -7,6 +7,20 @@ const t = (key: string, values?: Record<string, unknown>): string => i18next.t(`
 
 let locale = 'en-US';
 
+/**
+ * Runs `fn` with another locale (a receipt in the station's language and digits while the clerk's
+ * screen stays in theirs), then puts the screen's back. `fn` must be synchronous.
+ */
+export function inLocale<T>(next: string, fn: () => T): T {
+  const before = locale;
+  setLocale(next);
+  try {
+    return fn();
+  } finally {
+    locale = before;
+  }
+}
+
 export function setLocale(next: string): void {
   try {
     new Intl.NumberFormat(next);
