@@ -63,6 +63,8 @@ describe('sentences the ledger stores as keys', () => {
     expect(coreSentence({ key: 'attention.ruleNoLonger', params: { rule: { sentence: 'rule.declined' } } })).toBe(`${i18next.t('core:rule.declined')} تجاهلها، أو أعد المحاولة حين تسمح الدفعة بذلك.`);
     expect(coreSentence({ key: 'period.notCharged', params: { why: { sentence: 'refuse.offlineCount', params: { n: 3, limit: 20 } } } })).toContain('٣');
     expect(coreSentence({ key: 'attention.offlineTooOld', params: { hours: 24 } })).toContain('٢٤ ساعة');
+    // Two levels: a bulk row that needs attention because a rule no longer holds.
+    expect(coreSentence({ key: 'bulk.needsAttention', params: { why: { sentence: 'attention.ruleNoLonger', params: { rule: { sentence: 'rule.declined' } } } } })).toBe(`تحتاج إلى متابعة: ${i18next.t('core:rule.declined')} تجاهلها، أو أعد المحاولة حين تسمح الدفعة بذلك.`);
   });
 
   it('a row written before the key (English only) keeps its English in every language', async () => {

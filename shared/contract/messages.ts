@@ -183,6 +183,11 @@ export const CORE_MESSAGES = {
   'attention.dismissed': 'Dismissed by {{name}}: not sent to the gateway again.',
   'attention.retried': 'Retried by {{name}}.',
 
+  // a bulk row's result (bulk/service.ts; stored with the row)
+  'bulk.needsAttention': 'Needs attention: {{why}}',
+  'bulk.declined': 'Declined.',
+  'bulk.cancelledBeforeSent': 'Cancelled before it was sent.',
+
   // a recurring period's reason (recurring/service.ts; stored with the period)
   'period.skippedBySupervisor': 'Skipped by a supervisor.',
   'period.notChargedYet': 'Not charged yet: {{why}}',
@@ -206,10 +211,10 @@ const FlatParamSchema = z.union([
 ]);
 /**
  * A value inside a core sentence: text as it is, a number, an amount, the bank's answer, or another
- * core sentence (`{ sentence, params }`: a rule's reason inside "… Dismiss it."), one level deep.
+ * core sentence (`{ sentence, params }`: a rule's reason inside "… Dismiss it.").
  */
-export const CoreParamSchema = z.union([FlatParamSchema, z.object({ sentence: z.string().max(80), params: z.record(z.string(), FlatParamSchema).optional() })]);
-export type CoreParam = z.infer<typeof CoreParamSchema>;
+export type CoreParam = z.infer<typeof FlatParamSchema> | { sentence: string; params?: Record<string, CoreParam> };
+export const CoreParamSchema: z.ZodType<CoreParam> = z.lazy(() => z.union([FlatParamSchema, z.object({ sentence: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() })]));
 export type CoreParams = Record<string, CoreParam>;
 
 export const CoreTextSchema = z.object({ key: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() });
@@ -243,7 +248,7 @@ export function englishText(t: CoreText): string {
 
 /** A core text as a param of another ("{{rule}} Dismiss it."). */
 export function nested(t: CoreText): CoreParam {
-  return t.params ? { sentence: t.key, params: t.params as Record<string, z.infer<typeof FlatParamSchema>> } : { sentence: t.key };
+  return t.params ? { sentence: t.key, params: t.params } : { sentence: t.key };
 }
 
 /** A core text as the ledger stores it beside its English (a TEXT column of JSON). */

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
+import { coreSentence } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
 import { fmtMoney } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -168,7 +169,7 @@ export function BulkScreen() {
                   <td><bdi>{r.reference}</bdi></td>
                   <td className="num">{r.amount !== null && r.currency ? fmtMoney(r.amount, r.currency) : ''}</td>
                   <td>{t(`state.${r.state}`)}</td>
-                  <td>{r.message}</td>
+                  <td dir="auto">{coreSentence(r.text) ?? r.message}</td>
                 </tr>
               ))}
             </tbody>
