@@ -11,7 +11,7 @@ import { coreSentence } from '../renderer/lib/core-text';
 import { describeError } from '../renderer/lib/error-text';
 import { bankText, counted } from '../renderer/lib/format';
 import { accountText } from '../electron/core/gateway-accounts/model';
-import { nested } from '../shared/contract';
+import { linkText, nested } from '../shared/contract';
 
 /**
  * Sentences the core writes travel as a key + params (shared/contract/messages.ts, issue #17): the
@@ -167,5 +167,16 @@ describe('the screen says them in the user language and digits', () => {
     expect(describeError(new ApiError(currency.toShape()))).toBe('حساب الاختبار \u2068MID42\u2069 يقبل SAR, AED فقط، لا KWD.');
     expect(describeError(new ApiError(shop.toShape()))).toBe('تعذّر الوصول إلى خادم المتجر \u2068pos@10.0.0.2:5432/shop\u2069: \u2068connect ECONNREFUSED\u2069');
     expect(describeError(new ApiError(new ContractError('CARD_EXPIRED', coreText('refuse.expiryPast')).toShape()))).toBe('تاريخ الانتهاء هذا في الماضي.');
+  });
+
+  it('payment-link and email-confirmation panel messages read as keys, old stored English included', async () => {
+    expect(linkText('Invalid expiry date (14032)')).toEqual({ key: 'note.bank', params: { bank: { responseCode: '14032', message: 'Invalid expiry date' } } });
+    expect(linkText('No answer from the gateway (timeout); checking.')).toEqual({ key: 'link.noAnswerChecking', params: { reason: 'timeout' } });
+    expect(linkText('The gateway never made this link.')).toEqual({ key: 'link.neverMade' });
+    expect(linkText('socket hang up')).toBeNull();
+    expect(operationText({ message: 'Paid by the customer through the payment link', responseCode: null, type: 'purchase' })).toEqual({ key: 'note.paidByLink' });
+    await useTestLanguage('ar', 'arab');
+    expect(coreSentence({ key: 'confirm.expired', params: { seconds: 600 } })).toBe('لم يُجب العميل في الوقت المحدد (٦٠٠ ثانية). لم يُخصم أي مبلغ؛ ما زال الطلب بانتظار الدفع.');
+    expect(englishText({ key: 'confirm.expired', params: { seconds: 600 } })).toBe('The customer did not answer in time (600 s). Nothing was charged; the order is still awaiting payment.');
   });
 });

@@ -125,8 +125,9 @@ const ConfirmationView = z.object({
   deadline: IsoTime,
   chargeState: z.enum(['none', 'charging', 'done']),
   charge: ChargeResult.nullable(),
-  /** A plain sentence for the screen. */
+  /** A plain sentence for the screen (English), and the same as a key for the screen's language. */
   message: z.string(),
+  text: CoreTextSchema,
 });
 
 const HostedCard = z.object({

@@ -54,6 +54,11 @@ export const CORE_MESSAGES = {
   'note.waitingGateway': 'Waiting for the gateway: not yet approved by the bank.',
   'note.checkingReference': 'The gateway already has this reference: checking what it did.',
   'note.declinedByCheck': 'Declined (confirmed by check status).',
+  'note.paidByLink': 'Paid by the customer through the payment link',
+  // what a payment link's panel says (links/service.ts; read back by linkText)
+  'link.noAnswerChecking': 'No answer from the gateway ({{reason}}); checking.',
+  'link.neverMade': 'The gateway never made this link.',
+  'link.paidReading': 'Paid at the gateway; the payment is being read.',
   // technical notes the payment runner writes (payments/executor.ts), read back by pattern (TECHNICAL_NOTES)
   'note.confirmedByCheck': 'Confirmed by check status.',
   'note.notSentQueued': 'Not sent: the gateway could not be reached ({{detail}}). Queued.',
@@ -188,6 +193,19 @@ export const CORE_MESSAGES = {
   'bulk.declined': 'Declined.',
   'bulk.cancelledBeforeSent': 'Cancelled before it was sent.',
 
+  // the email confirmation panel (confirmations/service.ts messageOf)
+  'confirm.reading': "The customer opened the link and is reading the agreement.",
+  'confirm.waitingNoAnswer': "Waiting for the customer (the confirmation service did not answer the last check: {{detail}}).",
+  'confirm.emailSent': "Email sent to {{email}}. Waiting for the customer to open the link.",
+  'confirm.charged': "The customer agreed; the card was charged.",
+  'confirm.agreedNotCharged': "The customer agreed, but {{detail}}",
+  'confirm.agreedNotChargedPlain': "The customer agreed, but the card was not charged.",
+  'confirm.charging': "The customer agreed. Charging the card…",
+  'confirm.refused': "The customer refused the charge. Nothing was charged; the order is still awaiting payment.",
+  'confirm.expired': "The customer did not answer in time ({{seconds}} s). Nothing was charged; the order is still awaiting payment.",
+  'confirm.failed': "The confirmation failed: {{reason}}. Nothing was charged; the order is still awaiting payment.",
+  'confirm.failedNoReason': "The confirmation failed: no reason given. Nothing was charged; the order is still awaiting payment.",
+
   // a recurring period's reason (recurring/service.ts; stored with the period)
   'period.skippedBySupervisor': 'Skipped by a supervisor.',
   'period.notChargedYet': 'Not charged yet: {{why}}',
@@ -268,6 +286,22 @@ export function readText(json: string | null | undefined): CoreText | null {
 }
 
 let byEnglish: Map<string, CoreMessageKey> | null = null;
+
+/**
+ * A payment link's stored message as a key (links/service.ts writes English): the gateway's answer
+ * "<message> (<response code>)" by its code, our own sentences word for word, else null (shown as
+ * stored: a technical detail for support).
+ */
+export function linkText(message: string): CoreText | null {
+  if (!message) return null;
+  const bank = /^(.*) \((\d{5})\)$/s.exec(message);
+  if (bank) return { key: 'note.bank', params: { bank: { responseCode: bank[2]!, message: bank[1]!.slice(0, 400) } } };
+  const noAnswer = /^No answer from the gateway \((.*)\); checking\.$/s.exec(message);
+  if (noAnswer) return { key: 'link.noAnswerChecking', params: { reason: noAnswer[1]!.slice(0, 400) } };
+  if (message === CORE_MESSAGES['link.neverMade']) return { key: 'link.neverMade' };
+  if (message === CORE_MESSAGES['link.paidReading']) return { key: 'link.paidReading' };
+  return null;
+}
 
 /**
  * The runner's technical notes (payments/executor.ts), stored in English since the first release:
