@@ -29,7 +29,7 @@ describe('numbers inside catalogue sentences follow the digits setting', () => {
 });
 
 describe('negative amounts and differences', () => {
-  const visible = (s: string) => s.replace(/[\u200e\u200f\u061c\u2068\u2069]/g, '');
+  const visible = (s: string) => s.replace(/[\u200e\u200f\u061c\u2066\u2068\u2069]/g, '');
 
   it('English: U+2212 before the code, + for a gain, zero without a sign, no isolation marks', async () => {
     await useTestLanguage('en', 'latn');
@@ -45,6 +45,9 @@ describe('negative amounts and differences', () => {
     expect(latn.startsWith('\u2068') && latn.endsWith('\u2069')).toBe(true);
     expect(visible(latn)).toBe('\u22121.250\u00a0KWD');
     expect(latn).not.toContain('-');
+    // Laid out like the unsigned amount (the number, then the code, in reading order), the sign
+    // held to the number in a left-to-right isolate.
+    expect(latn).toBe(`\u2068${fmtMoney(1250, 'KWD').replace('1.250', '\u2066\u22121.250\u2069')}\u2069`);
     // The first strong character inside the isolate is the locale's own mark, so the isolate is
     // laid out the way CLDR intends for Arabic: minus, number, then the code.
     expect(visible(fmtMoney(-1250, 'KWD', 'always'))).toBe('\u22121.250\u00a0KWD');

@@ -45,8 +45,16 @@ export function fmtMoney(amount: number, currency: string, sign: 'negative' | 'a
     return `${currency} ${amount}`;
   }
   if (amount > 0 ? sign !== 'always' : amount === 0) return text;
-  text = text.replace('-', '\u2212');
-  return RTL.test(locale) ? `\u2068${text}\u2069` : text;
+  const mark = amount < 0 ? '\u2212' : '+';
+  if (!RTL.test(locale)) return text.replace('-', '\u2212');
+  // Right to left: the signed amount laid out like the unsigned one ("KWD 1.250" reads the same with
+  // or without a sign). Latin digits: the sign joins the number in a left-to-right isolate (CLDR's
+  // own negative pattern would move the code to the other side). Arabic-Indic digits: CLDR's
+  // pattern already keeps the layout, the sign before the number in reading order.
+  const plain = formatMoney(money(Math.abs(amount), currency), locale);
+  const latin = /[0-9][0-9.,]*/;
+  text = latin.test(plain) ? plain.replace(latin, (n) => `\u2066${mark}${n}\u2069`) : text.replace('-', '\u2212');
+  return `\u2068${text}\u2069`;
 }
 
 const RTL = /^(ar|fa|he|ur)\b/;
