@@ -32,10 +32,9 @@ export function setLocale(next: string): void {
 
 /**
  * "USD 12.50", "KWD 1.250", "JPY 1,250": always the code and the currency's decimals. A negative
- * amount (or any non-zero one with `sign` 'always', a difference: "+KWD 1.250") has its sign where
- * the locale puts it ("−KWD 1.250"; Arabic: before the number, after its direction mark), written as
- * U+2212 everywhere; on a right-to-left screen it is isolated (FSI…PDI) so the sign never trades
- * places with the words or amounts beside it.
+ * amount (or any non-zero one with `sign` 'always', a difference: "+KWD 1.250") has its sign
+ * written U+2212 and held to the number ("−KWD 1.250"); on a right-to-left screen the amount is
+ * isolated (FSI…PDI) so the sign never trades places with the words or amounts beside it.
  */
 export function fmtMoney(amount: number, currency: string, sign: 'negative' | 'always' = 'negative'): string {
   let text: string;
