@@ -1,4 +1,5 @@
-import { LOCKOUT_MINUTES, type ErrorCode } from '../../shared/contract';
+import type { ErrorCode } from '../../shared/contract';
+import { LOCKOUT_MINUTES } from '../../shared/contract/limits';
 import i18next from 'i18next';
 import { MoneyError, currencyExponent } from '../../shared/money';
 import { asApiError } from './api';

@@ -1,8 +1,5 @@
 import { englishText, type CoreText } from './messages';
 
-/** How long an account stays locked after too many wrong PINs (the screen says it in the user's digits). */
-export const LOCKOUT_MINUTES = 30;
-
 /**
  * Stable error codes: the core throws them, every shell carries them in the envelope, and the
  * screen maps each to a plain sentence (renderer/lib/error-text.ts).

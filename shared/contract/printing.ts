@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PRINTER_PORT } from './limits';
 import { Currency, Id, IsoTime, MinorUnits } from './schemas';
 
 // Receipt printers and the cash drawer (issue #20, docs/printing.md). The printer is configured
@@ -22,7 +23,7 @@ export const PrinterConfigSchema = z.object({
 }).strict().refine((c) => !c.enabled || c.host.length > 0, { message: 'The printer\'s host name or IP address', path: ['host'] });
 export type PrinterConfig = z.infer<typeof PrinterConfigSchema>;
 
-export const DEFAULT_PRINTER_CONFIG: PrinterConfig = { enabled: false, host: '', port: 9100, width: '80mm', drawer: false, autoPrint: true };
+export const DEFAULT_PRINTER_CONFIG: PrinterConfig = { enabled: false, host: '', port: DEFAULT_PRINTER_PORT, width: '80mm', drawer: false, autoPrint: true };
 
 /**
  * What happened at the printer. `problem` names the failure the screen explains: not_configured

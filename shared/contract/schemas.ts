@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PIN_MIN } from './limits';
 import { isCurrencyCode } from '../money';
 import { ROLES } from '../domain/roles';
 import { CoreTextSchema } from './messages';
@@ -15,8 +16,6 @@ export const MoneySchema = z.object({ amount: MinorUnits, currency: Currency });
 export const IsoTime = z.string().max(40);
 export const RoleSchema = z.enum(ROLES);
 export const Channel = z.enum(['phone', 'mail', 'counter']);
-/** The shortest PIN (screens say it in the user's digits). */
-export const PIN_MIN = 6;
 export const Pin = z.string().min(PIN_MIN, `At least ${PIN_MIN} digits or characters`).max(128);
 export const Text = (max: number) => z.string().max(max);
 export const Email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Invalid email address');

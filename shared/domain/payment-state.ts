@@ -1,3 +1,4 @@
+import { AUTHORIZATION_DAYS } from '../contract/limits';
 import { coreText, englishText, type CoreMessageKey, type CoreParams, type CoreText } from '../contract/messages';
 
 /**
@@ -30,7 +31,6 @@ export interface PaymentTotals {
   expiresAt: string | null;
 }
 
-export const AUTHORIZATION_DAYS = 7;
 export const AUTHORIZATION_LIFETIME_MS = AUTHORIZATION_DAYS * 24 * 60 * 60 * 1000;
 export const EXPIRY_WARNING_MS = 48 * 60 * 60 * 1000;
 

@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../deps';
-import { ContractError, LOCKOUT_MINUTES } from '../../../shared/contract/errors';
+import { ContractError } from '../../../shared/contract/errors';
+import { LOCKOUT_MINUTES } from '../../../shared/contract/limits';
 import { appendAudit } from '../ledger/audit-log';
 import { decoyHash, verifySecret } from './secrets';
 import { getUserRecord, setLockState, type UserRecord } from './users-repo';

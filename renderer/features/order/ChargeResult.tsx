@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AUTHORIZATION_DAYS } from '../../../shared/domain/payment-state';
+import { AUTHORIZATION_DAYS } from '../../../shared/contract/limits';
 import { call } from '../../lib/api';
 import { bankText, counted, fmtMoney, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';

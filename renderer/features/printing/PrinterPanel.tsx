@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_PRINTER_CONFIG } from '../../../shared/contract';
+import { DEFAULT_PRINTER_PORT } from '../../../shared/contract/limits';
 import type { OutputOf, PaperWidth, PrinterConfig, PrintOutcome } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -106,7 +106,7 @@ export function PrinterPanel() {
   return (
     <section className="panel" aria-labelledby="printer-h" data-testid="printer-panel">
       <h2 id="printer-h">{t('panel.title')}</h2>
-      <p className="field-hint">{t('panel.intro', { port: DEFAULT_PRINTER_CONFIG.port })}</p>
+      <p className="field-hint">{t('panel.intro', { port: DEFAULT_PRINTER_PORT })}</p>
       {loadError ? <Alert tone="danger">{loadError}</Alert> : null}
       {!form && !loadError ? <Spinner label={t('preview.loading')} /> : null}
       {form ? (

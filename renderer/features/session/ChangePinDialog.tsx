@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PIN_MIN } from '../../../shared/contract';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';

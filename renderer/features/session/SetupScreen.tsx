@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PIN_MIN } from '../../../shared/contract';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import { i18next, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PIN_MIN } from '../../../shared/contract';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
-import { GO_LIVE_CONFIRMATION, LINK_EXPIRY_ORDER, PIN_MIN } from '../../../shared/contract';
+import { PIN_MIN } from '../../../shared/contract/limits';
+import { GO_LIVE_CONFIRMATION, LINK_EXPIRY_ORDER } from '../../../shared/contract';
 import { currencyExponent, MoneyError } from '../../../shared/money';
 
 /**

@@ -6,7 +6,6 @@ import { call } from '../../lib/api';
 import { fmtDateTime, fmtMoney, inLocale, maskedCard } from '../../lib/format';
 import { lineAmountHeading, lineNets } from '../../lib/line-amounts';
 import { directionOf, ensureLanguage, i18next, intlLocale, languageOf } from '../../i18n';
-import { stationLanguage } from '../../../shared/contract/locale';
 
 type Detail = OutputOf<'payments.get'>;
 
@@ -58,8 +57,9 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
   const lng = languageOf(settings?.locale);
   const t = i18next.getFixedT(lng, 'transactions');
   const kind = (type: string) => (OP_KEY[type] ? t(`transactions:receipt.kind.${OP_KEY[type]}`) : type.toUpperCase());
-  // Amounts, dates and digits in the station's locale too, whatever the clerk reads on screen.
-  return inLocale(intlLocale(lng, stationLanguage(settings?.locale).digits), () => (
+  // Amounts, dates and digits in the station's locale too, whatever the clerk reads on screen (a
+  // station locale has no digits extension: settings-fields Locale, so its digits are Latin).
+  return inLocale(intlLocale(lng, 'latn'), () => (
     <article className="receipt" aria-label={t('transactions:receipt.label')} lang={lng} dir={directionOf(lng)}>
       <header>
         <div className="receipt-merchant">{settings?.merchantName ?? ''}</div>

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { AUTHORIZATION_DAYS, EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
+import { AUTHORIZATION_DAYS } from '../../../shared/contract/limits';
+import { EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import { useNav } from '../../app/nav-store';
 import { call, subscribe } from '../../lib/api';
 import { coreSentence } from '../../lib/core-text';
