@@ -98,6 +98,8 @@ test('the money screens in Arabic, right to left, amounts in KWD with three deci
     await expect(page.getByRole('heading', { name: 'نهاية اليوم', level: 1 })).toBeVisible();
     // Taken 45.250 + 3.135 + 1.200, refunded 10.000.
     await expect(page.getByTestId('eod-net-KWD')).toContainText('39.585');
+    // Money out: laid out like the amounts above it (number, then code), U+2212 held to the number, the whole isolated.
+    await expect(page.getByTestId('eod-KWD-refunded')).toContainText(/\u2068[\u200e\u200f\u061c]*\u2066\u221210\.000\u2069\u00a0KWD\u2069/);
     await expect(page.getByTestId('eod-currency-KWD')).toContainText('المبيعات النقدية');
     await shot(page, 'ar-end-of-day');
     await page.getByRole('button', { name: 'إغلاق اليوم' }).click();

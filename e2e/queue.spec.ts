@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { apiOk, expect, NAMES, PINS, sandboxControl, setupStation, shot, startWeb, switchUser, test } from './fixtures';
+import { apiOk, expect, NAMES, personSpeaks, PINS, sandboxControl, setupStation, shot, startWeb, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, startOrder } from './desk';
 
 /**
@@ -139,6 +139,18 @@ test('Queue: pages past the first page with exact counts and core-clock ages; a 
       await expect(page.getByRole('row').filter({ hasText: /-RC-/ }).first()).toContainText('Needs attention');
       const d = await apiOk<{ schedule: { id: string } }>(page, 'recurring.get', { id: scheduleId });
       expect(d.schedule.id).toBe(scheduleId);
+    });
+
+    await test.step('in Arabic: the stored reason and the next step are said in Arabic (keys in the ledger), digits Arabic-Indic', async () => {
+      await personSpeaks(page, 'ar', 'arab');
+      await page.keyboard.press('Alt+Q');
+      await expect(page.getByRole('heading', { name: 'قائمة الانتظار', level: 1 })).toBeVisible();
+      const row = rowsOf(page).filter({ hasText: 'Tea of the month' });
+      await expect(row).toContainText('مرفوضة:');
+      await expect(row).toContainText('اسأل العميل (تُضاف بطاقة أخرى إلى الجدول)');
+      await expect(row).not.toContainText('Declined');
+      await expect(row).not.toContainText('supervisor');
+      await shot(page, 'ar-queue-attention');
     });
   } finally {
     await web.stop();

@@ -10,6 +10,8 @@ import { ApiError } from '../renderer/lib/api';
 import { coreSentence } from '../renderer/lib/core-text';
 import { describeError } from '../renderer/lib/error-text';
 import { bankText, counted } from '../renderer/lib/format';
+import { accountText } from '../electron/core/gateway-accounts/model';
+import { linkText, nested } from '../shared/contract';
 
 /**
  * Sentences the core writes travel as a key + params (shared/contract/messages.ts, issue #17): the
@@ -75,7 +77,21 @@ describe('the core sends keys', () => {
     expect(operationText({ message: 'Cash received', responseCode: null, type: 'cash_sale' })).toEqual({ key: 'note.cashReceived' });
     expect(operationText({ message: 'Success', responseCode: '02000', type: 'authorize' })).toEqual({ key: 'note.bank', params: { bank: { responseCode: '02000', message: 'Success' } } });
     expect(operationText({ message: 'Repaired from the gateway: captured 0 → 500.', responseCode: '04000', type: 'check_status' })).toEqual({ key: 'outcome.repaired' });
-    expect(operationText({ message: 'No definite answer (timeout): socket hang up', responseCode: null, type: 'capture' })).toBeNull();
+    // The runner's technical notes: by their shape, the detail kept as a param (old rows too).
+    expect(operationText({ message: 'No definite answer (timeout): socket hang up', responseCode: null, type: 'capture' })).toEqual({ key: 'note.noDefiniteAnswer', params: { reason: 'timeout', detail: 'socket hang up' } });
+    expect(operationText({ message: 'Not sent: the gateway could not be reached (connect ECONNREFUSED 127.0.0.1:1). Queued.', responseCode: null, type: 'refund' })).toEqual({ key: 'note.notSentQueued', params: { detail: 'connect ECONNREFUSED 127.0.0.1:1' } });
+    expect(operationText({ message: 'Retried by Sam.', responseCode: null, type: 'refund' })).toEqual({ key: 'attention.retried', params: { name: 'Sam' } });
+    expect(operationText({ message: 'Confirmed by check status.', responseCode: '04000', type: 'capture' })).toEqual({ key: 'note.confirmedByCheck' });
+    expect(operationText({ message: 'Something only support reads', responseCode: null, type: 'capture' })).toBeNull();
+  });
+
+  it('technical notes in the timeline are said in Arabic (not hidden), the technical detail isolated as it is', async () => {
+    await useTestLanguage('ar', 'arab');
+    const said = coreSentence(operationText({ message: 'No definite answer (timeout): socket hang up', responseCode: null, type: 'capture' }));
+    expect(said).toBe('لا جواب قاطع (\u2068timeout\u2069): \u2068socket hang up\u2069');
+    const land = coreSentence(operationText({ message: 'Not applied at the gateway yet; the last attempt could still land until 2026-12-05T10:00:00.000Z, then it is sent again.', responseCode: null, type: 'capture' }));
+    expect(land).toMatch(/^لم تُطبَّق لدى البوابة بعد/);
+    expect(land).not.toMatch(/[0-9]/);
   });
 });
 
@@ -141,5 +157,26 @@ describe('the screen says them in the user language and digits', () => {
     expect(describeError(plain)).toContain('Some English detail from an older core.');
     await useTestLanguage('en');
     expect(i18next.language).toBe('en');
+  });
+
+  it('refusals that were English only (gateway accounts, shop server, catalog, cards) carry keys, with an account named inside in Arabic', async () => {
+    const currency = new ContractError('NOT_ALLOWED', coreText('refuse.accountCurrency', { account: nested(accountText('test:MID42')), currencies: 'SAR, AED', currency: 'KWD' }));
+    expect(currency.message).toBe('APS test account MID42 accepts SAR, AED, not KWD.');
+    const shop = new ContractError('SHOP_SERVER_UNREACHABLE', coreText('refuse.shopUnreachable', { target: 'pos@10.0.0.2:5432/shop', detail: 'connect ECONNREFUSED' }));
+    await useTestLanguage('ar', 'latn');
+    expect(describeError(new ApiError(currency.toShape()))).toBe('حساب الاختبار \u2068MID42\u2069 يقبل SAR, AED فقط، لا KWD.');
+    expect(describeError(new ApiError(shop.toShape()))).toBe('تعذّر الوصول إلى خادم المتجر \u2068pos@10.0.0.2:5432/shop\u2069: \u2068connect ECONNREFUSED\u2069');
+    expect(describeError(new ApiError(new ContractError('CARD_EXPIRED', coreText('refuse.expiryPast')).toShape()))).toBe('تاريخ الانتهاء هذا في الماضي.');
+  });
+
+  it('payment-link and email-confirmation panel messages read as keys, old stored English included', async () => {
+    expect(linkText('Invalid expiry date (14032)')).toEqual({ key: 'note.bank', params: { bank: { responseCode: '14032', message: 'Invalid expiry date' } } });
+    expect(linkText('No answer from the gateway (timeout); checking.')).toEqual({ key: 'link.noAnswerChecking', params: { reason: 'timeout' } });
+    expect(linkText('The gateway never made this link.')).toEqual({ key: 'link.neverMade' });
+    expect(linkText('socket hang up')).toBeNull();
+    expect(operationText({ message: 'Paid by the customer through the payment link', responseCode: null, type: 'purchase' })).toEqual({ key: 'note.paidByLink' });
+    await useTestLanguage('ar', 'arab');
+    expect(coreSentence({ key: 'confirm.expired', params: { seconds: 600 } })).toBe('لم يُجب العميل في الوقت المحدد (٦٠٠ ثانية). لم يُخصم أي مبلغ؛ ما زال الطلب بانتظار الدفع.');
+    expect(englishText({ key: 'confirm.expired', params: { seconds: 600 } })).toBe('The customer did not answer in time (600 s). Nothing was charged; the order is still awaiting payment.');
   });
 });

@@ -238,8 +238,14 @@ export async function navigate(page: Page, url: string): Promise<number> {
   }
 }
 
-/** Sets the station up (first run) or signs the bench admin in, through the app's own channels. */
+/**
+ * Sets the station up (first run) or signs the bench admin in, through the app's own channels.
+ * BENCH_LANGUAGE=ar (BENCH_DIGITS=arab|latn, default arab): the admin works in Arabic, so every
+ * screen measured renders right to left with the Arabic catalogues (only those are loaded).
+ */
 export async function signInThroughChannels(ctx: BrowserContext, web: Web): Promise<void> {
+  const language = process.env.BENCH_LANGUAGE === 'ar' ? 'ar' : null;
+  const preferences = language ? { language, digits: process.env.BENCH_DIGITS === 'latn' ? 'latn' : 'arab' } : { language: null, digits: null };
   const setupPage = await ctx.newPage();
   await setupPage.goto(`${web.origin}/`, { waitUntil: 'load' });
   // A string, not a function: tsx's helpers (__name) do not exist in the page.
@@ -254,15 +260,19 @@ export async function signInThroughChannels(ctx: BrowserContext, web: Web): Prom
     };
     const status = await call('session.status', {});
     if (!status.ok) return 'status: ' + JSON.stringify(status.error);
+    const prefer = async (done) => {
+      const p = await call('session.preferences', ${JSON.stringify(preferences)});
+      return p.ok ? done : 'preferences: ' + JSON.stringify(p.error);
+    };
     if (status.value.setupRequired) {
       const s = await call('session.setup', { name: 'Bench Admin', pin: ${JSON.stringify(PIN)} });
-      return s.ok ? 'setup' : 'setup: ' + JSON.stringify(s.error);
+      return s.ok ? prefer('setup') : 'setup: ' + JSON.stringify(s.error);
     }
     const users = await call('session.users', {});
     const admin = (users.value || []).find((u) => u.name === 'Bench Admin');
     if (!admin) return 'no Bench Admin user on this ledger';
     const l = await call('session.login', { userId: admin.id, pin: ${JSON.stringify(PIN)} });
-    return l.ok ? 'login' : 'login: ' + JSON.stringify(l.error);
+    return l.ok ? prefer('login') : 'login: ' + JSON.stringify(l.error);
   })()`);
   if (signedIn !== 'setup' && signedIn !== 'login') throw new Error(`could not sign in: ${signedIn}`);
   await setupPage.close();

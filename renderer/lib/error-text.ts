@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/contract';
+import { LOCKOUT_MINUTES } from '../../shared/contract/limits';
 import i18next from 'i18next';
 import { MoneyError, currencyExponent } from '../../shared/money';
 import { asApiError } from './api';
@@ -10,7 +11,7 @@ import { coreSentence } from './core-text';
  */
 export function errorText(code: ErrorCode, fallback?: string): string {
   const key = `errors:code.${code}`;
-  if (i18next.exists(key)) return i18next.t(key);
+  if (i18next.exists(key)) return i18next.t(key, { minutes: LOCKOUT_MINUTES });
   return fallback ?? (i18next.exists('errors:code.INTERNAL') ? i18next.t('errors:code.INTERNAL') : 'Something went wrong on this station.');
 }
 

@@ -7,6 +7,20 @@ const t = (key: string, values?: Record<string, unknown>): string => i18next.t(`
 
 let locale = 'en-US';
 
+/**
+ * Runs `fn` with another locale (a receipt in the station's language and digits while the clerk's
+ * screen stays in theirs), then puts the screen's back. `fn` must be synchronous.
+ */
+export function inLocale<T>(next: string, fn: () => T): T {
+  const before = locale;
+  setLocale(next);
+  try {
+    return fn();
+  } finally {
+    locale = before;
+  }
+}
+
 export function setLocale(next: string): void {
   try {
     new Intl.NumberFormat(next);
@@ -16,14 +30,33 @@ export function setLocale(next: string): void {
   }
 }
 
-/** "USD 12.50", "KWD 1.250", "JPY 1,250": always the code and the currency's decimals. */
-export function fmtMoney(amount: number, currency: string): string {
+/**
+ * "USD 12.50", "KWD 1.250", "JPY 1,250": always the code and the currency's decimals. A negative
+ * amount (or any non-zero one with `sign` 'always', a difference: "+KWD 1.250") has its sign
+ * written U+2212 and held to the number ("−KWD 1.250"); on a right-to-left screen the amount is
+ * isolated (FSI…PDI) so the sign never trades places with the words or amounts beside it.
+ */
+export function fmtMoney(amount: number, currency: string, sign: 'negative' | 'always' = 'negative'): string {
+  let text: string;
   try {
-    return formatMoney(money(amount, currency), locale);
+    text = formatMoney(money(amount, currency), locale, 'code', sign === 'always' ? 'exceptZero' : 'auto');
   } catch {
     return `${currency} ${amount}`;
   }
+  if (amount > 0 ? sign !== 'always' : amount === 0) return text;
+  const mark = amount < 0 ? '\u2212' : '+';
+  if (!RTL.test(locale)) return text.replace('-', '\u2212');
+  // Right to left: the signed amount laid out like the unsigned one ("KWD 1.250" reads the same with
+  // or without a sign). Latin digits: the sign joins the number in a left-to-right isolate (CLDR's
+  // own negative pattern would move the code to the other side). Arabic-Indic digits: CLDR's
+  // pattern already keeps the layout, the sign before the number in reading order.
+  const plain = formatMoney(money(Math.abs(amount), currency), locale);
+  const latin = /[0-9][0-9.,]*/;
+  text = latin.test(plain) ? plain.replace(latin, (n) => `\u2066${mark}${n}\u2069`) : text.replace('-', '\u2212');
+  return `\u2068${text}\u2069`;
 }
+
+const RTL = /^(ar|fa|he|ur)\b/;
 
 // One formatter per locale: constructing an Intl.DateTimeFormat costs far more than formatting
 // with one, and lists call these for every row that scrolls into view.
@@ -52,6 +85,9 @@ export function fmtWhen(iso: string, now = new Date()): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toDateString() === now.toDateString() ? timeOnly().format(d) : dateTime().format(d);
 }
+
+/** The example tax rates in hints ("a percentage like 5 or 7.75"), written in the user's digits. */
+export const TAX_EXAMPLES = { a: 5, b: 7.75 } as const;
 
 /** Digits in the screen's numbering (Latin or Arabic-Indic), for counts inside sentences. */
 const numbers = new Map<string, Intl.NumberFormat>();
@@ -141,6 +177,11 @@ export function fmtTimeOfDay(d: Date): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
 }
 
+/** "29 Feb": a day of a month without a year, in the user's language and digits. */
+export function fmtDayMonth(month: number, day: number): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, month - 1, day));
+}
+
 /** "4 Dec 2026": the date alone, in the user's language and digits. */
 export function fmtDate(d: Date): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
@@ -161,6 +202,10 @@ function isMoney(v: unknown): v is { amount: number; currency: string } {
   return typeof v === 'object' && v !== null && typeof (v as { amount?: unknown }).amount === 'number' && typeof (v as { currency?: unknown }).currency === 'string';
 }
 
+function isSentence(v: unknown): v is { sentence: string; params?: Record<string, unknown> } {
+  return typeof v === 'object' && v !== null && typeof (v as { sentence?: unknown }).sentence === 'string';
+}
+
 function isBankAnswer(v: unknown): v is { responseCode: string | null; message: string } {
   return typeof v === 'object' && v !== null && 'responseCode' in v && typeof (v as { message?: unknown }).message === 'string';
 }
@@ -172,12 +217,15 @@ function isBankAnswer(v: unknown): v is { responseCode: string | null; message: 
  * (bankText). Text (names, references, amounts already formatted) goes in as it is.
  */
 export function fmtValue(value: unknown, format?: string): unknown {
+  // `{{port, digits}}`: a code made of digits ("0555", "65535"), each digit in the user's set, no grouping.
+  if (format === 'digits') return String(value).replace(/[0-9]/g, (d) => fmtCount(Number(d)));
   if (typeof value === 'number') return Number.isFinite(value) ? fmtInSentence(value) : String(value);
   if (typeof value === 'bigint') return fmtInSentence(Number(value));
   if (format === 'datetime' && (typeof value === 'string' || value instanceof Date)) return fmtDateTime(typeof value === 'string' ? value : value.toISOString());
   if (value instanceof Date) return fmtDateTime(value.toISOString());
   if (isMoney(value)) return fmtMoney(value.amount, value.currency);
   if (isBankAnswer(value)) return bankText(value.responseCode, value.message);
+  if (isSentence(value)) return i18next.exists(`core:${value.sentence}`) ? i18next.t(`core:${value.sentence}`, { ...(value.params ?? {}) }) : '';
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Currency, Id, IsoTime } from './schemas';
+import { CoreTextSchema } from './messages';
 
 /** Bulk capture / void / refund, and bill runs on cards on file ('charge') (docs/decisions/bulk-operations.md). */
 export const BulkKind = z.enum(['capture', 'void', 'refund', 'charge']);
@@ -47,4 +48,6 @@ export const BulkRowSchema = z.object({
   verdict: z.enum(['ok', 'refused']),
   state: BulkRowState,
   message: z.string(),
+  /** `message` as a key for the screen's language; null for a row checked by the preview or written before keys. */
+  text: CoreTextSchema.nullable(),
 });

@@ -125,8 +125,9 @@ const ConfirmationView = z.object({
   deadline: IsoTime,
   chargeState: z.enum(['none', 'charging', 'done']),
   charge: ChargeResult.nullable(),
-  /** A plain sentence for the screen. */
+  /** A plain sentence for the screen (English), and the same as a key for the screen's language. */
   message: z.string(),
+  text: CoreTextSchema,
 });
 
 const HostedCard = z.object({
@@ -168,6 +169,8 @@ const RecurringPeriodSchema = z.object({
   paymentStatus: z.string().nullable(),
   attempts: z.number().int(),
   reason: z.string().nullable(),
+  /** `reason` as a key for the screen's language; null when a person typed it or the row is older. */
+  reasonText: CoreTextSchema.nullable(),
   actedBy: z.string().nullable(),
   startedAt: IsoTime.nullable(),
   finishedAt: IsoTime.nullable(),
@@ -235,8 +238,11 @@ const QueueRecurringEntry = z.object({
   amount: MinorUnits,
   currency: Currency,
   reason: z.string().nullable(),
+  /** `reason` as a key for the screen's language; null when a person typed it or the row is older. */
+  reasonText: CoreTextSchema.nullable(),
   /** What a person does about it, in one sentence. */
   nextStep: z.string(),
+  nextStepText: CoreTextSchema,
   paymentId: Id.nullable(),
   attempts: z.number().int(),
 });

@@ -9,3 +9,4 @@ export * from './bulk';
 export * from './printing';
 export * from './catalog';
 export * from './messages';
+export * from './limits';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Currency, Id, IsoTime, PositiveMinorUnits } from './schemas';
+import { CoreTextSchema } from './messages';
 
 /** Pay by link (docs/payment-links.md): what the screen sends and follows. */
 
@@ -54,6 +55,8 @@ export const LinkView = z.object({
   paymentId: Id.nullable(),
   gatewayAccount: z.string(),
   message: z.string(),
+  /** `message` as a key for the screen's language (linkText); null for a technical detail. */
+  text: CoreTextSchema.nullable(),
   createdAt: IsoTime,
   createdByName: z.string(),
   expiry: LinkExpirySettings,

@@ -30,3 +30,17 @@ export function stationLocaleFor(current: string | null | undefined, language: L
   if (stationLanguage(current).language === language && parse(current ?? '')?.language === language) return current!;
   return language === 'en' ? 'en-US' : language;
 }
+
+/** A fresh station's name in each language (English's is the settings default). */
+const STATION_NAMES: Record<Language, string> = { en: 'Desk 1', ar: 'مكتب 1' };
+
+/** A fresh station's name in its language and digits ("Desk 1", "مكتب ١"). */
+export function defaultStationName(language: Language, digits: Digits = 'latn'): string {
+  const name = STATION_NAMES[language];
+  return digits === 'arab' ? name.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d))) : name;
+}
+
+/** Whether `name` is still a fresh station's name in some language: set up, it follows the station's language. */
+export function isDefaultStationName(name: string): boolean {
+  return (Object.keys(STATION_NAMES) as Language[]).some((l) => name === defaultStationName(l, 'latn') || name === defaultStationName(l, 'arab'));
+}

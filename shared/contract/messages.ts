@@ -18,7 +18,7 @@ export const CORE_MESSAGES = {
   'rule.voided': 'The authorization was voided.',
   'rule.cashNoCapture': 'Cash is taken in full at the counter.',
   'rule.allCaptured': 'Everything authorized has been captured.',
-  'rule.expiredNoCapture': 'The authorization expired (7 days); the bank has released the funds.',
+  'rule.expiredNoCapture': 'The authorization expired ({{days}} days); the bank has released the funds.',
   'rule.refundedNoCapture': 'A refund was made; no further capture.',
   'rule.cashNoVoid': 'Cash is refunded, not voided.',
   'rule.capturedNoVoid': 'Money was captured: refund it instead.',
@@ -54,6 +54,21 @@ export const CORE_MESSAGES = {
   'note.waitingGateway': 'Waiting for the gateway: not yet approved by the bank.',
   'note.checkingReference': 'The gateway already has this reference: checking what it did.',
   'note.declinedByCheck': 'Declined (confirmed by check status).',
+  'note.paidByLink': 'Paid by the customer through the payment link',
+  // what a payment link's panel says (links/service.ts; read back by linkText)
+  'link.noAnswerChecking': 'No answer from the gateway ({{reason}}); checking.',
+  'link.neverMade': 'The gateway never made this link.',
+  'link.paidReading': 'Paid at the gateway; the payment is being read.',
+  // technical notes the payment runner writes (payments/executor.ts), read back by pattern (TECHNICAL_NOTES)
+  'note.confirmedByCheck': 'Confirmed by check status.',
+  'note.notSentQueued': 'Not sent: the gateway could not be reached ({{detail}}). Queued.',
+  'note.unexpectedError': 'Unexpected error: {{detail}}',
+  'note.refusedBeforeSending': 'Refused before sending: {{detail}}',
+  'note.checkRefused': 'Outcome still unknown: check status refused ({{code}}).',
+  'note.checkUnanswered': 'Outcome still unknown: check status unanswered ({{reason}}).',
+  'note.mayStillLand': 'Not applied at the gateway yet; the last attempt could still land until {{at, datetime}}, then it is sent again.',
+  'note.stillProcessing': 'The gateway is still processing (status {{status}}).',
+  'note.noDefiniteAnswer': 'No definite answer ({{reason}}): {{detail}}',
 
   // refusals the core throws (ContractError)
   'refuse.orderCancelled': 'The order was cancelled.',
@@ -74,7 +89,7 @@ export const CORE_MESSAGES = {
   'refuse.handleUsed': 'This card handle was already used: take the card again.',
   'refuse.handleFailed': 'The card page did not return a card: take the card again.',
   'refuse.handleNotReady': 'The card page has not returned a card yet.',
-  'refuse.handleExpired': 'This card handle expired (30 minutes): take the card again.',
+  'refuse.handleExpired': 'This card handle expired ({{minutes}} minutes): take the card again.',
   'refuse.handleRace': 'This card handle was used at the same time by another charge.',
   'refuse.cardDeactivateDeclined': 'The gateway refused to deactivate the card ({{bank}}); it is still active.',
   'refuse.cardDeactivateNoAnswer': 'The gateway did not answer; the card is still active. Try again.',
@@ -128,18 +143,96 @@ export const CORE_MESSAGES = {
   'refuse.bulkNoRows': 'The file has no rows.',
   'refuse.bulkTooManyRows': 'At most {{n}} rows per run.',
   'refuse.bulkFinished': 'This run is finished or cancelled.',
+  'refuse.accountCurrency': '{{account}} accepts {{currencies}}, not {{currency}}.',
+  'refuse.accountGone': 'This was made on {{account}}, which is no longer configured on this station: nothing was sent (never to another account). Configure that account again in Settings → Gateway, or handle it in the APS back office.',
+  'refuse.cardOtherAccount': 'This card was saved on {{saved}}: it is not usable on {{active}}. Take the card again.',
+  'refuse.cardOtherAccountConfirm': 'This card was saved on {{saved}}: it is not usable on {{active}}.',
+  'refuse.cardTakenBeforeSwitch': 'This card was taken on {{account}} before the station switched: take the card again.',
+  'refuse.noConfirmationService': 'No email confirmation service is set up for {{account}}: choose another way to pay.',
+  'refuse.skuUsed': 'SKU {{sku}} is already used by {{name}}.',
+  'refuse.barcodeUsed': 'Barcode {{barcode}} is already on {{name}}.',
+  'refuse.orderRefundTooMuch': 'The amount is more than what remains to refund ({{most}}).',
+  'refuse.shopUnreachable': 'The shop server at {{target}} cannot be reached: {{detail}}',
+  'refuse.shopRefused': 'The shop server at {{target}} refused this station: {{detail}}',
+  'refuse.linkOtherDesk': 'This link was sent at another desk: resend, cancel or extend it there.',
+  'refuse.dayNotClosed': '{{date}} has not been closed.',
+  'refuse.cardDeactivated': 'This card on file was deactivated.',
+  'refuse.cardExpiredUpdate': 'This card on file has expired: update its expiry date or take a new card.',
+  'refuse.expiryPast': 'That expiry date is in the past.',
+  'refuse.approvalRequired': 'This refund needs a supervisor to approve it with their PIN.',
+
+  // a gateway account named inside a sentence (gateway-accounts/model.ts describeAccount)
+  'account.sandbox': 'the embedded sandbox',
+  'account.test': 'APS test account {{mid}}',
+  'account.production': 'APS production (live) account {{mid}}',
+  'account.other': 'gateway account {{account}}',
+
+  // why a queued operation needs a person, and what to do (sync/rules.ts; stored with the operation)
+  'attention.closedMeanwhile': 'The payment was closed meanwhile: dismiss this charge.',
+  'attention.cardUnusable': '{{why}} Ask the customer for another card, then dismiss this charge.',
+  'attention.offlineTooOld': 'Waited longer than the {{hours}}-hour offline limit: confirm with the customer, then retry to send it or dismiss it.',
+  'attention.neverForwarded': 'This operation is never forwarded: dismiss it.',
+  'attention.voidExpired': 'Authorization expired: the bank has released the funds, nothing is left to void. Dismiss it.',
+  'attention.authExpired': 'Authorization expired: take a new payment.',
+  'attention.refundAboveCaptured': 'Refund now above what remains captured ({{rest}} left): dismiss it, or refund at most what remains.',
+  'attention.captureAboveAuthorized': 'Capture now above what remains authorized ({{rest}} left): dismiss it, or capture what remains.',
+  'attention.capturedNoVoid': 'Money was captured meanwhile, so it cannot be voided: dismiss it and refund instead.',
+  'attention.ruleNoLonger': '{{rule}} Dismiss it, or retry once the payment allows it.',
+  'attention.voidExpiredBank': 'Authorization expired ({{bank}}): the bank has released the funds. Dismiss it.',
+  'attention.authExpiredBank': 'Authorization expired ({{bank}}): take a new payment.',
+  'attention.cardInactive': 'The card on file is inactive at the gateway ({{bank}}): ask the customer for another card, then dismiss.',
+  'attention.chargeDeclined': 'Declined by the bank ({{bank}}): ask the customer for another card or cash, then dismiss.',
+  'attention.refundAboveGateway': 'Refund above what the gateway shows as captured ({{bank}}): check status, then dismiss or refund less.',
+  'attention.captureAboveGateway': 'Capture above what the gateway shows as authorized ({{bank}}): check status, then dismiss or capture less.',
+  'attention.refused': 'Refused by the gateway ({{bank}}): check the payment, then retry or dismiss.',
+  'attention.dismissed': 'Dismissed by {{name}}: not sent to the gateway again.',
+  'attention.retried': 'Retried by {{name}}.',
+
+  // a bulk row's result (bulk/service.ts; stored with the row)
+  'bulk.needsAttention': 'Needs attention: {{why}}',
+  'bulk.declined': 'Declined.',
+  'bulk.cancelledBeforeSent': 'Cancelled before it was sent.',
+
+  // the email confirmation panel (confirmations/service.ts messageOf)
+  'confirm.reading': "The customer opened the link and is reading the agreement.",
+  'confirm.waitingNoAnswer': "Waiting for the customer (the confirmation service did not answer the last check: {{detail}}).",
+  'confirm.emailSent': "Email sent to {{email}}. Waiting for the customer to open the link.",
+  'confirm.charged': "The customer agreed; the card was charged.",
+  'confirm.agreedNotCharged': "The customer agreed, but {{detail}}",
+  'confirm.agreedNotChargedPlain': "The customer agreed, but the card was not charged.",
+  'confirm.charging': "The customer agreed. Charging the card…",
+  'confirm.refused': "The customer refused the charge. Nothing was charged; the order is still awaiting payment.",
+  'confirm.expired': "The customer did not answer in time ({{seconds}} s). Nothing was charged; the order is still awaiting payment.",
+  'confirm.failed': "The confirmation failed: {{reason}}. Nothing was charged; the order is still awaiting payment.",
+  'confirm.failedNoReason': "The confirmation failed: no reason given. Nothing was charged; the order is still awaiting payment.",
+
+  // a recurring period's reason (recurring/service.ts; stored with the period)
+  'period.skippedBySupervisor': 'Skipped by a supervisor.',
+  'period.notChargedYet': 'Not charged yet: {{why}}',
+  'period.notCharged': 'Not charged: {{why}}',
+  'period.declined': 'Declined: {{bank}}',
+  'period.queued': 'Queued: sent once, automatically, when the gateway is back.',
+  'period.unknown': 'The gateway did not give a definite answer; the charge is being checked. Do not charge again.',
+  'period.cardGone': "The card on file is gone: change the schedule's card, then a supervisor retries the charge or skips the period.",
+  'period.cardDeactivated': "The card on file was deactivated: change the schedule's card, then a supervisor retries the charge or skips the period.",
+  'period.cardExpired': "The card on file has expired: change the schedule's card, then a supervisor retries the charge or skips the period.",
+  'period.askCustomer': 'Ask the customer (another card goes on the schedule), then a supervisor retries the charge or skips the period.',
 } as const;
 
 export type CoreMessageKey = keyof typeof CORE_MESSAGES;
 
-/** A value inside a core sentence: text as it is, a number, an amount, or the bank's answer. */
-export const CoreParamSchema = z.union([
+const FlatParamSchema = z.union([
   z.string().max(400),
   z.number(),
   z.object({ amount: z.number().int(), currency: z.string().max(3) }),
   z.object({ responseCode: z.string().max(10).nullable(), message: z.string().max(400) }),
 ]);
-export type CoreParam = z.infer<typeof CoreParamSchema>;
+/**
+ * A value inside a core sentence: text as it is, a number, an amount, the bank's answer, or another
+ * core sentence (`{ sentence, params }`: a rule's reason inside "… Dismiss it.").
+ */
+export type CoreParam = z.infer<typeof FlatParamSchema> | { sentence: string; params?: Record<string, CoreParam> };
+export const CoreParamSchema: z.ZodType<CoreParam> = z.lazy(() => z.union([FlatParamSchema, z.object({ sentence: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() })]));
 export type CoreParams = Record<string, CoreParam>;
 
 export const CoreTextSchema = z.object({ key: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() });
@@ -161,6 +254,7 @@ function englishValue(v: CoreParam | undefined, format: string | undefined): str
   if (v === undefined) return '';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return format === 'datetime' ? `${v.slice(0, 16).replace('T', ' ')} UTC` : v;
+  if ('sentence' in v) return isCoreMessageKey(v.sentence) ? englishText({ key: v.sentence, params: v.params ?? {} }) : '';
   if ('amount' in v) return isCurrencyCode(v.currency) ? formatMoney(money(v.amount, v.currency), 'en-US') : `${v.currency} ${v.amount}`;
   return `${v.responseCode ? `${v.responseCode} ` : ''}${v.message}`.trim();
 }
@@ -170,12 +264,75 @@ export function englishText(t: CoreText): string {
   return CORE_MESSAGES[t.key].replace(/\{\{\s*(\w+)\s*(?:,\s*(\w+)\s*)?\}\}/g, (_, name: string, format: string | undefined) => englishValue(t.params?.[name], format));
 }
 
+/** A core text as a param of another ("{{rule}} Dismiss it."). */
+export function nested(t: CoreText): CoreParam {
+  return t.params ? { sentence: t.key, params: t.params } : { sentence: t.key };
+}
+
+/** A core text as the ledger stores it beside its English (a TEXT column of JSON). */
+export function storeText(t: CoreText | null | undefined): string | null {
+  return t ? JSON.stringify(t) : null;
+}
+
+/** A stored core text read back; null for a row written before it was stored, or a key this build does not know. */
+export function readText(json: string | null | undefined): CoreText | null {
+  if (!json) return null;
+  try {
+    const parsed = CoreTextSchema.safeParse(JSON.parse(json));
+    return parsed.success && isCoreMessageKey(parsed.data.key) ? (parsed.data as CoreText) : null;
+  } catch {
+    return null;
+  }
+}
+
 let byEnglish: Map<string, CoreMessageKey> | null = null;
 
 /**
+ * A payment link's stored message as a key (links/service.ts writes English): the gateway's answer
+ * "<message> (<response code>)" by its code, our own sentences word for word, else null (shown as
+ * stored: a technical detail for support).
+ */
+export function linkText(message: string): CoreText | null {
+  if (!message) return null;
+  const bank = /^(.*) \((\d{5})\)$/s.exec(message);
+  if (bank) return { key: 'note.bank', params: { bank: { responseCode: bank[2]!, message: bank[1]!.slice(0, 400) } } };
+  const noAnswer = /^No answer from the gateway \((.*)\); checking\.$/s.exec(message);
+  if (noAnswer) return { key: 'link.noAnswerChecking', params: { reason: noAnswer[1]!.slice(0, 400) } };
+  if (message === CORE_MESSAGES['link.neverMade']) return { key: 'link.neverMade' };
+  if (message === CORE_MESSAGES['link.paidReading']) return { key: 'link.paidReading' };
+  return null;
+}
+
+/**
+ * The runner's technical notes (payments/executor.ts), stored in English since the first release:
+ * matched by their shape so old rows and new say them in the reader's language, with the technical
+ * detail (a socket error, a status code) as a param left as it is.
+ */
+const TECHNICAL_NOTES: readonly [RegExp, CoreMessageKey, readonly string[]][] = [
+  [/^Not sent: the gateway could not be reached \((.*)\)\. Queued\.$/s, 'note.notSentQueued', ['detail']],
+  [/^Unexpected error: (.*)$/s, 'note.unexpectedError', ['detail']],
+  [/^Refused before sending: (.*)$/s, 'note.refusedBeforeSending', ['detail']],
+  [/^Outcome still unknown: check status refused \((.*)\)\.$/s, 'note.checkRefused', ['code']],
+  [/^Outcome still unknown: check status unanswered \((.*)\)\.$/s, 'note.checkUnanswered', ['reason']],
+  [/^Not applied at the gateway yet; the last attempt could still land until (\S+), then it is sent again\.$/, 'note.mayStillLand', ['at']],
+  [/^The gateway is still processing \(status (.*)\)\.$/s, 'note.stillProcessing', ['status']],
+  [/^No definite answer \(([^)]*)\): (.*)$/s, 'note.noDefiniteAnswer', ['reason', 'detail']],
+  [/^Dismissed by (.+?): not sent to the gateway again\./s, 'attention.dismissed', ['name']],
+  [/^Retried by (.+)\.$/s, 'attention.retried', ['name']],
+];
+
+function technicalNote(message: string): CoreText | null {
+  for (const [re, key, names] of TECHNICAL_NOTES) {
+    const m = re.exec(message);
+    if (m) return { key, params: Object.fromEntries(names.map((n, i) => [n, (m[i + 1] ?? '').slice(0, 400)])) };
+  }
+  return null;
+}
+
+/**
  * What an operation's stored message says, as a key: the core's own sentences (stored in English,
- * matched word for word) or the bank's answer by its APS response code. Null for technical detail
- * (a timeout's cause), which stays English for support.
+ * matched word for word), the runner's technical notes by their shape (the detail inside as it is),
+ * or the bank's answer by its APS response code. Null for anything else, shown as stored.
  */
 export function operationText(row: { message: string | null; responseCode: string | null; type: string }): CoreText | null {
   const message = row.message;
@@ -184,6 +341,8 @@ export function operationText(row: { message: string | null; responseCode: strin
   const key = byEnglish.get(message);
   if (key) return { key };
   if (message.startsWith('Repaired from the gateway:')) return { key: 'outcome.repaired' };
+  const note = technicalNote(message);
+  if (note) return note;
   if (row.type !== 'check_status' && row.responseCode && /^\d{5}$/.test(row.responseCode)) return { key: 'note.bank', params: { bank: { responseCode: row.responseCode, message } } };
   return null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PRINTER_PORT } from './limits';
 import { Currency, Id, IsoTime, MinorUnits } from './schemas';
 
 // Receipt printers and the cash drawer (issue #20, docs/printing.md). The printer is configured
@@ -35,7 +36,7 @@ export const PrinterConfigSchema = z.object({
   .refine((c) => !c.enabled || c.connection !== 'usb' || c.device.length > 0, { message: 'A device path under /dev, e.g. /dev/usb/lp0', path: ['device'] });
 export type PrinterConfig = z.infer<typeof PrinterConfigSchema>;
 
-export const DEFAULT_PRINTER_CONFIG: PrinterConfig = { enabled: false, connection: 'network', device: '', host: '', port: 9100, width: '80mm', drawer: false, autoPrint: true };
+export const DEFAULT_PRINTER_CONFIG: PrinterConfig = { enabled: false, connection: 'network', device: '', host: '', port: DEFAULT_PRINTER_PORT, width: '80mm', drawer: false, autoPrint: true };
 
 /**
  * What happened at the printer. `problem` names the failure the screen explains: not_configured

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PIN_MIN } from './limits';
 import { isCurrencyCode } from '../money';
 import { ROLES } from '../domain/roles';
 import { CoreTextSchema } from './messages';
@@ -15,7 +16,7 @@ export const MoneySchema = z.object({ amount: MinorUnits, currency: Currency });
 export const IsoTime = z.string().max(40);
 export const RoleSchema = z.enum(ROLES);
 export const Channel = z.enum(['phone', 'mail', 'counter']);
-export const Pin = z.string().min(6, 'At least 6 digits or characters').max(128);
+export const Pin = z.string().min(PIN_MIN, `At least ${PIN_MIN} digits or characters`).max(128);
 export const Text = (max: number) => z.string().max(max);
 export const Email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Invalid email address');
 export const Phone = z.string().max(19).regex(/^[0-9+\-() ]*$/, 'Invalid phone number');

@@ -1,4 +1,5 @@
-import { coreText, englishText, type CoreMessageKey, type CoreText } from '../contract/messages';
+import { AUTHORIZATION_DAYS } from '../contract/limits';
+import { coreText, englishText, type CoreMessageKey, type CoreParams, type CoreText } from '../contract/messages';
 
 /**
  * The payment state machine of DESIGN.md, the one place its rules live. Both the core (before it
@@ -30,7 +31,7 @@ export interface PaymentTotals {
   expiresAt: string | null;
 }
 
-export const AUTHORIZATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const AUTHORIZATION_LIFETIME_MS = AUTHORIZATION_DAYS * 24 * 60 * 60 * 1000;
 export const EXPIRY_WARNING_MS = 48 * 60 * 60 * 1000;
 
 export function paymentStatus(t: PaymentTotals, now: Date): PaymentStatus {
@@ -58,8 +59,8 @@ export type ActionRefusal =
   | 'VOID_NOT_ALLOWED'
   | 'NOT_ALLOWED';
 
-function no(code: ActionRefusal, key: CoreMessageKey): ActionVerdict {
-  const text = coreText(key);
+function no(code: ActionRefusal, key: CoreMessageKey, params?: CoreParams): ActionVerdict {
+  const text = coreText(key, params);
   return { allowed: false, code, reason: englishText(text), text };
 }
 
@@ -80,7 +81,7 @@ export function allowedAction(action: ActionName, t: PaymentTotals, now: Date): 
       if (t.method === 'cash') return no('NOT_ALLOWED', 'rule.cashNoCapture');
       const rest = t.authorized - t.captured;
       if (rest <= 0) return no('AMOUNT_EXCEEDS_AUTHORIZED', 'rule.allCaptured');
-      if (isExpired(t, now)) return no('AUTHORIZATION_EXPIRED', 'rule.expiredNoCapture');
+      if (isExpired(t, now)) return no('AUTHORIZATION_EXPIRED', 'rule.expiredNoCapture', { days: AUTHORIZATION_DAYS });
       if (t.refunded > 0) return no('NOT_ALLOWED', 'rule.refundedNoCapture');
       return { allowed: true, max: rest };
     }

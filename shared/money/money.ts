@@ -147,9 +147,9 @@ const formatters = new Map<string, Intl.NumberFormat>();
  * "KWD 1.250", "$12.50": formatted with Intl from the exact decimal string (Intl reads strings
  * exactly), always with the currency and its full number of decimals.
  */
-export function formatMoney(m: Money, locale = 'en-US', display: 'symbol' | 'code' = 'code'): string {
+export function formatMoney(m: Money, locale = 'en-US', display: 'symbol' | 'code' = 'code', signDisplay: 'auto' | 'exceptZero' = 'auto'): string {
   const exponent = currencyExponent(m.currency);
-  const key = `${locale}|${m.currency}|${display}`;
+  const key = `${locale}|${m.currency}|${display}|${signDisplay}`;
   let f = formatters.get(key);
   if (!f) {
     f = new Intl.NumberFormat(locale, {
@@ -158,6 +158,7 @@ export function formatMoney(m: Money, locale = 'en-US', display: 'symbol' | 'cod
       currencyDisplay: display,
       minimumFractionDigits: exponent,
       maximumFractionDigits: exponent,
+      signDisplay,
     });
     formatters.set(key, f);
   }

@@ -89,6 +89,10 @@ describe('bulk operations', () => {
     expect(r.state).toBe('cancelled');
     expect(r.counts.approved + r.counts.cancelled).toBe(4);
     expect(r.counts.cancelled).toBeGreaterThan(0);
+    // Each row's result as a key beside its English (the screen's language): cancelled, approved.
+    const rows = bulk.rows(refunds.id);
+    expect(rows.find((x) => x.state === 'cancelled')).toMatchObject({ message: 'Cancelled before it was sent.', text: { key: 'bulk.cancelledBeforeSent' } });
+    expect(rows.filter((x) => x.state === 'approved').every((x) => x.text?.key === 'outcome.done' || x.text?.key === 'outcome.approved')).toBe(true);
     const refunded = auths.slice(2).reduce((n, a) => n + (h!.sb.control.order(a.reference)?.refundedAmount ?? 0), 0);
     expect(refunded).toBe(r.counts.approved * 300);
   });

@@ -13,7 +13,10 @@ import { refreshOrderStatus } from '../orders/orders-repo';
 import { getOperation } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
 import { updatePayment } from '../payments/payments-repo';
-import { declinedNextStep } from '../sync/rules';
+import { declinedNextStepText } from '../sync/rules';
+import { englishText, nested, operationText, readText, storeText, type CoreText } from '../../../shared/contract/messages';
+
+const CANCELLED = coreText('bulk.cancelledBeforeSent');
 import { judgeCharge, type ChargeInputRow } from './bill-run';
 
 /**
@@ -42,6 +45,7 @@ export interface BulkRowView {
   verdict: 'ok' | 'refused';
   state: RowState;
   message: string;
+  text: CoreText | null;
 }
 
 export interface BulkRunView {
@@ -65,6 +69,7 @@ interface RowRecord {
   verdict: 'ok' | 'refused';
   state: RowState;
   message: string;
+  message_text?: string | null;
   marker: string;
   updated_at: string;
   customer_id: string | null;
@@ -213,7 +218,7 @@ export class BulkService {
   rows(id: string, offset = 0, limit = 500): BulkRowView[] {
     this.flush();
     return (stmt(this.deps.db, 'SELECT * FROM bulk_rows WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(id, limit, offset) as RowRecord[]).map((r) => ({
-      seq: r.seq, reference: r.reference, paymentId: r.payment_id, amount: r.amount, currency: r.currency, verdict: r.verdict, state: r.state, message: r.message,
+      seq: r.seq, reference: r.reference, paymentId: r.payment_id, amount: r.amount, currency: r.currency, verdict: r.verdict, state: r.state, message: r.message, text: readText(r.message_text),
     }));
   }
 
@@ -251,7 +256,7 @@ export class BulkService {
       const at = this.now();
       stmt(db, "UPDATE bulk_runs SET state = 'cancelled', updated_at = ? WHERE id = ?").run(at, id);
       // Rows already sending finish; the ones not started are cancelled.
-      stmt(db, "UPDATE bulk_rows SET state = 'cancelled', message = 'Cancelled before it was sent.', updated_at = ? WHERE run_id = ? AND state = 'waiting'").run(at, id);
+      stmt(db, "UPDATE bulk_rows SET state = 'cancelled', message = ?, message_text = ?, updated_at = ? WHERE run_id = ? AND state = 'waiting'").run(englishText(CANCELLED), storeText(CANCELLED), at, id);
       auditAs(this.deps, actor, { action: 'bulk.cancel', target: id, outcome: 'success' });
     });
     return this.get(id);
@@ -297,7 +302,7 @@ export class BulkService {
     // Stopped (cancelled or closing) with rows claimed but not started: they were never sent.
     if (claimed.length > 0) {
       const cancelled = !this.closed && this.runState(id) === 'cancelled';
-      for (const r of claimed.splice(0)) this.finishRow(r, cancelled ? 'cancelled' : 'waiting', cancelled ? 'Cancelled before it was sent.' : '');
+      for (const r of claimed.splice(0)) this.finishRow(r, cancelled ? 'cancelled' : 'waiting', cancelled ? englishText(CANCELLED) : '', cancelled ? CANCELLED : null);
     }
     this.flush();
     if (!this.closed && this.runState(id) === 'running') {
@@ -309,15 +314,15 @@ export class BulkService {
     }
   }
 
-  private pending: { state: RowState; message: string; at: string; run: string; seq: number }[] = [];
+  private pending: { state: RowState; message: string; text: string | null; at: string; run: string; seq: number }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * Row results are written in groups (one commit for many rows). Losing a group in a crash is
    * harmless: those rows are still 'sending', and recovery takes their state from their operations.
    */
-  private finishRow(r: RowRecord, state: RowState, message: string): void {
-    this.pending.push({ state, message, at: this.now(), run: r.run_id, seq: r.seq });
+  private finishRow(r: RowRecord, state: RowState, message: string, text?: CoreText | null): void {
+    this.pending.push({ state, message, text: storeText(text), at: this.now(), run: r.run_id, seq: r.seq });
     if (this.pending.length >= 64) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), 100);
   }
@@ -328,7 +333,7 @@ export class BulkService {
     const batch = this.pending.splice(0);
     if (batch.length === 0 || !this.deps.db.open) return;
     tx(this.deps.db, () => {
-      for (const b of batch) stmt(this.deps.db, 'UPDATE bulk_rows SET state = ?, message = ?, updated_at = ? WHERE run_id = ? AND seq = ?').run(b.state, b.message, b.at, b.run, b.seq);
+      for (const b of batch) stmt(this.deps.db, 'UPDATE bulk_rows SET state = ?, message = ?, message_text = ?, updated_at = ? WHERE run_id = ? AND seq = ?').run(b.state, b.message, b.text, b.at, b.run, b.seq);
     });
   }
 
@@ -346,10 +351,10 @@ export class BulkService {
             ? await this.payments.void(r.payment_id as string, reason, marked, via)
             : await this.payments.refund(r.payment_id as string, r.amount as number, reason, undefined, marked, via);
       if (out.outcome === 'declined') return await this.toAttention(r, r.payment_id as string);
-      this.finishRow(r, out.outcome === 'approved' ? 'approved' : out.outcome, out.message);
+      this.finishRow(r, out.outcome === 'approved' ? 'approved' : out.outcome, out.message, out.text);
     } catch (e) {
       // Refused before sending (rules changed since the preview, approval needed…): nothing moved.
-      this.finishRow(r, 'declined', e instanceof Error ? e.message : String(e));
+      this.finishRow(r, 'declined', e instanceof Error ? e.message : String(e), e instanceof ContractError ? e.text : null);
     }
   }
 
@@ -372,7 +377,7 @@ export class BulkService {
       const out = await this.payments.charge({ orderId: order.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.card_id as string } }, marked);
       this.notePayment(r, out.payment.id);
       if (out.outcome === 'declined') return await this.toAttention(r, out.payment.id);
-      this.finishRow(r, out.outcome, out.message);
+      this.finishRow(r, out.outcome, out.message, out.text);
     } catch (e) {
       if (e instanceof ContractError && e.code === 'CONFLICT') {
         // Charged before (a crash between the charge and this row's result): that payment is the row's.
@@ -400,21 +405,25 @@ export class BulkService {
   private async toAttention(r: RowRecord, paymentId: string): Promise<void> {
     const { db } = this.deps;
     let message = '';
+    let said: CoreText | null = null;
     await this.payments.mutex.run(paymentId, () => {
       const row = stmt(db, 'SELECT id FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(paymentId, `%(${r.marker})`) as { id: string } | undefined;
       const op = row ? getOperation(db, row.id) : undefined;
       if (!op || op.state !== 'declined') return Promise.resolve();
-      message = declinedNextStep(op, op.response_code, op.message ?? '').slice(0, 500);
+      const text = declinedNextStepText(op, op.response_code, op.message ?? '');
+      said = text;
+      message = englishText(text).slice(0, 500);
       const at = this.now();
       tx(db, () => {
-        moveOperation(db, op.id, 'declined', 'forwarded_refused', { message }, at);
+        moveOperation(db, op.id, 'declined', 'forwarded_refused', { message, text }, at);
         const p = updatePayment(db, paymentId, {}, at);
         refreshOrderStatus(db, p.order_id, at);
         auditAs(this.deps, null, { action: 'bulk.needs_attention', target: op.reference, outcome: 'failure', detail: `run ${r.run_id} row ${r.seq}: ${message}`.slice(0, 500) });
       });
       return Promise.resolve();
     });
-    this.finishRow(r, 'declined', message ? `Needs attention: ${message}` : 'Declined.');
+    const row = said ? coreText('bulk.needsAttention', { why: nested(said) }) : coreText('bulk.declined');
+    this.finishRow(r, 'declined', message ? `Needs attention: ${message}` : 'Declined.', row);
     if (message) this.onAttentionChange?.();
   }
 
@@ -460,14 +469,16 @@ export class BulkService {
       const p = stmt(db, 'SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = ? ORDER BY p.created_at DESC LIMIT 1').get(r.order_reference) as { id: string } | undefined;
       if (p) this.notePayment(r, p.id);
     }
-    const op = stmt(db, 'SELECT state, message FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null } | undefined;
+    const op = stmt(db, 'SELECT state, message, message_text, response_code, type FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null; message_text: string | null; response_code: string | null; type: string } | undefined;
     if (!op) {
       if (r.state === 'sending') this.finishRow(r, 'waiting', '');
       return;
     }
     const state: RowState = op.state === 'succeeded' ? 'approved' : op.state === 'declined' || op.state === 'needs_attention' ? 'declined' : op.state === 'queued' ? 'queued' : 'unknown';
     const message = op.state === 'needs_attention' ? `Needs attention: ${op.message ?? ''}` : (op.message ?? '');
-    if (state !== r.state || message !== r.message) this.finishRow(r, state, message);
+    const said = readText(op.message_text) ?? operationText({ message: op.message, responseCode: op.response_code, type: op.type });
+    const text = said && op.state === 'needs_attention' ? coreText('bulk.needsAttention', { why: nested(said) }) : said;
+    if (state !== r.state || message !== r.message) this.finishRow(r, state, message, text);
   }
 
   async close(): Promise<void> {

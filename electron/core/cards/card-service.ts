@@ -51,8 +51,8 @@ export function saveCardOnFile(db: Db, ports: Ports, customerId: string, card: H
 export function usableCard(db: Db, cardId: string, now: Date): CardRow {
   const card = getCardRow(db, cardId);
   if (!card) throw new ContractError('NOT_FOUND', 'No such card on file.');
-  if (card.status !== 'active') throw new ContractError('CARD_INACTIVE', 'This card on file was deactivated.');
-  if (isCardExpired(card.expiry, now)) throw new ContractError('CARD_EXPIRED', 'This card on file has expired: update its expiry date or take a new card.');
+  if (card.status !== 'active') throw new ContractError('CARD_INACTIVE', coreText('refuse.cardDeactivated'));
+  if (isCardExpired(card.expiry, now)) throw new ContractError('CARD_EXPIRED', coreText('refuse.cardExpiredUpdate'));
   return card;
 }
 
@@ -94,10 +94,10 @@ export class CardService {
     const { db, clock, gateway } = this.deps;
     const card = getCardRow(db, cardId);
     if (!card) throw new ContractError('NOT_FOUND', 'No such card on file.');
-    if (card.status !== 'active') throw new ContractError('CARD_INACTIVE', 'This card on file was deactivated.');
+    if (card.status !== 'active') throw new ContractError('CARD_INACTIVE', coreText('refuse.cardDeactivated'));
     const mm = Number(expiry.slice(2, 4));
     if (mm < 1 || mm > 12) throw new ContractError('VALIDATION', 'Expiry is YYMM with a month from 01 to 12.', { expiry: 'Invalid month' });
-    if (isCardExpired(expiry, clock.now())) throw new ContractError('CARD_EXPIRED', 'That expiry date is in the past.');
+    if (isCardExpired(expiry, clock.now())) throw new ContractError('CARD_EXPIRED', coreText('refuse.expiryPast'));
     const outcome = await gateway.updateToken({
       merchantReference: tokenUpdateReference(this.deps.station, clock.now()),
       tokenName: card.token_name,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ContractError, type ImportPreviewSchema, type ImportResultSchema, type ParsedInputOf, type Product } from '../../../shared/contract';
+import { ContractError, coreText, type ImportPreviewSchema, type ImportResultSchema, type ParsedInputOf, type Product } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import { auditAs } from '../ledger/audit-as';
 import { newId, tx } from '../ledger/sql';
@@ -54,11 +54,11 @@ export class CatalogService {
       const existing = input.id ? productRow(db, input.id) : undefined;
       if (input.id && !existing) throw new ContractError('NOT_FOUND', 'No such product.');
       const sameSku = productBySku(db, input.sku);
-      if (sameSku && sameSku.id !== existing?.id) throw new ContractError('CONFLICT', `SKU ${input.sku} is already used by ${sameSku.name}.`, { sku: 'This SKU is already used by another product' });
+      if (sameSku && sameSku.id !== existing?.id) throw new ContractError('CONFLICT', coreText('refuse.skuUsed', { sku: input.sku ?? '', name: sameSku.name }), { sku: 'This SKU is already used by another product' });
       for (const b of input.barcodes) {
         const owner = barcodeOwner(db, b);
         if (owner && owner !== existing?.id) {
-          throw new ContractError('CONFLICT', `Barcode ${b} is already on ${productRow(db, owner)?.name ?? 'another product'}.`, { barcodes: `Barcode ${b} is already on another product` });
+          throw new ContractError('CONFLICT', coreText('refuse.barcodeUsed', { barcode: b, name: productRow(db, owner)?.name ?? 'another product' }), { barcodes: `Barcode ${b} is already on another product` });
         }
       }
       const id = existing?.id ?? newId('prd');

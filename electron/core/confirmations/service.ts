@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
-import { describeAccount } from '../gateway-accounts/model';
-import { ContractError, type OutputOf, type ParsedInputOf, coreText } from '../../../shared/contract';
+import { accountParam } from '../gateway-accounts/model';
+import { ContractError, type CoreText, type OutputOf, type ParsedInputOf, coreText, englishText } from '../../../shared/contract';
 import { isInputRefused, type Confirmation } from '../../gateway/types';
 import { usableCard } from '../cards/card-service';
 import type { CallContext } from '../context';
@@ -101,8 +101,8 @@ export class ConfirmationService {
     const accounts = this.deps.accounts;
     if (accounts) {
       // The charge that follows goes to the card's account: only the account in use, with a confirmation service.
-      if (card.gateway_account !== accounts.activeAccount()) throw new ContractError('NOT_ALLOWED', `This card was saved on ${describeAccount(card.gateway_account)}: it is not usable on ${describeAccount(accounts.activeAccount())}.`);
-      if (!accounts.confirmationAvailable()) throw new ContractError('NOT_ALLOWED', `No email confirmation service is set up for ${describeAccount(accounts.activeAccount())}: choose another way to pay.`);
+      if (card.gateway_account !== accounts.activeAccount()) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherAccountConfirm', { saved: accountParam(card.gateway_account), active: accountParam(accounts.activeAccount()) }));
+      if (!accounts.confirmationAvailable()) throw new ContractError('NOT_ALLOWED', coreText('refuse.noConfirmationService', { account: accountParam(accounts.activeAccount()) }));
     }
     const open = openConfirmationOf(db, order.id);
     if (open) throw new ContractError('CONFLICT', coreText('refuse.confirmationOpen', { email: open.email_address }));
@@ -370,26 +370,26 @@ export class ConfirmationService {
       deadline: new Date(Date.parse(row.created_at) + row.timeout_seconds * 1000).toISOString(),
       chargeState: row.charge_state,
       charge,
-      message: messageOf(row),
+      message: englishText(messageOf(row)),
+      text: messageOf(row),
     };
   }
 }
 
-function messageOf(r: ConfirmationRow): string {
-  const nothing = 'Nothing was charged; the order is still awaiting payment.';
+function messageOf(r: ConfirmationRow): CoreText {
   switch (r.state) {
     case 'idle':
     case 'processing':
-      if (r.process_state === 'waiting_agreement') return 'The customer opened the link and is reading the agreement.';
-      return r.last_error ? `Waiting for the customer (the confirmation service did not answer the last check: ${r.last_error}).` : `Email sent to ${r.email_address}. Waiting for the customer to open the link.`;
+      if (r.process_state === 'waiting_agreement') return coreText('confirm.reading');
+      return r.last_error ? coreText('confirm.waitingNoAnswer', { detail: r.last_error.slice(0, 400) }) : coreText('confirm.emailSent', { email: r.email_address });
     case 'confirmed':
-      if (r.charge_state === 'done') return r.payment_id ? 'The customer agreed; the card was charged.' : `The customer agreed, but ${r.charge_message ?? 'the card was not charged.'}`;
-      return 'The customer agreed. Charging the card…';
+      if (r.charge_state === 'done') return r.payment_id ? coreText('confirm.charged') : r.charge_message ? coreText('confirm.agreedNotCharged', { detail: r.charge_message.slice(0, 400) }) : coreText('confirm.agreedNotChargedPlain');
+      return coreText('confirm.charging');
     case 'refused':
-      return `The customer refused the charge. ${nothing}`;
+      return coreText('confirm.refused');
     case 'expired':
-      return `The customer did not answer in time (${r.timeout_seconds} s). ${nothing}`;
+      return coreText('confirm.expired', { seconds: r.timeout_seconds });
     case 'failed':
-      return `The confirmation failed: ${r.fail_reason ?? 'no reason given'}. ${nothing}`;
+      return r.fail_reason ? coreText('confirm.failed', { reason: r.fail_reason.slice(0, 400) }) : coreText('confirm.failedNoReason');
   }
 }

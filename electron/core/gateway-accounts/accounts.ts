@@ -1,11 +1,11 @@
-import { ContractError, GO_LIVE_CONFIRMATION, type GatewayAccountInputShape } from '../../../shared/contract';
+import { ContractError, coreText, englishText, GO_LIVE_CONFIRMATION, type CoreText, type GatewayAccountInputShape } from '../../../shared/contract';
 import type { z } from 'zod';
 import type { ConnectionTestSchema, GatewayStateSchema } from '../../../shared/contract';
 import { ApsGateway, testApsConnection, type ApsGatewayConfig, type ApsLogger } from '../../gateway/aps';
 import type { Gateway } from '../../gateway/types';
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
-import { accountKey, describeAccount, EMBEDDED_ACCOUNT, environmentOf, urlsOf, type AccountSecrets, type ApsEnvironmentName, type Environment, type SecretMeta, type StoredAccount } from './model';
+import { accountKey, accountParam, EMBEDDED_ACCOUNT, environmentOf, urlsOf, type AccountSecrets, type ApsEnvironmentName, type Environment, type SecretMeta, type StoredAccount } from './model';
 import { blockingOperations, loadAccounts, loadActive, saveActive, upsertAccount } from './store';
 
 export type GatewayState = z.output<typeof GatewayStateSchema>;
@@ -88,12 +88,16 @@ export class GatewayAccounts {
   }
 
   unavailableMessage(account: string): string {
-    return `This was made on ${describeAccount(account)}, which is no longer configured on this station: nothing was sent (never to another account). Configure that account again in Settings → Gateway, or handle it in the APS back office.`;
+    return englishText(this.unavailableText(account));
   }
 
-  /** Null when the account can be used; otherwise why not, in words for the clerk. */
-  refusal(account: string): string | null {
-    return this.gatewayFor(account) ? null : this.unavailableMessage(account);
+  unavailableText(account: string): CoreText {
+    return coreText('refuse.accountGone', { account: accountParam(account) });
+  }
+
+  /** Null when the account can be used; otherwise why not, as a core sentence for the clerk. */
+  refusal(account: string): CoreText | null {
+    return this.gatewayFor(account) ? null : this.unavailableText(account);
   }
 
   /** New payments: the active account must accept the currency. */
@@ -101,7 +105,7 @@ export class GatewayAccounts {
     if (this.active === 'sandbox') return;
     const a = this.stored.get(this.active);
     if (a && !a.currencies.includes(currency)) {
-      throw new ContractError('NOT_ALLOWED', `${describeAccount(this.activeAccount())} accepts ${a.currencies.join(', ')}, not ${currency}.`);
+      throw new ContractError('NOT_ALLOWED', coreText('refuse.accountCurrency', { account: accountParam(this.activeAccount()), currencies: a.currencies.join(', '), currency }));
     }
   }
 

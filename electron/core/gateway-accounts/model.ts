@@ -1,3 +1,4 @@
+import { coreText, englishText, nested, type CoreParam, type CoreText } from '../../../shared/contract/messages';
 import { APS_PRODUCTION_URLS, APS_SANDBOX_URLS, type ApsUrls } from '../../gateway/aps';
 import type { ShaType } from '../../gateway/aps';
 import type { GatewayEnvironmentName } from '../../../shared/contract';
@@ -23,12 +24,22 @@ export function environmentOf(account: string): Environment | null {
 
 /** "APS test account TESTMID" — how messages name an account. */
 export function describeAccount(account: string): string {
+  return englishText(accountText(account));
+}
+
+/** describeAccount as a key, to go inside another core sentence (`{{account}}`) in the reader's language. */
+export function accountText(account: string): CoreText {
   const env = environmentOf(account);
   const mid = account.slice(account.indexOf(':') + 1);
-  if (env === 'sandbox') return 'the embedded sandbox';
-  if (env === 'test') return `APS test account ${mid}`;
-  if (env === 'production') return `APS production (live) account ${mid}`;
-  return `gateway account ${account}`;
+  if (env === 'sandbox') return coreText('account.sandbox');
+  if (env === 'test') return coreText('account.test', { mid });
+  if (env === 'production') return coreText('account.production', { mid });
+  return coreText('account.other', { account });
+}
+
+/** An account inside another sentence. */
+export function accountParam(account: string): CoreParam {
+  return nested(accountText(account));
 }
 
 /** The APS hosts are fixed per environment (docs/aps-gateway.md §1); only tests and development override them. */

@@ -1,4 +1,4 @@
-import { ContractError, DEFAULT_LINK_EXPIRY, OPEN_LINK_STATES, type LinkExpirySettingsShape, type LinkState, type LinkViewShape, type ParsedInputOf, coreText } from '../../../shared/contract';
+import { ContractError, DEFAULT_LINK_EXPIRY, OPEN_LINK_STATES, type LinkExpirySettingsShape, type LinkState, type LinkViewShape, type ParsedInputOf, coreText, englishText, linkText } from '../../../shared/contract';
 import { ApsValidationError } from '../../gateway/aps/errors';
 import { toApsText } from '../../gateway/aps/fields';
 import { supportsPaymentLinks, type Gateway, type Outcome, type PaymentLinkGateway, type PaymentLinkInfo } from '../../gateway/types';
@@ -60,7 +60,7 @@ export class PaymentLinkService {
   private gatewayFor(account: string): Gateway & PaymentLinkGateway {
     const accounts = this.deps.accounts;
     const g = accounts ? accounts.gatewayFor(account) : this.deps.gateway;
-    if (!g) throw new ContractError('NOT_ALLOWED', accounts?.unavailableMessage(account) ?? 'This gateway account is not configured.');
+    if (!g) throw new ContractError('NOT_ALLOWED', accounts?.unavailableText(account) ?? 'This gateway account is not configured.');
     if (!supportsPaymentLinks(g)) throw new ContractError('NOT_ALLOWED', coreText('refuse.linkUnsupported'));
     return g;
   }
@@ -84,6 +84,7 @@ export class PaymentLinkService {
       paymentId: row.payment_id,
       gatewayAccount: row.gateway_account,
       message: row.message,
+      text: linkText(row.message),
       createdAt: row.created_at,
       createdByName: row.created_by_name,
       expiry: this.expirySettings(),
@@ -203,7 +204,7 @@ export class PaymentLinkService {
       if (outcome.responseCode.endsWith('066')) return this.resolve(updateLink(db, row.id, { state: 'unknown', message: outcome.message }, at));
       return updateLink(db, row.id, { state: 'failed', message: `${outcome.message} (${outcome.responseCode})` }, at);
     }
-    const unknown = updateLink(db, row.id, { state: 'unknown', message: `No answer from the gateway (${outcome.reason}); checking.` }, at);
+    const unknown = updateLink(db, row.id, { state: 'unknown', message: englishText(coreText('link.noAnswerChecking', { reason: outcome.reason })) }, at);
     return this.resolve(unknown);
   }
 
@@ -219,7 +220,7 @@ export class PaymentLinkService {
     const st = await g.checkPaymentLinkStatus({ merchantReference: row.reference });
     if (st.kind !== 'succeeded') return checked;
     if (!st.value.found) {
-      if (row.attempts >= 3) return updateLink(db, row.id, { state: 'failed', message: 'The gateway never made this link.' }, this.now().toISOString());
+      if (row.attempts >= 3) return updateLink(db, row.id, { state: 'failed', message: englishText(coreText('link.neverMade')) }, this.now().toISOString());
       return this.create(checked);
     }
     return this.apply(checked, st.value);
@@ -250,7 +251,7 @@ export class PaymentLinkService {
     const g = this.gatewayFor(row.gateway_account);
     const order = await g.checkStatus({ merchantReference: row.reference, ...(info.fortId ? { fortId: info.fortId } : {}) });
     if (order.kind !== 'succeeded' || !order.value.found || order.value.capturedAmount <= 0) {
-      return updateLink(this.deps.db, row.id, { message: 'Paid at the gateway; the payment is being read.' }, this.now().toISOString());
+      return updateLink(this.deps.db, row.id, { message: englishText(coreText('link.paidReading')) }, this.now().toISOString());
     }
     const paid = order.value;
     const { db } = this.deps;
@@ -270,7 +271,7 @@ export class PaymentLinkService {
         created_at: at, authorized_at: at, expires_at: null, created_by: row.created_by, updated_at: at, gateway_account: row.gateway_account,
       };
       insertPayment(db, payment);
-      appendOperation(db, { paymentId, type: 'purchase', amount: paid.capturedAmount, reference: row.reference, state: 'succeeded', userId: null, userName: 'Payment link', message: 'Paid by the customer through the payment link' }, at);
+      appendOperation(db, { paymentId, type: 'purchase', amount: paid.capturedAmount, reference: row.reference, state: 'succeeded', userId: null, userName: 'Payment link', message: englishText(coreText('note.paidByLink')) }, at);
       refreshOrderStatus(db, row.order_id, at);
       auditAs(this.deps, null, { action: 'link.paid', target: row.reference, outcome: 'success', detail: `order=${row.order_id} payment=${paymentId} amount=${paid.capturedAmount} ${row.currency}` });
       return updateLink(db, row.id, { state: 'paid', payment_id: paymentId, fort_id: payment.fort_id, message: '' }, at);
@@ -330,7 +331,7 @@ export class PaymentLinkService {
     const { db } = this.deps;
     let row = getLink(db, id);
     if (!row) throw new ContractError('NOT_FOUND', 'No such payment link.');
-    if (this.opts.followsLink && !this.opts.followsLink(row.id)) throw new ContractError('NOT_ALLOWED', 'This link was sent at another desk: resend, cancel or extend it there.');
+    if (this.opts.followsLink && !this.opts.followsLink(row.id)) throw new ContractError('NOT_ALLOWED', coreText('refuse.linkOtherDesk'));
     await this.requireOnline();
     row = await this.refresh(row);
     const allowed = action === 'EXTEND' ? ['sent', 'opened', 'expired'] : ['sent', 'opened'];

@@ -4,7 +4,8 @@ import type { Db } from '../db/database';
 import { stmt } from '../ledger/sql';
 
 /** A card handle is good for 30 minutes and for one charge. */
-export const HOSTED_SESSION_TTL_MS = 30 * 60 * 1000;
+export const HOSTED_SESSION_MINUTES = 30;
+export const HOSTED_SESSION_TTL_MS = HOSTED_SESSION_MINUTES * 60 * 1000;
 
 export interface HostedSessionRow {
   id: string;
@@ -69,7 +70,7 @@ export function usableSession(db: Db, handle: string, now: Date): HostedSessionR
   if (s.state === 'used') throw new ContractError('NOT_ALLOWED', coreText('refuse.handleUsed'));
   if (s.state === 'failed') throw new ContractError('NOT_ALLOWED', coreText('refuse.handleFailed'));
   if (s.state !== 'ready' || !s.token_name) throw new ContractError('NOT_ALLOWED', coreText('refuse.handleNotReady'));
-  if (isSessionExpired(s, now)) throw new ContractError('NOT_ALLOWED', coreText('refuse.handleExpired'));
+  if (isSessionExpired(s, now)) throw new ContractError('NOT_ALLOWED', coreText('refuse.handleExpired', { minutes: HOSTED_SESSION_MINUTES }));
   return s;
 }
 

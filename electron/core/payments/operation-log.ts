@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { operationText, type OperationSchema } from '../../../shared/contract';
+import { operationText, readText, type OperationSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
 import { FINAL_STATES, INITIAL_STATES, IllegalTransitionError, moveOperation, StateMismatchError, type OperationEvent } from './operation-states';
 import { newId, stmt } from '../ledger/sql';
@@ -26,6 +26,8 @@ export interface OperationRow {
   checks: number;
   response_code: string | null;
   message: string | null;
+  /** `message` as a key + params (migration 016); NULL on older rows and on the bank's own words. */
+  message_text: string | null;
   user_id: string | null;
   user_name: string | null;
   approved_by: string | null;
@@ -83,6 +85,7 @@ export function appendOperation(db: Db, op: NewOperation, at: string): Operation
     checks: 0,
     response_code: op.responseCode ?? null,
     message: op.message ?? null,
+    message_text: null,
     user_id: op.userId,
     user_name: op.userName,
     approved_by: op.approvedBy ?? null,
@@ -197,7 +200,7 @@ export function toOperation(row: OperationRow, voidReleases: number | null = nul
     userName: row.user_name,
     approvedBy: row.approved_by_name,
     reason: row.reason,
-    text: operationText({ message: row.message, responseCode: row.response_code, type: row.type }),
+    text: readText(row.message_text) ?? operationText({ message: row.message, responseCode: row.response_code, type: row.type }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,3 +1,4 @@
+import { storeText, type CoreText } from '../../../shared/contract/messages';
 import type { z } from 'zod';
 import type { OperationState as OperationStateSchema } from '../../../shared/contract';
 import type { Db } from '../db/database';
@@ -91,6 +92,8 @@ export function isLegalMove(from: OperationState, to: OperationState): boolean {
 export interface MoveFields {
   responseCode?: string | null;
   message?: string | null;
+  /** `message` as a key + params (the screen's language); a message given without it clears the old one. */
+  text?: CoreText | null;
   /** +1: one more request may have reached the gateway (with sent_at = at); -1: it provably did not. */
   attempts?: 1 | -1;
   approvedBy?: { id: string; name: string };
@@ -110,6 +113,7 @@ export function moveOperation(db: Db, opId: string, from: OperationState, event:
   if (to !== from) set.push('state = @to');
   if (fields.responseCode !== undefined) set.push('response_code = COALESCE(@responseCode, response_code)');
   if (fields.message !== undefined) set.push('message = COALESCE(@message, message)');
+  if (fields.message != null || fields.text !== undefined) set.push('message_text = @text');
   if (fields.attempts === 1) set.push('attempts = attempts + 1', 'sent_at = @at');
   if (fields.attempts === -1) set.push('attempts = MAX(attempts - 1, 0)');
   if (fields.approvedBy) set.push('approved_by = @approvedById', 'approved_by_name = @approvedByName');
@@ -127,6 +131,7 @@ export function moveOperation(db: Db, opId: string, from: OperationState, event:
     at,
     responseCode: fields.responseCode ?? null,
     message: fields.message ?? null,
+    text: storeText(fields.text),
     approvedById: fields.approvedBy?.id ?? null,
     approvedByName: fields.approvedBy?.name ?? null,
   });

@@ -1,5 +1,5 @@
 import type { ParsedInputOf } from '../../../shared/contract';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import { planOrderRefund } from '../../../shared/domain/tenders';
 import type { CallerActor, Outcome, PaymentService } from './service';
 import { orderTenders, type OrderTenders } from './tenders';
@@ -29,7 +29,7 @@ export async function refundOrder(service: PaymentService, input: ParsedInputOf<
   );
   if (!plan) {
     const most = input.paymentId === undefined ? before.refundable : (before.tenders.find((t) => t.paymentId === input.paymentId)?.refundable ?? 0);
-    throw new ContractError('AMOUNT_EXCEEDS_CAPTURED', `The amount is more than what remains to refund (${most} ${before.currency}).`);
+    throw new ContractError('AMOUNT_EXCEEDS_CAPTURED', coreText('refuse.orderRefundTooMuch', { most: { amount: most, currency: before.currency } }));
   }
   let approvedBy: { supervisorId: string; supervisorName: string } | null = null;
   if (service.ports.refundNeedsApproval(service.deps, input.amount, actor.role)) {

@@ -21,7 +21,7 @@ import { reconcilePayment } from './reconcile';
 import { paymentReference, refundReference } from './references';
 import { immediateCommit, newId, tx, type Committer } from '../ledger/sql';
 import { assertTendersWithinTotal, planChargeTender } from './tenders';
-import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+import { accountParam, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 
 /** How a maintenance operation's writes are committed (see capture). */
 export interface MaintenanceOptions {
@@ -278,7 +278,7 @@ export class PaymentService {
         if (order.customer_id && card.customer_id !== order.customer_id) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherCustomer'));
         // A token belongs to the account that made it: charged there or nowhere (a sandbox token never goes to production).
         if (opts.eci !== 'RECURRING' && card.gateway_account !== base.gateway_account) {
-          throw new ContractError('NOT_ALLOWED', `This card was saved on ${describeAccount(card.gateway_account)}: it is not usable on ${describeAccount(base.gateway_account)}. Take the card again.`);
+          throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherAccount', { saved: accountParam(card.gateway_account), active: accountParam(base.gateway_account) }));
         }
         const why = this.deps.accounts?.refusal(card.gateway_account);
         if (why) throw new ContractError('NOT_ALLOWED', why);
@@ -286,7 +286,7 @@ export class PaymentService {
       } else {
         const s = usableSession(db, src.handle, now);
         if (s.gateway_account !== base.gateway_account) {
-          throw new ContractError('NOT_ALLOWED', `This card was taken on ${describeAccount(s.gateway_account)} before the station switched: take the card again.`);
+          throw new ContractError('NOT_ALLOWED', coreText('refuse.cardTakenBeforeSwitch', { account: accountParam(s.gateway_account) }));
         }
         if (src.save && !order.customer_id) throw new ContractError('VALIDATION', coreText('refuse.saveNeedsCustomer'), { save: 'No customer on the order' });
         row = { ...base, hosted_session_id: s.id, token_name: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holder_name: s.holder_name, save_card: src.save ? 1 : 0 };

@@ -2,6 +2,7 @@ import type { CoreDeps } from '../deps';
 import type { Role } from '../../../shared/domain/roles';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { ContractError } from '../../../shared/contract/errors';
+import { coreText } from '../../../shared/contract/messages';
 import { appendAudit } from '../ledger/audit-log';
 import { checkSecret, lockedMessage } from './credentials';
 import { getUserRecord } from './users-repo';
@@ -45,7 +46,7 @@ export interface Approval {
  */
 export function verifyApproval(deps: CoreDeps, req: ApprovalRequest): Approval {
   if (!req.supervisorId || !req.pin) {
-    throw new ContractError('APPROVAL_REQUIRED', 'This refund needs a supervisor to approve it with their PIN.');
+    throw new ContractError('APPROVAL_REQUIRED', coreText('refuse.approvalRequired'));
   }
   const now = deps.clock.now();
   const requester = getUserRecord(deps.db, req.requesterId);

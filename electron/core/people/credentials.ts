@@ -1,12 +1,13 @@
 import type { CoreDeps } from '../deps';
 import { ContractError } from '../../../shared/contract/errors';
+import { LOCKOUT_MINUTES } from '../../../shared/contract/limits';
 import { appendAudit } from '../ledger/audit-log';
 import { decoyHash, verifySecret } from './secrets';
 import { getUserRecord, setLockState, type UserRecord } from './users-repo';
 
 /** PCI DSS 8.3.4: lock after not more than 10 invalid attempts, for at least 30 minutes. */
 export const MAX_FAILED_ATTEMPTS = 10;
-export const LOCKOUT_MS = 30 * 60_000;
+export const LOCKOUT_MS = LOCKOUT_MINUTES * 60_000;
 
 export type CheckResult =
   | { ok: true; user: UserRecord }

@@ -116,6 +116,26 @@ describe('the language chosen on the set-up screen', () => {
     expect(other.deps.settings.get().locale).toBe('en-US');
   });
 
+  it('names a fresh station in that language and keeps a name someone chose', async () => {
+    const { ok, deps } = setup();
+    expect(deps.settings.get().stationName).toBe('Desk 1');
+    await ok('session.setup', { name: 'أمل', pin: '111111', language: 'ar' });
+    expect(deps.settings.get().stationName).toBe('مكتب 1');
+
+    const { defaultStationName, isDefaultStationName } = await import('../../../shared/contract/locale');
+    expect(defaultStationName('ar', 'arab')).toBe('مكتب ١');
+    expect(isDefaultStationName('مكتب ١') && isDefaultStationName('Desk 1') && !isDefaultStationName('Desk 2')).toBe(true);
+
+    const named = setup();
+    named.deps.settings.update({ stationName: 'Front counter' });
+    await named.ok('session.setup', { name: 'أمل', pin: '111111', language: 'ar' });
+    expect(named.deps.settings.get().stationName).toBe('Front counter');
+
+    const english = setup();
+    await english.ok('session.setup', { name: 'Amal', pin: '111111', language: 'en' });
+    expect(english.deps.settings.get().stationName).toBe('Desk 1');
+  });
+
   it('keeps a locale that already speaks the language (region and digits)', async () => {
     const { stationLocaleFor } = await import('../../../shared/contract/locale');
     expect(stationLocaleFor('ar-KW-u-nu-arab', 'ar')).toBe('ar-KW-u-nu-arab');

@@ -2,7 +2,7 @@ import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
 import { coreText } from '../../../shared/contract/messages';
-import { stationLocaleFor } from '../../../shared/contract/locale';
+import { defaultStationName, isDefaultStationName, stationLanguage, stationLocaleFor } from '../../../shared/contract/locale';
 import { auditAs, requireUser } from '../ledger/audit-as';
 import { checkSecret, credentialError } from './credentials';
 import type { SessionManager } from './sessions';
@@ -44,6 +44,15 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
 
     'session.setup': (input, ctx) => {
       const now = deps.clock.now();
+      // The language chosen on the very first screen becomes the station's default (issue #17), and a
+      // station name nobody typed yet ("Desk 1") follows it, before the first audit entry carries it.
+      // A name someone chose is kept.
+      if (input.language && countUsers(deps.db) === 0) {
+        const settings = deps.settings.get();
+        const locale = stationLocaleFor(settings.locale, input.language);
+        const name = isDefaultStationName(settings.stationName) ? defaultStationName(input.language, stationLanguage(locale).digits) : settings.stationName;
+        deps.settings.update({ locale, stationName: name });
+      }
       // Check and insert in one transaction: two windows racing through first run make one admin.
       const admin = deps.db.transaction(() => {
         if (countUsers(deps.db) > 0) throw new ContractError('CONFLICT', coreText('refuse.alreadySetUp'));
@@ -51,8 +60,6 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
         auditAs(deps, u, { action: 'session.setup', outcome: 'success', target: u.id, detail: `first admin created (${ctx.origin})${input.language ? `; station language ${input.language}` : ''}` });
         return u;
       })();
-      // The language chosen on the very first screen becomes the station's default (issue #17).
-      if (input.language) deps.settings.update({ locale: stationLocaleFor(deps.settings.get().locale, input.language) });
       sessions.start(ctx.sessionKey, admin.id, now);
       return sessionUser(admin);
     },

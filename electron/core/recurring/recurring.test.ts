@@ -85,7 +85,7 @@ async function addCard(s: Station, customerId: string, number: string): Promise<
 
 type Detail = {
   schedule: { id: string; state: string; shortId: string; nextDueAt: string | null; nextPeriod: number | null; charged: number; missed: number; attention: number; amount: number; description: string; frequency: string; cardId: string; cardLast4: string };
-  periods: { id: string; period: number; state: string; dueAt: string; amount: number; reference: string; paymentReference: string | null; reason: string | null }[];
+  periods: { id: string; period: number; state: string; dueAt: string; amount: number; reference: string; paymentReference: string | null; reason: string | null; reasonText: unknown }[];
   upcoming: { period: number; dueAt: string }[];
 };
 
@@ -197,6 +197,8 @@ describe('recurring charges', () => {
     const d = await s.call<Detail>('recurring.create', { customerId, cardId, amount: 5029, currency: 'USD', frequency: 'monthly', description: 'Declines (magic 029)' });
     expect(d.periods[0]).toMatchObject({ state: 'needs_attention' });
     expect(d.periods[0]!.reason).toMatch(/Declined|funds/i);
+    // The same sentence as a key, with the bank's answer by its code (the screen's language).
+    expect(d.periods[0]!.reasonText).toMatchObject({ key: 'outcome.chargeDeclined', params: { bank: { responseCode: expect.stringMatching(/^\d{5}$/) } } });
     expect((await s.call<{ attention: number }>('recurring.list', {})).attention).toBe(1);
     const retried = await s.call<Detail>('recurring.runPeriod', { periodId: d.periods[0]!.id }, s.h.supervisor);
     expect(retried.periods[0]).toMatchObject({ state: 'needs_attention', paymentReference: `D1-RC-${d.schedule.shortId}-1-P2` });

@@ -40,6 +40,8 @@ export interface PeriodRow {
   payment_id: string | null;
   attempts: number;
   reason: string | null;
+  /** `reason` as a key + params (migration 016); NULL when a person typed it or on older rows. */
+  reason_text?: string | null;
   acted_by: string | null;
   acted_by_name: string | null;
   started_at: string | null;
@@ -124,6 +126,8 @@ export function countAll(db: Db, state: PeriodState): number {
  * exactly-once guard. True for the one caller that wins.
  */
 export function movePeriod(db: Db, id: string, from: readonly PeriodState[], patch: Partial<Omit<PeriodRow, 'id'>> & { state: PeriodState }, at: string): boolean {
+  // A reason written without its key (a person's own words) clears the key of the reason before.
+  if ('reason' in patch && !('reason_text' in patch)) patch = { ...patch, reason_text: null };
   const keys = Object.keys(patch);
   const sets = [...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'];
   const allowed = from.map((_, i) => `@from${i}`).join(', ');

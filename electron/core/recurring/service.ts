@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ContractError, type OutputOf, type ParsedInputOf, coreText } from '../../../shared/contract';
+import { ContractError, type OutputOf, type ParsedInputOf, coreText, englishText, nested, readText, storeText, type CoreText } from '../../../shared/contract';
 import { isTimeZone, periodExists, periodReference, periodsDueBy, periodsFrom, totalPeriods, type PlannedPeriod, type Recurrence } from '../../../shared/domain/recurrence';
 import { MAX_MINOR_UNITS } from '../../../shared/money';
 import { usableCard } from '../cards/card-service';
@@ -243,7 +243,7 @@ export class RecurringService {
       const at = this.now().toISOString();
       let skipped = 0;
       for (const p of periodsOf(db, s.id)) {
-        if (movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', reason: 'The schedule was cancelled.', acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) skipped++;
+        if (movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', ...said(coreText('refuse.scheduleCancelled')), acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) skipped++;
       }
       return { state: 'cancelled', note: skipped ? `${skipped} period(s) not charged were skipped` : '' };
     });
@@ -401,7 +401,7 @@ export class RecurringService {
     const scheduleId = tx(db, () => {
       const p = getPeriod(db, periodId);
       if (!p) throw new ContractError('NOT_FOUND', 'No such period.');
-      if (!movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', reason: reason || 'Skipped by a supervisor.', acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) {
+      if (!movePeriod(db, p.id, ['missed', 'due', 'needs_attention'], { state: 'skipped', ...(reason ? { reason } : said(coreText('period.skippedBySupervisor'))), acted_by: actor.id, acted_by_name: actor.name, finished_at: at }, at)) {
         throw new ContractError('NOT_ALLOWED', coreText(p.state === 'running' ? 'refuse.periodRunningNoSkip' : 'refuse.periodNotSkippable'));
       }
       this.audit(actor, 'recurring.skipPeriod', p.reference, 'success', `period ${p.period} skipped${reason ? `; reason: ${reason}` : ''}`);
@@ -534,7 +534,7 @@ export class RecurringService {
     const { db } = this.deps;
     try {
       const r = await this.payments.service.charge({ orderId: p.order_id!, mode: 'purchase', source: { kind: 'card_on_file', cardId: s.card_id } }, actor, { eci: 'RECURRING' });
-      this.record(p, r.payment.id, r.outcome, r.message, actor);
+      this.record(p, r.payment.id, r.outcome, r.message, r.text, actor);
     } catch (e) {
       const at = this.now().toISOString();
       if (e instanceof ContractError && e.code === 'CONFLICT') {
@@ -546,7 +546,7 @@ export class RecurringService {
         // Refused before anything was sent (card expired or deactivated, gateway down…): no payment.
         const transient = TRANSIENT.has(e.code);
         const back: PeriodState = transient && previous !== 'needs_attention' ? previous : 'needs_attention';
-        movePeriod(db, p.id, ['running'], { state: back, attempts: p.attempts - 1, reason: transient ? `Not charged yet: ${e.message}` : `Not charged: ${e.message}`, finished_at: back === 'needs_attention' ? at : null }, at);
+        movePeriod(db, p.id, ['running'], { state: back, attempts: p.attempts - 1, ...said(coreText(transient ? 'period.notChargedYet' : 'period.notCharged', { why: e.text ? nested(e.text) : e.message })), finished_at: back === 'needs_attention' ? at : null }, at);
         this.audit(actor, 'recurring.charge', p.reference, 'failure', `period ${p.period} ${s.amount} ${s.currency} not charged (${e.code}): ${e.message}`.slice(0, 500));
         return;
       }
@@ -555,7 +555,7 @@ export class RecurringService {
     }
   }
 
-  private record(p: PeriodRow, paymentId: string, outcome: 'approved' | 'declined' | 'unknown' | 'queued', message: string, actor: Actor): void {
+  private record(p: PeriodRow, paymentId: string, outcome: 'approved' | 'declined' | 'unknown' | 'queued', message: string, text: CoreText | undefined, actor: Actor): void {
     const { db } = this.deps;
     const at = this.now().toISOString();
     const s = getSchedule(db, p.schedule_id)!;
@@ -563,9 +563,9 @@ export class RecurringService {
       if (outcome === 'approved') {
         movePeriod(db, p.id, ['running'], { state: 'charged', payment_id: paymentId, reason: null, finished_at: at }, at);
       } else if (outcome === 'declined') {
-        movePeriod(db, p.id, ['running'], { state: 'needs_attention', payment_id: paymentId, reason: message, finished_at: at }, at);
+        movePeriod(db, p.id, ['running'], { state: 'needs_attention', payment_id: paymentId, ...(text ? said(text) : { reason: message }), finished_at: at }, at);
       } else {
-        movePeriod(db, p.id, ['running'], { state: 'running', payment_id: paymentId, reason: outcome === 'queued' ? 'Queued: sent once, automatically, when the gateway is back.' : 'The gateway did not give a definite answer; the charge is being checked. Do not charge again.' }, at);
+        movePeriod(db, p.id, ['running'], { state: 'running', payment_id: paymentId, ...said(coreText(outcome === 'queued' ? 'period.queued' : 'period.unknown')) }, at);
       }
       this.audit(actor, 'recurring.charge', p.reference, outcome === 'approved' ? 'success' : 'failure', `period ${p.period} ${s.amount} ${s.currency} eci RECURRING: ${outcome}${outcome === 'approved' ? '' : ` — ${message}`}`.slice(0, 500));
     });
@@ -597,8 +597,9 @@ export class RecurringService {
         this.audit(RUNNER, 'recurring.charge', p.reference, 'success', `period ${p.period} ${pay.amount} ${pay.currency}: approved (payment ${pay.reference})`);
       }
     } else if (pay.declined === 1) {
-      const op = db.prepare(`SELECT message FROM operations WHERE payment_id = ? AND type = 'purchase' ORDER BY seq DESC LIMIT 1`).get(pay.id) as { message: string | null } | undefined;
-      if (movePeriod(db, p.id, ['running'], { state: 'needs_attention', payment_id: pay.id, reason: `Declined: ${op?.message ?? 'refused by the gateway'}`, finished_at: at }, at)) {
+      const op = db.prepare(`SELECT message, response_code FROM operations WHERE payment_id = ? AND type = 'purchase' ORDER BY seq DESC LIMIT 1`).get(pay.id) as { message: string | null; response_code: string | null } | undefined;
+      const declined = coreText('period.declined', { bank: { responseCode: op?.response_code && /^\d{5}$/.test(op.response_code) ? op.response_code : null, message: (op?.message ?? 'refused by the gateway').slice(0, 400) } });
+      if (movePeriod(db, p.id, ['running'], { state: 'needs_attention', payment_id: pay.id, ...said(declined), finished_at: at }, at)) {
         this.audit(RUNNER, 'recurring.charge', p.reference, 'failure', `period ${p.period}: declined (payment ${pay.reference})`);
       }
     } else if (p.payment_id !== pay.id) {
@@ -697,6 +698,7 @@ export class RecurringService {
       paymentStatus: pay?.status ?? null,
       attempts: p.attempts,
       reason: p.reason,
+      reasonText: readText(p.reason_text),
       actedBy: p.acted_by_name,
       startedAt: p.started_at,
       finishedAt: p.finished_at,
@@ -716,4 +718,9 @@ function randomShortId(): string {
   let s = '';
   for (let i = 0; i < 8; i++) s += CROCKFORD[randomInt(CROCKFORD.length)];
   return s;
+}
+
+/** A period's reason in English (logs, CSV) and as its key (the screen's language). */
+function said(text: CoreText): { reason: string; reason_text: string | null } {
+  return { reason: englishText(text).slice(0, 500), reason_text: storeText(text) };
 }

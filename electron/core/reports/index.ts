@@ -1,4 +1,4 @@
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import { dayBounds } from '../../../shared/contract/reports';
 import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
@@ -72,7 +72,7 @@ export function createReportsFeature(deps: CoreDeps, opts: ReportsOptions = {}):
 
       'reports.compare': (input) => {
         const row = getCloseRow(deps.db, input.date);
-        if (!row) throw new ContractError('NOT_FOUND', `${input.date} has not been closed.`);
+        if (!row) throw new ContractError('NOT_FOUND', coreText('refuse.dayNotClosed', { date: input.date }));
         const snapshot = toSnapshot(row);
         const r = snapshot.report;
         const current = computeEndOfDay(deps.db, deps.station, { date: r.date, utcOffsetMinutes: r.utcOffsetMinutes, endUtcOffsetMinutes: r.endUtcOffsetMinutes }, deps.clock.now());

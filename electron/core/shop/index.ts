@@ -1,5 +1,5 @@
 import type { OutputOf, ParsedInputOf } from '../../../shared/contract';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { appendAudit } from '../ledger/audit-log';
@@ -188,8 +188,9 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
         record(ctx, 'failure', target, msg.slice(0, 200));
         // Names only: they are data, the sentence around them is the screen's (errors catalogue).
         if (e instanceof DuplicatePeopleError) throw new ContractError('SHOP_DUPLICATE_PEOPLE', e.people.map((p) => p.name).join(', '));
-        if (isUnreachable(e)) throw new ContractError('SHOP_SERVER_UNREACHABLE', `The shop server at ${target} cannot be reached: ${msg}`);
-        throw new ContractError('NOT_ALLOWED', `The shop server at ${target} refused this station: ${msg}`);
+        const params = { target: target.slice(0, 400), detail: msg.slice(0, 400) };
+        if (isUnreachable(e)) throw new ContractError('SHOP_SERVER_UNREACHABLE', coreText('refuse.shopUnreachable', params));
+        throw new ContractError('NOT_ALLOWED', coreText('refuse.shopRefused', params));
       }
       db.prepare(`INSERT INTO shop_connection (id, host, port, database, username, password, tls, updated_at, updated_by) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET host = excluded.host, port = excluded.port, database = excluded.database, username = excluded.username,

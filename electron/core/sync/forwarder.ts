@@ -8,7 +8,8 @@ import type { PaymentService } from '../payments/service';
 import { GroupCommit, stmt, tx } from '../ledger/sql';
 import { refreshOrderStatus } from '../orders/orders-repo';
 import type { Connectivity } from './connectivity';
-import { declinedNextStep, recheck } from './rules';
+import { declinedNextStepText, recheck } from './rules';
+import { englishText, type CoreText } from '../../../shared/contract/messages';
 
 /** Who forwards: the station itself, on behalf of whoever queued the operation (kept on the row). */
 export const FORWARDER_ACTOR: Actor = { id: 'system', name: 'forwarder' };
@@ -196,7 +197,7 @@ export class Forwarder {
       const now = service.deps.clock.now();
       const check = recheck(db, op, p, totalsOf(p), now, service.deps.settings.get());
       if (!check.ok) {
-        this.needsAttention(op, 'recheck_failed', check.message);
+        this.needsAttention(op, 'recheck_failed', check.text);
         continue;
       }
       // QUEUED goes straight to SENT (committed by the runner before the request, with the
@@ -207,7 +208,7 @@ export class Forwarder {
       if (r.state === 'queued') return 'blocked'; // no connection: still queued, nothing was sent
       if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
       const after = getOperation(db, op.id)!;
-      if (after.state === 'declined' && after.forwarded === 1) this.needsAttention(after, 'forwarded_refused', declinedNextStep(after, after.response_code, after.message ?? ''));
+      if (after.state === 'declined' && after.forwarded === 1) this.needsAttention(after, 'forwarded_refused', declinedNextStepText(after, after.response_code, after.message ?? ''));
     }
   }
 
@@ -223,7 +224,7 @@ export class Forwarder {
       for (const id of before) {
         const op = getOperation(db, id)!;
         // A forwarded operation the gateway refused (found out by check status) needs a person.
-        if (op.state === 'declined' && op.forwarded === 1) this.needsAttention(op, 'forwarded_refused', declinedNextStep(op, op.response_code, op.message ?? ''));
+        if (op.state === 'declined' && op.forwarded === 1) this.needsAttention(op, 'forwarded_refused', declinedNextStepText(op, op.response_code, op.message ?? ''));
       }
       this.changed();
       if (!r.stillUnknown) return unfinishedIds(this.service, paymentId).length === 0;
@@ -237,7 +238,7 @@ export class Forwarder {
     for (const seen of refusedForwarded(db)) {
       await this.service.mutex.run(seen.payment_id, () => {
         const op = getOperation(db, seen.id)!;
-        if (op.state === 'declined' && op.forwarded === 1) this.needsAttention(op, 'forwarded_refused', declinedNextStep(op, op.response_code, op.message ?? ''));
+        if (op.state === 'declined' && op.forwarded === 1) this.needsAttention(op, 'forwarded_refused', declinedNextStepText(op, op.response_code, op.message ?? ''));
         return Promise.resolve();
       });
     }
@@ -264,11 +265,12 @@ export class Forwarder {
    * one this forwarder sent that the gateway refused (`forwarded_refused`: the named exit from
    * DECLINED, because the clerk who queued it was told "queued", never "declined").
    */
-  private needsAttention(op: OperationRow, event: 'recheck_failed' | 'forwarded_refused', message: string): void {
+  private needsAttention(op: OperationRow, event: 'recheck_failed' | 'forwarded_refused', said: CoreText | string): void {
     const { deps, ports } = this.service;
+    const message = typeof said === 'string' ? said : englishText(said);
     const at = deps.clock.now().toISOString();
     tx(deps.db, () => {
-      moveOperation(deps.db, op.id, event === 'recheck_failed' ? 'queued' : 'declined', event, { message: message.slice(0, 500) }, at);
+      moveOperation(deps.db, op.id, event === 'recheck_failed' ? 'queued' : 'declined', event, { message: message.slice(0, 500), text: typeof said === 'string' ? null : said }, at);
       const p = updatePayment(deps.db, op.payment_id, {}, at);
       refreshOrderStatus(deps.db, p.order_id, at);
       audit(deps, ports, FORWARDER_ACTOR, 'sync.needs_attention', op.reference, 'failure', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference}: ${message}`.slice(0, 500));

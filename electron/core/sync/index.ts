@@ -105,7 +105,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
       if (action === 'dismiss') {
         tx(db, () => {
           // Final: never forwarded, never swept. A dismissed charge closes its payment so the order can be paid again.
-          moveOperation(db, op.id, 'needs_attention', 'dismiss', { responseCode: op.response_code ?? 'DISMISSED', message: `Dismissed by ${actor.name}: not sent to the gateway again. ${op.message ?? ''}`.trim().slice(0, 500) }, at);
+          moveOperation(db, op.id, 'needs_attention', 'dismiss', { responseCode: op.response_code ?? 'DISMISSED', message: `Dismissed by ${actor.name}: not sent to the gateway again. ${op.message ?? ''}`.trim().slice(0, 500), text: coreText('attention.dismissed', { name: actor.name }) }, at);
           const next = updatePayment(db, p.id, isCharge && p.authorized === 0 ? { declined: 1 } : {}, at);
           refreshOrderStatus(db, next.order_id, at);
           audit(deps, service.ports, actor, 'sync.dismiss', op.reference, 'success', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference} dismissed; was: ${op.message ?? ''}`.slice(0, 500));
@@ -117,10 +117,10 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
         // Re-check against the latest totals plus what is already queued ahead of it.
         const ahead = queuedOf(db, p.id).filter((q) => q.seq < op.seq);
         const check = recheck(db, { ...op, approved_by: isCharge ? actor.id : op.approved_by }, p, effectiveTotals(p, ahead), deps.clock.now(), deps.settings.get());
-        if (!check.ok) throw new ContractError('NOT_ALLOWED', check.message);
+        if (!check.ok) throw new ContractError('NOT_ALLOWED', check.text);
         tx(db, () => {
           // A supervisor sending an old offline charge anyway is recorded as its approver.
-          moveOperation(db, op.id, 'needs_attention', 'retry', { message: `Retried by ${actor.name}.`, ...(isCharge ? { approvedBy: { id: actor.id, name: actor.name } } : {}) }, at);
+          moveOperation(db, op.id, 'needs_attention', 'retry', { message: `Retried by ${actor.name}.`, text: coreText('attention.retried', { name: actor.name }), ...(isCharge ? { approvedBy: { id: actor.id, name: actor.name } } : {}) }, at);
           updatePayment(db, p.id, {}, at);
           audit(deps, service.ports, actor, 'sync.retry', op.reference, 'success', `${op.type}${op.amount !== null ? ` ${op.amount} ${p.currency}` : ''} ref ${op.reference} back in the queue; was: ${op.message ?? ''}`.slice(0, 500));
         });

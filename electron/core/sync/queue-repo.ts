@@ -1,3 +1,4 @@
+import { coreText, englishText, readText, type CoreText } from '../../../shared/contract/messages';
 import type { OutputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import { isCardExpired } from '../cards/cards-repo';
@@ -67,6 +68,7 @@ interface PeriodRow {
   due_at: string;
   reference: string;
   reason: string | null;
+  reason_text: string | null;
   payment_id: string | null;
   attempts: number;
   since: string;
@@ -80,15 +82,20 @@ interface PeriodRow {
 }
 
 /** What a person does about a recurring charge that failed, in one sentence. */
+export function recurringNextStepText(card: { status: string | null; expiry: string | null }, now: Date): CoreText {
+  if (card.status === null) return coreText('period.cardGone');
+  if (card.status !== 'active') return coreText('period.cardDeactivated');
+  if (card.expiry !== null && isCardExpired(card.expiry, now)) return coreText('period.cardExpired');
+  return coreText('period.askCustomer');
+}
+
+/** recurringNextStepText in English. */
 export function recurringNextStep(card: { status: string | null; expiry: string | null }, now: Date): string {
-  const then = 'then a supervisor retries the charge or skips the period.';
-  if (card.status === null) return `The card on file is gone: change the schedule's card, ${then}`;
-  if (card.status !== 'active') return `The card on file was deactivated: change the schedule's card, ${then}`;
-  if (card.expiry !== null && isCardExpired(card.expiry, now)) return `The card on file has expired: change the schedule's card, ${then}`;
-  return `Ask the customer (another card goes on the schedule), ${then}`;
+  return englishText(recurringNextStepText(card, now));
 }
 
 function toRecurringEntry(r: PeriodRow, now: Date): QueueEntry {
+  const next = recurringNextStepText({ status: r.card_status, expiry: r.card_expiry }, now);
   return {
     kind: 'recurring',
     id: r.id,
@@ -103,7 +110,9 @@ function toRecurringEntry(r: PeriodRow, now: Date): QueueEntry {
     amount: r.amount,
     currency: r.currency,
     reason: r.reason,
-    nextStep: recurringNextStep({ status: r.card_status, expiry: r.card_expiry }, now),
+    reasonText: readText(r.reason_text),
+    nextStep: englishText(next),
+    nextStepText: next,
     paymentId: r.payment_id,
     attempts: r.attempts,
   };
@@ -151,7 +160,7 @@ export function queuePage(db: Db, input: { section: QueueSection; cursor?: strin
   if (periodIds.length) {
     const rows = stmt(
       db,
-      `SELECT rp.id, rp.schedule_id, rp.period, rp.due_at, rp.reference, rp.reason, rp.payment_id, rp.attempts,
+      `SELECT rp.id, rp.schedule_id, rp.period, rp.due_at, rp.reference, rp.reason, rp.reason_text, rp.payment_id, rp.attempts,
          COALESCE(rp.finished_at, rp.updated_at) AS since, rs.short_id, rs.description, rs.customer_name,
          COALESCE(ord.total, rs.amount) AS amount, rs.currency, c.status AS card_status, c.expiry AS card_expiry
        FROM recurring_periods rp JOIN recurring_schedules rs ON rs.id = rp.schedule_id

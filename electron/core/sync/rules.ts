@@ -1,7 +1,6 @@
 import type { Settings } from '../../../shared/contract';
-import { ContractError } from '../../../shared/contract';
+import { ContractError, coreText, englishText, nested, type CoreText } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict, type PaymentTotals } from '../../../shared/domain/payment-state';
-import { fmtMinor } from './format';
 import { usableCard } from '../cards/card-service';
 import type { Db } from '../db/database';
 import type { OperationRow } from '../payments/operation-log';
@@ -12,7 +11,11 @@ import type { PaymentRow } from '../payments/payments-repo';
  * next step shown in "needs attention" when it can no longer be done. Pure except for the card
  * lookup; the rules themselves are shared/domain/payment-state's.
  */
-export type Recheck = { ok: true } | { ok: false; message: string };
+export type Recheck = { ok: true } | { ok: false; message: string; text: CoreText };
+
+function no(text: CoreText): Recheck {
+  return { ok: false, message: englishText(text), text };
+}
 
 const HOUR_MS = 3600 * 1000;
 
@@ -26,67 +29,66 @@ export function recheck(db: Db, op: OperationRow, p: PaymentRow, totals: Payment
       return verdict(op, p, totals, allowedAction('void', totals, now));
     case 'authorize':
     case 'purchase': {
-      if (p.declined === 1 || p.voided === 1) return { ok: false, message: 'The payment was closed meanwhile: dismiss this charge.' };
+      if (p.declined === 1 || p.voided === 1) return no(coreText('attention.closedMeanwhile'));
       if (p.card_id) {
         try {
           usableCard(db, p.card_id, now);
         } catch (e) {
-          const why = e instanceof ContractError ? e.message : 'The card on file cannot be used.';
-          return { ok: false, message: `${why} Ask the customer for another card, then dismiss this charge.` };
+          if (e instanceof ContractError && e.text) return no(coreText('attention.cardUnusable', { why: nested(e.text) }));
+          return no(coreText('attention.cardUnusable', { why: e instanceof ContractError ? e.message : 'The card on file cannot be used.' }));
         }
       }
       // A supervisor's retry (approved_by) overrides the age limit: they checked with the customer.
       const ageMs = now.getTime() - Date.parse(op.created_at);
       if (!op.approved_by && ageMs > settings.offlineCharges.maxAgeHours * HOUR_MS) {
-        return { ok: false, message: `Waited longer than the ${settings.offlineCharges.maxAgeHours}-hour offline limit: confirm with the customer, then retry to send it or dismiss it.` };
+        return no(coreText('attention.offlineTooOld', { hours: settings.offlineCharges.maxAgeHours }));
       }
       return { ok: true };
     }
     default:
-      return { ok: false, message: `A ${op.type} is never forwarded: dismiss it.` };
+      return no(coreText('attention.neverForwarded'));
   }
 }
 
 function verdict(op: OperationRow, p: PaymentRow, t: PaymentTotals, v: ActionVerdict): Recheck {
   if (v.allowed) return { ok: true };
-  return { ok: false, message: nextStep(op, p, t, v.code, v.reason) };
+  return no(nextStepText(op, p, t, v.code, v.text ?? null, v.reason));
 }
 
 /** Reason + next step for a rule that no longer holds. */
-export function nextStep(op: Pick<OperationRow, 'type'>, p: Pick<PaymentRow, 'currency'>, t: PaymentTotals, code: string, reason: string): string {
+export function nextStepText(op: Pick<OperationRow, 'type'>, p: Pick<PaymentRow, 'currency'>, t: PaymentTotals, code: string, rule: CoreText | null, reason: string): CoreText {
   switch (code) {
     case 'AUTHORIZATION_EXPIRED':
-      return op.type === 'void'
-        ? 'Authorization expired: the bank has released the funds, nothing is left to void. Dismiss it.'
-        : 'Authorization expired: take a new payment.';
-    case 'AMOUNT_EXCEEDS_CAPTURED': {
-      const rest = Math.max(t.captured - t.refunded, 0);
-      return `Refund now above what remains captured (${fmtMinor(rest, p.currency)} left): dismiss it, or refund at most what remains.`;
-    }
-    case 'AMOUNT_EXCEEDS_AUTHORIZED': {
-      const rest = Math.max(t.authorized - t.captured, 0);
-      return `Capture now above what remains authorized (${fmtMinor(rest, p.currency)} left): dismiss it, or capture what remains.`;
-    }
+      return coreText(op.type === 'void' ? 'attention.voidExpired' : 'attention.authExpired');
+    case 'AMOUNT_EXCEEDS_CAPTURED':
+      return coreText('attention.refundAboveCaptured', { rest: { amount: Math.max(t.captured - t.refunded, 0), currency: p.currency } });
+    case 'AMOUNT_EXCEEDS_AUTHORIZED':
+      return coreText('attention.captureAboveAuthorized', { rest: { amount: Math.max(t.authorized - t.captured, 0), currency: p.currency } });
     case 'VOID_NOT_ALLOWED':
-      return 'Money was captured meanwhile, so it cannot be voided: dismiss it and refund instead.';
+      return coreText('attention.capturedNoVoid');
     default:
-      return `${reason} Dismiss it, or retry once the payment allows it.`;
+      return coreText('attention.ruleNoLonger', { rule: rule ? nested(rule) : reason });
   }
 }
 
+/** nextStepText in English. */
+export function nextStep(op: Pick<OperationRow, 'type'>, p: Pick<PaymentRow, 'currency'>, t: PaymentTotals, code: string, reason: string): string {
+  return englishText(nextStepText(op, p, t, code, null, reason));
+}
+
 /** Reason + next step when the gateway refused a forwarded operation (never resent blindly). */
+export function declinedNextStepText(op: Pick<OperationRow, 'type'>, responseCode: string | null, message: string): CoreText {
+  const bank = { responseCode: responseCode ? responseCode.slice(0, 10) : null, message: message.slice(0, 400) };
+  const tail = (responseCode ?? '').slice(2);
+  if (tail === '773') return coreText(op.type === 'void' ? 'attention.voidExpiredBank' : 'attention.authExpiredBank', { bank });
+  if (tail === '044') return coreText('attention.cardInactive', { bank });
+  if (op.type === 'authorize' || op.type === 'purchase') return coreText('attention.chargeDeclined', { bank });
+  if (tail === '048') return coreText('attention.refundAboveGateway', { bank });
+  if (tail === '042') return coreText('attention.captureAboveGateway', { bank });
+  return coreText('attention.refused', { bank });
+}
+
+/** declinedNextStepText in English (logs, the stored message). */
 export function declinedNextStep(op: Pick<OperationRow, 'type'>, responseCode: string | null, message: string): string {
-  const code = responseCode ?? '';
-  const tail = code.slice(2);
-  const said = `${code ? `${code} ` : ''}${message}`.trim();
-  if (tail === '773') {
-    return op.type === 'void'
-      ? `Authorization expired (${said}): the bank has released the funds. Dismiss it.`
-      : `Authorization expired (${said}): take a new payment.`;
-  }
-  if (tail === '044') return `The card on file is inactive at the gateway (${said}): ask the customer for another card, then dismiss.`;
-  if (op.type === 'authorize' || op.type === 'purchase') return `Declined by the bank (${said}): ask the customer for another card or cash, then dismiss.`;
-  if (tail === '048') return `Refund above what the gateway shows as captured (${said}): check status, then dismiss or refund less.`;
-  if (tail === '042') return `Capture above what the gateway shows as authorized (${said}): check status, then dismiss or capture less.`;
-  return `Refused by the gateway (${said}): check the payment, then retry or dismiss.`;
+  return englishText(declinedNextStepText(op, responseCode, message));
 }

@@ -418,7 +418,11 @@ describe('re-check before forwarding', () => {
     await sh.drained();
     const ref = opsOf(sh, p.payment.id).find((o) => o.type === 'refund')!;
     expect(ref.state).toBe('needs_attention');
-    expect(ref.message).toMatch(/Refund now above what remains captured \(USD 40\.00 left\)/);
+    expect(ref.message).toMatch(/Refund now above what remains captured \(USD\s40\.00 left\)/);
+    // Stored beside the English as a key + params: the queue says it in the reader's language and digits.
+    const stored = h.db.prepare(`SELECT message_text FROM operations WHERE payment_id = ? AND type = 'refund'`).get(p.payment.id) as { message_text: string };
+    expect(JSON.parse(stored.message_text)).toEqual({ key: 'attention.refundAboveCaptured', params: { rest: { amount: 4_000, currency: 'USD' } } });
+    expect(h.feature.service.detail(p.payment.id).operations.find((o) => o.type === 'refund')!.text).toEqual({ key: 'attention.refundAboveCaptured', params: { rest: { amount: 4_000, currency: 'USD' } } });
     // The check status repaired our totals first.
     expect(h.feature.service.detail(p.payment.id).payment.refunded).toBe(4_000);
     expect(gatewayOps(sh, p.payment.reference)).toEqual(['PURCHASE:8000', 'REFUND:4000']);

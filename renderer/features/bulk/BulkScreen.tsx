@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
+import { coreSentence } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
 import { fmtMoney } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -99,7 +100,7 @@ export function BulkScreen() {
               {t('file.fromSelection', { count: offered.references.length })}
             </p>
           ) : null}
-          <Field label={t(kind === 'charge' ? 'file.labelCharge' : 'file.label')} hint={t(kind === 'charge' ? 'file.hintCharge' : 'file.hint')} error={fileError ?? undefined}>
+          <Field label={t(kind === 'charge' ? 'file.labelCharge' : 'file.label')} hint={kind === 'charge' ? t('file.hintCharge', { four: 4 }) : t('file.hint')} error={fileError ?? undefined}>
             <textarea className="input bulk-text" dir="ltr" rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
           </Field>
           <input
@@ -168,7 +169,7 @@ export function BulkScreen() {
                   <td><bdi>{r.reference}</bdi></td>
                   <td className="num">{r.amount !== null && r.currency ? fmtMoney(r.amount, r.currency) : ''}</td>
                   <td>{t(`state.${r.state}`)}</td>
-                  <td>{r.message}</td>
+                  <td dir="auto">{coreSentence(r.text) ?? r.message}</td>
                 </tr>
               ))}
             </tbody>

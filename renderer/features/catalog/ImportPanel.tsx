@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TAX_EXAMPLES } from '../../lib/format';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
@@ -88,7 +89,7 @@ export function ImportPanel({ onImported, onClose }: { onImported: () => void; o
                     <td>
                       {r.problems.map((p, k) => (
                         <div key={k} className="field-error">
-                          {t('import.problem', { line: r.line, field: t(`import.fields.${p.field}`, { defaultValue: p.field }), problem: t(`import.codes.${p.code}`, { detail: p.detail }) })}
+                          {t('import.problem', { line: r.line, field: t(`import.fields.${p.field}`, { defaultValue: p.field }), problem: t(`import.codes.${p.code}`, { detail: p.detail, ...TAX_EXAMPLES, min: 1, max: 64 }) })}
                         </div>
                       ))}
                     </td>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TAX_EXAMPLES } from '../../lib/format';
 import type { Product } from '../../../shared/contract';
 import { parseAmount, parseTaxRate } from '../../../shared/money';
 import { call } from '../../lib/api';
@@ -37,7 +38,7 @@ export function ProductForm({ product, currency, barcode, onDone, onCancel }: { 
     try {
       bp = tax.trim() ? parseTaxRate(tax) : 0;
     } catch {
-      e.taxRate = t('form.badTax');
+      e.taxRate = t('form.badTax', TAX_EXAMPLES);
     }
     setErrors(e);
     setFailure(null);

@@ -2,6 +2,7 @@ import './confirmation.css';
 import { Trans, useTranslation } from 'react-i18next';
 import { useEffect, useRef, useState } from 'react';
 import { call } from '../../lib/api';
+import { coreSentence } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
 import { fmtCount, fmtMoney } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -79,6 +80,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
   };
 
   const amount = fmtMoney(c.amount, c.currency);
+  const said = coreSentence(c.text) ?? c.message;
   const step = confirmationStep(c);
   const left = Math.max(0, c.timeoutSeconds - elapsed);
 
@@ -95,7 +97,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </span>
           }
         >
-          <span className="spinner" aria-hidden="true" /> {c.message}
+          <span className="spinner" aria-hidden="true" /> {said}
           <div data-testid="confirmation-time-to-answer">
             <Trans t={t} i18nKey="timeToAnswer" values={{ time: timeToAnswer(c.timeoutSeconds) }} components={{ time: <strong /> }} />
           </div>
@@ -112,7 +114,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </span>
           }
         >
-          {c.message}
+          {said}
         </Alert>
       ) : null}
       {c.state === 'refused' ? (
@@ -126,7 +128,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </span>
           }
         >
-          {c.message}
+          {said}
         </Alert>
       ) : null}
       {c.state === 'expired' ? (
@@ -140,7 +142,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </span>
           }
         >
-          {c.message}
+          {said}
         </Alert>
       ) : null}
       {c.state === 'failed' ? (
@@ -154,7 +156,7 @@ export function ConfirmationPanel({ confirmation: c, onNewOrder }: { confirmatio
             </span>
           }
         >
-          <span data-testid="fail-reason">{c.message}</span>
+          <span data-testid="fail-reason">{said}</span>
         </Alert>
       ) : null}
       {pollError ? <Alert tone="warning">{t('pollError', { error: pollError })}</Alert> : null}

@@ -78,7 +78,7 @@ export function CustomerSearch() {
       </header>
       <div className="search-box">
         <label className="field-label" htmlFor="customer-search">
-          {t('search.label')}
+          {t('search.label', { four: 4 })}
         </label>
         <input
           id="customer-search"
@@ -97,7 +97,7 @@ export function CustomerSearch() {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onKey}
-          placeholder={t('search.placeholder')}
+          placeholder={t('search.placeholder', { phone: '0555', last4: '0001', reference: 'ORD-2025' })}
         />
         <div className="muted small search-hint">
           <Kbd keys="↑" /> <Kbd keys="↓" /> {t('search.move')} <Kbd keys="Enter" /> {t('search.open')}
@@ -108,7 +108,7 @@ export function CustomerSearch() {
       {hits.length > 0 ? (
         <Results hits={hits} active={active} listRef={list} stale={!fresh} />
       ) : shownFor ? (
-        <EmptyState title={<Trans t={t} i18nKey="search.noMatch" values={{ query: shownFor }} components={{ q: <bdi /> }} />}>{t('search.noMatchHint')}</EmptyState>
+        <EmptyState title={<Trans t={t} i18nKey="search.noMatch" values={{ query: shownFor }} components={{ q: <bdi /> }} />}>{t('search.noMatchHint', { four: 4 })}</EmptyState>
       ) : (
         <EmptyState title={t('search.findTitle')}>{t('search.findHint')}</EmptyState>
       )}
@@ -164,7 +164,7 @@ const HitRow = memo(function HitRow({ hit, index, active }: { hit: Hit; index: n
         )}
       </div>
       <div className="result-why muted small">
-        {t('search.matchedOn', { why: WHY.has(hit.matched) ? t(`search.why.${hit.matched}`) : hit.matched })}
+        {t('search.matchedOn', { why: WHY.has(hit.matched) ? t(`search.why.${hit.matched}`, { four: 4 }) : hit.matched })}
         {hit.orderReference ? (
           <>
             {' '}

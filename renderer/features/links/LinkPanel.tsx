@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { LinkViewShape } from '../../../shared/contract';
 import { useNav } from '../../app/nav-store';
 import { call } from '../../lib/api';
+import { coreSentence } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
 import { fmtDateTime, fmtMoney } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -97,7 +98,7 @@ export function LinkPanel({ link: l, onNewOrder }: { link: LinkViewShape; onNewO
           {t('panel.expiringSoon', { count: minutesLeft(l.expiresAt, now) })}
         </p>
       ) : null}
-      {l.message && (l.state === 'failed' || l.state === 'unknown') ? <p className="muted small">{l.message}</p> : null}
+      {l.message && (l.state === 'failed' || l.state === 'unknown') ? <p className="muted small" dir="auto">{coreSentence(l.text, l.message) ?? l.message}</p> : null}
       {pollError ? (
         <Alert tone="warning" title={t('panel.pollFailed')}>
           {pollError}

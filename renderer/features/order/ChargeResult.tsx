@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AUTHORIZATION_DAYS } from '../../../shared/contract/limits';
 import { call } from '../../lib/api';
 import { bankText, counted, fmtMoney, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
@@ -100,7 +101,7 @@ export function ChargeResultPanel({ result, onNewOrder }: { result: OrderResult;
             </span>
           }
         >
-          {isAuth ? t('result.reserved') : t('result.wentThrough')}
+          {isAuth ? t('result.reserved', { days: AUTHORIZATION_DAYS }) : t('result.wentThrough')}
         </Alert>
       ) : null}
       {result.outcome === 'declined' ? (

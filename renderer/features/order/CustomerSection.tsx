@@ -157,7 +157,7 @@ function CustomerSearchBox() {
       </div>
       <div className="combo">
         <label className="field-label" htmlFor="order-first-field">
-          {t('customer.find')}
+          {t('customer.find', { four: 4 })}
         </label>
         <input
           id="order-first-field"

@@ -1,4 +1,5 @@
 import type { InputOf } from '../../../shared/contract';
+import { TAX_EXAMPLES } from '../../lib/format';
 import i18next from 'i18next';
 import { amountProblem } from '../../lib/error-text';
 import { orderTotals, type LineInput, type LineTotals, type OrderTotals } from '../../../shared/domain/order-totals';
@@ -58,7 +59,7 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
     }
     const quantity = Number(d.quantity.trim());
     if (!/^\d+$/.test(d.quantity.trim()) || quantity < 1 || quantity > 1_000_000) {
-      errors[`lines.${i}.quantity`] = i18next.t('order:lines.wholeNumber');
+      errors[`lines.${i}.quantity`] = i18next.t('order:lines.wholeNumber', { min: 1 });
       ok = false;
     }
     let unitPrice = 0;
@@ -72,7 +73,7 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
     try {
       taxRateBp = d.taxRate.trim() ? parseTaxRate(d.taxRate) : 0;
     } catch {
-      errors[`lines.${i}.taxRate`] = i18next.t('order:lines.taxFormat');
+      errors[`lines.${i}.taxRate`] = i18next.t('order:lines.taxFormat', TAX_EXAMPLES);
       ok = false;
     }
     if (ok) {

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DEFAULT_PRINTER_PORT } from '../../../shared/contract/limits';
 import { DEVICE_PATH, type OutputOf, type PaperWidth, type PrinterConfig, type PrinterConnection, type PrintOutcome } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -59,8 +60,8 @@ export function PrinterPanel() {
     const port = Number(f.port);
     const usb = f.connection === 'usb';
     if (!HOST.test(host) || (f.enabled && !usb && !host)) p.host = t('field.host');
-    if ((device && !DEVICE_PATH.test(device)) || (f.enabled && usb && !device)) p.device = t('field.device');
-    if (!Number.isInteger(port) || port < 1 || port > 65535) p.port = t('field.port');
+    if ((device && !DEVICE_PATH.test(device)) || (f.enabled && usb && !device)) p.device = t('field.device', { example: '/dev/usb/lp0' });
+    if (!Number.isInteger(port) || port < 1 || port > 65535) p.port = t('field.port', { min: 1, max: 65535 });
     setProblems(p);
     return Object.keys(p).length ? null : { enabled: f.enabled, connection: f.connection, device, host, port, width: f.width, drawer: f.drawer, autoPrint: f.autoPrint };
   };
@@ -69,8 +70,8 @@ export function PrinterPanel() {
     const fields = fieldErrors(e);
     const p: Record<string, string> = {};
     if (fields.host) p.host = t('field.host');
-    if (fields.port) p.port = t('field.port');
-    if (fields.device) p.device = t('field.device');
+    if (fields.port) p.port = t('field.port', { min: 1, max: 65535 });
+    if (fields.device) p.device = t('field.device', { example: '/dev/usb/lp0' });
     setProblems(p);
   };
 
@@ -111,7 +112,7 @@ export function PrinterPanel() {
   return (
     <section className="panel" aria-labelledby="printer-h" data-testid="printer-panel">
       <h2 id="printer-h">{t('panel.title')}</h2>
-      <p className="field-hint">{t('panel.intro')}</p>
+      <p className="field-hint">{t('panel.intro', { port: DEFAULT_PRINTER_PORT })}</p>
       {loadError ? <Alert tone="danger">{loadError}</Alert> : null}
       {!form && !loadError ? <Spinner label={t('preview.loading')} /> : null}
       {form ? (
@@ -143,8 +144,8 @@ export function PrinterPanel() {
             )}
             <Field label={t('panel.width')}>
               <select className="input" value={form.width} onChange={(e) => set('width')(e.target.value as PaperWidth)}>
-                <option value="80mm">{t('panel.width80')}</option>
-                <option value="58mm">{t('panel.width58')}</option>
+                <option value="80mm">{t('panel.width80', { mm: 80, chars: 48 })}</option>
+                <option value="58mm">{t('panel.width58', { mm: 58, chars: 32 })}</option>
               </select>
             </Field>
           </div>

@@ -4,6 +4,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
 import { call, subscribe } from '../../lib/api';
+import { coreSentence } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
 import { fmtAge, fmtMoney, fmtNumber, fmtWhen } from '../../lib/format';
 import { operationType } from '../../lib/operation-labels';
@@ -259,7 +260,9 @@ interface OpRowProps extends Placed {
 /** An operation of the queue: waiting to be sent, or held for a person. */
 const OpRow = memo(function OpRow({ e, index, top, measure, now, attention, canResolve, busy, onOpenPayment, onOpenSchedule, onRetry, onDismiss }: OpRowProps) {
   const { t } = useTranslation('queue');
-  const reason = [e.reason, e.message].filter(Boolean).join(' — ');
+  // The clerk's own words (e.reason) as typed; the core's sentence in the reader's language, its
+  // stored English when the row predates keys.
+  const reason = [e.reason, coreSentence(e.text) ?? e.message].filter(Boolean).join(' — ');
   return (
     <div ref={measure} data-index={index} style={{ transform: `translateY(${top}px)` }} className="queue-row" role="row" aria-rowindex={index + 2} data-kind="operation" data-id={e.id} data-reference={e.orderReference}>
       <span role="cell" className="queue-what">
@@ -344,8 +347,8 @@ const RecurringRow = memo(function RecurringRow({ e, index, top, measure, now, o
         <span className="muted small queue-due">{t('due', { when: fmtWhen(e.dueAt, new Date(now)) })}</span>
       </span>
       <span role="cell" className="queue-reason">
-        <span dir="auto">{e.reason ?? t('chargeFailed')}</span>
-        <span className="queue-next">{t('next', { step: e.nextStep })}</span>
+        <span dir="auto">{coreSentence(e.reasonText) ?? e.reason ?? t('chargeFailed')}</span>
+        <span className="queue-next">{t('next', { step: coreSentence(e.nextStepText) ?? e.nextStep })}</span>
       </span>
       <span role="cell" className="row-actions">
         <Button size="sm" variant="primary" onClick={() => onOpenSchedule(e.scheduleId)} aria-label={t('openScheduleLabel', { description: e.description, id: `RC-${e.shortId}` })}>

@@ -6,7 +6,7 @@ import { isCurrencyCode, parseAmount } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { amountErrorText } from '../../lib/amount-error';
 import { describeError } from '../../lib/error-text';
-import { fmtDateTime, fmtExpiry, fmtNumber, maskedCard } from '../../lib/format';
+import { fmtDateTime, fmtDayMonth, fmtExpiry, fmtMoney, fmtNumber, maskedCard } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -124,7 +124,7 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
             </Field>
             <div className="recurring-row">
               <Field label={t('col.amount')} error={errors.amount} className="recurring-amount">
-                <input className="input num" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} autoFocus placeholder={t('form.amountPlaceholder')} />
+                <input className="input num" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} autoFocus placeholder={isCurrencyCode(currency) ? fmtMoney(0, currency) : undefined} />
               </Field>
               <Field label={t('form.currency')} error={errors.currency} className="recurring-currency">
                 <input className="input" value={currency} onChange={(e) => setCurrency(e.target.value.toUpperCase())} maxLength={3} />
@@ -172,7 +172,7 @@ export function RecurringForm({ customer, cards, onDone, onCancel }: { customer?
             ) : null}
             <p className="muted small recurring-preview" aria-live="polite">
               {preview.length ? t(preview.length === 4 ? 'form.previewMore' : 'form.preview', { dates: preview.map((p) => fmtDateTime(p.dueAt)).join(t('form.listSeparator')) }) : t('form.previewNone')}
-              {frequency === 'monthly' || frequency === 'yearly' ? ` ${t('form.monthEnd')}` : ''}
+              {frequency === 'monthly' || frequency === 'yearly' ? ` ${t('form.monthEnd', { day: 31, leapDay: fmtDayMonth(2, 29) })}` : ''}
             </p>
           </>
         ) : null}
@@ -213,7 +213,7 @@ function CustomerPicker({ onPick, error }: { onPick: (w: { customer: Customer; c
   }, [query]);
   return (
     <>
-      <Field label={t('form.customerSearch')} error={error}>
+      <Field label={t('form.customerSearch', { four: 4 })} error={error}>
         <input className="input" dir="auto" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus />
       </Field>
       {hits.length ? (

@@ -1,5 +1,6 @@
 import type { OutputOf } from '../../../shared/contract';
 import type { Frequency } from '../../../shared/domain/recurrence';
+import { coreSentence } from '../../lib/core-text';
 import { fmtNumber } from '../../lib/format';
 import { i18next } from '../../i18n';
 
@@ -56,15 +57,18 @@ export function cadence(s: Pick<Schedule, 'frequency' | 'count' | 'endAt' | 'tot
 
 /** What a person should know about a period, in one sentence. */
 export function periodResult(p: Period): string {
+  // The core's sentence in the reader's language; a reason a person typed, or one stored before
+  // the key was (English only), as it was written.
+  const reason = coreSentence(p.reasonText) ?? p.reason;
   switch (p.state) {
     case 'charged':
       return i18next.t('recurring:result.approved');
     case 'running':
-      return p.reason ?? i18next.t('recurring:result.running');
+      return reason ?? i18next.t('recurring:result.running');
     case 'due':
-      return p.reason ?? i18next.t('recurring:result.due');
+      return reason ?? i18next.t('recurring:result.due');
     default:
-      return p.reason ?? '';
+      return reason ?? '';
   }
 }
 

@@ -8,7 +8,7 @@ type Drawer = EndOfDayReport['drawer'][number];
 
 const money = (t: Tally, currency: string) => fmtMoney(t.amount, currency);
 /** Money out reads with a minus sign; nothing out reads as zero. */
-const out = (t: Tally, currency: string) => (t.amount ? `\u2212${money(t, currency)}` : money(t, currency));
+const out = (t: Tally, currency: string) => fmtMoney(-t.amount, currency);
 
 /** One currency's day: its operations, the net taken, and the cash drawer. */
 export function CurrencyPanel({ totals, drawer }: { totals: CurrencyTotals; drawer: Drawer | null }) {

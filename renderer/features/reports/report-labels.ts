@@ -44,8 +44,7 @@ export function figureLabel(t: TFunction, figure: string): string {
   return m ? t(`reports:figure.of.${m[2]}`, { label: m[1] }) : figure;
 }
 
-/** "+KWD 1.250" / "−KWD 1.250": a difference, its sign before the amount. */
+/** "+KWD 1.250" / "−KWD 1.250": a difference, its sign where the locale puts it. */
 export function signed(amount: number, currency: string): string {
-  if (amount === 0) return fmtMoney(0, currency);
-  return `${amount > 0 ? '+' : '\u2212'}${fmtMoney(Math.abs(amount), currency)}`;
+  return fmtMoney(amount, currency, 'always');
 }

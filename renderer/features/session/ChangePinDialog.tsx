@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
@@ -59,7 +60,7 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
           <Field label={t('changePin.current')} error={wrongCurrent}>
             <input className="input" type="password" inputMode="numeric" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus />
           </Field>
-          <Field label={t('changePin.newPin')} error={fields.newPin}>
+          <Field label={t('changePin.newPin', { n: PIN_MIN })} error={fields.newPin}>
             <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
           </Field>
           <Field label={t('changePin.again')} error={mismatch ? t('changePin.differ') : undefined}>

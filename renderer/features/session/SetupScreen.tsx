@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import { i18next, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../i18n';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -31,7 +32,7 @@ export function SetupScreen() {
     e.preventDefault();
     const problems: Record<string, string> = {};
     if (!name.trim()) problems.name = t('setup.enterName');
-    if (pin.length < 6) problems.pin = t('setup.pinShort');
+    if (pin.length < PIN_MIN) problems.pin = t('setup.pinShort', { n: PIN_MIN });
     else if (pin !== confirm) problems.confirm = t('setup.differ');
     setLocal(problems);
     if (Object.keys(problems).length === 0) void action.run();
@@ -56,7 +57,7 @@ export function SetupScreen() {
         <Field label={t('setup.name')} error={fields.name}>
           <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" maxLength={80} />
         </Field>
-        <Field label={t('setup.pin')} error={fields.pin}>
+        <Field label={t('setup.pin', { n: PIN_MIN })} error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
         </Field>
         <Field label={t('setup.repeat')} error={fields.confirm}>

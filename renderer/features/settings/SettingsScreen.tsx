@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TAX_EXAMPLES } from '../../lib/format';
 import type { Settings } from '../../../shared/contract';
 import { formatTaxRate, money, parseAmount, parseTaxRate, toInputString } from '../../../shared/money';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -131,10 +132,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
     try {
       patch.defaultTaxRateBp = parseTaxRate(form.defaultTax || '0');
     } catch {
-      problems.defaultTaxRateBp = t('problem.taxRate');
+      problems.defaultTaxRateBp = t('problem.taxRate', TAX_EXAMPLES);
     }
     const minutes = Number(form.idleLockMinutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 15) problems.idleLockMinutes = t('problem.idleLock');
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 15) problems.idleLockMinutes = t('problem.idleLock', { min: 1, max: 15 });
     else patch.idleLockMinutes = minutes;
     try {
       patch.refundApprovalLimit = parseAmount(form.refundApprovalLimit || '0', patch.currency ?? settings.currency).amount;
@@ -206,7 +207,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <Field label={t('station.idleLock')} error={err('idleLockMinutes')}>
           <input className="input num" inputMode="numeric" value={form.idleLockMinutes} onChange={set('idleLockMinutes')} />
         </Field>
-        <Field label={t('station.refundApproval')} hint={t('station.refundApprovalHint', { currency: form.currency || settings.currency })} error={err('refundApprovalLimit')}>
+        <Field label={t('station.refundApproval')} hint={t('station.refundApprovalHint', { currency: form.currency || settings.currency, zero: 0 })} error={err('refundApprovalLimit')}>
           <input className="input num" inputMode="decimal" value={form.refundApprovalLimit} onChange={set('refundApprovalLimit')} />
         </Field>
       </div>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -191,7 +192,7 @@ function ResetPinDialog({ user, onClose }: { user: User; onClose: (message?: str
       </h2>
       <p className="dialog-body">{t('pin.body')}</p>
       <form onSubmit={onSubmit} noValidate>
-        <Field label={t('pin.newPin')} error={fields.pin}>
+        <Field label={t('pin.newPin', { n: PIN_MIN })} error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} autoFocus />
         </Field>
         <Field label={t('pin.again')} error={mismatch ? t('pin.differ') : undefined}>
@@ -267,7 +268,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
             <RoleOptions />
           </select>
         </Field>
-        <Field label={t('add.pin')} error={fields.pin}>
+        <Field label={t('add.pin', { n: PIN_MIN })} error={fields.pin}>
           <input className="input" type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
         </Field>
       </div>

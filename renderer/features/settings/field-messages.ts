@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { PIN_MIN } from '../../../shared/contract/limits';
 import { GO_LIVE_CONFIRMATION, LINK_EXPIRY_ORDER } from '../../../shared/contract';
 import { currencyExponent, MoneyError } from '../../../shared/money';
 
@@ -8,13 +9,13 @@ import { currencyExponent, MoneyError } from '../../../shared/money';
  * known sentence maps to a catalogue key whose English is the very same sentence (field-messages
  * test checks that against the schemas). An unknown one keeps its English, marked as such.
  */
-const KNOWN: Readonly<Record<string, string>> = {
+const KNOWN: Readonly<Record<string, string | readonly [string, Record<string, number>]>> = {
   Required: 'settings:fieldError.required',
   'Name is required': 'settings:fieldError.nameRequired',
   'Unknown currency code': 'settings:fieldError.unknownCurrency',
-  'At least 6 digits or characters': 'settings:fieldError.pinTooShort',
-  'Letters and digits only, at most 20 (as in the APS back office)': 'settings:fieldError.lettersDigits20',
-  'At most 100 characters': 'settings:fieldError.atMost100',
+  [`At least ${PIN_MIN} digits or characters`]: ['settings:fieldError.pinTooShort', { n: PIN_MIN }],
+  'Letters and digits only, at most 20 (as in the APS back office)': ['settings:fieldError.lettersDigits20', { max: 20 }],
+  'At most 100 characters': ['settings:fieldError.atMost100', { max: 100 }],
   'No spaces at the start or end': 'settings:fieldError.noEdgeSpaces',
   'Printable characters only': 'settings:fieldError.printableOnly',
   'No spaces': 'settings:fieldError.noSpaces',
@@ -42,8 +43,9 @@ function zodDefault(message: string): string | null {
 /** One field message in the user's language. */
 export function fieldMessage(message: string, t: TFunction): string {
   if (message === `Type ${GO_LIVE_CONFIRMATION}`) return t('settings:fieldError.typeConfirmation', { word: GO_LIVE_CONFIRMATION });
-  const key = KNOWN[message] ?? zodDefault(message);
-  if (key) return t(key);
+  const known = KNOWN[message] ?? zodDefault(message);
+  if (typeof known === 'string') return t(known);
+  if (known) return t(known[0], known[1]);
   return t('settings:fieldError.unknown', { message });
 }
 

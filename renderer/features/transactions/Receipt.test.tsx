@@ -40,4 +40,17 @@ describe('the receipt prints in the station\'s language, whatever the clerk read
     expect(html).toContain('شكرًا لكم');
     expect(html).not.toContain('Thank you');
   });
+
+  it('amounts and dates follow the station too: an English station\'s receipt printed by a clerk reading Arabic with Arabic-Indic digits', async () => {
+    await useTestLanguage('ar', 'arab');
+    const english = renderToStaticMarkup(<Receipt detail={detail} settings={station('en-US')} operationId={null} />);
+    expect(english).toContain('KWD\u00a012.500');
+    expect(english).not.toMatch(/[\u0660-\u0669]/);
+    expect(english).toContain('Mar 10, 2026');
+    const arabic = renderToStaticMarkup(<Receipt detail={detail} settings={station('ar-KW')} operationId={null} />);
+    // The Arabic station's digits (Latin: its locale has no -u-nu-arab), Arabic's amount layout.
+    expect(arabic).toContain('12.500\u00a0KWD');
+    expect(arabic).not.toMatch(/[\u0660-\u0669]/);
+    await useTestLanguage('en');
+  });
 });

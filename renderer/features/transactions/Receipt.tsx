@@ -3,9 +3,9 @@ import { create } from 'zustand';
 import type { OutputOf, Settings } from '../../../shared/contract';
 import { formatTaxRate } from '../../../shared/money';
 import { call } from '../../lib/api';
-import { fmtDateTime, fmtMoney, maskedCard } from '../../lib/format';
+import { fmtDateTime, fmtMoney, inLocale, maskedCard } from '../../lib/format';
 import { lineAmountHeading, lineNets } from '../../lib/line-amounts';
-import { directionOf, ensureLanguage, i18next, languageOf } from '../../i18n';
+import { directionOf, ensureLanguage, i18next, intlLocale, languageOf } from '../../i18n';
 
 type Detail = OutputOf<'payments.get'>;
 
@@ -57,7 +57,9 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
   const lng = languageOf(settings?.locale);
   const t = i18next.getFixedT(lng, 'transactions');
   const kind = (type: string) => (OP_KEY[type] ? t(`transactions:receipt.kind.${OP_KEY[type]}`) : type.toUpperCase());
-  return (
+  // Amounts, dates and digits in the station's locale too, whatever the clerk reads on screen (a
+  // station locale has no digits extension: settings-fields Locale, so its digits are Latin).
+  return inLocale(intlLocale(lng, 'latn'), () => (
     <article className="receipt" aria-label={t('transactions:receipt.label')} lang={lng} dir={directionOf(lng)}>
       <header>
         <div className="receipt-merchant">{settings?.merchantName ?? ''}</div>
@@ -108,5 +110,5 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
       </dl>
       <footer>{t('transactions:receipt.thanks')}</footer>
     </article>
-  );
+  ));
 }

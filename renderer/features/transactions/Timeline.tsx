@@ -64,9 +64,9 @@ export function Timeline({ detail }: { detail: Detail }) {
 
 /**
  * What the gateway or the core said about an operation, in the user's language (the bank's answer
- * by its APS message code, lib/format bankText), with the code left to right. The bank's own
- * words stay as a tooltip for support; a technical note the core keeps in English shows only on
- * an English screen.
+ * by its APS message code, lib/format bankText; the runner's technical notes by their key, the
+ * technical detail inside left as it is), with the code left to right. The stored English stays as
+ * a tooltip for support; a note without a key shows only on an English screen.
  */
 function OperationNote({ message, text, responseCode }: { message: string | null; text: CoreTextLike | null; responseCode: string | null }) {
   const said = coreSentence(text, message);

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import { AUTHORIZATION_DAYS } from '../../../shared/contract/limits';
 import { EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import { useNav } from '../../app/nav-store';
 import { call, subscribe } from '../../lib/api';
@@ -134,7 +135,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
           {p.status === 'expired' && p.expiresAt ? (
             <Alert tone="danger" title={t('detail.expiredTitle')}>
               <span data-testid="expired-note">
-                <Trans t={t} i18nKey="detail.expiredNote" values={{ when: fmtDateTime(p.expiresAt), amount: fmtMoney(b.uncaptured, c) }} components={{ amount: <bdi /> }} />
+                <Trans t={t} i18nKey="detail.expiredNote" values={{ when: fmtDateTime(p.expiresAt), amount: fmtMoney(b.uncaptured, c), days: AUTHORIZATION_DAYS }} components={{ amount: <bdi /> }} />
               </span>
             </Alert>
           ) : note ? (

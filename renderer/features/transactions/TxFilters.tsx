@@ -30,7 +30,7 @@ export function TxFilters() {
           dir="auto"
           className="input filters-query"
           type="search"
-          placeholder={t('filters.searchPlaceholder')}
+          placeholder={t('filters.searchPlaceholder', { four: 4 })}
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           autoComplete="off"
@@ -46,7 +46,7 @@ export function TxFilters() {
           <span>{t('filters.period')}</span>
           <select className="input" value={filter.period} onChange={(e) => setFilter({ period: e.target.value as Filter['period'] })}>
             <option value="today">{t('filters.today')}</option>
-            <option value="week">{t('filters.week')}</option>
+            <option value="week">{t('filters.week', { n: 7 })}</option>
             <option value="all">{t('filters.allTime')}</option>
           </select>
         </label>
