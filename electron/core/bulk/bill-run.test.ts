@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { channels } from '../../../shared/contract';
 import { startHarness, type Harness } from '../payments/test-harness';
+import { groupCommitStats } from '../ledger/sql';
 import { queuePage } from '../sync/queue-repo';
 import { BulkService } from './service';
 
@@ -151,6 +152,25 @@ describe('bill run', () => {
     expect(after.get(run.id).counts.approved).toBe(1);
     expect(h.db.prepare('SELECT COUNT(*) AS n FROM orders WHERE reference = ?').get(ref)).toEqual({ n: 1 });
     expect(chargesAt(h, ada.customerId)).toBe(1);
+  });
+});
+
+describe('bill runs share commits', () => {
+  it('the order, payment and outcome of each row go through the group commit (fewer commits than writes), charged once each', async () => {
+    h = await startHarness();
+    const ada = await customerWithCard(h, 'Ada Lovelace', 'ada@example.com');
+    const bulk = new BulkService(h.deps, h.feature.service, { concurrency: 8, orders: h.feature.orders });
+    const run = bulk.preview('charge', Array.from({ length: 24 }, () => ({ reference: ada.customerId, amount: '3.00', description: 'Box' })), '', sup(h));
+    const before = { ...groupCommitStats };
+    bulk.start(run.id, sup(h));
+    await bulk.wait(run.id);
+    expect(bulk.get(run.id).counts.approved).toBe(24);
+    const writes = groupCommitStats.writes - before.writes;
+    const commits = groupCommitStats.commits - before.commits;
+    // Per row: the order, the payment with its SENT operation, the outcome: at least 3 grouped writes.
+    expect(writes).toBeGreaterThanOrEqual(24 * 3);
+    expect(commits).toBeLessThan(writes);
+    expect(chargesAt(h, ada.customerId)).toBe(24);
   });
 });
 

@@ -418,13 +418,18 @@ export class BulkService {
     const orders = this.orders as OrderService;
     const ref = r.order_reference as string;
     let order = stmt(db, 'SELECT id FROM orders WHERE reference = ?').get(ref) as { id: string } | undefined;
-    order ??= orders.create(
-      { channel: 'mail', currency: r.currency as string, customerId: r.customer_id, newCustomer: null, lines: [{ description: r.description, quantity: 1, unitPrice: r.amount as number, taxRateBp: 0 }], note: `Bill run ${r.run_id}, row ${r.seq}` },
-      marked,
-      { reference: ref },
+    // Through the group commit like the charge below: rows in flight share fsyncs; each still waits
+    // for its own commit (the order under its fixed reference, then the payment and its SENT
+    // operation) before its request is sent.
+    order ??= await this.group.commit(() =>
+      orders.create(
+        { channel: 'mail', currency: r.currency as string, customerId: r.customer_id, newCustomer: null, lines: [{ description: r.description, quantity: 1, unitPrice: r.amount as number, taxRateBp: 0 }], note: `Bill run ${r.run_id}, row ${r.seq}` },
+        marked,
+        { reference: ref },
+      ),
     );
     try {
-      const out = await this.payments.charge({ orderId: order.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.card_id as string } }, marked);
+      const out = await this.payments.charge({ orderId: order.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.card_id as string } }, marked, { commit: this.group.commit });
       this.notePayment(r, out.payment.id);
       if (out.outcome === 'declined') return await this.toAttention(r, out.payment.id);
       this.finishRow(r, out.outcome, out.message);
