@@ -129,3 +129,36 @@ test('bill run on cards on file: preview with refusals, charged once, a declined
   await shot(page, 'bulk-needs-attention');
   expect(findings, report(findings)).toEqual([]);
 });
+
+test('a bill-run row refused at send time (card deactivated after the preview) waits in needs attention and is dismissed', async ({ desk: page, web }) => {
+  test.setTimeout(240_000);
+  const { cardId } = await customerWithCard(page, 'Layla Haddad', 'layla@example.com');
+  await switchUser(page, NAMES.supervisor, PINS.supervisor);
+  await page.keyboard.press('Alt+B');
+  await page.getByRole('radio', { name: 'Bill run (cards on file)' }).check();
+  await page.getByLabel(/CSV with customer and amount columns/).fill(['customer,amount,description', 'layla@example.com,12.00,January box'].join('\n'));
+  await page.getByLabel('Reason (shown on every operation)').fill('Monthly club');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('bulk-summary')).toHaveText('1 will be sent, 0 refused (see why below).');
+  // After the preview, before sending: the card is deactivated.
+  await apiOk(page, 'cards.deactivate', { cardId });
+  await page.getByRole('button', { name: 'Send 1 row' }).click();
+  const run = page.getByTestId('bulk-run');
+  await expect(run).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('bulk-counts')).toHaveText('1 of 1 done · 0 approved · 1 not approved');
+  await expect(run.getByText(/Needs attention: refused before sending/)).toBeVisible();
+  expect((await sandboxOrders(web)).filter((o) => o.merchantReference.startsWith('BR-'))).toHaveLength(0);
+
+  await page.keyboard.press('Alt+Q');
+  const row = page.locator('#queue-list [data-kind="bulk"]');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Bill run');
+  await expect(row).toContainText(/Refused before it was sent: .*deactivated/);
+  await expect(row).toContainText(/Next: Ask the customer for another card and charge order BR-/);
+  await shot(page, 'bulk-refused-at-send');
+  await scan(page, 'queue with a bulk row');
+  await row.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(row).toHaveCount(0);
+  expect(findings, report(findings)).toEqual([]);
+});

@@ -8,7 +8,7 @@ import {
 import { CoreTextSchema } from './messages';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
-import { BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
+import { BulkKind, BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, EndOfDayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
 import { ShopConnectInput, ShopStatusSchema } from './shop';
@@ -246,7 +246,31 @@ const QueueRecurringEntry = z.object({
   paymentId: Id.nullable(),
   attempts: z.number().int(),
 });
-const QueueEntrySchema = z.discriminatedUnion('kind', [QueueOperationEntry, QueueRecurringEntry]);
+/**
+ * A bulk row our own checks refused when it was sent (the payment or card changed after the
+ * preview): no operation was made, so the row itself waits for a person (dismissed on the Queue screen).
+ */
+const QueueBulkEntry = z.object({
+  kind: z.literal('bulk'),
+  /** `<run id>-<row>`. */
+  id: Id,
+  runId: Id,
+  seq: z.number().int(),
+  bulkKind: BulkKind,
+  /** The row's reference as given in the file (payment, order, or the bill run's customer). */
+  reference: z.string(),
+  paymentId: Id.nullable(),
+  /** The bill-run row's own order, made before its charge was refused (null for capture, void, refund). */
+  orderReference: z.string().nullable(),
+  amount: MinorUnits.nullable(),
+  currency: Currency.nullable(),
+  /** Why our checks refused it (the core's sentence, in English). */
+  reason: z.string(),
+  /** Who ran the run. */
+  runBy: z.string(),
+  since: IsoTime,
+});
+const QueueEntrySchema = z.discriminatedUnion('kind', [QueueOperationEntry, QueueRecurringEntry, QueueBulkEntry]);
 
 /** Every channel of the app, declared once. Name = `<area>.<action>`. */
 export const channels = {
@@ -589,6 +613,7 @@ export const channels = {
   'bulk.get': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: false, summary: 'Progress of a run: counts per row state.' }),
   'bulk.rows': ch({ input: z.object({ id: Id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(), output: z.array(BulkRowSchema), minRole: 'supervisor', mutates: false, summary: 'Rows of a run with their verdict and result.' }),
   'bulk.cancel': ch({ input: z.object({ id: Id }).strict(), output: BulkRunSchema, minRole: 'supervisor', mutates: true, summary: 'Stop a run: rows not yet sent are cancelled.' }),
+  'bulk.dismissRow': ch({ input: z.object({ runId: Id, seq: z.number().int().min(1) }).strict(), output: Ok, minRole: 'supervisor', mutates: true, summary: 'Dismiss a row refused at send time from needs attention (audited); nothing is sent.' }),
   'bulk.resultCsv': ch({ input: z.object({ id: Id }).strict(), output: z.object({ csv: z.string() }), minRole: 'supervisor', mutates: false, summary: 'The result file of a run, one line per input row.' }),
   // --- receipt printer and cash drawer (issue #20; docs/printing.md) ---
   'printing.state': ch({ input: Empty, output: PrinterStateSchema, minRole: 'clerk', mutates: false, summary: 'This desk\'s receipt printer: its settings and the last job\'s outcome.' }),

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { channels } from '../../../shared/contract';
 import { startHarness, type Harness } from '../payments/test-harness';
+import { groupCommitStats } from '../ledger/sql';
 import { queuePage } from '../sync/queue-repo';
 import { BulkService } from './service';
 
@@ -150,5 +152,79 @@ describe('bill run', () => {
     expect(after.get(run.id).counts.approved).toBe(1);
     expect(h.db.prepare('SELECT COUNT(*) AS n FROM orders WHERE reference = ?').get(ref)).toEqual({ n: 1 });
     expect(chargesAt(h, ada.customerId)).toBe(1);
+  });
+});
+
+describe('bill runs share commits', () => {
+  it('the order, payment and outcome of each row go through the group commit (fewer commits than writes), charged once each', async () => {
+    h = await startHarness();
+    const ada = await customerWithCard(h, 'Ada Lovelace', 'ada@example.com');
+    const bulk = new BulkService(h.deps, h.feature.service, { concurrency: 8, orders: h.feature.orders });
+    const run = bulk.preview('charge', Array.from({ length: 24 }, () => ({ reference: ada.customerId, amount: '3.00', description: 'Box' })), '', sup(h));
+    const before = { ...groupCommitStats };
+    bulk.start(run.id, sup(h));
+    await bulk.wait(run.id);
+    expect(bulk.get(run.id).counts.approved).toBe(24);
+    const writes = groupCommitStats.writes - before.writes;
+    const commits = groupCommitStats.commits - before.commits;
+    // Per row: the order, the payment with its SENT operation, the outcome: at least 3 grouped writes.
+    expect(writes).toBeGreaterThanOrEqual(24 * 3);
+    expect(commits).toBeLessThan(writes);
+    expect(chargesAt(h, ada.customerId)).toBe(24);
+  });
+});
+
+describe('rows refused by our own checks at send time', () => {
+  it('go to needs attention with the reason and a next step (no operation made), and a supervisor dismisses them', async () => {
+    h = await startHarness({ settings: { refundApprovalLimit: 9_999_999_999 } });
+    const ada = await customerWithCard(h, 'Ada Lovelace', 'ada@example.com');
+    const bob = await customerWithCard(h, 'Bob Brown', 'bob@example.com');
+    const o = await h.call('orders.create', { channel: 'mail', currency: 'USD', customerId: ada.customerId, lines: [{ description: 'Parcel', quantity: 1, unitPrice: 5_000, taxRateBp: 0 }] });
+    const auth = await h.call('payments.charge', { orderId: o.id, mode: 'authorize', source: { kind: 'card_on_file', cardId: ada.cardId } });
+    let told = 0;
+    const bulk = bulkOf(h, () => (told += 1));
+    const captures = bulk.preview('capture', [{ reference: auth.payment.reference }], '', sup(h));
+    const bills = bulk.preview('charge', [{ reference: bob.customerId, amount: '9.00', description: 'Box' }, { reference: ada.customerId, amount: '8.00', description: 'Box' }], '', sup(h));
+    expect(bulk.rows(captures.id)[0]!.verdict).toBe('ok');
+    // After the preview: the authorization is voided elsewhere, Bob's card deactivated.
+    await h.call('payments.void', { paymentId: auth.payment.id, reason: 'customer cancelled' }, h.supervisor);
+    await h.call('cards.deactivate', { cardId: bob.cardId });
+    const opsBefore = (h.db.prepare('SELECT COUNT(*) AS n FROM operations').get() as { n: number }).n;
+
+    bulk.start(captures.id, sup(h));
+    await bulk.wait(captures.id);
+    bulk.start(bills.id, sup(h));
+    await bulk.wait(bills.id);
+    expect(bulk.rows(captures.id)[0]).toMatchObject({ state: 'declined', message: expect.stringMatching(/^Needs attention: refused before sending .*open it/) });
+    expect(bulk.rows(bills.id).map((r) => r.state)).toEqual(['declined', 'approved']);
+    expect(bulk.rows(bills.id)[0]!.message).toMatch(/^Needs attention: refused before sending .*deactivated.*another card/);
+    // Only Ada's charge made an operation: the two refused rows moved nothing.
+    expect((h.db.prepare('SELECT COUNT(*) AS n FROM operations').get() as { n: number }).n).toBe(opsBefore + 1);
+    expect(h.sb.control.order(auth.payment.reference)?.capturedAmount ?? 0).toBe(0);
+    expect(told).toBe(2);
+
+    const queue = queuePage(h.db, { section: 'attention', limit: 50 }, new Date());
+    expect(queue.counts.attention).toBe(2);
+    const entries = queue.rows.filter((e) => e.kind === 'bulk');
+    expect(entries).toHaveLength(2);
+    const cap = entries.find((e) => e.kind === 'bulk' && e.bulkKind === 'capture')!;
+    expect(cap).toMatchObject({ runId: captures.id, seq: 1, paymentId: auth.payment.id, reference: auth.payment.reference, runBy: sup(h).name, reason: expect.stringMatching(/void/i) });
+    const bill = entries.find((e) => e.kind === 'bulk' && e.bulkKind === 'charge')!;
+    expect(bill).toMatchObject({ runId: bills.id, seq: 1, orderReference: expect.stringMatching(/^BR-/), amount: 900, currency: 'USD', reason: expect.stringMatching(/deactivated/) });
+    // Paged like the rest: one row per page still reaches both.
+    const first = queuePage(h.db, { section: 'attention', limit: 1 }, new Date());
+    const second = queuePage(h.db, { section: 'attention', limit: 1, cursor: first.nextCursor! }, new Date());
+    expect(new Set([first.rows[0]!.id, second.rows[0]!.id]).size).toBe(2);
+
+    // Supervisors only (the dispatcher enforces minRole); once.
+    expect(channels['bulk.dismissRow'].minRole).toBe('supervisor');
+    const boss = sup(h);
+    bulk.dismissRow(captures.id, 1, boss);
+    expect(() => bulk.dismissRow(captures.id, 1, boss)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    bulk.dismissRow(bills.id, 1, sup(h));
+    expect(queuePage(h.db, { section: 'attention', limit: 50 }, new Date()).counts.attention).toBe(0);
+    expect(bulk.rows(captures.id)[0]!.message).toMatch(/^Dismissed by /);
+    expect(h.db.prepare(`SELECT COUNT(*) AS n FROM audit WHERE action = 'bulk.dismiss'`).get()).toEqual({ n: 2 });
+    expect(told).toBe(4);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * A bulk capture of 2,000 authorizations, SIGKILLed in the middle, then restarted until it finishes:
- * every row is sent exactly once (one CAPTURE per authorization at the sandbox, the bank).
+ * A bulk capture of 2,000 authorizations, and a bill run of 2,000 charges, each SIGKILLed in the
+ * middle, then restarted until it finishes: every row is sent exactly once (one CAPTURE per
+ * authorization, one PURCHASE per bill-run row, at the sandbox, the bank).
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { openLedger } from '../db/database';
 import { PassphraseKeyProtector } from '../db/key-protector';
 import { FAST_KEY, PASSPHRASE, startHarness } from '../payments/test-harness';
 import { BulkService } from './service';
-import { seedAuthorizations } from './test-helpers';
+import { customerWithCard, seedAuthorizations } from './test-helpers';
 
 const ROOT = resolve(__dirname, '../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -100,6 +101,65 @@ describe('bulk capture survives SIGKILL', () => {
     try {
       const rows = db.prepare('SELECT state, COUNT(*) AS n FROM bulk_rows WHERE run_id = ? GROUP BY state').all(run.id) as { state: string; n: number }[];
       expect(rows).toEqual([{ state: 'approved', n: ROWS }]);
+      expect((db.prepare('SELECT state FROM bulk_runs WHERE id = ?').get(run.id) as { state: string }).state).toBe('done');
+    } finally {
+      db.close();
+    }
+  }, 600_000);
+});
+
+describe('bill run survives SIGKILL', () => {
+  it(`${ROWS} rows on cards on file, killed in the middle, restarted: each row charged exactly once`, async () => {
+    const h = await startHarness({ sandbox: sb, timeoutMs: 5_000 });
+    const ada = await customerWithCard(h, 'Ada Lovelace', 'ada@example.com');
+    const bulk = new BulkService(h.deps, h.feature.service, { orders: h.feature.orders });
+    const sup = { ...h.supervisor.user!, role: 'supervisor' as const };
+    const run = bulk.preview('charge', Array.from({ length: ROWS }, () => ({ reference: ada.customerId, amount: '15.00', description: 'Box' })), 'Monthly club', sup);
+    expect(run.counts.waiting).toBe(ROWS);
+    h.db.prepare("UPDATE bulk_runs SET state = 'running' WHERE id = ?").run(run.id);
+    const prefix = `BR-${run.id.slice(4)}-`;
+    const dir = h.dir;
+    await h.feature.close();
+    h.db.close();
+    /** Charges that reached the bank, per row (by the row's order reference). */
+    const charged = (): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const o of sb.control.orders()) {
+        if (!o.merchantReference.startsWith(prefix)) continue;
+        const row = o.merchantReference.slice(0, o.merchantReference.lastIndexOf('-P'));
+        m.set(row, (m.get(row) ?? 0) + o.operations.filter((op) => op.kind === 'PURCHASE' && op.applied).length);
+      }
+      return m;
+    };
+    const total = () => [...charged().values()].reduce((a, b) => a + b, 0);
+
+    const first = child(dir);
+    const t0 = Date.now();
+    while (total() < ROWS * 0.4) {
+      if (first.out().includes('done')) throw new Error('finished before the kill');
+      if (Date.now() - t0 > 240_000) throw new Error(`no progress: ${first.err()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    first.kill();
+    expect((await first.exit).signal).toBe('SIGKILL');
+    expect(total()).toBeLessThan(ROWS);
+
+    const second = child(dir);
+    const exit = await second.exit;
+    expect(exit.code, second.err()).toBe(0);
+    expect(second.out()).toContain('done');
+
+    const perRow = charged();
+    expect(perRow.size).toBe(ROWS);
+    expect([...perRow.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    // One payment attempt per row's order: a resumed row never made a second payment (-P2).
+    expect(sb.control.orders().filter((o) => o.merchantReference.startsWith(prefix) && !o.merchantReference.endsWith('-P1'))).toEqual([]);
+
+    const db = await openLedger({ dir, protector: new PassphraseKeyProtector(PASSPHRASE, FAST_KEY) });
+    try {
+      expect(db.prepare('SELECT state, COUNT(*) AS n FROM bulk_rows WHERE run_id = ? GROUP BY state').all(run.id)).toEqual([{ state: 'approved', n: ROWS }]);
+      expect(db.prepare('SELECT COUNT(*) AS n FROM bulk_rows WHERE run_id = ? AND payment_id IS NULL').get(run.id)).toEqual({ n: 0 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM orders WHERE reference LIKE ?').get(`${prefix}%`)).toEqual({ n: ROWS });
       expect((db.prepare('SELECT state FROM bulk_runs WHERE id = ?').get(run.id) as { state: string }).state).toBe('done');
     } finally {
       db.close();

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   };
   const payments = createPaymentsFeature(deps, { retryDelaysMs: [50, 100, 200], captureResendGraceMs: 4_000 });
   await payments.recover();
-  const bulk = new BulkService(deps, payments.service, { concurrency: 8 });
+  const bulk = new BulkService(deps, payments.service, { concurrency: 8, orders: payments.orders });
   const actorOf = (id: string) => {
     const u = db.prepare('SELECT id, name, role FROM users WHERE id = ?').get(id) as { id: string; name: string; role: 'clerk' | 'supervisor' | 'admin' } | undefined;
     return u ?? null;

@@ -40,6 +40,7 @@ export function createBulkFeature(deps: CoreDeps, payments: PaymentService, opts
         return service.rows(input.id, input.offset, input.limit);
       },
       'bulk.cancel': (input, ctx) => service.cancel(input.id, caller(ctx)),
+      'bulk.dismissRow': (input, ctx) => service.dismissRow(input.runId, input.seq, caller(ctx)),
       'bulk.resultCsv': (input, ctx) => {
         caller(ctx);
         return { csv: service.resultCsv(input.id) };

@@ -79,6 +79,14 @@ interface RowRecord {
 }
 
 const MAX_ROWS = 20_000;
+
+/** What a person does about a row our own checks refused when it was sent, in one sentence. */
+export function refusedNextStep(kind: BulkKind, orderReference: string | null): string {
+  if (kind === 'charge') {
+    return `Ask the customer for another card and charge ${orderReference ? `order ${orderReference}` : 'them'} by hand (or cancel ${orderReference ? 'that order' : 'the charge'}), then dismiss.`;
+  }
+  return `The payment changed after the preview: open it, do by hand what is still needed, then dismiss.`;
+}
 const STATES: RowState[] = ['waiting', 'sending', 'approved', 'declined', 'unknown', 'queued', 'refused', 'cancelled'];
 
 function rowKey(kind: BulkKind, reference: string, amount: number | null, occurrence: number): string {
@@ -314,7 +322,7 @@ export class BulkService {
     }
   }
 
-  private pending: { state: RowState; message: string; text: string | null; at: string; run: string; seq: number }[] = [];
+  private pending: { state: RowState | null; message: string | null; text: string | null; paymentId: string | null; at: string; run: string; seq: number }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
@@ -322,7 +330,11 @@ export class BulkService {
    * harmless: those rows are still 'sending', and recovery takes their state from their operations.
    */
   private finishRow(r: RowRecord, state: RowState, message: string, text?: CoreText | null): void {
-    this.pending.push({ state, message, text: storeText(text), at: this.now(), run: r.run_id, seq: r.seq });
+    this.pending.push({ state, message, text: storeText(text), paymentId: null, at: this.now(), run: r.run_id, seq: r.seq });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.pending.length >= 64) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), 100);
   }
@@ -333,7 +345,7 @@ export class BulkService {
     const batch = this.pending.splice(0);
     if (batch.length === 0 || !this.deps.db.open) return;
     tx(this.deps.db, () => {
-      for (const b of batch) stmt(this.deps.db, 'UPDATE bulk_rows SET state = ?, message = ?, message_text = ?, updated_at = ? WHERE run_id = ? AND seq = ?').run(b.state, b.message, b.text, b.at, b.run, b.seq);
+      for (const b of batch) stmt(this.deps.db, 'UPDATE bulk_rows SET state = COALESCE(?, state), message = COALESCE(?, message), message_text = CASE WHEN ? IS NULL THEN message_text ELSE ? END, payment_id = COALESCE(?, payment_id), updated_at = ? WHERE run_id = ? AND seq = ?').run(b.state, b.message, b.state, b.text, b.paymentId, b.at, b.run, b.seq);
     });
   }
 
@@ -353,9 +365,52 @@ export class BulkService {
       if (out.outcome === 'declined') return await this.toAttention(r, r.payment_id as string);
       this.finishRow(r, out.outcome === 'approved' ? 'approved' : out.outcome, out.message, out.text);
     } catch (e) {
-      // Refused before sending (rules changed since the preview, approval needed…): nothing moved.
-      this.finishRow(r, 'declined', e instanceof Error ? e.message : String(e), e instanceof ContractError ? e.text : null);
+      // An operation was made after all (a failure after it was written): it decides the row.
+      if (this.operationOf(r)) {
+        this.reconcileRow(r);
+        return;
+      }
+      // Closing mid-row: nothing was started, the row waits for the next start.
+      if (this.closed) return this.finishRow(r, 'waiting', '');
+      // Refused by our own checks before sending (the payment or card changed since the preview,
+      // approval needed…): nothing moved, and no operation holds it, so the row itself does.
+      this.holdForAttention(r, kind, e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /**
+   * A row refused at send time goes to needs attention like a row the gateway refused: the Queue
+   * screen lists it (from the row, as it has no operation) with the reason and a next step, until a
+   * supervisor dismisses it. Its result is written now, in the same commit (not grouped).
+   */
+  private holdForAttention(r: RowRecord, kind: BulkKind, reason: string): void {
+    const { db } = this.deps;
+    const at = this.now();
+    const why = reason.trim().slice(0, 300) || 'Refused.';
+    const message = `Needs attention: refused before sending (${why.replace(/\.$/, '')}). ${refusedNextStep(kind, r.order_reference)}`.slice(0, 500);
+    tx(db, () => {
+      stmt(db, "UPDATE bulk_rows SET state = 'declined', message = ?, attention = 'open', attention_at = ?, attention_reason = ?, updated_at = ? WHERE run_id = ? AND seq = ?").run(message, at, why, at, r.run_id, r.seq);
+      auditAs(this.deps, null, { action: 'bulk.needs_attention', target: r.payment_id ?? r.order_reference ?? r.reference, outcome: 'failure', detail: `run ${r.run_id} row ${r.seq}: ${message}`.slice(0, 500) });
+    });
+    // A grouped result written later must not overwrite this one.
+    this.pending = this.pending.filter((b) => !(b.run === r.run_id && b.seq === r.seq && b.state !== null));
+    this.onAttentionChange?.();
+  }
+
+  /** Takes a row refused at send time off needs attention (audited); nothing is sent. */
+  dismissRow(runId: string, seq: number, actor: { id: string; name: string }): { ok: true } {
+    const { db } = this.deps;
+    tx(db, () => {
+      const row = stmt(db, 'SELECT * FROM bulk_rows WHERE run_id = ? AND seq = ?').get(runId, seq) as (RowRecord & { attention: string | null; attention_reason: string | null }) | undefined;
+      if (!row) throw new ContractError('NOT_FOUND', 'No such bulk row.');
+      if (row.attention !== 'open') throw new ContractError('CONFLICT', coreText('refuse.queueNotWaiting'));
+      const at = this.now();
+      const message = `Dismissed by ${actor.name}: not sent. ${row.attention_reason ?? ''}`.trim().slice(0, 500);
+      stmt(db, "UPDATE bulk_rows SET attention = 'dismissed', message = ?, updated_at = ? WHERE run_id = ? AND seq = ?").run(message, at, runId, seq);
+      auditAs(this.deps, actor, { action: 'bulk.dismiss', target: row.payment_id ?? row.order_reference ?? row.reference, outcome: 'success', detail: `run ${runId} row ${seq} dismissed; was: ${row.attention_reason ?? ''}`.slice(0, 500) });
+    });
+    this.onAttentionChange?.();
+    return { ok: true };
   }
 
   /**
@@ -368,13 +423,18 @@ export class BulkService {
     const orders = this.orders as OrderService;
     const ref = r.order_reference as string;
     let order = stmt(db, 'SELECT id FROM orders WHERE reference = ?').get(ref) as { id: string } | undefined;
-    order ??= orders.create(
-      { channel: 'mail', currency: r.currency as string, customerId: r.customer_id, newCustomer: null, lines: [{ description: r.description, quantity: 1, unitPrice: r.amount as number, taxRateBp: 0 }], note: `Bill run ${r.run_id}, row ${r.seq}` },
-      marked,
-      { reference: ref },
+    // Through the group commit like the charge below: rows in flight share fsyncs; each still waits
+    // for its own commit (the order under its fixed reference, then the payment and its SENT
+    // operation) before its request is sent.
+    order ??= await this.group.commit(() =>
+      orders.create(
+        { channel: 'mail', currency: r.currency as string, customerId: r.customer_id, newCustomer: null, lines: [{ description: r.description, quantity: 1, unitPrice: r.amount as number, taxRateBp: 0 }], note: `Bill run ${r.run_id}, row ${r.seq}` },
+        marked,
+        { reference: ref },
+      ),
     );
     try {
-      const out = await this.payments.charge({ orderId: order.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.card_id as string } }, marked);
+      const out = await this.payments.charge({ orderId: order.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: r.card_id as string } }, marked, { commit: this.group.commit });
       this.notePayment(r, out.payment.id);
       if (out.outcome === 'declined') return await this.toAttention(r, out.payment.id);
       this.finishRow(r, out.outcome, out.message, out.text);
@@ -392,9 +452,11 @@ export class BulkService {
     }
   }
 
+  /** Grouped with the row results (no commit of its own): lost in a crash, it is found again by the row's order reference. */
   private notePayment(r: RowRecord, paymentId: string): void {
     r.payment_id = paymentId;
-    stmt(this.deps.db, 'UPDATE bulk_rows SET payment_id = ? WHERE run_id = ? AND seq = ?').run(paymentId, r.run_id, r.seq);
+    this.pending.push({ state: null, message: null, text: null, paymentId, at: this.now(), run: r.run_id, seq: r.seq });
+    this.scheduleFlush();
   }
 
   /**
@@ -462,14 +524,20 @@ export class BulkService {
     return settled;
   }
 
-  private reconcileRow(r: RowRecord): void {
+  /** The row's operation (found by its marker), if one was ever made. */
+  private operationOf(r: RowRecord): { state: string; message: string | null; message_text: string | null; response_code: string | null; type: string } | undefined {
     const { db } = this.deps;
     // A bill-run row whose charge started but whose payment id was not noted: its order's payment.
     if (!r.payment_id && r.order_reference) {
       const p = stmt(db, 'SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = ? ORDER BY p.created_at DESC LIMIT 1').get(r.order_reference) as { id: string } | undefined;
       if (p) this.notePayment(r, p.id);
     }
-    const op = stmt(db, 'SELECT state, message, message_text, response_code, type FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null; message_text: string | null; response_code: string | null; type: string } | undefined;
+    if (!r.payment_id) return undefined;
+    return stmt(db, 'SELECT state, message, message_text, response_code, type FROM operations WHERE payment_id = ? AND user_name LIKE ? ORDER BY seq DESC LIMIT 1').get(r.payment_id, `%(${r.marker})`) as { state: string; message: string | null; message_text: string | null; response_code: string | null; type: string } | undefined;
+  }
+
+  private reconcileRow(r: RowRecord): void {
+    const op = this.operationOf(r);
     if (!op) {
       if (r.state === 'sending') this.finishRow(r, 'waiting', '');
       return;

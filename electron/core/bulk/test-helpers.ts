@@ -26,3 +26,15 @@ export async function seedAuthorizations(h: Harness, n: number, amount = 2_000, 
   await Promise.all(Array.from({ length: concurrency }, worker));
   return out;
 }
+
+/** Test helper: a customer with one card saved through the hosted card page (a first real purchase). */
+export async function customerWithCard(h: Harness, name: string, email: string): Promise<{ customerId: string; cardId: string; last4: string }> {
+  const o = await h.call('orders.create', { channel: 'phone', currency: 'USD', lines: [{ description: 'First', quantity: 1, unitPrice: 500, taxRateBp: 0 }], newCustomer: { name, email, phone: '' } });
+  const handle = await h.hostedCard();
+  const r = await h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'new_card', handle, save: true } });
+  // Under load the first reply can time out: the status check settles it (and the card it saved).
+  if (r.outcome === 'unknown') await h.call('payments.checkStatus', { paymentId: r.payment.id });
+  const card = h.db.prepare('SELECT id, last4 FROM cards WHERE customer_id = ?').get(o.customerId) as { id: string; last4: string } | undefined;
+  if (!card) throw new Error(`no card saved for ${name} (${r.outcome}: ${r.message})`);
+  return { customerId: o.customerId!, cardId: card.id, last4: card.last4 };
+}

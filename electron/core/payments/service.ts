@@ -189,8 +189,11 @@ export class PaymentService {
 
   // --- charge -----------------------------------------------------------------------------
 
-  /** `opts.eci`: RECURRING for merchant-initiated repeat charges (recurring schedules); default MOTO. */
-  async charge(input: ParsedInputOf<'payments.charge'>, actor: Actor, opts: { eci?: 'MOTO' | 'RECURRING' } = {}): Promise<ChargeOutput> {
+  /**
+   * `opts.eci`: RECURRING for merchant-initiated repeat charges (recurring schedules); default MOTO.
+   * `opts.commit`: how the charge's writes are committed, as for capture (a bill run's group commit).
+   */
+  async charge(input: ParsedInputOf<'payments.charge'>, actor: Actor, opts: { eci?: 'MOTO' | 'RECURRING' } & MaintenanceOptions = {}): Promise<ChargeOutput> {
     const { db } = this.deps;
     // Offline (DESIGN "Offline-first"): a new card is refused; a card on file only within the
     // admin's offline-charge limits, queued and shown as not yet approved by the bank.
@@ -209,9 +212,9 @@ export class PaymentService {
     }
     const now = this.now();
     const at = now.toISOString();
-    // Validation and the two inserts are one synchronous transaction: no other call can slip in
-    // between the "no live payment" check and the new payment row.
-    const created = tx(db, () => {
+    // Validation and the two inserts are one synchronous transaction (a savepoint of a group
+    // commit): no other call can slip in between the "no live payment" check and the new payment row.
+    const created = await this.committer(opts)(() => {
       const order = getOrderRow(db, input.orderId);
       if (!order) throw new ContractError('NOT_FOUND', 'No such order.');
       if (order.status === 'cancelled') throw new ContractError('NOT_ALLOWED', coreText('refuse.orderCancelled'));
@@ -318,7 +321,7 @@ export class PaymentService {
       return { outcome: 'approved', message: 'Cash received.', text: coreText('outcome.cashReceived'), payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
     }
     const opId = created.opId;
-    const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor, { markedSent: true }));
+    const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor, { markedSent: true, commit: this.committer(opts) }));
     if (result.state === 'unknown') this.scheduleResolution(created.payment.id);
     const p = getPaymentWithOrder(db, created.payment.id)!;
     const saved = p.saved_card_id ? getCardRow(db, p.saved_card_id) : undefined;

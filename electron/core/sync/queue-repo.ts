@@ -25,7 +25,9 @@ export function queueCounts(db: Db): { queued: number; oldestQueuedAt: string | 
   const q = stmt(db, `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM operations WHERE state = 'queued'`).get() as { n: number; oldest: string | null };
   const a = stmt(db, `SELECT COUNT(*) AS n FROM operations WHERE state = 'needs_attention'`).get() as { n: number };
   const r = stmt(db, `SELECT COUNT(*) AS n FROM recurring_periods rp WHERE ${RECURRING_ATTENTION}`).get() as { n: number };
-  return { queued: q.n, oldestQueuedAt: q.oldest, needsAttention: a.n + r.n, recurringAttention: r.n };
+  // Bulk rows refused at send time (no operation of their own): partial index bulk_rows_attention.
+  const b = stmt(db, `SELECT COUNT(*) AS n FROM bulk_rows WHERE attention = 'open'`).get() as { n: number };
+  return { queued: q.n, oldestQueuedAt: q.oldest, needsAttention: a.n + r.n + b.n, recurringAttention: r.n };
 }
 
 interface Cursor {
@@ -118,17 +120,54 @@ function toRecurringEntry(r: PeriodRow, now: Date): QueueEntry {
   };
 }
 
+interface BulkAttentionRow {
+  run_id: string;
+  seq: number;
+  kind: 'capture' | 'void' | 'refund' | 'charge';
+  reference: string;
+  payment_id: string | null;
+  order_reference: string | null;
+  amount: number | null;
+  currency: string | null;
+  attention_reason: string | null;
+  attention_at: string;
+  created_by_name: string;
+}
+
+/** A bulk row's queue id: `<run id>-<row>` (a run id is an Id, the row a number after the last '-'). */
+export function bulkEntryId(runId: string, seq: number): string {
+  return `${runId}-${seq}`;
+}
+
+function toBulkEntry(r: BulkAttentionRow): QueueEntry {
+  return {
+    kind: 'bulk',
+    id: bulkEntryId(r.run_id, r.seq),
+    runId: r.run_id,
+    seq: r.seq,
+    bulkKind: r.kind,
+    reference: r.reference,
+    paymentId: r.payment_id,
+    orderReference: r.kind === 'charge' ? r.order_reference : null,
+    amount: r.amount,
+    currency: r.currency,
+    reason: r.attention_reason ?? '',
+    runBy: r.created_by_name,
+    since: r.attention_at,
+  };
+}
+
 /**
  * One page of the Queue screen (keyset paging on (time, id), so page N costs what page 1 does at
  * 10,000 rows), oldest first:
- * - 'attention': operations held for a person (by when they were requested) and recurring charges
- *   that failed (by when they failed), merged in one order;
+ * - 'attention': operations held for a person (by when they were requested), recurring charges
+ *   that failed (by when they failed) and bulk rows refused at send time (by when), merged in one order;
  * - 'queued': operations waiting to be sent (by when they were queued).
  */
 export function queuePage(db: Db, input: { section: QueueSection; cursor?: string | undefined; limit: number }, now: Date): QueuePage {
   const c = input.cursor ? decodeCursor(input.section, input.cursor) : null;
   const args = { cAt: c?.at ?? null, cId: c?.id ?? '', limit: input.limit + 1 };
-  let keys: { kind: 'operation' | 'recurring'; id: string; at: string }[];
+  let keys: { kind: 'operation' | 'recurring' | 'bulk'; id: string; at: string }[];
   if (input.section === 'queued') {
     keys = stmt(
       db,
@@ -143,6 +182,8 @@ export function queuePage(db: Db, input: { section: QueueSection; cursor?: strin
          SELECT 'operation' AS kind, id, created_at AS at FROM operations WHERE state = 'needs_attention'
          UNION ALL
          SELECT 'recurring' AS kind, rp.id AS id, COALESCE(rp.finished_at, rp.updated_at) AS at FROM recurring_periods rp WHERE ${RECURRING_ATTENTION}
+         UNION ALL
+         SELECT 'bulk' AS kind, run_id || '-' || seq AS id, attention_at AS at FROM bulk_rows WHERE attention = 'open'
        ) WHERE (@cAt IS NULL OR at > @cAt OR (at = @cAt AND id > @cId))
        ORDER BY at, id LIMIT @limit`,
     ).all(args) as typeof keys;
@@ -169,8 +210,21 @@ export function queuePage(db: Db, input: { section: QueueSection; cursor?: strin
     ).all(JSON.stringify(periodIds)) as PeriodRow[];
     for (const r of rows) periods.set(r.id, toRecurringEntry(r, now));
   }
+  const bulkIds = page.filter((k) => k.kind === 'bulk').map((k) => k.id);
+  const bulk = new Map<string, QueueEntry>();
+  if (bulkIds.length) {
+    const rows = stmt(
+      db,
+      `SELECT br.run_id, br.seq, run.kind, br.reference, br.payment_id, br.order_reference, br.amount, br.currency, br.attention_reason, br.attention_at, run.created_by_name
+       FROM bulk_rows br JOIN bulk_runs run ON run.id = br.run_id
+       WHERE br.attention = 'open' AND br.run_id || '-' || br.seq IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(bulkIds)) as BulkAttentionRow[];
+    for (const r of rows) bulk.set(bulkEntryId(r.run_id, r.seq), toBulkEntry(r));
+  }
   // A row that left the section between the two reads is simply not on this page.
-  const rows = page.map((k) => (k.kind === 'operation' ? ops.get(k.id) : periods.get(k.id))).filter((e): e is QueueEntry => e !== undefined);
+  const rows = page
+    .map((k) => (k.kind === 'operation' ? ops.get(k.id) : k.kind === 'recurring' ? periods.get(k.id) : bulk.get(k.id)))
+    .filter((e): e is QueueEntry => e !== undefined);
   const last = page[page.length - 1];
   const counts = queueCounts(db);
   return {

@@ -19,6 +19,7 @@ import './queue.css';
 
 type OpEntry = Extract<Entry, { kind: 'operation' }>;
 type RecurringEntry = Extract<Entry, { kind: 'recurring' }>;
+type BulkEntry = Extract<Entry, { kind: 'bulk' }>;
 
 /** First guess of a row's height; each row is measured once it is drawn (reasons wrap). */
 const ESTIMATE = 64;
@@ -50,6 +51,7 @@ export function QueueScreen() {
   const openRecurring = useNav((s) => s.openRecurring);
   const now = useCoreNow();
   const [dismiss, setDismiss] = useState<OpEntry | null>(null);
+  const [dismissBulk, setDismissBulk] = useState<BulkEntry | null>(null);
   const { t } = useTranslation('queue');
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -85,6 +87,12 @@ export function QueueScreen() {
   const resolve = useAction(async (op: OpEntry, action: 'retry' | 'dismiss') => {
     await call('sync.resolve', { operationId: op.id, action });
     setDismiss(null);
+    await reload(true);
+  });
+
+  const resolveBulk = useAction(async (row: BulkEntry) => {
+    await call('bulk.dismissRow', { runId: row.runId, seq: row.seq });
+    setDismissBulk(null);
     await reload(true);
   });
 
@@ -158,6 +166,7 @@ export function QueueScreen() {
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {resolve.error ? <Alert tone="danger">{describeError(resolve.error)}</Alert> : null}
+      {resolveBulk.error ? <Alert tone="danger">{describeError(resolveBulk.error)}</Alert> : null}
       {stale ? (
         <Alert tone="info" className="queue-stale">
           {t('changed')}{' '}
@@ -205,6 +214,9 @@ export function QueueScreen() {
               {items.map((v) => {
                 const e = rows[v.index];
                 if (!e) return null;
+                if (e.kind === 'bulk') {
+                  return <BulkRow key={v.key} e={e} index={v.index} top={v.start} measure={virtualizer.measureElement} now={now} canResolve={canResolve} onOpenPayment={onOpenPayment} onDismiss={setDismissBulk} />;
+                }
                 return e.kind === 'recurring' ? (
                   <RecurringRow key={v.key} e={e} index={v.index} top={v.start} measure={virtualizer.measureElement} now={now} onOpenSchedule={onOpenSchedule} onOpenPayment={onOpenPayment} />
                 ) : (
@@ -232,6 +244,11 @@ export function QueueScreen() {
       {dismiss ? (
         <ConfirmDialog title={t('dismiss.title', { what: operationType(dismiss.type).toLowerCase() })} confirmLabel={t('dismiss.confirm')} tone="danger" busy={resolve.busy} onCancel={() => setDismiss(null)} onConfirm={() => void resolve.run(dismiss, 'dismiss')}>
           {t('dismiss.body')}
+        </ConfirmDialog>
+      ) : null}
+      {dismissBulk ? (
+        <ConfirmDialog title={t('dismissBulk.title', { seq: fmtNumber(dismissBulk.seq) })} confirmLabel={t('dismiss.confirm')} tone="danger" busy={resolveBulk.busy} onCancel={() => setDismissBulk(null)} onConfirm={() => void resolveBulk.run(dismissBulk)}>
+          {t('dismissBulk.body')}
         </ConfirmDialog>
       ) : null}
     </div>
@@ -354,6 +371,53 @@ const RecurringRow = memo(function RecurringRow({ e, index, top, measure, now, o
         <Button size="sm" variant="primary" onClick={() => onOpenSchedule(e.scheduleId)} aria-label={t('openScheduleLabel', { description: e.description, id: `RC-${e.shortId}` })}>
           {t('openSchedule')}
         </Button>
+      </span>
+    </div>
+  );
+});
+
+interface BulkRowProps extends Placed {
+  e: BulkEntry;
+  now: number;
+  canResolve: boolean;
+  onOpenPayment: (id: string) => void;
+  onDismiss: (row: BulkEntry) => void;
+}
+
+/** A bulk row our own checks refused when it was sent: no operation was made; dismissed here once handled. */
+const BulkRow = memo(function BulkRow({ e, index, top, measure, now, canResolve, onOpenPayment, onDismiss }: BulkRowProps) {
+  const { t } = useTranslation('queue');
+  const ref = e.orderReference ?? e.reference;
+  const next = e.bulkKind !== 'charge' ? t('bulkNext.payment') : e.orderReference ? t('bulkNext.charge', { order: e.orderReference }) : t('bulkNext.chargeNoOrder');
+  return (
+    <div ref={measure} data-index={index} style={{ transform: `translateY(${top}px)` }} className="queue-row queue-bulk" role="row" aria-rowindex={index + 2} data-kind="bulk" data-id={e.id} data-reference={ref}>
+      <span role="cell" className="queue-what">
+        <strong>{t(`bulkKind.${e.bulkKind}`)}</strong>
+        <span className="muted small"><Trans t={t} i18nKey="bulkRow" values={{ name: e.runBy, seq: fmtNumber(e.seq) }} components={{ name: <bdi /> }} /></span>
+      </span>
+      <span role="cell" className="queue-order">
+        {e.paymentId ? (
+          <button type="button" className="link mono" onClick={() => onOpenPayment(e.paymentId!)} title={t('openPayment')}>
+            <bdi>{ref}</bdi>
+          </button>
+        ) : (
+          <span className="mono"><bdi>{ref}</bdi></span>
+        )}
+      </span>
+      <span role="cell" className="num">{e.amount !== null && e.currency ? fmtMoney(e.amount, e.currency) : e.bulkKind === 'void' ? <span className="muted small">{t('wholeAuthorization')}</span> : '—'}</span>
+      <span role="cell" title={e.since}>{fmtAge(e.since, now)}</span>
+      <span role="cell" className="queue-reason">
+        <span dir="auto">{t('bulkRefused', { reason: e.reason })}</span>
+        <span className="queue-next">{t('next', { step: next })}</span>
+      </span>
+      <span role="cell" className="row-actions">
+        {canResolve ? (
+          <Button size="sm" variant="danger" onClick={() => onDismiss(e)}>
+            {t('dismiss.confirm')}
+          </Button>
+        ) : (
+          <span className="muted small">{t('supervisorOnly')}</span>
+        )}
       </span>
     </div>
   );

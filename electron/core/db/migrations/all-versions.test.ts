@@ -90,6 +90,13 @@ const DATA_AT: Record<string, (db: Db) => void> = {
     op.run('op_8', 'pay_3', 'cash_sale', 2000, 'D1-3-P1', 0, AT, AT, AT);
     op.run('op_9', 'pay_4', 'purchase', 3000, 'D1-3-P2', 1, AT, AT, AT);
   },
+  // A bulk row refused by our own checks at send time, held for a person, and one dismissed.
+  'bulk-attention'(db) {
+    db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at, attention, attention_at, attention_reason)
+      VALUES ('blk_1', 3, 'k3', 'D1-2-P', 'pay_2', 500, 'KWD', 'ok', 'declined', 'Needs attention: voided elsewhere', 'bulk blk_1 #3', ?, 'open', ?, 'The authorization was voided.')`).run(AT, AT);
+    db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at, attention, attention_at, attention_reason)
+      VALUES ('blk_1', 4, 'k4', 'D1-2-P', 'pay_2', 600, 'KWD', 'ok', 'declined', 'Dismissed by Sam', 'bulk blk_1 #4', ?, 'dismissed', ?, 'The authorization was voided.')`).run(AT, AT);
+  },
 };
 
 function tables(db: Db): string[] {
