@@ -13,10 +13,11 @@ import { PAYMENT_LINKS } from './012-payment-links';
 import { CATALOG } from './013-catalog';
 import { BILL_RUNS } from './014-bill-runs';
 import { SPLIT_TENDER } from './015-split-tender';
+import { TRANSACTIONS_TEXT_SEARCH } from './016-transactions-text-search';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, CATALOG, BILL_RUNS, SPLIT_TENDER];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, CATALOG, BILL_RUNS, SPLIT_TENDER, TRANSACTIONS_TEXT_SEARCH];
