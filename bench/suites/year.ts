@@ -11,6 +11,7 @@ import { runChild } from '../lib/child';
 import { result, type BenchResult } from '../lib/results';
 import { nowMs, p50, percentile } from '../lib/stats';
 import type { YearLedger } from '../lib/year-ledger';
+import { plainSize } from '../lib/plain-size';
 
 const CHILD = join(ROOT, 'bench/suites/year-child.ts');
 
@@ -27,6 +28,7 @@ interface YearOut {
 export async function yearSuite(y: YearLedger, log: (s: string) => void): Promise<{ results: BenchResult[]; detail: YearOut }> {
   const m = y.meta;
   log(`year: ${m.payments.toLocaleString('en')} payments, ${m.operations.toLocaleString('en')} operations, ${m.audit.toLocaleString('en')} audit entries, ${m.closedDays} closed days (child process)…`);
+  const plain = await plainSize(y.dir, log);
   const out = await runChild<YearOut>(CHILD, [y.dir, JSON.stringify(m)], { timeoutMs: 900_000 });
   const rows: BenchResult[] = [];
   const S = 'year';
@@ -38,7 +40,7 @@ export async function yearSuite(y: YearLedger, log: (s: string) => void): Promis
   rows.push(result(S, 'audit log: verify the whole chain', p50(rates), 'entries/s', { op: '>=', target: 200_000 }, { samples: rates.length, note: `${out.verify[0]!.checked.toLocaleString('en')} entries; ${out.verify.map((v) => `${(v.ms / 1000).toFixed(2)} s`).join(', ')}; audit.verify through dispatch` }));
   rows.push(result(S, 'ledger open + start-up recovery, nothing unfinished (createCore)', p50(out.openMs), 'ms', { op: '<=', target: 1000 }, { samples: out.openMs.length, note: `runs ${out.openMs.map((x) => x.toFixed(0)).join(', ')} ms; openLedger alone ${out.ledgerOpenMs.toFixed(0)} ms, of which PRAGMA quick_check ~${out.quickCheckMs.toFixed(0)} ms (timed on its own); ${(out.fileBytes / 1e9).toFixed(2)} GB file` }));
   const perK = (bytes: number) => bytes / (m.payments / 1000) / 1e6;
-  rows.push(result(S, 'ledger file size per 1,000 payments (whole file: cards, audit, closed days included)', perK(out.fileBytes), 'MB', null, { baseline: m.plainBytes === null ? null : perK(m.plainBytes), ratio: m.plainBytes ? out.fileBytes / m.plainBytes : null, note: `${(out.fileBytes / 1e9).toFixed(2)} GB encrypted (AEGIS-256, 2 KiB pages); baseline = the same data in plain SQLite (${m.plainNote}): ${m.plainBytes === null ? 'n/a' : `${(m.plainBytes / 1e9).toFixed(2)} GB`}` }));
+  rows.push(result(S, 'ledger file size per 1,000 payments (whole file: cards, audit, closed days included)', perK(out.fileBytes), 'MB', null, { baseline: perK(plain.bytes), ratio: out.fileBytes / plain.bytes, note: `${(out.fileBytes / 1e9).toFixed(2)} GB encrypted (AEGIS-256, 2 KiB pages); baseline = the same data in plain SQLite (${plain.note}): ${(plain.bytes / 1e9).toFixed(2)} GB` }));
   rows.push(result(S, 'year ledger generation (context; cached afterwards)', m.generatedInMs / 1000, 's', null, { note: `${y.cached ? 'cached; time of the run that generated it' : 'generated in this run'}: ${Object.entries(m.phasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join('; ')}` }));
   return { results: rows, detail: out };
 }
