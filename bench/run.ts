@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ensureDataset, ROOT, type Dataset } from './lib/dataset';
+import { ensureDataset, protector, ROOT, type Dataset } from './lib/dataset';
+import { openLedger } from '../electron/core/db/database';
 import { buildReport, machineInfo, notMeasured, toJson, toMarkdownTable, validateReport, type BenchResult } from './lib/results';
 import { bulkSuite } from './suites/bulk';
 import { coreSuite } from './suites/core';
@@ -15,8 +16,10 @@ import { lookupSuite, memorySuite } from './suites/lookup';
 import { diagnostics as rendererDiagnostics, rendererSuite } from './suites/renderer';
 import { shopSuite } from './suites/shop';
 import { scanSuite } from './suites/scan';
+import { startSuite, yearSuite } from './suites/year';
+import { ensureYearLedger, type YearLedger } from './lib/year-ledger';
 
-const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop', 'scan', 'bulk'] as const;
+const ALL = ['lookup', 'memory', 'core', 'forward', 'renderer', 'shop', 'scan', 'bulk', 'year', 'start'] as const;
 type Suite = (typeof ALL)[number];
 
 const started = new Date();
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   const extra: Record<string, unknown> = {};
   let ds: Dataset | null = null;
-  const needsData = suites.some((s) => s === 'lookup' || s === 'memory' || s === 'renderer');
+  const needsData = suites.some((s) => s === 'lookup' || s === 'memory' || s === 'renderer' || s === 'year' || s === 'start');
   if (needsData) {
     const td = performance.now();
     ds = await ensureDataset(log);
@@ -42,6 +45,21 @@ async function main(): Promise<void> {
     log(`dataset ${ds.cached ? '(cached)' : '(generated)'}: ${ds.meta.customers.toLocaleString('en')} customers, ${ds.meta.cards.toLocaleString('en')} cards, ${ds.meta.terms.toLocaleString('en')} search terms`);
   }
 
+  let year: YearLedger | null = null;
+  if (suites.some((s) => s === 'year' || s === 'start')) {
+    const ty = performance.now();
+    year = await ensureYearLedger(ds!, log);
+    extra.yearLedger = { ...year.meta, samples: undefined, cached: year.cached, readyInMs: Math.round(performance.now() - ty) };
+    // Once, untimed: a migration newer than the cached ledger runs here (as on a station that
+    // upgrades), not inside the first timed open of the year or start suites.
+    const tu = performance.now();
+    (await openLedger({ dir: year.dir, protector: protector() })).close();
+    extra.yearLedgerUpgradeMs = Math.round(performance.now() - tu);
+    log(`year ledger ${year.cached ? '(cached)' : `(generated in ${(year.meta.generatedInMs / 1000).toFixed(1)} s)`}: ${year.meta.payments.toLocaleString('en')} payments, ${year.meta.operations.toLocaleString('en')} operations, ${year.meta.audit.toLocaleString('en')} audit entries, ${year.meta.closedDays} closed days`);
+  }
+
+  const suiteLoad: Record<string, { seconds: number; loadavgAtEnd: number[] }> = {};
+  extra.suiteLoad = suiteLoad;
   const guard = async (name: Suite, fn: () => Promise<BenchResult[]>) => {
     const ts = performance.now();
     try {
@@ -50,7 +68,9 @@ async function main(): Promise<void> {
       console.error(e);
       results.push(notMeasured(name, 'suite failed', '', null, (e as Error).message.split('\n')[0]!.slice(0, 200)));
     }
-    log(`${name} done in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+    const la = loadavg().map((x) => Number(x.toFixed(2)));
+    suiteLoad[name] = { seconds: Math.round((performance.now() - ts) / 100) / 10, loadavgAtEnd: la };
+    log(`${name} done in ${((performance.now() - ts) / 1000).toFixed(1)} s (load average ${la.join(' / ')})`);
   };
 
   for (const s of suites) {
@@ -88,6 +108,16 @@ async function main(): Promise<void> {
         break;
       case 'scan':
         await guard(s, () => scanSuite(log));
+        break;
+      case 'year':
+        await guard(s, async () => {
+          const r = await yearSuite(year!, log);
+          extra.year = r.detail;
+          return r.results;
+        });
+        break;
+      case 'start':
+        await guard(s, () => startSuite(year!, log));
         break;
     }
   }

@@ -69,7 +69,13 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
     proc.on('exit', (code) => reject(new Error(`sandbox child exited with ${code}`)));
   });
   const json = async <T>(path: string, init?: RequestInit): Promise<T> => {
-    const r = await fetch(`${url}${path}`, init);
+    // Every control call is idempotent; one retry after a network error (under heavy load a
+    // kept-alive connection the child had already closed failed the forward suite twice).
+    const r = await fetch(`${url}${path}`, init).catch(async (e: unknown) => {
+      if (!(e instanceof TypeError)) throw e;
+      await new Promise((res) => setTimeout(res, 200));
+      return fetch(`${url}${path}`, init);
+    });
     if (!r.ok) throw new Error(`sandbox ${path}: HTTP ${r.status}`);
     return (await r.json()) as T;
   };

@@ -15,8 +15,8 @@ import { PassphraseKeyProtector } from '../../electron/core/db/key-protector';
 import { LEGACY_LEDGER_FORMAT, NEW_LEDGER_FORMAT, openWithKey, type Db } from '../../electron/core/db/database';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import { appendOperation, markSent } from '../../electron/core/payments/operation-log';
-import { updatePayment } from '../../electron/core/payments/payments-repo';
-import { newId, tx } from '../../electron/core/ledger/sql';
+import { immediateCommit, newId, tx } from '../../electron/core/ledger/sql';
+import { startLiveOperation } from '../../electron/core/payments/service';
 import { embeddedSandboxGateway } from '../../electron/gateway/embedded';
 import { startSandbox } from '../../electron/gateway/sandbox';
 import type { CallInfo } from '../../electron/core/dispatch';
@@ -144,7 +144,7 @@ export async function coreSuite(log: (s: string) => void): Promise<BenchResult[]
     }
 
     const out: BenchResult[] = [];
-    const goal = { op: '<=' as const, target: 2 };
+    const goal = { op: '<=' as const, target: 1 };
     for (const [kind, s] of Object.entries(samples) as [Kind, Sample[]][]) {
       const core = s.map((x) => x.wall - x.gw);
       const gw = s.map((x) => x.gw);
@@ -214,7 +214,7 @@ function commitTargets(db: Db): { payment: { id: string; reference: string }; op
  * targets of the live-start loop, so each of its commits starts an operation on a fresh payment
  * as the desk does, instead of piling thousands of operations on one.
  */
-function clonePayments(db: Db, like: { id: string }, n: number): string[] {
+function clonePayments(db: Db, like: { id: string }, n: number, tag = 'BENCH'): string[] {
   const cols = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
   const orderCols = cols('orders').filter((c) => c !== 'id' && c !== 'reference');
   const payCols = cols('payments').filter((c) => c !== 'id' && c !== 'reference' && c !== 'order_id');
@@ -226,8 +226,8 @@ function clonePayments(db: Db, like: { id: string }, n: number): string[] {
     for (let i = 0; i < n; i++) {
       const o = newId('ord');
       const p = newId('pay');
-      copyOrder.run(o, `BENCH-${i}`, orderId);
-      copyPay.run(p, `BENCH-${i}-P`, o, like.id);
+      copyOrder.run(o, `${tag}-${i}`, orderId);
+      copyPay.run(p, `${tag}-${i}-P`, o, like.id);
       ids.push(p);
     }
   });
@@ -240,6 +240,9 @@ function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () 
   const at = () => new Date().toISOString();
   const fresh = clonePayments(db, payment, 40_000);
   let next = 0;
+  const commit = immediateCommit(db);
+  const actor = { id: 'u', name: 'U' };
+  let failed: Error | null = null;
   const rate = (fn: () => void) => (): number => {
     let n = 0;
     const t0 = nowMs();
@@ -252,14 +255,15 @@ function commitLoops(db: Db, sliceMs: number): { append: () => number; mark: () 
   return {
     append: rate(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at())),
     mark: rate(() => markSent(db, op, 'check_not_received', at())),
-    // What the desk commits before each live capture / void / refund (PaymentService.startOperation):
-    // the operation inserted SENT and the payment's counters, one transaction.
+    // What the desk commits before each live capture / void / refund: the product's own
+    // startLiveOperation in the product's own committer (PaymentService.capture / void / refund),
+    // which writes it synchronously (one transaction) before its promise settles.
     start: rate(() => {
       const id = fresh[next++ % fresh.length]!;
-      tx(db, () => {
-        appendOperation(db, { paymentId: id, type: 'capture', amount: 1, reference: `${id}-C`, state: 'sent', userId: 'u', userName: 'U' }, at());
-        updatePayment(db, id, {}, at());
+      commit(() => startLiveOperation(db, id, 'capture', 1, `${id}-C`, actor, {}, at())).catch((e: unknown) => {
+        failed ??= e as Error;
       });
+      if (failed) throw failed;
     }),
   };
 }
@@ -342,18 +346,23 @@ function commitRates(core: Core, dir: string, log: (s: string) => void): BenchRe
   };
   const appendFrames = frames(() => appendOperation(db, { paymentId: payment.id, type: 'check_status', amount: null, reference: payment.reference, state: 'pending', userId: null, userName: null }, at()));
   const markFrames = frames(() => markSent(db, op, 'check_not_received', at()));
+  let nextFrame = 0;
+  const frameTargets = clonePayments(db, payment, 100, 'FRAMES');
+  const startFrames = frames(() => tx(db, () => startLiveOperation(db, frameTargets[nextFrame++]!, 'capture', 1, `F${nextFrame}-C`, { id: 'u', name: 'U' }, {}, at())));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rawRate = avg(r.raw);
   const pct = (x: number) => (100 * x) / rawRate;
   const goal = { op: '>=' as const, target: 50 };
+  const appendGoal = { op: '>=' as const, target: 75 };
+  const startGoal = { op: '>=' as const, target: 60 };
   const fmt = `${NEW_LEDGER_FORMAT.cipher}, ${NEW_LEDGER_FORMAT.pageSize / 1024} KiB pages`;
   return [
     result(SUITE, 'raw write(4 KiB in place)+fsync loop, same disk', rawRate, 'commits/s', null, { note: 'the baseline' }),
     result(SUITE, 'operation log: appendOperation commits/s', avg(r.append), 'commits/s', null, { baseline: rawRate, note: `${fmt}; ${appendFrames.toFixed(1)} WAL pages (${pageKiB} KiB) per commit` }),
-    result(SUITE, 'operation log: appendOperation vs raw fsync', pct(avg(r.append)), '%', goal, { baseline: rawRate }),
+    result(SUITE, 'operation log: appendOperation vs raw fsync', pct(avg(r.append)), '%', appendGoal, { baseline: rawRate }),
     result(SUITE, 'operation log: markSent commits/s', avg(r.mark), 'commits/s', null, { baseline: rawRate, note: `${fmt}; ${markFrames.toFixed(1)} WAL pages (${pageKiB} KiB) per commit` }),
     result(SUITE, 'operation log: markSent vs raw fsync', pct(avg(r.mark)), '%', goal, { baseline: rawRate }),
-    result(SUITE, 'live operation start (insert SENT + payment counters, one commit) vs raw fsync (context)', pct(avg(r.start)), '%', null, { baseline: rawRate, note: `${avg(r.start).toFixed(0)} commits/s; each on a fresh payment, as PaymentService.startOperation` }),
+    result(SUITE, 'live operation start: first commit of a live capture / void / refund (insert SENT + payment counters) vs raw fsync', pct(avg(r.start)), '%', startGoal, { baseline: rawRate, note: `${avg(r.start).toFixed(0)} commits/s; startLiveOperation in immediateCommit (the product's path), each on a fresh payment; ${startFrames.toFixed(1)} WAL pages per commit` }),
     result(SUITE, 'operation log: appendOperation vs raw fsync, file format of the first releases (SQLCipher 4, 4 KiB pages; same schema; context)', pct(avg(r.legacyAppend)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
     result(SUITE, 'operation log: markSent vs raw fsync, file format of the first releases (SQLCipher 4, 4 KiB pages; same schema; context)', pct(avg(r.legacyMark)), '%', null, { baseline: rawRate, note: 'stations created before the format was recorded keep it; 0.5 s slices' }),
   ];

@@ -289,11 +289,13 @@ export async function rendererSuite(ds: Dataset | null, log: (s: string) => void
   await viteBuild({ root: join(ROOT, 'renderer'), outDir: join(ROOT, 'dist/renderer'), configFile: join(ROOT, 'vite.config.ts') });
   const app = initialJs(join(ROOT, 'dist/renderer'));
   const floor = await reactFloor();
-  out.push(result(SUITE, 'initial JavaScript (gzip -9)', app.gzip / 1000, 'KB', { op: '<=', target: 250 }, { baseline: floor.gzip / 1000, ratio: app.gzip / floor.gzip, note: `${app.files.length} file(s), ${(app.raw / 1000).toFixed(1)} KB raw; baseline = minimal React 19 app, same Vite` }));
+  // Context: the entry alone. The goal rows below count what is really loaded before the first
+  // screen: the entry plus the language catalogue in use.
+  out.push(result(SUITE, 'initial JavaScript, entry only, without the catalogues (gzip -9; context)', app.gzip / 1000, 'KB', null, { baseline: floor.gzip / 1000, ratio: app.gzip / floor.gzip, note: `${app.files.length} file(s), ${(app.raw / 1000).toFixed(1)} KB raw; baseline = minimal React 19 app, same Vite` }));
   const cats = catalogueJs(join(ROOT, 'dist/renderer'));
   for (const [lang, name] of [['en', 'English'], ['ar', 'Arabic']] as const) {
     const c = cats[lang];
-    out.push(result(SUITE, `initial JavaScript with the ${name} catalogues (gzip -9)`, (app.gzip + c.gzip) / 1000, 'KB', { op: '<=', target: 250 }, { note: `entry ${(app.gzip / 1000).toFixed(1)} KB + ${c.files} catalogue chunk(s) ${(c.gzip / 1000).toFixed(1)} KB gzip (${(c.raw / 1000).toFixed(1)} KB raw), loaded before the first screen; the other language is never fetched` }));
+    out.push(result(SUITE, `initial JavaScript with the ${name} catalogues (gzip -9)`, (app.gzip + c.gzip) / 1000, 'KB', { op: '<=', target: 150 }, { note: `entry ${(app.gzip / 1000).toFixed(1)} KB + ${c.files} catalogue chunk(s) ${(c.gzip / 1000).toFixed(1)} KB gzip (${(c.raw / 1000).toFixed(1)} KB raw), loaded before the first screen; the other language is never fetched` }));
   }
 
   const dataDir = ds?.dir ?? join(CACHE_DIR, 'run', 'web-empty');
@@ -327,7 +329,7 @@ export async function rendererSuite(ds: Dataset | null, log: (s: string) => void
       if (i >= NAV_WARMUP) floorNav.push(t);
       await page.close();
     }
-    out.push(result(SUITE, 'order screen interactive after navigation: p50', p50(nav), 'ms', { op: '<=', target: 500 }, { samples: nav.length, baseline: p50(floorNav), note: `max ${percentile(nav, 100).toFixed(0)} ms; first load of the run ${coldNav.toFixed(0)} ms; baseline = static page with one input` }));
+    out.push(result(SUITE, 'order screen interactive after navigation: p50', p50(nav), 'ms', { op: '<=', target: 200 }, { samples: nav.length, baseline: p50(floorNav), note: `max ${percentile(nav, 100).toFixed(0)} ms; first load of the run ${coldNav.toFixed(0)} ms; baseline = static page with one input` }));
     out.push(result(SUITE, 'order screen interactive after navigation: max', percentile(nav, 100), 'ms', null, { samples: nav.length, baseline: percentile(floorNav, 100) }));
 
     // Keystroke-to-paint.
@@ -367,7 +369,7 @@ export async function rendererSuite(ds: Dataset | null, log: (s: string) => void
 // Transactions list at scale
 
 const TX_PAYMENTS = 25_000;
-const TX_FIRST_RUNS = 8;
+const TX_FIRST_RUNS = 20;
 const SCROLL_MS = 3_000;
 /** Pixels per frame: 5 rows of 48 px, about 300 rows a second at 60 fps, so pages load while scrolling. */
 const SCROLL_STEP = 240;
@@ -529,7 +531,11 @@ export async function transactionsAtScale(log: (s: string) => void): Promise<Ben
       }),
     );
     out.push(
-      result(SUITE, `transactions list, ${TX_PAYMENTS.toLocaleString('en')} rows: first rows after F4: p50`, p50(first), 'ms', { op: '<=', target: 100 }, {
+      result(SUITE, `transactions list, ${TX_PAYMENTS.toLocaleString('en')} rows: first rows after F4: p50`, p50(first), 'ms', null, {
+        samples: first.length,
+        note: `context (the goal is on p95); keydown to the paint after the first row is in the DOM, fresh page each run`,
+      }),
+      result(SUITE, `transactions list, ${TX_PAYMENTS.toLocaleString('en')} rows: first rows after F4: p95`, p95(first), 'ms', { op: '<=', target: 100 }, {
         samples: first.length,
         note: `max ${percentile(first, 100).toFixed(0)} ms; keydown to the paint after the first row is in the DOM, fresh page each run`,
       }),

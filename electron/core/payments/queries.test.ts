@@ -71,6 +71,30 @@ describe('payments.list at tens of thousands of rows', () => {
   }, 60_000);
 });
 
+describe('payments.list search text (indexed candidates, migration 016)', () => {
+  it('finds exactly what a plain LIKE over every payment finds: reference prefix or name contained, any case', async () => {
+    // Names the trigram index must not get wrong: accents, case, a name changed after the payment.
+    const names = ['Zoë Ångström', 'ZOË PRZYBYLSKI', 'Anne-Marie O’Neil', '100% Cotton Ltd', 'under_score Co'];
+    const order = await h.call('orders.create', { channel: 'phone', currency: 'USD', newCustomer: { name: 'Search Text', email: '', phone: '' }, lines: [{ description: 'x', quantity: 1, unitPrice: 100, taxRateBp: 0 }] });
+    const base = h.db.prepare('SELECT * FROM orders WHERE id = ?').get(order.id) as Record<string, unknown>;
+    names.forEach((name, i) => {
+      h.db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, refunded, open_ops, status, customer_name, created_at, created_by, updated_at)
+        VALUES (?, ?, ?, 'card', 'purchase', 'USD', 100, 100, 100, 0, 0, 'captured', ?, ?, 'u', ?)`).run(`pt${i}`, base.id, `ZX-TEXT-${i}-P1`, name, base.created_at, base.created_at);
+    });
+    h.db.prepare(`UPDATE payments SET customer_name = 'Renamed Person' WHERE id = 'pt4'`).run();
+    const scan = (q: string) => {
+      const esc = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      return (h.db.prepare(`SELECT id FROM payments WHERE reference LIKE ? ESCAPE '\\' OR customer_name LIKE ? ESCAPE '\\' ORDER BY created_at DESC, id DESC`).pluck().all(`${esc}%`, `%${esc}%`) as string[]);
+    };
+    for (const q of ['zoë', 'ÅNGSTRÖM', 'ström', 'anne-marie', 'o’neil', '100%', '% Cot', 'under_', 'score', 'renamed', 'Customer 99', 'customer 12', 'zx-text', 'ZX-TEXT-3', 'X-TEXT', 'd1-bulk-0123', 'nobody at all', 'Zo', 'ö']) {
+      const r = await h.call('payments.list', { query: q, limit: 500 });
+      const expected = scan(q);
+      expect(r.total, q).toBe(expected.length);
+      expect(r.rows.map((x) => x.id), q).toEqual(expected.slice(0, 500));
+    }
+  });
+});
+
 describe('customerHistory', () => {
   it('returns a customer\'s orders and payments newest first', async () => {
     const o = await h.call('orders.create', { channel: 'phone', currency: 'USD', newCustomer: { name: 'History Person', email: '', phone: '' }, lines: [{ description: 'x', quantity: 1, unitPrice: 100, taxRateBp: 0 }] });

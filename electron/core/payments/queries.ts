@@ -96,6 +96,14 @@ export function listPayments(db: Db, f: ListFilter, now: Date): { rows: PaymentS
   }
   const q = f.query?.trim();
   if (q) {
+    // Candidates through indexes (migration 016): references by prefix on payments_reference_nocase,
+    // names through the trigram index payments_text (three characters or more, and no LIKE
+    // wildcard in the text: FTS5 cannot use its index with ESCAPE). The exact condition below still
+    // decides, so the rows are those of the plain LIKE, without reading every payment.
+    if (q.length >= 3 && !/[\\%_]/.test(q)) {
+      where.push(`(p.rowid IN (SELECT rowid FROM payments WHERE reference LIKE @prefix ESCAPE '\\') OR p.rowid IN (SELECT rowid FROM payments_text WHERE customer_name LIKE @ftsContains))`);
+      args.ftsContains = `%${q}%`;
+    }
     where.push(`(p.reference LIKE @prefix ESCAPE '\\' OR p.customer_name LIKE @contains ESCAPE '\\')`);
     args.prefix = `${escapeLike(q)}%`;
     args.contains = `%${escapeLike(q)}%`;

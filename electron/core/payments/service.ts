@@ -85,6 +85,26 @@ export interface PaymentServiceOptions {
   captureResendGraceMs?: number;
 }
 
+/**
+ * The first commit of a live capture, void or refund (run inside the caller's committer): the
+ * operation inserted SENT and the payment's counters refreshed. Exported so that the bench times
+ * this very code (bench/suites/core.ts, durable commits).
+ */
+export function startLiveOperation(
+  db: CoreDeps['db'],
+  paymentId: string,
+  type: 'capture' | 'void' | 'refund',
+  amount: number | null,
+  reference: string,
+  actor: Actor,
+  extra: { reason?: string | null; approvedBy?: string | null; approvedByName?: string | null },
+  at: string,
+): string {
+  const op = appendOperation(db, { paymentId, type, amount, reference, state: 'sent', userId: actor.id, userName: actor.name, ...extra }, at);
+  updatePayment(db, paymentId, {}, at);
+  return op.id;
+}
+
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 
 const APS_EMAIL = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]+$/;
@@ -439,10 +459,7 @@ export class PaymentService {
     actor: Actor,
     extra: { reason?: string | null; approvedBy?: string | null; approvedByName?: string | null },
   ): string {
-    const at = this.now().toISOString();
-    const op = appendOperation(this.deps.db, { paymentId: p.id, type, amount, reference, state: 'sent', userId: actor.id, userName: actor.name, ...extra }, at);
-    updatePayment(this.deps.db, p.id, {}, at);
-    return op.id;
+    return startLiveOperation(this.deps.db, p.id, type, amount, reference, actor, extra, this.now().toISOString());
   }
 
   private finish(paymentId: string, result: OpResult): OperationOutput {

@@ -14,6 +14,9 @@ export const SPLIT_ORDERS_LISTED = 500;
  * method, amount, cash tendered and change.
  */
 export function splitOrders(db: Db, from: string, to: string): SplitOrder[] {
+  // Candidates are the orders with a payment made in the day (payments_created range): an order
+  // whose first counted tender falls in [from, to) has one. Grouping every payment of the ledger
+  // instead took seconds on a year of payments (docs/performance.md, year).
   const rows = stmt(
     db,
     `SELECT o.id AS order_id, o.reference AS order_reference, o.currency, o.total,
@@ -21,11 +24,12 @@ export function splitOrders(db: Db, from: string, to: string): SplitOrder[] {
      FROM orders o JOIN payments p ON p.order_id = o.id
      WHERE o.id IN (
        SELECT order_id FROM payments WHERE declined = 0 AND voided = 0
+         AND order_id IN (SELECT order_id FROM payments WHERE created_at >= ? AND created_at < ?)
        GROUP BY order_id HAVING COUNT(*) > 1 AND MIN(created_at) >= ? AND MIN(created_at) < ?
        LIMIT ${SPLIT_ORDERS_LISTED}
      ) AND p.declined = 0 AND p.voided = 0
      ORDER BY o.created_at, o.id, p.created_at, p.reference`,
-  ).all(from, to) as {
+  ).all(from, to, from, to) as {
     order_id: string; order_reference: string; currency: string; total: number; payment_id: string; method: 'card' | 'cash';
     brand: string | null; last4: string | null; amount: number; tendered: number | null; change_due: number | null; refunded: number;
   }[];

@@ -58,6 +58,13 @@ export const LOCAL_ONLY_TABLES: Readonly<Record<string, string>> = {
   // (operations) replicates like any other. Payment links replicate ('owned': the desk that sent
   // one follows it; the others see it sent, opened, paid).
   bulk_runs: "this desk's bulk runs (their operations replicate)",
+  // The Transactions search index (ledger migration 016): an FTS5 table and its shadow tables,
+  // derived from payments by triggers on each station, as search_terms is from customers.
+  payments_text: 'derived from payments (FTS5 index of customer names); each station keeps it from its own payments rows by triggers',
+  payments_text_data: 'FTS5 shadow table of payments_text',
+  payments_text_idx: 'FTS5 shadow table of payments_text',
+  payments_text_docsize: 'FTS5 shadow table of payments_text',
+  payments_text_config: 'FTS5 shadow table of payments_text',
   bulk_rows: "rows of this desk's bulk runs",
 };
 

@@ -108,7 +108,9 @@ function schema(db: Db): unknown[] {
 }
 
 function rows(db: Db, table: string): Record<string, unknown>[] {
-  return db.prepare(`SELECT * FROM "${table}" ORDER BY 1, 2`).all() as Record<string, unknown>[];
+  // Ordered by its first two columns (one for a one-column table such as the FTS5 index payments_text).
+  const columns = db.prepare(`SELECT * FROM "${table}" LIMIT 0`).columns().length;
+  return db.prepare(`SELECT * FROM "${table}" ORDER BY 1${columns > 1 ? ', 2' : ''}`).all() as Record<string, unknown>[];
 }
 
 /** A ledger as the release at version `n` left it, with the data each version on the way wrote. */

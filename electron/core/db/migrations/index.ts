@@ -15,10 +15,11 @@ import { BILL_RUNS } from './014-bill-runs';
 import { SPLIT_TENDER } from './015-split-tender';
 import { SENTENCE_KEYS } from './016-sentence-keys';
 import { BULK_ATTENTION } from './017-bulk-attention';
+import { TRANSACTIONS_TEXT_SEARCH } from './018-transactions-text-search';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, CATALOG, BILL_RUNS, SPLIT_TENDER, SENTENCE_KEYS, BULK_ATTENTION];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, CATALOG, BILL_RUNS, SPLIT_TENDER, SENTENCE_KEYS, BULK_ATTENTION, TRANSACTIONS_TEXT_SEARCH];
