@@ -3,12 +3,12 @@ import { ContractError, coreText, englishText } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import { tx } from '../ledger/sql';
 import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
-import { audit, type Actor } from './audit';
+import { audit, type Actor } from '../ledger/audit-entry';
 import { baseChargeRow, cardOnFileRow, cashRow, hostedCardRow } from './charge-row';
 import { checkOfflineChargeLimits } from './offline-limits';
 import { appendOperation } from './operation-log';
 import { insertPayment, paymentsOfOrder, updatePayment, type PaymentRow } from './payments-repo';
-import type { Ports } from './ports';
+import type { Ports } from '../ports';
 import { assertTendersWithinTotal, planChargeTender } from './tenders';
 
 /** What the charge wrote: cash (done), queued (offline), or a card operation SENT on disk and to be sent now. */

@@ -7,12 +7,12 @@ import type { CoreDeps } from '../deps';
 import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
 import { newId } from '../ledger/sql';
 import type { OrderRow } from '../orders/orders-repo';
-import type { Actor } from './audit';
+import type { Actor } from '../ledger/audit-entry';
 import { NO_EMAIL } from './executor';
 import { markSessionUsed, usableSession } from './hosted-sessions';
 import { storedStatus, type PaymentRow } from './payments-repo';
-import type { Ports } from './ports';
-import { paymentReference } from './references';
+import type { Ports } from '../ports';
+import { paymentReference } from '../ledger/references';
 
 // The new payment row of a charge, one builder per source. Each refuses (ContractError) before
 // anything is written; the caller is inside the charge's transaction (charge-record.ts).

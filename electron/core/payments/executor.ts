@@ -5,12 +5,12 @@ import { isInputRefused, type CheckStatusResult, type Outcome } from '../../gate
 import { saveCardOnFile } from '../cards/card-service';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
-import { audit, SYSTEM_ACTOR, type Actor } from './audit';
+import { audit, SYSTEM_ACTOR, type Actor } from '../ledger/audit-entry';
 import { getSession } from './hosted-sessions';
 import { getOperation, markChecked, markSent, type OperationRow, type OperationState } from './operation-log';
 import { IllegalTransitionError, moveOperation, type OperationEvent } from './operation-states';
 import { authorizationExpiry, getPaymentRow, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
-import type { Ports } from './ports';
+import type { Ports } from '../ports';
 import { isPlanted } from './planted-bugs';
 import { judge } from './resolution';
 import { immediateCommit, tx, type Committer } from '../ledger/sql';

@@ -4,13 +4,14 @@ import type { CoreDeps } from '../deps';
 import { OrderService } from '../orders/order-service';
 import { paymentHandlers } from './handlers';
 import { HostedCards } from './hosted';
-import { defaultPorts, type Ports } from './ports';
+import { defaultPorts } from '../default-ports';
+import type { Ports } from '../ports';
 import { recoverAll, type RecoveryReport } from './recovery';
 import { PaymentService, type PaymentServiceOptions } from './service';
 
 export type { RecoveryReport } from './recovery';
 export { PaymentService } from './service';
-export type { Ports } from './ports';
+export type { Ports } from '../ports';
 export { customerHistory, listPayments, paymentDetail } from './queries';
 
 export interface PaymentsFeature {

@@ -4,7 +4,7 @@ import type { CoreDeps } from '../deps';
 import { newId, tx } from '../ledger/sql';
 import type { PaymentsFeature } from '../payments';
 import { paymentsOfOrder } from '../payments/payments-repo';
-import { stationPrefix } from '../payments/references';
+import { stationPrefix } from '../ledger/references';
 import { errText, recurringAudit, RUNNER, type Actor } from './audit';
 import { getPeriod, getSchedule, insertPeriod, movePeriod, type PeriodRow, type PeriodState, type ScheduleRow } from './repo';
 

@@ -1,5 +1,5 @@
 import { sleepOn, startTimer, type Timer } from '../clock';
-import { audit, type Actor } from '../payments/audit';
+import { audit, type Actor } from '../ledger/audit-entry';
 import { getOperation, queuedOf, refusedForwarded, type OperationRow } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
 import { getPaymentRow, totalsOf, updatePayment } from '../payments/payments-repo';

@@ -4,7 +4,7 @@ import type { CallContext, PartialHandlers } from '../context';
 import { startTimer, type Timer } from '../clock';
 import type { CoreDeps } from '../deps';
 import { refreshOrderStatus } from '../orders/orders-repo';
-import { audit, SYSTEM_ACTOR, type Actor } from '../payments/audit';
+import { audit, SYSTEM_ACTOR, type Actor } from '../ledger/audit-entry';
 import { getOperation, queuedOf } from '../payments/operation-log';
 import { moveOperation } from '../payments/operation-states';
 import { effectiveTotals, getPaymentRow, updatePayment } from '../payments/payments-repo';
