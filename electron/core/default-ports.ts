@@ -2,7 +2,7 @@ import { createCustomer, getCustomer } from './customers/customers-repo';
 import { indexCard, indexOrder } from './customers/search-index';
 import { appendAudit } from './ledger/audit-log';
 import { lastStandingPayment, recentHistory } from './payments/customer-history';
-import { refundNeedsApproval, verifyApproval } from './people/approval';
+import { approverStillValid, refundNeedsApproval, verifyApproval } from './people/approval';
 import type { CustomerHistory, Ports } from './ports';
 
 // The one place that names which feature answers which port (ports.ts). Like app.ts it stands
@@ -14,6 +14,7 @@ export const defaultPorts: Ports = {
     appendAudit(db, e);
   },
   verifyApproval: (deps, req) => verifyApproval(deps, req),
+  approverStillValid: (deps, approval, req) => approverStillValid(deps, approval, req),
   refundNeedsApproval: (deps, amount, role) => refundNeedsApproval(deps, amount, role),
   createCustomer: (db, input, clock) => createCustomer(db, input, clock),
   getCustomer: (db, id) => getCustomer(db, id),

@@ -22,7 +22,13 @@ export interface Ports {
   verifyApproval(
     deps: CoreDeps,
     req: { supervisorId?: string; pin?: string; requesterId: string; target?: string | null; detail?: string },
-  ): { supervisorId: string; supervisorName: string };
+  ): Promise<{ supervisorId: string; supervisorName: string }>;
+  /** Right before the refund is written (nothing awaited in between): the approver may still approve, or it throws. */
+  approverStillValid(
+    deps: CoreDeps,
+    approval: { supervisorId: string; supervisorName: string },
+    req: { requesterId: string; target?: string | null; detail?: string },
+  ): void;
   refundNeedsApproval(deps: CoreDeps, amount: number, role: Role): boolean;
   createCustomer(db: Db, input: { name: string; email: string; phone: string }, clock: Clock): CustomerLike;
   getCustomer(db: Db, id: string): CustomerLike | null | undefined;

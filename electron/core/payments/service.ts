@@ -194,19 +194,19 @@ export class PaymentService {
       this.requireAccount(p);
       refuse(checkAmount('refund', amount, this.totalsWithQueue(p), this.now()));
       let approver: { supervisorId: string; supervisorName: string } | null = opts.approvedBy ?? null;
+      const asked = { requesterId: actor.id, target: p.reference, detail: `refund ${amount} ${p.currency}` };
       if (!approver && this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
-        // Outside any transaction: a refused PIN must still count and be audited (people/approval.ts).
-        approver = this.ports.verifyApproval(this.deps, {
-          supervisorId: approval?.supervisorId,
-          pin: approval?.pin,
-          requesterId: actor.id,
-          target: p.reference,
-          detail: `refund ${amount} ${p.currency}`,
-        });
+        // Outside any transaction: the PIN's hash is awaited, and a refused PIN must still count and be audited (people/approval.ts).
+        approver = await this.ports.verifyApproval(this.deps, { supervisorId: approval?.supervisorId, pin: approval?.pin, ...asked });
       }
+      // Right before each write below, with nothing awaited in between: the approver may still approve.
+      const stillApproved = () => {
+        if (approver) this.ports.approverStillValid(this.deps, approver, asked);
+      };
       const who = { reason, approvedBy: approver?.supervisorId ?? null, approvedByName: approver?.supervisorName ?? null };
       if (p.method === 'cash') {
         const at = this.now().toISOString();
+        stillApproved();
         tx(db, () => {
           appendOperation(db, { paymentId: p.id, type: 'cash_refund', amount, reference: p.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: englishText(coreText('note.cashPaidBack')), ...who }, at);
           updatePayment(db, p.id, { refunded: p.refunded + amount }, at);
@@ -215,12 +215,14 @@ export class PaymentService {
         return { outcome: 'approved', message: 'Cash refund recorded.', text: coreText('outcome.cashRefunded'), detail: this.detail(p.id) };
       }
       if (await this.mustQueue(p)) {
+        stillApproved();
         // The maintenance_reference is fixed now and kept with the queued row: never regenerated.
         const cur = this.load(paymentId);
         const seq = cur.refund_seq + 1;
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
         return this.queueOperation(this.load(paymentId), 'refund', amount, refundReference(p.reference, seq), actor, who);
       }
+      stillApproved();
       const opId = await this.committer(opts)(() => {
         const seq = p.refund_seq + 1;
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
