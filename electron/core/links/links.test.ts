@@ -50,7 +50,9 @@ async function station(timeoutMs = 3000): Promise<Station> {
   dirs.push(dir);
   const settings = new MemorySettingsStore({ refundApprovalLimit: 10_000_000, allowSelfApproval: true });
   const open = async () => {
-    const core = await createCore({ dataDir: dir, protector, gateway: gateway(timeoutMs), clock: sb.control.clock, settings, hostedReturnUrl: 'http://127.0.0.1:9/hosted/return' });
+    // staleMs 0: every ensureOnline probes, so "offline" does not depend on when the last probe ran
+    // (with PIN hashing off the event loop, a start-up probe can answer during session.setup).
+    const core = await createCore({ dataDir: dir, protector, gateway: gateway(timeoutMs), clock: sb.control.clock, settings, hostedReturnUrl: 'http://127.0.0.1:9/hosted/return', sync: { staleMs: 0 } });
     cores.push(core);
     return core;
   };

@@ -164,7 +164,9 @@ export class PaymentLinkService {
       if (openLinkOfOrder(db, order.id)) throw new ContractError('CONFLICT', coreText('refuse.linkJustSent'));
       insertLink(db, row);
     });
-    const done = await this.create(row);
+    // Registered as in flight: the watcher's refresh of this 'sending' row waits for this answer
+    // instead of asking the gateway about a link it may not have made yet (and sending it again).
+    const done = await this.inFlightFor(row.id, () => this.create(row));
     this.audit(actor, 'link.send', done, done.state !== 'failed', { notify: done.notify, expiresAt: done.expires_at });
     if (done.state === 'failed') throw new ContractError('DECLINED', coreText('refuse.linkDeclined', { bank: { responseCode: null, message: done.message ?? '' } }));
     return this.view(done);
@@ -286,7 +288,7 @@ export class PaymentLinkService {
     if (this.opts.followsLink && !this.opts.followsLink(row.id)) return row;
     const running = this.inFlight.get(row.id);
     if (running) return running;
-    const p = (async (): Promise<LinkRow> => {
+    return this.inFlightFor(row.id, async (): Promise<LinkRow> => {
       try {
         if (row.state === 'sending' || row.state === 'unknown') return await this.resolve(row);
         const st = await this.gatewayFor(row.gateway_account).checkPaymentLinkStatus({ merchantReference: row.reference, ...(row.gateway_link_id ? { paymentLinkId: row.gateway_link_id } : {}) });
@@ -297,8 +299,13 @@ export class PaymentLinkService {
         this.deps.log.warn({ link: row.reference, err: errText(e) }, 'link status not read');
         return row;
       }
-    })().finally(() => this.inFlight.delete(row.id));
-    this.inFlight.set(row.id, p);
+    });
+  }
+
+  /** One question about a link at a time: a second caller gets the running one's answer. */
+  private inFlightFor(id: string, work: () => Promise<LinkRow>): Promise<LinkRow> {
+    const p = work().finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, p);
     return p;
   }
 
