@@ -2,7 +2,7 @@ import { ContractError } from '../../../shared/contract';
 import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { auditAs, requireUser } from '../ledger/audit-as';
-import { checkSecret, credentialError } from '../people/credentials';
+import { checkSecret, credentialError } from '../people';
 import type { GatewayAccounts } from './accounts';
 import { accountKey, describeAccount } from './model';
 

@@ -2,12 +2,12 @@ import { ContractError, DEFAULT_LINK_EXPIRY, OPEN_LINK_STATES, type LinkExpirySe
 import { ApsValidationError } from '../../gateway/aps/errors';
 import { toApsText } from '../../gateway/aps/fields';
 import { supportsPaymentLinks, type Gateway, type Outcome, type PaymentLinkGateway, type PaymentLinkInfo } from '../../gateway/types';
-import { describeOrder } from '../confirmations/service';
+import { describeOrder } from '../confirmations';
 import type { CoreDeps } from '../deps';
-import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
+import { getOrderRow, refreshOrderStatus } from '../orders';
 import { auditAs } from '../ledger/audit-as';
-import { appendOperation } from '../payments/operation-log';
-import { insertPayment, type PaymentRow } from '../payments/payments-repo';
+import { appendOperation } from '../payments';
+import { insertPayment, type PaymentRow } from '../payments';
 import { newId, tx } from '../ledger/sql';
 import { expiringLinks, getLink, insertLink, latestLinkOfOrder, linkCountOfOrder, openLinkOfOrder, openLinks, updateLink, type LinkRow } from './repo';
 

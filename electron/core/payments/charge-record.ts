@@ -2,7 +2,7 @@ import type { ParsedInputOf } from '../../../shared/contract';
 import { ContractError, coreText, englishText } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import { tx } from '../ledger/sql';
-import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
+import { getOrderRow, refreshOrderStatus } from '../orders';
 import { audit, type Actor } from '../ledger/audit-entry';
 import { baseChargeRow, cardOnFileRow, cashRow, hostedCardRow } from './charge-row';
 import { checkOfflineChargeLimits } from './offline-limits';

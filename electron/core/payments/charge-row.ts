@@ -1,12 +1,12 @@
 import type { ParsedInputOf } from '../../../shared/contract';
 import { ContractError, coreText } from '../../../shared/contract';
 import type { TenderPlan } from '../../../shared/domain/tenders';
-import { usableCard } from '../cards/card-service';
+import { usableCard } from '../cards';
 import type { Db } from '../db/database';
 import type { CoreDeps } from '../deps';
-import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+import { describeAccount, EMBEDDED_ACCOUNT } from '../gateway-accounts';
 import { newId } from '../ledger/sql';
-import type { OrderRow } from '../orders/orders-repo';
+import type { OrderRow } from '../orders';
 import type { Actor } from '../ledger/audit-entry';
 import { NO_EMAIL } from './executor';
 import { markSessionUsed, usableSession } from './hosted-sessions';

@@ -1,7 +1,7 @@
 import type { ParsedInputOf } from '../../../shared/contract';
 import { ContractError, coreText } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
-import { getOrderRow } from '../orders/orders-repo';
+import { getOrderRow } from '../orders';
 import type { PaymentRow } from './payments-repo';
 
 /**

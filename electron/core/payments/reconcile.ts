@@ -1,7 +1,7 @@
 import { ContractError, coreText, type CoreText } from '../../../shared/contract';
 import { allowedAction } from '../../../shared/domain/payment-state';
 import type { CoreDeps } from '../deps';
-import { refreshOrderStatus } from '../orders/orders-repo';
+import { refreshOrderStatus } from '../orders';
 import { audit, type Actor } from '../ledger/audit-entry';
 import { appendOperation } from './operation-log';
 import { authorizationExpiry, getPaymentRow, totalsOf, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CardSchema } from '../../../shared/contract';
 import { coreText, englishText, type CoreText } from '../../../shared/contract';
-import { toCard, type CardRow } from '../cards/cards-repo';
+import { toCard, type CardRow } from '../cards';
 import type { OpResult } from './executor';
 import type { PaymentSummary } from './payments-repo';
 import type { PaymentDetail } from './queries';

@@ -2,7 +2,7 @@ import type { ParsedInputOf } from '../../../shared/contract';
 import { ContractError, coreText, englishText } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
 import type { Role } from '../../../shared/domain/roles';
-import { getCardRow } from '../cards/cards-repo';
+import { getCardRow } from '../cards';
 import type { CoreDeps } from '../deps';
 import { immediateCommit, tx, type Committer } from '../ledger/sql';
 import { audit, SYSTEM_ACTOR, type Actor } from '../ledger/audit-entry';

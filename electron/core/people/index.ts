@@ -16,3 +16,7 @@ export function createPeopleFeature(deps: CoreDeps, opts: PeopleOptions = {}): {
   const sessions = new SessionManager(deps);
   return { handlers: { ...sessionHandlers(deps, sessions), ...usersHandlers(deps, sessions, opts) }, sessions };
 }
+
+// For the other features (their only way in: this file).
+export { checkSecret, credentialError } from './credentials';
+export { workingLanguage } from './users-repo';

@@ -3,7 +3,7 @@ import { periodReference, type PlannedPeriod } from '../../../shared/domain/recu
 import type { CoreDeps } from '../deps';
 import { newId, tx } from '../ledger/sql';
 import type { PaymentsFeature } from '../payments';
-import { paymentsOfOrder } from '../payments/payments-repo';
+import { paymentsOfOrder } from '../payments';
 import { stationPrefix } from '../ledger/references';
 import { errText, recurringAudit, RUNNER, type Actor } from './audit';
 import { getPeriod, getSchedule, insertPeriod, movePeriod, type PeriodRow, type PeriodState, type ScheduleRow } from './repo';

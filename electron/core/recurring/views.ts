@@ -1,9 +1,9 @@
 import { ContractError, type OutputOf, type ParsedInputOf } from '../../../shared/contract';
 import { periodsFrom, totalPeriods } from '../../../shared/domain/recurrence';
-import { getCardRow, isCardExpired } from '../cards/cards-repo';
+import { getCardRow, isCardExpired } from '../cards';
 import type { CoreDeps } from '../deps';
-import { getOrderRow } from '../orders/orders-repo';
-import { getPaymentRow } from '../payments/payments-repo';
+import { getOrderRow } from '../orders';
+import { getPaymentRow } from '../payments';
 import type { ShopCalendar } from './calendar';
 import { countAll, countsOf, getSchedule, listSchedules, periodsOf, type PeriodRow, type ScheduleRow } from './repo';
 

@@ -1,12 +1,12 @@
 import { sleepOn, startTimer, type Timer } from '../clock';
 import { audit, type Actor } from '../ledger/audit-entry';
-import { getOperation, queuedOf, refusedForwarded, type OperationRow } from '../payments/operation-log';
-import { moveOperation } from '../payments/operation-states';
-import { getPaymentRow, totalsOf, updatePayment } from '../payments/payments-repo';
-import { reconcilePayment } from '../payments/reconcile';
-import type { PaymentService } from '../payments/service';
+import { getOperation, queuedOf, refusedForwarded, type OperationRow } from '../payments';
+import { moveOperation } from '../payments';
+import { getPaymentRow, totalsOf, updatePayment } from '../payments';
+import { reconcilePayment } from '../payments';
+import type { PaymentService } from '../payments';
 import { GroupCommit, stmt, tx } from '../ledger/sql';
-import { refreshOrderStatus } from '../orders/orders-repo';
+import { refreshOrderStatus } from '../orders';
 import type { Connectivity } from './connectivity';
 import { declinedNextStep, recheck } from './rules';
 
