@@ -264,6 +264,17 @@ describe('the link watcher', () => {
     expect((s.core.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE reference = ?').get(link.reference) as { n: number }).n).toBe(1);
   });
 
+  it('a link still being sent is not asked about by the watcher meanwhile, nor sent twice', async () => {
+    const s = await watchedStation();
+    const order = await newOrder(s);
+    // The gateway takes its time to make the link: many watcher ticks pass during the send.
+    sb.control.injectFault({ kind: 'latency', match: { command: 'PAYMENT_LINK' }, times: 1, delayMs: 800 });
+    const link = await s.call('links.send', { orderId: order.id, email: 'slow@example.com', notify: 'EMAIL' });
+    expect(link.state).toBe('sent');
+    const row = s.core.db.prepare('SELECT attempts, checks, state FROM payment_links WHERE id = ?').get(link.id);
+    expect(row).toMatchObject({ attempts: 1, checks: 0, state: 'sent' });
+  });
+
   it('an open link near its expiry is counted by the expiring summary; an expired one is followed to expired', async () => {
     const s = await watchedStation();
     const order = await newOrder(s);
