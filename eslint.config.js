@@ -7,6 +7,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import boundaries from 'eslint-plugin-boundaries';
 import i18next from 'eslint-plugin-i18next';
+import { dirname, relative, resolve, sep } from 'node:path';
 
 /** Tests and their support files (test-kit, test-support…). */
 const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-kit.ts', '**/test-harness.ts', '**/test-helpers.ts', '**/test-fakes.ts', '**/test-pg.ts', '**/simulation.ts'];
@@ -48,6 +49,38 @@ function policies(extra = []) {
 }
 
 const dependencies = (extra) => ['error', { default: 'disallow', checkAllOrigins: true, checkUnknownLocals: true, policies: policies(extra) }];
+
+/**
+ * The core's floors (docs/architecture.md): a feature folder under electron/core/ is reached by
+ * other features only through its public face, `<feature>/index.ts`. Files directly in
+ * electron/core (ports, deps, clock, events, context; the wiring in app.ts and default-ports.ts)
+ * and the ground-floor folders below are open to all. Tests may reach into what they test.
+ */
+const CORE_GROUND = ['ledger', 'db'];
+const featureFace = {
+  meta: { type: 'problem', schema: [], messages: { internal: "'{{to}}/{{file}}' is inside the {{to}} feature: import from '{{to}}/index.ts' (its public face), or move what is shared to the ground floor (ledger/, ports.ts)." } },
+  create(context) {
+    const root = context.cwd;
+    const file = relative(root, context.filename).split(sep).join('/');
+    const own = /^electron\/core\/([^/]+)\//.exec(file)?.[1];
+    if (!own || CORE_GROUND.includes(own)) return {};
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = relative(root, resolve(dirname(context.filename), source)).split(sep).join('/');
+      const m = /^electron\/core\/([^/]+)\/(.+)$/.exec(target);
+      if (!m) return;
+      const [, to, rest] = m;
+      if (to === own || CORE_GROUND.includes(to) || /^index(\.ts)?$/.test(rest)) return;
+      context.report({ node, messageId: 'internal', data: { to, file: rest } });
+    };
+    return {
+      ImportDeclaration: (n) => check(n, n.source.value),
+      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
+      ExportAllDeclaration: (n) => check(n, n.source.value),
+      ImportExpression: (n) => n.source.type === 'Literal' && check(n, n.source.value),
+    };
+  },
+};
 
 /** Rules that need the type checker (a file outside every tsconfig cannot run them). */
 export const TYPE_AWARE_RULES = {
@@ -93,6 +126,12 @@ export default tseslint.config(
       'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] } },
     },
     rules: { 'boundaries/dependencies': dependencies([]) },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: TEST_FILES,
+    plugins: { core: { rules: { 'feature-face': featureFace } } },
+    rules: { 'core/feature-face': 'error' },
   },
   // Tests may use the test libraries; everything else about their runtime's boundary holds.
   { files: TEST_FILES, rules: { 'boundaries/dependencies': dependencies(TEST_LIBS) } },

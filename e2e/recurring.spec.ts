@@ -40,6 +40,9 @@ async function advancePastNextDue(page: Page, web: WebApp, scheduleId: string, a
   if (await signInHeading.isVisible()) await page.getByRole('button', { name: new RegExp(NAMES.clerk) }).click();
   await page.keyboard.type(PINS.clerk);
   await page.keyboard.press('Enter');
+  // The PIN is checked off the event loop: wait for the unlock itself, not only the screen behind it.
+  await expect(locked).toBeHidden();
+  await expect(signInHeading).toBeHidden();
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   // The navigation stays rendered behind the lock: wait for the unlock itself, or the next call
   // races it and is refused as SESSION_LOCKED.

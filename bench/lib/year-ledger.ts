@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { openLedger, type Db } from '../../electron/core/db/database';
 import { auditHash, GENESIS_HASH, type AuditInput } from '../../electron/core/ledger/audit-log';
 import { insertUser } from '../../electron/core/people/users-repo';
+import { hashSecret } from '../../electron/core/people/secrets';
 import { computeEndOfDay } from '../../electron/core/reports/compute';
 import { insertClose } from '../../electron/core/reports/snapshots';
 import { CACHE_DIR, ROOT, protector, type Dataset } from './dataset';
@@ -135,7 +136,7 @@ export async function ensureYearLedger(ds: Dataset, log: (s: string) => void = (
     db.pragma('temp_store = MEMORY');
     const startMs = Date.parse(`${YEAR_FIRST_DAY}T00:00:00Z`);
     const nowMs = startMs + (YEAR_DAYS - 1) * DAY + 18 * 3_600_000;
-    const admin = ensureAdmin(db, iso(startMs - DAY));
+    const admin = ensureAdmin(db, iso(startMs - DAY), await hashSecret(YEAR_ADMIN.pin));
     const perDay = paymentsPerDay(YEAR_PAYMENTS, YEAR_DAYS, YEAR_FIRST_DAY);
     const samples = writePayments(db, admin, perDay, startMs, nowMs);
     phase('payments, orders, operations');
@@ -189,10 +190,10 @@ export async function ensureYearLedger(ds: Dataset, log: (s: string) => void = (
   return { dir, meta, cached: false };
 }
 
-function ensureAdmin(db: Db, at: string): { id: string; name: string } {
+function ensureAdmin(db: Db, at: string, secretHash: string): { id: string; name: string } {
   const u = db.prepare(`SELECT id, name FROM users WHERE name = ? AND active = 1`).get(YEAR_ADMIN.name) as { id: string; name: string } | undefined;
   if (u) return u;
-  const made = insertUser(db, { name: YEAR_ADMIN.name, role: 'admin', pin: YEAR_ADMIN.pin }, at);
+  const made = insertUser(db, { name: YEAR_ADMIN.name, role: 'admin', secretHash }, at);
   return { id: made.id, name: made.name };
 }
 

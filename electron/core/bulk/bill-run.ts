@@ -1,7 +1,7 @@
 import { parseAmount } from '../../../shared/money';
-import { cardsOfCustomer, isCardExpired, type CardRow } from '../cards/cards-repo';
+import { cardsOfCustomer, isCardExpired, type CardRow } from '../cards';
 import type { CoreDeps } from '../deps';
-import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+import { EMBEDDED_ACCOUNT } from '../gateway-accounts';
 import { stmt } from '../ledger/sql';
 
 /** What a bill-run row adds to a bulk row: which card, in which currency, for what. */

@@ -11,7 +11,7 @@ import { PassphraseKeyProtector } from '../db/key-protector';
 import type { CoreDeps } from '../deps';
 import { CoreEvents } from '../events';
 import { createPaymentsFeature } from '../payments';
-import { MemorySettingsStore } from '../settings/defaults';
+import { MemorySettingsStore } from '../settings';
 import { BulkService } from './service';
 
 const env = (k: string): string => {

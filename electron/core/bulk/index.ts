@@ -2,7 +2,7 @@ import { ContractError } from '../../../shared/contract';
 import type { Role } from '../../../shared/domain/roles';
 import type { CallContext, PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
-import type { PaymentService } from '../payments/service';
+import type { PaymentService } from '../payments';
 import { BulkService, type BulkOptions } from './service';
 
 export { BulkService } from './service';

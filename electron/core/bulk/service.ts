@@ -4,16 +4,16 @@ import { allowedAction, checkAmount, type PaymentTotals } from '../../../shared/
 import { parseAmount } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
 import { auditAs } from '../ledger/audit-as';
-import { queuedOf } from '../payments/operation-log';
-import { effectiveTotals, type PaymentRow } from '../payments/payments-repo';
-import type { CallerActor, PaymentService } from '../payments/service';
+import { queuedOf } from '../payments';
+import { effectiveTotals, type PaymentRow } from '../payments';
+import type { CallerActor, PaymentService } from '../payments';
 import { GroupCommit, newId, stmt, tx } from '../ledger/sql';
-import type { OrderService } from '../orders/order-service';
-import { refreshOrderStatus } from '../orders/orders-repo';
-import { getOperation } from '../payments/operation-log';
-import { moveOperation } from '../payments/operation-states';
-import { updatePayment } from '../payments/payments-repo';
-import { declinedNextStepText } from '../sync/rules';
+import type { OrderService } from '../orders';
+import { refreshOrderStatus } from '../orders';
+import { getOperation } from '../payments';
+import { moveOperation } from '../payments';
+import { updatePayment } from '../payments';
+import { declinedNextStepText } from '../sync';
 import { englishText, nested, operationText, readText, storeText, type CoreText } from '../../../shared/contract/messages';
 
 const CANCELLED = coreText('bulk.cancelledBeforeSent');

@@ -1,9 +1,9 @@
 import { ContractError, coreText } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import type { Db } from '../db/database';
-import { audit, type Actor } from '../payments/audit';
-import type { Ports } from '../payments/ports';
-import { tokenUpdateReference } from '../payments/references';
+import { audit, type Actor } from '../ledger/audit-entry';
+import type { Ports } from '../ports';
+import { tokenUpdateReference } from '../ledger/references';
 import { newId, tx } from '../ledger/sql';
 import { cardByToken, getCardRow, insertCard, isCardExpired, setCardExpiry, setCardStatus, toCard, type Card, type CardRow } from './cards-repo';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
-import { accountParam } from '../gateway-accounts/model';
+import { accountParam } from '../gateway-accounts';
 import { ContractError, type CoreText, type OutputOf, type ParsedInputOf, coreText, englishText } from '../../../shared/contract';
 import { isInputRefused, type Confirmation } from '../../gateway/types';
-import { usableCard } from '../cards/card-service';
+import { usableCard } from '../cards';
 import type { CallContext } from '../context';
-import { getCustomer } from '../customers/customers-repo';
+import { getCustomer } from '../customers';
 import type { CoreDeps } from '../deps';
 import { auditAs } from '../ledger/audit-as';
 import { listPayments, paymentDetail, type PaymentsFeature } from '../payments';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import type { CardRow as CardsTableRow } from '../cards/cards-repo';
+import type { CardRow as CardsTableRow } from '../cards';
 import type { Clock } from '../clock';
 import { prepared } from '../ledger/stmt-cache';
 

@@ -2,8 +2,9 @@ import type { CoreDeps } from '../deps';
 import type { PartialHandlers } from '../context';
 import { ContractError } from '../../../shared/contract/errors';
 import { auditAs } from '../ledger/audit-as';
+import { defaultCustomerHistory } from '../default-ports';
+import type { CustomerHistory } from '../ports';
 import { cardsOfCustomer } from './cards-view';
-import { lastStandingPayment, recentHistory } from './customer-history';
 import { createCustomer, getCustomer, updateCustomerWithPrevious, type Customer } from './customers-repo';
 import { searchCustomers } from './search';
 
@@ -18,7 +19,8 @@ function changedFields(before: Customer, after: Customer): string {
 }
 
 /** Customers and their cards on file: search-as-you-type, detail, add and edit. */
-export function createCustomersFeature(deps: CoreDeps): { handlers: PartialHandlers } {
+/** `history`: the customer's orders and payments (the payments feature's, through ports.ts). */
+export function createCustomersFeature(deps: CoreDeps, history: CustomerHistory = defaultCustomerHistory): { handlers: PartialHandlers } {
   return {
     handlers: {
       'customers.search': (input) => searchCustomers(deps.db, input.query, { limit: input.limit, offset: input.offset }, deps.clock),
@@ -27,7 +29,7 @@ export function createCustomersFeature(deps: CoreDeps): { handlers: PartialHandl
         const customer = getCustomer(deps.db, input.id);
         if (!customer) throw new ContractError('NOT_FOUND', 'This customer does not exist.');
         const now = deps.clock.now();
-        return { customer, cards: cardsOfCustomer(deps.db, customer.id, deps.clock), ...recentHistory(deps.db, customer.id, now), repeat: lastStandingPayment(deps.db, customer.id, now) };
+        return { customer, cards: cardsOfCustomer(deps.db, customer.id, deps.clock), ...history.recent(deps.db, customer.id, now), repeat: history.lastStanding(deps.db, customer.id, now) };
       },
 
       'customers.create': (input, ctx) =>

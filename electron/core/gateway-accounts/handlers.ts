@@ -2,7 +2,7 @@ import { ContractError } from '../../../shared/contract';
 import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
 import { auditAs, requireUser } from '../ledger/audit-as';
-import { checkSecret, credentialError } from '../people/credentials';
+import { checkSecret, credentialError } from '../people';
 import type { GatewayAccounts } from './accounts';
 import { accountKey, describeAccount } from './model';
 
@@ -42,10 +42,10 @@ export function gatewayHandlers(deps: CoreDeps, accounts: GatewayAccounts): Part
       return accounts.state();
     },
 
-    'gateway.switch': (input, ctx) => {
+    'gateway.switch': async (input, ctx) => {
       const user = requireUser(ctx);
       // The PIN again: a session left open is not enough to move where money goes.
-      const r = checkSecret(deps, user.id, input.pin);
+      const r = await checkSecret(deps, user.id, input.pin);
       if (!r.ok) {
         auditAs(deps, user, { action: 'gateway.switch', outcome: 'failure', target: input.environment, detail: 'wrong PIN' });
         throw credentialError(deps, r);

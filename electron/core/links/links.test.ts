@@ -50,7 +50,9 @@ async function station(timeoutMs = 3000): Promise<Station> {
   dirs.push(dir);
   const settings = new MemorySettingsStore({ refundApprovalLimit: 10_000_000, allowSelfApproval: true });
   const open = async () => {
-    const core = await createCore({ dataDir: dir, protector, gateway: gateway(timeoutMs), clock: sb.control.clock, settings, hostedReturnUrl: 'http://127.0.0.1:9/hosted/return' });
+    // staleMs 0: every ensureOnline probes, so "offline" does not depend on when the last probe ran
+    // (with PIN hashing off the event loop, a start-up probe can answer during session.setup).
+    const core = await createCore({ dataDir: dir, protector, gateway: gateway(timeoutMs), clock: sb.control.clock, settings, hostedReturnUrl: 'http://127.0.0.1:9/hosted/return', sync: { staleMs: 0 } });
     cores.push(core);
     return core;
   };
@@ -260,6 +262,17 @@ describe('the link watcher', () => {
     // More ticks later: still one payment for the link.
     await new Promise((r) => setTimeout(r, 300));
     expect((s.core.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE reference = ?').get(link.reference) as { n: number }).n).toBe(1);
+  });
+
+  it('a link still being sent is not asked about by the watcher meanwhile, nor sent twice', async () => {
+    const s = await watchedStation();
+    const order = await newOrder(s);
+    // The gateway takes its time to make the link: many watcher ticks pass during the send.
+    sb.control.injectFault({ kind: 'latency', match: { command: 'PAYMENT_LINK' }, times: 1, delayMs: 800 });
+    const link = await s.call('links.send', { orderId: order.id, email: 'slow@example.com', notify: 'EMAIL' });
+    expect(link.state).toBe('sent');
+    const row = s.core.db.prepare('SELECT attempts, checks, state FROM payment_links WHERE id = ?').get(link.id);
+    expect(row).toMatchObject({ attempts: 1, checks: 0, state: 'sent' });
   });
 
   it('an open link near its expiry is counted by the expiring summary; an expired one is followed to expired', async () => {

@@ -2,12 +2,12 @@ import { ContractError, DEFAULT_LINK_EXPIRY, OPEN_LINK_STATES, type LinkExpirySe
 import { ApsValidationError } from '../../gateway/aps/errors';
 import { toApsText } from '../../gateway/aps/fields';
 import { supportsPaymentLinks, type Gateway, type Outcome, type PaymentLinkGateway, type PaymentLinkInfo } from '../../gateway/types';
-import { describeOrder } from '../confirmations/service';
+import { describeOrder } from '../confirmations';
 import type { CoreDeps } from '../deps';
-import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
+import { getOrderRow, refreshOrderStatus } from '../orders';
 import { auditAs } from '../ledger/audit-as';
-import { appendOperation } from '../payments/operation-log';
-import { insertPayment, type PaymentRow } from '../payments/payments-repo';
+import { appendOperation } from '../payments';
+import { insertPayment, type PaymentRow } from '../payments';
 import { newId, tx } from '../ledger/sql';
 import { expiringLinks, getLink, insertLink, latestLinkOfOrder, linkCountOfOrder, openLinkOfOrder, openLinks, updateLink, type LinkRow } from './repo';
 
@@ -165,7 +165,9 @@ export class PaymentLinkService {
       if (openLinkOfOrder(db, order.id)) throw new ContractError('CONFLICT', coreText('refuse.linkJustSent'));
       insertLink(db, row);
     });
-    const done = await this.create(row);
+    // Registered as in flight: the watcher's refresh of this 'sending' row waits for this answer
+    // instead of asking the gateway about a link it may not have made yet (and sending it again).
+    const done = await this.inFlightFor(row.id, () => this.create(row));
     this.audit(actor, 'link.send', done, done.state !== 'failed', { notify: done.notify, expiresAt: done.expires_at });
     if (done.state === 'failed') throw new ContractError('DECLINED', coreText('refuse.linkDeclined', { bank: { responseCode: null, message: done.message ?? '' } }));
     return this.view(done);
@@ -287,7 +289,7 @@ export class PaymentLinkService {
     if (this.opts.followsLink && !this.opts.followsLink(row.id)) return row;
     const running = this.inFlight.get(row.id);
     if (running) return running;
-    const p = (async (): Promise<LinkRow> => {
+    return this.inFlightFor(row.id, async (): Promise<LinkRow> => {
       try {
         if (row.state === 'sending' || row.state === 'unknown') return await this.resolve(row);
         const st = await this.gatewayFor(row.gateway_account).checkPaymentLinkStatus({ merchantReference: row.reference, ...(row.gateway_link_id ? { paymentLinkId: row.gateway_link_id } : {}) });
@@ -298,8 +300,13 @@ export class PaymentLinkService {
         this.deps.log.warn({ link: row.reference, err: errText(e) }, 'link status not read');
         return row;
       }
-    })().finally(() => this.inFlight.delete(row.id));
-    this.inFlight.set(row.id, p);
+    });
+  }
+
+  /** One question about a link at a time: a second caller gets the running one's answer. */
+  private inFlightFor(id: string, work: () => Promise<LinkRow>): Promise<LinkRow> {
+    const p = work().finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, p);
     return p;
   }
 

@@ -3,8 +3,8 @@ import { ContractError, coreText } from '../../../shared/contract';
 import { orderTotals } from '../../../shared/domain/order-totals';
 import { MAX_MINOR_UNITS, MoneyError } from '../../../shared/money';
 import type { CoreDeps } from '../deps';
-import type { Ports } from '../payments/ports';
-import { orderReference, REFERENCE_PATTERN } from '../payments/references';
+import type { Ports } from '../ports';
+import { orderReference, REFERENCE_PATTERN } from '../ledger/references';
 import { newId, stmt, tx } from '../ledger/sql';
 import { getOrderRow, insertOrder, referenceExists, setOrderStatus, toOrder, type Order, type OrderRow } from './orders-repo';
 

@@ -15,7 +15,7 @@ import { openLedger } from '../db/database';
 import { PassphraseKeyProtector } from '../db/key-protector';
 import type { CoreDeps } from '../deps';
 import { CoreEvents } from '../events';
-import { MemorySettingsStore } from '../settings/defaults';
+import { MemorySettingsStore } from '../settings';
 import { createPaymentsFeature } from './index';
 
 const env = (k: string): string => {

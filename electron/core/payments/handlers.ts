@@ -1,7 +1,7 @@
 import { ContractError, coreText } from '../../../shared/contract';
-import type { CardService } from '../cards/card-service';
+import type { CardService } from '../cards';
 import type { CallContext, PartialHandlers } from '../context';
-import type { OrderService } from '../orders/order-service';
+import type { OrderService } from '../orders';
 import type { HostedCards } from './hosted';
 import { expiringSummary, listPayments } from './queries';
 import type { CallerActor, PaymentService } from './service';

@@ -1,13 +1,13 @@
 import { ContractError } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
-import { getOrderRow } from '../orders/orders-repo';
-import { audit, type Actor } from './audit';
+import { getOrderRow } from '../orders';
+import { audit, type Actor } from '../ledger/audit-entry';
 import { getSession, HOSTED_SESSION_TTL_MS, insertSession, isSessionExpired, recordReturn, sessionByReference } from './hosted-sessions';
-import type { Ports } from './ports';
-import { tokenizationReference } from './references';
+import type { Ports } from '../ports';
+import { tokenizationReference } from '../ledger/references';
 import { newId } from '../ledger/sql';
-import { EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
-import { workingLanguage } from '../people/users-repo';
+import { EMBEDDED_ACCOUNT } from '../gateway-accounts';
+import { workingLanguage } from '../people';
 
 export interface HostedFormOutput {
   sessionId: string;

@@ -1,16 +1,17 @@
-import { CardService } from '../cards/card-service';
+import { CardService } from '../cards';
 import type { PartialHandlers } from '../context';
 import type { CoreDeps } from '../deps';
-import { OrderService } from '../orders/order-service';
+import { OrderService } from '../orders';
 import { paymentHandlers } from './handlers';
 import { HostedCards } from './hosted';
-import { defaultPorts, type Ports } from './ports';
+import { defaultPorts } from '../default-ports';
+import type { Ports } from '../ports';
 import { recoverAll, type RecoveryReport } from './recovery';
 import { PaymentService, type PaymentServiceOptions } from './service';
 
 export type { RecoveryReport } from './recovery';
 export { PaymentService } from './service';
-export type { Ports } from './ports';
+export type { Ports } from '../ports';
 export { customerHistory, listPayments, paymentDetail } from './queries';
 
 export interface PaymentsFeature {
@@ -47,3 +48,10 @@ export function createPaymentsFeature(deps: CoreDeps, opts: PaymentsFeatureOptio
     close: () => service.close(),
   };
 }
+
+// For the other features (their only way in: this file).
+export { appendOperation, getOperation, queuedOf, refusedForwarded, toOperation, type OperationRow } from './operation-log';
+export { moveOperation } from './operation-states';
+export { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, totalsOf, updatePayment, type PaymentRow } from './payments-repo';
+export { reconcilePayment } from './reconcile';
+export { type CallerActor, type OfflineGate } from './service';

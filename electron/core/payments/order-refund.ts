@@ -33,7 +33,7 @@ export async function refundOrder(service: PaymentService, input: ParsedInputOf<
   }
   let approvedBy: { supervisorId: string; supervisorName: string } | null = null;
   if (service.ports.refundNeedsApproval(service.deps, input.amount, actor.role)) {
-    approvedBy = service.ports.verifyApproval(service.deps, {
+    approvedBy = await service.ports.verifyApproval(service.deps, {
       supervisorId: input.approval?.supervisorId,
       pin: input.approval?.pin,
       requesterId: actor.id,

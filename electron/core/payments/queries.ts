@@ -4,7 +4,7 @@ import { ContractError } from '../../../shared/contract';
 import { paymentBalance } from '../../../shared/domain/payment-balance';
 import { allowedAction, EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
-import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders/orders-repo';
+import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders';
 import { operationsOf, queuedOf, toOperation } from './operation-log';
 import { stmt } from '../ledger/sql';
 import { effectiveTotals, getPaymentWithOrder, toSummary, totalsOf, type PaymentSummary, type PaymentWithOrder } from './payments-repo';

@@ -1,11 +1,11 @@
 import { ContractError, coreText, type CoreText } from '../../../shared/contract';
 import { allowedAction } from '../../../shared/domain/payment-state';
 import type { CoreDeps } from '../deps';
-import { refreshOrderStatus } from '../orders/orders-repo';
-import { audit, type Actor } from './audit';
+import { refreshOrderStatus } from '../orders';
+import { audit, type Actor } from '../ledger/audit-entry';
 import { appendOperation } from './operation-log';
 import { authorizationExpiry, getPaymentRow, totalsOf, updatePayment, type PaymentRow, type TotalsPatch } from './payments-repo';
-import type { Ports } from './ports';
+import type { Ports } from '../ports';
 import { tx } from '../ledger/sql';
 
 export interface ReconcileResult {

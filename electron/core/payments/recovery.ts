@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR } from './audit';
+import { SYSTEM_ACTOR } from '../ledger/audit-entry';
 import { paymentsWithUnfinished } from './operation-log';
 import type { PaymentService } from './service';
 

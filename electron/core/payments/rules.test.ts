@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract';
 import { isCardExpired } from '../cards/cards-repo';
 import { KeyedMutex } from './mutex';
-import { orderReference, paymentReference, REFERENCE_PATTERN, refundReference, stationPrefix, tokenizationReference } from './references';
+import { orderReference, paymentReference, REFERENCE_PATTERN, refundReference, stationPrefix, tokenizationReference } from '../ledger/references';
 import { judge } from './resolution';
 import { newId } from '../ledger/sql';
 import { startHarness } from './test-harness';

@@ -1,27 +1,28 @@
-import type { z } from 'zod';
-import type { CardSchema, ParsedInputOf } from '../../../shared/contract';
-import { ContractError, coreText, englishText, type CoreText } from '../../../shared/contract';
+import type { ParsedInputOf } from '../../../shared/contract';
+import { ContractError, coreText, englishText } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/domain/payment-state';
 import type { Role } from '../../../shared/domain/roles';
-import { usableCard } from '../cards/card-service';
-import { getCardRow, toCard } from '../cards/cards-repo';
+import { getCardRow } from '../cards';
 import type { CoreDeps } from '../deps';
-import { getOrderRow, refreshOrderStatus } from '../orders/orders-repo';
-import { audit, SYSTEM_ACTOR, type Actor } from './audit';
-import { NO_EMAIL, OperationRunner, type OpResult } from './executor';
-import { markSessionUsed, usableSession } from './hosted-sessions';
+import { immediateCommit, tx, type Committer } from '../ledger/sql';
+import { audit, SYSTEM_ACTOR, type Actor } from '../ledger/audit-entry';
 import { BackgroundResolver } from './background-resolver';
-import { checkOfflineChargeLimits } from './offline-limits';
+import { recordCharge } from './charge-record';
+import { OperationRunner, type OpResult } from './executor';
+import { NO_SHOP_LEASE, underLease, type PaymentLease } from './lease';
 import { KeyedMutex } from './mutex';
+import { ALWAYS_ONLINE, chargeMustQueue, maintenanceMustQueue, type OfflineGate } from './offline-gate';
 import { appendOperation, queuedOf, unfinishedOf } from './operation-log';
-import { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, storedStatus, toSummary, totalsOf, updatePayment, type PaymentRow, type PaymentSummary } from './payments-repo';
-import type { Ports } from './ports';
+import { effectiveTotals, getPaymentRow, getPaymentWithOrder, toSummary, totalsOf, updatePayment, type PaymentRow } from './payments-repo';
+import type { Ports } from '../ports';
 import { paymentDetail, type PaymentDetail } from './queries';
 import { reconcilePayment } from './reconcile';
-import { paymentReference, refundReference } from './references';
-import { immediateCommit, newId, tx, type Committer } from '../ledger/sql';
-import { assertTendersWithinTotal, planChargeTender } from './tenders';
-import { accountParam, EMBEDDED_ACCOUNT } from '../gateway-accounts/model';
+import { refundReference } from '../ledger/references';
+import { cardChargeReply, cashChargeReply, operationReply, queuedChargeReply, type ChargeOutput, type OperationOutput } from './replies';
+
+export { ALWAYS_ONLINE, type OfflineGate } from './offline-gate';
+export { NO_SHOP_LEASE, type PaymentLease } from './lease';
+export type { ChargeOutput, OperationOutput, Outcome } from './replies';
 
 /** How a maintenance operation's writes are committed (see capture). */
 export interface MaintenanceOptions {
@@ -31,50 +32,6 @@ export interface MaintenanceOptions {
 export interface CallerActor extends Actor {
   role: Role;
 }
-
-export type Outcome = 'approved' | 'declined' | 'unknown' | 'queued';
-
-export interface ChargeOutput {
-  outcome: Outcome;
-  message: string;
-  text?: CoreText;
-  payment: PaymentSummary;
-  cardSaved: z.output<typeof CardSchema> | null;
-  change: number | null;
-}
-
-export interface OperationOutput {
-  outcome: Outcome;
-  message: string;
-  text?: CoreText;
-  detail: PaymentDetail;
-}
-
-/**
- * What the payment service needs from the offline queue (electron/core/sync). Without one the
- * service behaves as always online (tests of the payment core alone).
- */
-export interface OfflineGate {
-  /** False when the gateway is known to be down; may probe first when the last contact is stale. */
-  ensureOnline(): Promise<boolean>;
-  /** Queued work changed: publish the status and wake the forwarder. */
-  queueChanged(): void;
-}
-
-export const ALWAYS_ONLINE: OfflineGate = { ensureOnline: () => Promise.resolve(true), queueChanged: () => undefined };
-
-/**
- * In a shop, work this station does on a payment in the background (the offline queue's
- * forwarder, the background resolver, which may re-send) runs only under the payment's lease, as
- * live capture, void and refund do (shop/payment-guard.ts; docs/decisions/shop-money-semantics.md).
- */
-export interface PaymentLease {
-  /** A grant to give back when done, or null: not now (another desk works on it, or the shop's policy says wait). */
-  take(paymentId: string): Promise<{ release(): Promise<void> } | null>;
-}
-
-/** A single station: nothing to coordinate with. */
-export const NO_SHOP_LEASE: PaymentLease = { take: () => Promise.resolve({ release: () => Promise.resolve() }) };
 
 export interface PaymentServiceOptions {
   /** Connectivity and the forwarder; default: always online. */
@@ -106,14 +63,6 @@ export function startLiveOperation(
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
-
-const APS_EMAIL = /^[A-Za-z0-9_.+-]+@[A-Za-z0-9_.-]+$/;
-
-function toOutcome(state: OpResult['state']): Outcome {
-  return state === 'succeeded' ? 'approved' : state;
-}
-
-const QUEUED_CHARGE_MESSAGE = englishText(coreText('outcome.chargeQueued'));
 
 /** Capture, void and refund offline only on payments the gateway already approved. */
 function requireKnownToGateway(p: PaymentRow): void {
@@ -149,15 +98,8 @@ export class PaymentService {
     this.offline = opts.offline ?? ALWAYS_ONLINE;
   }
 
-  /**
-   * Whether a maintenance operation on this payment goes to the offline queue instead of the wire:
-   * when the gateway is down, and also when the payment already has queued work (it goes out in
-   * order, after what is waiting).
-   */
-  private async mustQueue(p: PaymentRow): Promise<boolean> {
-    if (p.method !== 'card') return false;
-    if (p.queued > 0) return true;
-    return !(await this.offline.ensureOnline());
+  private mustQueue(p: PaymentRow): Promise<boolean> {
+    return maintenanceMustQueue(this.offline, p);
   }
 
   private queueOperation(
@@ -212,147 +154,25 @@ export class PaymentService {
   /**
    * `opts.eci`: RECURRING for merchant-initiated repeat charges (recurring schedules); default MOTO.
    * `opts.commit`: how the charge's writes are committed, as for capture (a bill run's group commit).
+   * The parts: may it go out or be queued (offline-gate.ts), the row (charge-row.ts) and its
+   * write-ahead record (charge-record.ts), sending, and the reply (replies.ts).
    */
   async charge(input: ParsedInputOf<'payments.charge'>, actor: Actor, opts: { eci?: 'MOTO' | 'RECURRING' } & MaintenanceOptions = {}): Promise<ChargeOutput> {
     const { db } = this.deps;
-    // Offline (DESIGN "Offline-first"): a new card is refused; a card on file only within the
-    // admin's offline-charge limits, queued and shown as not yet approved by the bank.
-    let queueCharge = false;
-    // A currency the account does not take is refused first, online or not: waiting cannot fix it.
-    const pending = input.source.kind === 'new_card' ? getOrderRow(db, input.orderId) : undefined;
-    if (pending) this.deps.accounts?.checkCurrency(pending.currency);
-    if (input.source.kind !== 'cash' && !(await this.offline.ensureOnline())) {
-      if (input.source.kind === 'new_card') {
-        throw new ContractError('OFFLINE_NEW_CARD', coreText('refuse.offlineNewCard'));
-      }
-      if (!this.deps.settings.get().offlineCharges.enabled) {
-        throw new ContractError('GATEWAY_UNREACHABLE', coreText('refuse.offlineChargesOff'));
-      }
-      queueCharge = true;
-    }
-    const now = this.now();
-    const at = now.toISOString();
-    // Validation and the two inserts are one synchronous transaction (a savepoint of a group
-    // commit): no other call can slip in between the "no live payment" check and the new payment row.
-    const created = await this.committer(opts)(() => {
-      const order = getOrderRow(db, input.orderId);
-      if (!order) throw new ContractError('NOT_FOUND', 'No such order.');
-      if (order.status === 'cancelled') throw new ContractError('NOT_ALLOWED', coreText('refuse.orderCancelled'));
-      const previous = paymentsOfOrder(db, order.id);
-      // Split tender (payments/tenders.ts): this tender's amount, default what remains; refused when nothing remains.
-      const src0 = input.source;
-      const tender = planChargeTender(db, order, { method: src0.kind === 'cash' ? 'cash' : 'card', amount: input.amount, tendered: src0.kind === 'cash' ? src0.tendered : undefined }, now);
-      const customer = order.customer_id ? this.ports.getCustomer(db, order.customer_id) : null;
-      const base: PaymentRow = {
-        id: newId('pay'),
-        order_id: order.id,
-        reference: paymentReference(order.reference, previous.length + 1),
-        method: 'card',
-        kind: input.mode === 'authorize' ? 'authorization' : 'purchase',
-        eci: opts.eci ?? 'MOTO',
-        currency: order.currency,
-        amount: tender.amount,
-        authorized: 0,
-        captured: 0,
-        refunded: 0,
-        voided: 0,
-        declined: 0,
-        open_ops: 0,
-        queued: 0,
-        status: 'pending',
-        fort_id: null,
-        card_id: null,
-        hosted_session_id: null,
-        token_name: null,
-        save_card: 0,
-        saved_card_id: null,
-        brand: null,
-        last4: null,
-        expiry: null,
-        holder_name: null,
-        customer_id: order.customer_id,
-        customer_name: order.customer_name,
-        customer_email: customer?.email && APS_EMAIL.test(customer.email) ? customer.email : NO_EMAIL,
-        authorization_code: null,
-        tendered: null,
-        change_due: null,
-        refund_seq: 0,
-        created_at: at,
-        authorized_at: null,
-        expires_at: null,
-        created_by: actor.id,
-        updated_at: at,
-        gateway_account: this.deps.accounts?.activeAccount() ?? EMBEDDED_ACCOUNT,
-      };
-      const src = input.source;
-      if (src.kind === 'cash') {
-        const row: PaymentRow = { ...base, method: 'cash', kind: 'cash', eci: null, customer_email: null, authorized: tender.amount, captured: tender.amount, authorized_at: at, tendered: tender.tendered, change_due: tender.change };
-        row.status = storedStatus(row);
-        insertPayment(db, row);
-        appendOperation(db, { paymentId: row.id, type: 'cash_sale', amount: tender.amount, reference: row.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: englishText(coreText('note.cashReceived')) }, at);
-        assertTendersWithinTotal(db, order.id, now);
-        refreshOrderStatus(db, order.id, at);
-        audit(this.deps, this.ports, actor, 'payments.cash_sale', row.reference, 'success', `cash ${tender.amount} ${order.currency} tendered ${tender.tendered}`);
-        return { payment: row, opId: null as string | null };
-      }
-      let row: PaymentRow;
-      if (src.kind === 'card_on_file') {
-        const card = usableCard(db, src.cardId, now);
-        if (order.customer_id && card.customer_id !== order.customer_id) throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherCustomer'));
-        // A token belongs to the account that made it: charged there or nowhere (a sandbox token never goes to production).
-        if (opts.eci !== 'RECURRING' && card.gateway_account !== base.gateway_account) {
-          throw new ContractError('NOT_ALLOWED', coreText('refuse.cardOtherAccount', { saved: accountParam(card.gateway_account), active: accountParam(base.gateway_account) }));
-        }
-        const why = this.deps.accounts?.refusal(card.gateway_account);
-        if (why) throw new ContractError('NOT_ALLOWED', why);
-        row = { ...base, gateway_account: card.gateway_account, card_id: card.id, token_name: card.token_name, brand: card.brand, last4: card.last4, expiry: card.expiry, holder_name: card.holder_name };
-      } else {
-        const s = usableSession(db, src.handle, now);
-        if (s.gateway_account !== base.gateway_account) {
-          throw new ContractError('NOT_ALLOWED', coreText('refuse.cardTakenBeforeSwitch', { account: accountParam(s.gateway_account) }));
-        }
-        if (src.save && !order.customer_id) throw new ContractError('VALIDATION', coreText('refuse.saveNeedsCustomer'), { save: 'No customer on the order' });
-        row = { ...base, hosted_session_id: s.id, token_name: s.token_name, brand: s.brand, last4: s.last4, expiry: s.expiry, holder_name: s.holder_name, save_card: src.save ? 1 : 0 };
-        markSessionUsed(db, s.id, at);
-      }
-      const accounts = this.deps.accounts;
-      if (accounts && row.gateway_account === accounts.activeAccount()) accounts.checkCurrency(row.currency);
-      if (queueCharge) checkOfflineChargeLimits(db, this.deps.settings.get(), tender.amount, order.currency, now);
-      insertPayment(db, row);
-      assertTendersWithinTotal(db, order.id, now);
-      // The reference is on disk (SENT, synchronous=FULL) before the first network attempt: one commit (operation-log.ts).
-      const type = input.mode === 'authorize' ? 'authorize' : 'purchase';
-      const op = appendOperation(db, { paymentId: row.id, type, amount: tender.amount, reference: row.reference, state: queueCharge ? 'queued' : 'sent', userId: actor.id, userName: actor.name, ...(queueCharge ? { message: englishText(coreText('note.waitingGateway')) } : {}) }, at);
-      updatePayment(db, row.id, {}, at);
-      if (queueCharge) {
-        audit(this.deps, this.ports, actor, `payments.${type}`, row.reference, 'success', `${type} ${tender.amount} ${order.currency} card on file queued (gateway offline)`);
-        return { payment: row, opId: null as string | null, queued: true };
-      }
-      return { payment: row, opId: op.id };
-    });
-
-    if ('queued' in created) {
+    const queue = await chargeMustQueue(this.deps, this.offline, input);
+    const created = await recordCharge(this.deps, this.ports, input, actor, opts.eci ?? 'MOTO', queue, this.now(), this.committer(opts));
+    if (created.kind === 'queued') {
       this.offline.queueChanged();
-      const p = getPaymentWithOrder(db, created.payment.id)!;
-      return { outcome: 'queued', message: QUEUED_CHARGE_MESSAGE, text: coreText('outcome.chargeQueued'), payment: toSummary(p, this.now()), cardSaved: null, change: null };
+      return queuedChargeReply(toSummary(getPaymentWithOrder(db, created.payment.id)!, this.now()));
     }
-    if (created.opId === null) {
+    if (created.kind === 'cash') {
       const p = getPaymentWithOrder(db, created.payment.id)!;
-      return { outcome: 'approved', message: 'Cash received.', text: coreText('outcome.cashReceived'), payment: toSummary(p, this.now()), cardSaved: null, change: p.change_due };
+      return cashChargeReply(toSummary(p, this.now()), p.change_due);
     }
-    const opId = created.opId;
-    const result = await this.mutex.run(created.payment.id, () => this.runner.send(opId, actor, { markedSent: true, commit: this.committer(opts) }));
+    const result = await this.mutex.run(created.payment.id, () => this.runner.send(created.opId, actor, { markedSent: true, commit: this.committer(opts) }));
     if (result.state === 'unknown') this.scheduleResolution(created.payment.id);
     const p = getPaymentWithOrder(db, created.payment.id)!;
-    const saved = p.saved_card_id ? getCardRow(db, p.saved_card_id) : undefined;
-    return {
-      outcome: toOutcome(result.state),
-      message: englishText(chargeMessage(result)),
-      text: chargeMessage(result),
-      payment: toSummary(p, this.now()),
-      cardSaved: saved ? toCard(saved, this.now()) : null,
-      change: null,
-    };
+    return cardChargeReply(result, toSummary(p, this.now()), p.saved_card_id ? getCardRow(db, p.saved_card_id) : undefined, this.now());
   }
 
   // --- maintenance ------------------------------------------------------------------------
@@ -395,19 +215,19 @@ export class PaymentService {
       this.requireAccount(p);
       refuse(checkAmount('refund', amount, this.totalsWithQueue(p), this.now()));
       let approver: { supervisorId: string; supervisorName: string } | null = opts.approvedBy ?? null;
+      const asked = { requesterId: actor.id, target: p.reference, detail: `refund ${amount} ${p.currency}` };
       if (!approver && this.ports.refundNeedsApproval(this.deps, amount, actor.role)) {
-        // Outside any transaction: a refused PIN must still count and be audited (people/approval.ts).
-        approver = this.ports.verifyApproval(this.deps, {
-          supervisorId: approval?.supervisorId,
-          pin: approval?.pin,
-          requesterId: actor.id,
-          target: p.reference,
-          detail: `refund ${amount} ${p.currency}`,
-        });
+        // Outside any transaction: the PIN's hash is awaited, and a refused PIN must still count and be audited (people/approval.ts).
+        approver = await this.ports.verifyApproval(this.deps, { supervisorId: approval?.supervisorId, pin: approval?.pin, ...asked });
       }
+      // Right before each write below, with nothing awaited in between: the approver may still approve.
+      const stillApproved = () => {
+        if (approver) this.ports.approverStillValid(this.deps, approver, asked);
+      };
       const who = { reason, approvedBy: approver?.supervisorId ?? null, approvedByName: approver?.supervisorName ?? null };
       if (p.method === 'cash') {
         const at = this.now().toISOString();
+        stillApproved();
         tx(db, () => {
           appendOperation(db, { paymentId: p.id, type: 'cash_refund', amount, reference: p.reference, state: 'succeeded', userId: actor.id, userName: actor.name, message: englishText(coreText('note.cashPaidBack')), ...who }, at);
           updatePayment(db, p.id, { refunded: p.refunded + amount }, at);
@@ -416,12 +236,14 @@ export class PaymentService {
         return { outcome: 'approved', message: 'Cash refund recorded.', text: coreText('outcome.cashRefunded'), detail: this.detail(p.id) };
       }
       if (await this.mustQueue(p)) {
+        stillApproved();
         // The maintenance_reference is fixed now and kept with the queued row: never regenerated.
         const cur = this.load(paymentId);
         const seq = cur.refund_seq + 1;
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
         return this.queueOperation(this.load(paymentId), 'refund', amount, refundReference(p.reference, seq), actor, who);
       }
+      stillApproved();
       const opId = await this.committer(opts)(() => {
         const seq = p.refund_seq + 1;
         updatePayment(db, p.id, { refund_seq: seq }, this.now().toISOString());
@@ -465,7 +287,7 @@ export class PaymentService {
   private finish(paymentId: string, result: OpResult): OperationOutput {
     if (result.state === 'unknown') this.scheduleResolution(paymentId);
     if (result.state === 'queued') this.offline.queueChanged();
-    return { outcome: toOutcome(result.state), message: englishText(opMessage(result)), text: opMessage(result), detail: this.detail(paymentId) };
+    return operationReply(result, this.detail(paymentId));
   }
 
   // --- resolution of unknown outcomes ------------------------------------------------------
@@ -494,14 +316,8 @@ export class PaymentService {
   }
 
   /** Runs background work on the payment under its lease (a shop), or answers `notNow` without running it. */
-  async underLease<T>(paymentId: string, work: () => Promise<T>, notNow: T): Promise<T> {
-    const grant = await this.lease.take(paymentId);
-    if (!grant) return notNow;
-    try {
-      return await work();
-    } finally {
-      await grant.release();
-    }
+  underLease<T>(paymentId: string, work: () => Promise<T>, notNow: T): Promise<T> {
+    return underLease(this.lease, paymentId, work, notNow);
   }
 
   /** Bounded background retry with backoff (BackgroundResolver); never throws at anyone. */
@@ -517,31 +333,5 @@ export class PaymentService {
   /** Stops scheduling; unfinished work stays in the log for the next start-up sweep. */
   close(): Promise<void> {
     return this.resolver.close();
-  }
-}
-
-function chargeMessage(r: OpResult): CoreText {
-  switch (r.state) {
-    case 'succeeded':
-      return coreText('outcome.approved');
-    case 'declined':
-      return coreText('outcome.chargeDeclined', { bank: { responseCode: r.responseCode, message: r.message } });
-    case 'unknown':
-      return coreText('outcome.chargeUnknown');
-    case 'queued':
-      return coreText('outcome.chargeQueued');
-  }
-}
-
-function opMessage(r: OpResult): CoreText {
-  switch (r.state) {
-    case 'succeeded':
-      return coreText('outcome.done');
-    case 'declined':
-      return coreText('outcome.opRefused', { bank: { responseCode: r.responseCode, message: r.message } });
-    case 'unknown':
-      return coreText('outcome.opUnknown');
-    case 'queued':
-      return coreText('outcome.opQueued');
   }
 }

@@ -39,6 +39,7 @@ import { silentLogger, type CoreDeps } from '../deps';
 import { CoreEvents } from '../events';
 import { useIdSource } from '../ledger/sql';
 import { insertUser } from '../people/users-repo';
+import { hashSecret } from '../people/secrets';
 import { createRecurringFeature, type RecurringFeature } from '../recurring';
 import { MemorySettingsStore } from '../settings/defaults';
 import { Connectivity, createSyncFeature, type SyncFeature } from '../sync';
@@ -177,8 +178,9 @@ async function boot(w: World, first: boolean): Promise<void> {
   const feature = createPaymentsFeature(deps, { retryDelaysMs: [500, 1_000, 2_000, 4_000, 8_000, 16_000], captureResendGraceMs: 3 * TIMEOUT_MS });
   if (first) {
     const at = w.sched.now().toISOString();
-    const clerk = insertUser(db, { name: 'Clara Clerk', role: 'clerk', pin: '111111' }, at);
-    const sup = insertUser(db, { name: 'Sam Supervisor', role: 'supervisor', pin: '246810' }, at);
+    const [clerkHash, supHash] = [await hashSecret('111111'), await hashSecret('246810')];
+    const clerk = insertUser(db, { name: 'Clara Clerk', role: 'clerk', secretHash: clerkHash }, at);
+    const sup = insertUser(db, { name: 'Sam Supervisor', role: 'supervisor', secretHash: supHash }, at);
     w.clerk = { sessionKey: 'k1', origin: 'test', user: { id: clerk.id, name: clerk.name, role: 'clerk' } };
     w.supervisor = { sessionKey: 'k2', origin: 'test', user: { id: sup.id, name: sup.name, role: 'supervisor' } };
   }

@@ -5,7 +5,7 @@ import { paymentBalance } from '../../../shared/domain/payment-balance';
 import { paymentStatus } from '../../../shared/domain/payment-state';
 import { countTender, orderCover, planTender, type TenderFacts, type TenderPlan } from '../../../shared/domain/tenders';
 import type { Db } from '../db/database';
-import { getOrderRow, type OrderRow } from '../orders/orders-repo';
+import { getOrderRow, type OrderRow } from '../orders';
 import { queuedOf } from './operation-log';
 import { paymentsOfOrder, totalsOf, type PaymentRow } from './payments-repo';
 

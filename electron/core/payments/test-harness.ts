@@ -16,6 +16,7 @@ import { PassphraseKeyProtector } from '../db/key-protector';
 import type { CoreDeps, Logger } from '../deps';
 import { CoreEvents } from '../events';
 import { insertUser } from '../people/users-repo';
+import { hashSecret } from '../people/secrets';
 import { MemorySettingsStore } from '../settings/defaults';
 import type { Settings } from '../../../shared/contract';
 import { createPaymentsFeature, type PaymentsFeature, type PaymentsFeatureOptions } from './index';
@@ -96,8 +97,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   let cur = await open();
   const at = clock.now().toISOString();
   const existing = cur.db.prepare(`SELECT id, name, role FROM users ORDER BY created_at`).all() as { id: string; name: string; role: 'clerk' | 'supervisor' }[];
-  const clerkUser = existing.find((u) => u.role === 'clerk') ?? insertUser(cur.db, { name: 'Clara Clerk', role: 'clerk', pin: '111111' }, at);
-  const supUser = existing.find((u) => u.role === 'supervisor') ?? insertUser(cur.db, { name: 'Sam Supervisor', role: 'supervisor', pin: '246810' }, at);
+  const clerkUser = existing.find((u) => u.role === 'clerk') ?? insertUser(cur.db, { name: 'Clara Clerk', role: 'clerk', secretHash: await hashSecret('111111') }, at);
+  const supUser = existing.find((u) => u.role === 'supervisor') ?? insertUser(cur.db, { name: 'Sam Supervisor', role: 'supervisor', secretHash: await hashSecret('246810') }, at);
   const clerk: CallContext = { sessionKey: 'k1', origin: 'test', user: { id: clerkUser.id, name: clerkUser.name, role: 'clerk' } };
   const supervisor = { sessionKey: 'k2', origin: 'test', user: { id: supUser.id, name: supUser.name, role: 'supervisor' as const }, pin: '246810' };
 

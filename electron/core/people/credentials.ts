@@ -22,21 +22,33 @@ export function isLocked(user: UserRecord, now: Date): boolean {
  * unlock, refund approval): every wrong secret counts. The counter and lock are written in their
  * own statement, not in a caller's transaction that might roll back on the error that follows.
  * A locked account is refused without looking at the secret, so guessing on continues to fail.
+ *
+ * The hash is computed off the event loop (secrets.ts), so other calls run meanwhile: the verdict
+ * is applied to the user as stored AFTER the hash (settle), in one synchronous transaction, so
+ * concurrent wrong PINs each count and a lock, deactivation or new PIN set meanwhile wins.
  */
-export function checkSecret(deps: CoreDeps, userId: string, secret: string): CheckResult {
+export async function checkSecret(deps: CoreDeps, userId: string, secret: string): Promise<CheckResult> {
+  const before = getUserRecord(deps.db, userId);
+  if (!before || !before.active) {
+    await verifySecret(secret, await decoyHash()); // same cost as a real check
+    return before ? { ok: false, reason: 'inactive', user: before } : { ok: false, reason: 'unknown' };
+  }
+  if (isLocked(before, deps.clock.now())) return { ok: false, reason: 'locked', user: before, lockedUntil: before.lockedUntil! };
+  const matches = await verifySecret(secret, before.secretHash);
+  return deps.db.transaction(() => settle(deps, userId, before.secretHash, matches))();
+}
+
+/** Applies a verified (or refused) secret to the user as stored now; see checkSecret. */
+function settle(deps: CoreDeps, userId: string, hashChecked: string, matches: boolean): CheckResult {
   const now = deps.clock.now();
   const at = now.toISOString();
   const user = getUserRecord(deps.db, userId);
-  if (!user) {
-    verifySecret(secret, decoyHash()); // same cost as a real check
-    return { ok: false, reason: 'unknown' };
-  }
-  if (!user.active) {
-    verifySecret(secret, decoyHash());
-    return { ok: false, reason: 'inactive', user };
-  }
+  if (!user) return { ok: false, reason: 'unknown' };
+  if (!user.active) return { ok: false, reason: 'inactive', user };
   if (isLocked(user, now)) return { ok: false, reason: 'locked', user, lockedUntil: user.lockedUntil! };
-  if (verifySecret(secret, user.secretHash)) {
+  // A new PIN was set while the old one was being checked: the old one no longer signs anyone in.
+  const ok = matches && user.secretHash === hashChecked;
+  if (ok) {
     if (user.failedAttempts !== 0 || user.lockedUntil !== null) setLockState(deps.db, user.id, 0, null, at);
     return { ok: true, user: { ...user, failedAttempts: 0, lockedUntil: null } };
   }

@@ -9,10 +9,14 @@ export type { PeopleOptions, ShopAuditCheck } from './users-handlers';
 export { SessionManager } from './sessions';
 export type { SessionState, CallerUser } from './sessions';
 export { appendAudit, verifyAudit, listAudit, type AuditEntry, type AuditInput, type AuditVerdict } from '../ledger/audit-log';
-export { refundNeedsApproval, verifyApproval, type Approval, type ApprovalRequest } from './approval';
+export { approverStillValid, refundNeedsApproval, verifyApproval, type Approval, type ApprovalRequest } from './approval';
 
 /** Sign-in, sessions, users and the audit log. */
 export function createPeopleFeature(deps: CoreDeps, opts: PeopleOptions = {}): { handlers: PartialHandlers; sessions: SessionManager } {
   const sessions = new SessionManager(deps);
   return { handlers: { ...sessionHandlers(deps, sessions), ...usersHandlers(deps, sessions, opts) }, sessions };
 }
+
+// For the other features (their only way in: this file).
+export { checkSecret, credentialError } from './credentials';
+export { workingLanguage } from './users-repo';

@@ -97,7 +97,7 @@ describe('sign-in and lockout (10 failures, 30 minutes)', () => {
     expect(await k.code('session.login', { userId: clerkId, pin: CLERK_PIN }, 'w2')).toBe('ACCOUNT_LOCKED');
     // Persisted in the users table: a restart (new feature, same ledger) keeps it.
     const restarted = createPeopleFeature(k.deps);
-    expect(() => (restarted.handlers['session.login'] as Handlers['session.login'])({ userId: clerkId, pin: CLERK_PIN }, { sessionKey: 'x', user: null, origin: 't' })).toThrow(/locked/);
+    await expect(async () => (restarted.handlers['session.login'] as Handlers['session.login'])({ userId: clerkId, pin: CLERK_PIN }, { sessionKey: 'x', user: null, origin: 't' })).rejects.toThrow(/locked/);
     k.deps.clock.advance(1000);
     expect(await k.code('session.login', { userId: clerkId, pin: CLERK_PIN }, 'w2')).toBe('ok');
 

@@ -1,10 +1,12 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * PIN / password hashing with scrypt. The stored string carries its own salt and parameters
  * (`scrypt$N$r$p$salt$hash`, base64) so the cost can be raised later without breaking old hashes.
- * Synchronous on purpose: approval checks run inside the synchronous ledger code of a refund, and
- * one hash costs a few tens of milliseconds.
+ * Asynchronous: one hash costs tens of milliseconds (about 80 ms at the default cost), which
+ * crypto.scrypt spends on libuv's thread pool instead of the main process's event loop, so the
+ * gateway, the timers and the other windows go on meanwhile. Callers that need a synchronous
+ * ledger transaction verify first, then re-check inside it (docs/decisions/async-pin-hashing.md).
  */
 export interface ScryptParams {
   N: number;
@@ -26,31 +28,34 @@ export function useScryptParamsForTests(p: ScryptParams): void {
 const KEY_LEN = 32;
 const SALT_LEN = 16;
 
-function derive(secret: string, salt: Buffer, p: ScryptParams): Buffer {
+function derive(secret: string, salt: Buffer, p: ScryptParams): Promise<Buffer> {
   // maxmem must cover 128 * N * r bytes plus headroom.
-  return scryptSync(secret.normalize('NFC'), salt, KEY_LEN, { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + (1 << 20) });
+  const options: ScryptOptions = { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r + (1 << 20) };
+  return new Promise((resolve, reject) => {
+    scrypt(secret.normalize('NFC'), salt, KEY_LEN, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
 }
 
-export function hashSecret(secret: string, params: ScryptParams = current): string {
+export async function hashSecret(secret: string, params: ScryptParams = current): Promise<string> {
   const salt = randomBytes(SALT_LEN);
-  const key = derive(secret, salt, params);
+  const key = await derive(secret, salt, params);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 /** Constant-time comparison; a malformed stored value never matches. */
-export function verifySecret(secret: string, stored: string): boolean {
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   if (![params.N, params.r, params.p].every((x) => Number.isSafeInteger(x) && x > 0)) return false;
   const expected = Buffer.from(keyB64, 'base64');
-  const actual = derive(secret, Buffer.from(saltB64, 'base64'), params);
+  const actual = await derive(secret, Buffer.from(saltB64, 'base64'), params);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** A hash of nothing anyone knows: verified against when the user does not exist, so timing does not tell. */
-let decoy: string | undefined;
-export function decoyHash(): string {
+let decoy: Promise<string> | undefined;
+export function decoyHash(): Promise<string> {
   return (decoy ??= hashSecret(randomBytes(16).toString('hex')));
 }

@@ -5,6 +5,7 @@ import { coreText } from '../../../shared/contract/messages';
 import { defaultStationName, isDefaultStationName, stationLanguage, stationLocaleFor } from '../../../shared/contract/locale';
 import { auditAs, requireUser } from '../ledger/audit-as';
 import { checkSecret, credentialError } from './credentials';
+import { hashSecret } from './secrets';
 import type { SessionManager } from './sessions';
 import { EMBEDDED_ACCOUNT } from '../ledger/account-key';
 import { countUsers, getUserRecord, insertUser, listUsers, setUserLanguage, updateUserRow, type UserDigits, type UserLanguage } from './users-repo';
@@ -42,7 +43,8 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       };
     },
 
-    'session.setup': (input, ctx) => {
+    'session.setup': async (input, ctx) => {
+      const secretHash = await hashSecret(input.pin);
       const now = deps.clock.now();
       // The language chosen on the very first screen becomes the station's default (issue #17), and a
       // station name nobody typed yet ("Desk 1") follows it, before the first audit entry carries it.
@@ -56,7 +58,7 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       // Check and insert in one transaction: two windows racing through first run make one admin.
       const admin = deps.db.transaction(() => {
         if (countUsers(deps.db) > 0) throw new ContractError('CONFLICT', coreText('refuse.alreadySetUp'));
-        const u = insertUser(deps.db, { name: input.name, role: 'admin', pin: input.pin }, now.toISOString());
+        const u = insertUser(deps.db, { name: input.name, role: 'admin', secretHash }, now.toISOString());
         auditAs(deps, u, { action: 'session.setup', outcome: 'success', target: u.id, detail: `first admin created (${ctx.origin})${input.language ? `; station language ${input.language}` : ''}` });
         return u;
       })();
@@ -74,9 +76,9 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       return sessionUser(getUserRecord(deps.db, user.id)!);
     },
 
-    'session.login': (input, ctx) => {
+    'session.login': async (input, ctx) => {
+      const r = await checkSecret(deps, input.userId, input.pin);
       const now = deps.clock.now();
-      const r = checkSecret(deps, input.userId, input.pin);
       if (!r.ok) {
         auditAs(deps, r.user ?? null, {
           action: 'session.login', outcome: 'failure', target: input.userId,
@@ -105,12 +107,12 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       return ok;
     },
 
-    'session.unlock': (input, ctx) => {
-      const now = deps.clock.now();
-      const s = sessions.get(ctx.sessionKey, now);
+    'session.unlock': async (input, ctx) => {
+      const s = sessions.get(ctx.sessionKey, deps.clock.now());
       if (!s) throw new ContractError('UNAUTHENTICATED', 'Nobody is signed in here: sign in first.');
       // Only the signed-in user's own PIN unlocks; someone else signs in with session.login instead.
-      const r = checkSecret(deps, s.userId, input.pin);
+      const r = await checkSecret(deps, s.userId, input.pin);
+      const now = deps.clock.now();
       if (!r.ok) {
         auditAs(deps, r.user ?? null, { action: 'session.unlock', outcome: 'failure', detail: r.reason === 'locked' ? 'account locked' : 'wrong PIN' });
         if (r.reason === 'unknown' || r.reason === 'inactive') {
@@ -124,10 +126,10 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       return sessionUser(r.user);
     },
 
-    'session.changePin': (input, ctx) => {
+    'session.changePin': async (input, ctx) => {
       const user = requireUser(ctx);
       // A wrong current PIN counts toward the lockout like any other: the desk may be left open.
-      const r = checkSecret(deps, user.id, input.currentPin);
+      const r = await checkSecret(deps, user.id, input.currentPin);
       if (!r.ok) {
         auditAs(deps, user, { action: 'user.pin.change', outcome: 'failure', target: user.id, detail: r.reason === 'locked' ? 'account locked' : 'wrong current PIN' });
         if (r.lockedUntil) throw credentialError(deps, r);
@@ -136,7 +138,7 @@ export function sessionHandlers(deps: CoreDeps, sessions: SessionManager): Parti
       if (input.newPin === input.currentPin) {
         throw new ContractError('VALIDATION', 'Choose a new PIN different from the current one.', { newPin: 'Choose a PIN different from the current one' });
       }
-      updateUserRow(deps.db, user.id, { pin: input.newPin }, deps.clock.now().toISOString());
+      updateUserRow(deps.db, user.id, { secretHash: await hashSecret(input.newPin) }, deps.clock.now().toISOString());
       auditAs(deps, user, { action: 'user.pin.change', outcome: 'success', target: user.id, detail: 'own PIN changed' });
       return ok;
     },

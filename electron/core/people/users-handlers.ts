@@ -4,6 +4,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import { coreText } from '../../../shared/contract/messages';
 import { auditAs, requireUser } from '../ledger/audit-as';
 import { listAudit, verifyAudit } from '../ledger/audit-log';
+import { hashSecret } from './secrets';
 import type { SessionManager } from './sessions';
 import { countActiveAdmins, getUserRecord, insertUser, listUsers, publicUser, updateUserRow } from './users-repo';
 
@@ -54,17 +55,20 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager, opts: Pe
   return {
     'users.list': () => listUsers(deps.db, false),
 
-    'users.create': (input, ctx) => {
+    'users.create': async (input, ctx) => {
       const admin = requireUser(ctx);
+      // Hashed before the transaction: the hash is awaited (off the event loop), a transaction cannot be.
+      const secretHash = await hashSecret(input.pin);
       return deps.db.transaction(() => {
-        const u = insertUser(deps.db, input, deps.clock.now().toISOString());
+        const u = insertUser(deps.db, { name: input.name, role: input.role, secretHash }, deps.clock.now().toISOString());
         auditAs(deps, admin, { action: 'user.create', outcome: 'success', target: u.id, detail: `${u.name} as ${u.role}` });
         return u;
       })();
     },
 
-    'users.update': (input, ctx) => {
+    'users.update': async (input, ctx) => {
       const admin = requireUser(ctx);
+      const secretHash = input.pin !== undefined ? await hashSecret(input.pin) : undefined;
       const updated = deps.db.transaction(() => {
         const before = getUserRecord(deps.db, input.id);
         if (!before) throw new ContractError('NOT_FOUND', 'This user does not exist.');
@@ -80,7 +84,7 @@ export function usersHandlers(deps: CoreDeps, sessions: SessionManager, opts: Pe
         if (losesAdmin && countActiveAdmins(deps.db) <= 1) {
           throw new ContractError('NOT_ALLOWED', coreText('refuse.lastAdmin'));
         }
-        updateUserRow(deps.db, before.id, input, deps.clock.now().toISOString());
+        updateUserRow(deps.db, before.id, { name: input.name, role: input.role, active: input.active, secretHash }, deps.clock.now().toISOString());
         const changes = [
           name !== before.name ? `name "${before.name}" → "${name}"` : '',
           role !== before.role ? `role ${before.role} → ${role}` : '',

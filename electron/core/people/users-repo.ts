@@ -3,7 +3,6 @@ import { stationLanguage } from '../../../shared/contract/locale';
 import type { Db } from '../db/database';
 import type { Role } from '../../../shared/domain/roles';
 import { prepared } from '../ledger/stmt-cache';
-import { hashSecret } from './secrets';
 
 /** The contract's UserSchema shape; the secret never leaves this folder. */
 export interface User {
@@ -69,19 +68,20 @@ export function countActiveAdmins(db: Db): number {
   return (prepared(db, `SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1`).get() as { n: number }).n;
 }
 
-export function insertUser(db: Db, input: { name: string; role: Role; pin: string }, at: string): User {
+/** `secretHash`: from secrets.hashSecret, computed before the caller's transaction (it is awaited). */
+export function insertUser(db: Db, input: { name: string; role: Role; secretHash: string }, at: string): User {
   const user: User = { id: randomUUID(), name: input.name.trim(), role: input.role, active: true };
   prepared(db, `INSERT INTO users (id, name, role, secret_hash, active, failed_attempts, locked_until, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 0, NULL, ?, ?)`).run(
-    user.id, user.name, user.role, hashSecret(input.pin), at, at,
+    user.id, user.name, user.role, input.secretHash, at, at,
   );
   return user;
 }
 
-export function updateUserRow(db: Db, id: string, patch: { name?: string; role?: Role; active?: boolean; pin?: string }, at: string): void {
+export function updateUserRow(db: Db, id: string, patch: { name?: string | undefined; role?: Role | undefined; active?: boolean | undefined; secretHash?: string | undefined }, at: string): void {
   const cur = getUserRecord(db, id);
   if (!cur) return;
   // A new PIN set by an admin also lifts a lockout: the admin has confirmed who the user is (PCI DSS 8.3.4).
-  const newHash = patch.pin !== undefined ? hashSecret(patch.pin) : cur.secretHash;
+  const newHash = patch.secretHash ?? cur.secretHash;
   prepared(
     db,
     `UPDATE users SET name = ?, role = ?, active = ?, secret_hash = ?, failed_attempts = ?, locked_until = ?, updated_at = ? WHERE id = ?`,
@@ -90,8 +90,8 @@ export function updateUserRow(db: Db, id: string, patch: { name?: string; role?:
     patch.role ?? cur.role,
     (patch.active ?? cur.active) ? 1 : 0,
     newHash,
-    patch.pin !== undefined ? 0 : cur.failedAttempts,
-    patch.pin !== undefined ? null : cur.lockedUntil,
+    patch.secretHash !== undefined ? 0 : cur.failedAttempts,
+    patch.secretHash !== undefined ? null : cur.lockedUntil,
     at,
     id,
   );

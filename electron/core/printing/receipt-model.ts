@@ -1,8 +1,8 @@
 import { ContractError, type ReceiptModel, type ReceiptTender, type Settings } from '../../../shared/contract';
 import { orderTotals } from '../../../shared/domain/order-totals';
 import type { Db } from '../db/database';
-import { getOrderRow, toOrder } from '../orders/orders-repo';
-import { getPaymentWithOrder, paymentsOfOrder, type PaymentRow } from '../payments/payments-repo';
+import { getOrderRow, toOrder } from '../orders';
+import { getPaymentWithOrder, paymentsOfOrder, type PaymentRow } from '../payments';
 
 /** Only ever four digits of a card on paper; anything else recorded as last4 is left off. */
 function last4Of(v: string | null): string | null {

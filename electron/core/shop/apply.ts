@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/database';
-import { indexCard, indexCustomer, indexOrder } from '../customers/search-index';
+import { indexCard, indexCustomer, indexOrder } from '../customers';
 import { replicatedTable } from './replicated-tables';
 import type { PulledRecord } from './server-client';
 

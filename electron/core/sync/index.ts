@@ -3,12 +3,12 @@ import { ContractError, coreText } from '../../../shared/contract';
 import type { CallContext, PartialHandlers } from '../context';
 import { startTimer, type Timer } from '../clock';
 import type { CoreDeps } from '../deps';
-import { refreshOrderStatus } from '../orders/orders-repo';
-import { audit, SYSTEM_ACTOR, type Actor } from '../payments/audit';
-import { getOperation, queuedOf } from '../payments/operation-log';
-import { moveOperation } from '../payments/operation-states';
-import { effectiveTotals, getPaymentRow, updatePayment } from '../payments/payments-repo';
-import type { OfflineGate, PaymentService } from '../payments/service';
+import { refreshOrderStatus } from '../orders';
+import { audit, SYSTEM_ACTOR, type Actor } from '../ledger/audit-entry';
+import { getOperation, queuedOf } from '../payments';
+import { moveOperation } from '../payments';
+import { effectiveTotals, getPaymentRow, updatePayment } from '../payments';
+import type { OfflineGate, PaymentService } from '../payments';
 import { tx } from '../ledger/sql';
 import type { Connectivity } from './connectivity';
 import { Forwarder, type ForwarderOptions } from './forwarder';
@@ -161,3 +161,7 @@ export function createSyncFeature(deps: CoreDeps, service: PaymentService, conne
     },
   };
 }
+
+// For the other features (their only way in: this file).
+export { fmtMinor } from './format';
+export { declinedNextStep, declinedNextStepText } from './rules';

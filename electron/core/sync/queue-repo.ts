@@ -1,9 +1,9 @@
 import { coreText, englishText, readText, type CoreText } from '../../../shared/contract/messages';
 import type { OutputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
-import { isCardExpired } from '../cards/cards-repo';
+import { isCardExpired } from '../cards';
 import type { Db } from '../db/database';
-import { toOperation, type OperationRow } from '../payments/operation-log';
+import { toOperation, type OperationRow } from '../payments';
 import { stmt } from '../ledger/sql';
 
 export type QueuePage = OutputOf<'sync.queue'>;

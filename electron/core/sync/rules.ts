@@ -1,10 +1,10 @@
 import type { Settings } from '../../../shared/contract';
 import { ContractError, coreText, englishText, nested, type CoreText } from '../../../shared/contract';
 import { allowedAction, checkAmount, type ActionVerdict, type PaymentTotals } from '../../../shared/domain/payment-state';
-import { usableCard } from '../cards/card-service';
+import { usableCard } from '../cards';
 import type { Db } from '../db/database';
-import type { OperationRow } from '../payments/operation-log';
-import type { PaymentRow } from '../payments/payments-repo';
+import type { OperationRow } from '../payments';
+import type { PaymentRow } from '../payments';
 
 /**
  * The forwarder's re-check of a queued operation against the latest totals, and the reason plus

@@ -1,8 +1,8 @@
 import { paymentStatus, type PaymentStatus } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
-import { toOrder, type Order, type OrderRow } from '../orders/orders-repo';
-import { queuedOf } from '../payments/operation-log';
-import { effectiveTotals, toSummary, type PaymentSummary, type PaymentWithOrder } from '../payments/payments-repo';
+import { toOrder, type Order, type OrderRow } from '../orders';
+import { queuedOf } from './operation-log';
+import { effectiveTotals, toSummary, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
 import { prepared } from '../ledger/stmt-cache';
 
 /**

@@ -1,5 +1,5 @@
 import type { CoreDeps } from '../deps';
-import type { Ports } from './ports';
+import type { Ports } from '../ports';
 
 export interface Actor {
   id: string;

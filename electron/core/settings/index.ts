@@ -1,0 +1,2 @@
+// The settings feature's public face: other features import from here only.
+export { MemorySettingsStore } from './defaults';
