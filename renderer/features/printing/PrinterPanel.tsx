@@ -33,6 +33,9 @@ function toForm(c: PrinterConfig): Form {
  * This desk's receipt printer (issue #20, docs/printing.md): address, paper width, drawer,
  * auto-print; Test print tries the values as typed; Open drawer is an admin's, audited.
  */
+/** The usual Linux device of a USB receipt printer (a path, never localised digits). */
+const USB_EXAMPLE = '/dev/usb/lp0';
+
 export function PrinterPanel() {
   const { t } = useTranslation('printing');
   const [state, setState] = useState<State | null>(null);
@@ -60,7 +63,7 @@ export function PrinterPanel() {
     const port = Number(f.port);
     const usb = f.connection === 'usb';
     if (!HOST.test(host) || (f.enabled && !usb && !host)) p.host = t('field.host');
-    if ((device && !DEVICE_PATH.test(device)) || (f.enabled && usb && !device)) p.device = t('field.device', { example: '/dev/usb/lp0' });
+    if ((device && !DEVICE_PATH.test(device)) || (f.enabled && usb && !device)) p.device = t('field.device', { example: USB_EXAMPLE });
     if (!Number.isInteger(port) || port < 1 || port > 65535) p.port = t('field.port', { min: 1, max: 65535 });
     setProblems(p);
     return Object.keys(p).length ? null : { enabled: f.enabled, connection: f.connection, device, host, port, width: f.width, drawer: f.drawer, autoPrint: f.autoPrint };
@@ -71,7 +74,7 @@ export function PrinterPanel() {
     const p: Record<string, string> = {};
     if (fields.host) p.host = t('field.host');
     if (fields.port) p.port = t('field.port', { min: 1, max: 65535 });
-    if (fields.device) p.device = t('field.device', { example: '/dev/usb/lp0' });
+    if (fields.device) p.device = t('field.device', { example: USB_EXAMPLE });
     setProblems(p);
   };
 
@@ -124,13 +127,13 @@ export function PrinterPanel() {
           <div className="grid-2">
             <Field label={t('panel.connection')}>
               <select className="input" value={form.connection} onChange={(e) => set('connection')(e.target.value as PrinterConnection)}>
-                <option value="network">{t('panel.connectionNetwork')}</option>
+                <option value="network">{t('panel.connectionNetwork', { port: DEFAULT_PRINTER_PORT })}</option>
                 <option value="usb">{t('panel.connectionUsb')}</option>
               </select>
             </Field>
             {form.connection === 'usb' ? (
-              <Field label={t('panel.device')} hint={t('panel.deviceHint')} error={problems.device}>
-                <input className="input" dir="ltr" value={form.device} onChange={(e) => set('device')(e.target.value)} maxLength={130} autoComplete="off" spellCheck={false} placeholder={t('panel.devicePlaceholder')} />
+              <Field label={t('panel.device')} hint={t('panel.deviceHint', { example: USB_EXAMPLE })} error={problems.device}>
+                <input className="input" dir="ltr" value={form.device} onChange={(e) => set('device')(e.target.value)} maxLength={130} autoComplete="off" spellCheck={false} placeholder={t('panel.devicePlaceholder', { example: USB_EXAMPLE })} />
               </Field>
             ) : (
               <>
