@@ -5,8 +5,7 @@
  *   memory  — the real core (createCore) on the same ledger, a lookup run through the same search,
  *             then process.memoryUsage().rss of this process: the core's own footprint.
  */
-import { ApsGateway } from '../../electron/gateway/aps';
-import { DEFAULT_MERCHANT } from '../../electron/gateway/sandbox';
+import { unusedGateway as gateway } from '../lib/unused-gateway';
 import { createCore } from '../../electron/core/app';
 import { systemClock } from '../../electron/core/clock';
 import { createCustomersFeature } from '../../electron/core/customers';
@@ -26,21 +25,6 @@ const [mode, dir, perKindArg] = process.argv.slice(2) as ['lookup' | 'memory', s
 const PER_KIND = Number(perKindArg ?? 1000);
 const PAGE = { limit: 20, offset: 0 }; // the contract's default page (customers.search limit 20)
 
-function gateway(): ApsGateway {
-  // Never called by a lookup; a real adapter so the core is assembled exactly as in web mode.
-  return new ApsGateway({
-    paymentApiUrl: 'http://127.0.0.1:9/FortAPI/paymentApi',
-    paymentPageUrl: 'http://127.0.0.1:9/FortAPI/paymentPage',
-    accessCode: DEFAULT_MERCHANT.accessCode,
-    merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
-    requestPhrase: DEFAULT_MERCHANT.requestPhrase,
-    responsePhrase: DEFAULT_MERCHANT.responsePhrase,
-    shaType: DEFAULT_MERCHANT.shaType,
-    language: 'en',
-    isSandbox: true,
-    name: 'bench (unused)',
-  });
-}
 
 interface KindStats {
   kind: QueryKind;

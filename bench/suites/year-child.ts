@@ -9,8 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApsGateway } from '../../electron/gateway/aps';
-import { DEFAULT_MERCHANT } from '../../electron/gateway/sandbox';
+import { unusedGateway as gateway } from '../lib/unused-gateway';
 import { createCore, type Core } from '../../electron/core/app';
 import { openLedger } from '../../electron/core/db/database';
 import type { CallInfo } from '../../electron/core/dispatch';
@@ -26,21 +25,6 @@ const PAGE = 200; // renderer/features/transactions/tx-store.ts
 const PER_KIND = Number(process.env.BENCH_YEAR_N ?? 60);
 const OPEN_RUNS = 3;
 
-function gateway(): ApsGateway {
-  // Nothing is unfinished, so recovery never calls it; a real adapter, assembled as in web mode.
-  return new ApsGateway({
-    paymentApiUrl: 'http://127.0.0.1:9/FortAPI/paymentApi',
-    paymentPageUrl: 'http://127.0.0.1:9/FortAPI/paymentPage',
-    accessCode: DEFAULT_MERCHANT.accessCode,
-    merchantIdentifier: DEFAULT_MERCHANT.merchantIdentifier,
-    requestPhrase: DEFAULT_MERCHANT.requestPhrase,
-    responsePhrase: DEFAULT_MERCHANT.responsePhrase,
-    shaType: DEFAULT_MERCHANT.shaType,
-    language: 'en',
-    isSandbox: true,
-    name: 'bench (unused)',
-  });
-}
 
 const clock = { now: () => new Date(meta.now) };
 const open = () =>
