@@ -22,7 +22,7 @@ import { ConfSettingsStore } from './settings/conf-store';
 import type { SettingsStore } from './settings/defaults';
 import { createSettingsFeature } from './settings/handlers';
 import { AccountRouter, GatewayAccounts, gatewayHandlers, type GatewayAccountsOptions } from './gateway-accounts';
-import { createShopFeature, guardPaymentActions } from './shop';
+import { createShopFeature, guardPaymentActions, type ShopFeatureOptions } from './shop';
 import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
 
 /**
@@ -57,6 +57,8 @@ export interface CreateCoreOptions {
   /** This desk's receipt printer settings: defaults to printer.json in dataDir (both shells). */
   printer?: PrinterConfigStore;
   printing?: PrintingOptions;
+  /** Shop server link timing (defaults in electron/core/shop); the soak test shortens them. */
+  shop?: ShopFeatureOptions;
 }
 
 export interface HostedReturnResult {
@@ -127,7 +129,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       accounts,
     };
 
-    const shop = createShopFeature(deps);
+    const shop = createShopFeature(deps, opts.shop);
     const people = createPeopleFeature(deps, { shopAudit: () => shop.auditCheck() });
     const customers = createCustomersFeature(deps);
     const payments = createPaymentsFeature(deps);

@@ -54,6 +54,11 @@ export interface ShopFeatureOptions {
   /** Connect timeout for the shop server (default 5 s). */
   connectTimeoutMs?: number;
   pollMs?: number;
+  heartbeatMs?: number;
+  retryMs?: readonly number[];
+  /** The payment lease's length and the presence window (PaymentGuard's defaults: 60 s, 10 s). */
+  leaseMs?: number;
+  presentMs?: number;
 }
 
 /** TLS modes as the driver takes them. verify-full checks the certificate and the host name against the system's CAs. */
@@ -84,12 +89,14 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       clock: deps.clock,
       stationName: stationName(),
       pollMs: opts.pollMs,
+      heartbeatMs: opts.heartbeatMs,
+      retryMs: opts.retryMs,
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
       // Open screens (a transaction, a customer) reload when another desk's change lands here.
       onApplied: (tables) => deps.events.emit('shop.changed', { tables }),
     });
     sync = loop;
-    guard = new PaymentGuard(db, s, { catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt(), knownUnreachable: () => loop.isUnreachable() });
+    guard = new PaymentGuard(db, s, { leaseMs: opts.leaseMs, presentMs: opts.presentMs, catchUp: () => loop.syncOnce().then(() => undefined), lastContactAt: () => loop.lastContactAt(), knownUnreachable: () => loop.isUnreachable() });
     loop.start();
   }
 

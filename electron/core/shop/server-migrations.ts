@@ -9,6 +9,8 @@
  * by. Unique indexes on the business keys (merchant references, a payment's operation sequence,
  * card tokens, recurring periods) are the backstop against duplicates that ids alone would miss.
  */
+import { LOST_PUSH_ANSWER } from './server-migration-lost-answer';
+
 export interface ServerMigration {
   version: number;
   name: string;
@@ -250,4 +252,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     name: 'payment links replicate, owned by the desk that sent them',
     sql: `INSERT INTO replicated_tables (tbl, policy) VALUES ('payment_links', 'owned');`,
   },
+  LOST_PUSH_ANSWER,
 ];

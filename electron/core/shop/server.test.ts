@@ -81,6 +81,26 @@ describePg('shop server (PostgreSQL)', () => {
     await expect(s.push('st-z', [item('customers', 'cus_2', { id: 'cus_2' })])).rejects.toThrow(/has not joined/);
   });
 
+  it('a push whose answer was lost: the station\'s next version of its own record is stored, not a conflict; another station\'s newer version still is one', async () => {
+    const s = await server();
+    // A pushes a payment in flight and is killed before it records the answer (it never learns the seq).
+    const [v1] = await s.push('st-a', [item('payments', 'pay_1', { id: 'pay_1', reference: 'R-1-P', open_ops: 1 })]);
+    expect(v1!.outcome).toBe('stored');
+    // Restarted, its sweep settles the payment; the outbox still has no base for it.
+    const [v2] = await s.push('st-a', [item('payments', 'pay_1', { id: 'pay_1', reference: 'R-1-P', open_ops: 0 })]);
+    expect(v2).toMatchObject({ outcome: 'stored' });
+    expect(v2!.seq).toBeGreaterThan(v1!.seq!);
+    const [op] = await s.push('st-a', [item('operations', 'op_1', { id: 'op_1', payment_id: 'pay_1', seq: 1, state: 'sent' })]);
+    expect((await s.push('st-a', [item('operations', 'op_1', { id: 'op_1', payment_id: 'pay_1', seq: 1, state: 'succeeded' })]))[0]).toMatchObject({ outcome: 'stored' });
+    expect(op!.outcome).toBe('stored');
+    // B changes it having seen A's version; A, not having seen B's, is refused as before.
+    expect((await s.push('st-b', [item('payments', 'pay_1', { id: 'pay_1', reference: 'R-1-P', open_ops: 0, note: 'b' }, v2!.seq)]))[0]!.outcome).toBe('stored');
+    expect((await s.push('st-a', [item('payments', 'pay_1', { id: 'pay_1', reference: 'R-1-P', open_ops: 1 })]))[0]).toMatchObject({ outcome: 'conflict', detail: 'changed on the server since this station last saw it' });
+    // Append-only stays append-only for its own station too.
+    await s.push('st-a', [item('day_closes', 'st-a:2026-12-04', { date: '2026-12-04', hash: 'h1' })]);
+    expect((await s.push('st-a', [item('day_closes', 'st-a:2026-12-04', { date: '2026-12-04', hash: 'h2' })]))[0]).toMatchObject({ outcome: 'conflict' });
+  });
+
   it('business keys are the duplicate backstop: one payment per reference, one operation per payment seq, one refund per reference, one token, one period', async () => {
     const s = await server();
     const results = await s.push('st-a', [
