@@ -14,7 +14,7 @@ import { coreSuite } from './suites/core';
 import { forwardSuite } from './suites/forward';
 import { lookupSuite, memorySuite } from './suites/lookup';
 import { diagnostics as rendererDiagnostics, rendererSuite } from './suites/renderer';
-import { shopSuite } from './suites/shop';
+import { SHOP_MILLION, shopSuite } from './suites/shop';
 import { scanSuite } from './suites/scan';
 import { startSuite, yearSuite } from './suites/year';
 import { ensureYearLedger, type YearLedger } from './lib/year-ledger';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   const extra: Record<string, unknown> = {};
   let ds: Dataset | null = null;
-  const needsData = suites.some((s) => s === 'lookup' || s === 'memory' || s === 'renderer' || s === 'year' || s === 'start');
+  const needsData = suites.some((s) => s === 'lookup' || s === 'memory' || s === 'renderer' || s === 'year' || s === 'start' || (s === 'shop' && SHOP_MILLION));
   if (needsData) {
     const td = performance.now();
     ds = await ensureDataset(log);
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         extra.renderer = rendererDiagnostics;
         break;
       case 'shop':
-        await guard(s, () => shopSuite(log));
+        await guard(s, () => shopSuite(log, SHOP_MILLION ? ds : null));
         break;
       case 'scan':
         await guard(s, () => scanSuite(log));

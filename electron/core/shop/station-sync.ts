@@ -114,9 +114,15 @@ export class StationSync {
     const startSeq = after;
     const latest = await this.server.latestSeq();
     this.setStatus({ behind: Math.max(0, latest - after), state: latest - after > (this.opts.pullBatch ?? 1000) ? 'catching_up' : this.current.state });
+    const pullBatch = this.opts.pullBatch ?? 1000;
+    let next = this.server.pull(st.stationId, after, pullBatch);
     for (;;) {
-      const recs = await this.server.pull(st.stationId, after, this.opts.pullBatch ?? 1000);
+      const recs = await next;
       if (recs.length === 0) break;
+      // The next batch is asked for before this one is written: the server reads it and the
+      // wire carries it while this ledger writes (a first pull is a long run of batches).
+      next = this.server.pull(st.stationId, recs[recs.length - 1]!.seq, pullBatch);
+      next.catch(() => undefined); // awaited (and thrown) on the next turn, unless this batch fails first
       const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString());
       out.pulled += r.applied;
       if (r.applied > 0) for (const rec of recs) if (rec.origin !== st.stationId) changedTables.add(rec.tbl);
