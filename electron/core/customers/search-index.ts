@@ -92,20 +92,14 @@ export function orderTerm(reference: string): string {
 
 /** (Re)index a customer's own fields; card and order terms (ref ≠ '') are left alone. */
 export function indexCustomer(db: Db, c: IndexableCustomer): void {
-  db.transaction(() => writeCustomerTerms(db, c))();
-}
-
-/**
- * indexCustomer without a transaction of its own, for a caller already inside one that writes
- * many (a shop station's pull of a million records: a savepoint per customer was a fifth of it).
- */
-export function writeCustomerTerms(db: Db, c: IndexableCustomer): void {
   const s = stmtCache(db, {
     clear: `DELETE FROM search_terms WHERE customer_id = ? AND ref = ''`,
     insert: `INSERT OR IGNORE INTO search_terms (term, kind, customer_id, ref) VALUES (?, ?, ?, '')`,
   });
-  s.clear.run(c.id);
-  for (const t of customerTerms(c)) s.insert.run(t.term, t.kind, c.id);
+  db.transaction(() => {
+    s.clear.run(c.id);
+    for (const t of customerTerms(c)) s.insert.run(t.term, t.kind, c.id);
+  })();
 }
 
 /** Index a card on file by its last 4 (called by the payments feature when it saves a card). */

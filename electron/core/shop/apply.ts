@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/database';
-import { indexCard, indexOrder, writeCustomerTerms } from '../customers';
+import { indexCard, indexCustomer, indexOrder } from '../customers';
 import { replicatedTable } from './replicated-tables';
 import type { PulledRecord } from './server-client';
 
@@ -69,10 +69,10 @@ function upsert(db: Db, cache: SchemaCache, table: string, key: string, data: Re
   stmt.run(...cols.map((c) => data[c]));
 }
 
-/** The search index follows the rows it is built from (search_terms is not replicated). Inside the batch's transaction. */
+/** The search index follows the rows it is built from (search_terms is not replicated). */
 function reindex(db: Db, table: string, data: Record<string, unknown>): void {
   if (table === 'customers') {
-    writeCustomerTerms(db, { id: String(data.id), name: String(data.name ?? ''), email: String(data.email ?? ''), phone: String(data.phone ?? '') });
+    indexCustomer(db, { id: String(data.id), name: String(data.name ?? ''), email: String(data.email ?? ''), phone: String(data.phone ?? '') });
   } else if (table === 'cards') {
     indexCard(db, { id: String(data.id), customerId: String(data.customer_id), last4: String(data.last4 ?? '') });
   } else if (table === 'orders') {
