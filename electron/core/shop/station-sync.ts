@@ -119,7 +119,8 @@ export class StationSync {
       if (recs.length === 0) break;
       const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString());
       out.pulled += r.applied;
-      if (r.applied > 0) for (const rec of recs) if (rec.origin !== st.stationId) changedTables.add(rec.tbl);
+      // Written by another desk (a record created here and changed there is news here too).
+      if (r.applied > 0) for (const rec of recs) if (rec.writtenBy !== st.stationId) changedTables.add(rec.tbl);
       after = r.lastSeq;
       this.setStatus({ behind: Math.max(0, latest - after), fetched: after - startSeq });
     }
