@@ -79,6 +79,25 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
       await expect(stations.getByRole('cell', { name: 'Desk 2', exact: true })).toBeVisible();
       await panel1.scrollIntoViewIfNeeded();
       await shot(p1, 'shop-server-settings');
+      // Verify the server: the shop's own CA can be pasted (not sent here: nothing is connected again).
+      await panel1.getByLabel('Encryption (TLS)').selectOption('verify-full');
+      await expect(panel1.getByLabel('CA certificate of the shop (PEM)')).toBeVisible();
+      await panel1.getByLabel('CA certificate of the shop (PEM)').scrollIntoViewIfNeeded();
+      await shot(p1, 'shop-server-ca-field');
+      await panel1.getByLabel('Encryption (TLS)').selectOption('disable');
+    });
+
+    await test.step('a shop-wide setting saved at desk 1 is in effect at desk 2, whose settings screen says which are the shop\'s', async () => {
+      await apiOk(p1, 'settings.update', { timeZone: 'Asia/Tokyo', merchantName: 'Achterberg Pens' });
+      await expect.poll(async () => (await apiOk<{ timeZone: string | null; stationName: string }>(p2, 'settings.get', {})).timeZone, { timeout: 15_000 }).toBe('Asia/Tokyo');
+      const form = p2.getByRole('form', { name: 'Station and merchant' });
+      await expect(form.getByRole('heading', { name: 'For the whole shop' })).toBeVisible();
+      await expect(form.getByText(/Shop-wide: a change saved here applies at every desk/)).toBeVisible();
+      await expect(form.getByLabel(/Shop time zone/)).toHaveValue('Asia/Tokyo', { timeout: 10_000 });
+      await expect(form.getByLabel('Merchant name (on receipts)')).toHaveValue('Achterberg Pens');
+      await expect(form.getByLabel('Station name')).toHaveValue('Desk 2');
+      await form.getByRole('heading', { name: 'For the whole shop' }).scrollIntoViewIfNeeded();
+      await shot(p2, 'shop-settings-shop-wide');
     });
 
     const name = 'Imogen Achterberg';

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { call, subscribe } from '../../lib/api';
 import { useTranslation } from 'react-i18next';
 import { TAX_EXAMPLES } from '../../lib/format';
@@ -79,23 +79,28 @@ export function SettingsScreen() {
   /** Bumped when another desk changed the shop's settings: the form starts again from them. */
   const [shopVersion, setShopVersion] = useState(0);
   const [inShop, setInShop] = useState(false);
-  useEffect(() => {
-    load().catch(() => undefined);
+  const askShop = useCallback(() => {
     call('shop.status', {}).then(
       (s) => setInShop(s.state !== 'not_configured'),
       () => undefined,
     );
-  }, [load]);
+  }, []);
+  useEffect(() => {
+    load().catch(() => undefined);
+    askShop();
+  }, [load, askShop]);
   useEffect(
     () =>
+      // Records from other desks: this desk is in a shop (it may have joined on this screen).
       subscribe('shop.changed', ({ tables }) => {
+        askShop();
         if (!tables.includes('shop_settings')) return;
         load().then(
           () => setShopVersion((v) => v + 1),
           () => undefined,
         );
       }),
-    [load],
+    [load, askShop],
   );
   return (
     <div className="settings-screen">
