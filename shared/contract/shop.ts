@@ -52,7 +52,7 @@ export const ShopStatusSchema = z.object({
   /** When this station left a shop (null: never, or it joined again); its records of other desks stay, read-only. */
   leftAt: IsoTime.nullable().default(null),
   /** Stations seen by the server (empty when it cannot be asked). */
-  stations: z.array(z.object({ id: z.string(), name: z.string(), lastSeenAt: IsoTime, thisStation: z.boolean() })),
+  stations: z.array(z.object({ id: z.string(), name: z.string(), lastSeenAt: IsoTime, thisStation: z.boolean(), leftAt: IsoTime.nullable().default(null) })),
 });
 
 /**

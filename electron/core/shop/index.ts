@@ -152,7 +152,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
     let stations: ShopStatus['stations'] = [];
     if (s.state === 'connected' || s.state === 'catching_up') {
       try {
-        stations = (await server.stations()).map((x) => ({ id: x.id, name: x.name, lastSeenAt: x.lastSeenAt.toISOString(), thisStation: x.id === st?.stationId }));
+        stations = (await server.stations()).map((x) => ({ id: x.id, name: x.name, lastSeenAt: x.lastSeenAt.toISOString(), thisStation: x.id === st?.stationId, leftAt: x.leftAt?.toISOString() ?? null }));
       } catch {
         /* the loop notices and says unreachable */
       }

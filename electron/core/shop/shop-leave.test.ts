@@ -119,6 +119,9 @@ describePg('leaving a shop: admin only, confirmed, audited; everything kept; eac
     // The desk that stays: the payment of the desk that left is refused, its own still goes.
     expect(await b.dispatch('payments.void', { paymentId: 'pay_a' }, kb)).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED', message: expect.stringMatching(/has left the shop/) } });
     expect(opsOf(b, 'pay_a')).toBe(0);
+    // Desk 2's list of the shop's stations says Desk 1 left.
+    const seen = (await b.dispatch('shop.status', {}, kb)) as { value: { stations: { name: string; leftAt: string | null }[] } };
+    expect(seen.value.stations.map((x) => [x.name, x.leftAt !== null])).toEqual([['Desk 1', true], ['Desk 2', false]]);
     const stays = await b.dispatch('payments.capture', { paymentId: 'pay_b', amount: 500 }, kb);
     expect(stays.ok ? 'ok' : (stays as { error: { code: string } }).error.code).not.toMatch(/NOT_ALLOWED|CONFLICT/);
 

@@ -126,6 +126,7 @@ export function ShopServerPanel() {
                 <td className="ellipsis" title={s.id}>
                   <bdi>{s.name}</bdi>
                   {s.thisStation ? ` ${t('thisDesk')}` : ''}
+                  {s.leftAt ? ` ${t('stationLeft')}` : ''}
                 </td>
                 <td>{fmtDateTime(s.lastSeenAt)}</td>
               </tr>
