@@ -94,6 +94,7 @@ export function createShopFeature(deps: CoreDeps, opts: ShopFeatureOptions = {})
       stationName: stationName(),
       pollMs: opts.pollMs,
       onStatus: (st) => deps.log.info({ state: st.state, behind: st.behind, waiting: st.waiting }, 'shop server link'),
+      onSchemaProblem: (e) => deps.log.warn({ err: e.message.slice(0, 300) }, 'the shop server schema is older than this station: connect again with the owning role'),
       // Open screens (a transaction, a customer) reload when another desk's change lands here;
       // the shop's settings go into this desk's store first, so a screen reloading reads them.
       onApplied: (tables) => {
