@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { pgBinariesPresent, startLocalCluster, type LocalCluster } from '../electron/core/shop/local-cluster';
 import { CARDS, chargeNow, enterNewCard, startOrder } from './desk';
-import { apiOk, expect, NAMES, PINS, sandboxOrders, setupStation, shot, startWeb, switchUser, test } from './fixtures';
+import { api, apiOk, expect, NAMES, PINS, sandboxOrders, setupStation, shot, startWeb, switchUser, test } from './fixtures';
 
 /**
  * Two web-mode desks on one real PostgreSQL (docs/stations.md) and one gateway (desk 2 talks to
@@ -79,6 +79,25 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
       await expect(stations.getByRole('cell', { name: 'Desk 2', exact: true })).toBeVisible();
       await panel1.scrollIntoViewIfNeeded();
       await shot(p1, 'shop-server-settings');
+      // Verify the server: the shop's own CA can be pasted (not sent here: nothing is connected again).
+      await panel1.getByLabel('Encryption (TLS)').selectOption('verify-full');
+      await expect(panel1.getByLabel('CA certificate of the shop (PEM)')).toBeVisible();
+      await panel1.getByLabel('CA certificate of the shop (PEM)').scrollIntoViewIfNeeded();
+      await shot(p1, 'shop-server-ca-field');
+      await panel1.getByLabel('Encryption (TLS)').selectOption('disable');
+    });
+
+    await test.step('a shop-wide setting saved at desk 1 is in effect at desk 2, whose settings screen says which are the shop\'s', async () => {
+      await apiOk(p1, 'settings.update', { timeZone: 'Asia/Tokyo', merchantName: 'Achterberg Pens' });
+      await expect.poll(async () => (await apiOk<{ timeZone: string | null; stationName: string }>(p2, 'settings.get', {})).timeZone, { timeout: 15_000 }).toBe('Asia/Tokyo');
+      const form = p2.getByRole('form', { name: 'Station and merchant' });
+      await expect(form.getByRole('heading', { name: 'For the whole shop' })).toBeVisible();
+      await expect(form.getByText(/Shop-wide: a change saved here applies at every desk/)).toBeVisible();
+      await expect(form.getByLabel(/Shop time zone/)).toHaveValue('Asia/Tokyo', { timeout: 10_000 });
+      await expect(form.getByLabel('Merchant name (on receipts)')).toHaveValue('Achterberg Pens');
+      await expect(form.getByLabel('Station name')).toHaveValue('Desk 2');
+      await form.getByRole('heading', { name: 'For the whole shop' }).scrollIntoViewIfNeeded();
+      await shot(p2, 'shop-settings-shop-wide');
     });
 
     const name = 'Imogen Achterberg';
@@ -204,6 +223,7 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
       await expect(p2.getByRole('button', { name: 'Close the day' })).toBeEnabled();
     });
 
+    let third = '';
     await test.step('desk 1\'s Transactions list shows desk 2\'s new charge without a reload, the row it is on kept', async () => {
       await p1.keyboard.press('Escape');
       const list = p1.locator('#tx-list');
@@ -222,11 +242,31 @@ test('two desks, one shop: a card saved and an order charged at desk 1; at desk 
       await expect(p2.getByRole('radio', { name: /Visa •••• 0001/ })).toBeChecked();
       const result = await chargeNow(p2);
       await expect(result).toHaveAttribute('data-outcome', 'approved');
-      const third = (await p2.getByTestId('result-reference').textContent())!.trim();
+      third = (await p2.getByTestId('result-reference').textContent())!.trim();
       await expect(p1.locator(`[role="row"][data-reference="${third}"]`)).toBeVisible({ timeout: 10_000 });
       await expect(list).toHaveAttribute('data-loaded', '3');
       await expect(list).toHaveAttribute('aria-activedescendant', kept!);
       await shot(p1, 'shop-desk1-list-live');
+    });
+
+    await test.step('an admin takes desk 2 out of the shop (confirmed); its records stay; desk 1 can no longer act on desk 2\'s payments', async () => {
+      await switchUser(p2, NAMES.admin, PINS.admin);
+      await p2.keyboard.press('Alt+S');
+      const panel = p2.getByRole('region', { name: 'Shop server' });
+      await panel.getByRole('button', { name: 'Leave the shop…' }).click();
+      const dialog = p2.getByRole('dialog', { name: 'Leave the shop?' });
+      await expect(dialog).toBeVisible();
+      await dialog.getByRole('button', { name: 'Leave the shop' }).click();
+      await expect(panel.getByText('Not in a shop')).toBeVisible({ timeout: 30_000 });
+      await expect(panel.getByText(/This desk left the shop on/)).toBeVisible();
+      await panel.scrollIntoViewIfNeeded();
+      await shot(p2, 'shop-desk2-left');
+      // Desk 2 keeps everything it recorded, desk 1's order included.
+      expect((await paymentOf(p2, desk1Reference)).payment.refunded).toBe(1500);
+      const list = await apiOk<{ rows: { id: string; orderReference: string }[] }>(p1, 'payments.list', { query: third });
+      const desk2Payment = list.rows.find((r) => r.orderReference === third)!;
+      const refused = await api(p1, 'payments.void', { paymentId: desk2Payment.id });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED', message: expect.stringMatching(/has left the shop/) } });
     });
   } finally {
     await ctx1.close();

@@ -135,7 +135,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const payments = createPaymentsFeature(deps);
     // In a shop the forwarder and the background resolver act on a payment only under its lease.
     payments.service.lease = shop.paymentLease;
-    const settingsFeature = createSettingsFeature(deps);
+    const settingsFeature = createSettingsFeature(deps, { shareWithShop: (after, by) => shop.publishSettings(after, by) });
     const sync = createSyncFeature(deps, payments.service, connectivity, opts.sync);
     const confirmations = createConfirmationsFeature(deps, payments);
     // A recurring charge that fails (or is resolved) changes what the Queue screen lists. In a

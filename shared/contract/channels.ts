@@ -11,7 +11,7 @@ import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
 import { BulkKind, BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';
 import { DEFAULT_LINK_EXPIRY, LinkExpirySettings, LinkSendInput, LinkView } from './links';
 import { ClosedDaysInput, CompareSchema, DayInput, EndOfDayInput, DaySnapshotSchema, DaySnapshotSummarySchema, EndOfDayReportSchema, ReportDate } from './reports';
-import { ShopConnectInput, ShopStatusSchema } from './shop';
+import { ShopConnectInput, ShopLeaveInput, ShopStatusSchema } from './shop';
 import { PrinterConfigSchema, PrinterStateSchema, PrintOutcomeSchema, PrintReceiptInput, ReceiptPreviewSchema } from './printing';
 import { CatalogImportInput, DEFAULT_SCANNER, ImportPreviewSchema, ImportResultSchema, ProductInput, ProductSchema, ProductSearchInput, ScannerSettings } from './catalog';
 import { OrderTendersSchema } from './schemas';
@@ -598,6 +598,7 @@ export const channels = {
   // --- the shop server (docs/stations.md) ---
   'shop.status': ch({ input: Empty, output: ShopStatusSchema, minRole: 'supervisor', mutates: false, summary: 'The shop server link: connected, catching up or unreachable since when; the stations seen.' }),
   'shop.connect': ch({ input: ShopConnectInput, output: ShopStatusSchema, minRole: 'admin', mutates: true, summary: 'Join the shop server (its password is kept in the encrypted ledger); everything this station holds is shared.' }),
+  'shop.leave': ch({ input: ShopLeaveInput, output: ShopStatusSchema, minRole: 'admin', mutates: true, summary: "Leave the shop: this station stops sharing, keeps everything it recorded, and acts on its own payments only (docs/decisions/leaving-a-shop.md)." }),
   // --- pay by link (issue #19; docs/payment-links.md) ---
   'links.send': ch({ input: LinkSendInput, output: LinkView, minRole: 'clerk', mutates: true, summary: 'Send the customer a payment link for the order total (written ahead; exactly one link per order at a time).' }),
   'links.get': ch({ input: z.object({ id: Id }).strict(), output: LinkView, minRole: 'clerk', mutates: true, summary: 'Where a link stands (asks the gateway); a paid link becomes a payment, exactly once.' }),

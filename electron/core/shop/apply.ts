@@ -148,6 +148,12 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
         }
         undefer.run(r.tbl, r.pk);
         const waiting = pending.get(r.tbl, r.pk) as { id: number } | undefined;
+        if (waiting && t.latest) {
+          // Ours is still to be sent and will come after this one in the server's order: it wins.
+          know.run(r.tbl, r.pk, r.seq, r.origin);
+          res.skipped++;
+          continue;
+        }
         if (waiting) {
           const mine = db.prepare(`SELECT * FROM ${t.name} WHERE ${t.key} = ?`).get(r.pk);
           keep.run(r.tbl, r.pk, 'overwritten', `replaced by station ${r.writtenBy}'s newer version before this one was sent`, mine ? JSON.stringify(mine) : null, r.seq, at);

@@ -1,6 +1,13 @@
 import { ContractError } from '../../../shared/contract';
 import type { Handler, Handlers } from '../context';
-import type { PaymentGuard } from './payment-guard';
+import type { GuardRefusal, PaymentGuard } from './payment-guard';
+
+/** Why the shop says no, as the contract's error: wait (server, grace), another desk's turn, or never here (a desk left). */
+function refusal(d: GuardRefusal): ContractError {
+  if (d.code === 'NOT_OURS_WHILE_UNREACHABLE' || d.code === 'WAIT_OFFLINE_GRACE') return new ContractError('SHOP_SERVER_UNREACHABLE', d.message);
+  if (d.code === 'OWNER_LEFT' || d.code === 'NOT_OURS_LEFT_SHOP') return new ContractError('NOT_ALLOWED', d.message);
+  return new ContractError('CONFLICT', d.message);
+}
 
 /** The channels that move money on an existing payment: asked of the shop before they run. */
 export const GUARDED_CHANNELS = ['payments.capture', 'payments.void', 'payments.refund'] as const;
@@ -22,10 +29,7 @@ export function guardPaymentActions(handlers: Handlers, guard: () => PaymentGuar
       const g = guard();
       if (!g) return inner(input, ctx);
       const d = await g.acquire(input.paymentId);
-      if (!d.allowed) {
-        const unreachable = d.code === 'NOT_OURS_WHILE_UNREACHABLE' || d.code === 'WAIT_OFFLINE_GRACE';
-        throw new ContractError(unreachable ? 'SHOP_SERVER_UNREACHABLE' : 'CONFLICT', d.message);
-      }
+      if (!d.allowed) throw refusal(d);
       try {
         return await inner(input, ctx);
       } finally {
@@ -55,10 +59,7 @@ function guardOrderRefund(handlers: Handlers, guard: () => PaymentGuard | null):
     try {
       for (const id of ids) {
         const d = await g.acquire(id);
-        if (!d.allowed) {
-          const unreachable = d.code === 'NOT_OURS_WHILE_UNREACHABLE' || d.code === 'WAIT_OFFLINE_GRACE';
-          throw new ContractError(unreachable ? 'SHOP_SERVER_UNREACHABLE' : 'CONFLICT', d.message);
-        }
+        if (!d.allowed) throw refusal(d);
         held.push(d.release);
       }
       return await inner(input, ctx);

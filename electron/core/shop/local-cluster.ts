@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,11 @@ export interface LocalClusterOptions {
    */
   throwaway?: boolean;
   binDir?: string;
+  /**
+   * TLS on (ssl=on) with this certificate and key (PEM files): copied into the data directory,
+   * where PostgreSQL insists on owning the key with mode 0600. Tests of verify-full use it.
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface LocalCluster {
@@ -100,8 +105,15 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   }
   mkdirSync(sockDir, { recursive: true, mode: 0o700 });
   if (ids) chownSync(sockDir, ids.uid, ids.gid);
+  if (opts.tls) {
+    for (const [from, to] of [[opts.tls.certFile, 'server.crt'], [opts.tls.keyFile, 'server.key']] as const) {
+      copyFileSync(from, join(dataDir, to));
+      chmodSync(join(dataDir, to), 0o600);
+      if (ids) chownSync(join(dataDir, to), ids.uid, ids.gid);
+    }
+  }
   let port = opts.port ?? (await freePort());
-  const settings = [`-p ${port}`, `-k ${sockDir}`, '-c listen_addresses=127.0.0.1', ...(opts.throwaway ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : [])];
+  const settings = [`-p ${port}`, `-k ${sockDir}`, '-c listen_addresses=127.0.0.1', ...(opts.throwaway ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []), ...(opts.tls ? ['-c ssl=on', '-c ssl_cert_file=server.crt', '-c ssl_key_file=server.key'] : [])];
   const start = async () => {
     await pgRun(binDir, 'pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
   };

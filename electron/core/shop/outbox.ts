@@ -14,26 +14,29 @@ export interface ShopState {
   stationId: string;
   enabled: boolean;
   pulledSeq: number;
+  /** When this station left its shop (enabled is then false); null: it never did, or joined again. */
+  leftAt: string | null;
 }
 
 export function shopState(db: Db): ShopState | null {
-  const r = db.prepare('SELECT station_id, enabled, pulled_seq FROM shop_state WHERE id = 1').get() as { station_id: string; enabled: number; pulled_seq: number } | undefined;
-  return r ? { stationId: r.station_id, enabled: r.enabled === 1, pulledSeq: r.pulled_seq } : null;
+  const r = db.prepare('SELECT station_id, enabled, pulled_seq, left_at FROM shop_state WHERE id = 1').get() as { station_id: string; enabled: number; pulled_seq: number; left_at: string | null } | undefined;
+  return r ? { stationId: r.station_id, enabled: r.enabled === 1, pulledSeq: r.pulled_seq, leftAt: r.left_at } : null;
 }
 
 const trig = (t: ReplicatedTable, op: 'ins' | 'upd' | 'del') => `shop_out_${t.name}_${op}`;
 
 /**
  * One trigger per change kind and table: re-insert the key so its outbox id is new (an
- * acknowledgement of an older read then deletes nothing). Silent unless replication is on and
- * this is not the transaction applying other stations' records.
+ * acknowledgement of an older read then deletes nothing). Silent unless replication is on (or
+ * the station left a shop: what it changes meanwhile is sent if it joins again) and this is not
+ * the transaction applying other stations' records.
  */
 export function installOutboxTriggers(db: Db): void {
   for (const t of REPLICATED_TABLES) {
     for (const [op, when, row] of [['ins', 'INSERT', 'NEW'], ['upd', 'UPDATE', 'NEW'], ['del', 'DELETE', 'OLD']] as const) {
       // Keys are our own column names from REPLICATED_TABLES, not input.
       db.exec(`CREATE TRIGGER IF NOT EXISTS ${trig(t, op)} AFTER ${when} ON ${t.name}
-        WHEN (SELECT enabled = 1 AND applying = 0 FROM shop_state WHERE id = 1)
+        WHEN (SELECT (enabled = 1 OR left_at IS NOT NULL) AND applying = 0 FROM shop_state WHERE id = 1)
         BEGIN
           DELETE FROM shop_outbox WHERE tbl = '${t.name}' AND pk = CAST(${row}.${t.key} AS TEXT);
           INSERT INTO shop_outbox (tbl, pk) VALUES ('${t.name}', CAST(${row}.${t.key} AS TEXT));
@@ -57,7 +60,7 @@ export function enableReplication(db: Db, at: string): ShopState {
     if (!cur) {
       db.prepare('INSERT INTO shop_state (id, station_id, enabled, joined_at) VALUES (1, ?, 1, ?)').run(`st_${randomBytes(9).toString('base64url')}`, at);
     } else {
-      db.prepare('UPDATE shop_state SET enabled = 1, joined_at = COALESCE(joined_at, ?) WHERE id = 1').run(at);
+      db.prepare('UPDATE shop_state SET enabled = 1, left_at = NULL, joined_at = COALESCE(joined_at, ?) WHERE id = 1').run(at);
     }
     installOutboxTriggers(db);
     for (const t of REPLICATED_TABLES) {
@@ -153,12 +156,13 @@ export function ackPushBatch(db: Db, batch: PushBatch, results: readonly PushRes
 }
 
 /**
- * Whether a record is this station's: always on a single station; in a shop, a record made here
- * (every record pulled from another station is in shop_known with its origin).
+ * Whether a record is this station's: always on a single station; in a shop, or after leaving
+ * one, a record made here (every record pulled from another station is in shop_known with its
+ * origin). So a station that left never runs another desk's schedule or follows its link.
  */
 export function ownRecord(db: Db, table: string, key: string): boolean {
   const st = shopState(db);
-  if (!st?.enabled) return true;
+  if (!st) return true;
   const k = db.prepare('SELECT origin FROM shop_known WHERE tbl = ? AND pk = ?').get(table, key) as { origin: string | null } | undefined;
   return k ? k.origin === st.stationId : true;
 }

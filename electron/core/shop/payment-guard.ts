@@ -24,7 +24,9 @@ export type GuardRefusal =
   | { allowed: false; code: 'OWNER_AWAY'; holder: string; message: string }
   | { allowed: false; code: 'WAIT_OFFLINE_GRACE'; message: string }
   | { allowed: false; code: 'BEHIND'; message: string }
-  | { allowed: false; code: 'NOT_OURS_WHILE_UNREACHABLE'; message: string };
+  | { allowed: false; code: 'NOT_OURS_WHILE_UNREACHABLE'; message: string }
+  | { allowed: false; code: 'OWNER_LEFT'; holder: string; message: string }
+  | { allowed: false; code: 'NOT_OURS_LEFT_SHOP'; message: string };
 
 export type GuardGrant = { allowed: true; via: 'single-station' | 'lease' | 'own-payment-offline'; release: () => Promise<void> };
 
@@ -61,7 +63,8 @@ export function isUnreachable(e: unknown): boolean {
 export class PaymentGuard {
   constructor(
     private readonly db: Db,
-    private readonly server: ShopServer,
+    /** null: this station left its shop (no server): only its own payments are its to act on. */
+    private readonly server: ShopServer | null,
     private readonly opts: PaymentGuardOptions,
   ) {}
 
@@ -86,11 +89,16 @@ export class PaymentGuard {
 
   async acquire(paymentId: string): Promise<GuardDecision> {
     const st = shopState(this.db);
-    if (!st?.enabled) return { allowed: true, via: 'single-station', release: async () => undefined };
+    if (st && !st.enabled && !this.isOwnPayment(paymentId, st.stationId)) {
+      // Left the shop: the desk that took it may still act on it, and this one no longer hears of it.
+      return { allowed: false, code: 'NOT_OURS_LEFT_SHOP', message: 'This payment was taken at another desk of the shop this station left: act on it there' };
+    }
+    const server = this.server;
+    if (!st?.enabled || !server) return { allowed: true, via: 'single-station', release: async () => undefined };
     let lease;
     try {
       if (this.opts.knownUnreachable?.()) throw Object.assign(new Error('the shop server is unreachable (known to the link)'), { code: 'ECONNREFUSED' });
-      lease = await this.server.acquireLease(st.stationId, paymentId, this.opts.leaseMs ?? 60_000, undefined, this.opts.presentMs ?? 10_000);
+      lease = await server.acquireLease(st.stationId, paymentId, this.opts.leaseMs ?? 60_000, undefined, this.opts.presentMs ?? 10_000);
     } catch (e) {
       if (!isUnreachable(e)) throw e;
       if (this.isOwnPayment(paymentId, st.stationId)) {
@@ -109,6 +117,9 @@ export class PaymentGuard {
       };
     }
     if (!lease.granted) {
+      if (lease.refused === 'owner_left') {
+        return { allowed: false, code: 'OWNER_LEFT', holder: lease.holder ?? '', message: 'The desk that took this payment has left the shop and acts on its payments alone now: capture, void or refund it there' };
+      }
       if (lease.refused === 'owner_away' || lease.refused === 'owner_waiting') {
         return { allowed: false, code: 'OWNER_AWAY', holder: lease.holder ?? '', message: 'The desk that took this payment is not connected to the shop server (or has not sent its latest work yet): act on it there, or once it is back' };
       }
@@ -116,7 +127,7 @@ export class PaymentGuard {
     }
     const token = lease.token!;
     const giveBack = async () => {
-      await this.server.releaseLease(paymentId, token).catch(() => undefined); // a lease not released lapses
+      await server.releaseLease(paymentId, token).catch(() => undefined); // a lease not released lapses
     };
     // The next desk must find this desk's result on the server: push it, then give the lease
     // back. If the push fails the lease is kept until it lapses (docs/decisions/shop-money-semantics.md).

@@ -17,6 +17,12 @@ export interface ReplicatedTable {
    * ledger (they would collide with its own); the server keeps them.
    */
   scope: 'shop' | 'station';
+  /**
+   * The server's `latest` policy (server migration 6): no compare-and-set, the version with the
+   * highest server seq wins; a change of this desk not yet sent is not replaced by a pulled one
+   * (sent later, it is the later one).
+   */
+  latest?: true;
 }
 
 /** In the order a joining station enqueues its existing rows: what is referred to before what refers to it. */
@@ -34,6 +40,8 @@ export const REPLICATED_TABLES: readonly ReplicatedTable[] = [
   // The product catalog (ledger migration 013): one catalog for the shop, editable at any desk.
   { name: 'products', key: 'id', scope: 'shop' },
   { name: 'product_barcodes', key: 'barcode', scope: 'shop' },
+  // Shop-wide settings (ledger migration 019, docs/decisions/shop-wide-settings.md).
+  { name: 'shop_settings', key: 'key', scope: 'shop', latest: true },
   { name: 'audit', key: 'seq', scope: 'station' },
   { name: 'day_closes', key: 'date', scope: 'station' },
 ];

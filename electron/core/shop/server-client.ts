@@ -40,7 +40,7 @@ export interface PulledRecord {
 export interface LeaseResult {
   granted: boolean;
   /** Why not: another desk holds it; or the payment's own station is away or has changes not yet pushed. */
-  refused: 'held' | 'owner_away' | 'owner_waiting' | null;
+  refused: 'held' | 'owner_away' | 'owner_waiting' | 'owner_left' | null;
   /** Present when granted: what release and renew need. */
   token: string | null;
   /** Who holds it (or whose payment it is, when its station is away), and until when. */
@@ -61,6 +61,8 @@ export interface StationSeen {
   name: string;
   lastSeenAt: Date;
   pulledSeq: number;
+  /** When it left the shop (null: a member). */
+  leftAt: Date | null;
 }
 
 export interface ShopServerOptions {
@@ -109,13 +111,23 @@ export class ShopServer {
     }
   }
 
-  /** Registers (or renames) a station; idempotent. */
+  /** Registers (or renames) a station; idempotent. A station that left and joins again is back (its payments leasable again). */
   async join(stationId: string, name: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO stations (id, name) VALUES ($1, $2)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, last_seen_at = now()`,
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, last_seen_at = now(), left_at = NULL`,
       [stationId, name],
     );
+  }
+
+  /**
+   * Marks the station as gone: no other desk leases its payments from now on. Refused (the count
+   * returned) while another desk holds a lease on one of them.
+   */
+  async leave(stationId: string): Promise<{ left: true } | { left: false; leasedElsewhere: number }> {
+    const { rows } = await this.pool.query<{ held: number }>('SELECT shop_leave($1) AS held', [stationId]);
+    const held = rows[0]?.held ?? 0;
+    return held === 0 ? { left: true } : { left: false, leasedElsewhere: held };
   }
 
   async push(stationId: string, items: readonly PushItem[]): Promise<PushResult[]> {
@@ -179,9 +191,15 @@ export class ShopServer {
     return rows;
   }
 
+  /** Whether any desk has given the shop its settings yet (a joining desk seeds them when none has). */
+  async hasShopSettings(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ e: boolean }>(`SELECT EXISTS (SELECT 1 FROM records WHERE tbl = 'shop_settings') AS e`);
+    return rows[0]?.e === true;
+  }
+
   async stations(): Promise<StationSeen[]> {
-    const { rows } = await this.pool.query<{ id: string; name: string; last_seen_at: Date; pulled_seq: string }>('SELECT id, name, last_seen_at, pulled_seq FROM stations ORDER BY name, id');
-    return rows.map((r) => ({ id: r.id, name: r.name, lastSeenAt: r.last_seen_at, pulledSeq: toNum(r.pulled_seq) }));
+    const { rows } = await this.pool.query<{ id: string; name: string; last_seen_at: Date; pulled_seq: string; left_at: Date | null }>('SELECT id, name, last_seen_at, pulled_seq, left_at FROM stations ORDER BY name, id');
+    return rows.map((r) => ({ id: r.id, name: r.name, lastSeenAt: r.last_seen_at, pulledSeq: toNum(r.pulled_seq), leftAt: r.left_at }));
   }
 
   /**

@@ -253,4 +253,140 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
     sql: `INSERT INTO replicated_tables (tbl, policy) VALUES ('payment_links', 'owned');`,
   },
   LOST_PUSH_ANSWER,
+  {
+    // docs/decisions/shop-wide-settings.md: a setting is the later decision of an admin, so no
+    // compare-and-set (a losing version would wait in shop_conflicts for nobody): every push is
+    // stored and the highest seq wins at every station. Replaced whole, grants kept.
+    version: 6,
+    name: 'shop-wide settings replicate, the latest by server order wins',
+    sql: `
+      ALTER TABLE replicated_tables DROP CONSTRAINT replicated_tables_policy_check;
+      ALTER TABLE replicated_tables ADD CONSTRAINT replicated_tables_policy_check CHECK (policy IN ('shared', 'owned', 'append', 'latest'));
+      INSERT INTO replicated_tables (tbl, policy) VALUES ('shop_settings', 'latest');
+
+      CREATE OR REPLACE FUNCTION shop_push(p_station text, p_items jsonb)
+      RETURNS TABLE (idx int, outcome text, rec_seq bigint, detail text) LANGUAGE plpgsql AS $f$
+      DECLARE
+        it jsonb;
+        n int := 0;
+        r records%ROWTYPE;
+        pol text;
+        del boolean;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(1801);
+        UPDATE stations SET last_seen_at = now() WHERE id = p_station;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'station % has not joined this shop', p_station USING ERRCODE = 'PS002';
+        END IF;
+        FOR it IN SELECT value FROM jsonb_array_elements(p_items) LOOP
+          idx := n; n := n + 1; detail := NULL; rec_seq := NULL;
+          del := coalesce((it->>'deleted')::boolean, false);
+          SELECT policy INTO pol FROM replicated_tables WHERE tbl = it->>'tbl';
+          BEGIN
+            IF pol IS NULL THEN
+              outcome := 'rejected'; detail := format('table %s is not replicated', it->>'tbl');
+            ELSE
+              SELECT * INTO r FROM records WHERE tbl = it->>'tbl' AND pk = it->>'pk';
+              IF NOT FOUND THEN
+                INSERT INTO records (tbl, pk, seq, origin, written_by, deleted, data)
+                  VALUES (it->>'tbl', it->>'pk', 0, p_station, p_station, del, CASE WHEN del THEN NULL ELSE it->'data' END)
+                  RETURNING seq INTO rec_seq;
+                outcome := 'stored';
+              ELSIF r.deleted = del AND (del OR r.data = it->'data') THEN
+                outcome := 'same'; rec_seq := r.seq;
+              ELSIF pol = 'append' THEN
+                outcome := 'conflict'; rec_seq := r.seq; detail := 'an append-only record differs from the one stored';
+              ELSIF pol = 'latest' THEN
+                UPDATE records SET data = CASE WHEN del THEN NULL ELSE it->'data' END, deleted = del, written_by = p_station
+                  WHERE tbl = r.tbl AND pk = r.pk RETURNING seq INTO rec_seq;
+                outcome := 'stored';
+              ELSIF pol = 'owned' AND r.origin <> p_station THEN
+                outcome := 'conflict'; rec_seq := r.seq; detail := format('only station %s changes this record', r.origin);
+              ELSIF r.written_by = p_station THEN
+                -- server migration 5 (a push whose answer was lost), kept.
+                UPDATE records SET data = CASE WHEN del THEN NULL ELSE it->'data' END, deleted = del, written_by = p_station
+                  WHERE tbl = r.tbl AND pk = r.pk RETURNING seq INTO rec_seq;
+                outcome := 'stored';
+              ELSIF (it->>'base') IS NULL OR (it->>'base')::bigint <> r.seq THEN
+                outcome := 'conflict'; rec_seq := r.seq; detail := 'changed on the server since this station last saw it';
+              ELSE
+                UPDATE records SET data = CASE WHEN del THEN NULL ELSE it->'data' END, deleted = del, written_by = p_station
+                  WHERE tbl = r.tbl AND pk = r.pk RETURNING seq INTO rec_seq;
+                outcome := 'stored';
+              END IF;
+            END IF;
+          EXCEPTION WHEN unique_violation OR check_violation OR not_null_violation OR sqlstate 'PS001' THEN
+            outcome := 'rejected'; detail := SQLERRM;
+          END;
+          RETURN NEXT;
+        END LOOP;
+      END $f$;
+    `,
+  },
+  {
+    // docs/decisions/leaving-a-shop.md: a station that leaves keeps acting on its own payments
+    // without the server, so from then on no other desk may lease them (read-only in the shop).
+    version: 7,
+    name: 'stations leave the shop; their payments become read-only at the other desks',
+    sql: `
+      ALTER TABLE stations ADD COLUMN left_at timestamptz;
+
+      -- Refused (returns how many) while another desk holds a lease on one of the station's
+      -- payments: that desk may be moving money the leaving station would never hear of.
+      CREATE FUNCTION shop_leave(p_station text) RETURNS integer LANGUAGE plpgsql AS $f$
+      DECLARE
+        held integer;
+      BEGIN
+        UPDATE stations SET left_at = now(), last_seen_at = now(), waiting = 0 WHERE id = p_station;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'station % has not joined this shop', p_station USING ERRCODE = 'PS002';
+        END IF;
+        SELECT count(*) INTO held FROM payment_leases l JOIN records r ON r.tbl = 'payments' AND r.pk = l.payment_id
+          WHERE r.origin = p_station AND l.station <> p_station AND l.expires_at > now();
+        IF held > 0 THEN
+          UPDATE stations SET left_at = NULL WHERE id = p_station;
+          RETURN held;
+        END IF;
+        DELETE FROM payment_leases WHERE station = p_station;
+        RETURN 0;
+      END $f$;
+
+      CREATE OR REPLACE FUNCTION shop_lease(p_payment text, p_station text, p_token uuid, p_ttl_ms integer, p_present_ms integer)
+      RETURNS TABLE (station text, token uuid, expires_at timestamptz, payment_seq bigint, refused text) LANGUAGE plpgsql AS $f$
+      #variable_conflict use_column
+      DECLARE
+        owner text;
+        seen timestamptz;
+        owner_waiting integer;
+        owner_left timestamptz;
+      BEGIN
+        SELECT r.origin, r.seq INTO owner, payment_seq FROM records r WHERE r.tbl = 'payments' AND r.pk = p_payment;
+        IF owner IS NOT NULL AND owner <> p_station THEN
+          -- FOR SHARE: a station leaving (shop_leave updates its row) waits for this lease, or this waits and sees it left.
+          SELECT s.last_seen_at, s.waiting, s.left_at INTO seen, owner_waiting, owner_left FROM stations s WHERE s.id = owner FOR SHARE;
+          IF owner_left IS NOT NULL THEN
+            station := owner; token := NULL; expires_at := NULL; refused := 'owner_left';
+            RETURN NEXT;
+            RETURN;
+          END IF;
+          IF seen < now() - make_interval(secs => p_present_ms / 1000.0) OR owner_waiting > 0 THEN
+            station := owner; token := NULL; expires_at := NULL;
+            refused := CASE WHEN owner_waiting > 0 THEN 'owner_waiting' ELSE 'owner_away' END;
+            RETURN NEXT;
+            RETURN;
+          END IF;
+        END IF;
+        -- Serialize takers of this payment's lease (the row lock below covers an existing row only).
+        PERFORM pg_advisory_xact_lock(hashtextextended('lease:' || p_payment, 0));
+        INSERT INTO payment_leases AS l (payment_id, station, token, acquired_at, expires_at)
+          VALUES (p_payment, p_station, p_token, now(), now() + make_interval(secs => p_ttl_ms / 1000.0))
+          ON CONFLICT (payment_id) DO UPDATE SET station = EXCLUDED.station, token = EXCLUDED.token,
+            acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
+          WHERE l.expires_at <= now() OR l.token = EXCLUDED.token;
+        SELECT l.station, l.token, l.expires_at INTO station, token, expires_at FROM payment_leases l WHERE l.payment_id = p_payment;
+        refused := CASE WHEN token = p_token THEN NULL ELSE 'held' END;
+        RETURN NEXT;
+      END $f$;
+    `,
+  },
 ];

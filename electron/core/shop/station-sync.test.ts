@@ -84,9 +84,9 @@ describePg('stations share one shop through PostgreSQL', () => {
     // A copy of Desk 1's ledger with its last entries removed (what someone covering tracks would do).
     const copy = new Database(':memory:');
     try {
-      copy.exec(`CREATE TABLE shop_state (id INTEGER PRIMARY KEY, station_id TEXT, enabled INTEGER, applying INTEGER, pulled_seq INTEGER, joined_at TEXT);
+      copy.exec(`CREATE TABLE shop_state (id INTEGER PRIMARY KEY, station_id TEXT, enabled INTEGER, applying INTEGER, pulled_seq INTEGER, joined_at TEXT, left_at TEXT);
         CREATE TABLE audit (seq INTEGER PRIMARY KEY, hash TEXT)`);
-      copy.prepare('INSERT INTO shop_state VALUES (1, ?, 1, 0, 0, NULL)').run(shopState(a.db)!.stationId);
+      copy.prepare('INSERT INTO shop_state VALUES (1, ?, 1, 0, 0, NULL, NULL)').run(shopState(a.db)!.stationId);
       const entries = a.db.prepare('SELECT seq, hash FROM audit ORDER BY seq').all() as { seq: number; hash: string }[];
       for (const e of entries.slice(0, -2)) copy.prepare('INSERT INTO audit VALUES (?, ?)').run(e.seq, e.hash);
       expect(await checkAuditAnchor(copy, srvA)).toEqual({ ok: false, problem: 'cut_off', anchoredSeq: entries.length, localSeq: entries.length - 2 });

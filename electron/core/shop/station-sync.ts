@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { applyPulled } from './apply';
+import { isUnreachable } from './payment-guard';
 import { ackPushBatch, enableReplication, outboxCount, readPushBatch, shopState } from './outbox';
 import type { ShopServer } from './server-client';
 
@@ -42,6 +43,8 @@ export interface StationSyncOptions {
   onStatus?: (s: ShopStatus) => void;
   /** Other desks' records were written into this ledger: the tables they went to (once per sync). */
   onApplied?: (tables: string[]) => void;
+  /** The server's schema could not be brought up to this version's (a least-privilege role): the loop goes on. */
+  onSchemaProblem?: (e: Error) => void;
 }
 
 export class StationSync {
@@ -58,6 +61,7 @@ export class StationSync {
   private lastContact = Date.now();
   private chain: Promise<void> = Promise.resolve();
   private lastRun = 0;
+  private schemaChecked = false;
 
   constructor(
     private readonly db: Db,
@@ -125,7 +129,8 @@ export class StationSync {
       next.catch(() => undefined); // awaited (and thrown) on the next turn, unless this batch fails first
       const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString());
       out.pulled += r.applied;
-      if (r.applied > 0) for (const rec of recs) if (rec.origin !== st.stationId) changedTables.add(rec.tbl);
+      // Written by another desk (a record created here and changed there is news here too).
+      if (r.applied > 0) for (const rec of recs) if (rec.writtenBy !== st.stationId) changedTables.add(rec.tbl);
       after = r.lastSeq;
       this.setStatus({ behind: Math.max(0, latest - after), fetched: after - startSeq });
     }
@@ -186,6 +191,15 @@ export class StationSync {
   private async run(): Promise<void> {
     this.lastRun = Date.now();
     try {
+      // A station updated while in a shop brings the server's schema up to its version once per
+      // process (joining does it too); the tables the server already knows keep replicating if it cannot.
+      if (!this.schemaChecked) {
+        await this.server.migrate().catch((e: unknown) => {
+          if (isUnreachable(e)) throw e;
+          this.opts.onSchemaProblem?.(e as Error);
+        });
+        this.schemaChecked = true;
+      }
       if (!this.unlisten) {
         this.unlisten = await this.server.listen(
           () => this.kick(),

@@ -1,4 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { call, subscribe } from '../../lib/api';
 import { useTranslation } from 'react-i18next';
 import { TAX_EXAMPLES } from '../../lib/format';
 import type { Settings } from '../../../shared/contract';
@@ -75,9 +76,32 @@ export function SettingsScreen() {
   const settings = useSettings((s) => s.settings);
   const load = useSettings((s) => s.load);
   const { t } = useTranslation('settings');
+  /** Bumped when another desk changed the shop's settings: the form starts again from them. */
+  const [shopVersion, setShopVersion] = useState(0);
+  const [inShop, setInShop] = useState(false);
+  const askShop = useCallback(() => {
+    call('shop.status', {}).then(
+      (s) => setInShop(s.state !== 'not_configured'),
+      () => undefined,
+    );
+  }, []);
   useEffect(() => {
     load().catch(() => undefined);
-  }, [load]);
+    askShop();
+  }, [load, askShop]);
+  useEffect(
+    () =>
+      // Records from other desks: this desk is in a shop (it may have joined on this screen).
+      subscribe('shop.changed', ({ tables }) => {
+        askShop();
+        if (!tables.includes('shop_settings')) return;
+        load().then(
+          () => setShopVersion((v) => v + 1),
+          () => undefined,
+        );
+      }),
+    [load, askShop],
+  );
   return (
     <div className="settings-screen">
       <header className="screen-head">
@@ -86,7 +110,7 @@ export function SettingsScreen() {
         </h1>
       </header>
       <div className="settings-grid">
-        {settings ? <SettingsForm settings={settings} /> : <Spinner label={t('loading')} />}
+        {settings ? <SettingsForm key={shopVersion} settings={settings} inShop={inShop} changedElsewhere={shopVersion > 0} /> : <Spinner label={t('loading')} />}
         <UsersPanel />
         <GatewayPanel />
         <ShopServerPanel />
@@ -97,7 +121,7 @@ export function SettingsScreen() {
   );
 }
 
-function SettingsForm({ settings }: { settings: Settings }) {
+function SettingsForm({ settings, inShop, changedElsewhere }: { settings: Settings; inShop: boolean; changedElsewhere: boolean }) {
   const update = useSettings((s) => s.update);
   const { t } = useTranslation('settings');
   const [form, setForm] = useState(() => toForm(settings));
@@ -186,17 +210,21 @@ function SettingsForm({ settings }: { settings: Settings }) {
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="station-h">
       <h2 id="station-h">{t('station.heading')}</h2>
+      {changedElsewhere ? <Alert tone="info">{t('station.shopChanged')}</Alert> : null}
+      <h3>{t('station.deskHeading')}</h3>
+      <Field label={t('station.stationName')} error={err('stationName')}>
+        <input className="input" dir="auto" value={form.stationName} onChange={set('stationName')} maxLength={60} />
+      </Field>
+      <h3 data-testid="settings-shop-wide">{t('station.shopHeading')}</h3>
+      <p className="muted small">{inShop ? t('station.shopHint') : t('station.shopHintSingle')}</p>
       <div className="grid-2">
-        <Field label={t('station.stationName')} error={err('stationName')}>
-          <input className="input" dir="auto" value={form.stationName} onChange={set('stationName')} maxLength={60} />
+        <Field label={t('station.merchantName')} error={err('merchantName')}>
+          <input className="input" dir="auto" value={form.merchantName} onChange={set('merchantName')} maxLength={80} />
         </Field>
         <Field label={t('station.currency')} error={err('currency')}>
           <input className="input" value={form.currency} onChange={set('currency')} maxLength={3} dir="ltr" />
         </Field>
       </div>
-      <Field label={t('station.merchantName')} error={err('merchantName')}>
-        <input className="input" dir="auto" value={form.merchantName} onChange={set('merchantName')} maxLength={80} />
-      </Field>
       <Field label={t('station.merchantAddress')} error={err('merchantAddress')}>
         <textarea className="input" dir="auto" rows={2} value={form.merchantAddress} onChange={set('merchantAddress')} maxLength={200} />
       </Field>

@@ -8,6 +8,7 @@ import { fmtDateTime, fmtNumber } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
 import { Alert, Spinner } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Field } from '../../ui/Field';
 
 type ShopStatus = OutputOf<'shop.status'>;
@@ -43,6 +44,10 @@ export function ShopServerPanel() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [tls, setTls] = useState<Tls>('verify-full');
+  /** Empty: keep the CA already set (or none). */
+  const [ca, setCa] = useState('');
+  const [removeCa, setRemoveCa] = useState(false);
+  const [leaving, setLeaving] = useState(false);
   const load = useCallback(() => {
     call('shop.status', {}).then(
       (s) => {
@@ -70,8 +75,16 @@ export function ShopServerPanel() {
   }, [status?.server?.host, status?.server?.port, status?.server?.database, status?.server?.username, status?.server?.tls]);
   const connect = useAction(async () => {
     // An empty password field keeps the one already set.
-    const s = await call('shop.connect', { host: host.trim(), port: Number(port), database: database.trim(), username: username.trim(), tls, ...(password ? { password } : {}) });
+    const caCertificate = removeCa ? '' : ca.trim() ? ca : undefined;
+    const s = await call('shop.connect', { host: host.trim(), port: Number(port), database: database.trim(), username: username.trim(), tls, ...(password ? { password } : {}), ...(caCertificate !== undefined ? { caCertificate } : {}) });
     setPassword('');
+    setCa('');
+    setRemoveCa(false);
+    setStatus(s);
+  });
+  const leave = useAction(async () => {
+    const s = await call('shop.leave', { confirm: true });
+    setLeaving(false);
     setStatus(s);
   });
   const submit = (e: FormEvent) => {
@@ -96,6 +109,7 @@ export function ShopServerPanel() {
           ) : null}
           {status.conflicts > 0 ? <p className="field-hint">{t('conflicts', { count: status.conflicts, n: fmtNumber(status.conflicts) })}</p> : null}
           {status.lastError && status.state === 'unreachable' ? <p className="field-hint">{t('lastError', { error: status.lastError })}</p> : null}
+          {status.leftAt && status.state === 'not_configured' ? <p className="field-hint">{t('leftAt', { at: fmtDateTime(status.leftAt) })}</p> : null}
         </div>
       ) : null}
       {status && status.stations.length > 0 ? (
@@ -112,6 +126,7 @@ export function ShopServerPanel() {
                 <td className="ellipsis" title={s.id}>
                   <bdi>{s.name}</bdi>
                   {s.thisStation ? ` ${t('thisDesk')}` : ''}
+                  {s.leftAt ? ` ${t('stationLeft')}` : ''}
                 </td>
                 <td>{fmtDateTime(s.lastSeenAt)}</td>
               </tr>
@@ -145,6 +160,21 @@ export function ShopServerPanel() {
             </select>
           </Field>
         </div>
+        {tls === 'verify-full' ? (
+          <Field
+            label={t('ca')}
+            hint={status?.server?.ca ? t('caSet', { subject: status.server.ca.subject, until: fmtDateTime(status.server.ca.validTo) }) : t('caHint')}
+            error={fields.caCertificate}
+          >
+            <textarea className="input mono" dir="ltr" rows={4} value={ca} onChange={(e) => setCa(e.target.value)} disabled={removeCa} spellCheck={false} autoComplete="off" placeholder={t('caPlaceholder')} />
+          </Field>
+        ) : null}
+        {tls === 'verify-full' && status?.server?.ca ? (
+          <label className="check">
+            <input type="checkbox" checked={removeCa} onChange={(e) => setRemoveCa(e.target.checked)} />
+            {t('caRemove')}
+          </label>
+        ) : null}
         {connect.error && Object.keys(fields).length === 0 ? <Alert tone="danger">{describeError(connect.error)}</Alert> : null}
         <div className="actions">
           <Button type="submit" variant="primary" busy={connect.busy} busyText={t('connectingBusy')}>
@@ -152,6 +182,24 @@ export function ShopServerPanel() {
           </Button>
         </div>
       </form>
+      {status?.server ? (
+        <div className="shop-leave" aria-labelledby="shop-leave-h">
+          <h3 id="shop-leave-h">{t('leave.title')}</h3>
+          <p className="muted small">{t('leave.explain')}</p>
+          {leave.error && !leaving ? <Alert tone="danger">{describeError(leave.error)}</Alert> : null}
+          <div className="actions">
+            <Button variant="danger" onClick={() => setLeaving(true)}>
+              {t('leave.button')}
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      {leaving ? (
+        <ConfirmDialog title={t('leave.confirmTitle')} confirmLabel={t('leave.confirm')} tone="danger" busy={leave.busy} onConfirm={() => void leave.run()} onCancel={() => setLeaving(false)}>
+          <p>{t('leave.confirmBody')}</p>
+          {leave.error ? <Alert tone="danger">{describeError(leave.error)}</Alert> : null}
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }

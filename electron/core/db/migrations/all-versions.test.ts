@@ -97,6 +97,20 @@ const DATA_AT: Record<string, (db: Db) => void> = {
     db.prepare(`INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at, attention, attention_at, attention_reason)
       VALUES ('blk_1', 4, 'k4', 'D1-2-P', 'pay_2', 600, 'KWD', 'ok', 'declined', 'Dismissed by Sam', 'bulk blk_1 #4', ?, 'dismissed', ?, 'The authorization was voided.')`).run(AT, AT);
   },
+  // A shop-wide setting as a desk in a shop holds it (the shop's time zone).
+  'shop-settings'(db) {
+    db.prepare(`INSERT INTO shop_settings (key, value_json, updated_at, updated_by) VALUES ('timeZone', '"Europe/Paris"', ?, 'u_1')`).run(AT);
+  },
+  // A desk's connection to its shop server, before and after the CA column.
+  'shop-server-ca'(db) {
+    db.prepare(`INSERT INTO shop_connection (id, host, port, database, username, password, tls, updated_at, updated_by, ca_pem)
+      VALUES (1, 'shop.example', 5432, 'shop', 'pos_station', 'pw', 'verify-full', ?, 'u_1', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')`).run(AT);
+  },
+  // A station that was in a shop and left it, with a record another desk made.
+  'shop-leave'(db) {
+    db.prepare(`INSERT INTO shop_state (id, station_id, enabled, applying, pulled_seq, joined_at, left_at) VALUES (1, 'st_1', 0, 0, 42, ?, ?)`).run(AT, AT);
+    db.prepare(`INSERT INTO shop_known (tbl, pk, seq, origin) VALUES ('payments', 'pay_2', 7, 'st_2')`).run();
+  },
 };
 
 function tables(db: Db): string[] {

@@ -16,10 +16,13 @@ import { SPLIT_TENDER } from './015-split-tender';
 import { SENTENCE_KEYS } from './016-sentence-keys';
 import { BULK_ATTENTION } from './017-bulk-attention';
 import { TRANSACTIONS_TEXT_SEARCH } from './018-transactions-text-search';
+import { SHOP_SETTINGS } from './019-shop-settings';
+import { SHOP_SERVER_CA } from './020-shop-server-ca';
+import { SHOP_LEAVE } from './021-shop-leave';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Append only: never edit or reorder a migration that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, CATALOG, BILL_RUNS, SPLIT_TENDER, SENTENCE_KEYS, BULK_ATTENTION, TRANSACTIONS_TEXT_SEARCH];
+export const MIGRATIONS: readonly Migration[] = [PEOPLE, PAYMENTS, DAY_CLOSE, CONFIRMATIONS, RECURRING, OPERATIONS_WITHOUT_ROWID, OPERATIONS_WAITING_INDEX, GATEWAY_ACCOUNTS, OPERATION_STATE_GUARD, LANGUAGE, SHOP_OUTBOX, PAYMENT_LINKS, CATALOG, BILL_RUNS, SPLIT_TENDER, SENTENCE_KEYS, BULK_ATTENTION, TRANSACTIONS_TEXT_SEARCH, SHOP_SETTINGS, SHOP_SERVER_CA, SHOP_LEAVE];
