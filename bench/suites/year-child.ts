@@ -81,9 +81,10 @@ async function main(): Promise<void> {
     { kind: 'state', label: 'state (status)', inputs: statuses.map((s) => ({ period: 'all', view: 'all', status: s, limit: PAGE })) },
     { kind: 'date', label: 'date range (today / last 7 days)', inputs: (['today', 'week'] as const).map((p) => ({ period: p, view: 'all', limit: PAGE })) },
   ];
-  const filters: { kind: string; label: string; samples: number; p50: number; p99: number; max: number; meanRows: number; meanTotal: number }[] = [];
+  const filters: { kind: string; label: string; samples: number; p50: number; p99: number; max: number; meanRows: number; meanTotal: number; warmMs: number[] }[] = [];
   for (const k of kinds) {
     const times: number[] = [];
+    const warm: number[] = [];
     let rows = 0;
     let total = 0;
     for (let i = 0; i < PER_KIND + 5; i++) {
@@ -91,13 +92,14 @@ async function main(): Promise<void> {
       const t = nowMs();
       const r = await call<{ rows: unknown[]; total: number }>('payments.list', f);
       const ms = nowMs() - t;
+      if (i < 5) warm.push(ms);
       if (i >= 5) {
         times.push(ms);
         rows += r.rows.length;
         total += r.total;
       }
     }
-    filters.push({ kind: k.kind, label: k.label, samples: times.length, p50: p50(times), p99: p99(times), max: percentile(times, 100), meanRows: rows / times.length, meanTotal: total / times.length });
+    filters.push({ kind: k.kind, label: k.label, samples: times.length, p50: p50(times), p99: p99(times), max: percentile(times, 100), meanRows: rows / times.length, meanTotal: total / times.length, warmMs: warm });
     console.error(`year: filter ${k.kind}: p50 ${p50(times).toFixed(1)} ms, p99 ${p99(times).toFixed(1)} ms`);
   }
 
