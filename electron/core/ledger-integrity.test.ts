@@ -80,6 +80,23 @@ describe('ledger integrity', () => {
     expect(core.db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
   });
 
+  it('closing the core while the check runs stops the checker and still folds the WAL into the file', async () => {
+    const dir = tmp();
+    await ledgerWithLatentPages(dir);
+    const core = await start(dir);
+    await signIn(core);
+    const running = core.integrity.checkNow();
+    expect(await core.dispatch('customers.create', { name: 'Cy Wu' }, call)).toMatchObject({ ok: true });
+    await core.close();
+    cores.splice(cores.indexOf(core), 1);
+    expect(await running).toMatchObject({ kind: 'not-run' });
+    expect(existsSync(join(dir, 'ledger.db-wal'))).toBe(false);
+    const db = await openLedger({ dir, protector });
+    expect(openInfo(db)?.fullCheck).toBeNull();
+    expect(db.prepare(`SELECT name FROM customers WHERE name = 'Cy Wu'`).get()).toEqual({ name: 'Cy Wu' });
+    db.close();
+  });
+
   it('finds damage the open did not read: refuses every change with a plain sentence, audits it, and the next open refuses the file', async () => {
     const dir = tmp();
     const at = await ledgerWithLatentPages(dir);
