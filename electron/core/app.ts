@@ -2,7 +2,7 @@ import { CHANNEL_NAMES } from '../../shared/contract';
 import type { Gateway } from '../gateway/types';
 import { systemClock, type Clock } from './clock';
 import type { Handlers, PartialHandlers } from './context';
-import { openLedger, type Db } from './db/database';
+import { openInfo, openLedger, type Db } from './db/database';
 import type { KeyProtector } from './db/key-protector';
 import { silentLogger, type CoreDeps, type Logger } from './deps';
 import { createDispatcher, type Dispatch } from './dispatch';
@@ -24,6 +24,7 @@ import { createSettingsFeature } from './settings/handlers';
 import { AccountRouter, GatewayAccounts, gatewayHandlers, type GatewayAccountsOptions } from './gateway-accounts';
 import { createShopFeature, guardPaymentActions, type ShopFeatureOptions } from './shop';
 import { Connectivity, createSyncFeature, type ConnectivityOptions, type SyncFeatureOptions } from './sync';
+import { LedgerIntegrity, type IntegrityOptions } from './ledger-integrity';
 
 /**
  * Assembles the payment core once, the same way for every shell: the ledger, CoreDeps, the
@@ -59,6 +60,8 @@ export interface CreateCoreOptions {
   printing?: PrintingOptions;
   /** Shop server link timing (defaults in electron/core/shop); the soak test shortens them. */
   shop?: ShopFeatureOptions;
+  /** When the background integrity check of the ledger runs (electron/core/ledger-integrity.ts). */
+  integrity?: IntegrityOptions;
 }
 
 export interface HostedReturnResult {
@@ -77,6 +80,8 @@ export interface Core {
   accounts: GatewayAccounts;
   db: Db;
   deps: CoreDeps;
+  /** The ledger's integrity while running: background check, damaged state. */
+  integrity: LedgerIntegrity;
   /** Checkpoints the WAL and closes the ledger; safe to call twice. */
   close(): Promise<void>;
 }
@@ -161,8 +166,26 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'printing', handlers: printing.handlers },
       { name: 'catalog', handlers: createCatalogFeature(deps).handlers },
     ];
+    const checkpoints = checkpointWhenIdle(db, log);
+    const info = openInfo(db);
+    const integrity = new LedgerIntegrity(db, info?.checkInput ?? null, info?.fullCheck != null, {
+      log,
+      station: () => deps.station,
+      now: () => deps.clock.now(),
+      holdCheckpoints: (held) => checkpoints.hold(held),
+      halt: async () => {
+        // What sends operations or changes payments on its own; reads keep working.
+        await links.close();
+        await bulk.close();
+        await recurring.close();
+        await confirmations.close();
+        await sync.close();
+        await payments.close();
+      },
+    }, opts.integrity);
     // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
-    const handlers = guardPaymentActions(composeHandlers(parts), shop.guard);
+    // A damaged ledger refuses every change, leases included.
+    const handlers = integrity.guard(guardPaymentActions(composeHandlers(parts), shop.guard));
 
     const dispatch = createDispatcher({
       handlers,
@@ -198,7 +221,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     // Then sent links are followed while the app runs: one paid with no screen open becomes a payment.
     links.watcher.start();
 
-    const stopCheckpoints = checkpointWhenIdle(db, log);
+    integrity.start();
     let closing: Promise<void> | null = null;
     return {
       dispatch,
@@ -208,9 +231,11 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       accounts,
       db,
       deps,
+      integrity,
       close() {
         closing ??= (async () => {
-          stopCheckpoints();
+          integrity.close();
+          checkpoints.stop();
           try {
             await shop.close();
             await links.close();
@@ -254,19 +279,28 @@ export const WAL_VALVE_PAGES = 20_000;
  * `journal_size_limit` gives back what a one-off larger transaction (a migration) left behind,
  * never less than the working size, so the file keeps a stable size and commits overwrite it.
  */
-function checkpointWhenIdle(db: Db, log: Logger, everyMs = 1_000): () => void {
+function checkpointWhenIdle(db: Db, log: Logger, everyMs = 1_000): { stop(): void; hold(held: boolean): void } {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.pragma(`wal_autocheckpoint = ${WAL_VALVE_PAGES}`);
   db.pragma(`journal_size_limit = ${(WAL_VALVE_PAGES + 1_000) * (pageSize + 24)}`);
+  let held = false;
   const timer = setInterval(() => {
     try {
-      if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+      if (db.open && !held) db.pragma('wal_checkpoint(PASSIVE)');
     } catch (e) {
       log.warn({ err: e instanceof Error ? e.message : String(e) }, 'WAL checkpoint failed');
     }
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return {
+    stop: () => clearInterval(timer),
+    // While the background integrity check reads the main file, nothing is written into it: the
+    // WAL grows for that time (the valve too is off) and is folded in when the check ends.
+    hold(h: boolean) {
+      held = h;
+      if (db.open) db.pragma(`wal_autocheckpoint = ${h ? 0 : WAL_VALVE_PAGES}`);
+    },
+  };
 }
 
 /** Folds the WAL into the main file so the ledger is one self-contained file at rest. */

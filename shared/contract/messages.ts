@@ -167,6 +167,7 @@ export const CORE_MESSAGES = {
   'refuse.cardExpiredUpdate': 'This card on file has expired: update its expiry date or take a new card.',
   'refuse.expiryPast': 'That expiry date is in the past.',
   'refuse.approvalRequired': 'This refund needs a supervisor to approve it with their PIN.',
+  'refuse.ledgerDamaged': 'The ledger file is damaged (its integrity check failed): this station changes nothing and moves no money until it is repaired. Lists and reports can still be read and exported.',
 
   // a gateway account named inside a sentence (gateway-accounts/model.ts describeAccount)
   'account.sandbox': 'the embedded sandbox',

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, renameSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { privateDir, privateSqliteFiles } from '../../gateway/private-files';
 import { dirname, join } from 'node:path';
 import type { KeyProtector, WrappedKey } from './key-protector';
 import { MIGRATIONS } from './migrations';
+import { fullCheckReason, readIntegrityRecord, writeFileDurably, writeIntegrityRecord, type CheckInput } from './integrity';
 
 export type Db = Database.Database;
 
@@ -42,6 +43,11 @@ const CIPHER_PRAGMAS: Record<LedgerFormat['cipher'], string[]> = {
   'sqlcipher-4': [`cipher = 'sqlcipher'`, 'legacy = 4'],
 };
 
+/** What is set before the key to read a file of this format. */
+function cipherPragmas(format: LedgerFormat): string[] {
+  return [...CIPHER_PRAGMAS[format.cipher], ...(format.cipher === 'sqlcipher-4' ? [`legacy_page_size = ${format.pageSize}`] : [])];
+}
+
 /** key.json: the wrapped key and how the file it opens is laid out. */
 type KeyFile = WrappedKey & { ledger?: LedgerFormat };
 
@@ -62,15 +68,6 @@ export interface OpenLedgerOptions {
 
 const DB_FILE = 'ledger.db';
 const KEY_FILE = 'key.json';
-
-function writeFileDurably(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
-}
 
 /**
  * Opens (or creates) the station's encrypted ledger. A wrong key or a damaged file is an error,
@@ -97,17 +94,33 @@ export async function openLedger(opts: OpenLedgerOptions): Promise<Db> {
   return openWithKey(dbPath, key, format);
 }
 
+export interface OpenInfo {
+  /** Why the whole file was checked before use (null: it was not; the core checks it in the background). */
+  fullCheck: string | null;
+  /** What a background check of this file needs (it opens its own read-only view). */
+  checkInput: CheckInput;
+}
+
+const opened = new WeakMap<Db, OpenInfo>();
+
+/** How `db` was opened by openWithKey / openLedger (undefined for another connection). */
+export function openInfo(db: Db): OpenInfo | undefined {
+  return opened.get(db);
+}
+
 /**
  * Opens the encrypted file with a raw 32-byte key in the given format (a new file is created in
- * it); exported for tests and the crash child.
+ * it); exported for tests and the crash child. `fullCheck: 'always'` runs quick_check whatever
+ * the file's history (tests); by default it runs only when the file may be damaged (integrity.ts).
  */
-export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = NEW_LEDGER_FORMAT): Db {
+export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = NEW_LEDGER_FORMAT, opts: { fullCheck?: 'always' | 'when-needed' } = {}): Db {
   privateDir(dirname(dbPath));
+  // Before SQLite opens it: opening recovers and later removes the WAL this looks at.
+  const reason = opts.fullCheck === 'always' ? 'asked for' : fullCheckReason(dbPath);
   privateSqliteFiles(dbPath);
   const db = new Database(dbPath);
   try {
-    for (const p of CIPHER_PRAGMAS[format.cipher]) db.pragma(p);
-    if (format.cipher === 'sqlcipher-4') db.pragma(`legacy_page_size = ${format.pageSize}`);
+    for (const p of cipherPragmas(format)) db.pragma(p);
     db.pragma(`key="x'${key.toString('hex')}'"`);
     // Only a file being created takes it; an existing one keeps the size it was made with.
     db.pragma(`page_size = ${format.pageSize}`);
@@ -138,11 +151,23 @@ export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = 
   // 32 MiB page cache: every page read from disk is decrypted, and search-as-you-type over a
   // million cards touches pages all over the file (docs/performance.md, lookup by last 4).
   db.pragma('cache_size = -32768');
-  const check = db.pragma('quick_check', { simple: true });
-  if (check !== 'ok') {
-    db.close();
-    throw new LedgerOpenError('CORRUPT', `The ledger failed its integrity check: ${String(check)}`);
+  if (reason !== null) {
+    const dir = dirname(dbPath);
+    let check: unknown;
+    try {
+      check = db.pragma('quick_check', { simple: true });
+    } catch (e) {
+      check = (e as Error).message;
+    }
+    if (check !== 'ok') {
+      // Recorded first: closing folds the WAL into the file, and the next open would not know.
+      writeIntegrityRecord(dir, { state: 'damaged', at: new Date().toISOString(), detail: String(check).slice(0, 500) });
+      db.close();
+      throw new LedgerOpenError('CORRUPT', `The ledger failed its integrity check: ${String(check)}`);
+    }
+    if (readIntegrityRecord(dir)?.state === 'damaged') writeIntegrityRecord(dir, { state: 'ok', at: new Date().toISOString(), detail: 'full check passed on open' });
   }
+  opened.set(db, { fullCheck: reason, checkInput: { dbPath, key: Buffer.from(key), pragmas: cipherPragmas(format) } });
   migrate(db);
   return db;
 }

@@ -95,6 +95,34 @@ describe('payments.list search text (indexed candidates, migration 016)', () => 
   });
 });
 
+describe('payments.list total of a status over all time (kept counts, status-counts.ts)', () => {
+  it('equals a plain COUNT after inserts, status changes, deletes and a rolled-back change', async () => {
+    const plain = (status: string) => (h.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE status = ?').get(status) as { n: number }).n;
+    const total = async (status: string) => (await h.call('payments.list', { status: status as 'captured' })).total;
+    for (const st of ['captured', 'unknown', 'refunded']) expect(await total(st)).toBe(plain(st));
+    const before = { captured: plain('captured'), refunded: plain('refunded') };
+    // Changes after the counts were first taken: a new payment, a status change, a no-op update, a delete.
+    h.db.prepare(`INSERT INTO orders (id, reference, channel, customer_name, currency, lines_json, net, tax, total, note, status, created_at, created_by, created_by_name, updated_at)
+      VALUES ('oc1', 'D1-COUNT-1', 'phone', 'Count', 'USD', '[]', 1000, 0, 1000, '', 'paid', '2026-01-01T00:00:00.000Z', 'u', 'u', '2026-01-01T00:00:00.000Z')`).run();
+    h.db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, refunded, open_ops, status, customer_name, created_at, created_by, updated_at)
+      VALUES ('pc1', 'oc1', 'D1-COUNT-1-P1', 'card', 'purchase', 'USD', 1000, 1000, 1000, 0, 0, 'captured', 'Count', '2026-01-01T00:00:00.000Z', 'u', '2026-01-01T00:00:00.000Z')`).run();
+    h.db.prepare(`UPDATE payments SET status = 'refunded', refunded = amount WHERE id IN ('p1', 'p2')`).run();
+    h.db.prepare(`UPDATE payments SET updated_at = updated_at WHERE id = 'p3'`).run();
+    expect(await total('captured')).toBe(before.captured + 1 - 2);
+    expect(await total('refunded')).toBe(before.refunded + 2);
+    // A change rolled back leaves the count as it was.
+    expect(() =>
+      h.db.transaction(() => {
+        h.db.prepare(`UPDATE payments SET status = 'refunded', refunded = amount WHERE id = 'p4'`).run();
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    for (const st of ['captured', 'refunded', 'unknown']) expect(await total(st), st).toBe(plain(st));
+    h.db.prepare(`DELETE FROM payments WHERE id = 'pc1'`).run();
+    for (const st of ['captured', 'refunded', 'unknown', 'declined']) expect(await total(st), st).toBe(plain(st));
+  });
+});
+
 describe('customerHistory', () => {
   it('returns a customer\'s orders and payments newest first', async () => {
     const o = await h.call('orders.create', { channel: 'phone', currency: 'USD', newCustomer: { name: 'History Person', email: '', phone: '' }, lines: [{ description: 'x', quantity: 1, unitPrice: 100, taxRateBp: 0 }] });

@@ -7,6 +7,7 @@ import type { Db } from '../db/database';
 import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders';
 import { operationsOf, queuedOf, toOperation } from './operation-log';
 import { stmt } from '../ledger/sql';
+import { countByStatus } from './status-counts';
 import { effectiveTotals, getPaymentWithOrder, toSummary, totalsOf, type PaymentSummary, type PaymentWithOrder } from './payments-repo';
 
 export type PaymentDetail = z.output<typeof PaymentDetailSchema>;
@@ -109,7 +110,9 @@ export function listPayments(db: Db, f: ListFilter, now: Date): { rows: PaymentS
     args.contains = `%${escapeLike(q)}%`;
   }
   const filterSql = where.length ? where.join(' AND ') : '1';
-  const total = (stmt(db, `SELECT COUNT(*) AS n FROM payments p WHERE ${filterSql}`).get(args) as { n: number }).n;
+  // A status over all time (no date, view or text): its count is kept (status-counts.ts).
+  const statusOnly = f.period === 'all' && f.view === 'all' && !q && f.status !== undefined && where.length === 1 && args.status === f.status;
+  const total = statusOnly ? countByStatus(db, f.status!) : (stmt(db, `SELECT COUNT(*) AS n FROM payments p WHERE ${filterSql}`).get(args) as { n: number }).n;
 
   const pageWhere = [filterSql];
   if (f.cursor) {
