@@ -40,7 +40,7 @@ export async function forwardSuite(log: (s: string) => void): Promise<BenchResul
       hostedReturnUrl: `${sb.url}/bench-return`,
       validateOutput: false,
       // Quick probes so that going offline/online is noticed at once; forwarding itself uses the defaults.
-      sync: { probeMinMs: 20, probeMaxMs: 100, staleMs: 50, onlineProbeMs: 50 },
+      sync: { probeMinMs: 20, probeMaxMs: 100, staleMs: 50, onlineProbeMs: 50, ...(process.env.BENCH_FORWARD_CONCURRENCY ? { concurrency: Number(process.env.BENCH_FORWARD_CONCURRENCY) } : {}) },
     });
     const c = core;
     const who: CallInfo = { sessionKey: 'bench-forward', origin: 'bench' };
@@ -98,6 +98,7 @@ export async function forwardSuite(log: (s: string) => void): Promise<BenchResul
     let callsAtOnline = 0;
     let tOnline = Number.NaN;
     let groupAtOnline = { ...groupCommitStats };
+    let cpuAtOnline = process.cpuUsage();
     const t0 = nowMs();
     for (;;) {
       const s = await status();
@@ -106,6 +107,7 @@ export async function forwardSuite(log: (s: string) => void): Promise<BenchResul
         gwAtOnline = timed.spentMs;
         callsAtOnline = timed.calls;
         groupAtOnline = { ...groupCommitStats };
+        cpuAtOnline = process.cpuUsage();
       }
       if (s.online && s.queued === 0) {
         const open = (c.db.prepare(`SELECT COUNT(*) AS n FROM operations WHERE state IN ('queued', 'pending', 'sent', 'unknown')`).get() as { n: number }).n;
@@ -115,13 +117,17 @@ export async function forwardSuite(log: (s: string) => void): Promise<BenchResul
       await new Promise((r) => setTimeout(r, 10));
     }
     const elapsed = nowMs() - tOnline;
+    // CPU of the core's process (user + system) while forwarding: what one operation costs this side,
+    // a figure the machine's load moves far less than the wall time.
+    const cpu = process.cpuUsage(cpuAtOnline);
+    const cpuPerOp = (cpu.user + cpu.system) / 1000 / queued;
     // Gateway calls overlap (the forwarder runs several payments at once), so this is a sum of
     // call durations, not wall time: it says how much waiting on the gateway there was.
     const gwMs = timed.spentMs - gwAtOnline;
     const gwCalls = timed.calls - callsAtOnline;
     const commits = groupCommitStats.commits - groupAtOnline.commits;
     const writes = groupCommitStats.writes - groupAtOnline.writes;
-    log(`forward: ${queued} in ${(elapsed / 1000).toFixed(1)} s; ${gwCalls} gateway calls; ${writes} forwarder writes in ${commits} group commits; sandbox ${sb.where}`);
+    log(`forward: ${queued} in ${(elapsed / 1000).toFixed(1)} s; ${gwCalls} gateway calls; ${writes} forwarder writes in ${commits} group commits; core CPU ${cpuPerOp.toFixed(3)} ms per operation; sandbox ${sb.where}`);
     const refundOps = c.db.prepare(`SELECT state, COUNT(*) AS n FROM operations WHERE type = 'refund' GROUP BY state`).all() as { state: string; n: number }[];
     const succeeded = refundOps.find((r) => r.state === 'succeeded')?.n ?? 0;
     const applied = (await sb.operationCount()) - appliedBefore;
@@ -139,7 +145,7 @@ export async function forwardSuite(log: (s: string) => void): Promise<BenchResul
     const lost = Math.max(queued - succeeded, short);
     const dup = Math.max(applied - queued, over, 0);
     return [
-      result(SUITE, `${queued.toLocaleString('en')} queued operations forwarded: throughput`, (queued * 1000) / elapsed, 'ops/s', { op: '>=', target: 2500 }, { samples: queued, note: `${(elapsed / 1000).toFixed(1)} s from the core seeing the gateway online to an empty queue; ${payments} payments × ${REFUNDS_PER_PAYMENT} refunds; ${gwCalls} gateway calls, mean ${(gwMs / Math.max(1, gwCalls)).toFixed(2)} ms each (summed ${(gwMs / 1000).toFixed(1)} s, calls overlap); ${writes} forwarder writes in ${commits} group commits (${(writes / Math.max(1, commits)).toFixed(1)} per fsync); sandbox in a ${sb.where === 'child process' ? 'child process (a real gateway is remote)' : 'the same process (diagnostic)'}` }),
+      result(SUITE, `${queued.toLocaleString('en')} queued operations forwarded: throughput`, (queued * 1000) / elapsed, 'ops/s', { op: '>=', target: 2500 }, { samples: queued, note: `${(elapsed / 1000).toFixed(1)} s from the core seeing the gateway online to an empty queue; ${payments} payments × ${REFUNDS_PER_PAYMENT} refunds; ${gwCalls} gateway calls, mean ${(gwMs / Math.max(1, gwCalls)).toFixed(2)} ms each (summed ${(gwMs / 1000).toFixed(1)} s, calls overlap); ${writes} forwarder writes in ${commits} group commits (${(writes / Math.max(1, commits)).toFixed(1)} per fsync); core process CPU ${cpuPerOp.toFixed(3)} ms per operation (user + system); sandbox in a ${sb.where === 'child process' ? 'child process (a real gateway is remote)' : 'the same process (diagnostic)'}` }),
       result(SUITE, 'duplicates at the gateway', dup, 'ops', { op: '==', target: 0 }, { note: `applied at the sandbox: ${applied}; refunded beyond expected: ${over}` }),
       result(SUITE, 'lost operations', lost, 'ops', { op: '==', target: 0 }, { note: `ledger: ${JSON.stringify(refundOps)}; refunds missing at the sandbox: ${short}` }),
     ];

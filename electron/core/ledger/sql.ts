@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/database';
 
@@ -120,8 +120,20 @@ export function useIdSource(source: ((prefix: string) => string) | null): void {
   idSource = source;
 }
 
+// The random parts come from one CSPRNG fill per 512 ids: a call into OpenSSL per id was ~5 % of
+// a live operation's first commit (perf, docs/performance.md issue 21). Same generator, same bits.
+const RANDOM_BYTES = 6;
+const pool = Buffer.alloc(RANDOM_BYTES * 512);
+let poolAt = pool.length;
+
 /** Opaque row ids for the contract's Id type ([A-Za-z0-9_-]{1,64}), time-ordered (see above). */
 export function newId(prefix: string, now: number = Date.now()): string {
   if (idSource) return idSource(prefix);
-  return `${prefix}_${now.toString(36).padStart(TIME_DIGITS, '0')}${randomBytes(6).toString('base64url').slice(0, 7)}`;
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const random = pool.toString('base64url', poolAt, poolAt + RANDOM_BYTES).slice(0, 7);
+  poolAt += RANDOM_BYTES;
+  return `${prefix}_${now.toString(36).padStart(TIME_DIGITS, '0')}${random}`;
 }

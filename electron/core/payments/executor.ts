@@ -26,6 +26,8 @@ export interface OpResult {
   state: FinalState;
   message: string;
   responseCode: string | null;
+  /** What SendOptions.onSucceeded took to SENT in the outcome's commit (null: nothing). */
+  claimed?: string | null;
 }
 
 /**
@@ -48,6 +50,18 @@ export interface SendOptions {
   markedSent?: boolean;
   /** How SENT and the outcome are committed (default: one transaction each, now). The forwarder passes a group commit. */
   commit?: Committer;
+  /**
+   * The caller committed this row's move from QUEUED to SENT itself, in an earlier commit it has
+   * awaited (the forwarder, in the commit of the payment's previous outcome: onSucceeded). Honoured
+   * only for a row that is SENT, taken out of the queue, attempted once and never checked.
+   */
+  sentByCaller?: boolean;
+  /**
+   * Runs inside the commit of a SUCCEEDED outcome, in its own savepoint (a throw undoes only it,
+   * never the outcome): the forwarder takes the payment's next queued operation to SENT there, so
+   * that operation needs no commit of its own before its request. Returns that operation's id.
+   */
+  onSucceeded?: () => string | null;
 }
 
 /** APS "merchant reference already exists": our earlier attempt did reach the gateway. */
@@ -101,19 +115,22 @@ export class OperationRunner {
     const op = getOperation(db, opId);
     if (!op) throw new Error(`no operation ${opId}`);
     const fresh = op.state === 'sent' && op.attempts === 1 && op.checks === 0 && op.sent_at === op.created_at;
+    const claimed = op.state === 'sent' && op.forwarded === 1 && op.attempts === 1 && op.checks === 0;
     if (opts.markedSent && fresh) {
       // The creating transaction already committed SENT.
+    } else if (opts.sentByCaller && claimed) {
+      // The caller's earlier, awaited commit took it from QUEUED to SENT.
     } else if (op.state === 'pending' || op.state === 'queued') {
       // SENT is committed (synchronous=FULL) before the request exists.
       await commit(() => markSent(db, op, 'send', this.now()));
     } else {
       throw new IllegalTransitionError(op.state, 'send');
     }
-    return this.deliver(op, actor, commit);
+    return this.deliver(op, actor, commit, opts.onSucceeded);
   }
 
   /** The request and its answer, for a row whose SENT is committed. */
-  private async deliver(op: OperationRow, actor: Actor, commit: Committer): Promise<OpResult> {
+  private async deliver(op: OperationRow, actor: Actor, commit: Committer, onSucceeded?: () => string | null): Promise<OpResult> {
     const payment = getPaymentRow(this.deps.db, op.payment_id)!;
     let outcome: Outcome<unknown>;
     try {
@@ -125,7 +142,18 @@ export class OperationRunner {
       const message = err instanceof Error ? err.message : String(err);
       return commit(() => this.applyUnknown(op, 'sent', 'no_answer', `Unexpected error: ${message}`, actor));
     }
-    return commit(() => this.applyOutcome(op, outcome, actor));
+    return commit(() => {
+      const r = this.applyOutcome(op, outcome, actor);
+      if (r.state !== 'succeeded' || !onSucceeded) return r;
+      let claimed: string | null = null;
+      try {
+        claimed = tx(this.deps.db, onSucceeded);
+      } catch (err) {
+        // Its savepoint is rolled back: the next operation stays QUEUED for the caller's own path.
+        this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'taking the next operation in the outcome commit failed');
+      }
+      return { ...r, claimed };
+    });
   }
 
   /**

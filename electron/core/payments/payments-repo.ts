@@ -84,9 +84,18 @@ export function effectiveTotals(p: Parameters<typeof totalsOf>[0], queued: reado
   return t;
 }
 
-/** The stored status: paymentStatus without the clock (expiry is read from expires_at at query time). */
+/**
+ * The stored status: paymentStatus without the clock (expiry is read from expires_at at query
+ * time) and without the work in flight. "Outcome unknown" is `open_ops > 0` (its partial index
+ * payments_unknown), never a stored status: an operation starting or ending would otherwise move
+ * the payment's entries in payments_status and payments_open_auth in both of its commits, the
+ * first of which every live capture, void and refund waits on (docs/performance.md, issue 21).
+ * Lists that filter on the stored status leave the payments in flight out (queries.ts). Rows
+ * stored as 'unknown' by older versions always have open_ops > 0 and get their settled status
+ * from the commit that finishes their operation.
+ */
 export function storedStatus(p: Parameters<typeof totalsOf>[0]): PaymentStatus {
-  return paymentStatus(totalsOf(p), EPOCH);
+  return paymentStatus({ ...totalsOf(p), unknown: false }, EPOCH);
 }
 
 export function insertPayment(db: Db, row: PaymentRow): void {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract';
 import { startHarness, type Harness } from './test-harness';
+import { refundReference } from '../ledger/references';
+import { tx } from '../ledger/sql';
+import { getPaymentRow, updatePayment } from './payments-repo';
+import { startLiveOperation } from './service';
 
 let h: Harness;
 beforeAll(async () => {
@@ -397,5 +401,70 @@ describe('payments.list', () => {
     expect(uncaptured.rows.every((r) => r.kind === 'authorization')).toBe(true);
     const byRef = await h.call('payments.list', { query: all.rows[0]!.reference });
     expect(byRef.rows[0]!.id).toBe(all.rows[0]!.id);
+  });
+
+  it('lists a payment in flight as unknown and under no settled status, though its first commit leaves the stored status alone', async () => {
+    const { card, customerId } = await cardOnFile();
+    const o = await orderFor(customerId, 3_000);
+    const paid = await h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: card.id } });
+    expect(paid.outcome).toBe('approved');
+    const id = paid.payment.id;
+    const ids = async (filter: object) => {
+      const r = await h.call('payments.list', { ...filter, limit: 500 });
+      return { total: r.total, ids: r.rows.map((x) => x.id) };
+    };
+    const capturedBefore = await ids({ status: 'captured' });
+    expect(capturedBefore.ids).toContain(id);
+    // The first commit of a live refund, as PaymentService.refund makes it (the request is never sent here).
+    const p = getPaymentRow(h.db, id)!;
+    const at = h.clock.now().toISOString();
+    tx(h.db, () => {
+      updatePayment(h.db, id, { refund_seq: p.refund_seq + 1 }, at);
+      startLiveOperation(h.db, id, 'refund', 500, refundReference(p.reference, p.refund_seq + 1), { id: 'u', name: 'U' }, {}, at);
+    });
+    expect(h.db.prepare('SELECT status, open_ops FROM payments WHERE id = ?').get(id)).toEqual({ status: 'captured', open_ops: 1 });
+    expect((await h.call('payments.get', { paymentId: id })).payment.status).toBe('unknown');
+    const captured = await ids({ status: 'captured' });
+    expect(captured.ids).not.toContain(id);
+    expect(captured.total).toBe(capturedBefore.total - 1);
+    for (const filter of [{ status: 'unknown' }, { view: 'unknown' }]) {
+      const r = await ids(filter);
+      expect(r.ids).toContain(id);
+      expect(r.total).toBe(r.ids.length);
+    }
+    // Settled by check status (the gateway never got it: resent once with the same reference).
+    const c = await h.call('payments.checkStatus', { paymentId: id });
+    expect(c.detail.payment.status).toBe('partially_refunded');
+    expect(h.db.prepare('SELECT status, open_ops FROM payments WHERE id = ?').get(id)).toEqual({ status: 'partially_refunded', open_ops: 0 });
+    expect((await ids({ status: 'partially_refunded' })).ids).toContain(id);
+    expect((await ids({ status: 'unknown' })).ids).not.toContain(id);
+  });
+
+  it('leaves an authorization with a capture in flight out of the uncaptured and expiring lists and the expiry banner', async () => {
+    const { card, customerId } = await cardOnFile();
+    const o = await orderFor(customerId, 2_500);
+    const auth = await h.call('payments.charge', { orderId: o.id, mode: 'authorize', source: { kind: 'card_on_file', cardId: card.id } });
+    expect(auth.outcome).toBe('approved');
+    const id = auth.payment.id;
+    h.advance(6 * 24 * 3600 * 1000); // inside the 48 h warning
+    try {
+      const before = { uncaptured: await h.call('payments.list', { view: 'uncaptured', limit: 500 }), expiring: await h.call('payments.list', { view: 'expiring', limit: 500 }), banner: await h.call('payments.expiringSummary', {}) };
+      expect(before.uncaptured.rows.map((r) => r.id)).toContain(id);
+      expect(before.expiring.rows.map((r) => r.id)).toContain(id);
+      const p = getPaymentRow(h.db, id)!;
+      tx(h.db, () => startLiveOperation(h.db, id, 'capture', 2_500, p.reference, { id: 'u', name: 'U' }, {}, h.clock.now().toISOString()));
+      expect(h.db.prepare('SELECT status FROM payments WHERE id = ?').get(id)).toEqual({ status: 'authorized' });
+      const uncaptured = await h.call('payments.list', { view: 'uncaptured', limit: 500 });
+      const expiring = await h.call('payments.list', { view: 'expiring', limit: 500 });
+      const banner = await h.call('payments.expiringSummary', {});
+      expect(uncaptured.rows.map((r) => r.id)).not.toContain(id);
+      expect(uncaptured.total).toBe(before.uncaptured.total - 1);
+      expect(expiring.rows.map((r) => r.id)).not.toContain(id);
+      expect(expiring.total).toBe(before.expiring.total - 1);
+      expect(banner.total).toBe(before.banner.total - 1);
+      expect(banner.soonest?.id).not.toBe(id);
+    } finally {
+      h.advance(-6 * 24 * 3600 * 1000);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { sleepOn, startTimer, type Timer } from '../clock';
 import { audit, type Actor } from '../ledger/audit-entry';
-import { getOperation, queuedOf, refusedForwarded, type OperationRow } from '../payments';
+import { getOperation, markSent, queuedOf, refusedForwarded, type OperationRow } from '../payments';
+import type { OpResult } from '../payments';
 import { moveOperation } from '../payments';
 import { getPaymentRow, totalsOf, updatePayment } from '../payments';
 import { reconcilePayment } from '../payments';
@@ -26,11 +27,12 @@ export interface ForwarderOptions {
 export const DEFAULT_FORWARDER: Required<ForwarderOptions> = {
   // Forwarding is bound by the gateway's latency (one operation per payment in flight, each a
   // round trip) and, on this side, by fsyncs, which the group commit shares between the payments
-  // in flight: more payments at once means fewer fsyncs per operation. 16 (was 8): 10,000 queued
-  // refunds went 769 → 950 ops/s from 8 → 32 against a local sandbox (docs/performance.md), and
-  // against a remote gateway at ~30 ms a round trip 16 keeps ~500 ops/s possible; kept modest so
-  // one station never floods the gateway.
-  concurrency: 16,
+  // in flight: more payments at once means fewer fsyncs per operation. 64 (was 16, before that 8):
+  // the same 3,000 queued refunds went 183 / 98 → 246 / 212 ops/s from 16 → 64 on a loaded machine
+  // with 4x fewer fsyncs (docs/performance.md, issue 21), and against a remote gateway at ~30 ms
+  // a round trip 16 in flight cap a station at ~500 ops/s, 64 at ~2,000. Still one operation per
+  // payment at a time.
+  concurrency: 64,
   resolveDelaysMs: [0, 200, 1_000, 3_000],
   passDelayMs: { min: 1_000, max: 30_000 },
 };
@@ -176,7 +178,19 @@ export class Forwarder {
     // Whatever this payment left unresolved goes first: nothing is sent after an unknown.
     if (!(await this.resolve(paymentId))) return 'blocked';
     let refreshed = false;
+    // The payment's next operation, taken to SENT in the commit of the previous one's outcome.
+    let claimed: string | null = null;
+    const next = () => this.claimNext(paymentId, refreshed);
     for (;;) {
+      if (claimed) {
+        // Its SENT is on disk: it goes now, whatever happened meanwhile (offline: refused
+        // connection, back to the queue; anything else is settled like any request).
+        const opId: string = claimed;
+        const r = await service.runner.send(opId, FORWARDER_ACTOR, { commit: this.group.commit, sentByCaller: true, onSucceeded: next });
+        claimed = await this.after(paymentId, opId, r);
+        if (claimed === 'blocked') return 'blocked';
+        continue;
+      }
       if (this.closed || !this.connectivity.isOnline()) return 'blocked';
       const op = queuedOf(db, paymentId)[0];
       if (!op) return 'done';
@@ -203,13 +217,41 @@ export class Forwarder {
       // QUEUED goes straight to SENT (committed by the runner before the request, with the
       // operation marked `forwarded` in that commit): the reference has been on disk since the
       // operation was queued.
-      const r = await service.runner.send(op.id, FORWARDER_ACTOR, { commit: this.group.commit });
-      this.changed();
-      if (r.state === 'queued') return 'blocked'; // no connection: still queued, nothing was sent
-      if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
-      const after = getOperation(db, op.id)!;
-      if (after.state === 'declined' && after.forwarded === 1) this.needsAttention(after, 'forwarded_refused', declinedNextStepText(after, after.response_code, after.message ?? ''));
+      const r = await service.runner.send(op.id, FORWARDER_ACTOR, { commit: this.group.commit, onSucceeded: next });
+      claimed = await this.after(paymentId, op.id, r);
+      if (claimed === 'blocked') return 'blocked';
     }
+  }
+
+  /** After one forwarded operation: 'blocked', or the next operation already SENT (null: none). */
+  private async after(paymentId: string, opId: string, r: OpResult): Promise<string | null | 'blocked'> {
+    this.changed();
+    if (r.state === 'queued') return 'blocked'; // no connection: still queued, nothing was sent
+    if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
+    const after = getOperation(this.service.deps.db, opId)!;
+    if (after.state === 'declined' && after.forwarded === 1) this.needsAttention(after, 'forwarded_refused', declinedNextStepText(after, after.response_code, after.message ?? ''));
+    return r.claimed ?? null;
+  }
+
+  /**
+   * Inside the commit of a forwarded operation's SUCCEEDED outcome (OperationRunner onSucceeded):
+   * the payment's next queued operation goes to SENT in that same commit when it could go out now
+   * anyway (same checks as the loop: online, its account, the refresh before the first maintenance
+   * operation, the rules against the totals just written). Anything else is left QUEUED for the
+   * loop, which says why. One commit per forwarded operation instead of two; SENT is still on disk
+   * before its request, which waits for this commit.
+   */
+  private claimNext(paymentId: string, refreshed: boolean): string | null {
+    if (this.closed || !this.connectivity.isOnline()) return null;
+    const { deps } = this.service;
+    const op = queuedOf(deps.db, paymentId)[0];
+    if (!op || (!refreshed && isMaintenance(op))) return null;
+    const p = getPaymentRow(deps.db, paymentId)!;
+    if (deps.accounts?.refusal(p.gateway_account)) return null;
+    const now = deps.clock.now();
+    if (!recheck(deps.db, op, p, totalsOf(p), now, deps.settings.get()).ok) return null;
+    markSent(deps.db, op, 'send', now.toISOString());
+    return op.id;
   }
 
   /** Resolves UNKNOWN / SENT / PENDING operations of the payment by check status, a few times. */

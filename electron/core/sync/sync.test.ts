@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway, Outcome } from '../../gateway/types';
 import { approval, cardPayment, expectCode, newOrder, startSyncHarness, type SyncHarness } from './test-support';
 import { Connectivity, DEFAULT_CONNECTIVITY } from './connectivity';
+import { groupCommitStats } from '../ledger/sql';
 
 let sh: SyncHarness | undefined;
 afterEach(async () => {
@@ -203,6 +204,38 @@ describe('offline queue', () => {
     await sh.goOnline();
     await sh.drained();
     expect(gatewayOps(sh, a.payment.reference)).toEqual(['AUTHORIZATION:5000', 'CAPTURE:5000', 'REFUND:1000']);
+  });
+
+  it('takes the next operation of a payment to SENT in the commit of the previous outcome: one commit per operation, SENT committed before each request', async () => {
+    sh = await startSyncHarness();
+    const { h } = sh;
+    const a = await cardPayment(h, 5_000, 'purchase');
+    await sh.goOffline();
+    for (const amount of [100, 200, 300, 400]) {
+      expect((await h.call('payments.refund', { paymentId: a.payment.id, amount, reason: 'r', approval: approval(h) })).outcome).toBe('queued');
+    }
+    // At each request: the operation is SENT and no transaction is open (what the request found is committed).
+    const seen: string[] = [];
+    const inner = h.deps.gateway;
+    h.deps.gateway = new Proxy(inner, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop, target) as unknown;
+        if (prop !== 'refund' || typeof v !== 'function') return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+        return (req: Parameters<Gateway['refund']>[0]) => {
+          const op = h.db.prepare('SELECT state FROM operations WHERE reference = ?').get(req.maintenanceReference) as { state: string };
+          seen.push(`${op.state} ${h.db.inTransaction ? 'in a transaction' : 'committed'}`);
+          return target.refund(req);
+        };
+      },
+    });
+    const before = { ...groupCommitStats };
+    await sh.goOnline();
+    await sh.drained();
+    expect(gatewayOps(sh, a.payment.reference)).toEqual(['PURCHASE:5000', 'REFUND:100', 'REFUND:200', 'REFUND:300', 'REFUND:400']);
+    expect(seen).toEqual(Array(4).fill('sent committed'));
+    // The first SENT, then four outcomes, each carrying the next SENT: 5 writes instead of 8.
+    expect(groupCommitStats.writes - before.writes).toBe(5);
+    expect(opsOf(sh, a.payment.id).map((o) => o.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
   });
 
   it('an operation on a payment with queued work is queued behind it even when online', async () => {
