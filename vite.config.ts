@@ -1,11 +1,16 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { LATER_NAMESPACES } from './renderer/i18n/later-namespaces';
 
-/** `locale-en` for renderer/i18n/locales/en/<namespace>.json (not unlock.json), else no group. */
+/**
+ * `locale-en` for renderer/i18n/locales/en/<namespace>.json, `locale-later-en` for the namespaces
+ * loaded after the first screen (LATER_NAMESPACES); unlock.json and code: no group.
+ */
 function localeChunk(id: string): string | null {
-  const m = /[\\/]i18n[\\/]locales[\\/]([a-z]{2,3})[\\/](?!unlock\.json)[\w-]+\.json$/.exec(id);
-  return m ? `locale-${m[1]}` : null;
+  const m = /[\\/]i18n[\\/]locales[\\/]([a-z]{2,3})[\\/]([\w-]+)\.json$/.exec(id);
+  if (!m || m[2] === 'unlock') return null;
+  return LATER_NAMESPACES.includes(m[2]!) ? `locale-later-${m[1]}` : `locale-${m[1]}`;
 }
 
 export default defineConfig({
@@ -34,8 +39,9 @@ export default defineConfig({
         unlock: fileURLToPath(new URL('./renderer/unlock.html', import.meta.url)),
       },
       output: {
-        // A language's namespaces are always loaded together (renderer/i18n): one chunk per
-        // language, `locale-<lang>-<hash>.js`, one request and one compression window instead of
+        // A language's namespaces are loaded together (renderer/i18n): one chunk per language for
+        // the first screen, `locale-<lang>-<hash>.js`, and one for the other screens',
+        // `locale-later-<lang>-<hash>.js`; one request and one compression window each instead of
         // twenty. The unlock page's catalogue stays its own small chunk.
         codeSplitting: { groups: [{ name: localeChunk, debugName: 'locale' }] },
       },

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState, type ComponentType, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import { loadLaterNamespaces } from '../i18n';
 import { Spinner } from '../ui/Alert';
 
 export interface LazyScreen<P extends object> {
@@ -18,8 +19,9 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
   let loaded: ComponentType<P> | null = null;
   let pending: Promise<ComponentType<P>> | null = null;
   const fetchCode = (): Promise<ComponentType<P>> => {
-    pending ??= load().then(
-      (c) => (loaded = c),
+    // The screen's words come with its code: it never renders before its catalogue namespace.
+    pending ??= Promise.all([load(), loadLaterNamespaces()]).then(
+      ([c]) => (loaded = c),
       (e: unknown) => {
         pending = null; // a failed fetch (the server restarting) is tried again next time
         throw e;
