@@ -51,16 +51,38 @@ export function initialJs(distDir: string): { files: string[]; raw: number; gzip
 }
 
 /**
- * gzip -9 of one language's catalogue chunks (renderer/i18n loads every namespace of the active
- * language before the first screen, each its own chunk; the other language is never fetched).
- * A namespace has one chunk per language, `<ns>-<hash>.js`; the Arabic one has Arabic letters.
+ * gzip -9 of one language's catalogue chunks loaded before the first screen (renderer/i18n: every
+ * namespace of the active language but those of the screens outside the entry; the other language
+ * is never fetched). Since 2026-12-05 the
+ * build puts a language's namespaces in one chunk, `locale-<lang>-<hash>.js` (vite.config.ts);
+ * before, a namespace had one chunk per language, `<ns>-<hash>.js`, the Arabic one with Arabic
+ * letters. Both layouts are counted.
  */
-export function catalogueJs(distDir: string): Record<'en' | 'ar', { files: number; raw: number; gzip: number }> {
+export function catalogueJs(distDir: string): Record<'en' | 'ar', { files: number; raw: number; gzip: number; laterGzip: number }> {
   const namespaces = readdirSync(join(ROOT, 'renderer/i18n/locales/en')).filter((f) => f.endsWith('.json') && f !== 'unlock.json').map((f) => f.slice(0, -5));
-  const out = { en: { files: 0, raw: 0, gzip: 0 }, ar: { files: 0, raw: 0, gzip: 0 } };
+  const out = { en: { files: 0, raw: 0, gzip: 0, laterGzip: 0 }, ar: { files: 0, raw: 0, gzip: 0, laterGzip: 0 } };
   const byNs = new Map<string, { buf: Buffer; arabic: number }[]>();
-  for (const file of readdirSync(join(distDir, 'assets'))) {
-    const m = /^([a-z]+)-[\w-]{6,}\.js$/.exec(file);
+  const files = readdirSync(join(distDir, 'assets'));
+  // With per-language chunks, a chunk named like a namespace is code (e.g. `reports-<hash>.js`).
+  const perLanguage = files.some((f) => /^locale-(en|ar)-[\w-]{6,}\.js$/.test(f));
+  for (const file of files) {
+    // Namespaces of the screens outside the entry (renderer/i18n/later-namespaces.ts): fetched with
+    // the first other screen or when the desk is idle, after the first screen; context only.
+    const later = /^locale-later-(en|ar)-[\w-]{6,}\.js$/.exec(file);
+    if (later) {
+      out[later[1] as 'en' | 'ar'].laterGzip += gzipSync(readFileSync(join(distDir, 'assets', file)), { level: 9 }).length;
+      continue;
+    }
+    const whole = /^locale-(en|ar)-[\w-]{6,}\.js$/.exec(file);
+    if (whole) {
+      const buf = readFileSync(join(distDir, 'assets', file));
+      const o = out[whole[1] as 'en' | 'ar'];
+      o.files++;
+      o.raw += buf.length;
+      o.gzip += gzipSync(buf, { level: 9 }).length;
+      continue;
+    }
+    const m = perLanguage ? null : /^([a-z]+)-[\w-]{6,}\.js$/.exec(file);
     if (!m || !namespaces.includes(m[1]!)) continue;
     const buf = readFileSync(join(distDir, 'assets', file));
     const arabic = (buf.toString('utf8').match(/[\u0600-\u06ff]/g) ?? []).length;
@@ -295,7 +317,7 @@ export async function rendererSuite(ds: Dataset | null, log: (s: string) => void
   const cats = catalogueJs(join(ROOT, 'dist/renderer'));
   for (const [lang, name] of [['en', 'English'], ['ar', 'Arabic']] as const) {
     const c = cats[lang];
-    out.push(result(SUITE, `initial JavaScript with the ${name} catalogues (gzip -9)`, (app.gzip + c.gzip) / 1000, 'KB', { op: '<=', target: 150 }, { note: `entry ${(app.gzip / 1000).toFixed(1)} KB + ${c.files} catalogue chunk(s) ${(c.gzip / 1000).toFixed(1)} KB gzip (${(c.raw / 1000).toFixed(1)} KB raw), loaded before the first screen; the other language is never fetched` }));
+    out.push(result(SUITE, `initial JavaScript with the ${name} catalogues (gzip -9)`, (app.gzip + c.gzip) / 1000, 'KB', { op: '<=', target: 150 }, { note: `entry ${(app.gzip / 1000).toFixed(1)} KB + ${c.files} catalogue chunk(s) ${(c.gzip / 1000).toFixed(1)} KB gzip (${(c.raw / 1000).toFixed(1)} KB raw), loaded before the first screen; the other language is never fetched${c.laterGzip ? `; the other screens' namespaces, ${(c.laterGzip / 1000).toFixed(1)} KB gzip, come after it with their code` : ''}` }));
   }
 
   const dataDir = ds?.dir ?? join(CACHE_DIR, 'run', 'web-empty');

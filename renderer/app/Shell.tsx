@@ -1,29 +1,35 @@
 import { useEffect } from 'react';
 import { subscribe } from '../lib/api';
 import { useHotkeys } from '../lib/keys';
-import { CustomersScreen } from '../features/customers/CustomersScreen';
 import { NewOrderScreen } from '../features/order/NewOrderScreen';
 import { useOrder } from '../features/order/order-store';
-import { QueueScreen } from '../features/queue/QueueScreen';
-import { BulkScreen } from '../features/bulk/BulkScreen';
-import { CatalogScreen } from '../features/catalog/CatalogScreen';
-import { EndOfDayScreen } from '../features/reports/EndOfDayScreen';
-import { AuditScreen } from '../features/audit/AuditScreen';
-import { RecurringScreen } from '../features/recurring/LazyRecurringScreen';
 import { useSync } from '../features/queue/sync-store';
-import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { useSettings } from '../features/settings/settings-store';
 import { IdleWatcher } from '../features/session/IdleWatcher';
 import { LockOverlay } from '../features/session/LockOverlay';
 import { useSession } from '../features/session/session-store';
-import { TransactionsScreen } from '../features/transactions/TransactionsScreen';
 import { ReceiptPortal } from '../features/transactions/Receipt';
+import {
+  AuditScreen, BulkScreen, CatalogScreen, CustomersScreen, EndOfDayScreen, preloadScreensWhenIdle, QueueScreen, RecurringScreen, SettingsScreen, TransactionsScreen,
+} from './screens';
 import { SandboxBanner, TopBar } from './TopBar';
 import { SideNav } from './SideNav';
 import { mayOpen, useNav, type Screen } from './nav-store';
 
-function focusSoon(selector: string) {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
+/**
+ * Focuses `selector` once it is drawn: the next frame for a screen whose code is in, a few frames
+ * later for one still being fetched (app/screens.tsx), so a shortcut pressed early still lands there.
+ */
+function focusSoon(selector: string, then?: (el: HTMLElement) => void) {
+  let frames = 0;
+  const tick = () => {
+    const el = document.querySelector<HTMLElement>(selector);
+    if (el) {
+      el.focus();
+      then?.(el);
+    } else if (++frames < 300) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }
 
 /** The signed-in desk: banner, top bar, navigation, the current screen; the lock overlay on top. */
@@ -42,6 +48,9 @@ export function Shell() {
     loadSettings().catch(() => undefined);
     return startSync();
   }, [loadSettings, startSync]);
+
+  // The other screens' code, once the first one is drawn and the desk is idle.
+  useEffect(() => preloadScreensWhenIdle(role), [role]);
 
   // A status asked for while the core had the session locked was refused: ask again on unlock,
   // so the top bar never keeps saying "Checking connection…".
@@ -72,11 +81,7 @@ export function Shell() {
   // the next caller's details replace it.
   const findCustomer = () => {
     useNav.getState().openCustomer(null);
-    requestAnimationFrame(() => {
-      const box = document.querySelector<HTMLInputElement>('#customer-search');
-      box?.focus();
-      box?.select();
-    });
+    focusSoon('#customer-search', (box) => (box as HTMLInputElement).select());
   };
 
   useHotkeys(

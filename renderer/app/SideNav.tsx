@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Kbd } from '../ui/Kbd';
 import { useSync } from '../features/queue/sync-store';
 import { useSession } from '../features/session/session-store';
-import { mayOpen, useNav, type Screen } from './nav-store';
+import { loadScreenCode, mayOpen, useNav, type Screen } from './nav-store';
 
 interface Item {
   screen: Screen;
@@ -53,6 +53,9 @@ export function SideNav({ onNewOrder }: { onNewOrder: () => void }) {
                 aria-current={screen === item.screen ? 'page' : undefined}
                 aria-keyshortcuts={alt ? `${item.keys} ${alt}` : item.keys}
                 onClick={() => onClick(item.screen)}
+                // The screen's code is fetched as the pointer or the focus comes to it (app/screens.tsx).
+                onPointerEnter={() => void loadScreenCode(item.screen)}
+                onFocus={() => void loadScreenCode(item.screen)}
               >
                 <span className="nav-label">
                   {t(`nav.${item.screen}`)}

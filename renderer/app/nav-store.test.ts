@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mayOpen, SCREEN_MIN_ROLE, useNav } from './nav-store';
+import { loadScreenCode, mayOpen, registerScreenCode, SCREEN_MIN_ROLE, useNav } from './nav-store';
 
 beforeEach(() => {
   useNav.setState({ screen: 'order', paymentId: null, customerId: null, recurringId: null, userId: null });
@@ -29,5 +29,24 @@ describe('who lands where after signing in', () => {
     expect(mayOpen('supervisor', 'audit')).toBe(true);
     expect(mayOpen('clerk', 'audit')).toBe(false);
     expect(mayOpen('clerk', 'customers')).toBe(true);
+  });
+});
+
+describe("a screen's code is fetched as it is asked for", () => {
+  it('go, openPayment, openCustomer and openRecurring start the screen code; a failed fetch is not thrown', async () => {
+    const asked: string[] = [];
+    for (const s of ['audit', 'transactions', 'customers', 'recurring'] as const) {
+      registerScreenCode(s, () => {
+        asked.push(s);
+        return s === 'audit' ? Promise.reject(new Error('offline')) : Promise.resolve();
+      });
+    }
+    useNav.getState().go('audit');
+    useNav.getState().openPayment('pay_1');
+    useNav.getState().openCustomer(null);
+    useNav.getState().openRecurring(null);
+    expect(asked).toEqual(['audit', 'transactions', 'customers', 'recurring']);
+    await expect(loadScreenCode('audit')).resolves.toBeUndefined();
+    await expect(loadScreenCode('order')).resolves.toBeUndefined(); // in the entry: nothing to fetch
   });
 });

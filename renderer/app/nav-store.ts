@@ -44,12 +44,28 @@ interface NavState {
 }
 
 /**
- * What a screen can start loading the moment someone asks for it (F-key, click), before React has
- * rendered it: a feature registers its own (tx-store), so this module imports no feature.
+ * What a screen can start loading the moment someone asks for it (F-key, click, hover), before
+ * React has rendered it: its code (a lazy screen, app/screens.tsx) and its first data (a feature
+ * registers its own, e.g. tx-store), so this module imports no feature.
  */
 const prefetchers: Partial<Record<Screen, () => void>> = {};
+const codeLoaders: Partial<Record<Screen, () => Promise<void>>> = {};
 export function registerPrefetch(screen: Screen, fn: () => void): void {
   prefetchers[screen] = fn;
+}
+export function registerScreenCode(screen: Screen, load: () => Promise<void>): void {
+  codeLoaders[screen] = load;
+}
+
+/** The screen's code; resolves when it is in (at once for the screens in the entry). */
+export function loadScreenCode(screen: Screen): Promise<void> {
+  return codeLoaders[screen]?.().catch(() => undefined) ?? Promise.resolve();
+}
+
+/** Its code and its first data. */
+export function prefetch(screen: Screen): void {
+  void loadScreenCode(screen);
+  prefetchers[screen]?.();
 }
 
 export const useNav = create<NavState>((set, get) => ({
@@ -59,15 +75,22 @@ export const useNav = create<NavState>((set, get) => ({
   recurringId: null,
   userId: null,
   go: (screen) => {
-    prefetchers[screen]?.();
+    prefetch(screen);
     set({ screen });
   },
   openPayment: (paymentId) => {
-    if (paymentId === null) prefetchers.transactions?.(); // the list, not one payment
+    if (paymentId === null) prefetch('transactions'); // the list, not one payment
+    else void loadScreenCode('transactions');
     set({ screen: 'transactions', paymentId });
   },
-  openCustomer: (customerId) => set({ screen: 'customers', customerId }),
-  openRecurring: (recurringId) => set({ screen: 'recurring', recurringId }),
+  openCustomer: (customerId) => {
+    void loadScreenCode('customers');
+    set({ screen: 'customers', customerId });
+  },
+  openRecurring: (recurringId) => {
+    void loadScreenCode('recurring');
+    set({ screen: 'recurring', recurringId });
+  },
   signedIn: (userId, role) => {
     const s = get();
     if (s.userId !== userId) {

@@ -2,6 +2,7 @@ import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { setLocale } from '../lib/format';
 import { formatter, INTERPOLATION } from './formatter';
+import { LATER_NAMESPACES } from './later-namespaces';
 import { directionOf, intlLocale, isLanguage, languageOf, type Digits, type Language } from './languages';
 
 export * from './languages';
@@ -9,21 +10,36 @@ export * from './languages';
 /**
  * The screen's message catalogues (i18next + react-i18next, docs/decisions/i18n.md). One JSON file
  * per language and feature (namespace) under locales/; only the active language's files are
- * loaded, each its own chunk, so a desk working in English never downloads Arabic.
+ * loaded, one chunk per language (vite.config.ts), so a desk working in English never downloads
+ * Arabic; the namespaces of screens outside the entry come later (later-namespaces.ts).
  */
 // 'unlock' is the Electron unlock window's own (renderer/unlock/text.ts): the app never needs it.
 const catalogues = import.meta.glob<Record<string, unknown>>(['./locales/*/*.json', '!./locales/*/unlock.json'], { import: 'default' });
 
 export const NAMESPACES = [...new Set(Object.keys(catalogues).map((p) => p.split('/')[3]!.replace(/\.json$/, '')))];
 
+const nsOf = (path: string) => path.split('/')[3]!.replace(/\.json$/, '');
+
+/** Whether the later namespaces (LATER_NAMESPACES) are wanted yet: then every language loads them too. */
+let allNamespaces = false;
+
 async function loadLanguage(i18n: I18n, lang: Language): Promise<void> {
-  const files = Object.entries(catalogues).filter(([path]) => path.startsWith(`./locales/${lang}/`));
+  const files = Object.entries(catalogues).filter(([path]) => path.startsWith(`./locales/${lang}/`) && (allNamespaces || !LATER_NAMESPACES.includes(nsOf(path))));
   await Promise.all(
     files.map(async ([path, load]) => {
-      const ns = path.split('/')[3]!.replace(/\.json$/, '');
+      const ns = nsOf(path);
       if (!i18n.hasResourceBundle(lang, ns)) i18n.addResourceBundle(lang, ns, await load(), true, true);
     }),
   );
+}
+
+/**
+ * The namespaces of the screens outside the entry, in the language on screen (and in any language
+ * loaded from now on): awaited with a screen's code (app/lazy-screen.tsx).
+ */
+export function loadLaterNamespaces(): Promise<void> {
+  allNamespaces = true;
+  return loadLanguage(i18next, isLanguage(i18next.language) ? i18next.language : 'en');
 }
 
 /**

@@ -1,4 +1,5 @@
-import { EVENT_NAMES, type ChannelName, type Envelope, type EventName, type Transport } from '../../shared/contract';
+// Types only: the contract's schemas (zod) stay out of the screen's initial JavaScript.
+import type { ChannelName, Envelope, EventName, Transport } from '../../shared/contract';
 
 /**
  * Web mode's transport: the same contract as Electron's preload, over the local server.
@@ -68,6 +69,8 @@ type Listener = (payload: unknown) => void;
 class EventChannel {
   private readonly listeners = new Map<EventName, Set<Listener>>();
   private source: EventSource | null = null;
+  /** The events the open source has a listener for: each added the first time someone listens to it. */
+  private readonly heard = new Set<EventName>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private delayMs = 1000;
 
@@ -76,6 +79,7 @@ class EventChannel {
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener);
     this.ensureOpen();
+    this.hear(event);
     return () => {
       set.delete(listener);
       if (this.count() === 0) this.stop();
@@ -107,28 +111,35 @@ class EventChannel {
       }, this.delayMs);
       this.delayMs = Math.min(this.delayMs * 2, 30_000);
     };
-    for (const name of EVENT_NAMES) {
-      es.addEventListener(name, (e) => {
-        let payload: unknown;
+    this.heard.clear();
+    for (const name of this.listeners.keys()) this.hear(name);
+  }
+
+  private hear(name: EventName): void {
+    const es = this.source;
+    if (!es || this.heard.has(name)) return;
+    this.heard.add(name);
+    es.addEventListener(name, (e) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse((e as MessageEvent<string>).data);
+      } catch {
+        return;
+      }
+      for (const l of this.listeners.get(name) ?? []) {
         try {
-          payload = JSON.parse((e as MessageEvent<string>).data);
+          l(payload);
         } catch {
-          return;
+          /* one screen's bug does not stop the others from hearing the event */
         }
-        for (const l of this.listeners.get(name) ?? []) {
-          try {
-            l(payload);
-          } catch {
-            /* one screen's bug does not stop the others from hearing the event */
-          }
-        }
-      });
-    }
+      }
+    });
   }
 
   private stop(): void {
     this.source?.close();
     this.source = null;
+    this.heard.clear();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }

@@ -87,8 +87,7 @@ export const ImportResultSchema = z.object({
   refused: z.number().int(),
 });
 
-/** The columns of an import and an export file, in this order. */
-export const CATALOG_CSV_COLUMNS = ['sku', 'name', 'price', 'tax_rate', 'barcodes', 'active'] as const;
+export { CATALOG_CSV_COLUMNS } from './constants';
 
 /**
  * A keyboard-wedge scanner at this station (station settings, not shop-wide): a run of at least
@@ -102,4 +101,4 @@ export const ScannerSettings = z.object({
   suffix: z.enum(['Enter', 'Tab', 'none']),
 });
 export type ScannerSettingsT = z.infer<typeof ScannerSettings>;
-export const DEFAULT_SCANNER: ScannerSettingsT = { enabled: true, maxKeyGapMs: 35, minLength: 4, suffix: 'Enter' };
+export { DEFAULT_SCANNER } from './constants';

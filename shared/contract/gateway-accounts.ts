@@ -12,8 +12,7 @@ export type GatewayEnvironmentName = z.infer<typeof GatewayEnvironment>;
 export const ApsEnvironment = z.enum(['test', 'production']);
 export const ShaTypeSchema = z.enum(['SHA-256', 'SHA-512', 'HMAC-SHA256', 'HMAC-SHA512']);
 
-/** What the admin types to confirm going live (after the PIN). */
-export const GO_LIVE_CONFIRMATION = 'GO LIVE';
+export { GO_LIVE_CONFIRMATION } from './constants';
 
 // APS field rules (docs/aps-gateway.md §2.1): merchant_identifier and access_code alphanumeric ≤ 20.
 const MerchantIdentifier = z.string().trim().regex(/^[A-Za-z0-9]{1,20}$/, 'Letters and digits only, at most 20 (as in the APS back office)');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Currency, Id, IsoTime, PositiveMinorUnits } from './schemas';
 import { CoreTextSchema } from './messages';
+import { LINK_EXPIRY_ORDER } from './constants';
 
 /** Pay by link (docs/payment-links.md): what the screen sends and follows. */
 
@@ -11,7 +12,7 @@ export const OPEN_LINK_STATES: readonly LinkState[] = ['sending', 'unknown', 'se
 
 export const LinkNotify = z.enum(['EMAIL', 'SMS', 'EMAIL_SMS']);
 
-export const LINK_EXPIRY_ORDER = 'The default must be between the shortest and the longest expiry';
+export { LINK_EXPIRY_ORDER };
 
 /** Expiry limits in minutes; the station's own values live in settings.paymentLinks. */
 export const LinkExpirySettings = z.object({

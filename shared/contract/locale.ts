@@ -1,7 +1,15 @@
-import { DigitsSchema, LanguageSchema } from './schemas';
+import type { z } from 'zod';
+import type { DigitsSchema, LanguageSchema } from './schemas';
 
-type Language = 'en' | 'ar';
-type Digits = 'latn' | 'arab';
+// Types only: the renderer's first chunk takes this module (renderer/features/session/language.ts)
+// without the contract's schemas. The records are complete by type, so a language added to the
+// schema must be added here too.
+type Language = z.infer<typeof LanguageSchema>;
+type Digits = z.infer<typeof DigitsSchema>;
+const LANGUAGE: Record<Language, true> = { en: true, ar: true };
+const DIGITS: Record<Digits, true> = { latn: true, arab: true };
+const isLanguage = (v: string | undefined): v is Language => v !== undefined && Object.hasOwn(LANGUAGE, v);
+const isDigits = (v: string | undefined): v is Digits => v !== undefined && Object.hasOwn(DIGITS, v);
 
 function parse(tag: string): Intl.Locale | null {
   try {
@@ -17,9 +25,9 @@ function parse(tag: string): Intl.Locale | null {
  */
 export function stationLanguage(tag: string | null | undefined): { language: Language; digits: Digits } {
   const l = parse(tag ?? '');
-  const language = LanguageSchema.safeParse(l?.language);
-  const digits = DigitsSchema.safeParse(l?.numberingSystem);
-  return { language: language.success ? language.data : 'en', digits: digits.success ? digits.data : 'latn' };
+  const language = l?.language;
+  const digits = l?.numberingSystem;
+  return { language: isLanguage(language) ? language : 'en', digits: isDigits(digits) ? digits : 'latn' };
 }
 
 /**

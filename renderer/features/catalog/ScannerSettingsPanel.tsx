@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_SCANNER, type ScannerSettingsT } from '../../../shared/contract';
+import type { ScannerSettingsT } from '../../../shared/contract';
+import { DEFAULT_SCANNER } from '../../../shared/contract/constants';
 import { describeError } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';

@@ -1,4 +1,5 @@
-import { CATALOG_CSV_COLUMNS, type Product } from '../../../shared/contract';
+import type { Product } from '../../../shared/contract';
+import { CATALOG_CSV_COLUMNS } from '../../../shared/contract/constants';
 import { formatTaxRate, money, toInputString } from '../../../shared/money';
 import { csvCell } from '../../lib/csv';
 

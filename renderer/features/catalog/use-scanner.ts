@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { DEFAULT_SCANNER, type ScannerSettingsT } from '../../../shared/contract';
+import type { ScannerSettingsT } from '../../../shared/contract';
+import { DEFAULT_SCANNER } from '../../../shared/contract/constants';
 import { ScanDetector } from './scan-detector';
 
 type TextField = HTMLInputElement | HTMLTextAreaElement;

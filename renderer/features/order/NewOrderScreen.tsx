@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkPanel } from '../links/LinkPanel';
 import { useDropLinkWhenOrderResets, useLinks } from '../links/link-store';
@@ -20,6 +20,14 @@ import { ScanStatus } from './ScanStatus';
 import { TotalsBox } from './TotalsBox';
 
 const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
+
+// The form's sections read the order store themselves: memoised, so a change that re-renders the
+// form (a scanned line moves the amount due on Charge) re-renders only the sections that read it.
+const Customer = memo(CustomerSection);
+const Scan = memo(ScanStatus);
+const Lines = memo(LinesEditor);
+const Totals = memo(TotalsBox);
+const Payment = memo(PaymentSection);
 
 export function NewOrderScreen() {
   const result = useOrder((s) => s.result);
@@ -114,10 +122,10 @@ function OrderForm({ head }: { head: React.ReactNode }) {
       <fieldset className="order-main" disabled={locked}>
         {head}
         {locked ? <p className="muted small">{t('tenders.locked')}</p> : null}
-        <CustomerSection />
-        <ScanStatus />
-        <LinesEditor />
-        <TotalsBox />
+        <Customer />
+        <Scan />
+        <Lines />
+        <Totals />
         <section className="panel panel-row">
           <div className="field">
             <span className="field-label" id="channel-label">{t('channel.label')}</span>
@@ -136,7 +144,7 @@ function OrderForm({ head }: { head: React.ReactNode }) {
         </section>
       </fieldset>
       <aside className="order-side" aria-label={t('paymentAside')}>
-        <PaymentSection />
+        <Payment />
         {charge.error ? (
           <Alert tone="danger" title={t('notCharged')}>
             {describeError(charge.error)}

@@ -51,6 +51,21 @@ function arrive(user: SessionUser): void {
   useCustomers.getState().setQuery('');
 }
 
+/** The first `session.status`, asked for while the code and the catalogues still load (main.tsx). */
+let early: Promise<Status> | null = null;
+
+/** Asks the core who is signed in now, so the first `load()` does not wait a round trip more. */
+export function askSessionEarly(): void {
+  early ??= call('session.status', {});
+  early.catch(() => undefined); // load() reports it
+}
+
+function firstStatus(): Promise<Status> {
+  const p = early;
+  early = null;
+  return p ?? call('session.status', {});
+}
+
 export const useSession = create<SessionState>((set, get) => ({
   phase: 'loading',
   status: null,
@@ -59,7 +74,7 @@ export const useSession = create<SessionState>((set, get) => ({
   loadError: null,
   load: async () => {
     try {
-      const status = await call('session.status', {});
+      const status = await firstStatus();
       if (status.user) arrive(status.user);
       await speak(status.user, status);
       set({

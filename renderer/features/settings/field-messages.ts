@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { PIN_MIN } from '../../../shared/contract/limits';
-import { GO_LIVE_CONFIRMATION, LINK_EXPIRY_ORDER } from '../../../shared/contract';
+import { GO_LIVE_CONFIRMATION, LINK_EXPIRY_ORDER } from '../../../shared/contract/constants';
 import { currencyExponent, MoneyError } from '../../../shared/money';
 
 /**

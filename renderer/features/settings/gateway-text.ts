@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
-import { GO_LIVE_CONFIRMATION, type OutputOf } from '../../../shared/contract';
+import type { OutputOf } from '../../../shared/contract';
+import { GO_LIVE_CONFIRMATION } from '../../../shared/contract/constants';
 
 type TestResult = OutputOf<'gateway.test'>;
 
