@@ -1,4 +1,4 @@
-import { expect, sandboxControl, shot, test } from './fixtures';
+import { expect, PINS, sandboxControl, shot, test } from './fixtures';
 import { startOrder } from './desk';
 
 /**
@@ -21,8 +21,14 @@ async function sendLink(page: Parameters<typeof startOrder>[0], name: string, em
 
 test('payment link expired: the panel says so by itself and offers to extend it', async ({ desk: page, web }) => {
   const panel = await sendLink(page, 'Omar Khalil', 'omar.khalil@example.com');
-  // The default expiry is 24 hours: a day and an hour later the gateway has it as expired.
+  // The default expiry is 24 hours: a day and an hour later the gateway has it as expired. The
+  // station's clock moved past the idle lock too: unlock with the PIN, the order screen carries on.
   await sandboxControl(web, 'clock', { advanceMs: 25 * HOUR });
+  const locked = page.getByRole('dialog', { name: 'Locked' });
+  await expect(locked).toBeVisible({ timeout: 15_000 });
+  await page.keyboard.type(PINS.clerk);
+  await page.keyboard.press('Enter');
+  await expect(locked).toHaveCount(0, { timeout: 15_000 });
   await expect(panel).toHaveAttribute('data-state', 'expired', { timeout: 30_000 });
   await expect(panel.getByText('Link expired · USD\u00a064.00 not paid')).toBeVisible();
   await expect(panel.getByRole('button', { name: /^Extend by / })).toBeVisible();

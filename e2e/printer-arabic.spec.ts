@@ -33,7 +33,7 @@ test('an Arabic station prints its receipt as a raster image, 576 dots wide, the
     const result = page.getByTestId('charge-result');
     await expect(result).toHaveAttribute('data-outcome', 'approved', { timeout: 60_000 });
     await expect(result.getByTestId('print-status')).toHaveText('Receipt printed and the drawer opened.', { timeout: 30_000 });
-    await printer.waitForJobs(2);
+    await printer.waitForJobs(1);
     expect(printer.receipts).toEqual([]);
     expect(printer.images).toHaveLength(1);
     const image = printer.images[0]!;

@@ -93,6 +93,15 @@ describe('the receipt drawn as an image (pure)', () => {
     expect(inkBetween(amount, 288, 576)).toBe(0);
   });
 
+  it('a Latin shop name, address or desk keeps its own direction on an Arabic receipt (no stop or number moved to the other end)', async () => {
+    const canvas = await rasterEngine();
+    for (const text of ['Sandbox Trading Co.', '1 Market Street', 'Desk 1']) {
+      const rtl = drawRows(canvas, [{ kind: 'center', text }], { width: 576, direction: 'rtl' });
+      const ltr = drawRows(canvas, [{ kind: 'center', text }], { width: 576, direction: 'ltr' });
+      expect(Buffer.compare(Buffer.from(rtl.bits), Buffer.from(ltr.bits)), text).toBe(0);
+    }
+  });
+
   it('Arabic letters are joined (shaped): a word is narrower than its letters kept apart', async () => {
     const canvas = await rasterEngine();
     const width = (text: string) => {

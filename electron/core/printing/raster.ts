@@ -129,8 +129,11 @@ export function drawRows(canvas: Canvas, rows: readonly ReceiptRow[], style: Ras
       y += LINE;
     } else if (row.kind === 'center' || row.kind === 'text') {
       if (!row.text) continue;
+      // A centred row is the shop's own name, address or desk (or our title): it keeps its own
+      // direction, so "Sandbox Trading Co." never reads ".Sandbox Trading Co" on an Arabic receipt.
+      const dir = row.kind === 'center' ? ownDirection(row.text) : direction;
       for (const t of wrapMeasured(measure, row.text, inner)) {
-        line(t, row.kind === 'center' ? width / 2 : start, row.kind === 'center' ? 'center' : startAlign, direction, bold);
+        line(t, row.kind === 'center' ? width / 2 : start, row.kind === 'center' ? 'center' : startAlign, dir, bold);
         y += LINE;
       }
     } else {
