@@ -32,7 +32,7 @@ const ALLOWED = {
   renderer: { ours: ['renderer', 'shared'], node: false, packages: ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', '@tanstack/react-virtual', 'i18next', 'react-i18next'] },
   preload: { ours: ['preload', 'shared'], node: false, packages: ['electron', 'electron/renderer'] },
   main: { ours: ['main', 'core', 'gateway', 'shared'], node: true, packages: ['electron', 'electron/main', 'electron-store', 'conf', 'pino', 'zod'] },
-  core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator', 'pg', 'node-thermal-printer', 'iconv-lite', 'csv-parse', 'csv-parse/*'] },
+  core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator', 'pg', 'node-thermal-printer', 'iconv-lite', '@napi-rs/canvas', 'csv-parse', 'csv-parse/*'] },
   gateway: { ours: ['gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'pino', 'zod', 'card-validator'] },
   web: { ours: ['web', 'core', 'gateway', 'shared'], node: true, packages: ['pino', 'vite', 'zod'] },
 };

@@ -2,9 +2,9 @@
 // against app-builder-lib's own JSON schema). CommonJS because electron-builder require()s it.
 //
 // - The app is dist-electron/ (main + preload bundles) and dist/renderer/ (the screen), in asar.
-// - better-sqlite3-multiple-ciphers ships Node-API prebuilds (one binary for Node and Electron),
-//   so there is no rebuild step, and its .node files are unpacked (a native module cannot be
-//   dlopen()ed from inside an asar archive).
+// - better-sqlite3-multiple-ciphers and @napi-rs/canvas ship Node-API prebuilds (one binary for
+//   Node and Electron), so there is no rebuild step, and their .node files are unpacked (a native
+//   module cannot be dlopen()ed from inside an asar archive).
 // - Electron fuses are flipped at package time; see docs/decisions/electron-shell.md.
 
 /** @type {import('electron-builder').Configuration} */
@@ -30,7 +30,10 @@ const config = {
   asar: true,
   // lib/binding.js loads prebuilds/<platform>-<arch>.node relative to itself; Electron redirects
   // that path into app.asar.unpacked.
-  asarUnpack: ['**/node_modules/better-sqlite3-multiple-ciphers/prebuilds/*.node'],
+  // @napi-rs/canvas (the receipt image, docs/decisions/receipt-printer.md) loads the .node binary of
+  // its platform package (@napi-rs/canvas-linux-x64-gnu, …) by require(); the font it draws with is
+  // read with fs, which reads inside asar, so it stays packed.
+  asarUnpack: ['**/node_modules/better-sqlite3-multiple-ciphers/prebuilds/*.node', '**/node_modules/@napi-rs/canvas-*/*.node'],
   npmRebuild: false,
   nodeGypRebuild: false,
   buildDependenciesFromSource: false,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -26,13 +26,16 @@ describe('electron-builder config', () => {
     expect((require('../package.json') as { main: string }).main).toBe('dist-electron/main.cjs');
   });
 
-  it('unpacks the SQLite native prebuilds and has no rebuild step', () => {
-    expect(config.asarUnpack).toEqual(['**/node_modules/better-sqlite3-multiple-ciphers/prebuilds/*.node']);
+  it('unpacks the native prebuilds (SQLite, the receipt image) and has no rebuild step', () => {
+    expect(config.asarUnpack).toEqual(['**/node_modules/better-sqlite3-multiple-ciphers/prebuilds/*.node', '**/node_modules/@napi-rs/canvas-*/*.node']);
     expect(config.npmRebuild).toBe(false);
     expect(config.nodeGypRebuild).toBe(false);
     expect(config.buildDependenciesFromSource).toBe(false);
     // The prebuild the glob must match is really there (one per platform, Node-API).
     expect(existsSync(require.resolve('better-sqlite3-multiple-ciphers/package.json').replace('package.json', 'prebuilds/linux-x64.node'))).toBe(true);
+    // The receipt image's binary is where the second glob looks: the platform package's root.
+    const canvasDir = require.resolve('@napi-rs/canvas-linux-x64-gnu/package.json').replace('package.json', '');
+    expect(readdirSync(canvasDir).some((f) => f.endsWith('.node'))).toBe(true);
   });
 
   it('builds AppImage and deb, NSIS, dmg', () => {

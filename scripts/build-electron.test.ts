@@ -10,6 +10,13 @@ describe('Electron bundles', () => {
     expect(out.errors).toEqual([]);
     const text = out.outputFiles.map((f) => f.text).join('\n');
     expect(text.length).toBeGreaterThan(500);
+    if (String(options.outfile).endsWith('/main.cjs')) {
+      // The receipt image's native module is loaded at run time from node_modules (unpacked from
+      // asar), and the font's file is found from the bundle's own location (no empty import.meta).
+      expect(text).toMatch(/import\(["']@napi-rs\/canvas["']\)|require\(["']@napi-rs\/canvas["']\)/);
+      expect(text).not.toMatch(/import_meta\d*\.url/);
+      expect(text).toContain('@fontsource/noto-sans-arabic');
+    }
     if (String(options.outfile).endsWith('/preload.cjs')) {
       expect(text).toContain(EVENT_CHANNEL);
       expect(text).not.toMatch(/ZodError|better-sqlite3/);

@@ -4,8 +4,9 @@
  *   electron/preload/preload.ts  → dist-electron/preload.cjs
  *   electron/preload/unlock-preload.ts → dist-electron/unlock-preload.cjs (the unlock window's)
  * CommonJS because Electron loads main as CJS here and a sandboxed preload must be a single CJS
- * file (it cannot require our modules). 'electron' is provided by the runtime; the SQLite native
- * module stays external so its .node prebuild is loaded from node_modules (unpacked from asar).
+ * file (it cannot require our modules). 'electron' is provided by the runtime; the native modules
+ * (SQLite, and @napi-rs/canvas for the receipt image) stay external so their .node binaries are
+ * loaded from node_modules (unpacked from asar).
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { CHANNEL_NAMES, EVENT_CHANNEL, EVENT_NAMES } from '../shared/contract/channels';
@@ -49,7 +50,12 @@ export const BUNDLES: BuildOptions[] = [
     ...common,
     entryPoints: [path.join(ROOT, 'electron/main/main.ts')],
     outfile: path.join(OUT_DIR, 'main.cjs'),
-    external: ['electron', 'better-sqlite3-multiple-ciphers'],
+    // @napi-rs/canvas (the receipt image) loads its platform's .node package at run time.
+    external: ['electron', 'better-sqlite3-multiple-ciphers', '@napi-rs/canvas'],
+    // The core resolves the receipt font's file from its package (createRequire(import.meta.url)):
+    // in this CommonJS bundle that is the bundle's own file, inside the asar archive.
+    define: { ...common.define, 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   {
     ...common,

@@ -28,6 +28,23 @@ describe('numbers inside catalogue sentences follow the digits setting', () => {
   });
 });
 
+describe('the printer panel\'s introduction', () => {
+  it('names both ways to connect (network and USB) in both languages; the device path is isolated on an Arabic screen', async () => {
+    await useTestLanguage('en', 'latn');
+    const en = i18next.t('printing:panel.intro', { port: 9100, example: '/dev/usb/lp0' });
+    expect(en).toContain('network');
+    expect(en).toContain('USB port (a device path such as /dev/usb/lp0)');
+    expect(en).not.toContain('\u2066');
+    await useTestLanguage('ar', 'arab');
+    const ar = i18next.t('printing:panel.intro', { port: 9100, example: '/dev/usb/lp0' });
+    expect(ar).toContain('الشبكة');
+    expect(ar).toContain('USB');
+    expect(ar).toContain('٩١٠٠');
+    expect(ar).toContain('\u2066/dev/usb/lp0\u2069');
+    expect(i18next.t('printing:panel.deviceHint', { example: '/dev/usb/lp0' })).toContain('\u2066/dev/usb/lp0\u2069');
+  });
+});
+
 describe('negative amounts and differences', () => {
   const visible = (s: string) => s.replace(/[\u200e\u200f\u061c\u2066\u2068\u2069]/g, '');
 

@@ -219,6 +219,9 @@ function isBankAnswer(v: unknown): v is { responseCode: string | null; message: 
 export function fmtValue(value: unknown, format?: string): unknown {
   // `{{port, digits}}`: a code made of digits ("0555", "65535"), each digit in the user's set, no grouping.
   if (format === 'digits') return String(value).replace(/[0-9]/g, (d) => fmtCount(Number(d)));
+  // `{{path, ltr}}`: a path, host or code written left to right ("/dev/usb/lp0"); on a right-to-left
+  // screen it is isolated so its leading "/" does not move to the other end.
+  if (format === 'ltr') return RTL.test(locale) ? `\u2066${String(value)}\u2069` : String(value);
   if (typeof value === 'number') return Number.isFinite(value) ? fmtInSentence(value) : String(value);
   if (typeof value === 'bigint') return fmtInSentence(Number(value));
   if (format === 'datetime' && (typeof value === 'string' || value instanceof Date)) return fmtDateTime(typeof value === 'string' ? value : value.toISOString());

@@ -622,7 +622,7 @@ export const channels = {
   // Not read-only: it sends a page to a device on the network (a fuzzer must not print on every printer it names).
   'printing.test': ch({ input: PrinterConfigSchema, output: PrintOutcomeSchema, minRole: 'admin', mutates: true, summary: 'Print a test page on the printer as given (before or after saving it).' }),
   'printing.receipt': ch({ input: PrintReceiptInput, output: PrintOutcomeSchema, minRole: 'clerk', mutates: true, summary: 'Print (or reprint) the receipt of a payment\'s order on this desk\'s printer; never changes the sale.' }),
-  'printing.preview': ch({ input: z.object({ paymentId: Id }).strict(), output: ReceiptPreviewSchema, minRole: 'clerk', mutates: false, summary: 'The receipt as the thermal printer prints it, line by line.' }),
+  'printing.preview': ch({ input: z.object({ paymentId: Id }).strict(), output: ReceiptPreviewSchema, minRole: 'clerk', mutates: false, summary: 'The receipt as the thermal printer prints it: its lines, and the image when it prints as one.' }),
   'printing.openDrawer': ch({ input: Empty, output: PrintOutcomeSchema, minRole: 'admin', mutates: true, summary: 'Open the cash drawer (audited).' }),
   // --- the product catalog (issue #20; README "Product catalog") ---
   'catalog.search': ch({ input: ProductSearchInput, output: z.array(ProductSchema), minRole: 'clerk', mutates: false, summary: 'Products whose barcode, SKU or name matches what is typed (barcode and SKU first).' }),

@@ -200,6 +200,30 @@ export const CORE_MESSAGES = {
   'bulk.needsAttention': 'Needs attention: {{why}}',
   'bulk.declined': 'Declined.',
   'bulk.cancelledBeforeSent': 'Cancelled before it was sent.',
+  // a bulk row refused by the preview's checks (bulk/service.ts, bulk/bill-run.ts), and a bill-run row's note
+  'bulk.checkNoReference': 'No reference.',
+  'bulk.checkNoPayment': 'No such payment on this station.',
+  'bulk.checkCash': 'Cash payments are not sent to the gateway.',
+  'bulk.checkNothingRemains': 'Nothing remains.',
+  'bulk.checkAlreadySent': 'Already in bulk run {{run}}: not sent again.',
+  'bulk.checkAlreadyCharged': 'Already in bulk run {{run}}: not charged again.',
+  'bulk.checkNotAmount': 'Amount: "{{input}}" is not an amount',
+  'bulk.checkNegative': 'Amount: Amount cannot be negative',
+  'bulk.checkTooLarge': 'Amount: Amount is larger than the gateway accepts',
+  'bulk.checkNoDecimals': 'Amount: {{currency}} has no decimals',
+  'bulk.checkTooManyDecimals': 'Amount: {{currency}} has at most {{exponent}} decimals',
+  'bulk.checkUnknownCurrency': 'Amount: Unknown currency code "{{currency}}"',
+  'bulk.checkNoCustomer': 'No such customer on this station (give the customer id or email).',
+  'bulk.checkSharedEmail': '{{n}} customers have this email: give the customer id instead.',
+  'bulk.checkNoAmount': 'No amount: a bill run charges the amount on each row.',
+  'bulk.checkNoSuchCard': '{{name}} has no card on file {{card}}.',
+  'bulk.checkSeveralEnding': '{{name}} has several cards ending {{card}}: give the card id.',
+  'bulk.checkNoUsableCard': '{{name}} has no usable card on file.',
+  'bulk.checkSeveralCards': '{{name}} has {{n}} cards on file: say which (last four digits or card id).',
+  'bulk.checkCardDeactivated': 'The card ending {{last4}} was deactivated.',
+  'bulk.checkCardExpired': 'The card ending {{last4}} has expired.',
+  'bulk.checkOtherAccount': 'The card ending {{last4}} was saved on another gateway account: it cannot be charged on this one.',
+  'bulk.chargeCard': '{{name}}, card ending {{last4}}',
 
   // the email confirmation panel (confirmations/service.ts messageOf)
   'confirm.reading': "The customer opened the link and is reading the agreement.",
@@ -225,6 +249,32 @@ export const CORE_MESSAGES = {
   'period.cardDeactivated': "The card on file was deactivated: change the schedule's card, then a supervisor retries the charge or skips the period.",
   'period.cardExpired': "The card on file has expired: change the schedule's card, then a supervisor retries the charge or skips the period.",
   'period.askCustomer': 'Ask the customer (another card goes on the schedule), then a supervisor retries the charge or skips the period.',
+
+  // a technical detail (a socket, device or TLS error), alone or inside a sentence: matched by shape
+  // (technicalText); a phrase without a final stop, as it often sits in another sentence's brackets
+  'tech.refused': "Connection refused: {{detail, ltr}}",
+  'tech.reset': "Connection cut off: {{detail, ltr}}",
+  'tech.timedOut': "Connection timed out: {{detail, ltr}}",
+  'tech.notFound': "Host name not found: {{detail, ltr}}",
+  'tech.noRoute': "Address not reachable from this computer: {{detail, ltr}}",
+  'tech.noDevice': "No such device (is it plugged in?): {{detail, ltr}}",
+  'tech.noPermission': "Not allowed to use the device: {{detail, ltr}}",
+  'tech.busy': "Device in use by another program: {{detail, ltr}}",
+  'tech.ioError': "Device stopped answering (unplugged?): {{detail, ltr}}",
+  'tech.noConnectionIn': "No connection to {{target, ltr}} within {{ms}} ms",
+  'tech.noAnswerIn': "No answer from {{target, ltr}} within {{ms}} ms",
+  'tech.closedBy': "Connection closed by {{target, ltr}}",
+  'tech.deviceStalled': "{{target, ltr}} took nothing for {{ms}} ms",
+  'tech.noResponseIn': "No response within {{ms}} ms",
+  'tech.bodyIncomplete': "Answer not complete within {{ms}} ms",
+  'tech.paperOut': "The printer reports no paper",
+  'tech.paperRanOut': "The paper ran out during the receipt",
+  'tech.tlsSelfSigned': "Server certificate self-signed, not from a trusted authority: {{detail, ltr}}",
+  'tech.tlsUntrusted': "Server certificate could not be verified: {{detail, ltr}}",
+  'tech.tlsExpired': "Server certificate expired or not valid yet: {{detail, ltr}}",
+  'tech.tlsName': "Server certificate is for another host name: {{detail, ltr}}",
+  'tech.tlsFailed': "Secure connection (TLS) failed: {{detail, ltr}}",
+  'tech.tlsNotSupported': "The server does not accept secure connections (TLS)",
 } as const;
 
 export type CoreMessageKey = keyof typeof CORE_MESSAGES;
@@ -305,7 +355,7 @@ export function linkText(message: string): CoreText | null {
   const bank = /^(.*) \((\d{5})\)$/s.exec(message);
   if (bank) return { key: 'note.bank', params: { bank: { responseCode: bank[2]!, message: bank[1]!.slice(0, 400) } } };
   const noAnswer = /^No answer from the gateway \((.*)\); checking\.$/s.exec(message);
-  if (noAnswer) return { key: 'link.noAnswerChecking', params: { reason: noAnswer[1]!.slice(0, 400) } };
+  if (noAnswer) return { key: 'link.noAnswerChecking', params: { reason: technicalParam('reason', noAnswer[1]!.slice(0, 400)) } };
   if (message === CORE_MESSAGES['link.neverMade']) return { key: 'link.neverMade' };
   if (message === CORE_MESSAGES['link.paidReading']) return { key: 'link.paidReading' };
   return null;
@@ -332,7 +382,92 @@ const TECHNICAL_NOTES: readonly [RegExp, CoreMessageKey, readonly string[]][] = 
 function technicalNote(message: string): CoreText | null {
   for (const [re, key, names] of TECHNICAL_NOTES) {
     const m = re.exec(message);
-    if (m) return { key, params: Object.fromEntries(names.map((n, i) => [n, (m[i + 1] ?? '').slice(0, 400)])) };
+    if (m) return { key, params: Object.fromEntries(names.map((n, i) => [n, technicalParam(n, (m[i + 1] ?? '').slice(0, 400))])) };
+  }
+  return null;
+}
+
+/** A technical detail as a param of another sentence: its own sentence when its shape is known, else as written. */
+export function technicalDetailParam(detail: string): CoreParam {
+  return technicalParam('detail', detail);
+}
+
+/** A note's technical part as a sentence of its own when its shape is known, else as written. */
+function technicalParam(name: string, value: string): CoreParam {
+  if (name !== 'detail' && name !== 'reason') return value;
+  const t = technicalText(value);
+  return t ? nested(t) : value;
+}
+
+/** Error codes of sockets, devices and TLS, and the sentence each is said with. */
+const TECH_CODES: readonly [RegExp, CoreMessageKey][] = [
+  [/^ECONNREFUSED$/, 'tech.refused'],
+  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET|ECONNABORTED)$/, 'tech.reset'],
+  [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|ESOCKETTIMEDOUT)$/, 'tech.timedOut'],
+  [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME)$/, 'tech.notFound'],
+  [/^(EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ENETDOWN|EHOSTDOWN)$/, 'tech.noRoute'],
+  [/^(ENOENT|ENODEV|ENXIO)$/, 'tech.noDevice'],
+  [/^(EACCES|EPERM)$/, 'tech.noPermission'],
+  [/^EBUSY$/, 'tech.busy'],
+  [/^EIO$/, 'tech.ioError'],
+  [/^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/, 'tech.tlsSelfSigned'],
+  [/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)$/, 'tech.tlsUntrusted'],
+  [/^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID)$/, 'tech.tlsExpired'],
+  [/^ERR_TLS_CERT_ALTNAME_INVALID$/, 'tech.tlsName'],
+  [/^(ERR_SSL_\w+|ERR_TLS_\w+|EPROTO)$/, 'tech.tlsFailed'],
+];
+
+/** TLS failures some clients (pg) report in words only, with the code they stand for. */
+const TLS_WORDS: readonly [RegExp, string][] = [
+  [/self[- ]signed certificate in certificate chain/i, 'SELF_SIGNED_CERT_IN_CHAIN'],
+  [/self[- ]signed certificate/i, 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+  [/unable to verify the first certificate/i, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+  [/unable to get local issuer certificate/i, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+  [/certificate has expired/i, 'CERT_HAS_EXPIRED'],
+  [/does not match certificate's altnames/i, 'ERR_TLS_CERT_ALTNAME_INVALID'],
+];
+
+/** Our own technical sentences (printing/printer-link.ts, the APS transport), by shape. */
+const TECH_PHRASES: readonly [RegExp, CoreMessageKey, readonly string[]][] = [
+  [/^no connection to (\S+) in (\d+) ms$/, 'tech.noConnectionIn', ['target', 'ms']],
+  [/^no answer from (\S+) in (\d+) ms$/, 'tech.noAnswerIn', ['target', 'ms']],
+  [/^connection closed by (\S+)$/, 'tech.closedBy', ['target']],
+  [/^(?:opening|writing to) (\/dev\/\S+): no progress in (\d+) ms$/, 'tech.deviceStalled', ['target', 'ms']],
+  [/^no response within (\d+) ms$/, 'tech.noResponseIn', ['ms']],
+  [/^body not complete within (\d+) ms$/, 'tech.bodyIncomplete', ['ms']],
+  [/^the printer reports no paper$/, 'tech.paperOut', []],
+  [/^the paper ran out during the receipt$/, 'tech.paperRanOut', []],
+  [/^The server does not support SSL connections$/, 'tech.tlsNotSupported', []],
+  [/^Connection terminated unexpectedly$/, 'tech.reset', []],
+  [/^(?:timeout expired|Connection terminated due to connection timeout)$/, 'tech.timedOut', []],
+];
+
+const CODE = /\b(E[A-Z]{2,}[A-Z_]*|UND_ERR_[A-Z_]+|ERR_(?:SSL|TLS)_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+|CERT_[A-Z_]+)\b/g;
+/** host:port, [v6]:port or a device path. */
+const TARGET = /(\[[0-9a-fA-F:.]+\]:\d{1,5}|\b[A-Za-z0-9][A-Za-z0-9.-]*:\d{1,5}\b|\/dev\/[A-Za-z0-9._/-]+)/;
+
+/**
+ * A technical detail (a socket, device or TLS error as Node, pg, undici or our printer link word
+ * it) as a sentence key: the words from the catalogue, the code and the address as a left-to-right
+ * param ("ECONNREFUSED 127.0.0.1:9100"). Null for a shape we do not know (shown as written, for
+ * support). Old rows are matched the same way: nothing is stored twice.
+ */
+export function technicalText(detail: string | null | undefined): CoreText | null {
+  const d = (detail ?? '').trim();
+  if (!d) return null;
+  for (const [re, key, names] of TECH_PHRASES) {
+    const m = re.exec(d);
+    if (m) return names.length ? { key, params: Object.fromEntries(names.map((n, i) => [n, n === 'ms' ? Number(m[i + 1]) : (m[i + 1] ?? '').slice(0, 200)])) } : { key };
+  }
+  const codes = [...d.matchAll(CODE)].map((m) => m[1]!);
+  const tlsWord = TLS_WORDS.find(([re]) => re.test(d))?.[1];
+  if (tlsWord) codes.push(tlsWord);
+  for (const code of codes) {
+    const key = TECH_CODES.find(([re]) => re.test(code))?.[1];
+    if (!key) continue;
+    const host = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? /\b(?:ENOTFOUND|EAI_AGAIN) ([A-Za-z0-9.-]+)/.exec(d)?.[1] : undefined;
+    const target = TARGET.exec(d)?.[1] ?? host;
+    return { key, params: { detail: [code, target].filter(Boolean).join(' ').slice(0, 200) } };
   }
   return null;
 }

@@ -98,13 +98,18 @@ export const PrinterStateSchema = z.object({
 
 export const ReceiptPreviewSchema = z.object({
   model: ReceiptModelSchema,
-  /** The receipt exactly as the thermal printer prints it, one string per printed line. */
+  /** The receipt's lines in the printer's columns, one string per line (as text; see `image`). */
   lines: z.array(z.string()),
   columns: z.number().int(),
-  /** The language printed: a thermal printer's code page cannot shape Arabic (docs/printing.md). */
-  language: z.enum(['en']),
-  /** The station's language was not printable and English was printed instead. */
+  /** The language printed: the station's. */
+  language: z.enum(['en', 'ar']),
+  /** The station's language could not be printed (the image could not be drawn) and English was printed instead. */
   fellBack: z.boolean(),
+  /**
+   * The receipt prints as an image (`GS v 0`): Arabic, or any text the code page cannot carry
+   * (docs/printing.md). The exact dots the printer gets, as a PNG data URL.
+   */
+  image: z.object({ png: z.string().startsWith('data:image/png;base64,'), width: z.number().int(), height: z.number().int() }).nullable(),
 });
 
 export const PrintReceiptInput = z.object({

@@ -1,3 +1,4 @@
+import { englishText } from '../../../shared/contract/messages';
 import { afterEach, describe, expect, it } from 'vitest';
 import { channels } from '../../../shared/contract';
 import { startHarness, type Harness } from '../payments/test-harness';
@@ -56,6 +57,10 @@ describe('bill run', () => {
     expect(rows[3]!.message).toMatch(/No such customer/);
     expect(rows[4]!.message).toMatch(/No amount/);
     expect(rows[5]!.message).toMatch(/Amount/);
+    // Kept as sentence keys with their values (said in the reader's language), the English beside them.
+    expect(rows[0]!.text).toEqual({ key: 'bulk.chargeCard', params: { name: 'Ada Lovelace', last4: ada.last4 } });
+    expect(rows.slice(3).map((r) => r.text?.key)).toEqual(['bulk.checkNoCustomer', 'bulk.checkNoAmount', 'bulk.checkNotAmount']);
+    for (const r of rows) expect(englishText(r.text!)).toBe(r.message);
     // Nothing charged by the preview.
     expect(chargesAt(h, ada.customerId) + chargesAt(h, bob.customerId)).toBe(0);
 

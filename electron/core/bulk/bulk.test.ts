@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { englishText } from '../../../shared/contract/messages';
 import { startHarness, type Harness } from '../payments/test-harness';
 import { seedAuthorizations } from './test-helpers';
 import { BulkService } from './service';
@@ -37,6 +38,10 @@ describe('bulk operations', () => {
     expect(rows[3]!.message).toMatch(/No such payment/);
     expect(rows[5]!.message).toMatch(/more than what remains/);
     expect(rows[6]!.message).toMatch(/Amount/);
+    // Each refusal is kept as a sentence key (the screen says it in the reader's language), its English beside it.
+    expect(rows.filter((r) => r.verdict === 'refused').map((r) => r.text?.key)).toEqual(['rule.overAuthorized', 'bulk.checkNoPayment', 'rule.overAuthorized', 'bulk.checkNotAmount']);
+    expect(rows[6]!.text).toEqual({ key: 'bulk.checkNotAmount', params: { input: 'abc' } });
+    for (const r of rows.filter((x) => x.text)) expect(englishText(r.text!)).toBe(r.message);
     expect(h.sb.control.orders().filter((o) => o.capturedAmount > 0 && auths.some((a) => a.reference === o.merchantReference))).toHaveLength(0);
 
     bulk.start(run.id, sup(h));

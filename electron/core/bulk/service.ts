@@ -17,7 +17,7 @@ import { declinedNextStepText } from '../sync';
 import { englishText, nested, operationText, readText, storeText, type CoreText } from '../../../shared/contract/messages';
 
 const CANCELLED = coreText('bulk.cancelledBeforeSent');
-import { judgeCharge, type ChargeInputRow } from './bill-run';
+import { amountCheck, judgeCharge, type ChargeInputRow } from './bill-run';
 
 /**
  * Bulk capture / void / refund (issue #19). Sent as individual operations through the payments
@@ -149,24 +149,25 @@ export class BulkService {
       const seq = i + 1;
       const reference = (r.reference ?? '').trim();
       const base = { run_id: id, seq, reference, payment_id: null, amount: null, currency: null, marker: `bulk ${id} #${seq}`, updated_at: at, customer_id: null, card_id: null, description: '', order_reference: null };
-      const refuse = (message: string, extra: Partial<RowRecord> = {}): RowRecord => ({ ...base, row_key: `${id}:${seq}`, verdict: 'refused', state: 'refused', message, ...extra });
-      if (!reference) return refuse('No reference.');
+      // The row's reason is kept as a sentence key beside its English (ledger migration 016): the screen says it in the reader's language.
+      const refuse = (text: CoreText, extra: Partial<RowRecord> = {}): RowRecord => ({ ...base, row_key: `${id}:${seq}`, verdict: 'refused', state: 'refused', message: englishText(text), message_text: storeText(text), ...extra });
+      if (!reference) return refuse(coreText('bulk.checkNoReference'));
       if (kind === 'charge') {
         const v = judgeCharge(this.deps, r, reason, now);
-        if (!v.ok) return refuse(v.message, v.partial);
+        if (!v.ok) return refuse(v.text, v.partial);
         const occurrenceKey = `${v.customerId}\u0000${v.cardId}\u0000${v.amount}\u0000${v.currency}\u0000${v.description}`;
         const occurrence = (seen.get(occurrenceKey) ?? 0) + 1;
         seen.set(occurrenceKey, occurrence);
         const key = rowKey(kind, occurrenceKey, v.amount, occurrence);
         const earlier = stmt(db, "SELECT run_id FROM bulk_rows WHERE row_key = ? AND verdict = 'ok'").get(key) as { run_id: string } | undefined;
         const found = { customer_id: v.customerId, card_id: v.cardId, amount: v.amount, currency: v.currency, description: v.description };
-        if (earlier) return refuse(`Already in bulk run ${earlier.run_id}: not charged again.`, found);
+        if (earlier) return refuse(coreText('bulk.checkAlreadyCharged', { run: earlier.run_id }), found);
         // The row's own order reference, fixed now: a resumed row finds its order, never a second one.
-        return { ...base, ...found, row_key: key, order_reference: `BR-${id.slice(4)}-${seq}`, verdict: 'ok', state: 'waiting', message: v.note };
+        return { ...base, ...found, row_key: key, order_reference: `BR-${id.slice(4)}-${seq}`, verdict: 'ok', state: 'waiting', message: englishText(v.note), message_text: storeText(v.note) };
       }
       const p = stmt(db, "SELECT * FROM payments WHERE reference = ? OR (id IN (SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.reference = ? AND p.method = 'card' AND p.declined = 0)) ORDER BY created_at DESC LIMIT 1").get(reference, reference) as PaymentRow | undefined;
-      if (!p) return refuse('No such payment on this station.');
-      if (p.method !== 'card') return refuse('Cash payments are not sent to the gateway.', { payment_id: p.id });
+      if (!p) return refuse(coreText('bulk.checkNoPayment'));
+      if (p.method !== 'card') return refuse(coreText('bulk.checkCash'), { payment_id: p.id });
       const totals = planned.get(p.id) ?? effectiveTotals(p, queuedOf(db, p.id));
       let amount: number | null = null;
       if (kind !== 'void') {
@@ -175,22 +176,22 @@ export class BulkService {
           try {
             amount = parseAmount(text, p.currency).amount;
           } catch (e) {
-            return refuse(`Amount: ${e instanceof Error ? e.message : String(e)}`, { payment_id: p.id, currency: p.currency });
+            return refuse(amountCheck(e, text, p.currency), { payment_id: p.id, currency: p.currency });
           }
         } else {
           const v = allowedAction(kind, totals, now);
           amount = v.allowed && v.max !== undefined ? v.max : null;
-          if (!amount) return refuse(v.allowed ? 'Nothing remains.' : v.reason, { payment_id: p.id, currency: p.currency });
+          if (!amount) return refuse(v.allowed ? coreText('bulk.checkNothingRemains') : v.text, { payment_id: p.id, currency: p.currency });
         }
       }
       const verdict = kind === 'void' ? allowedAction('void', totals, now) : checkAmount(kind, amount as number, totals, now);
-      if (!verdict.allowed) return refuse(verdict.reason, { payment_id: p.id, amount, currency: p.currency });
+      if (!verdict.allowed) return refuse(verdict.text, { payment_id: p.id, amount, currency: p.currency });
       const occurrenceKey = `${p.reference}\u0000${amount ?? ''}`;
       const occurrence = (seen.get(occurrenceKey) ?? 0) + 1;
       seen.set(occurrenceKey, occurrence);
       const key = rowKey(kind, p.reference, amount, occurrence);
       const earlier = stmt(db, "SELECT run_id FROM bulk_rows WHERE row_key = ? AND verdict = 'ok'").get(key) as { run_id: string } | undefined;
-      if (earlier) return refuse(`Already in bulk run ${earlier.run_id}: not sent again.`, { payment_id: p.id, amount, currency: p.currency });
+      if (earlier) return refuse(coreText('bulk.checkAlreadySent', { run: earlier.run_id }), { payment_id: p.id, amount, currency: p.currency });
       // Later rows of the same payment see this one as done.
       const next = { ...totals };
       if (kind === 'capture') next.captured += amount as number;
@@ -201,8 +202,8 @@ export class BulkService {
     });
     tx(db, () => {
       stmt(db, 'INSERT INTO bulk_runs (id, kind, state, reason, created_by, created_by_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(id, kind, 'ready', reason, actor.id, actor.name, at, at);
-      const ins = stmt(db, 'INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, marker, updated_at, customer_id, card_id, description, order_reference) VALUES (@run_id, @seq, @row_key, @reference, @payment_id, @amount, @currency, @verdict, @state, @message, @marker, @updated_at, @customer_id, @card_id, @description, @order_reference)');
-      for (const r of records) ins.run(r);
+      const ins = stmt(db, 'INSERT INTO bulk_rows (run_id, seq, row_key, reference, payment_id, amount, currency, verdict, state, message, message_text, marker, updated_at, customer_id, card_id, description, order_reference) VALUES (@run_id, @seq, @row_key, @reference, @payment_id, @amount, @currency, @verdict, @state, @message, @message_text, @marker, @updated_at, @customer_id, @card_id, @description, @order_reference)');
+      for (const r of records) ins.run({ ...r, message_text: r.message_text ?? null });
       auditAs(this.deps, actor, { action: 'bulk.preview', target: id, outcome: 'success', detail: `${kind} ${records.length} rows, ${records.filter((r) => r.verdict === 'ok').length} accepted` });
     });
     return this.get(id);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stationLanguage } from '../../../shared/contract/locale';
 import { accountParam } from '../gateway-accounts';
-import { ContractError, type CoreText, type OutputOf, type ParsedInputOf, coreText, englishText } from '../../../shared/contract';
+import { ContractError, type CoreText, type OutputOf, type ParsedInputOf, coreText, englishText, technicalDetailParam } from '../../../shared/contract';
 import { isInputRefused, type Confirmation } from '../../gateway/types';
 import { usableCard } from '../cards';
 import type { CallContext } from '../context';
@@ -381,7 +381,7 @@ function messageOf(r: ConfirmationRow): CoreText {
     case 'idle':
     case 'processing':
       if (r.process_state === 'waiting_agreement') return coreText('confirm.reading');
-      return r.last_error ? coreText('confirm.waitingNoAnswer', { detail: r.last_error.slice(0, 400) }) : coreText('confirm.emailSent', { email: r.email_address });
+      return r.last_error ? coreText('confirm.waitingNoAnswer', { detail: technicalDetailParam(r.last_error.slice(0, 400)) }) : coreText('confirm.emailSent', { email: r.email_address });
     case 'confirmed':
       if (r.charge_state === 'done') return r.payment_id ? coreText('confirm.charged') : r.charge_message ? coreText('confirm.agreedNotCharged', { detail: r.charge_message.slice(0, 400) }) : coreText('confirm.agreedNotChargedPlain');
       return coreText('confirm.charging');

@@ -1,4 +1,5 @@
 import { CharacterSet, PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
+import { rasterBands, type Bitmap } from './raster';
 import type { PrintLine } from './receipt-layout';
 
 /**
@@ -50,6 +51,18 @@ export function encodeJob(job: EscPosJob): Buffer {
     p.alignLeft();
     p.cut();
   }
+  return p.getBuffer();
+}
+
+/**
+ * A receipt drawn as an image (raster.ts): `GS v 0` bands at the paper's width, then the same feed
+ * and cut as a text receipt. The drawer pulse, when there is one, goes in its own job first (as
+ * for text).
+ */
+export function encodeRasterJob(image: Bitmap): Buffer {
+  const p = builder(Math.floor(image.width / 12));
+  p.setBuffer(Buffer.concat([Buffer.from([0x1b, 0x40]), ...rasterBands(image)]));
+  p.cut();
   return p.getBuffer();
 }
 

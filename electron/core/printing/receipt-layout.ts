@@ -1,6 +1,6 @@
 import { formatMoney, money } from '../../../shared/money';
 import type { ReceiptModel } from '../../../shared/contract';
-import { word } from './receipt-words';
+import { word, type ReceiptLanguage, type ReceiptWord } from './receipt-words';
 
 /**
  * The receipt laid out for a thermal printer: lines of at most `columns` characters, each with an
@@ -74,62 +74,123 @@ function when(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-export function layoutReceipt(r: ReceiptModel, columns: number): PrintLine[] {
-  const c = r.currency;
-  const out: PrintLine[] = [];
-  const center = (text: string, bold = false) => wrap(text, columns).forEach((t) => out.push({ text: t, align: 'center', bold }));
-  const pair = (l: string, v: string, bold = false) => leftRight(l, v, columns).forEach((t) => out.push(plain(t, bold)));
-  const rule = () => out.push(plain(RULE.repeat(columns)));
+/**
+ * One row of a receipt before it meets the paper: the same rows, in the same order, become text
+ * lines for the code page (`textLines`) or are drawn as an image (raster.ts) when the code page
+ * cannot carry the text (Arabic).
+ */
+export type ReceiptRow =
+  | { kind: 'center'; text: string; bold?: boolean }
+  | { kind: 'text'; text: string; bold?: boolean }
+  /** A label at the line's start and a value at its end. `code`: a reference, last 4, an amount: always left to right. */
+  | { kind: 'pair'; label: string; value: string; bold?: boolean; indent?: boolean; code?: boolean }
+  | { kind: 'rule' };
 
-  center(orElse(r.shop.name, ''), true);
-  for (const part of r.shop.address.split('\n')) center(orElse(part, ''));
-  center(orElse(r.shop.station, ''));
-  center(word('transactions:receipt.title'), true);
+export interface RowOptions {
+  lang: ReceiptLanguage;
+  /** Only what the code page can print (item and customer names otherwise replaced or left off). */
+  codePage: boolean;
+}
+
+/** The receipt's rows: the shop, the order, its lines and totals, and every tender. */
+export function receiptRows(r: ReceiptModel, opts: RowOptions): ReceiptRow[] {
+  const c = r.currency;
+  const w = (key: ReceiptWord, values?: Record<string, string | number>) => word(key, values, opts.lang);
+  const fit = (text: string, fallback: string) => (opts.codePage ? orElse(text, fallback) : text);
+  const out: ReceiptRow[] = [];
+  const center = (text: string, bold = false) => out.push({ kind: 'center', text, bold });
+  const pair = (label: string, value: string, more: { bold?: boolean; indent?: boolean; code?: boolean } = {}) => out.push({ kind: 'pair', label, value, code: true, ...more });
+  const rule = () => out.push({ kind: 'rule' });
+
+  center(fit(r.shop.name, ''), true);
+  for (const part of r.shop.address.split('\n')) center(fit(part, ''));
+  center(fit(r.shop.station, ''));
+  center(w('transactions:receipt.title'), true);
   rule();
-  pair(word('transactions:receipt.date'), when(r.at));
-  pair(word('transactions:receipt.order'), r.orderReference);
-  if (r.customerName && printable(r.customerName)) pair(word('transactions:receipt.customer'), r.customerName);
+  pair(w('transactions:receipt.date'), when(r.at));
+  pair(w('transactions:receipt.order'), r.orderReference);
+  if (r.customerName && (!opts.codePage || printable(r.customerName))) pair(w('transactions:receipt.customer'), r.customerName, { code: false });
   rule();
   r.lines.forEach((l, i) => {
-    const name = orElse(l.description, word('printing:paper.item', { n: i + 1 }));
-    pair(`${l.quantity} x ${name}`, amount(l.amount, c));
+    const name = fit(l.description, w('printing:paper.item', { n: i + 1 }));
+    // A name is isolated (FSI … PDI) on an image: its own direction never reorders the quantity.
+    pair(opts.codePage ? `${l.quantity} x ${name}` : `${l.quantity} \u00d7 \u2068${name}\u2069`, amount(l.amount, c));
   });
   rule();
-  pair(word('transactions:receipt.net'), amount(r.net, c));
-  pair(word('transactions:receipt.tax'), amount(r.tax, c));
-  pair(word('transactions:receipt.total'), amount(r.total, c), true);
+  pair(w('transactions:receipt.net'), amount(r.net, c));
+  pair(w('transactions:receipt.tax'), amount(r.tax, c));
+  pair(w('transactions:receipt.total'), amount(r.total, c), { bold: true });
   if (r.tenders.length) {
     rule();
-    out.push(plain(word('printing:paper.tenders'), true));
+    out.push({ kind: 'text', text: w('printing:paper.tenders'), bold: true });
     for (const t of r.tenders) {
       if (t.method === 'cash') {
-        pair(word('transactions:receipt.cash'), amount(t.amount, c));
-        if (t.tendered !== null) pair(`  ${word('transactions:receipt.tendered')}`, amount(t.tendered, c));
-        if (t.change !== null) pair(`  ${word('transactions:receipt.change')}`, amount(t.change, c));
+        pair(w('transactions:receipt.cash'), amount(t.amount, c));
+        if (t.tendered !== null) pair(w('transactions:receipt.tendered'), amount(t.tendered, c), { indent: true });
+        if (t.change !== null) pair(w('transactions:receipt.change'), amount(t.change, c), { indent: true });
       } else {
         // Brand and last 4 only: the model holds nothing more, and nothing more is printed.
-        const card = [orElse(t.brand ?? '', ''), t.last4 ? `****${t.last4}` : ''].filter(Boolean).join(' ');
-        pair(`${word('transactions:receipt.card')} ${card}`.trim(), amount(t.amount, c));
-        if (t.authorizationCode) pair(`  ${word('transactions:receipt.authCode')}`, t.authorizationCode);
-        pair(`  ${word('transactions:receipt.reference')}`, t.reference);
-        if (t.gatewayReference) pair(`  ${word('printing:paper.gatewayRef')}`, t.gatewayReference);
+        const card = [fit(t.brand ?? '', ''), t.last4 ? `****${t.last4}` : ''].filter(Boolean).join(' ');
+        if (opts.codePage) pair(`${w('transactions:receipt.card')} ${card}`.trim(), amount(t.amount, c));
+        else {
+          // On an image the card (Latin, starting with "*") is its own left-to-right isolate.
+          pair(card ? `${w('transactions:receipt.card')} \u2066${card}\u2069` : w('transactions:receipt.card'), amount(t.amount, c));
+        }
+        if (t.authorizationCode) pair(w('transactions:receipt.authCode'), t.authorizationCode, { indent: true });
+        pair(w('transactions:receipt.reference'), t.reference, { indent: true });
+        if (t.gatewayReference) pair(w('printing:paper.gatewayRef'), t.gatewayReference, { indent: true });
       }
-      if (t.refunded > 0) pair(`  ${word('printing:paper.refunded')}`, amount(t.refunded, c));
+      if (t.refunded > 0) pair(w('printing:paper.refunded'), amount(t.refunded, c), { indent: true });
     }
   }
   rule();
-  center(word('transactions:receipt.thanks'));
+  center(w('transactions:receipt.thanks'));
   return out;
 }
 
+/** Rows as the code page's text lines, at most `columns` characters each. */
+export function textLines(rows: readonly ReceiptRow[], columns: number): PrintLine[] {
+  const out: PrintLine[] = [];
+  for (const row of rows) {
+    if (row.kind === 'rule') out.push(plain(RULE.repeat(columns)));
+    else if (row.kind === 'center') wrap(row.text, columns).forEach((t) => out.push({ text: t, align: 'center', bold: row.bold ?? false }));
+    else if (row.kind === 'text') out.push(plain(row.text, row.bold ?? false));
+    else leftRight(row.indent ? `  ${row.label}` : row.label, row.value, columns).forEach((t) => out.push(plain(t, row.bold ?? false)));
+  }
+  return out;
+}
+
+/** The receipt for the code page: English, and only what the code page can print. */
+export function layoutReceipt(r: ReceiptModel, columns: number): PrintLine[] {
+  return textLines(receiptRows(r, { lang: 'en', codePage: true }), columns);
+}
+
+/** Every character of every row is one the code page can print (our own isolation marks aside). */
+export function rowsPrintable(rows: readonly ReceiptRow[]): boolean {
+  const ok = (text: string) => printable(text.replace(/[\u2066-\u2069]/g, ''));
+  return rows.every((row) => row.kind === 'rule' || (row.kind === 'pair' ? ok(row.label) && ok(row.value) : ok(row.text)));
+}
+
 /** A test page: the header and what the printer was set up as. */
+export function testPageRows(shop: { name: string; station: string }, width: string, columns: number, opts: RowOptions): ReceiptRow[] {
+  const fit = (text: string) => (opts.codePage ? orElse(text, '') : text);
+  return [
+    { kind: 'center', text: fit(shop.name), bold: true },
+    { kind: 'center', text: word('printing:paper.testTitle', {}, opts.lang), bold: true },
+    { kind: 'rule' },
+    { kind: 'text', text: word('printing:paper.testLine', { station: fit(shop.station) }, opts.lang) },
+    { kind: 'text', text: word('printing:paper.testWidth', { width, columns }, opts.lang) },
+  ];
+}
+
+/** The code page's test page: English, wrapped, and a ruler of digits across the paper. */
 export function layoutTestPage(shop: { name: string; station: string }, width: string, columns: number): PrintLine[] {
   const out: PrintLine[] = [];
-  for (const t of wrap(orElse(shop.name, ''), columns)) out.push({ text: t, align: 'center', bold: true });
-  out.push({ text: word('printing:paper.testTitle'), align: 'center', bold: true });
-  out.push(plain(RULE.repeat(columns)));
-  for (const t of wrap(word('printing:paper.testLine', { station: orElse(shop.station, '') }), columns)) out.push(plain(t));
-  for (const t of wrap(word('printing:paper.testWidth', { width, columns }), columns)) out.push(plain(t));
+  for (const row of testPageRows(shop, width, columns, { lang: 'en', codePage: true })) {
+    if (row.kind === 'rule') out.push(plain(RULE.repeat(columns)));
+    else if (row.kind === 'center') for (const t of wrap(row.text, columns)) out.push({ text: t, align: 'center', bold: row.bold ?? false });
+    else if (row.kind === 'text') for (const t of wrap(row.text, columns)) out.push(plain(t));
+  }
   out.push(plain('0123456789'.repeat(Math.ceil(columns / 10)).slice(0, columns)));
   return out;
 }

@@ -1,13 +1,19 @@
-import { PAPER_COLUMNS, type PrinterConfig, type PrintOutcome, type PrintProblem } from '../../../shared/contract';
+import { PAPER_COLUMNS, type PaperWidth, type PrinterConfig, type PrintOutcome, type PrintProblem, type ReceiptModel } from '../../../shared/contract';
 import type { CoreDeps } from '../deps';
 import { auditAs } from '../ledger/audit-as';
 import type { PrinterConfigStore } from './config-store';
-import { encodeJob } from './escpos';
+import { encodeJob, encodeRasterJob } from './escpos';
 import { DEFAULT_TIMEOUTS, sendDeviceJob, sendJob, type LinkTimeouts } from './printer-link';
 import { buildReceiptModel } from './receipt-model';
-import { layoutReceipt, layoutTestPage, type PrintLine } from './receipt-layout';
+import { bitmapPng, PAPER_DOTS, rasterRows, type Bitmap } from './raster';
+import { layoutReceipt, layoutTestPage, receiptRows, rowsPrintable, textLines, type PrintLine, type ReceiptRow } from './receipt-layout';
+import { receiptLanguage, type ReceiptLanguage } from './receipt-words';
 
 type Actor = { id: string; name: string };
+
+type Paper =
+  | { kind: 'text'; lang: ReceiptLanguage; lines: PrintLine[]; fellBack: boolean }
+  | { kind: 'image'; lang: ReceiptLanguage; rows: ReceiptRow[]; image: Bitmap; lines: PrintLine[] };
 
 export interface PrintingOptions {
   timeouts?: LinkTimeouts;
@@ -52,13 +58,34 @@ export class PrintingService {
     return this.state();
   }
 
-  /** The receipt as printed, line by line (the screen's preview of the paper). */
-  preview(paymentId: string) {
+  /**
+   * What goes on paper: text in the code page when it can carry every character (an English
+   * receipt), else the same rows drawn as an image (Arabic, or an English receipt with an Arabic
+   * name). Without the drawing engine (it failed to load) the English text receipt, `fellBack`.
+   */
+  private async paper(model: ReceiptModel, width: PaperWidth): Promise<Paper> {
+    const lang = receiptLanguage(this.deps.settings.get().locale);
+    const columns = PAPER_COLUMNS[width];
+    const rows = receiptRows(model, { lang, codePage: false });
+    if (lang === 'en' && rowsPrintable(rows)) return { kind: 'text', lang, lines: layoutReceipt(model, columns), fellBack: false };
+    try {
+      const image = await rasterRows(rows, { width: PAPER_DOTS[width], direction: lang === 'ar' ? 'rtl' : 'ltr' });
+      return { kind: 'image', lang, rows, image, lines: textLines(rows, columns) };
+    } catch (e) {
+      this.deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'receipt image could not be drawn; printing the English text receipt');
+      return { kind: 'text', lang: 'en', lines: layoutReceipt(model, columns), fellBack: lang !== 'en' };
+    }
+  }
+
+  /** The receipt as printed (the screen's preview of the paper): its lines, and the image when it prints as one. */
+  async preview(paymentId: string) {
     const model = buildReceiptModel(this.deps.db, paymentId, this.deps.settings.get());
-    const columns = PAPER_COLUMNS[this.store.get().width];
-    const lines = layoutReceipt(model, columns).map((l) => render(l, columns));
-    const fellBack = this.deps.settings.get().locale.toLowerCase().startsWith('ar');
-    return { model, lines, columns, language: 'en' as const, fellBack };
+    const width = this.store.get().width;
+    const columns = PAPER_COLUMNS[width];
+    const paper = await this.paper(model, width);
+    const lines = paper.lines.map((l) => render(l, columns));
+    const image = paper.kind === 'image' ? { png: `data:image/png;base64,${(await bitmapPng(paper.image)).toString('base64')}`, width: paper.image.width, height: paper.image.height } : null;
+    return { model, lines, columns, language: paper.lang, fellBack: paper.kind === 'text' && paper.fellBack, image };
   }
 
   async test(config: PrinterConfig): Promise<PrintOutcome> {
@@ -84,7 +111,8 @@ export class PrintingService {
     if (!config.enabled || !reachable(config)) return outcome(sale ? 'skipped' : 'failed', 'not_configured');
     if (sale && !config.autoPrint && !kick) return outcome('skipped', null);
     const columns = PAPER_COLUMNS[config.width];
-    const body = sale && !config.autoPrint ? null : encodeJob({ columns, kick: false, lines: layoutReceipt(model, columns) });
+    const paper = sale && !config.autoPrint ? null : await this.paper(model, config.width);
+    const body = !paper ? null : paper.kind === 'image' ? encodeRasterJob(paper.image) : encodeJob({ columns, kick: false, lines: paper.lines });
     const result = await this.run(config, kick ? encodeJob({ columns, kick: true, lines: [] }) : null, body);
     if (kick) auditAs(this.deps, actor, { action: 'drawer.open', outcome: result.drawerOpened ? 'success' : 'failure', target: model.orderId, detail: `cash sale ${model.orderReference}${result.problem ? `; printer ${result.problem}` : ''}` });
     auditAs(this.deps, actor, { action: sale ? 'receipt.print' : 'receipt.reprint', outcome: result.status === 'printed' || !body ? 'success' : 'failure', target: paymentId, detail: `${model.orderReference}${result.problem ? `: ${result.problem}` : ''}` });

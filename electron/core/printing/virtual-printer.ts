@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 
 /**
  * A virtual ESC/POS printer for tests and demos (issue #20): a TCP server that decodes what it is
- * sent into printed lines, cuts and drawer pulses, and answers the status requests like a real
+ * sent into printed lines, raster images (`GS v 0`), cuts and drawer pulses, and answers the status requests like a real
  * printer. Variants: `refuse` (nothing listening), `hangUpAfter` bytes (goes away mid-receipt),
  * `silent` (never answers), `paperOut`. Never started by the product itself: unit tests, e2e and
  * `npm run virtual-printer` start it.
@@ -20,7 +20,9 @@ export type PrinterEvent =
   | { kind: 'cut' }
   /** One drawer opening: consecutive ESC p pulses (pin 2 and pin 5) count as one. */
   | { kind: 'drawer'; pins: number[] }
-  | { kind: 'status'; request: 'paperNow' | 'paperAfter' };
+  | { kind: 'status'; request: 'paperNow' | 'paperAfter' }
+  /** One `GS v 0` band: `rows` rows of `width` dots, 1 bit a dot (most significant first, 1 = black). */
+  | { kind: 'raster'; width: number; rows: number; mode: number; bits: Buffer };
 
 /** ESC t n → the iconv name of the code pages we decode. */
 const CODE_PAGES: Record<number, string> = { 0: 'cp437', 2: 'cp850', 19: 'cp858', 16: 'win1252' };
@@ -96,6 +98,20 @@ export class EscPosDecoder {
         } else if (cmd === 0x21) {
           if (!need(3)) break;
           i += 3;
+        } else if (cmd === 0x76) {
+          // GS v 0 m xL xH yL yH d1…dk: a raster band, (xL + xH·256) bytes a row, (yL + yH·256) rows.
+          if (!need(8)) break;
+          if (buf[i + 2] !== 0x30) {
+            this.unknown.push(0x1d, cmd, buf[i + 2]!);
+            i += 3;
+            continue;
+          }
+          const stride = buf[i + 4]! + buf[i + 5]! * 256;
+          const rows = buf[i + 6]! + buf[i + 7]! * 256;
+          if (!need(8 + stride * rows)) break;
+          this.endLine(true);
+          this.events.push({ kind: 'raster', width: stride * 8, rows, mode: buf[i + 3]!, bits: Buffer.from(buf.subarray(i + 8, i + 8 + stride * rows)) });
+          i += 8 + stride * rows;
         } else {
           this.unknown.push(0x1d, cmd);
           i += 2;
@@ -144,6 +160,34 @@ export class EscPosDecoder {
   get drawerKicks(): number {
     return this.events.filter((e) => e.kind === 'drawer').length;
   }
+
+  /**
+   * The raster bands received, put together as one image (bands of another width start a new
+   * one): what the paper shows of an image receipt.
+   */
+  get images(): { width: number; rows: number; bits: Buffer; bands: number }[] {
+    const out: { width: number; rows: number; bits: Buffer; bands: number }[] = [];
+    let last: PrinterEvent | undefined;
+    for (const e of this.events) {
+      if (e.kind === 'raster') {
+        const cur = out[out.length - 1];
+        if (cur && last?.kind === 'raster' && cur.width === e.width) {
+          cur.bits = Buffer.concat([cur.bits, e.bits]);
+          cur.rows += e.rows;
+          cur.bands += 1;
+        } else out.push({ width: e.width, rows: e.rows, bits: e.bits, bands: 1 });
+      }
+      last = e;
+    }
+    return out;
+  }
+}
+
+/** How many dots of an image are black (a blank image has none). */
+export function blackDots(bits: Uint8Array): number {
+  let n = 0;
+  for (const b of bits) for (let v = b; v; v &= v - 1) n++;
+  return n;
 }
 
 export interface VirtualPrinterOptions {
@@ -201,6 +245,11 @@ export class VirtualPrinter {
 
   get drawerKicks(): number {
     return this.jobs.reduce((n, j) => n + j.decoder.drawerKicks, 0);
+  }
+
+  /** Every image received (an image receipt), in order. */
+  get images(): EscPosDecoder['images'] {
+    return this.jobs.flatMap((j) => j.decoder.images);
   }
 
   get allBytes(): Buffer {

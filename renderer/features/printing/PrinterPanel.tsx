@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_PRINTER_PORT } from '../../../shared/contract/limits';
 import { DEVICE_PATH, type OutputOf, type PaperWidth, type PrinterConfig, type PrinterConnection, type PrintOutcome } from '../../../shared/contract';
 import { call } from '../../lib/api';
+import { technicalDetail } from '../../lib/core-text';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { fmtDateTime } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -115,7 +116,7 @@ export function PrinterPanel() {
   return (
     <section className="panel" aria-labelledby="printer-h" data-testid="printer-panel">
       <h2 id="printer-h">{t('panel.title')}</h2>
-      <p className="field-hint">{t('panel.intro', { port: DEFAULT_PRINTER_PORT })}</p>
+      <p className="field-hint">{t('panel.intro', { port: DEFAULT_PRINTER_PORT, example: USB_EXAMPLE })}</p>
       {loadError ? <Alert tone="danger">{loadError}</Alert> : null}
       {!form && !loadError ? <Spinner label={t('preview.loading')} /> : null}
       {form ? (
@@ -168,7 +169,7 @@ export function PrinterPanel() {
               {result.outcome.status === 'failed' ? (
                 <Alert tone="warning">
                   {outcomeText(result.outcome)}
-                  {result.outcome.detail ? <span className="field-hint"> <bdi dir="ltr">{result.outcome.detail}</bdi></span> : null}
+                  {result.outcome.detail ? <span className="field-hint"> {technicalDetail(result.outcome.detail)}</span> : null}
                 </Alert>
               ) : (
                 <Alert tone="success">{result.kind === 'test' ? t('panel.testOk') : t('panel.drawerOpened')}</Alert>

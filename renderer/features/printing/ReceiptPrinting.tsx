@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf, PrintOutcome } from '../../../shared/contract';
 import { call } from '../../lib/api';
+import { technicalDetail } from '../../lib/core-text';
 import { describeError } from '../../lib/error-text';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -61,7 +62,7 @@ function PrintStatus({ job, paymentId, onReprint }: { job: Job; paymentId: strin
     <div className="print-problem" role="region" aria-label={t('status.region')} data-testid="print-status" data-state="failed" data-problem={o?.problem ?? 'error'}>
       <Alert tone="warning" title={t('status.failedTitle')}>
         <p>{o ? problemText(o) : job.state === 'error' ? job.message : ''}</p>
-        {o?.detail ? <p className="field-hint"><bdi dir="ltr">{o.detail}</bdi></p> : null}
+        {o?.detail ? <p className="field-hint" data-testid="print-detail">{technicalDetail(o.detail)}</p> : null}
         {o?.drawerOpened ? <p>{t('status.drawerOpenedAnyway')}</p> : null}
         <p>{t('status.saleSafe')}</p>
         <div className="actions">
@@ -122,9 +123,14 @@ export function PaperReceiptActions({ paymentId }: { paymentId: string }) {
           {preview ? (
             <>
               {preview.fellBack ? <p className="field-hint">{t('preview.english')}</p> : null}
-              <pre className="paper" lang="en" dir="ltr" data-testid="paper-preview" style={{ inlineSize: `${preview.columns + 2}ch` }}>
-                {preview.lines.join('\n')}
-              </pre>
+              {preview.image ? (
+                // An image receipt (Arabic, or a name the code page cannot print): the dots the printer gets.
+                <img className="paper paper-image" src={preview.image.png} width={preview.image.width} height={preview.image.height} alt={t('preview.imageAlt')} data-testid="paper-preview-image" />
+              ) : (
+                <pre className="paper" lang="en" dir="ltr" data-testid="paper-preview" style={{ inlineSize: `${preview.columns + 2}ch` }}>
+                  {preview.lines.join('\n')}
+                </pre>
+              )}
             </>
           ) : (
             <p role="status">{t('preview.loading')}</p>

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
+import { technicalDetail } from '../../lib/core-text';
 import { describeError, fieldErrors } from '../../lib/error-text';
 import { fmtDateTime, fmtNumber } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
@@ -108,7 +109,7 @@ export function ShopServerPanel() {
             <progress className="shop-progress" max={status.fetched + status.behind} value={status.fetched} aria-label={t('progress')} />
           ) : null}
           {status.conflicts > 0 ? <p className="field-hint">{t('conflicts', { count: status.conflicts, n: fmtNumber(status.conflicts) })}</p> : null}
-          {status.lastError && status.state === 'unreachable' ? <p className="field-hint">{t('lastError', { error: status.lastError })}</p> : null}
+          {status.lastError && status.state === 'unreachable' ? <p className="field-hint">{t('lastError', { error: technicalDetail(status.lastError) })}</p> : null}
           {status.leftAt && status.state === 'not_configured' ? <p className="field-hint">{t('leftAt', { at: fmtDateTime(status.leftAt) })}</p> : null}
         </div>
       ) : null}

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { GO_LIVE_CONFIRMATION } from '../../../shared/contract/constants';
+import { technicalSentence } from '../../lib/core-text';
 
 type TestResult = OutputOf<'gateway.test'>;
 
@@ -21,7 +22,11 @@ const NOT_SENT = /^Not sent: (.*)\.$/s;
 export function testMessage(result: TestResult, t: TFunction): string {
   const { outcome, message } = result;
   if (outcome === 'unreachable' && message.startsWith(UNREACHABLE_PREFIX) && message.endsWith(')')) {
-    return t('gateway:test.withDetail', { message: t('gateway:test.outcome.unreachable'), detail: message.slice(UNREACHABLE_PREFIX.length, -1) });
+    const detail = message.slice(UNREACHABLE_PREFIX.length, -1);
+    // A socket or TLS error ("fetch failed: ECONNREFUSED: …") said in the user's language.
+    const said = technicalSentence(detail);
+    if (said) return t('gateway:test.withSentence', { message: t('gateway:test.outcome.unreachable'), sentence: said });
+    return t('gateway:test.withDetail', { message: t('gateway:test.outcome.unreachable'), detail });
   }
   const refused = outcome === 'refused' ? REFUSED.exec(message) : null;
   if (refused) return t('gateway:test.refusedDetail', { detail: refused[1] });
