@@ -198,6 +198,11 @@ export const CORE_MESSAGES = {
 
   // a bulk row's result (bulk/service.ts; stored with the row)
   'bulk.needsAttention': 'Needs attention: {{why}}',
+  'bulk.refusedAtSend': 'Needs attention: refused before sending ({{why}}) {{next}}',
+  'bulk.refusedNextChargeOrder': 'Ask the customer for another card and charge order {{reference}} by hand (or cancel that order), then dismiss.',
+  'bulk.refusedNextCharge': 'Ask the customer for another card and charge them by hand (or cancel the charge), then dismiss.',
+  'bulk.dismissedRow': 'Dismissed by {{name}}: not sent. {{why}}',
+  'bulk.refusedNextPayment': 'The payment changed after the preview: open it, do by hand what is still needed, then dismiss.',
   'bulk.declined': 'Declined.',
   'bulk.cancelledBeforeSent': 'Cancelled before it was sent.',
   // a bulk row refused by the preview's checks (bulk/service.ts, bulk/bill-run.ts), and a bill-run row's note

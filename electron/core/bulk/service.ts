@@ -81,11 +81,9 @@ interface RowRecord {
 const MAX_ROWS = 20_000;
 
 /** What a person does about a row our own checks refused when it was sent, in one sentence. */
-export function refusedNextStep(kind: BulkKind, orderReference: string | null): string {
-  if (kind === 'charge') {
-    return `Ask the customer for another card and charge ${orderReference ? `order ${orderReference}` : 'them'} by hand (or cancel ${orderReference ? 'that order' : 'the charge'}), then dismiss.`;
-  }
-  return `The payment changed after the preview: open it, do by hand what is still needed, then dismiss.`;
+export function refusedNextStep(kind: BulkKind, orderReference: string | null): CoreText {
+  if (kind === 'charge') return orderReference ? coreText('bulk.refusedNextChargeOrder', { reference: orderReference }) : coreText('bulk.refusedNextCharge');
+  return coreText('bulk.refusedNextPayment');
 }
 const STATES: RowState[] = ['waiting', 'sending', 'approved', 'declined', 'unknown', 'queued', 'refused', 'cancelled'];
 
@@ -375,7 +373,7 @@ export class BulkService {
       if (this.closed) return this.finishRow(r, 'waiting', '');
       // Refused by our own checks before sending (the payment or card changed since the preview,
       // approval needed…): nothing moved, and no operation holds it, so the row itself does.
-      this.holdForAttention(r, kind, e instanceof Error ? e.message : String(e));
+      this.holdForAttention(r, kind, e instanceof ContractError && e.text ? e.text : e instanceof Error ? e.message : String(e));
     }
   }
 
@@ -384,13 +382,15 @@ export class BulkService {
    * screen lists it (from the row, as it has no operation) with the reason and a next step, until a
    * supervisor dismisses it. Its result is written now, in the same commit (not grouped).
    */
-  private holdForAttention(r: RowRecord, kind: BulkKind, reason: string): void {
+  private holdForAttention(r: RowRecord, kind: BulkKind, reason: string | CoreText): void {
     const { db } = this.deps;
     const at = this.now();
-    const why = reason.trim().slice(0, 300) || 'Refused.';
-    const message = `Needs attention: refused before sending (${why.replace(/\.$/, '')}). ${refusedNextStep(kind, r.order_reference)}`.slice(0, 500);
+    const why = typeof reason === 'string' ? reason.trim().slice(0, 300) || 'Refused.' : englishText(reason);
+    // Said in the reader's language (the row's note from the preview must not stay on it).
+    const text = coreText('bulk.refusedAtSend', { why: typeof reason === 'string' ? why : nested(reason), next: nested(refusedNextStep(kind, r.order_reference)) });
+    const message = englishText(text).slice(0, 500);
     tx(db, () => {
-      stmt(db, "UPDATE bulk_rows SET state = 'declined', message = ?, attention = 'open', attention_at = ?, attention_reason = ?, updated_at = ? WHERE run_id = ? AND seq = ?").run(message, at, why, at, r.run_id, r.seq);
+      stmt(db, "UPDATE bulk_rows SET state = 'declined', message = ?, message_text = ?, attention = 'open', attention_at = ?, attention_reason = ?, updated_at = ? WHERE run_id = ? AND seq = ?").run(message, storeText(text), at, why, at, r.run_id, r.seq);
       auditAs(this.deps, null, { action: 'bulk.needs_attention', target: r.payment_id ?? r.order_reference ?? r.reference, outcome: 'failure', detail: `run ${r.run_id} row ${r.seq}: ${message}`.slice(0, 500) });
     });
     // A grouped result written later must not overwrite this one.
@@ -406,8 +406,11 @@ export class BulkService {
       if (!row) throw new ContractError('NOT_FOUND', 'No such bulk row.');
       if (row.attention !== 'open') throw new ContractError('CONFLICT', coreText('refuse.queueNotWaiting'));
       const at = this.now();
-      const message = `Dismissed by ${actor.name}: not sent. ${row.attention_reason ?? ''}`.trim().slice(0, 500);
-      stmt(db, "UPDATE bulk_rows SET attention = 'dismissed', message = ?, updated_at = ? WHERE run_id = ? AND seq = ?").run(message, at, runId, seq);
+      const held = readText(row.message_text);
+      const why = held?.key === 'bulk.refusedAtSend' && held.params?.why !== undefined ? held.params.why : (row.attention_reason ?? '');
+      const text = coreText('bulk.dismissedRow', { name: actor.name, why });
+      const message = englishText(text).trim().slice(0, 500);
+      stmt(db, "UPDATE bulk_rows SET attention = 'dismissed', message = ?, message_text = ?, updated_at = ? WHERE run_id = ? AND seq = ?").run(message, storeText(text), at, runId, seq);
       auditAs(this.deps, actor, { action: 'bulk.dismiss', target: row.payment_id ?? row.order_reference ?? row.reference, outcome: 'success', detail: `run ${runId} row ${seq} dismissed; was: ${row.attention_reason ?? ''}`.slice(0, 500) });
     });
     this.onAttentionChange?.();
