@@ -54,6 +54,21 @@ test('an Arabic station prints its receipt as a raster image, 576 dots wide, the
     await expect(page.getByText('Printed in English')).toHaveCount(0);
     await preview.scrollIntoViewIfNeeded();
     await shot(page, 'receipt-preview-arabic');
+
+    // The test print follows the station's language too: Arabic, drawn as an image, no drawer.
+    const jobs = printer.jobs.filter((j) => j.bytes.length > 0).length;
+    await page.keyboard.press('Alt+S');
+    const panel = page.getByRole('region', { name: 'Receipt printer at this desk' });
+    await panel.getByRole('button', { name: 'Test print' }).click();
+    await expect(panel.getByText('The test page printed.')).toBeVisible();
+    await printer.waitForJobs(jobs + 1);
+    const testJob = printer.jobs.at(-1)!.decoder;
+    expect(testJob.lines).toEqual([]);
+    expect(testJob.images).toHaveLength(1);
+    expect(testJob.images[0]!.width).toBe(576);
+    expect(blackDots(testJob.images[0]!.bits)).toBeGreaterThan(1_000);
+    expect(testJob.cuts).toBe(1);
+    expect(printer.drawerKicks).toBe(1);
   } finally {
     await printer.stop();
   }
