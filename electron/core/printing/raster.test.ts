@@ -8,6 +8,7 @@ import { encodeRasterJob } from './escpos';
 import { bitmapPng, drawRows, PAPER_DOTS, rasterEngine, rasterRows, type Bitmap } from './raster';
 import { receiptRows, rowsPrintable, testPageRows, textLines } from './receipt-layout';
 import { PrintingService } from './service';
+import { sampleReceipt } from './test-helpers';
 import { blackDots, EscPosDecoder, VirtualPrinter } from './virtual-printer';
 
 /**
@@ -18,15 +19,11 @@ import { blackDots, EscPosDecoder, VirtualPrinter } from './virtual-printer';
 
 const FAST = { connectMs: 500, answerMs: 400 };
 
-const model = (over: Partial<ReceiptModel> = {}): ReceiptModel => ({
+/** The sample receipt at an Arabic shop, with an Arabic-script customer and item name. */
+const model = (over: Partial<ReceiptModel> = {}): ReceiptModel => sampleReceipt({
   shop: { name: 'متجر الصندوق', address: 'شارع السوق ١\nالكويت', station: 'مكتب 1' },
-  orderId: 'o1', orderReference: 'D1-42', at: '2026-03-10T10:05:00.000Z', currency: 'KWD', customerName: 'سارة Al-Sabah',
+  customerName: 'سارة Al-Sabah',
   lines: [{ description: 'Reading lamp', quantity: 2, unitPrice: 4_250, taxRateBp: 0, amount: 8_500 }, { description: 'طاولة خشب', quantity: 1, unitPrice: 12_500, taxRateBp: 500, amount: 12_500 }],
-  net: 21_000, tax: 625, total: 21_625,
-  tenders: [
-    { paymentId: 'p1', method: 'cash', amount: 10_000, brand: null, last4: null, authorizationCode: null, reference: 'D1-42-P1', gatewayReference: null, tendered: 20_000, change: 10_000, refunded: 0 },
-    { paymentId: 'p2', method: 'card', amount: 11_625, brand: 'VISA', last4: '0001', authorizationCode: '123456', reference: 'D1-42-P2', gatewayReference: '176000000000000012', tendered: null, change: null, refunded: 0 },
-  ],
   ...over,
 });
 
