@@ -41,6 +41,20 @@ export async function fillLines(page: Page, lines: LineSpec[]) {
   }
 }
 
+/** F2, a counter sale of `lines` paid in cash (`tendered` in USD), Ctrl+Enter; waits for "approved". */
+export async function counterCashSale(page: Page, lines: LineSpec[], tendered: string) {
+  await page.keyboard.press('F2');
+  await expect(page.getByRole('heading', { name: 'New order' })).toBeVisible();
+  await page.getByRole('radio', { name: 'Counter' }).check();
+  await fillLines(page, lines);
+  await page.getByRole('radio', { name: 'Cash' }).check();
+  await page.getByLabel('Amount tendered (USD)').fill(tendered);
+  await page.keyboard.press('Control+Enter');
+  const result = page.getByTestId('charge-result');
+  await expect(result).toHaveAttribute('data-outcome', 'approved', { timeout: 60_000 });
+  return { result, reference: await orderReferenceOnResult(page) };
+}
+
 /** Types a card into the gateway's hosted page (a cross-origin frame) and waits for "… ready". */
 export async function enterNewCard(page: Page, card: { number: string; cvv: string; last4: string; brand: string }, holder = 'Test Holder', screenshot?: string) {
   await page.getByRole('radio', { name: 'New card' }).check();

@@ -1,6 +1,6 @@
 import { VirtualPrinter, blackDots } from '../electron/core/printing/virtual-printer';
 import { apiOk, expect, NAMES, personSpeaks, PINS, shot, switchUser, test } from './fixtures';
-import { fillLines } from './desk';
+import { counterCashSale } from './desk';
 
 /**
  * Issue #17: an Arabic station's receipt on the thermal printer, in Chromium against web mode (the
@@ -20,18 +20,10 @@ test('an Arabic station prints its receipt as a raster image, 576 dots wide, the
     await apiOk(page, 'printing.configure', { enabled: true, connection: 'network', device: '', host: '127.0.0.1', port, width: '80mm', drawer: true, autoPrint: true });
     await apiOk(page, 'settings.update', { locale: 'ar-KW' });
 
-    await page.keyboard.press('F2');
-    await expect(page.getByRole('heading', { name: 'New order' })).toBeVisible();
-    await page.getByRole('radio', { name: 'Counter' }).check();
-    await fillLines(page, [
+    const { result } = await counterCashSale(page, [
       { description: 'دفتر ملاحظات', quantity: '3', price: '4.20', tax: '0' },
       { description: 'Fountain pen', price: '18.75', tax: '0' },
-    ]);
-    await page.getByRole('radio', { name: 'Cash' }).check();
-    await page.getByLabel('Amount tendered (USD)').fill('40');
-    await page.keyboard.press('Control+Enter');
-    const result = page.getByTestId('charge-result');
-    await expect(result).toHaveAttribute('data-outcome', 'approved', { timeout: 60_000 });
+    ], '40');
     await expect(result.getByTestId('print-status')).toHaveText('Receipt printed and the drawer opened.', { timeout: 30_000 });
     await printer.waitForJobs(1);
     expect(printer.receipts).toEqual([]);
@@ -54,6 +46,21 @@ test('an Arabic station prints its receipt as a raster image, 576 dots wide, the
     await expect(page.getByText('Printed in English')).toHaveCount(0);
     await preview.scrollIntoViewIfNeeded();
     await shot(page, 'receipt-preview-arabic');
+
+    // The test print follows the station's language too: Arabic, drawn as an image, no drawer.
+    const jobs = printer.jobs.filter((j) => j.bytes.length > 0).length;
+    await page.keyboard.press('Alt+S');
+    const panel = page.getByRole('region', { name: 'Receipt printer at this desk' });
+    await panel.getByRole('button', { name: 'Test print' }).click();
+    await expect(panel.getByText('The test page printed.')).toBeVisible();
+    await printer.waitForJobs(jobs + 1);
+    const testJob = printer.jobs.at(-1)!.decoder;
+    expect(testJob.lines).toEqual([]);
+    expect(testJob.images).toHaveLength(1);
+    expect(testJob.images[0]!.width).toBe(576);
+    expect(blackDots(testJob.images[0]!.bits)).toBeGreaterThan(1_000);
+    expect(testJob.cuts).toBe(1);
+    expect(printer.drawerKicks).toBe(1);
   } finally {
     await printer.stop();
   }

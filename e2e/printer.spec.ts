@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { VirtualPrinter } from '../electron/core/printing/virtual-printer';
 import { report, scan as scanInto, type Finding } from './axe';
 import { apiOk, expect, NAMES, PINS, shot, switchUser, test } from './fixtures';
-import { fillLines } from './desk';
+import { counterCashSale } from './desk';
 
 /**
  * Issue #20, receipt printer and cash drawer, in Chromium against web mode: the virtual ESC/POS
@@ -13,21 +13,10 @@ import { fillLines } from './desk';
 const findings: Finding[] = [];
 const scan = (page: Page, screen: string) => scanInto(page, screen, findings);
 
-async function counterCashSale(page: Page, tendered: string) {
-  await page.keyboard.press('F2');
-  await expect(page.getByRole('heading', { name: 'New order' })).toBeVisible();
-  await page.getByRole('radio', { name: 'Counter' }).check();
-  await fillLines(page, [
-    { description: 'Notebook A5', quantity: '3', price: '4.20', tax: '0' },
-    { description: 'Fountain pen', price: '18.75', tax: '0' },
-  ]);
-  await page.getByRole('radio', { name: 'Cash' }).check();
-  await page.getByLabel('Amount tendered (USD)').fill(tendered);
-  await page.keyboard.press('Control+Enter');
-  const result = page.getByTestId('charge-result');
-  await expect(result).toHaveAttribute('data-outcome', 'approved', { timeout: 60_000 });
-  return { result, reference: (await page.getByTestId('result-reference').textContent())!.trim() };
-}
+const NOTEBOOKS_AND_PEN = [
+  { description: 'Notebook A5', quantity: '3', price: '4.20', tax: '0' },
+  { description: 'Fountain pen', price: '18.75', tax: '0' },
+];
 
 test('receipt printer: set up with a test print, a cash sale prints and opens the drawer once, printer off → sale stands, Reprint once it is back', async ({ desk: page }) => {
   test.setTimeout(240_000);
@@ -66,7 +55,7 @@ test('receipt printer: set up with a test print, a cash sale prints and opens th
     let firstReference = '';
     let secondReference = '';
     await test.step('a counter cash sale prints by itself, line by line, and opens the drawer once', async () => {
-      const { result, reference } = await counterCashSale(page, '40');
+      const { result, reference } = await counterCashSale(page, NOTEBOOKS_AND_PEN, '40');
       firstReference = reference;
       await expect(result.getByTestId('print-status')).toHaveText('Receipt printed and the drawer opened.', { timeout: 20_000 });
       await printer.waitForJobs(1);
@@ -83,7 +72,7 @@ test('receipt printer: set up with a test print, a cash sale prints and opens th
 
     await test.step('the printer is switched off: the sale goes through, the problem is plain, Reprint works once it is back', async () => {
       await printer.stop();
-      const { result, reference } = await counterCashSale(page, '31.35');
+      const { result, reference } = await counterCashSale(page, NOTEBOOKS_AND_PEN, '31.35');
       secondReference = reference;
       const status = result.getByTestId('print-status');
       await expect(status).toHaveAttribute('data-problem', 'refused', { timeout: 20_000 });

@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceiptModel } from '../../../shared/contract';
+import { PAPER_COLUMNS, type ReceiptModel } from '../../../shared/contract';
 import { startHarness, type Harness } from '../payments/test-harness';
 import { MemoryPrinterConfigStore } from './config-store';
 import { encodeRasterJob } from './escpos';
 import { bitmapPng, drawRows, PAPER_DOTS, rasterEngine, rasterRows, type Bitmap } from './raster';
-import { receiptRows, rowsPrintable, textLines } from './receipt-layout';
+import { receiptRows, rowsPrintable, testPageRows, textLines } from './receipt-layout';
 import { PrintingService } from './service';
+import { sampleReceipt } from './test-helpers';
 import { blackDots, EscPosDecoder, VirtualPrinter } from './virtual-printer';
 
 /**
@@ -18,15 +19,11 @@ import { blackDots, EscPosDecoder, VirtualPrinter } from './virtual-printer';
 
 const FAST = { connectMs: 500, answerMs: 400 };
 
-const model = (over: Partial<ReceiptModel> = {}): ReceiptModel => ({
+/** The sample receipt at an Arabic shop, with an Arabic-script customer and item name. */
+const model = (over: Partial<ReceiptModel> = {}): ReceiptModel => sampleReceipt({
   shop: { name: 'متجر الصندوق', address: 'شارع السوق ١\nالكويت', station: 'مكتب 1' },
-  orderId: 'o1', orderReference: 'D1-42', at: '2026-03-10T10:05:00.000Z', currency: 'KWD', customerName: 'سارة Al-Sabah',
+  customerName: 'سارة Al-Sabah',
   lines: [{ description: 'Reading lamp', quantity: 2, unitPrice: 4_250, taxRateBp: 0, amount: 8_500 }, { description: 'طاولة خشب', quantity: 1, unitPrice: 12_500, taxRateBp: 500, amount: 12_500 }],
-  net: 21_000, tax: 625, total: 21_625,
-  tenders: [
-    { paymentId: 'p1', method: 'cash', amount: 10_000, brand: null, last4: null, authorizationCode: null, reference: 'D1-42-P1', gatewayReference: null, tendered: 20_000, change: 10_000, refunded: 0 },
-    { paymentId: 'p2', method: 'card', amount: 11_625, brand: 'VISA', last4: '0001', authorizationCode: '123456', reference: 'D1-42-P2', gatewayReference: '176000000000000012', tendered: null, change: null, refunded: 0 },
-  ],
   ...over,
 });
 
@@ -194,6 +191,51 @@ describe('an image receipt on a real TCP printer', () => {
       expect(printer.drawerKicks).toBe(1);
     });
   }
+
+  for (const [width, dots] of [['80mm', 576], ['58mm', 384]] as const) {
+    it(`${width}: an Arabic station's test print is an image ${dots} dots wide, right to left, in the catalogue's Arabic, then the cut; no drawer`, async () => {
+      const { service, store } = await start({}, width);
+      expect(await service.test(store.get())).toEqual({ status: 'printed', problem: null, detail: '', drawerOpened: false });
+      await printer.waitForJobs(1);
+      expect(printer.receipts).toEqual([]);
+      expect(printer.images).toHaveLength(1);
+      const image = printer.images[0]!;
+      expect(image.width).toBe(dots);
+      const rows = testPageRows({ name: 'متجر الصندوق', station: 'مكتب 1' }, { width, columns: PAPER_COLUMNS[width], dots }, { lang: 'ar', codePage: false });
+      expect(rows).toContainEqual({ kind: 'center', text: 'طباعة تجريبية', bold: true });
+      expect(rows).toContainEqual({ kind: 'text', text: `ورق ${width}: يُطبع صورةً بعرض ${dots} نقطة` });
+      // The printer got exactly these rows drawn right to left: dot for dot, and not their mirror.
+      const canvas = await rasterEngine();
+      const expected = drawRows(canvas, rows, { width: dots, direction: 'rtl' });
+      expect(image.rows).toBe(expected.height);
+      expect(Buffer.compare(image.bits, Buffer.from(expected.bits))).toBe(0);
+      expect(Buffer.compare(image.bits, Buffer.from(drawRows(canvas, rows, { width: dots, direction: 'ltr' }).bits))).not.toBe(0);
+      const line = drawRows(canvas, rows.filter((r) => r.kind === 'text').slice(0, 1), { width: dots, direction: 'rtl' });
+      expect(inkExtent(line)[1]).toBeGreaterThan(dots - 20);
+      const kinds = printer.jobs[0]!.decoder.events.map((e) => e.kind).filter((k) => k !== 'status');
+      expect(kinds).toEqual([...Array(image.bands).fill('raster'), 'cut']);
+      expect(printer.drawerKicks).toBe(0);
+    });
+  }
+
+  it('an English station\'s test print: text on the code page; with an Arabic shop name, an English image with the name as written', async () => {
+    h.deps.settings.update({ locale: 'en-US', merchantName: 'Sandbox Trading Co.', stationName: 'Counter 1' });
+    const { service, store } = await start();
+    expect(await service.test(store.get())).toMatchObject({ status: 'printed' });
+    await printer.waitForJobs(1);
+    expect(printer.images).toEqual([]);
+    expect(printer.receipts[0]).toEqual(expect.arrayContaining(['TEST PRINT', 'This printer is set up for Counter 1.', 'Paper 80mm: 48 characters a line']));
+
+    h.deps.settings.update({ merchantName: 'متجر الصندوق' });
+    expect(await service.test(store.get())).toMatchObject({ status: 'printed' });
+    await printer.waitForJobs(2);
+    expect(printer.images).toHaveLength(1);
+    const rows = testPageRows({ name: 'متجر الصندوق', station: 'Counter 1' }, { width: '80mm', columns: 48, dots: 576 }, { lang: 'en', codePage: false });
+    expect(rows).toContainEqual({ kind: 'center', text: 'متجر الصندوق', bold: true });
+    expect(rows).toContainEqual({ kind: 'text', text: 'Paper 80mm: printed as an image 576 dots wide' });
+    const expected = drawRows(await rasterEngine(), rows, { width: 576, direction: 'ltr' });
+    expect(Buffer.compare(printer.images[0]!.bits, Buffer.from(expected.bits))).toBe(0);
+  });
 
   it('an English station still prints text; an English receipt with an Arabic name prints as an image with the name', async () => {
     h.deps.settings.update({ locale: 'en-US', merchantName: 'Sandbox Trading Co.', merchantAddress: '1 Market Street', stationName: 'Counter 1' });

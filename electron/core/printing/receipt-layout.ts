@@ -171,22 +171,36 @@ export function rowsPrintable(rows: readonly ReceiptRow[]): boolean {
   return rows.every((row) => row.kind === 'rule' || (row.kind === 'pair' ? ok(row.label) && ok(row.value) : ok(row.text)));
 }
 
-/** A test page: the header and what the printer was set up as. */
-export function testPageRows(shop: { name: string; station: string }, width: string, columns: number, opts: RowOptions): ReceiptRow[] {
+/** The paper a test page describes: its width as set, characters a line in the code page, dots across. */
+export interface TestPaper {
+  width: string;
+  columns: number;
+  dots: number;
+}
+
+/**
+ * A test page: the header and what the printer was set up as, in the station's language. On an
+ * image the line width is in dots (characters a line mean nothing there); the station's name is
+ * isolated so its own direction never reorders the sentence around it.
+ */
+export function testPageRows(shop: { name: string; station: string }, paper: TestPaper, opts: RowOptions): ReceiptRow[] {
   const fit = (text: string) => (opts.codePage ? orElse(text, '') : text);
+  const station = opts.codePage ? fit(shop.station) : `\u2068${shop.station}\u2069`;
   return [
     { kind: 'center', text: fit(shop.name), bold: true },
     { kind: 'center', text: word('printing:paper.testTitle', {}, opts.lang), bold: true },
     { kind: 'rule' },
-    { kind: 'text', text: word('printing:paper.testLine', { station: fit(shop.station) }, opts.lang) },
-    { kind: 'text', text: word('printing:paper.testWidth', { width, columns }, opts.lang) },
+    { kind: 'text', text: word('printing:paper.testLine', { station }, opts.lang) },
+    opts.codePage
+      ? { kind: 'text', text: word('printing:paper.testWidth', { width: paper.width, columns: paper.columns }, opts.lang) }
+      : { kind: 'text', text: word('printing:paper.testImage', { width: paper.width, dots: paper.dots }, opts.lang) },
   ];
 }
 
 /** The code page's test page: English, wrapped, and a ruler of digits across the paper. */
 export function layoutTestPage(shop: { name: string; station: string }, width: string, columns: number): PrintLine[] {
   const out: PrintLine[] = [];
-  for (const row of testPageRows(shop, width, columns, { lang: 'en', codePage: true })) {
+  for (const row of testPageRows(shop, { width, columns, dots: 0 }, { lang: 'en', codePage: true })) {
     if (row.kind === 'rule') out.push(plain(RULE.repeat(columns)));
     else if (row.kind === 'center') for (const t of wrap(row.text, columns)) out.push({ text: t, align: 'center', bold: row.bold ?? false });
     else if (row.kind === 'text') for (const t of wrap(row.text, columns)) out.push(plain(t));

@@ -29,6 +29,7 @@ export const RECEIPT_WORDS = {
   'printing:paper.testTitle': 'TEST PRINT',
   'printing:paper.testLine': 'This printer is set up for {{station}}.',
   'printing:paper.testWidth': 'Paper {{width}}: {{columns}} characters a line',
+  'printing:paper.testImage': 'Paper {{width}}: printed as an image {{dots}} dots wide',
 } as const;
 
 export type ReceiptWord = keyof typeof RECEIPT_WORDS;
@@ -56,6 +57,7 @@ export const RECEIPT_WORDS_AR: Record<ReceiptWord, string> = {
   'printing:paper.testTitle': 'طباعة تجريبية',
   'printing:paper.testLine': 'هذه الطابعة مُعدّة لـ {{station}}.',
   'printing:paper.testWidth': 'ورق {{width}}: {{columns}} حرفًا في السطر',
+  'printing:paper.testImage': 'ورق {{width}}: يُطبع صورةً بعرض {{dots}} نقطة',
 };
 
 /** The languages a receipt prints in. */

@@ -6,7 +6,7 @@ import { encodeJob, encodeRasterJob } from './escpos';
 import { DEFAULT_TIMEOUTS, sendDeviceJob, sendJob, type LinkTimeouts } from './printer-link';
 import { buildReceiptModel } from './receipt-model';
 import { bitmapPng, PAPER_DOTS, rasterRows, type Bitmap } from './raster';
-import { layoutReceipt, layoutTestPage, receiptRows, rowsPrintable, textLines, type PrintLine, type ReceiptRow } from './receipt-layout';
+import { layoutReceipt, layoutTestPage, receiptRows, rowsPrintable, testPageRows, textLines, type PrintLine, type ReceiptRow } from './receipt-layout';
 import { receiptLanguage, type ReceiptLanguage } from './receipt-words';
 
 type Actor = { id: string; name: string };
@@ -60,21 +60,23 @@ export class PrintingService {
 
   /**
    * What goes on paper: text in the code page when it can carry every character (an English
-   * receipt), else the same rows drawn as an image (Arabic, or an English receipt with an Arabic
-   * name). Without the drawing engine (it failed to load) the English text receipt, `fellBack`.
+   * receipt or test page), else the same rows drawn as an image (Arabic, or English with an Arabic
+   * name). Without the drawing engine (it failed to load) the English text, `fellBack`.
    */
-  private async paper(model: ReceiptModel, width: PaperWidth): Promise<Paper> {
-    const lang = receiptLanguage(this.deps.settings.get().locale);
-    const columns = PAPER_COLUMNS[width];
-    const rows = receiptRows(model, { lang, codePage: false });
-    if (lang === 'en' && rowsPrintable(rows)) return { kind: 'text', lang, lines: layoutReceipt(model, columns), fellBack: false };
+  private async draw(lang: ReceiptLanguage, rows: ReceiptRow[], width: PaperWidth, english: () => PrintLine[]): Promise<Paper> {
+    if (lang === 'en' && rowsPrintable(rows)) return { kind: 'text', lang, lines: english(), fellBack: false };
     try {
       const image = await rasterRows(rows, { width: PAPER_DOTS[width], direction: lang === 'ar' ? 'rtl' : 'ltr' });
-      return { kind: 'image', lang, rows, image, lines: textLines(rows, columns) };
+      return { kind: 'image', lang, rows, image, lines: textLines(rows, PAPER_COLUMNS[width]) };
     } catch (e) {
-      this.deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'receipt image could not be drawn; printing the English text receipt');
-      return { kind: 'text', lang: 'en', lines: layoutReceipt(model, columns), fellBack: lang !== 'en' };
+      this.deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'receipt image could not be drawn; printing English text');
+      return { kind: 'text', lang: 'en', lines: english(), fellBack: lang !== 'en' };
     }
+  }
+
+  private paper(model: ReceiptModel, width: PaperWidth): Promise<Paper> {
+    const lang = receiptLanguage(this.deps.settings.get().locale);
+    return this.draw(lang, receiptRows(model, { lang, codePage: false }), width, () => layoutReceipt(model, PAPER_COLUMNS[width]));
   }
 
   /** The receipt as printed (the screen's preview of the paper): its lines, and the image when it prints as one. */
@@ -88,12 +90,16 @@ export class PrintingService {
     return { model, lines, columns, language: paper.lang, fellBack: paper.kind === 'text' && paper.fellBack, image };
   }
 
+  /** A test page in the station's language, on the printer as given (before or after saving it). */
   async test(config: PrinterConfig): Promise<PrintOutcome> {
     if (!reachable(config)) return outcome('failed', 'not_configured');
     const s = this.deps.settings.get();
+    const lang = receiptLanguage(s.locale);
+    const shop = { name: s.merchantName, station: s.stationName };
     const columns = PAPER_COLUMNS[config.width];
-    const body = encodeJob({ columns, kick: false, lines: layoutTestPage({ name: s.merchantName, station: s.stationName }, config.width, columns) });
-    return this.run(config, null, body);
+    const rows = testPageRows(shop, { width: config.width, columns, dots: PAPER_DOTS[config.width] }, { lang, codePage: false });
+    const paper = await this.draw(lang, rows, config.width, () => layoutTestPage(shop, config.width, columns));
+    return this.run(config, null, paperJob(paper, columns));
   }
 
   /**
@@ -112,7 +118,7 @@ export class PrintingService {
     if (sale && !config.autoPrint && !kick) return outcome('skipped', null);
     const columns = PAPER_COLUMNS[config.width];
     const paper = sale && !config.autoPrint ? null : await this.paper(model, config.width);
-    const body = !paper ? null : paper.kind === 'image' ? encodeRasterJob(paper.image) : encodeJob({ columns, kick: false, lines: paper.lines });
+    const body = paper ? paperJob(paper, columns) : null;
     const result = await this.run(config, kick ? encodeJob({ columns, kick: true, lines: [] }) : null, body);
     if (kick) auditAs(this.deps, actor, { action: 'drawer.open', outcome: result.drawerOpened ? 'success' : 'failure', target: model.orderId, detail: `cash sale ${model.orderReference}${result.problem ? `; printer ${result.problem}` : ''}` });
     auditAs(this.deps, actor, { action: sale ? 'receipt.print' : 'receipt.reprint', outcome: result.status === 'printed' || !body ? 'success' : 'failure', target: paymentId, detail: `${model.orderReference}${result.problem ? `: ${result.problem}` : ''}` });
@@ -143,6 +149,11 @@ export class PrintingService {
     this.queue = job.catch(() => undefined);
     return job;
   }
+}
+
+/** The bytes of a job without the drawer: the image's bands, or the text lines; then the cut. */
+function paperJob(paper: Paper, columns: number): Buffer {
+  return paper.kind === 'image' ? encodeRasterJob(paper.image) : encodeJob({ columns, kick: false, lines: paper.lines });
 }
 
 /** A laid-out line as the paper shows it (centred lines padded like the printer centres them). */
