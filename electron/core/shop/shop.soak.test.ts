@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../gateway/sandbox';
 import { openLedger, type Db } from '../db/database';
 import { PassphraseKeyProtector } from '../db/key-protector';
+import { prng } from '../prng';
 import { REPLICATED_TABLES } from './replicated-tables';
 import { ShopServer } from './server-client';
 import { describePg, usePg } from './test-pg';
@@ -36,17 +37,6 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 40);
 const SEED = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : Math.floor(Math.random() * 2 ** 31);
 const PASSPHRASE = 'shop soak passphrase';
 const CRASH_POINTS = ['gw-reply', 'push-acked', 'gw-sent'] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
