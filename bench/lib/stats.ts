@@ -17,14 +17,5 @@ export function mean(s: readonly number[]): number {
 /** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
 export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-/** Deterministic PRNG (mulberry32) so that query sets are the same run to run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic (mulberry32, the core's) so that query sets are the same run to run. */
+export { prng } from '../../electron/core/prng';

@@ -166,6 +166,15 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       { name: 'printing', handlers: printing.handlers },
       { name: 'catalog', handlers: createCatalogFeature(deps).handlers },
     ];
+    // What sends operations or changes payments on its own (reads keep working), in this order.
+    const stopMoneyWork = async (): Promise<void> => {
+      await links.close();
+      await bulk.close();
+      await recurring.close();
+      await confirmations.close();
+      await sync.close();
+      await payments.close();
+    };
     const checkpoints = checkpointWhenIdle(db, log);
     const info = openInfo(db);
     const integrity = new LedgerIntegrity(db, info?.checkInput ?? null, info?.fullCheck != null, {
@@ -173,15 +182,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       station: () => deps.station,
       now: () => deps.clock.now(),
       holdCheckpoints: (held) => checkpoints.hold(held),
-      halt: async () => {
-        // What sends operations or changes payments on its own; reads keep working.
-        await links.close();
-        await bulk.close();
-        await recurring.close();
-        await confirmations.close();
-        await sync.close();
-        await payments.close();
-      },
+      halt: stopMoneyWork,
     }, opts.integrity);
     // In a shop, capture, void and refund take the payment's lease first (docs/decisions/shop-money-semantics.md).
     // A damaged ledger refuses every change, leases included.
@@ -238,12 +239,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
           checkpoints.stop();
           try {
             await shop.close();
-            await links.close();
-            await bulk.close();
-            await recurring.close();
-            await confirmations.close();
-            await sync.close();
-            await payments.close();
+            await stopMoneyWork();
           } finally {
             closeLedger(db, log);
           }

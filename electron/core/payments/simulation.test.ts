@@ -4,13 +4,14 @@
  * `npm run simulate -- --seed S` replays it exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { rng, simulate } from './simulation';
+import { prng } from '../prng';
+import { simulate } from './simulation';
 
 const SEEDS = (process.env.SIM_SEEDS ?? '101,202,303,404').split(',').map(Number);
 
 describe('whole-core simulation (seeded, virtual time)', () => {
   it('the same seed replays the same run event for event (byte-identical trace); another seed runs differently', async () => {
-    expect(Array.from({ length: 5 }, rng(7))).toEqual(Array.from({ length: 5 }, rng(7)));
+    expect(Array.from({ length: 5 }, prng(7))).toEqual(Array.from({ length: 5 }, prng(7)));
     const a = await simulate({ seed: 42, steps: 40 });
     const b = await simulate({ seed: 42, steps: 40 });
     const c = await simulate({ seed: 43, steps: 40 });

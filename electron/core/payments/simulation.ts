@@ -39,6 +39,7 @@ import { silentLogger, type CoreDeps } from '../deps';
 import { CoreEvents } from '../events';
 import { useIdSource } from '../ledger/sql';
 import { insertUser } from '../people/users-repo';
+import { prng } from '../prng';
 import { hashSecret } from '../people/secrets';
 import { createRecurringFeature, type RecurringFeature } from '../recurring';
 import { MemorySettingsStore } from '../settings/defaults';
@@ -48,18 +49,6 @@ import { operationsOf, type OperationRow, type OperationState } from './operatio
 import { getPaymentRow, type PaymentRow } from './payments-repo';
 import { SimGateway, type NetworkProfile } from './sim-gateway';
 import { SimScheduler } from './sim-scheduler';
-
-/** mulberry32: small, fast, good enough to drive choices; the whole run derives from one 32-bit seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KIND: Record<string, string> = { authorize: 'AUTHORIZATION', purchase: 'PURCHASE', capture: 'CAPTURE', void: 'VOID_AUTHORIZATION', refund: 'REFUND' };
 const FAULTS: FaultKind[] = ['timeout_after_commit', 'timeout_before_commit', 'reset_after_commit', 'reset_before_commit', 'http_500', 'http_503', 'truncated', 'bad_signature', 'latency'];
@@ -332,14 +321,14 @@ async function firstCard(w: World): Promise<void> {
 
 /** Runs one seed. Throws (with the seed in the message) when an invariant breaks. */
 export async function simulate(opts: SimulationOptions): Promise<SimulationReport> {
-  const random = rng(opts.seed);
+  const random = prng(opts.seed);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pickOf = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const steps = opts.steps ?? 60;
   const crashRate = opts.crashRate ?? 60;
   const report: SimulationReport = { seed: opts.seed, steps, payments: 0, operations: 0, restarts: 0, crashes: 0, offlinePeriods: 0, faults: 0, events: 0, trace: [], traceHash: '' };
-  const sched = new SimScheduler(rng(opts.seed ^ 0x5eed5eed), START);
-  const gw = new SimGateway(sched, rng(opts.seed ^ 0x0a7e0a7e), { ...NETWORK, requestLoss: 0, replyLoss: 0, duplicate: 0 });
+  const sched = new SimScheduler(prng(opts.seed ^ 0x5eed5eed), START);
+  const gw = new SimGateway(sched, prng(opts.seed ^ 0x0a7e0a7e), { ...NETWORK, requestLoss: 0, replyLoss: 0, duplicate: 0 });
   let ids = 0;
   useIdSource((prefix) => `${prefix}_${sched.nowMs().toString(36).padStart(9, '0')}${(ids++).toString(36).padStart(7, '0')}`);
   const dir = mkdtempSync(join(tmpdir(), 'simulation-'));

@@ -10,7 +10,8 @@
  * The server's version written by this same station is one this station wrote, so its row can
  * only have changed on top of it (a station's own writes are sequential, and a pull never
  * overwrites a record this station wrote last): stored. Another station's newer version is still
- * a conflict. Kept in its own file so that a merge can renumber it.
+ * a conflict. Kept in its own file so that a merge can renumber it. shop_push is repeated whole on
+ * purpose (see server-migrations.ts): a migration replaces the function, it cannot patch it.
  */
 export const LOST_PUSH_ANSWER: { version: number; name: string; sql: string } = {
   version: 5,

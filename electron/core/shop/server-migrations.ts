@@ -8,6 +8,10 @@
  * ledger replicate without a server change), `seq` a server-assigned position that stations pull
  * by. Unique indexes on the business keys (merchant references, a payment's operation sequence,
  * card tokens, recurring periods) are the backstop against duplicates that ids alone would miss.
+ *
+ * A server function is changed by a new version that replaces it whole (CREATE OR REPLACE: SQL
+ * has no partial edit of a body), so shop_push stands in full in each version that changes it, on
+ * purpose: the older copies are history, exactly as shipped, and must not be shared or edited.
  */
 import { LOST_PUSH_ANSWER } from './server-migration-lost-answer';
 

@@ -27,6 +27,7 @@ import { DEFAULT_MERCHANT } from '../../gateway/sandbox';
 import { createCore, type Core } from '../app';
 import { PassphraseKeyProtector } from '../db/key-protector';
 import type { Logger } from '../deps';
+import { prng } from '../prng';
 import { MemorySettingsStore } from '../settings';
 import { ShopServer } from './server-client';
 
@@ -88,18 +89,6 @@ if (crash === 'push-acked') {
     const out = await push.apply(this, args);
     if (++pushes === crashAt) die('push-acked');
     return out;
-  };
-}
-
-/** Seeded: the same SOAK_SEED picks the same operations (how they interleave depends on timing). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -193,6 +182,7 @@ async function main(): Promise<void> {
   });
   if (mode === 'final') return;
 
+  // The same SOAK_SEED picks the same operations (how they interleave depends on timing).
   const rnd = prng(Number(env('SOAK_SEED')));
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const amount = () => (10 + Math.floor(rnd() * 190)) * 100; // ends in 00: never a sandbox magic amount
