@@ -1,5 +1,4 @@
 import type { Db } from '../db/database';
-import { prng } from '../prng';
 import { newCustomerId } from './ids';
 import { TAG, customerTerms } from './search-index';
 
@@ -48,6 +47,18 @@ const LAST = [
 ];
 const DOMAINS = ['example.com', 'mail.test', 'post.example', 'inbox.test', 'example.org'];
 const BRANDS = ['VISA', 'MASTERCARD', 'AMEX', 'MADA'] as const;
+
+/** mulberry32: small, fast, good enough for test data. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function asciiFold(s: string): string {
   return s.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ø/gi, 'o').replace(/ł/gi, 'l').replace(/ß/g, 'ss').replace(/ı/g, 'i').toLowerCase().replace(/[^a-z0-9]+/g, '');
