@@ -104,10 +104,19 @@ export class ShopServer {
 
   async migrate(): Promise<number[]> {
     const c = await this.pool.connect();
+    // A checked-out client whose connection drops between two statements emits 'error' with no
+    // listener (the pool listens only to idle ones): that would kill the process. The statement in
+    // progress rejects anyway; the broken client is destroyed, not returned to the pool.
+    let lost: Error | undefined;
+    const onError = (e: Error): void => {
+      lost = e;
+    };
+    c.on('error', onError);
     try {
       return await migrateShopServer(c);
     } finally {
-      c.release();
+      c.off('error', onError);
+      c.release(lost);
     }
   }
 
