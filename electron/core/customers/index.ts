@@ -9,7 +9,7 @@ import { createCustomer, getCustomer, updateCustomerWithPrevious, type Customer 
 import { searchCustomers } from './search';
 
 export { createCustomer, getCustomer, updateCustomer, type Customer, type CustomerFields } from './customers-repo';
-export { indexCustomer, indexCard, indexOrder, foldTerm } from './search-index';
+export { indexCustomer, indexCard, indexOrder, foldTerm, customerTerms, orderTerm, TAG } from './search-index';
 export { searchCustomers, type SearchHit, type SearchPage } from './search';
 
 /** Which fields changed, never their values: the audit log is not a copy of the customer file. */

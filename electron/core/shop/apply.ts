@@ -105,7 +105,12 @@ export interface ApplyResult {
   lastSeq: number;
 }
 
-export function applyPulled(db: Db, stationId: string, records: readonly PulledRecord[], at: string): ApplyResult {
+export interface ApplyOptions {
+  /** A first pull: search_terms is built once at its end (first-pull-index.ts), not per record. */
+  deferIndex?: boolean;
+}
+
+export function applyPulled(db: Db, stationId: string, records: readonly PulledRecord[], at: string, opts: ApplyOptions = {}): ApplyResult {
   const res: ApplyResult = { applied: 0, deferred: 0, skipped: 0, unapplied: 0, lastSeq: 0 };
   if (records.length === 0) return res;
   // Never backwards: a pull that read a record before this station's own newer push was acknowledged must not lower its base.
@@ -120,7 +125,7 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
     if (r.deleted || !r.data) db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`).run(r.pk);
     else {
       upsert(db, cache, table, key, r.data);
-      reindex(db, table, r.data);
+      if (!opts.deferIndex) reindex(db, table, r.data);
     }
   };
   // A record that fails must leave nothing half-written: one savepoint per record does that, but
@@ -132,6 +137,10 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
     db.transaction(() => {
       Object.assign(res, { applied: 0, deferred: 0, skipped: 0, unapplied: 0, lastSeq: 0 });
       db.prepare('UPDATE shop_state SET applying = 1 WHERE id = 1').run();
+      // Two lookups per record a first pull does not need: nothing waits in the outbox (and with
+      // applying = 1 nothing is queued during the batch), nothing is held back yet.
+      const outboxEmpty = db.prepare('SELECT 1 FROM shop_outbox LIMIT 1').get() === undefined;
+      let anyDeferred = db.prepare('SELECT 1 FROM shop_deferred LIMIT 1').get() !== undefined;
       for (const r of records) {
         res.lastSeq = r.seq;
         const t = replicatedTable(r.tbl);
@@ -143,11 +152,12 @@ export function applyPulled(db: Db, stationId: string, records: readonly PulledR
         }
         if (inFlightElsewhere(t.name, r.data)) {
           defer.run(r.tbl, r.pk, r.seq, r.origin, JSON.stringify(r.data));
+          anyDeferred = true;
           res.deferred++;
           continue;
         }
-        undefer.run(r.tbl, r.pk);
-        const waiting = pending.get(r.tbl, r.pk) as { id: number } | undefined;
+        if (anyDeferred) undefer.run(r.tbl, r.pk);
+        const waiting = outboxEmpty ? undefined : (pending.get(r.tbl, r.pk) as { id: number } | undefined);
         if (waiting && t.latest) {
           // Ours is still to be sent and will come after this one in the server's order: it wins.
           know.run(r.tbl, r.pk, r.seq, r.origin);

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import { applyPulled } from './apply';
+import { buildDeferredSearchIndex, deferSearchIndex, searchIndexDeferred } from './first-pull-index';
 import { isUnreachable } from './payment-guard';
 import { ackPushBatch, enableReplication, outboxCount, readPushBatch, shopState } from './outbox';
 import type { ShopServer } from './server-client';
@@ -43,6 +44,11 @@ export interface StationSyncOptions {
   onStatus?: (s: ShopStatus) => void;
   /** Other desks' records were written into this ledger: the tables they went to (once per sync). */
   onApplied?: (tables: string[]) => void;
+  /**
+   * A first pull at least this long (records) builds the search index once at its end instead of
+   * per record (default 20,000; Infinity never does).
+   */
+  deferIndexFrom?: number;
   /** The server's schema could not be brought up to this version's (a least-privilege role): the loop goes on. */
   onSchemaProblem?: (e: Error) => void;
 }
@@ -118,6 +124,9 @@ export class StationSync {
     const startSeq = after;
     const latest = await this.server.latestSeq();
     this.setStatus({ behind: Math.max(0, latest - after), state: latest - after > (this.opts.pullBatch ?? 1000) ? 'catching_up' : this.current.state });
+    // Recorded before the first batch: a station that dies mid-pull still owes the index.
+    if (after === 0 && latest >= (this.opts.deferIndexFrom ?? 20_000)) deferSearchIndex(this.db, this.opts.clock.now().toISOString());
+    const deferIndex = searchIndexDeferred(this.db);
     const pullBatch = this.opts.pullBatch ?? 1000;
     let next = this.server.pull(st.stationId, after, pullBatch);
     for (;;) {
@@ -127,13 +136,14 @@ export class StationSync {
       // wire carries it while this ledger writes (a first pull is a long run of batches).
       next = this.server.pull(st.stationId, recs[recs.length - 1]!.seq, pullBatch);
       next.catch(() => undefined); // awaited (and thrown) on the next turn, unless this batch fails first
-      const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString());
+      const r = applyPulled(this.db, st.stationId, recs, this.opts.clock.now().toISOString(), { deferIndex });
       out.pulled += r.applied;
       // Written by another desk (a record created here and changed there is news here too).
       if (r.applied > 0) for (const rec of recs) if (rec.writtenBy !== st.stationId) changedTables.add(rec.tbl);
       after = r.lastSeq;
       this.setStatus({ behind: Math.max(0, latest - after), fetched: after - startSeq });
     }
+    if (deferIndex) buildDeferredSearchIndex(this.db);
     this.setStatus({ behind: 0, fetched: 0 });
     if (changedTables.size > 0) this.opts.onApplied?.([...changedTables].sort());
     // Present, and with how much still to push: leases on this station's payments depend on it.
