@@ -78,5 +78,7 @@ export function buildDeferredSearchIndex(db: Db): { terms: number } {
     })();
   } finally {
     db.pragma(`temp_store = ${tempStore}`);
+    // The in-memory sort's pages go back to the allocator rather than staying with the connection.
+    db.pragma('shrink_memory');
   }
 }
