@@ -5,7 +5,7 @@
  * at once and Enter; the time runs from Enter's keydown (its event time) to the first paint after
  * the line holding the product's name is in the DOM (rAF, then a posted message).
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { openLedger } from '../../electron/core/db/database';
@@ -174,6 +174,14 @@ export async function scanSuite(log: (s: string) => void): Promise<BenchResult[]
     const times: number[] = [];
     const trace = process.env.BENCH_SCAN_TRACE;
     if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute'] });
+    // Diagnostic (BENCH_SCAN_PROFILE=file.cpuprofile): the page's JavaScript, sampled, over the scans.
+    const profile = process.env.BENCH_SCAN_PROFILE;
+    const cdp = profile ? await ctx.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     for (let k = 0; k < SCANS + WARMUP; k++) {
       const i = Math.floor(((k * 7919) % PRODUCTS) + 0.5);
       const t = await scanOnce(page, i);
@@ -181,6 +189,7 @@ export async function scanSuite(log: (s: string) => void): Promise<BenchResult[]
       await page.waitForTimeout(60);
     }
     if (trace) await browser.stopTracing();
+    if (cdp && profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const parts = (await page.evaluate<Part[]>('window.__parts')).slice(WARMUP);
     log(`scan: where the time goes (p50 / p95 ms): ${breakdown(parts)}`);
     return [

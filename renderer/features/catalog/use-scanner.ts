@@ -77,6 +77,8 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
     let held = '';
     let heldIn: TextField | null = null;
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    /** Keys held back whose key-up has not come yet. */
+    const heldKeys = new Set<string>();
 
     /** The burst was typing after all: its held characters go where they were typed. */
     const flush = () => {
@@ -94,9 +96,11 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
       flushTimer = null;
       held = '';
       heldIn = null;
-      if (before && before.el.value !== before.value) setFieldText(before.el, before.value);
+      const restore = before;
       before = null;
+      // The lookup is sent first: the field's text is put back (a render) while it travels.
       handler.current(code);
+      if (restore && restore.el.value !== restore.value) setFieldText(restore.el, restore.value);
     };
 
     const onKey = (e: KeyboardEvent) => {
@@ -132,7 +136,12 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
       if (printable && !detector.started && detector.pending >= 2) {
         const el = textField(document.activeElement);
         if (el && (heldIn === null || heldIn === el)) {
+          // Nothing past this listener sees a held key either (React's root, the shortcuts): a
+          // scan's keys cost the page this listener only. Nothing there acts on a plain character
+          // in a field, and a burst that was typing reaches the field as input (flush).
           e.preventDefault();
+          e.stopPropagation();
+          heldKeys.add(e.code || e.key);
           held += e.key;
           heldIn = el;
           if (flushTimer) clearTimeout(flushTimer);
@@ -147,9 +156,15 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
         }, maxKeyGapMs + 1);
       }
     };
+    // The key-up of a held key goes no further either.
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (heldKeys.delete(e.code || e.key)) e.stopPropagation();
+    };
     window.addEventListener('keydown', onKey, true);
+    window.addEventListener('keyup', onKeyUp, true);
     return () => {
       window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('keyup', onKeyUp, true);
       if (pauseTimer) clearTimeout(pauseTimer);
       flush();
     };

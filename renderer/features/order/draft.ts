@@ -44,8 +44,23 @@ export interface ParsedLines {
   rowTotals: (LineTotals | null)[];
 }
 
-/** Reads the typed lines with the shared money and tax parsers; blank rows are ignored. */
+let last: { drafts: readonly DraftLine[]; currency: string; language: string; parsed: ParsedLines } | null = null;
+
+/**
+ * Reads the typed lines with the shared money and tax parsers; blank rows are ignored. The lines,
+ * the totals box and the tender fields each ask for the same lines in one render (a scan: four
+ * parses of every line); the store replaces the array on any change, so the last answer is kept.
+ * Read-only for callers.
+ */
 export function parseLines(drafts: readonly DraftLine[], currency: string): ParsedLines {
+  const language = i18next.language;
+  if (last && last.drafts === drafts && last.currency === currency && last.language === language) return last.parsed;
+  const parsed = parseLinesNow(drafts, currency);
+  last = { drafts, currency, language, parsed };
+  return parsed;
+}
+
+function parseLinesNow(drafts: readonly DraftLine[], currency: string): ParsedLines {
   const lines: LineInput[] = [];
   const errors: Record<string, string> = {};
   const rowOf: number[] = [];
