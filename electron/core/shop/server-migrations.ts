@@ -14,6 +14,7 @@
  * purpose: the older copies are history, exactly as shipped, and must not be shared or edited.
  */
 import { LOST_PUSH_ANSWER } from './server-migration-lost-answer';
+import { SUPERSEDED_PUSH } from './server-migration-superseded-push';
 
 export interface ServerMigration {
   version: number;
@@ -393,4 +394,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
       END $f$;
     `,
   },
+  SUPERSEDED_PUSH,
 ];

@@ -101,6 +101,28 @@ describePg('shop server (PostgreSQL)', () => {
     expect((await s.push('st-a', [item('day_closes', 'st-a:2026-12-04', { date: '2026-12-04', hash: 'h2' })]))[0]).toMatchObject({ outcome: 'conflict' });
   });
 
+  it('a push stored, its answer lost, then built on by another station: the same row again is its own version (same), a changed one still a conflict', async () => {
+    const s = await server();
+    // A makes a payment and its order and is killed once the server stored them, before it recorded the answer.
+    const pay = { id: 'pay_1', reference: 'R-1-P', status: 'authorized', captured: 0 };
+    const ord = { id: 'ord_1', reference: 'R-1', status: 'authorized' };
+    const [p1, o1] = await s.push('st-a', [item('payments', 'pay_1', pay), item('orders', 'ord_1', ord)]);
+    expect([p1!.outcome, o1!.outcome]).toEqual(['stored', 'stored']);
+    // B saw A's versions and captured.
+    const [p2, o2] = await s.push('st-b', [item('payments', 'pay_1', { ...pay, status: 'captured', captured: 900 }, p1!.seq), item('orders', 'ord_1', { ...ord, status: 'paid' }, o1!.seq)]);
+    expect([p2!.outcome, o2!.outcome]).toEqual(['stored', 'stored']);
+    // A, back, pushes its outbox again (no base): the versions it already stored, not a conflict.
+    const again = await s.push('st-a', [item('payments', 'pay_1', pay), item('orders', 'ord_1', ord)]);
+    expect(again).toMatchObject([{ outcome: 'same', seq: null }, { outcome: 'same', seq: null }]);
+    // B's version stays, and is what A pulls next.
+    const pulled = await s.pull('st-a', o1!.seq!, 10);
+    expect(pulled.map((r) => [r.pk, r.seq, r.writtenBy])).toEqual([['pay_1', p2!.seq, 'st-b'], ['ord_1', o2!.seq, 'st-b']]);
+    // A row A changed since (its own change, not seen by B) is still a conflict.
+    expect((await s.push('st-a', [item('payments', 'pay_1', { ...pay, note: 'a' })]))[0]).toMatchObject({ outcome: 'conflict', detail: 'changed on the server since this station last saw it' });
+    // And so is its stored version pushed with a base that already covers it (nothing was lost).
+    expect((await s.push('st-a', [item('payments', 'pay_1', pay, p1!.seq)]))[0]).toMatchObject({ outcome: 'conflict' });
+  });
+
   it('business keys are the duplicate backstop: one payment per reference, one operation per payment seq, one refund per reference, one token, one period', async () => {
     const s = await server();
     const results = await s.push('st-a', [
