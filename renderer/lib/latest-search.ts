@@ -33,14 +33,21 @@ export interface LatestSearchHandlers<Q, R> {
   onError(query: Q, error: unknown): void;
 }
 
-/** Runs `fn` in a new task behind the current one (the way React's scheduler yields: no timer clamping). */
+/**
+ * Runs `fn` in a new task behind the current one (the way React's scheduler yields: no timer
+ * clamping). One channel for the page, held here: a channel made per call is garbage once its
+ * message is posted, and a collected channel may never deliver it, which left a search stuck "in
+ * flight" for good (an e2e saw a customer search answer nothing for 15 s).
+ */
+const tasks: (() => void)[] = [];
+let channel: MessageChannel | undefined;
 function afterThisTask(fn: () => void): void {
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => {
-    ch.port1.close();
-    fn();
-  };
-  ch.port2.postMessage(null);
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => tasks.shift()?.();
+  }
+  tasks.push(fn);
+  channel.port2.postMessage(null);
 }
 
 export function createLatestSearch<Q, R>(run: (query: Q) => Promise<R>, handlers: LatestSearchHandlers<Q, R>): LatestSearch<Q> {
