@@ -103,21 +103,36 @@ export class ShopServer {
   }
 
   async migrate(): Promise<number[]> {
-    const c = await this.pool.connect();
-    // A checked-out client whose connection drops between two statements emits 'error' with no
-    // listener (the pool listens only to idle ones): that would kill the process. The statement in
-    // progress rejects anyway; the broken client is destroyed, not returned to the pool.
-    let lost: Error | undefined;
-    const onError = (e: Error): void => {
-      lost = e;
-    };
-    c.on('error', onError);
+    const { client, lost, done } = await this.checkout();
     try {
-      return await migrateShopServer(c);
+      return await migrateShopServer(client);
     } finally {
-      c.off('error', onError);
-      c.release(lost);
+      done();
+      client.release(lost());
     }
+  }
+
+  /**
+   * A client of the pool, listened to from the moment the pool hands it over. A checked-out client
+   * whose connection drops emits 'error' with no listener (the pool listens only to idle ones), which
+   * kills the process. pool.connect()'s promise is too late to attach one: it resolves a microtask
+   * after the hand-over, and the hand-over can happen while the parser is inside a chunk that holds
+   * the previous query's end and the server's "terminating connection" (PostgreSQL restarting), so
+   * the error is emitted before that microtask. The callback form runs inside the hand-over.
+   * The statement in progress rejects anyway; a lost client is released with its error (destroyed).
+   */
+  private checkout(): Promise<{ client: pg.PoolClient; lost: () => Error | undefined; done: () => void }> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((err, client) => {
+        if (err || !client) return reject(err ?? new Error('the pool gave no client'));
+        let lost: Error | undefined;
+        const onError = (e: Error): void => {
+          lost = e;
+        };
+        client.on('error', onError);
+        resolve({ client, lost: () => lost, done: () => client.off('error', onError) });
+      });
+    });
   }
 
   /** Registers (or renames) a station; idempotent. A station that left and joins again is back (its payments leasable again). */
