@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coreText, readText, storeText } from '../../shared/contract/messages';
+import { readText } from '../../shared/contract/core-text-schema';
+import { coreText, storeText } from '../../shared/contract/messages';
 import { operationText } from '../../shared/contract/messages';
 import { useTestLanguage } from '../i18n/test-i18n';
 import { coreSentence, technicalDetail } from './core-text';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Currency, Id, IsoTime } from './schemas';
-import { CoreTextSchema } from './messages';
+import { CoreTextSchema } from './core-text-schema';
 
 /** Bulk capture / void / refund, and bill runs on cards on file ('charge') (docs/decisions/bulk-operations.md). */
 export const BulkKind = z.enum(['capture', 'void', 'refund', 'charge']);

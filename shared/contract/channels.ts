@@ -5,7 +5,7 @@ import {
   MinorUnits, OperationSchema, OrderSchema, PaymentDetailSchema, PaymentListFilter, PaymentSummarySchema,
   Pin, PositiveMinorUnits, RoleSchema, SearchHitSchema, SyncStatusSchema, Text, UserSchema,
 } from './schemas';
-import { CoreTextSchema } from './messages';
+import { CoreTextSchema } from './core-text-schema';
 import { ConnectionTestSchema, GatewayAccountInput, GatewayEnvironment, GatewayStateSchema, GatewaySwitchInput } from './gateway-accounts';
 import { Locale, PrintedText, TimeZoneSetting } from './settings-fields';
 import { BulkKind, BulkPreviewInput, BulkRowSchema, BulkRunSchema } from './bulk';

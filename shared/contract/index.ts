@@ -9,4 +9,5 @@ export * from './bulk';
 export * from './printing';
 export * from './catalog';
 export * from './messages';
+export * from './core-text-schema';
 export * from './limits';

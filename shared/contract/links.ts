@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Currency, Id, IsoTime, PositiveMinorUnits } from './schemas';
-import { CoreTextSchema } from './messages';
+import { CoreTextSchema } from './core-text-schema';
 import { LINK_EXPIRY_ORDER } from './constants';
 
 /** Pay by link (docs/payment-links.md): what the screen sends and follows. */

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { formatMoney, isCurrencyCode, money } from '../money';
 
 /**
@@ -284,21 +283,19 @@ export const CORE_MESSAGES = {
 
 export type CoreMessageKey = keyof typeof CORE_MESSAGES;
 
-const FlatParamSchema = z.union([
-  z.string().max(400),
-  z.number(),
-  z.object({ amount: z.number().int(), currency: z.string().max(3) }),
-  z.object({ responseCode: z.string().max(10).nullable(), message: z.string().max(400) }),
-]);
 /**
  * A value inside a core sentence: text as it is, a number, an amount, the bank's answer, or another
- * core sentence (`{ sentence, params }`: a rule's reason inside "… Dismiss it.").
+ * core sentence (`{ sentence, params }`: a rule's reason inside "… Dismiss it."). Its schema is in
+ * core-text-schema.ts: this module is in the renderer's first chunk, zod is not.
  */
-export type CoreParam = z.infer<typeof FlatParamSchema> | { sentence: string; params?: Record<string, CoreParam> };
-export const CoreParamSchema: z.ZodType<CoreParam> = z.lazy(() => z.union([FlatParamSchema, z.object({ sentence: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() })]));
+export type CoreParam =
+  | string
+  | number
+  | { amount: number; currency: string }
+  | { responseCode: string | null; message: string }
+  | { sentence: string; params?: Record<string, CoreParam> };
 export type CoreParams = Record<string, CoreParam>;
 
-export const CoreTextSchema = z.object({ key: z.string().max(80), params: z.record(z.string(), CoreParamSchema).optional() });
 export interface CoreText {
   key: CoreMessageKey;
   params?: CoreParams;
@@ -335,17 +332,6 @@ export function nested(t: CoreText): CoreParam {
 /** A core text as the ledger stores it beside its English (a TEXT column of JSON). */
 export function storeText(t: CoreText | null | undefined): string | null {
   return t ? JSON.stringify(t) : null;
-}
-
-/** A stored core text read back; null for a row written before it was stored, or a key this build does not know. */
-export function readText(json: string | null | undefined): CoreText | null {
-  if (!json) return null;
-  try {
-    const parsed = CoreTextSchema.safeParse(JSON.parse(json));
-    return parsed.success && isCoreMessageKey(parsed.data.key) ? (parsed.data as CoreText) : null;
-  } catch {
-    return null;
-  }
 }
 
 let byEnglish: Map<string, CoreMessageKey> | null = null;

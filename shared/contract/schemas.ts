@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PIN_MIN } from './limits';
 import { isCurrencyCode } from '../money';
 import { ROLES } from '../domain/roles';
-import { CoreTextSchema } from './messages';
+import { CoreTextSchema } from './core-text-schema';
 
 // Building blocks shared by the channels. Strings are bounded everywhere: the contract is the
 // first line of defence against oversized or hostile payloads.

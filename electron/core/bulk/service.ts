@@ -14,7 +14,8 @@ import { getOperation } from '../payments';
 import { moveOperation } from '../payments';
 import { updatePayment } from '../payments';
 import { declinedNextStepText } from '../sync';
-import { englishText, nested, operationText, readText, storeText, type CoreText } from '../../../shared/contract/messages';
+import { englishText, nested, operationText, storeText, type CoreText } from '../../../shared/contract/messages';
+import { readText } from '../../../shared/contract/core-text-schema';
 
 const CANCELLED = coreText('bulk.cancelledBeforeSent');
 import { amountCheck, judgeCharge, type ChargeInputRow } from './bill-run';

@@ -1,4 +1,5 @@
-import { coreText, englishText, readText, type CoreText } from '../../../shared/contract/messages';
+import { readText } from '../../../shared/contract/core-text-schema';
+import { coreText, englishText, type CoreText } from '../../../shared/contract/messages';
 import type { OutputOf } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import { isCardExpired } from '../cards';
