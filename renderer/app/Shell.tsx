@@ -14,23 +14,8 @@ import {
 } from './screens';
 import { SandboxBanner, TopBar } from './TopBar';
 import { SideNav } from './SideNav';
+import { focusSoon } from './focus-soon';
 import { mayOpen, useNav, type Screen } from './nav-store';
-
-/**
- * Focuses `selector` once it is drawn: the next frame for a screen whose code is in, a few frames
- * later for one still being fetched (app/screens.tsx), so a shortcut pressed early still lands there.
- */
-function focusSoon(selector: string, then?: (el: HTMLElement) => void) {
-  let frames = 0;
-  const tick = () => {
-    const el = document.querySelector<HTMLElement>(selector);
-    if (el) {
-      el.focus();
-      then?.(el);
-    } else if (++frames < 300) requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-}
 
 /** The signed-in desk: banner, top bar, navigation, the current screen; the lock overlay on top. */
 export function Shell() {
