@@ -396,7 +396,7 @@ const SCROLL_MS = 3_000;
 /** Pixels per frame: 5 rows of 48 px, about 300 rows a second at 60 fps, so pages load while scrolling. */
 const SCROLL_STEP = 240;
 
-/** keydown F4 (capture) → the first row of #tx-list in the DOM → rAF → a posted message (just after that paint). */
+/** keydown F4 (capture) → the first row of #tx-list shown → rAF → a posted message (just after that paint). */
 const FIRST_ROWS_PROBE = `(() => {
   window.__txFirst = null;
   document.addEventListener('keydown', (e) => {
@@ -414,10 +414,11 @@ const FIRST_ROWS_PROBE = `(() => {
       };
       ch.port2.postMessage(0);
     });
+    // Shown, not only in the DOM: a screen drawn ahead is in the DOM, hidden, before the key.
     const mo = new MutationObserver(() => {
-      if (document.querySelector('#tx-list [role="row"]')) { mo.disconnect(); done(); }
+      if (document.querySelector('#tx-list [role="row"]')?.checkVisibility()) { mo.disconnect(); done(); }
     });
-    mo.observe(document, { subtree: true, childList: true });
+    mo.observe(document, { subtree: true, childList: true, attributes: true });
   }, { capture: true, once: true });
 })();`;
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Activity, useEffect, useState } from 'react';
 import { subscribe } from '../lib/api';
 import { useHotkeys } from '../lib/keys';
 import { NewOrderScreen } from '../features/order/NewOrderScreen';
@@ -35,7 +35,10 @@ export function Shell() {
   }, [loadSettings, startSync]);
 
   // The other screens' code, once the first one is drawn and the desk is idle.
-  useEffect(() => preloadScreensWhenIdle(role), [role]);
+  // Transactions, F4's screen, is also drawn ahead, hidden (React's Activity), once its code is in:
+  // F4 then shows a drawn screen instead of building one (docs/performance.md, first rows after F4).
+  const [txDrawn, setTxDrawn] = useState(false);
+  useEffect(() => preloadScreensWhenIdle(role, (s) => s === 'transactions' && setTxDrawn(true)), [role]);
 
   // A status asked for while the core had the session locked was refused: ask again on unlock,
   // so the top bar never keeps saying "Checking connection…".
@@ -114,7 +117,7 @@ export function Shell() {
           <main className="screen" id="main">
             {screen === 'order' ? <NewOrderScreen /> : null}
             {screen === 'customers' ? <CustomersScreen /> : null}
-            {screen === 'transactions' ? <TransactionsScreen /> : null}
+            <Activity mode={screen === 'transactions' ? 'visible' : 'hidden'}>{screen === 'transactions' || txDrawn ? <TransactionsScreen /> : null}</Activity>
             {screen === 'queue' ? <QueueScreen /> : null}
             {screen === 'recurring' ? <RecurringScreen /> : null}
             {screen === 'reports' ? <EndOfDayScreen /> : null}

@@ -33,16 +33,21 @@ export const CatalogScreen = catalog.Screen;
 
 /**
  * After the first screen is drawn: the screens this role may open, one after the other while the
- * page is idle (most used first), so none competes with the clerk's typing. Returns a cancel.
+ * page is idle (most used first), so none competes with the clerk's typing; `onLoaded` hears each
+ * one that is in. Returns a cancel.
  */
-export function preloadScreensWhenIdle(role: Role): () => void {
+export function preloadScreensWhenIdle(role: Role, onLoaded?: (screen: Screen) => void): () => void {
   const order = (Object.keys(LAZY) as (keyof typeof LAZY)[]).filter((s) => mayOpen(role, s));
   let cancel = () => {};
   let stopped = false;
   const next = (i: number) => {
     if (stopped || i >= order.length) return;
     cancel = whenIdle(() => {
-      void LAZY[order[i]!].preload().catch(() => undefined).finally(() => next(i + 1));
+      const screen = order[i]!;
+      void LAZY[screen]
+        .preload()
+        .then(() => !stopped && onLoaded?.(screen), () => undefined)
+        .finally(() => next(i + 1));
     });
   };
   next(0);
