@@ -4,4 +4,4 @@
  * (app/screens.tsx), like those screens' code. Every other namespace loads before the first render.
  * No imports: vite.config.ts reads it too, to put these in their own chunk per language.
  */
-export const LATER_NAMESPACES: readonly string[] = ['audit', 'bulk', 'catalog', 'gateway', 'queue', 'recurring', 'reports', 'shop'];
+export const LATER_NAMESPACES: readonly string[] = ['audit', 'bulk', 'catalog', 'gateway', 'queue', 'recurring', 'reports', 'shop', 'transactions'];

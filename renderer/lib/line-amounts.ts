@@ -7,7 +7,7 @@ import { i18next } from '../i18n';
  * so tax is shown once, in the totals, and the lines add up to the Net total.
  */
 export function lineAmountHeading(lng?: string): string {
-  return i18next.t('transactions:lines.netBeforeTax', lng ? { lng } : undefined);
+  return i18next.t('printing:lines.netBeforeTax', lng ? { lng } : undefined);
 }
 
 /** The English heading, for screens not yet reading the catalogues. Prefer lineAmountHeading(). */

@@ -105,11 +105,11 @@ export function receiptRows(r: ReceiptModel, opts: RowOptions): ReceiptRow[] {
   center(fit(r.shop.name, ''), true);
   for (const part of r.shop.address.split('\n')) center(fit(part, ''));
   center(fit(r.shop.station, ''));
-  center(w('transactions:receipt.title'), true);
+  center(w('printing:receipt.title'), true);
   rule();
-  pair(w('transactions:receipt.date'), when(r.at));
-  pair(w('transactions:receipt.order'), r.orderReference);
-  if (r.customerName && (!opts.codePage || printable(r.customerName))) pair(w('transactions:receipt.customer'), r.customerName, { code: false });
+  pair(w('printing:receipt.date'), when(r.at));
+  pair(w('printing:receipt.order'), r.orderReference);
+  if (r.customerName && (!opts.codePage || printable(r.customerName))) pair(w('printing:receipt.customer'), r.customerName, { code: false });
   rule();
   r.lines.forEach((l, i) => {
     const name = fit(l.description, w('printing:paper.item', { n: i + 1 }));
@@ -117,34 +117,34 @@ export function receiptRows(r: ReceiptModel, opts: RowOptions): ReceiptRow[] {
     pair(opts.codePage ? `${l.quantity} x ${name}` : `${l.quantity} \u00d7 \u2068${name}\u2069`, amount(l.amount, c));
   });
   rule();
-  pair(w('transactions:receipt.net'), amount(r.net, c));
-  pair(w('transactions:receipt.tax'), amount(r.tax, c));
-  pair(w('transactions:receipt.total'), amount(r.total, c), { bold: true });
+  pair(w('printing:receipt.net'), amount(r.net, c));
+  pair(w('printing:receipt.tax'), amount(r.tax, c));
+  pair(w('printing:receipt.total'), amount(r.total, c), { bold: true });
   if (r.tenders.length) {
     rule();
     out.push({ kind: 'text', text: w('printing:paper.tenders'), bold: true });
     for (const t of r.tenders) {
       if (t.method === 'cash') {
-        pair(w('transactions:receipt.cash'), amount(t.amount, c));
-        if (t.tendered !== null) pair(w('transactions:receipt.tendered'), amount(t.tendered, c), { indent: true });
-        if (t.change !== null) pair(w('transactions:receipt.change'), amount(t.change, c), { indent: true });
+        pair(w('printing:receipt.cash'), amount(t.amount, c));
+        if (t.tendered !== null) pair(w('printing:receipt.tendered'), amount(t.tendered, c), { indent: true });
+        if (t.change !== null) pair(w('printing:receipt.change'), amount(t.change, c), { indent: true });
       } else {
         // Brand and last 4 only: the model holds nothing more, and nothing more is printed.
         const card = [fit(t.brand ?? '', ''), t.last4 ? `****${t.last4}` : ''].filter(Boolean).join(' ');
-        if (opts.codePage) pair(`${w('transactions:receipt.card')} ${card}`.trim(), amount(t.amount, c));
+        if (opts.codePage) pair(`${w('printing:receipt.card')} ${card}`.trim(), amount(t.amount, c));
         else {
           // On an image the card (Latin, starting with "*") is its own left-to-right isolate.
-          pair(card ? `${w('transactions:receipt.card')} \u2066${card}\u2069` : w('transactions:receipt.card'), amount(t.amount, c));
+          pair(card ? `${w('printing:receipt.card')} \u2066${card}\u2069` : w('printing:receipt.card'), amount(t.amount, c));
         }
-        if (t.authorizationCode) pair(w('transactions:receipt.authCode'), t.authorizationCode, { indent: true });
-        pair(w('transactions:receipt.reference'), t.reference, { indent: true });
+        if (t.authorizationCode) pair(w('printing:receipt.authCode'), t.authorizationCode, { indent: true });
+        pair(w('printing:receipt.reference'), t.reference, { indent: true });
         if (t.gatewayReference) pair(w('printing:paper.gatewayRef'), t.gatewayReference, { indent: true });
       }
       if (t.refunded > 0) pair(w('printing:paper.refunded'), amount(t.refunded, c), { indent: true });
     }
   }
   rule();
-  center(w('transactions:receipt.thanks'));
+  center(w('printing:receipt.thanks'));
   return out;
 }
 

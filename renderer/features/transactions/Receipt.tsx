@@ -30,7 +30,7 @@ export async function printReceipt(paymentId: string, operationId: string | null
   window.print();
 }
 
-/** The receipt's title per operation (catalogue 'transactions', receipt.kind). */
+/** The receipt's title per operation (catalogue 'printing', receipt.kind). */
 const OP_KEY: Record<string, string> = {
   authorize: 'authorize',
   purchase: 'purchase',
@@ -55,30 +55,30 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
   const c = p.currency;
   const nets = lineNets(c, order.lines);
   const lng = languageOf(settings?.locale);
-  const t = i18next.getFixedT(lng, 'transactions');
-  const kind = (type: string) => (OP_KEY[type] ? t(`transactions:receipt.kind.${OP_KEY[type]}`) : type.toUpperCase());
+  const t = i18next.getFixedT(lng, 'printing');
+  const kind = (type: string) => (OP_KEY[type] ? t(`printing:receipt.kind.${OP_KEY[type]}`) : type.toUpperCase());
   // Amounts, dates and digits in the station's locale too, whatever the clerk reads on screen (a
   // station locale has no digits extension: settings-fields Locale, so its digits are Latin).
   return inLocale(intlLocale(lng, 'latn'), () => (
-    <article className="receipt" aria-label={t('transactions:receipt.label')} lang={lng} dir={directionOf(lng)}>
+    <article className="receipt" aria-label={t('printing:receipt.label')} lang={lng} dir={directionOf(lng)}>
       <header>
         <div className="receipt-merchant">{settings?.merchantName ?? ''}</div>
         <div>{settings?.merchantAddress ?? ''}</div>
         <div>{settings?.stationName ?? ''}</div>
       </header>
-      <div className="receipt-kind">{op ? kind(op.type) : t('transactions:receipt.title')}</div>
+      <div className="receipt-kind">{op ? kind(op.type) : t('printing:receipt.title')}</div>
       <dl>
-        <div><dt>{t('transactions:receipt.date')}</dt><dd>{fmtDateTime(op?.createdAt ?? p.createdAt)}</dd></div>
-        <div><dt>{t('transactions:receipt.order')}</dt><dd><bdi>{order.reference}</bdi></dd></div>
-        <div><dt>{t('transactions:receipt.reference')}</dt><dd><bdi>{op?.reference ?? p.reference}</bdi></dd></div>
-        {p.method === 'card' ? <div><dt>{t('transactions:receipt.card')}</dt><dd><bdi>{maskedCard(p.brand, p.last4)}</bdi></dd></div> : <div><dt>{t('transactions:receipt.paid')}</dt><dd>{t('transactions:receipt.cash')}</dd></div>}
-        {p.authorizationCode ? <div><dt>{t('transactions:receipt.authCode')}</dt><dd><bdi>{p.authorizationCode}</bdi></dd></div> : null}
-        {order.customerName ? <div><dt>{t('transactions:receipt.customer')}</dt><dd><bdi>{order.customerName}</bdi></dd></div> : null}
+        <div><dt>{t('printing:receipt.date')}</dt><dd>{fmtDateTime(op?.createdAt ?? p.createdAt)}</dd></div>
+        <div><dt>{t('printing:receipt.order')}</dt><dd><bdi>{order.reference}</bdi></dd></div>
+        <div><dt>{t('printing:receipt.reference')}</dt><dd><bdi>{op?.reference ?? p.reference}</bdi></dd></div>
+        {p.method === 'card' ? <div><dt>{t('printing:receipt.card')}</dt><dd><bdi>{maskedCard(p.brand, p.last4)}</bdi></dd></div> : <div><dt>{t('printing:receipt.paid')}</dt><dd>{t('printing:receipt.cash')}</dd></div>}
+        {p.authorizationCode ? <div><dt>{t('printing:receipt.authCode')}</dt><dd><bdi>{p.authorizationCode}</bdi></dd></div> : null}
+        {order.customerName ? <div><dt>{t('printing:receipt.customer')}</dt><dd><bdi>{order.customerName}</bdi></dd></div> : null}
       </dl>
       <table>
         <thead>
           <tr>
-            <th scope="col">{t('transactions:receipt.item')}</th>
+            <th scope="col">{t('printing:receipt.item')}</th>
             <th scope="col" className="num">{lineAmountHeading(lng)}</th>
           </tr>
         </thead>
@@ -87,7 +87,7 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
             <tr key={i}>
               <td>
                 {l.quantity} &times; <bdi>{l.description}</bdi>
-                <div className="receipt-small">{t('transactions:receipt.unitLine', { price: fmtMoney(l.unitPrice, c), rate: formatTaxRate(l.taxRateBp) })}</div>
+                <div className="receipt-small">{t('printing:receipt.unitLine', { price: fmtMoney(l.unitPrice, c), rate: formatTaxRate(l.taxRateBp) })}</div>
               </td>
               <td className="num">{fmtMoney(nets[i] ?? 0, c)}</td>
             </tr>
@@ -95,20 +95,20 @@ export function Receipt({ detail, settings, operationId }: { detail: Detail; set
         </tbody>
       </table>
       <dl className="receipt-totals">
-        <div><dt>{t('transactions:receipt.net')}</dt><dd>{fmtMoney(order.net, c)}</dd></div>
-        <div><dt>{t('transactions:receipt.tax')}</dt><dd>{fmtMoney(order.tax, c)}</dd></div>
-        <div className="receipt-grand"><dt>{t('transactions:receipt.total')}</dt><dd>{fmtMoney(order.total, c)}</dd></div>
+        <div><dt>{t('printing:receipt.net')}</dt><dd>{fmtMoney(order.net, c)}</dd></div>
+        <div><dt>{t('printing:receipt.tax')}</dt><dd>{fmtMoney(order.tax, c)}</dd></div>
+        <div className="receipt-grand"><dt>{t('printing:receipt.total')}</dt><dd>{fmtMoney(order.total, c)}</dd></div>
         {op && op.amount !== null && op.amount !== order.total ? (
           <div className="receipt-grand"><dt>{kind(op.type)}</dt><dd>{fmtMoney(op.amount, c)}</dd></div>
         ) : null}
         {cash ? (
           <>
-            <div><dt>{t('transactions:receipt.tendered')}</dt><dd>{fmtMoney(cash.tendered, c)}</dd></div>
-            <div><dt>{t('transactions:receipt.change')}</dt><dd>{fmtMoney(cash.change, c)}</dd></div>
+            <div><dt>{t('printing:receipt.tendered')}</dt><dd>{fmtMoney(cash.tendered, c)}</dd></div>
+            <div><dt>{t('printing:receipt.change')}</dt><dd>{fmtMoney(cash.change, c)}</dd></div>
           </>
         ) : null}
       </dl>
-      <footer>{t('transactions:receipt.thanks')}</footer>
+      <footer>{t('printing:receipt.thanks')}</footer>
     </article>
   ));
 }
