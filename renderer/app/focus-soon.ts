@@ -16,13 +16,11 @@ export function focusSoon(selector: string, then?: (el: HTMLElement) => void): v
   let frames = 0;
   const tick = () => {
     const el = document.querySelector<HTMLElement>(selector);
-    if (el) {
-      document.removeEventListener('input', onInput, true);
-      if (typed && isTextField(document.activeElement)) return;
-      el.focus();
-      then?.(el);
-    } else if (++frames < 300) requestAnimationFrame(tick);
-    else document.removeEventListener('input', onInput, true);
+    if (!el && ++frames < 300) return void requestAnimationFrame(tick);
+    document.removeEventListener('input', onInput, true);
+    if (!el || (typed && isTextField(document.activeElement))) return;
+    el.focus();
+    then?.(el);
   };
   requestAnimationFrame(tick);
 }
