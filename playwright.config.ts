@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * End-to-end tests against web mode in Debian's Chromium (browsers are not downloaded).
- * Each test starts its own `electron/web/cli.ts` with a fresh data directory (e2e/fixtures.ts).
+ * Each test starts its own web mode (the bundle of electron/web/cli.ts, as `npm run web`) with a
+ * fresh data directory (e2e/fixtures.ts).
  */
 export default defineConfig({
   testDir: './e2e',

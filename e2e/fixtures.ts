@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { webModeArgs } from '../scripts/build-web';
 
 export { expect };
 
@@ -27,12 +28,15 @@ export interface StartWebOptions {
   sharedSandbox?: string;
 }
 
-/** Starts `tsx electron/web/cli.ts` on free ports with a fresh data directory (or `opts.data`). */
+/**
+ * Starts web mode as `npm run web` runs it (the bundle global-setup built, with the same Node
+ * flags) on free ports with a fresh data directory (or `opts.data`).
+ */
 export async function startWeb(opts: StartWebOptions = {}): Promise<WebApp & { stop: () => Promise<void>; halt: () => Promise<void>; data: string; kill: () => Promise<void> }> {
   const data = opts.data ?? mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   const child: ChildProcess = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['electron/web/cli.ts', '--port', '0', ...(opts.sharedSandbox ? ['--shared-sandbox', opts.sharedSandbox] : ['--sandbox-port', '0']), '--no-build', '--data', data],
+    join(ROOT, 'node_modules/.bin/node'),
+    webModeArgs(['--port', '0', ...(opts.sharedSandbox ? ['--shared-sandbox', opts.sharedSandbox] : ['--sandbox-port', '0']), '--no-build', '--data', data]),
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], // node_modules/.bin first: its `node` is the pinned Node 24 (the machine's own may be older).
       env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, POS_PASSPHRASE: 'e2e-passphrase-not-secret', ...opts.env } },
   );

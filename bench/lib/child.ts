@@ -1,20 +1,31 @@
 import { spawn } from 'node:child_process';
+import { basename, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { nodeBundleOptions } from '../../scripts/build-web';
 import { ROOT } from './dataset';
+import { MARK } from './emit';
 
-const MARK = 'BENCH_JSON=';
 
-/** Child side: hand the parent one JSON value. */
-export function emit(value: unknown): void {
-  process.stdout.write(`${MARK}${JSON.stringify(value)}\n`);
+/**
+ * The script built as web mode is (one ES module for plain `node`, scripts/build-web.ts), so a
+ * child that measures the core's process is launched like the product's. Written to bench/.cache/
+ * (the same depth as bench/lib/, for modules that find the checkout from their own file).
+ * `nodeFlags`: web mode's are WEB_NODE_FLAGS.
+ */
+async function bundleLikeWebMode(script: string): Promise<string> {
+  const out = join(ROOT, 'bench/.cache', basename(script).replace(/\.ts$/, '.mjs'));
+  await build(nodeBundleOptions(resolve(ROOT, script), out));
+  return out;
 }
 
 /**
  * Runs a bench script in its own Node process (so its memory and CPU are its own) and returns
  * what it emitted. stderr is passed through as progress.
  */
-export function runChild<T>(script: string, args: string[] = [], opts: { timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<T> {
+export async function runChild<T>(script: string, args: string[] = [], opts: { timeoutMs?: number; nodeArgs?: string[]; bundled?: { nodeFlags: readonly string[] } } = {}): Promise<T> {
+  const launch = opts.bundled ? [...opts.bundled.nodeFlags, await bundleLikeWebMode(script)] : ['--import', 'tsx', script];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...launch, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NODE_ENV: 'production' },

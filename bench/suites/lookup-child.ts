@@ -16,7 +16,7 @@ import { silentLogger, type CoreDeps } from '../../electron/core/deps';
 import { CoreEvents } from '../../electron/core/events';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
 import type { CallContext } from '../../electron/core/context';
-import { emit } from '../lib/child';
+import { emit } from '../lib/emit';
 import { protector } from '../lib/dataset';
 import { nowMs, p50, p99, percentile } from '../lib/stats';
 import { buildQueries, KINDS, type Query, type QueryKind } from './lookup-queries';

@@ -9,6 +9,7 @@
  * static list of 25,000 plain rows (browser floor).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { buildWeb, webModeArgs } from '../../scripts/build-web';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -137,9 +138,13 @@ export interface Web {
   secret: string;
 }
 
-export function startWeb(dataDir: string): Promise<Web> {
+let bundle: Promise<string> | null = null;
+
+/** Web mode as `npm run web` launches it: the bundle (built once per bench run) under plain node. */
+export async function startWeb(dataDir: string): Promise<Web> {
+  await (bundle ??= buildWeb());
   return new Promise((res, rej) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/web/cli.ts', '--port', '0', '--sandbox-port', '0', '--no-build', '--quiet', '--data', dataDir, '--passphrase', BENCH_PASSPHRASE], {
+    const proc = spawn(process.execPath, webModeArgs(['--port', '0', '--sandbox-port', '0', '--no-build', '--quiet', '--data', dataDir, '--passphrase', BENCH_PASSPHRASE]), {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },

@@ -15,7 +15,7 @@ import { openInfo, openLedger } from '../../electron/core/db/database';
 import { startFileCheck } from '../../electron/core/db/integrity';
 import type { CallInfo } from '../../electron/core/dispatch';
 import { MemorySettingsStore } from '../../electron/core/settings/defaults';
-import { emit } from '../lib/child';
+import { emit } from '../lib/emit';
 import { protector } from '../lib/dataset';
 import { nowMs, p50, p99, percentile } from '../lib/stats';
 import { YEAR_ADMIN, YEAR_STATION, type YearMeta } from '../lib/year-ledger';

@@ -6,7 +6,8 @@
  *   POS_WEB_URL=http://127.0.0.1:<port>/#k=<secret>
  *   POS_SANDBOX_URL=<sandbox url>
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -25,7 +26,18 @@ export const DEVELOPMENT_PASSPHRASE = 'moto-pos-web-development';
 /** The embedded sandbox accepts any UUID as the email confirmation template (seed 003); this is ours. */
 export { SANDBOX_CONFIRMATION_TEMPLATE_ID } from '../gateway/embedded';
 
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+/** The checkout: the nearest folder with a package.json (this file runs from electron/web/ under tsx, or bundled from dist-web/). */
+function checkoutRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('web mode: no package.json above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+const ROOT = checkoutRoot();
 
 const USAGE = `Usage: npm run web -- [options]
   --port N            web port (default 5180; 0 = any free port)

@@ -148,9 +148,10 @@ export function openWithKey(dbPath: string, key: Buffer, format: LedgerFormat = 
   privateSqliteFiles(dbPath);
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  // 32 MiB page cache: every page read from disk is decrypted, and search-as-you-type over a
-  // million cards touches pages all over the file (docs/performance.md, lookup by last 4).
-  db.pragma('cache_size = -32768');
+  // 24 MiB page cache: every page read from disk is decrypted, and search-as-you-type over a
+  // million cards touches pages all over the file. 32 MiB bought the lookups nothing measurable
+  // and cost ~9 MB of RSS (docs/performance.md, memory, 2026-12-06).
+  db.pragma('cache_size = -24576');
   if (reason !== null) {
     const dir = dirname(dbPath);
     let check: unknown;

@@ -1,0 +1,67 @@
+/**
+ * Bundles web mode (`npm run web`): electron/web/cli.ts → dist-web/cli.mjs, run by plain `node`
+ * with WEB_NODE_FLAGS. A built process starts without compiling TypeScript through tsx's loader
+ * hooks and without tsx's loader thread (a second V8 isolate): see docs/decisions/web-mode-bundle.md.
+ * The end-to-end tests and the start and memory benchmarks launch the same bundle the same way.
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const WEB_BUNDLE = path.join(ROOT, 'dist-web/cli.mjs');
+
+/**
+ * V8 flags of the web-mode process, given at launch (V8 takes them only there). The core's young
+ * generation stays at 1 MiB semi-spaces instead of Node 24's 16 MiB: the core allocates little
+ * per call, and the default keeps ~30 MB of RSS for nothing (docs/performance.md, memory).
+ */
+export const WEB_NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/** The exact `npm run web` script: scripts/build-web.test.ts holds package.json to it. */
+export const WEB_NPM_SCRIPT = `tsx scripts/build-web.ts && node ${WEB_NODE_FLAGS.join(' ')} dist-web/cli.mjs`;
+
+/**
+ * Native modules (SQLite with its cipher, the receipt image's canvas) load their .node binaries
+ * from node_modules; vite is only imported to build the screen and is large.
+ */
+export const NODE_EXTERNALS = ['better-sqlite3-multiple-ciphers', '@napi-rs/canvas', 'vite'];
+
+/** Shared by the web bundle and the benchmarks' child bundles (bench/lib/child.ts). */
+export function nodeBundleOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    sourcemap: false,
+    minify: false, // readable stack traces in support logs matter more than bytes here
+    legalComments: 'none',
+    logLevel: 'warning',
+    external: NODE_EXTERNALS,
+    // Bundled CommonJS packages call require() for Node's own modules; an ES module has none.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  };
+}
+
+export async function buildWeb(): Promise<string> {
+  mkdirSync(path.dirname(WEB_BUNDLE), { recursive: true });
+  await build(nodeBundleOptions(path.join(ROOT, 'electron/web/cli.ts'), WEB_BUNDLE));
+  return WEB_BUNDLE;
+}
+
+/** The arguments of `node` that start web mode as `npm run web` does (after buildWeb). */
+export function webModeArgs(args: readonly string[]): string[] {
+  return [...WEB_NODE_FLAGS, WEB_BUNDLE, ...args];
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildWeb().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
