@@ -97,7 +97,7 @@ export const TYPE_AWARE_RULES = {
 const I18N_DONE = ['renderer/i18n/**', 'renderer/features/settings/**', 'renderer/unlock/**', 'renderer/app/**', 'renderer/ui/**', 'renderer/features/session/**', 'renderer/features/order/**', 'renderer/features/customers/**', 'renderer/features/confirmation/**', 'renderer/features/transactions/**', 'renderer/features/queue/**', 'renderer/features/recurring/**', 'renderer/features/reports/**', 'renderer/features/audit/**', 'renderer/features/links', 'renderer/features/bulk', 'renderer/features/printing', 'renderer/features/catalog/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data', 'bench/.cache', 'scripts/boundary-fixtures'] },
+  { ignores: ['node_modules', 'dist', 'dist-electron', 'dist-web', 'tmp', 'release', 'test-results', 'playwright-report', '.data', 'bench/.cache', 'scripts/boundary-fixtures'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
