@@ -5,12 +5,10 @@ import { nodeBundleOptions } from '../../scripts/build-web';
 import { ROOT } from './dataset';
 import { MARK } from './emit';
 
-
 /**
  * The script built as web mode is (one ES module for plain `node`, scripts/build-web.ts), so a
  * child that measures the core's process is launched like the product's. Written to bench/.cache/
  * (the same depth as bench/lib/, for modules that find the checkout from their own file).
- * `nodeFlags`: web mode's are WEB_NODE_FLAGS.
  */
 async function bundleLikeWebMode(script: string): Promise<string> {
   const out = join(ROOT, 'bench/.cache', basename(script).replace(/\.ts$/, '.mjs'));
@@ -20,7 +18,8 @@ async function bundleLikeWebMode(script: string): Promise<string> {
 
 /**
  * Runs a bench script in its own Node process (so its memory and CPU are its own) and returns
- * what it emitted. stderr is passed through as progress.
+ * what it emitted. stderr is passed through as progress. `bundled`: built and launched like web
+ * mode, with these Node flags (web mode's are WEB_NODE_FLAGS); otherwise run through tsx.
  */
 export async function runChild<T>(script: string, args: string[] = [], opts: { timeoutMs?: number; nodeArgs?: string[]; bundled?: { nodeFlags: readonly string[] } } = {}): Promise<T> {
   const launch = opts.bundled ? [...opts.bundled.nodeFlags, await bundleLikeWebMode(script)] : ['--import', 'tsx', script];
