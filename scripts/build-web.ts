@@ -2,7 +2,8 @@
  * Bundles web mode (`npm run web`): electron/web/cli.ts → dist-web/cli.mjs, run by plain `node`
  * with WEB_NODE_FLAGS. A built process starts without compiling TypeScript through tsx's loader
  * hooks and without tsx's loader thread (a second V8 isolate): see docs/decisions/web-mode-bundle.md.
- * The end-to-end tests and the start and memory benchmarks launch the same bundle the same way.
+ * The end-to-end tests and the start, memory, lookup, renderer and scan benchmarks launch the same
+ * bundle the same way.
  */
 import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync } from 'node:fs';
