@@ -9,7 +9,6 @@
  * static list of 25,000 plain rows (browser floor).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { buildWeb, webModeArgs } from '../../scripts/build-web';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,6 +20,7 @@ import { BENCH_PASSPHRASE, CACHE_DIR, ROOT, type Dataset } from '../lib/dataset'
 import { result, notMeasured, type BenchResult } from '../lib/results';
 import { seedPayments } from '../lib/seed-payments';
 import { p50, p95, percentile } from '../lib/stats';
+import { buildWeb, webModeArgs } from '../../scripts/build-web';
 
 const SUITE = 'renderer';
 const KEYSTROKES = 120;
