@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /**
  * One HTTP exchange, with every way it can go wrong turned into a value. Nothing here throws: the
  * caller must be able to record "we do not know" (pending) for any fault, and an unhandled throw in
@@ -22,50 +25,67 @@ export interface HttpRequest {
   timeoutMs: number;
 }
 
-function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-/** Node's fetch wraps the socket error in `cause`; surface its code for the operator, never the body. */
+/** A socket error's code with its message for the operator (never the body). */
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = (err as Error & { cause?: unknown }).cause;
-  if (cause && typeof cause === 'object') {
-    const code = (cause as { code?: unknown }).code;
-    const msg = (cause as { message?: unknown }).message;
-    return [err.message, typeof code === 'string' ? code : undefined, typeof msg === 'string' ? msg : undefined]
-      .filter(Boolean)
-      .join(': ');
-  }
-  return err.message;
+  const code = (err as NodeJS.ErrnoException).code;
+  return [typeof code === 'string' ? code : undefined, err.message].filter(Boolean).join(': ');
 }
 
-export async function httpExchange(req: HttpRequest): Promise<TransportResult> {
+// Kept-alive connections to the gateway, reused across requests (a payment API call is small: the
+// handshake would cost more than the exchange). Node's own clients rather than fetch: fetch costs
+// about three times the CPU per exchange (streams, structured clones), and the forwarder is bound
+// by this process's CPU (docs/decisions/gateway-transport.md).
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
+
+export function httpExchange(req: HttpRequest): Promise<TransportResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  // One signal for the headers AND the body: a server that sends headers then stalls is a timeout too.
-  const signal = AbortSignal.timeout(req.timeoutMs);
-  let res: Response;
-  try {
-    res = await fetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      signal,
-      // A redirect from a payment API is not an answer; surface its 3xx as a non-2xx status.
-      redirect: 'manual',
-      cache: 'no-store',
+  return new Promise<TransportResult>((resolve) => {
+    let settled = false;
+    const settle = (r: TransportResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    let url: URL;
+    try {
+      url = new URL(req.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
+    } catch (err) {
+      settle({ kind: 'network', detail: describe(err), durationMs: elapsed() });
+      return;
+    }
+    const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
+    const headers: Record<string, string | number> = { ...req.headers };
+    if (body) headers['content-length'] = body.length;
+    // The status line, then the body: `status` is set once the headers arrived (a fault after it is truncation).
+    let status: number | null = null;
+    // One timer for the headers AND the body: a server that sends headers then stalls is a timeout too.
+    const timer = setTimeout(() => {
+      settle({ kind: 'timeout', detail: `${status === null ? 'no response' : 'body not complete'} within ${req.timeoutMs} ms`, durationMs: elapsed() });
+      request.destroy();
+    }, req.timeoutMs);
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent: agents[url.protocol] }, (res) => {
+      status = res.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      // A redirect from a payment API is not an answer: its 3xx is surfaced as a non-2xx status (never followed).
+      res.on('end', () => {
+        if (res.complete) settle({ kind: 'response', status: status!, body: req.method === 'HEAD' ? '' : Buffer.concat(chunks).toString('utf8'), durationMs: elapsed() });
+        else settle({ kind: 'truncated', status: status!, detail: 'connection closed before the end of the body', durationMs: elapsed() });
+      });
+      res.on('aborted', () => settle({ kind: 'truncated', status: status!, detail: 'connection closed before the end of the body', durationMs: elapsed() }));
+      res.on('error', (err) => settle({ kind: 'truncated', status: status!, detail: describe(err), durationMs: elapsed() }));
     });
-  } catch (err) {
-    if (isTimeout(err) || signal.aborted) return { kind: 'timeout', detail: `no response within ${req.timeoutMs} ms`, durationMs: elapsed() };
-    return { kind: 'network', detail: describe(err), durationMs: elapsed() };
-  }
-  try {
-    const body = req.method === 'HEAD' ? '' : await res.text();
-    return { kind: 'response', status: res.status, body, durationMs: elapsed() };
-  } catch (err) {
-    if (isTimeout(err) || signal.aborted) return { kind: 'timeout', detail: `body not complete within ${req.timeoutMs} ms`, durationMs: elapsed() };
-    return { kind: 'truncated', status: res.status, detail: describe(err), durationMs: elapsed() };
-  }
+    request.on('error', (err) => {
+      if (status === null) settle({ kind: 'network', detail: describe(err), durationMs: elapsed() });
+      else settle({ kind: 'truncated', status, detail: describe(err), durationMs: elapsed() });
+    });
+    request.end(body);
+  });
 }
