@@ -41,9 +41,18 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
+const USER_AGENT = 'moto-pos (APS client)';
+
 export function httpExchange(req: HttpRequest): Promise<TransportResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
+  let url: URL;
+  try {
+    url = new URL(req.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
+  } catch (err) {
+    return Promise.resolve({ kind: 'network', detail: describe(err), durationMs: elapsed() });
+  }
   return new Promise<TransportResult>((resolve) => {
     let settled = false;
     const settle = (r: TransportResult): void => {
@@ -52,16 +61,9 @@ export function httpExchange(req: HttpRequest): Promise<TransportResult> {
       clearTimeout(timer);
       resolve(r);
     };
-    let url: URL;
-    try {
-      url = new URL(req.url);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
-    } catch (err) {
-      settle({ kind: 'network', detail: describe(err), durationMs: elapsed() });
-      return;
-    }
     const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
-    const headers: Record<string, string | number> = { ...req.headers };
+    // fetch sent a user agent; a gateway's firewall may refuse a request without one.
+    const headers: Record<string, string | number> = { 'user-agent': USER_AGENT, ...req.headers };
     if (body) headers['content-length'] = body.length;
     // The status line, then the body: `status` is set once the headers arrived (a fault after it is truncation).
     let status: number | null = null;
@@ -70,7 +72,7 @@ export function httpExchange(req: HttpRequest): Promise<TransportResult> {
       settle({ kind: 'timeout', detail: `${status === null ? 'no response' : 'body not complete'} within ${req.timeoutMs} ms`, durationMs: elapsed() });
       request.destroy();
     }, req.timeoutMs);
-    const request = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent: agents[url.protocol] }, (res) => {
+    const request = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'] }, (res) => {
       status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
