@@ -3,7 +3,7 @@ import type { Options as StoreOptions } from 'electron-store';
 import { z } from 'zod';
 import { SettingsSchema } from '../../shared/contract';
 import type { Settings } from '../../shared/contract';
-import { DEFAULT_SETTINGS } from '../core/settings/defaults';
+import { DEFAULT_SETTINGS, frozenSettings } from '../core/settings/defaults';
 import type { SettingsStore } from '../core/settings/defaults';
 
 /**
@@ -67,8 +67,12 @@ export class ElectronSettingsStore implements SettingsStore {
     return this.store.path;
   }
 
+  /** electron-store (conf) hands out the same cached store until the file is written: parsed once per change. */
+  private parsed: { raw: unknown; value: Settings } | null = null;
+
   get(): Settings {
     const raw = this.store.store as Record<string, unknown>;
+    if (this.parsed?.raw === raw) return this.parsed.value;
     // The JSON schema cannot express zod's refinements (e.g. a known ISO 4217 code); a key that
     // fails them falls back to its default instead of reaching the core.
     const out: Record<string, unknown> = {};
@@ -76,7 +80,8 @@ export class ElectronSettingsStore implements SettingsStore {
       const parsed = SettingsSchema.shape[key].safeParse(raw[key]);
       out[key] = parsed.success ? parsed.data : structuredClone(DEFAULT_SETTINGS[key]);
     }
-    return out as Settings;
+    this.parsed = { raw, value: frozenSettings(out as Settings) };
+    return this.parsed.value;
   }
 
   update(patch: Partial<Settings>): Settings {

@@ -326,7 +326,7 @@ export class OperationRunner {
         patch.refunded = info.gateway.refundedAmount;
       }
       moveOperation(db, op.id, from, event, { responseCode, message }, at);
-      updatePayment(db, p.id, patch, at);
+      updatePayment(db, p.id, patch, at, p);
       if (isCharge(op) && p.save_card === 1 && p.customer_id && p.hosted_session_id && !p.saved_card_id) {
         const s = getSession(db, p.hosted_session_id);
         if (s?.token_name && s.brand && s.last4 && s.expiry) {

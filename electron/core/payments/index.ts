@@ -50,7 +50,7 @@ export function createPaymentsFeature(deps: CoreDeps, opts: PaymentsFeatureOptio
 }
 
 // For the other features (their only way in: this file).
-export { appendOperation, getOperation, markSent, queuedOf, refusedForwarded, toOperation, type OperationRow } from './operation-log';
+export { appendOperation, getOperation, markSent, nextQueuedOf, queuedOf, refusedForwarded, toOperation, type OperationRow } from './operation-log';
 export type { OpResult } from './executor';
 export { moveOperation } from './operation-states';
 export { effectiveTotals, getPaymentRow, getPaymentWithOrder, insertPayment, paymentsOfOrder, totalsOf, updatePayment, type PaymentRow } from './payments-repo';

@@ -196,6 +196,11 @@ export function queuedOf(db: Db, paymentId: string): OperationRow[] {
   return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND +state = 'queued' ORDER BY seq`).all(paymentId) as OperationRow[];
 }
 
+/** The payment's next operation to forward (the first of queuedOf), read alone. */
+export function nextQueuedOf(db: Db, paymentId: string): OperationRow | undefined {
+  return stmt(db, `SELECT * FROM operations WHERE payment_id = ? AND +state = 'queued' ORDER BY seq LIMIT 1`).get(paymentId) as OperationRow | undefined;
+}
+
 /** `voidReleases`: what a void of this payment releases (its uncaptured authorization), shown as the void's amount. */
 export function toOperation(row: OperationRow, voidReleases: number | null = null): Operation {
   return {

@@ -147,8 +147,9 @@ void EVERY_PATCH_FIELD_WRITTEN;
  * part of every commit: SQLite rewrites the entry of every index whose columns (or partial-index
  * condition) appear in the SET list, changed or not (docs/performance.md, durable commits).
  */
-export function updatePayment(db: Db, id: string, patch: TotalsPatch, at: string): PaymentRow {
-  const current = getPaymentRow(db, id);
+/** `read`: the payment's row as read earlier in the same transaction, when nothing has changed it since (saves a read on the hot path). */
+export function updatePayment(db: Db, id: string, patch: TotalsPatch, at: string, read?: PaymentRow): PaymentRow {
+  const current = read ?? getPaymentRow(db, id);
   if (!current) throw new Error(`payment ${id} vanished`);
   const counts = openCounts(db, id);
   const next: PaymentRow = { ...current, ...patch, ...counts, updated_at: at };

@@ -2,7 +2,7 @@ import Conf from 'conf';
 import { z } from 'zod';
 import { ContractError, SettingsSchema, type Settings } from '../../../shared/contract';
 import { privateDir } from '../../gateway/private-files';
-import { DEFAULT_SETTINGS, type SettingsStore } from './defaults';
+import { DEFAULT_SETTINGS, frozenSettings, type SettingsStore } from './defaults';
 
 /**
  * Non-secret station settings on `conf` (web mode). The Electron shell uses electron-store, which
@@ -69,8 +69,13 @@ export class ConfSettingsStore implements SettingsStore {
     });
   }
 
+  /** conf hands out the same (cached, frozen) store until the file is written: parsed once per change. */
+  private parsed: { raw: unknown; value: Settings } | null = null;
+
   get(): Settings {
-    return SettingsSchema.parse(structuredClone(this.conf.store));
+    const raw = this.conf.store;
+    if (this.parsed?.raw !== raw) this.parsed = { raw, value: frozenSettings(SettingsSchema.parse(structuredClone(raw))) };
+    return this.parsed.value;
   }
 
   update(patch: Partial<Settings>): Settings {

@@ -1,6 +1,6 @@
 import { sleepOn, startTimer, type Timer } from '../clock';
 import { audit, type Actor } from '../ledger/audit-entry';
-import { getOperation, markSent, queuedOf, refusedForwarded, type OperationRow } from '../payments';
+import { getOperation, markSent, nextQueuedOf, refusedForwarded, type OperationRow } from '../payments';
 import type { OpResult } from '../payments';
 import { moveOperation } from '../payments';
 import { getPaymentRow, totalsOf, updatePayment } from '../payments';
@@ -192,7 +192,7 @@ export class Forwarder {
         continue;
       }
       if (this.closed || !this.connectivity.isOnline()) return 'blocked';
-      const op = queuedOf(db, paymentId)[0];
+      const op = nextQueuedOf(db, paymentId);
       if (!op) return 'done';
       const p = getPaymentRow(db, paymentId)!;
       // Its own account or nowhere: an account no longer configured puts the work in front of a person.
@@ -228,6 +228,7 @@ export class Forwarder {
     this.changed();
     if (r.state === 'queued') return 'blocked'; // no connection: still queued, nothing was sent
     if (r.state === 'unknown' && !(await this.resolve(paymentId))) return 'blocked';
+    if (r.state === 'succeeded') return r.claimed ?? null;
     const after = getOperation(this.service.deps.db, opId)!;
     if (after.state === 'declined' && after.forwarded === 1) this.needsAttention(after, 'forwarded_refused', declinedNextStepText(after, after.response_code, after.message ?? ''));
     return r.claimed ?? null;
@@ -244,7 +245,7 @@ export class Forwarder {
   private claimNext(paymentId: string, refreshed: boolean): string | null {
     if (this.closed || !this.connectivity.isOnline()) return null;
     const { deps } = this.service;
-    const op = queuedOf(deps.db, paymentId)[0];
+    const op = nextQueuedOf(deps.db, paymentId);
     if (!op || (!refreshed && isMaintenance(op))) return null;
     const p = getPaymentRow(deps.db, paymentId)!;
     if (deps.accounts?.refusal(p.gateway_account)) return null;
