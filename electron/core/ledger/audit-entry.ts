@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../deps';
 import type { Ports } from '../ports';
+import { tx } from './sql';
 
 export interface Actor {
   id: string;
@@ -25,7 +26,7 @@ export function audit(
   detail: string,
 ): void {
   try {
-    deps.db.transaction(() =>
+    tx(deps.db, () =>
       ports.appendAudit(deps.db, {
         at: deps.clock.now().toISOString(),
         userId: actor?.id ?? null,
@@ -36,7 +37,7 @@ export function audit(
         station: deps.station,
         detail,
       }),
-    )();
+    );
   } catch (err) {
     deps.log.error({ action, target, err: err instanceof Error ? err.message : String(err) }, 'audit append failed');
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database';
 import { prepared } from './stmt-cache';
+import { tx } from './sql';
 
 /**
  * The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained, so that someone
@@ -65,7 +66,7 @@ function rowToEntry(r: AuditRow): AuditEntry {
  * one transaction keeps the chain linear even with several connections.
  */
 export function appendAudit(db: Db, e: AuditInput): AuditEntry {
-  return db.transaction((): AuditEntry => {
+  return tx(db, (): AuditEntry => {
     const head = prepared(db, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined;
     const seq = (head?.seq ?? 0) + 1;
     const prev = head?.hash ?? GENESIS_HASH;
@@ -76,7 +77,7 @@ export function appendAudit(db: Db, e: AuditInput): AuditEntry {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(seq, e.at, e.userId, e.userName, e.action, e.target, e.outcome, e.station, e.detail, prev, hash);
     return { seq, ...e, hash };
-  })();
+  });
 }
 
 export interface AuditVerdict {
