@@ -129,7 +129,10 @@ export function getOperation(db: Db, id: string): OperationRow | undefined {
  */
 export function markSent(db: Db, op: Pick<OperationRow, 'id' | 'payment_id' | 'state'>, event: Extract<OperationEvent, 'send' | 'check_not_received'>, at: string): void {
   moveOperation(db, op.id, op.state, event, { attempts: 1 }, at);
-  if (op.state === 'pending' || op.state === 'queued') refreshOpenCounts(db, op.payment_id);
+  // QUEUED → SENT moves one operation from `queued` to `open_ops` (PENDING → SENT changes neither:
+  // both are open): the one change, by difference, instead of recounting the payment's operations
+  // (the forwarder does this for every operation it sends). The outcome's updatePayment recounts.
+  if (op.state === 'queued') stmt(db, 'UPDATE payments SET open_ops = open_ops + 1, queued = queued - 1 WHERE id = ?').run(op.payment_id);
 }
 
 /** The payment's PENDING / SENT / UNKNOWN and QUEUED operations: one pass over its (payment_id, seq) index. */
@@ -139,16 +142,6 @@ export function openCounts(db: Db, paymentId: string): { open_ops: number; queue
     `SELECT COALESCE(SUM(state IN ('pending', 'sent', 'unknown')), 0) AS open_ops, COALESCE(SUM(state = 'queued'), 0) AS queued
      FROM operations WHERE payment_id = ?`,
   ).get(paymentId) as { open_ops: number; queued: number };
-}
-
-/**
- * payments.open_ops (PENDING / SENT / UNKNOWN operations) and payments.queued, from the payment's
- * own operations. Every change of an operation's state rewrites them in its transaction
- * (updatePayment does it with the totals); markSent, which changes nothing else, does only this.
- */
-export function refreshOpenCounts(db: Db, paymentId: string): void {
-  const counts = openCounts(db, paymentId);
-  stmt(db, 'UPDATE payments SET open_ops = @open_ops, queued = @queued WHERE id = @id AND (open_ops != @open_ops OR queued != @queued)').run({ id: paymentId, ...counts });
 }
 
 /** One more status check asked about a SENT or UNKNOWN operation (only those are ever checked). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendOperation, refreshOpenCounts } from '../payments/operation-log';
+import { appendOperation } from '../payments/operation-log';
+import { updatePayment } from '../payments/payments-repo';
 import { startHarness, type Harness } from '../payments/test-harness';
 import { computeEndOfDay } from './compute';
 
@@ -59,14 +60,14 @@ describe('end of day: open operations', () => {
       const start = state === 'unknown' ? 'sent' : state === 'needs_attention' ? 'queued' : state;
       const op = appendOperation(db, { paymentId, type: 'refund', amount: 100, reference: ref, state: start, userId: null, userName: null }, at());
       if (start !== state) db.prepare('UPDATE operations SET state = ? WHERE id = ?').run(state, op.id);
-      refreshOpenCounts(db, paymentId);
+      updatePayment(db, paymentId, {}, at()); // recounts open_ops / queued
       ids[state] = op.id;
     }
     // Two on one payment: both listed, each once.
     const twice = await purchase(2_000);
     const a = appendOperation(db, { paymentId: twice, type: 'refund', amount: 100, reference: 'OPEN-A', state: 'queued', userId: null, userName: null }, at());
     const b = appendOperation(db, { paymentId: twice, type: 'refund', amount: 100, reference: 'OPEN-B', state: 'queued', userId: null, userName: null }, at());
-    refreshOpenCounts(db, twice);
+    updatePayment(db, twice, {}, at());
 
     const report = computeEndOfDay(db, 'D1', { date: '2026-03-01', utcOffsetMinutes: 0, endUtcOffsetMinutes: 0 }, new Date('2026-03-02T00:00:00.000Z'));
     const scanned = (db.prepare(`SELECT id FROM operations WHERE state IN ('pending', 'sent', 'unknown', 'queued', 'needs_attention') ORDER BY created_at, id`).pluck().all() as string[]);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database';
+import { stmt } from '../ledger/sql';
 import { REPLICATED_TABLES, replicatedTable, serverKey, type ReplicatedTable } from './replicated-tables';
 import type { PushItem, PushResult } from './server-client';
 
@@ -19,7 +20,8 @@ export interface ShopState {
 }
 
 export function shopState(db: Db): ShopState | null {
-  const r = db.prepare('SELECT station_id, enabled, pulled_seq, left_at FROM shop_state WHERE id = 1').get() as { station_id: string; enabled: number; pulled_seq: number; left_at: string | null } | undefined;
+  // Asked on every payment taken under a lease and every guarded call: prepared once.
+  const r = stmt(db, 'SELECT station_id, enabled, pulled_seq, left_at FROM shop_state WHERE id = 1').get() as { station_id: string; enabled: number; pulled_seq: number; left_at: string | null } | undefined;
   return r ? { stationId: r.station_id, enabled: r.enabled === 1, pulledSeq: r.pulled_seq, leftAt: r.left_at } : null;
 }
 

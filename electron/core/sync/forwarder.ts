@@ -337,7 +337,7 @@ function unfinishedIds(service: PaymentService, paymentId: string): string[] {
  */
 export function paymentsToForward(service: PaymentService): string[] {
   // Each half uses its partial index (payments_queued, payments_unknown); the counters are kept
-  // exact by every state change (operation-log.ts refreshOpenCounts / updatePayment).
+  // exact by every state change (operation-log.ts markSent / updatePayment).
   const rows = stmt(
     service.deps.db,
     `SELECT id, created_at FROM payments WHERE queued > 0
