@@ -129,7 +129,9 @@ export class Connectivity {
     this.known = true;
     this.backoffMs = this.opts.probeMinMs;
     if (!this.online) this.set(true, cause);
-    else this.schedule(this.opts.onlineProbeMs);
+    // Online with a probe already due: it sees this contact when it fires and waits longer (one
+    // timer per gateway answer was a measurable share of forwarding 10,000 operations).
+    else if (!this.timer) this.schedule(this.opts.onlineProbeMs);
   }
 
   /** A real call or the probe could not reach the gateway. */
