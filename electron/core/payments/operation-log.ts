@@ -129,10 +129,18 @@ export function getOperation(db: Db, id: string): OperationRow | undefined {
  */
 export function markSent(db: Db, op: Pick<OperationRow, 'id' | 'payment_id' | 'state'>, event: Extract<OperationEvent, 'send' | 'check_not_received'>, at: string): void {
   moveOperation(db, op.id, op.state, event, { attempts: 1 }, at);
-  // QUEUED → SENT moves one operation from `queued` to `open_ops` (PENDING → SENT changes neither:
-  // both are open): the one change, by difference, instead of recounting the payment's operations
-  // (the forwarder does this for every operation it sends). The outcome's updatePayment recounts.
-  if (op.state === 'queued') stmt(db, 'UPDATE payments SET open_ops = open_ops + 1, queued = queued - 1 WHERE id = ?').run(op.payment_id);
+  // PENDING → SENT changes neither counter: both are open.
+  if (op.state === 'queued') countInFlight(db, op.payment_id, 'queued', null);
+}
+
+/**
+ * One more of the payment's operations in flight: a new row inserted SENT (`from` 'new'), or a
+ * QUEUED one sent. The one change, by difference, instead of recounting the payment's operations
+ * (every live operation and every forwarded one does this); the outcome's updatePayment recounts.
+ * `at`: the payment's updated_at, or null to leave it.
+ */
+export function countInFlight(db: Db, paymentId: string, from: 'new' | 'queued', at: string | null): void {
+  stmt(db, 'UPDATE payments SET open_ops = open_ops + 1, queued = queued - ?, updated_at = COALESCE(?, updated_at) WHERE id = ?').run(from === 'queued' ? 1 : 0, at, paymentId);
 }
 
 /** The payment's PENDING / SENT / UNKNOWN and QUEUED operations: one pass over its (payment_id, seq) index. */

@@ -4,7 +4,7 @@ import { allowedAction, checkAmount, type ActionVerdict } from '../../../shared/
 import type { Role } from '../../../shared/domain/roles';
 import { getCardRow } from '../cards';
 import type { CoreDeps } from '../deps';
-import { immediateCommit, stmt, tx, type Committer } from '../ledger/sql';
+import { immediateCommit, tx, type Committer } from '../ledger/sql';
 import { audit, SYSTEM_ACTOR, type Actor } from '../ledger/audit-entry';
 import { BackgroundResolver } from './background-resolver';
 import { recordCharge } from './charge-record';
@@ -12,7 +12,7 @@ import { OperationRunner, type OpResult } from './executor';
 import { NO_SHOP_LEASE, underLease, type PaymentLease } from './lease';
 import { KeyedMutex } from './mutex';
 import { ALWAYS_ONLINE, chargeMustQueue, maintenanceMustQueue, type OfflineGate } from './offline-gate';
-import { appendOperation, queuedOf, unfinishedOf } from './operation-log';
+import { appendOperation, countInFlight, queuedOf, unfinishedOf } from './operation-log';
 import { effectiveTotals, getPaymentRow, getPaymentWithOrder, toSummary, totalsOf, updatePayment, type PaymentRow } from './payments-repo';
 import type { Ports } from '../ports';
 import { paymentDetail, type PaymentDetail } from './queries';
@@ -58,9 +58,7 @@ export function startLiveOperation(
   at: string,
 ): string {
   const op = appendOperation(db, { paymentId, type, amount, reference, state: 'sent', userId: actor.id, userName: actor.name, ...extra }, at);
-  // One more operation in flight, by difference (the caller checked the payment under its mutex and
-  // nothing else changes in this commit); the outcome's updatePayment recounts from the operations.
-  stmt(db, 'UPDATE payments SET open_ops = open_ops + 1, updated_at = ? WHERE id = ?').run(at, paymentId);
+  countInFlight(db, paymentId, 'new', at);
   return op.id;
 }
 
