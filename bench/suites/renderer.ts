@@ -402,7 +402,7 @@ const SCROLL_MS = 3_000;
 const SCROLL_STEP = 240;
 
 /** keydown F4 (capture) → the first row of #tx-list shown → rAF → a posted message (just after that paint). */
-const FIRST_ROWS_PROBE = `(() => {
+export const FIRST_ROWS_PROBE = `(() => {
   window.__txFirst = null;
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'F4') return;

@@ -15,7 +15,7 @@ import {
 import { SandboxBanner, TopBar } from './TopBar';
 import { SideNav } from './SideNav';
 import { focusSoon } from './focus-soon';
-import { mayOpen, useNav, type Screen } from './nav-store';
+import { mayOpen, prefetch, useNav, type Screen } from './nav-store';
 
 /** The signed-in desk: banner, top bar, navigation, the current screen; the lock overlay on top. */
 export function Shell() {
@@ -37,8 +37,18 @@ export function Shell() {
   // The other screens' code, once the first one is drawn and the desk is idle.
   // Transactions, F4's screen, is also drawn ahead, hidden (React's Activity), once its code is in:
   // F4 then shows a drawn screen instead of building one (docs/performance.md, first rows after F4).
+  // Its first page is read then too, so F4 shows rows already drawn (TxList hides them if a payment
+  // may have changed since: lib/api.ts, paymentsStamp).
   const [txDrawn, setTxDrawn] = useState(false);
-  useEffect(() => preloadScreensWhenIdle(role, (s) => s === 'transactions' && setTxDrawn(true)), [role]);
+  useEffect(
+    () =>
+      preloadScreensWhenIdle(role, (s) => {
+        if (s !== 'transactions') return;
+        setTxDrawn(true);
+        if (useNav.getState().screen !== 'transactions') prefetch('transactions');
+      }),
+    [role],
+  );
 
   // A status asked for while the core had the session locked was refused: ask again on unlock,
   // so the top bar never keeps saying "Checking connection…".

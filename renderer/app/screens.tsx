@@ -1,6 +1,8 @@
 import type { Role } from '../../shared/domain/roles';
 import { lazyScreen, whenIdle } from './lazy-screen';
 import { mayOpen, registerScreenCode, type Screen } from './nav-store';
+// F4's first page can be asked for before the list's code is in.
+import '../features/transactions/first-page';
 
 /*
  * Every screen but New order is its own chunk (docs/performance.md, initial JavaScript): the desk
@@ -32,9 +34,9 @@ export const BulkScreen = bulk.Screen;
 export const CatalogScreen = catalog.Screen;
 
 /**
- * After the first screen is drawn: the screens this role may open, one after the other while the
- * page is idle (most used first), so none competes with the clerk's typing; `onLoaded` hears each
- * one that is in. Returns a cancel.
+ * After the first screen is drawn: the screens this role may open, one after the other (most used
+ * first). Transactions, F4's, starts at once; each other one waits until the page is idle, so none
+ * competes with the clerk's typing. `onLoaded` hears each one that is in. Returns a cancel.
  */
 export function preloadScreensWhenIdle(role: Role, onLoaded?: (screen: Screen) => void): () => void {
   const order = (Object.keys(LAZY) as (keyof typeof LAZY)[]).filter((s) => mayOpen(role, s));
@@ -42,13 +44,14 @@ export function preloadScreensWhenIdle(role: Role, onLoaded?: (screen: Screen) =
   let stopped = false;
   const next = (i: number) => {
     if (stopped || i >= order.length) return;
-    cancel = whenIdle(() => {
-      const screen = order[i]!;
+    const screen = order[i]!;
+    const load = () =>
       void LAZY[screen]
         .preload()
         .then(() => !stopped && onLoaded?.(screen), () => undefined)
         .finally(() => next(i + 1));
-    });
+    if (screen === 'transactions') load();
+    else cancel = whenIdle(load);
   };
   next(0);
   return () => {

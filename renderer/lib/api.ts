@@ -28,6 +28,38 @@ export function onSessionLost(listener: SessionListener): () => void {
 }
 
 /**
+ * Channels that never change a payment, an order or an operation: reads (`mutates: false` in the
+ * contract) and the few writes of other records the desk makes on its own (the hosted card page's
+ * session, the heartbeat). api.test.ts holds this list to the contract. Any other call may have
+ * changed what Transactions shows: see `paymentsStamp`.
+ */
+export const LEAVES_PAYMENTS_ALONE: ReadonlySet<ChannelName> = new Set<ChannelName>([
+  'session.status', 'session.touch', 'session.users', 'settings.get', 'sync.status', 'shop.status',
+  'payments.list', 'payments.get', 'payments.expiringSummary', 'payments.hostedForm', 'payments.hostedResult',
+  'links.expiringSummary', 'customers.search', 'customers.get', 'catalog.search', 'catalog.byBarcode', 'printing.state',
+]);
+
+let stamp = 0;
+const stampListeners = new Set<() => void>();
+
+/**
+ * Moves on whenever the payments may have changed under what this window shows: a call that can
+ * change them finished (whatever its answer), the queue moved, or another desk's records arrived.
+ * A list drawn ahead from rows read at an older stamp must not show them as current.
+ */
+export function paymentsStamp(): number {
+  return stamp;
+}
+export function onPaymentsStamp(listener: () => void): () => void {
+  stampListeners.add(listener);
+  return () => stampListeners.delete(listener);
+}
+function paymentsMayHaveChanged(): void {
+  stamp++;
+  for (const l of stampListeners) l();
+}
+
+/**
  * Calls one contract channel through `getPos()` and unwraps the envelope: the value, or an
  * `ApiError` with the stable code. Network failures of the transport become `INTERNAL`.
  */
@@ -41,6 +73,8 @@ export async function call<K extends ChannelName>(name: K, input: InputOf<K>): P
     envelope = await fn(input);
   } catch (e) {
     throw new ApiError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    if (!LEAVES_PAYMENTS_ALONE.has(name)) paymentsMayHaveChanged();
   }
   if (!envelope.ok) {
     const code = envelope.error.code;
@@ -58,6 +92,17 @@ export function subscribe<E extends EventName>(event: E, listener: (payload: Eve
   } catch {
     return () => undefined;
   }
+}
+
+let watching = false;
+/** Starts hearing the core's events that move `paymentsStamp` (once, by the first screen that reads it). */
+export function watchPayments(): void {
+  if (watching) return;
+  watching = true;
+  subscribe('sync.changed', paymentsMayHaveChanged);
+  subscribe('shop.changed', ({ tables }) => {
+    if (tables.some((x) => x === 'payments' || x === 'operations' || x === 'orders')) paymentsMayHaveChanged();
+  });
 }
 
 export function asApiError(e: unknown): ApiError {

@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
-import { subscribe } from '../../lib/api';
+import { onPaymentsStamp, paymentsStamp, subscribe } from '../../lib/api';
 import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
@@ -20,10 +20,17 @@ const ROW_HEIGHT = 48;
 /** Ask for the next page this many rows before the last loaded one is reached. */
 const PREFETCH_ROWS = 120;
 
+const NO_ROWS: Row[] = [];
+
 export function TxList() {
-  const rows = useTx((s) => s.rows);
-  const total = useTx((s) => s.total);
   const loading = useTx((s) => s.loading);
+  // Rows read before a payment may have changed (drawn ahead while hidden, then a charge) are not
+  // shown while the list is being read again: F4 never offers a row that is no longer current.
+  const current = useSyncExternalStore(onPaymentsStamp, paymentsStamp);
+  const stale = useTx((s) => s.stamp !== current);
+  const stored = useTx((s) => s.rows);
+  const rows = loading && stale ? NO_ROWS : stored;
+  const total = useTx((s) => s.total);
   const error = useTx((s) => s.error);
   const filter = useTx((s) => s.filter);
   const nextCursor = useTx((s) => s.nextCursor);
@@ -76,6 +83,9 @@ export function TxList() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Drawn ahead while hidden, the list has no size to measure: assume the window's height, so the
+    // rows F4 shows are already drawn (the real size replaces it once shown).
+    initialRect: { width: 0, height: typeof window === 'undefined' ? 0 : window.innerHeight },
     // No getItemKey: every row is ROW_HEIGHT, so the default (the index) is right, and a new
     // function each render would make the virtualiser recompute all 25,000 offsets every time.
     // React's keys are the payment ids (below), so a row keeps its node while pages are appended.

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
-import type { InputOf, OutputOf } from '../../../shared/contract';
 import { registerPrefetch } from '../../app/nav-store';
-import { call } from '../../lib/api';
+import { call, paymentsStamp, watchPayments } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
+import { DEFAULT_FILTER, PAGE, listInput as input, takeEarlyPage, type Filter, type ListPage } from './first-page';
 
-export type Row = OutputOf<'payments.list'>['rows'][number];
-export type Filter = Required<Pick<InputOf<'payments.list'>, 'period' | 'view'>> & { status: InputOf<'payments.list'>['status'] | ''; query: string };
+export type Row = ListPage['rows'][number];
+export type { Filter };
 
 interface TxState {
   filter: Filter;
@@ -16,6 +16,8 @@ interface TxState {
   error: string | null;
   /** Bumps on every reload so late pages of an old query are dropped. */
   generation: number;
+  /** `paymentsStamp()` when the rows' first page was asked for (-1: none yet). */
+  stamp: number;
   setFilter: (patch: Partial<Filter>) => void;
   /**
    * Loads the first page for the current filter. With `reuseWithinMs`, a load of the same filter
@@ -35,30 +37,19 @@ interface TxState {
 /** The core's largest page (PaymentListFilter). */
 const MAX_PAGE = 500;
 
-const PAGE = 200;
-
-function input(f: Filter, cursor?: string): InputOf<'payments.list'> {
-  return {
-    period: f.period,
-    view: f.view,
-    ...(f.status ? { status: f.status } : {}),
-    ...(f.query.trim() ? { query: f.query.trim() } : {}),
-    ...(cursor ? { cursor } : {}),
-    limit: PAGE,
-  };
-}
 
 /** The last first-page load: which filter, its promise, when it finished (null while in flight). */
 let lastLoad: { key: string; generation: number; promise: Promise<void>; doneAt: number | null } | null = null;
 
 export const useTx = create<TxState>((set, get) => ({
-  filter: { period: 'all', view: 'all', status: '', query: '' },
+  filter: DEFAULT_FILTER,
   rows: [],
   total: 0,
   nextCursor: null,
   loading: false,
   error: null,
   generation: 0,
+  stamp: -1,
   setFilter: (patch) => {
     set((s) => ({ filter: { ...s.filter, ...patch } }));
   },
@@ -70,12 +61,14 @@ export const useTx = create<TxState>((set, get) => ({
     }
     const generation = get().generation + 1;
     set({ generation, loading: true, error: null });
+    const stamp = paymentsStamp();
     const load = (async () => {
       try {
-        const r = await call('payments.list', input(get().filter));
+        const want = input(get().filter);
+        const r = await (takeEarlyPage(want) ?? call('payments.list', want));
         if (get().generation !== generation) return;
         // Replace in one step: the old rows stay until the new ones arrive (no flicker).
-        set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false });
+        set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false, stamp });
       } catch (e) {
         if (get().generation === generation) set({ loading: false, error: describeError(e) });
       } finally {
@@ -102,6 +95,7 @@ export const useTx = create<TxState>((set, get) => ({
     const want = Math.max(PAGE, get().rows.length);
     const generation = get().generation + 1;
     set({ generation });
+    const stamp = paymentsStamp();
     try {
       let r = await call('payments.list', { ...input(get().filter), limit: MAX_PAGE });
       let rows = r.rows;
@@ -110,12 +104,15 @@ export const useTx = create<TxState>((set, get) => ({
         rows = rows.concat(r.rows);
       }
       if (get().generation !== generation) return;
-      set({ rows, total: r.total, nextCursor: r.nextCursor });
+      set({ rows, total: r.total, nextCursor: r.nextCursor, stamp });
     } catch (e) {
       if (get().generation === generation) set({ error: describeError(e) });
     }
   },
 }));
 
-// F4 (or a click on Transactions) starts the first page before the screen renders.
+watchPayments();
+
+// F4 (or a click on Transactions) starts the first page before the screen renders. Before this
+// chunk is in, first-page.ts does, and the load above takes its answer over.
 registerPrefetch('transactions', () => void useTx.getState().reload());

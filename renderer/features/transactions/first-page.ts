@@ -1,0 +1,54 @@
+import type { InputOf, OutputOf } from '../../../shared/contract';
+import { registerPrefetch } from '../../app/nav-store';
+import { call } from '../../lib/api';
+
+/*
+ * The list's filter and first page, in the entry (the rest of Transactions is its own chunk):
+ * F4 asks the core for the first page at once, even while the screen's code is still on its way,
+ * and the list's store takes that answer over instead of asking again.
+ */
+
+export type ListInput = InputOf<'payments.list'>;
+export type ListPage = OutputOf<'payments.list'>;
+export type Filter = Required<Pick<ListInput, 'period' | 'view'>> & { status: ListInput['status'] | ''; query: string };
+
+export const DEFAULT_FILTER: Filter = { period: 'all', view: 'all', status: '', query: '' };
+
+/** Rows per page the list asks for. */
+export const PAGE = 200;
+
+export function listInput(f: Filter, cursor?: string): ListInput {
+  return {
+    period: f.period,
+    view: f.view,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.query.trim() ? { query: f.query.trim() } : {}),
+    ...(cursor ? { cursor } : {}),
+    limit: PAGE,
+  };
+}
+
+/** An answer older than this is not taken over: the list asks again. */
+const FRESH_MS = 1_000;
+
+let early: { key: string; promise: Promise<ListPage>; at: number } | null = null;
+
+/** Asks for the first page of `filter` now; `takeEarlyPage` hands the answer to the list. */
+export function askEarlyPage(filter: Filter): void {
+  const input = listInput(filter);
+  const promise = call('payments.list', input);
+  promise.catch(() => undefined); // the list's own load reports a failure, if it takes this one
+  early = { key: JSON.stringify(input), promise, at: performance.now() };
+}
+
+/** The early answer for `input` if one was asked for within the last second; once only. */
+export function takeEarlyPage(input: ListInput): Promise<ListPage> | null {
+  const e = early;
+  if (!e || e.key !== JSON.stringify(input)) return null;
+  early = null;
+  return performance.now() - e.at <= FRESH_MS ? e.promise : null;
+}
+
+// Until the list's store is loaded (it registers its own, with the filter the clerk set), F4 asks
+// for the default filter: the only one a list not yet drawn can have.
+registerPrefetch('transactions', () => askEarlyPage(DEFAULT_FILTER));
