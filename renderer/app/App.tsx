@@ -4,7 +4,7 @@ import { Alert, Spinner } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { LoginScreen } from '../features/session/LoginScreen';
 import { SetupScreen } from '../features/session/SetupScreen';
-import { useSession } from '../features/session/session-store';
+import { bootSession, useSession } from '../features/session/session-store';
 import { Shell } from './Shell';
 
 /** Boot: ask the core who is signed in, then setup, sign-in or the desk. */
@@ -14,8 +14,8 @@ export function App() {
   const loadError = useSession((s) => s.loadError);
   const { t } = useTranslation('common');
   useEffect(() => {
-    void load();
-  }, [load]);
+    void bootSession();
+  }, []);
 
   switch (phase) {
     case 'loading':

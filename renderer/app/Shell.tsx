@@ -37,15 +37,16 @@ export function Shell() {
   // The other screens' code, once the first one is drawn and the desk is idle.
   // Transactions, F4's screen, is also drawn ahead, hidden (React's Activity), once its code is in:
   // F4 then shows a drawn screen instead of building one (docs/performance.md, first rows after F4).
-  // Its first page is read then too, so F4 shows rows already drawn (TxList hides them if a payment
-  // may have changed since: lib/api.ts, paymentsStamp).
+  // Its first page is read first, so the hidden list is drawn with its rows: a hidden tree does not
+  // hear its stores, only a render from here (TxList hides rows read before a payment may have
+  // changed: lib/api.ts, paymentsStamp).
   const [txDrawn, setTxDrawn] = useState(false);
   useEffect(
     () =>
       preloadScreensWhenIdle(role, (s) => {
         if (s !== 'transactions') return;
-        setTxDrawn(true);
-        if (useNav.getState().screen !== 'transactions') prefetch('transactions');
+        if (useNav.getState().screen === 'transactions') setTxDrawn(true);
+        else void prefetch('transactions').then(() => setTxDrawn(true));
       }),
     [role],
   );

@@ -48,9 +48,9 @@ interface NavState {
  * React has rendered it: its code (a lazy screen, app/screens.tsx) and its first data (a feature
  * registers its own, e.g. tx-store), so this module imports no feature.
  */
-const prefetchers: Partial<Record<Screen, () => void>> = {};
+const prefetchers: Partial<Record<Screen, () => Promise<void> | void>> = {};
 const codeLoaders: Partial<Record<Screen, () => Promise<void>>> = {};
-export function registerPrefetch(screen: Screen, fn: () => void): void {
+export function registerPrefetch(screen: Screen, fn: () => Promise<void> | void): void {
   prefetchers[screen] = fn;
 }
 export function registerScreenCode(screen: Screen, load: () => Promise<void>): void {
@@ -62,10 +62,10 @@ export function loadScreenCode(screen: Screen): Promise<void> {
   return codeLoaders[screen]?.().catch(() => undefined) ?? Promise.resolve();
 }
 
-/** Its code and its first data. */
-export function prefetch(screen: Screen): void {
+/** Its code and its first data; resolves when the data is in (never rejects). */
+export function prefetch(screen: Screen): Promise<void> {
   void loadScreenCode(screen);
-  prefetchers[screen]?.();
+  return Promise.resolve(prefetchers[screen]?.()).catch(() => undefined);
 }
 
 export const useNav = create<NavState>((set, get) => ({
@@ -75,11 +75,11 @@ export const useNav = create<NavState>((set, get) => ({
   recurringId: null,
   userId: null,
   go: (screen) => {
-    prefetch(screen);
+    void prefetch(screen);
     set({ screen });
   },
   openPayment: (paymentId) => {
-    if (paymentId === null) prefetch('transactions'); // the list, not one payment
+    if (paymentId === null) void prefetch('transactions'); // the list, not one payment
     else void loadScreenCode('transactions');
     set({ screen: 'transactions', paymentId });
   },

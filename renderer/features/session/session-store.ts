@@ -53,11 +53,22 @@ function arrive(user: SessionUser): void {
 
 /** The first `session.status`, asked for while the code and the catalogues still load (main.tsx). */
 let early: Promise<Status> | null = null;
+let boot: Promise<void> | null = null;
 
 /** Asks the core who is signed in now, so the first `load()` does not wait a round trip more. */
 export function askSessionEarly(): void {
   early ??= call('session.status', {});
   early.catch(() => undefined); // load() reports it
+}
+
+/**
+ * The page's first `load()`, once: main.tsx starts it as soon as the catalogues are in, so the
+ * first render is already the screen the person lands on (not a "Starting…" frame before it);
+ * the App's effect only joins it.
+ */
+export function bootSession(): Promise<void> {
+  boot ??= useSession.getState().load();
+  return boot;
 }
 
 function firstStatus(): Promise<Status> {

@@ -115,4 +115,4 @@ watchPayments();
 
 // F4 (or a click on Transactions) starts the first page before the screen renders. Before this
 // chunk is in, first-page.ts does, and the load above takes its answer over.
-registerPrefetch('transactions', () => void useTx.getState().reload());
+registerPrefetch('transactions', () => useTx.getState().reload());
