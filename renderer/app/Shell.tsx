@@ -37,16 +37,16 @@ export function Shell() {
   // The other screens' code, once the first one is drawn and the desk is idle.
   // Transactions, F4's screen, is also drawn ahead, hidden (React's Activity), once its code is in:
   // F4 then shows a drawn screen instead of building one (docs/performance.md, first rows after F4).
-  // Its first page is read first, so the hidden list is drawn with its rows: a hidden tree does not
-  // hear its stores, only a render from here (TxList hides rows read before a payment may have
-  // changed: lib/api.ts, paymentsStamp).
-  const [txDrawn, setTxDrawn] = useState(false);
+  // Its first page is read then too, and the hidden list drawn again once it is in: a hidden tree
+  // does not hear its stores, only a render from here (TxList hides rows read before a payment may
+  // have changed: lib/api.ts, paymentsStamp). txDrawn counts those draws (0: not drawn).
+  const [txDrawn, setTxDrawn] = useState(0);
   useEffect(
     () =>
       preloadScreensWhenIdle(role, (s) => {
         if (s !== 'transactions') return;
-        if (useNav.getState().screen === 'transactions') setTxDrawn(true);
-        else void prefetch('transactions').then(() => setTxDrawn(true));
+        setTxDrawn(1);
+        if (useNav.getState().screen !== 'transactions') void prefetch('transactions').then(() => setTxDrawn(2));
       }),
     [role],
   );
@@ -128,7 +128,7 @@ export function Shell() {
           <main className="screen" id="main">
             {screen === 'order' ? <NewOrderScreen /> : null}
             {screen === 'customers' ? <CustomersScreen /> : null}
-            <Activity mode={screen === 'transactions' ? 'visible' : 'hidden'}>{screen === 'transactions' || txDrawn ? <TransactionsScreen /> : null}</Activity>
+            <Activity mode={screen === 'transactions' ? 'visible' : 'hidden'}>{screen === 'transactions' || txDrawn > 0 ? <TransactionsScreen /> : null}</Activity>
             {screen === 'queue' ? <QueueScreen /> : null}
             {screen === 'recurring' ? <RecurringScreen /> : null}
             {screen === 'reports' ? <EndOfDayScreen /> : null}
