@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PosApi } from '../../../shared/contract';
 import { prefetch } from '../../app/nav-store';
+import { paymentsStamp } from '../../lib/api';
 import { DEFAULT_FILTER, askEarlyPage, listInput, takeEarlyPage } from './first-page';
 
 const asked: unknown[] = [];
@@ -24,8 +25,8 @@ describe("F4's first page, asked for before the list's code is in", () => {
     await prefetch('transactions');
     expect(asked).toEqual([listInput(DEFAULT_FILTER)]);
     const page = takeEarlyPage(listInput(DEFAULT_FILTER));
-    expect(page).not.toBeNull();
-    await expect(page).resolves.toMatchObject({ total: 1 });
+    expect(page?.stamp).toBe(paymentsStamp());
+    await expect(page?.promise).resolves.toMatchObject({ total: 1 });
     expect(takeEarlyPage(listInput(DEFAULT_FILTER))).toBeNull(); // once only: a later load asks again
   });
 

@@ -1,6 +1,6 @@
 import type { InputOf, OutputOf } from '../../../shared/contract';
 import { registerPrefetch } from '../../app/nav-store';
-import { call } from '../../lib/api';
+import { call, paymentsStamp } from '../../lib/api';
 
 /*
  * The list's filter and first page, in the entry (the rest of Transactions is its own chunk):
@@ -31,22 +31,29 @@ export function listInput(f: Filter, cursor?: string): ListInput {
 /** An answer older than this is not taken over: the list asks again. */
 const FRESH_MS = 1_000;
 
-let early: { key: string; promise: Promise<ListPage>; at: number } | null = null;
+/** The early ask: its filter, its answer, when it was asked, and `paymentsStamp()` then. */
+export interface EarlyPage {
+  key: string;
+  promise: Promise<ListPage>;
+  at: number;
+  stamp: number;
+}
+let early: EarlyPage | null = null;
 
 /** Asks for the first page of `filter` now; `takeEarlyPage` hands the answer to the list. */
 export function askEarlyPage(filter: Filter): void {
   const input = listInput(filter);
   const promise = call('payments.list', input);
   promise.catch(() => undefined); // the list's own load reports a failure, if it takes this one
-  early = { key: JSON.stringify(input), promise, at: performance.now() };
+  early = { key: JSON.stringify(input), promise, at: performance.now(), stamp: paymentsStamp() };
 }
 
-/** The early answer for `input` if one was asked for within the last second; once only. */
-export function takeEarlyPage(input: ListInput): Promise<ListPage> | null {
+/** The early ask for `input` if it was made within the last second; once only. */
+export function takeEarlyPage(input: ListInput): EarlyPage | null {
   const e = early;
   if (!e || e.key !== JSON.stringify(input)) return null;
   early = null;
-  return performance.now() - e.at <= FRESH_MS ? e.promise : null;
+  return performance.now() - e.at <= FRESH_MS ? e : null;
 }
 
 // Until the list's store is loaded (it registers its own, with the filter the clerk set), F4 asks

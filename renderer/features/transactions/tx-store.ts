@@ -37,7 +37,6 @@ interface TxState {
 /** The core's largest page (PaymentListFilter). */
 const MAX_PAGE = 500;
 
-
 /** The last first-page load: which filter, its promise, when it finished (null while in flight). */
 let lastLoad: { key: string; generation: number; promise: Promise<void>; doneAt: number | null } | null = null;
 
@@ -61,11 +60,14 @@ export const useTx = create<TxState>((set, get) => ({
     }
     const generation = get().generation + 1;
     set({ generation, loading: true, error: null });
-    const stamp = paymentsStamp();
+    let stamp = paymentsStamp();
     const load = (async () => {
       try {
         const want = input(get().filter);
-        const r = await (takeEarlyPage(want) ?? call('payments.list', want));
+        // An early answer (F4 before this code was in) is as current as when it was asked for.
+        const taken = takeEarlyPage(want);
+        if (taken) stamp = taken.stamp;
+        const r = await (taken?.promise ?? call('payments.list', want));
         if (get().generation !== generation) return;
         // Replace in one step: the old rows stay until the new ones arrive (no flicker).
         set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false, stamp });
