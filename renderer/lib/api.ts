@@ -94,6 +94,11 @@ export function subscribe<E extends EventName>(event: E, listener: (payload: Eve
   }
 }
 
+/** A `shop.changed` that may change what Transactions shows. */
+export function touchesPayments(tables: readonly string[]): boolean {
+  return tables.some((x) => x === 'payments' || x === 'operations' || x === 'orders');
+}
+
 let watching = false;
 /** Starts hearing the core's events that move `paymentsStamp` (once, by the first screen that reads it). */
 export function watchPayments(): void {
@@ -101,7 +106,7 @@ export function watchPayments(): void {
   watching = true;
   subscribe('sync.changed', paymentsMayHaveChanged);
   subscribe('shop.changed', ({ tables }) => {
-    if (tables.some((x) => x === 'payments' || x === 'operations' || x === 'orders')) paymentsMayHaveChanged();
+    if (touchesPayments(tables)) paymentsMayHaveChanged();
   });
 }
 

@@ -3,7 +3,7 @@ import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } 
 import { useTranslation } from 'react-i18next';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
-import { onPaymentsStamp, paymentsStamp, subscribe } from '../../lib/api';
+import { onPaymentsStamp, paymentsStamp, subscribe, touchesPayments } from '../../lib/api';
 import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
 import { StatusBadge } from '../../ui/StatusBadge';
@@ -58,7 +58,7 @@ export function TxList() {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const off = subscribe('shop.changed', ({ tables }) => {
-      if (!tables.some((x) => x === 'payments' || x === 'operations' || x === 'orders') || timer) return;
+      if (!touchesPayments(tables) || timer) return;
       timer = setTimeout(() => {
         timer = null;
         const before = useTx.getState().rows;
