@@ -12,7 +12,8 @@ import { dirname, relative, resolve, sep } from 'node:path';
 /** Tests and their support files (test-kit, test-support…). */
 const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-kit.ts', '**/test-harness.ts', '**/test-helpers.ts', '**/test-fakes.ts', '**/test-pg.ts', '**/simulation.ts'];
 /** Libraries every test may use, whatever runtime it tests. */
-const TEST_LIBS = ['vitest', 'fast-check'];
+// ajv: conf's own validator, which the settings tests use to check the schema against its meta-schema.
+const TEST_LIBS = ['ajv', 'vitest', 'fast-check'];
 
 /** Where each runtime's code lives. */
 const ELEMENTS = [

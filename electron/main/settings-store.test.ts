@@ -61,6 +61,12 @@ describe('ElectronSettingsStore', () => {
     expect(schema.offlineCharges).toMatchObject({ type: 'object', additionalProperties: false });
   });
 
+  it('the JSON schema is a valid draft 2020-12 schema (the store skips that check at start)', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    expect(ajv.validateSchema({ type: 'object', properties: settingsJsonSchema() }), JSON.stringify(ajv.errors)).toBe(true);
+  });
+
   it('a file edited by hand with an out-of-schema value is reset, not trusted', () => {
     new ElectronSettingsStore({ cwd: dir, projectVersion: '0.1.0' }).update({ stationName: 'Desk 9' });
     const file = path.join(dir, 'settings.json');

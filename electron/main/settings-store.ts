@@ -57,6 +57,8 @@ export class ElectronSettingsStore implements SettingsStore {
       // A damaged settings file is reset rather than stopping the till: every default is the
       // cautious one (each refund needs approval, offline charges off).
       clearInvalidConfig: true,
+      // As in web mode (conf-store.ts): the schema is checked against its meta-schema in the tests, not at each start.
+      ajvOptions: { validateSchema: false },
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.projectVersion ? { projectVersion: opts.projectVersion } : {}),
     });

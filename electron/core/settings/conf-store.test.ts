@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfSettingsStore } from './conf-store';
+import { ConfSettingsStore, SETTINGS_STORE_OPTIONS } from './conf-store';
 import { DEFAULT_SETTINGS, MemorySettingsStore } from './defaults';
 
 describe('ConfSettingsStore', () => {
@@ -57,5 +57,17 @@ describe('settings are validated by what they mean, not only their length', () =
     const mem = new MemorySettingsStore();
     expect(() => mem.update({ locale: '4005550000000001' })).toThrow(/not valid/);
     expect(mem.get().locale).toBe('en-US');
+  });
+});
+
+describe('the settings JSON schema', () => {
+  // The stores skip Ajv's meta-schema check at start (it compiled the meta-schema each time): this is that check.
+  it('is a valid draft 2020-12 schema', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    const schema = { ...SETTINGS_STORE_OPTIONS.rootSchema, type: 'object', properties: SETTINGS_STORE_OPTIONS.schema };
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+    expect(ajv.validateSchema({ type: 'object', properties: { a: { type: 'nonsense' } } })).toBe(false);
+    expect(SETTINGS_STORE_OPTIONS.ajvOptions.validateSchema).toBe(false);
   });
 });
