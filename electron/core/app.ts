@@ -111,8 +111,16 @@ export function composeHandlers(parts: { name: string; handlers: PartialHandlers
 
 export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   const log = opts.log ?? silentLogger;
-  const settings = opts.settings ?? new ConfSettingsStore(opts.dataDir);
-  const db = await openLedger({ dir: opts.dataDir, protector: opts.protector });
+  // The key's derivation (scrypt, on libuv's threads) runs while the settings' validator is compiled.
+  const opening = openLedger({ dir: opts.dataDir, protector: opts.protector });
+  let settings: SettingsStore;
+  try {
+    settings = opts.settings ?? new ConfSettingsStore(opts.dataDir);
+  } catch (e) {
+    opening.then((db) => db.close(), () => undefined);
+    throw e;
+  }
+  const db = await opening;
   try {
     const events = new CoreEvents();
     // Every gateway call of every feature is observed: its answer (or its silence) is connectivity.

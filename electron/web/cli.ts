@@ -17,7 +17,6 @@ import { DEFAULT_MERCHANT, startSandbox } from '../gateway/sandbox';
 import { createCore, type Core } from '../core/app';
 import { provisionGateway } from '../core/gateway-accounts';
 import { PassphraseKeyProtector } from '../core/db/key-protector';
-import { ConfSettingsStore } from '../core/settings/conf-store';
 import { startWebServer } from './server';
 
 /** Documented in electron/web/README.md. Anyone can read it: use --passphrase for data you care about. */
@@ -144,7 +143,6 @@ async function main(): Promise<void> {
         // moving it (POST /__sandbox/clock) ages authorizations on both sides alike (README).
         // Another station's sandbox is in another process: the system clock here (README).
         ...(sandbox.control ? { clock: sandbox.control.clock } : {}),
-        settings: new ConfSettingsStore(dataDir),
         ...(values.station ? { station: values.station } : {}),
         log,
         hostedReturnUrl: `${server.url}/hosted/return`,
