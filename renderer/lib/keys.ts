@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 
 /**
  * Keyboard shortcuts as text: "F2", "Alt+N", "Ctrl+Enter", "/", "Escape". A shortcut without a
@@ -64,12 +64,13 @@ export function isPlain(shortcut: Shortcut): boolean {
 
 /**
  * Binds shortcuts while the component is mounted. The handlers map may change on every render;
- * the listener reads the latest one.
+ * the listener reads the latest one. Bound in the commit, with the screen's first field focused
+ * (autoFocus): a key pressed as soon as the screen shows is never lost before a passive effect runs.
  */
 export function useHotkeys(map: Record<Shortcut, (e: KeyboardEvent) => void>, enabled = true): void {
   const ref = useRef(map);
   ref.current = map;
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.repeat) return;

@@ -23,12 +23,26 @@ export function statusLabel(status: PaymentStatus): string {
   return i18next.exists(key) ? i18next.t(key) : status;
 }
 
+interface BadgeProps {
+  status: PaymentStatus;
+  queued?: number;
+}
+
 /** Status with a glyph and a word, so it reads the same without colour. */
-export function StatusBadge({ status, queued = 0 }: { status: PaymentStatus; queued?: number }) {
+export function StatusBadge(props: BadgeProps) {
   useTranslation('common'); // re-render when the language changes
+  return <StatusBadgeView {...props} />;
+}
+
+/**
+ * StatusBadge without a language hook of its own, for rows drawn by the hundred while scrolling
+ * (a hook per row cost each new row its own i18n wrapper): its parent re-renders it when the
+ * language changes.
+ */
+export function StatusBadgeView({ status, queued = 0 }: BadgeProps) {
   const label = statusLabel(status);
   const [glyph, tone] = LOOK[status] ?? ['', 'neutral'];
-  const queuedText = counted('common:status.queued', queued);
+  const queuedText = queued > 0 ? counted('common:status.queued', queued) : '';
   return (
     <span className="badge-row">
       <span className={`badge badge-${tone}`} data-status={status}>

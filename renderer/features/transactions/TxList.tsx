@@ -1,12 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { roleAtLeast } from '../../../shared/domain/roles';
 import { useNav } from '../../app/nav-store';
 import { onPaymentsStamp, paymentsStamp, subscribe, touchesPayments } from '../../lib/api';
 import { fmtMoney, fmtNumber, fmtWhen, maskedCard } from '../../lib/format';
 import { Alert, EmptyState, Spinner } from '../../ui/Alert';
-import { StatusBadge } from '../../ui/StatusBadge';
+import { StatusBadgeView } from '../../ui/StatusBadge';
 import { LinkExpiryBanner } from '../links/LinkExpiryBanner';
 import { useSession } from '../session/session-store';
 import { ExpiryBanner } from './ExpiryBanner';
@@ -162,13 +163,11 @@ export function TxList() {
           {loading && rows.length === 0 ? <Spinner label={t('list.loading')} /> : t('list.count', { count: total, n: fmtNumber(total) })}
         </span>
       </header>
-      <ExpiryBanner />
-      <LinkExpiryBanner />
-      <TxFilters />
+      <ListHead />
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {/* The focused list is the grid (aria-activedescendant is allowed there, not on a rowgroup);
           the column labels above it are visual only: each row reads out whole. */}
-      {selectable ? <SelectionBar shown={rows.length} /> : null}
+      {selectable ? <ShownSelectionBar shown={rows.length} /> : null}
       <div className={`tx-table ${selectable ? 'selectable' : ''}`}>
         <div className="tx-row tx-head" aria-hidden="true">
           {selectable ? <span role="columnheader" /> : null}
@@ -202,7 +201,7 @@ export function TxList() {
             {items.map((v) => {
               const r = rows[v.index];
               if (!r) return null;
-              return <TxRow key={r.id} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} />;
+              return <TxRow key={r.id} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} t={t} />;
             })}
           </div>
         </div>
@@ -210,6 +209,21 @@ export function TxList() {
     </div>
   );
 }
+
+/**
+ * What sits above the grid. Memoised apart from it: the virtualiser re-renders the list on every
+ * scrolled frame, and the banners and filters have nothing to redraw then (each hears its own store).
+ */
+const ListHead = memo(function ListHead() {
+  return (
+    <>
+      <ExpiryBanner />
+      <LinkExpiryBanner />
+      <TxFilters />
+    </>
+  );
+});
+const ShownSelectionBar = memo(SelectionBar);
 
 interface TxRowProps {
   row: Row;
@@ -221,6 +235,8 @@ interface TxRowProps {
   /** null: the person may not pick rows (no checkbox). */
   picked: boolean | null;
   onPick: (id: string, reference: string, index: number) => void;
+  /** The list's `t`: a new one when the language changes, which re-renders the rows. */
+  t: TFunction<'transactions'>;
 }
 
 /**
@@ -228,8 +244,7 @@ interface TxRowProps {
  * rows whose props changed (the ones entering the window, the old and the new active row), not
  * every row in the window. Contained (styles.css), so a row's layout never reaches the others.
  */
-const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover, picked, onPick }: TxRowProps) {
-  const { t } = useTranslation('transactions');
+const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover, picked, onPick, t }: TxRowProps) {
   return (
     <div
       id={`tx-${r.id}`}
@@ -270,7 +285,7 @@ const TxRow = memo(function TxRow({ row: r, index, top, active, onOpen, onHover,
         {r.refunded ? <span className="refunded">{t('list.refundedPart', { amount: fmtMoney(r.refunded, r.currency) })}</span> : null}
       </span>
       <span role="gridcell">
-        <StatusBadge status={r.status} queued={r.queued} />
+        <StatusBadgeView status={r.status} queued={r.queued} />
       </span>
     </div>
   );
