@@ -89,7 +89,7 @@ export function TxList() {
     initialRect: { width: 0, height: typeof window === 'undefined' ? 0 : window.innerHeight },
     // No getItemKey: every row is ROW_HEIGHT, so the default (the index) is right, and a new
     // function each render would make the virtualiser recompute all 25,000 offsets every time.
-    // React's keys are the payment ids (below), so a row keeps its node while pages are appended.
+    // React's keys are slots (below): a row scrolled out is reused for the one scrolled in.
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
@@ -201,7 +201,9 @@ export function TxList() {
             {items.map((v) => {
               const r = rows[v.index];
               if (!r) return null;
-              return <TxRow key={r.id} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} t={t} />;
+              // Keyed by slot, not payment: a scrolled frame updates the few rows that changed in
+              // place instead of unmounting and building them (docs/performance.md, scroll).
+              return <TxRow key={v.index % items.length} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} t={t} />;
             })}
           </div>
         </div>
