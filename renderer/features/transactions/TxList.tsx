@@ -13,6 +13,7 @@ import { useSession } from '../session/session-store';
 import { ExpiryBanner } from './ExpiryBanner';
 import { SelectionBar } from './SelectionBar';
 import { useTxSelection } from './tx-selection';
+import { assignSlots } from './row-slots';
 import { TxFilters } from './TxFilters';
 import { useTx, type Row } from './tx-store';
 
@@ -93,6 +94,9 @@ export function TxList() {
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
+  const slotsRef = useRef(new Map<number, number>());
+  slotsRef.current = assignSlots(slotsRef.current, items.map((v) => v.index));
+  const slots = slotsRef.current;
 
   useEffect(() => {
     if (nextCursor && !loading && lastIndex >= rows.length - PREFETCH_ROWS) void loadMore();
@@ -201,9 +205,8 @@ export function TxList() {
             {items.map((v) => {
               const r = rows[v.index];
               if (!r) return null;
-              // Keyed by slot, not payment: a scrolled frame updates the few rows that changed in
-              // place instead of unmounting and building them (docs/performance.md, scroll).
-              return <TxRow key={v.index % items.length} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} t={t} />;
+              // Keyed by slot, not payment (row-slots.ts).
+              return <TxRow key={slots.get(v.index)} row={r} index={v.index} top={v.start} active={v.index === active} onOpen={onOpen} onHover={onHover} picked={selectable ? picked.has(r.id) : null} onPick={onPick} t={t} />;
             })}
           </div>
         </div>
