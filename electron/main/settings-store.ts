@@ -3,6 +3,7 @@ import type { Options as StoreOptions } from 'electron-store';
 import { z } from 'zod';
 import { SettingsSchema } from '../../shared/contract';
 import type { Settings } from '../../shared/contract';
+import { SETTINGS_STORE_OPTIONS } from '../core/settings/conf-store';
 import { DEFAULT_SETTINGS, frozenSettings } from '../core/settings/defaults';
 import type { SettingsStore } from '../core/settings/defaults';
 
@@ -57,8 +58,7 @@ export class ElectronSettingsStore implements SettingsStore {
       // A damaged settings file is reset rather than stopping the till: every default is the
       // cautious one (each refund needs approval, offline charges off).
       clearInvalidConfig: true,
-      // As in web mode (conf-store.ts): the schema is checked against its meta-schema in the tests, not at each start.
-      ajvOptions: { validateSchema: false },
+      ajvOptions: { ...SETTINGS_STORE_OPTIONS.ajvOptions },
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.projectVersion ? { projectVersion: opts.projectVersion } : {}),
     });
