@@ -35,7 +35,7 @@ const ALLOWED = {
   main: { ours: ['main', 'core', 'gateway', 'shared'], node: true, packages: ['electron', 'electron/main', 'electron-store', 'conf', 'pino', 'zod'] },
   core: { ours: ['core', 'gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'conf', 'pino', 'zod', 'card-validator', 'pg', 'node-thermal-printer', 'iconv-lite', '@napi-rs/canvas', 'csv-parse', 'csv-parse/*'] },
   gateway: { ours: ['gateway', 'shared'], node: true, packages: ['better-sqlite3-multiple-ciphers', 'pino', 'zod', 'card-validator'] },
-  web: { ours: ['web', 'core', 'gateway', 'shared'], node: true, packages: ['pino', 'vite', 'zod'] },
+  web: { ours: ['web', 'core', 'gateway', 'shared'], node: true, packages: ['pino', 'vite', 'zod', 'ws'] },
 };
 
 function policies(extra = []) {

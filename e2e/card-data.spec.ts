@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, NAMES, PINS, setupStation, switchUser, test } from './fixtures';
 import { CARDS, chargeNow, enterNewCard, startOrder } from './desk';
 
 const DIST = resolve(import.meta.dirname, '../dist/renderer');
@@ -31,9 +31,25 @@ function cvvIn(value: unknown, path = '$'): string | null {
   return null;
 }
 
-test('the page never sees the card number or the CVV', async ({ desk: page, web }) => {
+test('the page never sees the card number or the CVV', async ({ page, web }) => {
   const seen: { where: string; text: string }[] = [];
   const apiPayloads: { where: string; json: unknown }[] = [];
+  // Calls travel over the call socket once it is open (electron/web/socket.ts): every frame both ways.
+  let socketFrames = 0;
+  page.on('websocket', (ws) => {
+    const frame = (dir: string) => ({ payload }: { payload: string | Buffer }) => {
+      socketFrames++;
+      const text = typeof payload === 'string' ? payload : payload.toString('utf8');
+      seen.push({ where: `socket ${dir} ${ws.url()}`, text: ws.url() + '\n' + text });
+      try {
+        apiPayloads.push({ where: `socket ${dir}`, json: JSON.parse(text) });
+      } catch {
+        seen.push({ where: 'unparsable socket frame', text });
+      }
+    };
+    ws.on('framesent', frame('sent'));
+    ws.on('framereceived', frame('received'));
+  });
   page.on('request', (req) => {
     if (!req.url().startsWith(web.origin)) return;
     const body = req.postData() ?? '';
@@ -58,6 +74,9 @@ test('the page never sees the card number or the CVV', async ({ desk: page, web 
     }
   });
 
+  // Signed in after the listeners are on, so the socket and every call are seen from the start.
+  await setupStation(page, web);
+  await switchUser(page, NAMES.clerk, PINS.clerk);
   await startOrder(page, { customer: { name: 'Olu Adeyemi' }, lines: [{ description: 'Hosted capture check', price: '15.00', tax: '0' }] });
   await enterNewCard(page, CARD);
   const result = await chargeNow(page);
@@ -69,6 +88,7 @@ test('the page never sees the card number or the CVV', async ({ desk: page, web 
   for (const s of seen) expect(containsPan(s.text), `card number in ${s.where}`).toBeNull();
   // 2. Every /api/call payload: no PAN, no CVV value, no card-number or security-code field.
   expect(apiPayloads.length).toBeGreaterThan(5);
+  expect(socketFrames, 'calls seen on the call socket').toBeGreaterThan(5);
   for (const p of apiPayloads) {
     expect(containsPan(JSON.stringify(p.json)), `card number in ${p.where}`).toBeNull();
     expect(cvvIn(p.json), `CVV or card field in ${p.where}`).toBeNull();

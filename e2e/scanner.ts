@@ -32,14 +32,15 @@ const SPECIAL: Record<string, { code: string; keyCode: number; text?: string }> 
  * Sends `keys` (characters, or 'Enter' / 'Tab') stamped `gapMs` apart, the last one stamped now,
  * all at once: the page may handle them late and together, their times stay the device's.
  */
-export async function pressStamped(page: Page, keys: string[], gapMs: number | number[]): Promise<void> {
+export async function pressStamped(page: Page, keys: string[], gapMs: number | number[], opts: { paced?: boolean } = {}): Promise<void> {
   const s = await session(page);
   const gaps = keys.map((_, i) => (Array.isArray(gapMs) ? gapMs[i % gapMs.length]! : gapMs));
   const total = gaps.slice(1).reduce((a, b) => a + b, 0);
   const sends: Promise<unknown>[] = [];
-  let at = Date.now() - total;
-  keys.forEach((key, i) => {
+  let at = opts.paced ? Date.now() : Date.now() - total;
+  for (const [i, key] of keys.entries()) {
     if (i > 0) at += gaps[i]!;
+    if (opts.paced) while (Date.now() < at) await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now() - 1)));
     const timestamp = at / 1000;
     const special = SPECIAL[key];
     const down = special
@@ -47,13 +48,13 @@ export async function pressStamped(page: Page, keys: string[], gapMs: number | n
       : { key, text: key, unmodifiedText: key };
     sends.push(s.send('Input.dispatchKeyEvent', { type: 'keyDown', timestamp, ...down }));
     sends.push(s.send('Input.dispatchKeyEvent', { type: 'keyUp', timestamp: timestamp + 0.001, key, ...(special ? { code: special.code, windowsVirtualKeyCode: special.keyCode } : {}) }));
-  });
+  }
   await Promise.all(sends);
 }
 
 /** A keyboard-wedge scanner: the code and its suffix, `gapMs` (default 4 ms) a key. */
-export function scanCode(page: Page, code: string, opts: { gapMs?: number; suffix?: 'Enter' | 'Tab' } = {}): Promise<void> {
-  return pressStamped(page, [...code, opts.suffix ?? 'Enter'], opts.gapMs ?? 4);
+export function scanCode(page: Page, code: string, opts: { gapMs?: number; suffix?: 'Enter' | 'Tab'; paced?: boolean } = {}): Promise<void> {
+  return pressStamped(page, [...code, opts.suffix ?? 'Enter'], opts.gapMs ?? 4, { paced: opts.paced });
 }
 
 /** A person typing `text` (and Enter when asked) `gapMs` a key (or gaps in turn), handed to the page in one late batch. */

@@ -47,6 +47,11 @@ export function inputLimit(channel: string): number {
   return (Object.hasOwn(channels, channel) ? channels[channel as ChannelName].maxInputBytes : undefined) ?? MAX_INPUT_BYTES;
 }
 
+/** The largest input any channel takes: what a transport that carries every channel must let through. */
+export function largestInputLimit(): number {
+  return Math.max(MAX_INPUT_BYTES, ...Object.keys(channels).map(inputLimit));
+}
+
 // Validation messages are bounded: zod may quote keys of the input ("Unrecognized key: ...") and
 // we never echo a hostile payload back at its sender.
 const MAX_FIELDS = 20;

@@ -7,6 +7,7 @@ import type { CoreEvents } from '../core/events';
 import { BodyTooLarge, readBody } from './body';
 import { allowedHosts, header, hostAllowed, newSecret, originAllowed, secretMatches, SESSION_ID } from './guards';
 import { HOSTED_RETURN_CSP, hostedReturnPage, returnParams } from './hosted-return';
+import { createCallSockets } from './socket';
 import { EventHub } from './sse';
 import { commonHeaders, serveStatic } from './static';
 
@@ -203,6 +204,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       else res.destroy();
     });
   });
+  const sockets = createCallSockets({ hosts: () => hosts, secret, core: () => core, log: opts.log });
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    if (!sockets.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   // Slow or half-sent requests must not pin connections (SSE responses are not affected).
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -225,6 +230,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     close() {
       closed ??= new Promise<void>((resolve) => {
         hub.close();
+        sockets.close();
         server.close(() => resolve());
         server.closeAllConnections();
       });

@@ -1,5 +1,6 @@
 // Types only: the contract's schemas (zod) stay out of the screen's initial JavaScript.
 import type { ChannelName, Envelope, EventName, Transport } from '../../shared/contract';
+import { CALL_SOCKET_PATH, CALL_SOCKET_PROTOCOL, parseCallAnswer } from '../../shared/contract/call-socket';
 
 /**
  * Web mode's transport: the same contract as Electron's preload, over the local server.
@@ -39,24 +40,99 @@ function isEnvelope(v: unknown): v is Envelope<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
 }
 
+const NOT_ANSWERING = 'The point-of-sale service is not answering. Is `npm run web` still running?';
+
+/** Larger inputs (a file of rows) go over HTTP: the socket is for the desk's many small calls. */
+const SOCKET_MAX_CHARS = 64 * 1024;
+/** After a socket fails to open or drops, calls go over HTTP for this long before it is tried again. */
+const SOCKET_RETRY_MS = 5_000;
+
+/**
+ * The calls' WebSocket (electron/web/socket.ts): opened by the first call, used once open. Until
+ * then, and whenever it is down, calls go over HTTP, so opening it never delays a call. A call in
+ * flight when the socket drops is answered "not answering", as a fetch cut off is: it is never
+ * sent again by the transport, since the core may already have acted on it.
+ */
+class CallSocket {
+  private ws: WebSocket | null = null;
+  private open = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, (e: Envelope<unknown>) => void>();
+  private retryAt = 0;
+
+  /** The answer's promise, or null when the socket cannot take this call now (use HTTP). */
+  send(secret: string, channel: ChannelName, text: string): Promise<Envelope<unknown>> | null {
+    if (!this.open || !this.ws) {
+      this.connect(secret);
+      return null;
+    }
+    if (text.length > SOCKET_MAX_CHARS) return null;
+    const i = this.nextId++;
+    const ws = this.ws;
+    return new Promise((resolve) => {
+      this.pending.set(i, resolve);
+      ws.send(`{"i":${i},"c":${JSON.stringify(channel)},"d":${text}}`);
+    });
+  }
+
+  private connect(secret: string): void {
+    if (this.ws || Date.now() < this.retryAt || typeof WebSocket === 'undefined') return;
+    const url = new URL(CALL_SOCKET_PATH, window.location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url, [CALL_SOCKET_PROTOCOL, `k.${secret}`, `s.${sessionId()}`]);
+    } catch {
+      this.retryAt = Date.now() + SOCKET_RETRY_MS;
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.open = ws.protocol === CALL_SOCKET_PROTOCOL;
+      if (!this.open) ws.close();
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      const answer = typeof ev.data === 'string' ? parseCallAnswer(ev.data) : null;
+      const done = answer ? this.pending.get(answer.i) : undefined;
+      if (!answer || !done) return;
+      this.pending.delete(answer.i);
+      done(answer.e);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.open = false;
+      this.retryAt = Date.now() + SOCKET_RETRY_MS;
+      const cut = [...this.pending.values()];
+      this.pending.clear();
+      for (const done of cut) done(failure('INTERNAL', NOT_ANSWERING));
+    };
+  }
+}
+
+const socket = new CallSocket();
+
 async function call(channel: ChannelName, input: unknown): Promise<Envelope<unknown>> {
   const secret = sessionStorage.getItem(SECRET_KEY);
   if (!secret) return failure('BAD_SENDER', 'Open the address printed by `npm run web`: it carries this launch\'s key.');
+  const body = JSON.stringify(input ?? {});
+  const viaSocket = socket.send(secret, channel, body);
+  if (viaSocket) return viaSocket;
   let res: Response;
   try {
     res = await fetch(`/api/call/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Pos-Secret': secret, 'X-Pos-Session': sessionId() },
-      body: JSON.stringify(input ?? {}),
+      body,
       credentials: 'omit',
       cache: 'no-store',
     });
   } catch {
-    return failure('INTERNAL', 'The point-of-sale service is not answering. Is `npm run web` still running?');
+    return failure('INTERNAL', NOT_ANSWERING);
   }
   // Refusals (401, 413, ...) carry an envelope too; anything else is reported by its status.
-  const body: unknown = await res.json().catch(() => null);
-  return isEnvelope(body) ? body : failure('INTERNAL', `Unexpected answer from the service (HTTP ${res.status}).`);
+  const answer: unknown = await res.json().catch(() => null);
+  return isEnvelope(answer) ? answer : failure('INTERNAL', `Unexpected answer from the service (HTTP ${res.status}).`);
 }
 
 type Listener = (payload: unknown) => void;
