@@ -9,6 +9,7 @@ import { IdleWatcher } from '../features/session/IdleWatcher';
 import { LockOverlay } from '../features/session/LockOverlay';
 import { useSession } from '../features/session/session-store';
 import { ReceiptPortal } from '../features/transactions/Receipt';
+import { askFirstPageAhead } from '../features/transactions/first-page';
 import {
   AuditScreen, BulkScreen, CatalogScreen, CustomersScreen, EndOfDayScreen, preloadScreensWhenIdle, QueueScreen, RecurringScreen, SettingsScreen, TransactionsScreen,
 } from './screens';
@@ -37,19 +38,19 @@ export function Shell() {
   // The other screens' code, once the first one is drawn and the desk is idle.
   // Transactions, F4's screen, is also drawn ahead, hidden (React's Activity), once its code is in:
   // F4 then shows a drawn screen instead of building one (docs/performance.md, first rows after F4).
-  // Its first page is read then too, and the hidden list drawn again once it is in: a hidden tree
+  // Its first page is asked for when the desk opens (beside the code, not after it; the list's store
+  // takes that answer over), and the hidden list drawn again once it is in: a hidden tree
   // does not hear its stores, only a render from here (TxList hides rows read before a payment may
   // have changed: lib/api.ts, paymentsStamp). txDrawn counts those draws (0: not drawn).
   const [txDrawn, setTxDrawn] = useState(0);
-  useEffect(
-    () =>
-      preloadScreensWhenIdle(role, (s) => {
-        if (s !== 'transactions') return;
-        setTxDrawn(1);
-        if (useNav.getState().screen !== 'transactions') void prefetch('transactions').then(() => setTxDrawn(2));
-      }),
-    [role],
-  );
+  useEffect(() => {
+    if (mayOpen(role, 'transactions') && useNav.getState().screen !== 'transactions') askFirstPageAhead();
+    return preloadScreensWhenIdle(role, (s) => {
+      if (s !== 'transactions') return;
+      setTxDrawn(1);
+      if (useNav.getState().screen !== 'transactions') void prefetch('transactions').then(() => setTxDrawn(2));
+    });
+  }, [role]);
 
   // A status asked for while the core had the session locked was refused: ask again on unlock,
   // so the top bar never keeps saying "Checking connection…".

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PosApi } from '../../../shared/contract';
 import { prefetch } from '../../app/nav-store';
 import { paymentsStamp } from '../../lib/api';
-import { DEFAULT_FILTER, askEarlyPage, listInput, takeEarlyPage } from './first-page';
+import { DEFAULT_FILTER, askEarlyPage, askFirstPageAhead, listInput, listStoreIn, takeEarlyPage } from './first-page';
 
 const asked: unknown[] = [];
 const pos = {
@@ -36,6 +36,16 @@ describe("F4's first page, asked for before the list's code is in", () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     askEarlyPage(DEFAULT_FILTER);
     vi.advanceTimersByTime(1_001);
+    expect(takeEarlyPage(listInput(DEFAULT_FILTER))).toBeNull();
+  });
+
+  it('asks ahead when the desk opens, until the list store is in', async () => {
+    askFirstPageAhead();
+    expect(asked).toEqual([listInput(DEFAULT_FILTER)]);
+    await expect(takeEarlyPage(listInput(DEFAULT_FILTER))?.promise).resolves.toMatchObject({ total: 1 });
+    listStoreIn();
+    askFirstPageAhead();
+    expect(asked).toHaveLength(1);
     expect(takeEarlyPage(listInput(DEFAULT_FILTER))).toBeNull();
   });
 });

@@ -56,6 +56,21 @@ export function takeEarlyPage(input: ListInput): EarlyPage | null {
   return performance.now() - e.at <= FRESH_MS ? e : null;
 }
 
+let listIn = false;
+
+/** The list's store is loaded: it asks for its own pages from now on. */
+export function listStoreIn(): void {
+  listIn = true;
+}
+
+/**
+ * The desk has opened: the first page is asked for now, beside the list's code rather than after
+ * it (the list is drawn ahead, hidden, as soon as both are in). Nothing when the store is in.
+ */
+export function askFirstPageAhead(): void {
+  if (!listIn) askEarlyPage(DEFAULT_FILTER);
+}
+
 // Until the list's store is loaded (it registers its own, with the filter the clerk set), F4 asks
 // for the default filter: the only one a list not yet drawn can have.
 registerPrefetch('transactions', () => askEarlyPage(DEFAULT_FILTER));

@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import { registerPrefetch } from '../../app/nav-store';
 import { call, paymentsStamp, watchPayments } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { DEFAULT_FILTER, PAGE, listInput as input, takeEarlyPage, type Filter, type ListPage } from './first-page';
+import { DEFAULT_FILTER, PAGE, listInput as input, listStoreIn, takeEarlyPage, type Filter, type ListPage } from './first-page';
+import { keepSameRows } from './same-rows';
 
 export type Row = ListPage['rows'][number];
 export type { Filter };
@@ -69,8 +70,9 @@ export const useTx = create<TxState>((set, get) => ({
         if (taken) stamp = taken.stamp;
         const r = await (taken?.promise ?? call('payments.list', want));
         if (get().generation !== generation) return;
-        // Replace in one step: the old rows stay until the new ones arrive (no flicker).
-        set({ rows: r.rows, total: r.total, nextCursor: r.nextCursor, loading: false, stamp });
+        // Replace in one step: the old rows stay until the new ones arrive (no flicker); the rows
+        // that did not change stay the same objects, so they are not drawn again.
+        set((s) => ({ rows: keepSameRows(s.rows, r.rows), total: r.total, nextCursor: r.nextCursor, loading: false, stamp }));
       } catch (e) {
         if (get().generation === generation) set({ loading: false, error: describeError(e) });
       } finally {
@@ -106,7 +108,7 @@ export const useTx = create<TxState>((set, get) => ({
         rows = rows.concat(r.rows);
       }
       if (get().generation !== generation) return;
-      set({ rows, total: r.total, nextCursor: r.nextCursor, stamp });
+      set((s) => ({ rows: keepSameRows(s.rows, rows), total: r.total, nextCursor: r.nextCursor, stamp }));
     } catch (e) {
       if (get().generation === generation) set({ error: describeError(e) });
     }
@@ -118,3 +120,4 @@ watchPayments();
 // F4 (or a click on Transactions) starts the first page before the screen renders. Before this
 // chunk is in, first-page.ts does, and the load above takes its answer over.
 registerPrefetch('transactions', () => useTx.getState().reload());
+listStoreIn();
