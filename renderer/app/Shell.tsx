@@ -16,6 +16,7 @@ import {
 import { SandboxBanner, TopBar } from './TopBar';
 import { SideNav } from './SideNav';
 import { focusSoon } from './focus-soon';
+import { whenIdle } from './lazy-screen';
 import { mayOpen, prefetch, useNav, type Screen } from './nav-store';
 
 /** The signed-in desk: banner, top bar, navigation, the current screen; the lock overlay on top. */
@@ -26,6 +27,7 @@ export function Shell() {
   const locked = useSession((s) => s.locked);
   const role = useSession((s) => s.user?.role ?? 'clerk');
   const screen: Screen = mayOpen(role, wanted) ? wanted : 'order';
+  const orderShown = useOrderLeavingWhenIdle(screen);
   const lock = useSession((s) => s.lock);
   const loadSettings = useSettings((s) => s.load);
   const startSync = useSync((s) => s.start);
@@ -127,7 +129,7 @@ export function Shell() {
         <div className="shell-body">
           <SideNav onNewOrder={newOrder} />
           <main className="screen" id="main">
-            {screen === 'order' ? <NewOrderScreen /> : null}
+            <Activity mode={screen === 'order' ? 'visible' : 'hidden'}>{orderShown.drawn ? <NewOrderScreen key={orderShown.key} /> : null}</Activity>
             {screen === 'customers' ? <CustomersScreen /> : null}
             <Activity mode={screen === 'transactions' ? 'visible' : 'hidden'}>{screen === 'transactions' || txDrawn > 0 ? <TransactionsScreen /> : null}</Activity>
             {screen === 'queue' ? <QueueScreen /> : null}
@@ -144,4 +146,26 @@ export function Shell() {
       <ReceiptPortal />
     </>
   );
+}
+
+/**
+ * The order screen leaves in two steps: hidden at once (React's Activity: its effects stop, its
+ * scanner and card frame listeners with them), then taken out of the page when the desk is next
+ * idle. Taking its ~800 nodes and the card frame out cost F4's frame 15-25 ms (docs/performance.md).
+ * Coming back is always a new order screen (a new key), never the hidden one.
+ */
+function useOrderLeavingWhenIdle(screen: Screen): { drawn: boolean; key: number } {
+  const [was, setWas] = useState(screen);
+  const [key, setKey] = useState(0);
+  const [leaving, setLeaving] = useState(false);
+  if (was !== screen) {
+    setWas(screen);
+    setLeaving(was === 'order');
+    if (screen === 'order') setKey((k) => k + 1);
+  }
+  useEffect(() => {
+    if (!leaving) return;
+    return whenIdle(() => setLeaving(false));
+  }, [leaving]);
+  return { drawn: screen === 'order' || leaving, key };
 }
