@@ -22,16 +22,21 @@ export interface CallAnswer {
 
 const CHANNEL = /^[A-Za-z][\w.]{0,99}$/;
 
-/** A call frame, or null when the text is not one (the dispatcher judges the channel and input). */
-export function parseCallFrame(text: string): CallFrame | null {
+function jsonObject(text: string): Record<string, unknown> | null {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
     return null;
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const { i, c, d } = v as Record<string, unknown>;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+/** A call frame, or null when the text is not one (the dispatcher judges the channel and input). */
+export function parseCallFrame(text: string): CallFrame | null {
+  const v = jsonObject(text);
+  if (!v) return null;
+  const { i, c, d } = v;
   if (typeof i !== 'number' || !Number.isSafeInteger(i) || i < 1) return null;
   if (typeof c !== 'string' || !CHANNEL.test(c)) return null;
   return { i, c, d: d ?? {} };
@@ -39,14 +44,9 @@ export function parseCallFrame(text: string): CallFrame | null {
 
 /** An answer frame, or null when the text is not one. */
 export function parseCallAnswer(text: string): CallAnswer | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const { i, e } = v as Record<string, unknown>;
+  const v = jsonObject(text);
+  if (!v) return null;
+  const { i, e } = v;
   if (typeof i !== 'number' || !Number.isSafeInteger(i)) return null;
   if (typeof e !== 'object' || e === null || typeof (e as { ok?: unknown }).ok !== 'boolean') return null;
   return { i, e: e as Envelope<unknown> };
