@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { channels, ContractError, type ChannelDef, type ChannelName, type ContractErrorShape, type Envelope } from '../../shared/contract';
+import { channels, ContractError, errorEnvelope, type ChannelDef, type ChannelName, type Envelope } from '../../shared/contract';
 import { roleAtLeast, type Role } from '../../shared/domain/roles';
 import type { CallContext, Handlers } from './context';
 import type { Logger } from './deps';
@@ -58,10 +58,6 @@ const MAX_FIELDS = 20;
 const MAX_PATH_CHARS = 120;
 const MAX_MESSAGE_CHARS = 200;
 
-function fail(code: ContractErrorShape['code'], message: string, fields?: Record<string, string>): Envelope<never> {
-  return { ok: false, error: fields ? { code, message, fields } : { code, message } };
-}
-
 function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
@@ -101,14 +97,14 @@ export function createDispatcher(opts: DispatcherOptions): Dispatch {
   return async function dispatch(channel, rawInput, call) {
     // Own properties only: "constructor" or "__proto__" are not channels.
     if (typeof channel !== 'string' || !Object.hasOwn(channels, channel)) {
-      return fail('VALIDATION', 'Unknown channel');
+      return errorEnvelope('VALIDATION', 'Unknown channel');
     }
     const name = channel as ChannelName;
     const def: ChannelDef = channels[name];
 
     const size = jsonSize(rawInput);
-    if (size === null) return fail('VALIDATION', 'The input is not plain data');
-    if (size > (opts.maxInputBytes ?? inputLimit(name))) return fail('VALIDATION', 'The input is too large');
+    if (size === null) return errorEnvelope('VALIDATION', 'The input is not plain data');
+    if (size > (opts.maxInputBytes ?? inputLimit(name))) return errorEnvelope('VALIDATION', 'The input is too large');
 
     let user: CallerUser | null;
     let caller: ResolvedCaller;
@@ -116,14 +112,14 @@ export function createDispatcher(opts: DispatcherOptions): Dispatch {
       caller = resolveCaller(call.sessionKey);
     } catch (e) {
       log.error({ channel: name, err: errInfo(e) }, 'resolveCaller failed');
-      return fail('INTERNAL', 'Something went wrong. Try again.');
+      return errorEnvelope('INTERNAL', 'Something went wrong. Try again.');
     }
     if (def.minRole === 'none') {
       user = caller && caller !== 'locked' ? caller : null;
     } else {
-      if (caller === null) return fail('UNAUTHENTICATED', 'Sign in first');
-      if (caller === 'locked') return fail('SESSION_LOCKED', 'The screen is locked: unlock it first');
-      if (!roleAtLeast(caller.role, def.minRole)) return fail('FORBIDDEN', 'Your role may not do this');
+      if (caller === null) return errorEnvelope('UNAUTHENTICATED', 'Sign in first');
+      if (caller === 'locked') return errorEnvelope('SESSION_LOCKED', 'The screen is locked: unlock it first');
+      if (!roleAtLeast(caller.role, def.minRole)) return errorEnvelope('FORBIDDEN', 'Your role may not do this');
       user = caller;
       // Only what a person does counts toward the idle lock: changes and the screen's own
       // activity heartbeat. Background reads (the top bar polls sync.status) must not keep a
@@ -137,7 +133,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatch {
 
     const parsed = def.input.safeParse(rawInput);
     if (!parsed.success) {
-      return fail('VALIDATION', 'Some fields are not valid', issuesToFields(parsed.error.issues));
+      return errorEnvelope('VALIDATION', 'Some fields are not valid', issuesToFields(parsed.error.issues));
     }
 
     const ctx: CallContext = { sessionKey: call.sessionKey, user, origin: call.origin };
@@ -149,14 +145,14 @@ export function createDispatcher(opts: DispatcherOptions): Dispatch {
       if (e instanceof ContractError) return { ok: false, error: e.toShape() };
       // The stack goes to the log; the input never does (it may hold PINs).
       log.error({ channel: name, session: shortKey(call.sessionKey), err: errInfo(e) }, 'handler failed');
-      return fail('INTERNAL', 'Something went wrong. Try again.');
+      return errorEnvelope('INTERNAL', 'Something went wrong. Try again.');
     }
 
     if (opts.validateOutput) {
       const out = def.output.safeParse(value);
       if (!out.success) {
         log.error({ channel: name, fields: issuesToFields(out.error.issues) }, 'handler returned an invalid output');
-        return fail('INTERNAL', 'The result did not match the contract');
+        return errorEnvelope('INTERNAL', 'The result did not match the contract');
       }
       // The parsed copy drops keys the contract does not declare (nothing extra reaches the screen).
       return { ok: true, value: out.data };

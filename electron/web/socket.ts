@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { ContractErrorShape, Envelope } from '../../shared/contract';
+import type { Envelope } from '../../shared/contract';
+import { errorEnvelope } from '../../shared/contract/errors';
 import { CALL_SOCKET_PATH, CALL_SOCKET_PROTOCOL, parseCallFrame, type CallAnswer } from '../../shared/contract/call-socket';
 import { largestInputLimit, type Dispatch } from '../core/dispatch';
 import { hostAllowed, originAllowed, secretMatches, SESSION_ID } from './guards';
@@ -46,17 +47,14 @@ function offered(req: IncomingMessage): { version: boolean; secret?: string; ses
   };
 }
 
-function failure(code: ContractErrorShape['code'], message: string): Envelope<never> {
-  return { ok: false, error: { code, message } };
-}
-
 export function createCallSockets(opts: CallSocketOptions): CallSockets {
   // Per-message deflate off: the answers are small and loopback is fast; compression costs CPU.
   const wss = new WebSocketServer({ noServer: true, maxPayload: largestInputLimit() + 1024, perMessageDeflate: false, handleProtocols: () => CALL_SOCKET_PROTOCOL });
 
   function serve(ws: WebSocket, session: string, remote: string): void {
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      // A Buffer as received (binaryType 'nodebuffer'), read without a copy.
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       const frame = isBinary ? null : parseCallFrame(bytes.toString('utf8'));
       // Not our protocol at all: nothing can be answered, the page is broken or hostile.
       if (!frame) return ws.close(1008, 'Malformed call');
@@ -67,10 +65,10 @@ export function createCallSockets(opts: CallSocketOptions): CallSockets {
       };
       // The dispatcher judges the channel, the input's size and shape, and the caller, as for HTTP.
       const core = opts.core();
-      if (!core) return send(failure('INTERNAL', 'Starting up: try again in a moment'));
+      if (!core) return send(errorEnvelope('INTERNAL', 'Starting up: try again in a moment'));
       core.dispatch(frame.c, frame.d, { sessionKey: `web:${session}`, origin: `web:${remote}` }).then(send, (e: unknown) => {
         opts.log?.error({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, 'web socket call failed');
-        send(failure('INTERNAL', 'Something went wrong'));
+        send(errorEnvelope('INTERNAL', 'Something went wrong'));
       });
     });
     ws.on('error', () => ws.terminate());

@@ -1,6 +1,7 @@
 // Types only: the contract's schemas (zod) stay out of the screen's initial JavaScript.
 import type { ChannelName, Envelope, EventName, Transport } from '../../shared/contract';
 import { CALL_SOCKET_PATH, CALL_SOCKET_PROTOCOL, parseCallAnswer } from '../../shared/contract/call-socket';
+import { errorEnvelope, isEnvelope } from '../../shared/contract/errors';
 
 /**
  * Web mode's transport: the same contract as Electron's preload, over the local server.
@@ -32,13 +33,6 @@ function sessionId(): string {
   return id;
 }
 
-function failure(code: 'BAD_SENDER' | 'INTERNAL', message: string): Envelope<never> {
-  return { ok: false, error: { code, message } };
-}
-
-function isEnvelope(v: unknown): v is Envelope<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
-}
 
 const NOT_ANSWERING = 'The point-of-sale service is not answering. Is `npm run web` still running?';
 
@@ -105,7 +99,7 @@ class CallSocket {
       this.retryAt = Date.now() + SOCKET_RETRY_MS;
       const cut = [...this.pending.values()];
       this.pending.clear();
-      for (const done of cut) done(failure('INTERNAL', NOT_ANSWERING));
+      for (const done of cut) done(errorEnvelope('INTERNAL', NOT_ANSWERING));
     };
   }
 }
@@ -114,7 +108,7 @@ const socket = new CallSocket();
 
 async function call(channel: ChannelName, input: unknown): Promise<Envelope<unknown>> {
   const secret = sessionStorage.getItem(SECRET_KEY);
-  if (!secret) return failure('BAD_SENDER', 'Open the address printed by `npm run web`: it carries this launch\'s key.');
+  if (!secret) return errorEnvelope('BAD_SENDER', 'Open the address printed by `npm run web`: it carries this launch\'s key.');
   const body = JSON.stringify(input ?? {});
   const viaSocket = socket.send(secret, channel, body);
   if (viaSocket) return viaSocket;
@@ -128,11 +122,11 @@ async function call(channel: ChannelName, input: unknown): Promise<Envelope<unkn
       cache: 'no-store',
     });
   } catch {
-    return failure('INTERNAL', NOT_ANSWERING);
+    return errorEnvelope('INTERNAL', NOT_ANSWERING);
   }
   // Refusals (401, 413, ...) carry an envelope too; anything else is reported by its status.
   const answer: unknown = await res.json().catch(() => null);
-  return isEnvelope(answer) ? answer : failure('INTERNAL', `Unexpected answer from the service (HTTP ${res.status}).`);
+  return isEnvelope(answer) ? answer : errorEnvelope('INTERNAL', `Unexpected answer from the service (HTTP ${res.status}).`);
 }
 
 type Listener = (payload: unknown) => void;

@@ -1,4 +1,4 @@
-import type { Envelope } from './errors';
+import { isEnvelope, type Envelope } from './errors';
 
 /**
  * Web mode's call socket, both ends (electron/web/socket.ts, renderer/platform/web-transport.ts).
@@ -48,6 +48,5 @@ export function parseCallAnswer(text: string): CallAnswer | null {
   if (!v) return null;
   const { i, e } = v;
   if (typeof i !== 'number' || !Number.isSafeInteger(i)) return null;
-  if (typeof e !== 'object' || e === null || typeof (e as { ok?: unknown }).ok !== 'boolean') return null;
-  return { i, e: e as Envelope<unknown> };
+  return isEnvelope(e) ? { i, e } : null;
 }

@@ -65,3 +65,13 @@ export class ContractError extends Error {
 }
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractErrorShape };
+
+/** The failure envelope, as every shell and transport writes it. */
+export function errorEnvelope(code: ContractErrorShape['code'], message: string, fields?: Record<string, string>): Envelope<never> {
+  return { ok: false, error: fields ? { code, message, fields } : { code, message } };
+}
+
+/** Looks like an envelope (a transport's answer before the caller reads it). */
+export function isEnvelope(v: unknown): v is Envelope<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
+}
