@@ -5,12 +5,15 @@ import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { counted, maskedCard } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
+import { highlightIndex, keptHighlight, movedHighlight } from '../../lib/list-highlight';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
 import { ContactLine, Ltr } from '../../ui/Ltr';
 import { useOrder } from './order-store';
 
 type Hit = OutputOf<'customers.search'>['hits'][number];
+
+const hitId = (h: Hit) => h.customer.id;
 
 /** Find an existing customer by typing, or key a new one. */
 export function CustomerSection() {
@@ -77,7 +80,7 @@ function CustomerSearchBox() {
   const setCustomer = useOrder((s) => s.setCustomer);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<Hit[]>([]);
-  const [active, setActive] = useState(0);
+  const [activeId, setActiveId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const [searched, setSearched] = useState('');
@@ -90,7 +93,7 @@ function CustomerSearchBox() {
         onResult: (q, r) => {
           setHits(r.hits);
           setSearched(q);
-          setActive(0);
+          setActiveId((id) => keptHighlight(id, r.hits, hitId));
           setError(null);
         },
         onError: (_q, e) => setError(describeError(e)),
@@ -126,13 +129,12 @@ function CustomerSearchBox() {
     requestAnimationFrame(() => document.querySelector<HTMLElement>('#line-0-description')?.focus());
   };
 
+  // The first match is highlighted until the clerk moves.
+  const active = Math.max(highlightIndex(activeId, hits, hitId), 0);
   const onKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      setActive((a) => Math.min(a + 1, hits.length - 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => Math.max(a - 1, 0));
+      setActiveId(movedHighlight(activeId, hits, hitId, e.key === 'ArrowDown' ? 1 : -1, 0));
     } else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.altKey) {
       // Only a match of what is in the box now, never one left from the previous letters.
       e.preventDefault();

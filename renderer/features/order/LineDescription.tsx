@@ -4,10 +4,13 @@ import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { fmtMoney } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
+import { highlightIndex, keptHighlight, movedHighlight } from '../../lib/list-highlight';
 import { useOrder } from './order-store';
 import { lineProduct, type DraftLine } from './draft';
 
 type Product = OutputOf<'catalog.search'>[number];
+
+const productId = (p: Product) => p.id;
 
 const SEP = ' · ';
 
@@ -24,7 +27,7 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
   const { t } = useTranslation('order');
   const [hits, setHits] = useState<Product[]>([]);
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(-1);
+  const [activeId, setActiveId] = useState<string | null>(null);
   const [wrongCurrency, setWrongCurrency] = useState<Product | null>(null);
   const listId = `line-${index}-products`;
 
@@ -33,7 +36,7 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
       createLatestSearch((q: string) => call('catalog.search', { query: q, limit: 8 }), {
         onResult: (_q, r) => {
           setHits(r);
-          setActive(-1);
+          setActiveId((id) => keptHighlight(id, r, productId));
           setOpen(r.length > 0);
         },
         // The catalog is a help here, never a blocker: a failed search leaves free typing as it was.
@@ -66,14 +69,12 @@ export function LineDescription({ index, line, currency, error }: { index: numbe
     requestAnimationFrame(() => document.querySelector<HTMLInputElement>(`#line-${index}-quantity`)?.select());
   };
 
+  const active = highlightIndex(activeId, hits, productId);
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (!open || hits.length === 0) return;
-    if (e.key === 'ArrowDown') {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      setActive((a) => Math.min(a + 1, hits.length - 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => Math.max(a - 1, 0));
+      setActiveId(movedHighlight(activeId, hits, productId, e.key === 'ArrowDown' ? 1 : -1));
     } else if (e.key === 'Enter' && active >= 0 && hits[active]) {
       e.preventDefault();
       pick(hits[active]);
