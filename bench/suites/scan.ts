@@ -99,8 +99,9 @@ const SCAN_PROBE = `(() => {
         const ch = new MessageChannel();
         ch.port1.onmessage = () => {
           const painted = performance.now();
-          const inLine = window.__calls.filter((c) => c.ch === 'catalog.byBarcode' && c.start >= t0 - 1);
-          const look = inLine[0];
+          // The scan's lookup: the last one of the burst (the page may ask while the keys arrive).
+          const inLine = window.__calls.filter((c) => c.ch === 'catalog.byBarcode' && c.start >= (window.__firstKey ?? t0) - 1);
+          const look = inLine[inLine.length - 1];
           const others = window.__calls.filter((c) => c.ch !== 'catalog.byBarcode' && c.start >= (window.__firstKey ?? t0) - 1);
           window.__parts.push({
             total: painted - t0,
@@ -127,7 +128,7 @@ interface Part {
   total: number;
   /** Enter pressed (its event stamp) to the page's first listener running: the page was busy (or the harness slow). */
   delivery: number;
-  /** The page handling Enter to the lookup's request: the detector and the scan handler. */
+  /** The page handling Enter to the lookup's request: the detector and the scan handler (negative: asked ahead, while the keys came). */
   toLookup: number | null;
   /** The lookup's round trip (HTTP or IPC, dispatcher, SQLite). */
   lookup: number | null;

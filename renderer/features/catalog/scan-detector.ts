@@ -88,4 +88,9 @@ export class ScanDetector {
   get pending(): number {
     return this.buf.length;
   }
+
+  /** The possible code typed so far. */
+  get soFar(): string {
+    return this.buf;
+  }
 }

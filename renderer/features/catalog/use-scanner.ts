@@ -5,6 +5,9 @@ import { ScanDetector } from './scan-detector';
 
 type TextField = HTMLInputElement | HTMLTextAreaElement;
 
+/** The longest a scanned key stays in the field while the scan's answer is awaited. */
+const RESTORE_WAIT_MS = 60;
+
 function textField(el: Element | null): TextField | null {
   return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el : null;
 }
@@ -59,12 +62,18 @@ function insertTyped(el: TextField, text: string): void {
  * when it is loaded, all before the scan's Enter can be handled. If the burst turns out to be
  * typing (a slower key, another key, a pause), the held characters are put into the field where
  * they would have gone, before the next key lands, so nothing typed is lost or reordered.
+ *
+ * `onBurst` hears the code so far on each key of a fast burst (the scan handler looks it up ahead,
+ * barcode-lookahead.ts). `onScan` gets `putBack`, to call just before it shows the scan's answer:
+ * the field's text is put back then (or after RESTORE_WAIT_MS), in the same render as the answer.
  */
-export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code: string) => void): void {
+export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code: string, putBack: () => void) => void, onBurst?: (soFar: string) => void): void {
   const { enabled, maxKeyGapMs, minLength, suffix } = settings ?? DEFAULT_SCANNER;
   const handler = useRef(onScan);
+  const burstHandler = useRef(onBurst);
   useEffect(() => {
     handler.current = onScan;
+    burstHandler.current = onBurst;
   });
 
   useEffect(() => {
@@ -98,9 +107,20 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
       heldIn = null;
       const restore = before;
       before = null;
-      // The lookup is sent first: the field's text is put back (a render) while it travels.
-      handler.current(code);
-      if (restore && restore.el.value !== restore.value) setFieldText(restore.el, restore.value);
+      let putAlready = false;
+      const putBack = () => {
+        if (putAlready) return;
+        putAlready = true;
+        if (restore && restore.el.value !== restore.value) setFieldText(restore.el, restore.value);
+      };
+      // The field's text goes back with the scan's answer, in one render: a render of its own
+      // here would be a frame the answer (often already on its way, asked ahead) waits behind.
+      // Never later than RESTORE_WAIT_MS, whatever the answer does.
+      const timer = setTimeout(putBack, RESTORE_WAIT_MS);
+      handler.current(code, () => {
+        clearTimeout(timer);
+        putBack();
+      });
     };
 
     const onKey = (e: KeyboardEvent) => {
@@ -148,6 +168,8 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
           flushTimer = setTimeout(flush, maxKeyGapMs + 5);
         }
       }
+      // A burst long enough to be a code so far (the scan handler may look it up ahead).
+      if (printable && !detector.started && detector.pending >= minLength) burstHandler.current?.(detector.soFar);
       if (suffix === 'none' && detector.pending > 0) {
         if (pauseTimer) clearTimeout(pauseTimer);
         pauseTimer = setTimeout(() => {

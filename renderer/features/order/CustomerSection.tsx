@@ -15,6 +15,13 @@ type Hit = OutputOf<'customers.search'>['hits'][number];
 
 const hitId = (h: Hit) => h.customer.id;
 
+/**
+ * One letter matches most of the book and tells the clerk nothing; it is also the one key of a
+ * scanner's burst that reaches the field (the rest are held back), and its search would sit on
+ * the core in front of the scan's lookup (docs/performance.md, scan to line).
+ */
+const MIN_QUERY = 2;
+
 /** Find an existing customer by typing, or key a new one. */
 export function CustomerSection() {
   const customer = useOrder((s) => s.customer);
@@ -107,7 +114,7 @@ function CustomerSearchBox() {
     setQuery(value);
     const q = value.trim();
     if (q === before) return;
-    if (!q) {
+    if (q.length < MIN_QUERY) {
       searcher.cancel();
       setHits([]);
       setSearched('');

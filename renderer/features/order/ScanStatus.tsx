@@ -7,9 +7,13 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { useCatalogNav } from '../catalog/catalog-store';
 import { useScanner } from '../catalog/use-scanner';
+import { BarcodeLookahead, type Settled } from '../catalog/barcode-lookahead';
 import { useSession } from '../session/session-store';
 import { useSettings } from '../settings/settings-store';
 import { useOrder } from './order-store';
+import type { OutputOf } from '../../../shared/contract';
+
+type Product = OutputOf<'catalog.byBarcode'>;
 
 type Said =
   | { kind: 'added'; name: string; quantity: string; line: number }
@@ -27,20 +31,30 @@ export function ScanStatus() {
   const { t } = useTranslation('order');
   const [said, setSaid] = useState<Said | null>(null);
 
-  useScanner(scanner, (barcode) => {
-    void (async () => {
-      try {
-        const p = await call('catalog.byBarcode', { barcode });
-        if (!p) return setSaid({ kind: 'unknown', barcode });
-        const { currency, addProduct } = useOrder.getState();
-        if (p.currency !== currency) return setSaid({ kind: 'otherCurrency', name: p.name, currency: p.currency });
-        const line = addProduct(p);
-        setSaid({ kind: 'added', name: p.name, quantity: useOrder.getState().lines[line]?.quantity ?? '1', line: line + 1 });
-      } catch (e) {
-        setSaid({ kind: 'failed', barcode, message: describeError(e) });
-      }
-    })();
-  });
+  const [lookahead] = useState(() => new BarcodeLookahead((code: string) => call('catalog.byBarcode', { barcode: code })));
+
+  const show = (barcode: string, answer: Settled<Product | null>, putBack: () => void) => {
+    // The scanned keys come out of the field first: a line's own field holds its product's name again.
+    putBack();
+    if (!answer.ok) return setSaid({ kind: 'failed', barcode, message: describeError(answer.error) });
+    const p = answer.value;
+    if (!p) return setSaid({ kind: 'unknown', barcode });
+    const { currency, addProduct } = useOrder.getState();
+    if (p.currency !== currency) return setSaid({ kind: 'otherCurrency', name: p.name, currency: p.currency });
+    const line = addProduct(p);
+    setSaid({ kind: 'added', name: p.name, quantity: useOrder.getState().lines[line]?.quantity ?? '1', line: line + 1 });
+  };
+
+  useScanner(
+    scanner,
+    (barcode, putBack) => {
+      // Looked up while the scanner typed it, the line goes on in this key's own render.
+      const answer = lookahead.take(barcode);
+      if ('settled' in answer) show(barcode, answer.settled, putBack);
+      else answer.promise.then((value) => show(barcode, { ok: true, value }, putBack), (error: unknown) => show(barcode, { ok: false, error }, putBack));
+    },
+    (soFar) => lookahead.burst(soFar),
+  );
 
   const addProduct = (barcode: string) => {
     useCatalogNav.getState().setNewBarcode(barcode);
