@@ -45,6 +45,13 @@ export function Shell() {
   // does not hear its stores, only a render from here (TxList hides rows read before a payment may
   // have changed: lib/api.ts, paymentsStamp). txDrawn counts those draws (0: not drawn).
   const [txDrawn, setTxDrawn] = useState(0);
+  // Until it is first shown, the list drawn ahead stays laid out under the order screen, invisible
+  // (.drawn-ahead), rather than hidden by Activity (display: none): F4 then only paints it, without
+  // laying out the whole screen in F4's own frame. Later it leaves and returns through Activity, so
+  // a payment left open never keeps its shortcuts while hidden.
+  const [txShown, setTxShown] = useState(screen === 'transactions');
+  if (screen === 'transactions' && !txShown) setTxShown(true);
+  const txAhead = !txShown && screen !== 'transactions';
   useEffect(() => {
     if (mayOpen(role, 'transactions') && useNav.getState().screen !== 'transactions') askFirstPageAhead();
     return preloadScreensWhenIdle(role, (s) => {
@@ -131,7 +138,13 @@ export function Shell() {
           <main className="screen" id="main">
             <Activity mode={screen === 'order' ? 'visible' : 'hidden'}>{orderShown.drawn ? <NewOrderScreen key={orderShown.key} /> : null}</Activity>
             {screen === 'customers' ? <CustomersScreen /> : null}
-            <Activity mode={screen === 'transactions' ? 'visible' : 'hidden'}>{screen === 'transactions' || txDrawn > 0 ? <TransactionsScreen /> : null}</Activity>
+            <Activity mode={screen === 'transactions' || txAhead ? 'visible' : 'hidden'}>
+              {screen === 'transactions' || txDrawn > 0 ? (
+                <div className={txAhead ? 'screen-slot drawn-ahead' : 'screen-slot'}>
+                  <TransactionsScreen />
+                </div>
+              ) : null}
+            </Activity>
             {screen === 'queue' ? <QueueScreen /> : null}
             {screen === 'recurring' ? <RecurringScreen /> : null}
             {screen === 'reports' ? <EndOfDayScreen /> : null}

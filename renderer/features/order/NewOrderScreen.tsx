@@ -1,6 +1,6 @@
 import { memo, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LinkPanel } from '../links/LinkPanel';
+import { lazyScreen, whenIdle } from '../../app/lazy-screen';
 import { useDropLinkWhenOrderResets, useLinks } from '../links/link-store';
 import { fmtMoney } from '../../lib/format';
 import { describeError, fieldErrors } from '../../lib/error-text';
@@ -9,9 +9,7 @@ import { useAction } from '../../lib/use-action';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
-import { ConfirmationPanel } from '../confirmation/ConfirmationPanel';
 import { useSettings } from '../settings/settings-store';
-import { ChargeResultPanel } from './ChargeResult';
 import { CustomerSection } from './CustomerSection';
 import { LinesEditor } from './LinesEditor';
 import { FormInvalid, useOrder, type Channel } from './order-store';
@@ -20,6 +18,12 @@ import { ScanStatus } from './ScanStatus';
 import { TotalsBox } from './TotalsBox';
 
 const CHANNELS: Channel[] = ['phone', 'mail', 'counter'];
+
+// Shown only once a charge is answered, a link sent or an email confirmation asked for: their code
+// is fetched when the desk is idle, not with the entry (docs/performance.md, initial JavaScript).
+const ChargeResultPanel = lazyScreen(() => import('./ChargeResult').then((m) => m.ChargeResultPanel));
+const LinkPanel = lazyScreen(() => import('../links/LinkPanel').then((m) => m.LinkPanel));
+const ConfirmationPanel = lazyScreen(() => import('../confirmation/ConfirmationPanel').then((m) => m.ConfirmationPanel));
 
 // The form's sections read the order store themselves: memoised, so a change that re-renders the
 // form (a scanned line moves the amount due on Charge) re-renders only the sections that read it.
@@ -39,6 +43,16 @@ export function NewOrderScreen() {
   const orderCurrency = useOrder((s) => s.currency);
   const { t } = useTranslation('order');
   const untouched = useOrder((s) => s.customer.kind === 'none' && s.lines.length === 1 && !s.lines[0]?.description && !s.lines[0]?.unitPrice);
+
+  useEffect(
+    () =>
+      whenIdle(() => {
+        void ChargeResultPanel.preload().catch(() => undefined);
+        void LinkPanel.preload().catch(() => undefined);
+        void ConfirmationPanel.preload().catch(() => undefined);
+      }),
+    [],
+  );
 
   // A fresh draft follows the station currency once settings arrive.
   useEffect(() => {
@@ -70,15 +84,15 @@ export function NewOrderScreen() {
       {head}
       {result ? (
         <div className="order-result-wrap">
-          <ChargeResultPanel result={result} onNewOrder={newOrder} />
+          <ChargeResultPanel.Screen result={result} onNewOrder={newOrder} />
         </div>
       ) : link ? (
         <div className="order-result-wrap">
-          <LinkPanel link={link} onNewOrder={newOrder} />
+          <LinkPanel.Screen link={link} onNewOrder={newOrder} />
         </div>
       ) : confirmation ? (
         <div className="order-result-wrap">
-          <ConfirmationPanel confirmation={confirmation} onNewOrder={newOrder} />
+          <ConfirmationPanel.Screen confirmation={confirmation} onNewOrder={newOrder} />
         </div>
       ) : null}
     </div>
