@@ -12,7 +12,8 @@ const REFRESH_MS = 60_000;
  * Payment links the customer has not paid that lapse soon (within the station's warning window),
  * shown on Transactions like the expiring authorizations: counted by the core, the first named.
  */
-export function LinkExpiryBanner() {
+/** `readWith`: read again whenever it changes (the list beside it was read again). */
+export function LinkExpiryBanner({ readWith }: { readWith?: unknown }) {
   const { t } = useTranslation('links');
   const [summary, setSummary] = useState<Summary | null>(null);
 
@@ -30,7 +31,7 @@ export function LinkExpiryBanner() {
       clearTimeout(first);
       clearInterval(every);
     };
-  }, []);
+  }, [readWith]);
 
   if (!summary || summary.total === 0) return null;
   const s = summary.soonest;

@@ -12,6 +12,9 @@ import { useTx, type Row } from './tx-store';
 export function ExpiryBanner() {
   const filter = useTx((s) => s.filter);
   const setFilter = useTx((s) => s.setFilter);
+  // Read again whenever the list is (F4, a filter, another desk's payment): the list drawn ahead
+  // stays mounted from the desk's start until F4 (Shell), and must not show a count from then.
+  const generation = useTx((s) => s.generation);
   const { t } = useTranslation('transactions');
   const [expiring, setExpiring] = useState<{ total: number; soonest: Row | null } | null>(null);
 
@@ -28,7 +31,7 @@ export function ExpiryBanner() {
       live = false;
       clearTimeout(t);
     };
-  }, [filter]);
+  }, [filter, generation]);
 
   if (!expiring || expiring.total === 0 || filter.view === 'expiring') return null;
   const s = expiring.soonest;

@@ -220,10 +220,11 @@ export function TxList() {
  * scrolled frame, and the banners and filters have nothing to redraw then (each hears its own store).
  */
 const ListHead = memo(function ListHead() {
+  const generation = useTx((s) => s.generation);
   return (
     <>
       <ExpiryBanner />
-      <LinkExpiryBanner />
+      <LinkExpiryBanner readWith={generation} />
       <TxFilters />
     </>
   );
