@@ -14,7 +14,7 @@
  */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-export const GS1_LENGTHS: readonly number[] = [8, 12, 13, 14];
+const GS1_LENGTHS: readonly number[] = [8, 12, 13, 14];
 /** Lengths learned from scans, kept in a bounded set (a station's scanners read a few symbologies). */
 const MAX_LEARNED = 8;
 

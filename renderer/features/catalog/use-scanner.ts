@@ -107,20 +107,18 @@ export function useScanner(settings: ScannerSettingsT | undefined, onScan: (code
       heldIn = null;
       const restore = before;
       before = null;
-      let putAlready = false;
-      const putBack = () => {
-        if (putAlready) return;
-        putAlready = true;
-        if (restore && restore.el.value !== restore.value) setFieldText(restore.el, restore.value);
-      };
       // The field's text goes back with the scan's answer, in one render: a render of its own
       // here would be a frame the answer (often already on its way, asked ahead) waits behind.
-      // Never later than RESTORE_WAIT_MS, whatever the answer does.
-      const timer = setTimeout(putBack, RESTORE_WAIT_MS);
-      handler.current(code, () => {
+      // Never later than RESTORE_WAIT_MS, whatever the answer does; once only.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const putBack = () => {
+        if (timer === undefined) return;
         clearTimeout(timer);
-        putBack();
-      });
+        timer = undefined;
+        if (restore && restore.el.value !== restore.value) setFieldText(restore.el, restore.value);
+      };
+      timer = setTimeout(putBack, RESTORE_WAIT_MS);
+      handler.current(code, putBack);
     };
 
     const onKey = (e: KeyboardEvent) => {
