@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { whenIdle } from '../../app/lazy-screen';
 import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
@@ -35,12 +36,17 @@ export function HostedCardForm({ customerId, save, onReady }: Props) {
     let alive = true;
     setSpec(null);
     setError(null);
-    call('payments.hostedForm', customerId ? { customerId, save } : { save }).then(
-      (s) => alive && setSpec(s),
-      (e) => alive && setError(describeError(e)),
-    );
+    // Asked when the page is next idle: the frame's page and document cost the desk ~40-60 ms, and
+    // a desk just opened has F4's list to draw ahead first (docs/performance.md).
+    const cancel = whenIdle(() => {
+      call('payments.hostedForm', customerId ? { customerId, save } : { save }).then(
+        (s) => alive && setSpec(s),
+        (e) => alive && setError(describeError(e)),
+      );
+    }, 500);
     return () => {
       alive = false;
+      cancel();
     };
   }, [customerId, save, attempt]);
 

@@ -43,9 +43,11 @@ describe("F4's first page, asked for before the list's code is in", () => {
     askFirstPageAhead();
     expect(asked).toEqual([listInput(DEFAULT_FILTER)]);
     await expect(takeEarlyPage(listInput(DEFAULT_FILTER))?.promise).resolves.toMatchObject({ total: 1 });
+    askFirstPageAhead();
+    askFirstPageAhead(); // the desk's effect run twice (React's strict mode): still one ask
+    expect(asked).toHaveLength(2);
     listStoreIn();
     askFirstPageAhead();
-    expect(asked).toHaveLength(1);
-    expect(takeEarlyPage(listInput(DEFAULT_FILTER))).toBeNull();
+    expect(asked).toHaveLength(2);
   });
 });

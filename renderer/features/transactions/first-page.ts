@@ -68,7 +68,11 @@ export function listStoreIn(): void {
  * it (the list is drawn ahead, hidden, as soon as both are in). Nothing when the store is in.
  */
 export function askFirstPageAhead(): void {
-  if (!listIn) askEarlyPage(DEFAULT_FILTER);
+  if (listIn) return;
+  const e = early;
+  // Asked already (before the desk's first render) and still fresh: one ask, not two.
+  if (e && e.key === JSON.stringify(listInput(DEFAULT_FILTER)) && performance.now() - e.at <= FRESH_MS) return;
+  askEarlyPage(DEFAULT_FILTER);
 }
 
 // Until the list's store is loaded (it registers its own, with the filter the clerk set), F4 asks
