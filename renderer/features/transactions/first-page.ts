@@ -70,7 +70,7 @@ export function listStoreIn(): void {
 export function askFirstPageAhead(): void {
   if (listIn) return;
   const e = early;
-  // Asked already (before the desk's first render) and still fresh: one ask, not two.
+  // Asked already and still fresh (the desk's effect run twice): one ask, not two.
   if (e && e.key === JSON.stringify(listInput(DEFAULT_FILTER)) && performance.now() - e.at <= FRESH_MS) return;
   askEarlyPage(DEFAULT_FILTER);
 }
