@@ -48,12 +48,19 @@ export function askEarlyPage(filter: Filter): void {
   early = { key: JSON.stringify(input), promise, at: performance.now(), stamp: paymentsStamp() };
 }
 
-/** The early ask for `input` if it was made within the last second; once only. */
-export function takeEarlyPage(input: ListInput): EarlyPage | null {
+/** The early ask for `input`, if there is one; null when it is older than a second. */
+function earlyFor(input: ListInput): { fresh: EarlyPage | null } | null {
   const e = early;
   if (!e || e.key !== JSON.stringify(input)) return null;
+  return { fresh: performance.now() - e.at <= FRESH_MS ? e : null };
+}
+
+/** The early ask for `input` if it was made within the last second; once only. */
+export function takeEarlyPage(input: ListInput): EarlyPage | null {
+  const found = earlyFor(input);
+  if (!found) return null;
   early = null;
-  return performance.now() - e.at <= FRESH_MS ? e : null;
+  return found.fresh;
 }
 
 let listIn = false;
@@ -69,9 +76,8 @@ export function listStoreIn(): void {
  */
 export function askFirstPageAhead(): void {
   if (listIn) return;
-  const e = early;
   // Asked already and still fresh (the desk's effect run twice): one ask, not two.
-  if (e && e.key === JSON.stringify(listInput(DEFAULT_FILTER)) && performance.now() - e.at <= FRESH_MS) return;
+  if (earlyFor(listInput(DEFAULT_FILTER))?.fresh) return;
   askEarlyPage(DEFAULT_FILTER);
 }
 
