@@ -10,6 +10,17 @@ import { useCustomers, type Hit } from './customers-store';
 const WHY = new Set(['name', 'phone', 'email', 'last4', 'order']);
 const DOTS = '••';
 
+/**
+ * Whether the hits shown answer what is in the box (`fresh`: Enter may open them), and whether
+ * they are dimmed. An earlier query's hits are dimmed only once this query's answer is slow (or
+ * failed): answers come in a few ms, and dimming at every key flashed the whole list and repainted
+ * it in the key's own frame (docs/performance.md, keystrokes).
+ */
+export function resultsState(s: { query: string; shownFor: string; slow: boolean; error: string | null }): { fresh: boolean; dim: boolean } {
+  const fresh = s.shownFor !== '' && s.shownFor === s.query.trim();
+  return { fresh, dim: !fresh && (s.slow || s.error !== null) };
+}
+
 export function CustomerSearch() {
   const { query, hits, shownFor, active, error, slow, more } = useCustomers();
   const setQuery = useCustomers((s) => s.setQuery);
@@ -37,7 +48,7 @@ export function CustomerSearch() {
     list.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
 
-  const fresh = shownFor !== '' && shownFor === query.trim();
+  const { fresh, dim } = resultsState({ query, shownFor, slow, error });
   // Enter pressed before this query's answer arrived: open its first result when it arrives, as
   // long as the box still holds that query (typing more cancels it).
   const pendingEnter = useRef<string | null>(null);
@@ -106,7 +117,7 @@ export function CustomerSearch() {
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {hits.length > 0 ? (
-        <Results hits={hits} active={active} listRef={list} stale={!fresh} />
+        <Results hits={hits} active={active} listRef={list} stale={!fresh} dim={dim} />
       ) : shownFor ? (
         <EmptyState title={<Trans t={t} i18nKey="search.noMatch" values={{ query: shownFor }} components={{ q: <bdi /> }} />}>{t('search.noMatchHint', { four: 4 })}</EmptyState>
       ) : (
@@ -119,10 +130,10 @@ export function CustomerSearch() {
 
 // The list is memoised apart from the input: a keystroke re-renders the field, not twenty rows
 // (keystroke-to-paint is a benchmark goal, docs/performance.md).
-const Results = memo(function Results({ hits, active, listRef, stale }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null>; stale: boolean }) {
+const Results = memo(function Results({ hits, active, listRef, stale, dim }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null>; stale: boolean; dim: boolean }) {
   const { t } = useTranslation('customers');
   return (
-    <ul id="customer-results" ref={listRef} className={`results ${stale ? 'stale' : ''}`} role="listbox" aria-label={t('search.found')} aria-busy={stale}>
+    <ul id="customer-results" ref={listRef} className={`results ${dim ? 'stale' : ''}`} role="listbox" aria-label={t('search.found')} aria-busy={stale}>
       {hits.map((h, i) => (
         <HitRow key={h.customer.id} hit={h} index={i} active={i === active} />
       ))}
