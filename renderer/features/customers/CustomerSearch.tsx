@@ -117,7 +117,7 @@ export function CustomerSearch() {
       </div>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {hits.length > 0 ? (
-        <Results hits={hits} active={active} listRef={list} stale={!fresh} dim={dim} />
+        <Results hits={hits} active={active} listRef={list} busy={!fresh} dim={dim} />
       ) : shownFor ? (
         <EmptyState title={<Trans t={t} i18nKey="search.noMatch" values={{ query: shownFor }} components={{ q: <bdi /> }} />}>{t('search.noMatchHint', { four: 4 })}</EmptyState>
       ) : (
@@ -130,10 +130,10 @@ export function CustomerSearch() {
 
 // The list is memoised apart from the input: a keystroke re-renders the field, not twenty rows
 // (keystroke-to-paint is a benchmark goal, docs/performance.md).
-const Results = memo(function Results({ hits, active, listRef, stale, dim }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null>; stale: boolean; dim: boolean }) {
+const Results = memo(function Results({ hits, active, listRef, busy, dim }: { hits: Hit[]; active: number; listRef: React.RefObject<HTMLUListElement | null>; busy: boolean; dim: boolean }) {
   const { t } = useTranslation('customers');
   return (
-    <ul id="customer-results" ref={listRef} className={`results ${dim ? 'stale' : ''}`} role="listbox" aria-label={t('search.found')} aria-busy={stale}>
+    <ul id="customer-results" ref={listRef} className={`results ${dim ? 'dimmed' : ''}`} role="listbox" aria-label={t('search.found')} aria-busy={busy}>
       {hits.map((h, i) => (
         <HitRow key={h.customer.id} hit={h} index={i} active={i === active} />
       ))}

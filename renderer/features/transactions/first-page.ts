@@ -48,19 +48,20 @@ export function askEarlyPage(filter: Filter): void {
   early = { key: JSON.stringify(input), promise, at: performance.now(), stamp: paymentsStamp() };
 }
 
-/** The early ask for `input`, if there is one; null when it is older than a second. */
-function earlyFor(input: ListInput): { fresh: EarlyPage | null } | null {
+/** The early ask for `input`, fresh or not. */
+function earlyAskFor(input: ListInput): EarlyPage | null {
   const e = early;
-  if (!e || e.key !== JSON.stringify(input)) return null;
-  return { fresh: performance.now() - e.at <= FRESH_MS ? e : null };
+  return e && e.key === JSON.stringify(input) ? e : null;
 }
+
+const isFresh = (e: EarlyPage): boolean => performance.now() - e.at <= FRESH_MS;
 
 /** The early ask for `input` if it was made within the last second; once only. */
 export function takeEarlyPage(input: ListInput): EarlyPage | null {
-  const found = earlyFor(input);
-  if (!found) return null;
+  const e = earlyAskFor(input);
+  if (!e) return null;
   early = null;
-  return found.fresh;
+  return isFresh(e) ? e : null;
 }
 
 let listIn = false;
@@ -77,7 +78,8 @@ export function listStoreIn(): void {
 export function askFirstPageAhead(): void {
   if (listIn) return;
   // Asked already and still fresh (the desk's effect run twice): one ask, not two.
-  if (earlyFor(listInput(DEFAULT_FILTER))?.fresh) return;
+  const e = earlyAskFor(listInput(DEFAULT_FILTER));
+  if (e && isFresh(e)) return;
   askEarlyPage(DEFAULT_FILTER);
 }
 
