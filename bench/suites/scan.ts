@@ -21,6 +21,9 @@ import { scanCode } from '../../e2e/scanner';
 const SUITE = 'scan';
 const PRODUCTS = Number(process.env.BENCH_SCAN_PRODUCTS ?? 100_000);
 const SCANS = 40;
+// The goal's p95 over 40 scans is the second-slowest scan; three orders of 40 (each on a fresh page,
+// as a counter starts a new order) put it on the sixth of 120.
+const PACED_ORDERS = 3;
 const WARMUP = 3;
 
 const barcodeOf = (i: number) => `20${String(i).padStart(10, '0')}`;
@@ -167,7 +170,7 @@ async function scanOnce(page: Page, i: number, paced: boolean): Promise<number> 
 }
 
 /** One order's worth of scans on a fresh page: each scan's time and where it went. */
-async function scanRound(browser: Browser, ctx: BrowserContext, origin: string, paced: boolean): Promise<{ times: number[]; parts: Part[] }> {
+async function scanRound(browser: Browser, ctx: BrowserContext, origin: string, paced: boolean, diagnose = paced): Promise<{ times: number[]; parts: Part[] }> {
   const page = await ctx.newPage();
   try {
     // The station's scanner as shipped (35 ms, Enter): the keys carry the device's times.
@@ -175,10 +178,10 @@ async function scanRound(browser: Browser, ctx: BrowserContext, origin: string, 
     await page.waitForTimeout(300);
     await page.evaluate(SCAN_PROBE);
     const times: number[] = [];
-    const trace = paced ? process.env.BENCH_SCAN_TRACE : undefined;
+    const trace = diagnose ? process.env.BENCH_SCAN_TRACE : undefined;
     if (trace) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute'] });
     // Diagnostic (BENCH_SCAN_PROFILE=file.cpuprofile): the page's JavaScript, sampled, over the scans.
-    const profile = paced ? process.env.BENCH_SCAN_PROFILE : undefined;
+    const profile = diagnose ? process.env.BENCH_SCAN_PROFILE : undefined;
     const cdp = profile ? await ctx.newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -224,14 +227,20 @@ export async function scanSuite(log: (s: string) => void): Promise<BenchResult[]
     await ctx.addInitScript(`window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__enterSeen = performance.now(); }, true);`);
     await signInThroughChannels(ctx, web);
     // The goal row: the keys reach the page as a scanner sends them, 4 ms apart in real time.
-    const paced = await scanRound(browser, ctx, web.origin, true);
+    const paced: { times: number[]; parts: Part[] } = { times: [], parts: [] };
+    for (let o = 0; o < PACED_ORDERS; o++) {
+      const r = await scanRound(browser, ctx, web.origin, true, o === 0);
+      log(`scan, order ${o + 1} of ${PACED_ORDERS}: p95 ${p95(r.times).toFixed(1)} ms`);
+      paced.times.push(...r.times);
+      paced.parts.push(...r.parts);
+    }
     log(`scan: where the time goes (p50 / p95 ms): ${breakdown(paced.parts)}`);
     // Context: the same keys handed to the page all at once when the last is sent (a page that
     // was busy through the whole burst), on a fresh order.
     const batched = await scanRound(browser, ctx, web.origin, false);
     log(`scan, keys handed over at once: ${breakdown(batched.parts)}`);
     return [
-      result(SUITE, `scan to line visible, p95 (${PRODUCTS.toLocaleString('en')} products)`, p95(paced.times), 'ms', { op: '<=', target: 50 }, { note: `${SCANS} scans after ${WARMUP} warm-up, each a new line; keys 4 ms apart as the scanner sends them; p50 ${Math.round(p50(paced.times))} ms; indicative: shared 2-core machine` }),
+      result(SUITE, `scan to line visible, p95 (${PRODUCTS.toLocaleString('en')} products)`, p95(paced.times), 'ms', { op: '<=', target: 50 }, { note: `${PACED_ORDERS} orders of ${SCANS} scans, each order on a fresh page after ${WARMUP} warm-up scans, each scan a new line; keys 4 ms apart as the scanner sends them; p50 ${Math.round(p50(paced.times))} ms; indicative: shared 2-core machine` }),
       result(SUITE, 'scan to line visible, p50', p50(paced.times), 'ms'),
       result(SUITE, 'scan to line visible, keys handed over at once, p95 (context: a page busy through the whole burst)', p95(batched.times), 'ms', null, { note: `p50 ${Math.round(p50(batched.times))} ms; the burst's 13 keys reach the page together with Enter, stamped 4 ms apart` }),
     ];
