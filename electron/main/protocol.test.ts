@@ -62,8 +62,8 @@ describe('UNLOCK_CSP', () => {
 });
 
 describe('app:// scheme', () => {
-  it('is registered standard + secure + fetch, with no CSP bypass', () => {
-    expect(APP_SCHEME_PRIVILEGES).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  it('is registered standard + secure + fetch + V8 code cache, with no CSP bypass', () => {
+    expect(APP_SCHEME_PRIVILEGES).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
   });
 });
 

@@ -6,11 +6,13 @@ import { APP_HOST, APP_SCHEME, APP_UNLOCK_PATH, HOSTED_RETURN_ORIGIN } from './o
 /**
  * Privileges of app://. `standard` gives it real origins and relative URL resolution, `secure`
  * makes it a secure context (like https), `supportFetchAPI` lets the page fetch its own assets.
- * No `bypassCSP`, no `corsEnabled`, no `stream`: nothing here needs them. Must be registered
- * before the app is ready.
+ * `codeCache` keeps V8's compiled code of the bundle between window loads, as http(s) pages get
+ * by default (custom schemes do not): without it every start parses and compiles the whole
+ * bundle again (docs/decisions/electron-shell.md). No `bypassCSP`, no `corsEnabled`, no `stream`:
+ * nothing here needs them. Must be registered before the app is ready.
  */
 export const APP_SCHEME_PRIVILEGES = [
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
 ] as const;
 
 /**
