@@ -50,7 +50,9 @@ export function fieldText(message: string): string {
 export function amountProblem(e: unknown, currency: string): string {
   if (e instanceof MoneyError) {
     const key = `errors:amount.${e.code}`;
-    if (i18next.exists(key)) return i18next.t(key, { currency, count: currencyExponent(currency) });
+    const options = { currency, count: currencyExponent(currency) };
+    // With the count: a message written in plural forms (TOO_MANY_DECIMALS_one…) has no bare key.
+    if (i18next.exists(key, options)) return i18next.t(key, options);
   }
   return i18next.t('errors:amount.INVALID_AMOUNT');
 }

@@ -107,4 +107,12 @@ describe('tax', () => {
     expect(parseTaxRate('15%')).toBe(1500);
     expect(() => parseTaxRate('abc')).toThrow();
   });
+
+  it('reads a tax rate typed with Arabic-Indic digits, decimal mark and percent sign', () => {
+    expect(parseTaxRate('٥')).toBe(500);
+    expect(parseTaxRate('٧٫٧٥')).toBe(775);
+    expect(parseTaxRate('١٥ ٪')).toBe(1500);
+    expect(parseTaxRate('۵')).toBe(500); // Extended Arabic-Indic
+    expect(() => parseTaxRate('٥٫٧٥٥')).toThrow();
+  });
 });

@@ -1,4 +1,5 @@
 import { currencyExponent, isCurrencyCode, MAX_MINOR_UNITS, type CurrencyCode } from './currency';
+import { asciiDigits } from '../domain/digits';
 
 /** An amount in integer minor units with its currency. Never a float. */
 export interface Money {
@@ -58,10 +59,7 @@ const BIDI_MARKS = /[\u200e\u200f\u061c\u2066-\u2069]/g;
  * as "." and the Arabic comma (،) as ",": a desk may type with either digit set.
  */
 export function toLatinDigits(input: string): string {
-  return input
-    .replace(BIDI_MARKS, '')
-    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+  return asciiDigits(input.replace(BIDI_MARKS, ''))
     .replace(/\u066b/g, '.')
     .replace(/\u060c/g, ',');
 }

@@ -1,4 +1,4 @@
-import { money, type Money } from './money';
+import { money, toLatinDigits, type Money } from './money';
 
 /**
  * Tax rates are integer basis points (1 bp = 0.01 %): 5 % = 500, 15 % = 1500, 7.75 % = 775.
@@ -17,9 +17,9 @@ export function taxOn(net: Money, rateBasisPoints: number): Money {
   return money(Number(sign * rounded), net.currency);
 }
 
-/** Parses "5", "7.75", "15,5" (percent) into basis points; at most two decimals. */
+/** Parses "5", "7.75", "15,5", "٥٫٥ ٪" (percent) into basis points; at most two decimals. */
 export function parseTaxRate(input: string): number {
-  const text = input.replace('%', '').replace(',', '.').trim();
+  const text = toLatinDigits(input).replace(/[%\u066a]/, '').replace(',', '.').trim();
   const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(text);
   if (!m) throw new RangeError(`"${input}" is not a tax rate`);
   const bp = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));

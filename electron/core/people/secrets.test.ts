@@ -68,3 +68,29 @@ describe('PINs stored before the change keep working', () => {
     expect(scryptSync('777777', Buffer.from(s!, 'base64'), 32, { N: 1024, r: 8, p: 1 }).equals(Buffer.from(k!, 'base64'))).toBe(true);
   });
 });
+
+describe('a PIN typed in either digit set', () => {
+  const cheap = { N: 1024, r: 8, p: 1 };
+
+  it('is one PIN: set in Arabic-Indic digits, it signs in with Latin ones, and the other way round', async () => {
+    const arabic = await hashSecret('٢٤٦٨١٠', cheap);
+    expect(await verifySecret('246810', arabic)).toBe(true);
+    expect(await verifySecret('٢٤٦٨١٠', arabic)).toBe(true);
+    expect(await verifySecret('۲۴۶۸۱۰', arabic)).toBe(true); // Extended Arabic-Indic (a Persian layout)
+    expect(await verifySecret('246811', arabic)).toBe(false);
+    const latin = await hashSecret('246810', cheap);
+    expect(await verifySecret('٢٤٦٨١٠', latin)).toBe(true);
+    expect(await verifySecret('٢٤٦٨١١', latin)).toBe(false);
+    expect(arabic.includes('246810') || arabic.includes('٢٤٦٨١٠')).toBe(false);
+  });
+
+  it('a hash made before, from Arabic-Indic digits as typed, still matches in both digit sets, and only its own PIN', async () => {
+    const salt = randomBytes(16);
+    const key = scryptSync('٢٤٦٨١٠', salt, 32, { ...cheap, maxmem: 256 * 1024 * 8 + (1 << 20) });
+    const before = `scrypt$1024$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+    expect(await verifySecret('٢٤٦٨١٠', before)).toBe(true);
+    expect(await verifySecret('246810', before)).toBe(true);
+    expect(await verifySecret('246811', before)).toBe(false);
+    expect(await verifySecret('٢٤٦٨١١', before)).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { arabicIndicDigits, asciiDigits } from '../../../shared/domain/digits';
 
 /**
  * PIN / password hashing with scrypt. The stored string carries its own salt and parameters
@@ -38,12 +39,24 @@ function derive(secret: string, salt: Buffer, p: ScryptParams): Promise<Buffer> 
 
 export async function hashSecret(secret: string, params: ScryptParams = current): Promise<string> {
   const salt = randomBytes(SALT_LEN);
-  const key = await derive(secret, salt, params);
+  const key = await derive(asciiDigits(secret), salt, params);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-/** Constant-time comparison; a malformed stored value never matches. */
+/**
+ * Whichever digit set the PIN is typed in (a PIN of ٢٤٦٨١٠ is 246810): it is hashed with ASCII
+ * digits. A hash made before that (2026-12-08) from Arabic-Indic digits as typed still matches:
+ * that form is tried second, when the first does not match and the PIN has digits.
+ */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const ascii = asciiDigits(secret);
+  if (await verifyExactly(ascii, stored)) return true;
+  const asTypedBefore = arabicIndicDigits(ascii);
+  return asTypedBefore !== ascii && verifyExactly(asTypedBefore, stored);
+}
+
+/** Constant-time comparison; a malformed stored value never matches. */
+async function verifyExactly(secret: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, keyB64] = parts as [string, string, string, string, string, string];

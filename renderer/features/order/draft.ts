@@ -4,6 +4,7 @@ import i18next from 'i18next';
 import { amountProblem } from '../../lib/error-text';
 import { orderTotals, type LineInput, type LineTotals, type OrderTotals } from '../../../shared/domain/order-totals';
 import { parseAmount, parseTaxRate } from '../../../shared/money';
+import { asciiDigits } from '../../../shared/domain/digits';
 
 export interface DraftLine {
   key: string;
@@ -60,6 +61,12 @@ export function parseLines(drafts: readonly DraftLine[], currency: string): Pars
   return parsed;
 }
 
+/** A quantity as typed: whole digits only, Latin or Arabic-Indic; null for anything else. */
+export function parseQuantity(text: string): number | null {
+  const t = asciiDigits(text.trim());
+  return /^\d+$/.test(t) ? Number(t) : null;
+}
+
 function parseLinesNow(drafts: readonly DraftLine[], currency: string): ParsedLines {
   const lines: LineInput[] = [];
   const errors: Record<string, string> = {};
@@ -72,8 +79,8 @@ function parseLinesNow(drafts: readonly DraftLine[], currency: string): ParsedLi
       errors[`lines.${i}.description`] = i18next.t('order:lines.describe');
       ok = false;
     }
-    const quantity = Number(d.quantity.trim());
-    if (!/^\d+$/.test(d.quantity.trim()) || quantity < 1 || quantity > 1_000_000) {
+    const quantity = parseQuantity(d.quantity) ?? 0;
+    if (quantity < 1 || quantity > 1_000_000) {
       errors[`lines.${i}.quantity`] = i18next.t('order:lines.wholeNumber', { min: 1 });
       ok = false;
     }

@@ -49,3 +49,37 @@ describe('switching customers on the order', () => {
     expect(useOrder.getState().hostedCard).toEqual(card);
   });
 });
+
+describe('order lines typed by an Arabic desk, and corrected after a refused submit', () => {
+  it('a quantity in Arabic-Indic digits counts, and a scan adds one more to it', async () => {
+    const { parseQuantity } = await import('./draft');
+    expect(parseQuantity('٢')).toBe(2);
+    expect(parseQuantity(' ١٢ ')).toBe(12);
+    expect(parseQuantity('۳')).toBe(3);
+    expect(parseQuantity('-1')).toBeNull();
+    expect(parseQuantity('1.5')).toBeNull();
+    const key = useOrder.getState().lines[0]!.key;
+    useOrder.getState().updateLine(key, { description: 'Kettle', quantity: '٢', unitPrice: '1.250', taxRate: '٥' });
+    const product = { id: 'p1', sku: 'K1', name: 'Kettle', price: 1250, currency: 'KWD', taxRateBp: 500, barcodes: [], active: true, updatedAt: '2026-01-01T00:00:00.000Z' } as unknown as Parameters<ReturnType<typeof useOrder.getState>['addProduct']>[0];
+    useOrder.getState().fillLine(key, product);
+    useOrder.getState().updateLine(key, { quantity: '٢' });
+    useOrder.getState().addProduct(product);
+    expect(useOrder.getState().lines.filter((l) => l.description).length).toBe(1);
+    expect(useOrder.getState().lines[0]!.quantity).toBe('3');
+  });
+
+  it("a field typed again loses the submit's error for it; the other fields keep theirs", () => {
+    const key = useOrder.getState().lines[0]!.key;
+    useOrder.setState({ errors: { 'lines.0.quantity': 'A whole number', 'lines.0.unitPrice': 'Not an amount', customer: 'Choose' } });
+    useOrder.getState().updateLine(key, { quantity: '2' });
+    expect(useOrder.getState().errors).toEqual({ 'lines.0.unitPrice': 'Not an amount', customer: 'Choose' });
+  });
+
+  it('removing a line drops the line errors (they name lines by position)', () => {
+    const first = useOrder.getState().lines[0]!.key;
+    useOrder.getState().addLine();
+    useOrder.setState({ errors: { 'lines.1.quantity': 'A whole number', customer: 'Choose' } });
+    useOrder.getState().removeLine(first);
+    expect(useOrder.getState().errors).toEqual({ customer: 'Choose' });
+  });
+});

@@ -6,7 +6,7 @@ import type { InputOf, OutputOf } from '../../../shared/contract';
 import { formatTaxRate, parseAmount } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { useSettings } from '../settings/settings-store';
-import { isBlank, lineProduct, newLine, parseLines, type DraftLine } from './draft';
+import { isBlank, lineProduct, newLine, parseLines, parseQuantity, type DraftLine } from './draft';
 import { priceText, taxText } from '../catalog/catalog-csv';
 
 type Customer = OutputOf<'customers.get'>['customer'];
@@ -142,16 +142,20 @@ export const useOrder = create<OrderState>((set, get) => ({
       const method: PayMethod = cardId ? (s.method === 'email_confirm' ? 'email_confirm' : 'card_on_file') : onFile ? 'new_card' : s.method;
       return { customer, cardId, method, hostedCard, createdOrder: null, errors: clearErrors(s.errors, ['customer', 'name', 'email', 'phone']) };
     }),
+  // A field typed again loses the error the last submit gave it: what it says now is checked live.
   updateLine: (key, patch) =>
-    set((s) => ({ lines: s.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)), createdOrder: null })),
+    set((s) => {
+      const i = s.lines.findIndex((l) => l.key === key);
+      return { lines: s.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)), createdOrder: null, errors: clearErrors(s.errors, Object.keys(patch).map((f) => `lines.${i}.${f}`)) };
+    }),
   fillLine: (key, product) => set((s) => ({ lines: s.lines.map((l) => (l.key === key ? { ...l, ...productFields(product) } : l)), createdOrder: null })),
   addProduct: (product) => {
     const lines = get().lines;
     const fields = productFields(product);
-    const same = lines.findIndex((l) => lineProduct(l)?.productId === product.id && l.unitPrice === fields.unitPrice && l.taxRate === fields.taxRate && /^\d+$/.test(l.quantity.trim()));
+    const same = lines.findIndex((l) => lineProduct(l)?.productId === product.id && l.unitPrice === fields.unitPrice && l.taxRate === fields.taxRate && parseQuantity(l.quantity) !== null);
     if (same >= 0) {
       const line = lines[same]!;
-      set({ lines: lines.map((l) => (l === line ? { ...l, quantity: String(Number(l.quantity.trim()) + 1) } : l)), createdOrder: null });
+      set({ lines: lines.map((l) => (l === line ? { ...l, quantity: String(parseQuantity(l.quantity)! + 1) } : l)), createdOrder: null });
       return same;
     }
     const blank = lines.findIndex((l) => isBlank(l));
@@ -173,7 +177,9 @@ export const useOrder = create<OrderState>((set, get) => ({
     const i = lines.findIndex((l) => l.key === key);
     if (i < 0) return null;
     const next = lines.length === 1 ? [newLine(defaults().taxRate)] : lines.filter((l) => l.key !== key);
-    set({ lines: next, createdOrder: null });
+    // The last submit's line errors name lines by position, which just moved.
+    const errors = Object.fromEntries(Object.entries(get().errors).filter(([k]) => !k.startsWith('lines.')));
+    set({ lines: next, createdOrder: null, errors });
     return (next[Math.min(i, next.length - 1)] ?? next[0])?.key ?? null;
   },
   reset: () => set(blankState()),

@@ -11,6 +11,7 @@ import { FormDialog } from '../../ui/FormDialog';
 import { useDialogButton } from '../../ui/use-dialog-button';
 import { translateFields } from '../settings/field-messages';
 import { useSession } from './session-store';
+import { samePin } from '../../../shared/domain/digits';
 
 /** Anyone signed in changes their own PIN: the current PIN first, then the new one twice. */
 export function ChangePinDialog({ onClose }: { onClose: () => void }) {
@@ -30,8 +31,8 @@ export function ChangePinDialog({ onClose }: { onClose: () => void }) {
   });
   const submit = () => {
     if (done) return onClose();
-    setMismatch(next !== again);
-    if (next !== again) return;
+    setMismatch(!samePin(next, again));
+    if (!samePin(next, again)) return;
     void change.run();
   };
   const onSubmit = (e: FormEvent) => {

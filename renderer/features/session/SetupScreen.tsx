@@ -9,6 +9,7 @@ import { describeError, fieldErrors } from '../../lib/error-text';
 import { useAction } from '../../lib/use-action';
 import { switchLanguage } from './language';
 import { useSession } from './session-store';
+import { samePin } from '../../../shared/domain/digits';
 
 /**
  * First run: the station's language (it becomes the default; the screen switches at once, so an
@@ -33,7 +34,7 @@ export function SetupScreen() {
     const problems: Record<string, string> = {};
     if (!name.trim()) problems.name = t('setup.enterName');
     if (pin.length < PIN_MIN) problems.pin = t('setup.pinShort', { n: PIN_MIN });
-    else if (pin !== confirm) problems.confirm = t('setup.differ');
+    else if (!samePin(pin, confirm)) problems.confirm = t('setup.differ');
     setLocal(problems);
     if (Object.keys(problems).length === 0) void action.run();
   };

@@ -12,6 +12,7 @@ import { Field } from '../../ui/Field';
 import { FormDialog } from '../../ui/FormDialog';
 import { useSession } from '../session/session-store';
 import { translateFields } from './field-messages';
+import { samePin } from '../../../shared/domain/digits';
 
 type User = OutputOf<'users.list'>[number];
 type Role = User['role'];
@@ -177,8 +178,8 @@ function ResetPinDialog({ user, onClose }: { user: User; onClose: (message?: str
     onClose(t('pin.done', { name: user.name }));
   });
   const submit = () => {
-    setMismatch(pin !== again);
-    if (pin === again) void save.run();
+    setMismatch(!samePin(pin, again));
+    if (samePin(pin, again)) void save.run();
   };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
