@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Product } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
-import { fmtMoney } from '../../lib/format';
+import { fmtMoney, fmtNumber } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
 import { useAction } from '../../lib/use-action';
 import { Alert, EmptyState } from '../../ui/Alert';
@@ -99,7 +99,7 @@ export function CatalogScreen() {
           <EmptyState title={query.trim() ? t('list.noMatch') : t('list.empty')}>{query.trim() ? null : t('list.emptyHelp')}</EmptyState>
         ) : products ? (
           <table className="table catalog-table">
-            <caption className="sr-only">{t('list.caption', { count: products.length })}</caption>
+            <caption className="sr-only">{t('list.caption', { count: products.length, n: fmtNumber(products.length) })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('list.sku')}</th>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TAX_EXAMPLES } from '../../lib/format';
+import { fmtNumber, TAX_EXAMPLES } from '../../lib/format';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
@@ -100,7 +100,7 @@ export function ImportPanel({ onImported, onClose }: { onImported: () => void; o
           </div>
           <div className="result-actions">
             <Button variant="primary" onClick={() => void apply.run()} busy={apply.busy} disabled={writes === 0}>
-              {t('import.confirm', { count: writes })}
+              {t('import.confirm', { count: writes, n: fmtNumber(writes) })}
             </Button>
             <Button
               onClick={() => {

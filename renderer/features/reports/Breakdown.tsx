@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { BreakdownRow } from '../../../shared/contract/reports';
 import { fmtMoney, fmtNumber } from '../../lib/format';
+import { AmountCount } from './AmountCount';
 import { useIds } from './print-copy';
+import { rowLabel } from './report-labels';
 
 /** The day's figures by one dimension (card brand, user or channel), per currency. */
-export function Breakdown({ name, title, keyLabel, rows }: { name: string; title: string; keyLabel: string; rows: BreakdownRow[] }) {
+export function Breakdown({ name, section, title, keyLabel, rows }: { name: string; section: 'station' | 'brand' | 'user' | 'channel'; title: string; keyLabel: string; rows: BreakdownRow[] }) {
   const { id, tid } = useIds();
   const { t } = useTranslation('reports');
   return (
@@ -36,15 +38,15 @@ export function Breakdown({ name, title, keyLabel, rows }: { name: string; title
             {rows.map((r) => (
               <tr key={`${r.key}-${r.currency}`} data-key={r.key} data-currency={r.currency}>
                 <th scope="row" className="eod-key">
-                  <bdi>{r.label}</bdi>
+                  <bdi>{rowLabel(t, section, r.key, r.label)}</bdi>
                 </th>
                 <td>{r.currency}</td>
                 <td className="num">{fmtNumber(r.operations)}</td>
                 <td className="num">
-                  {fmtMoney(r.taken.amount, r.currency)} <span className="muted small">{t('countInBrackets', { n: fmtNumber(r.taken.count) })}</span>
+                  <AmountCount amount={r.taken.amount} currency={r.currency} count={r.taken.count} />
                 </td>
                 <td className="num">
-                  {fmtMoney(r.refunded.amount, r.currency)} <span className="muted small">{t('countInBrackets', { n: fmtNumber(r.refunded.count) })}</span>
+                  <AmountCount amount={r.refunded.amount} currency={r.currency} count={r.refunded.count} />
                 </td>
                 <td className="num eod-strong" data-testid={tid(`${name}-net-${r.key}-${r.currency}`)}>
                   {fmtMoney(r.net, r.currency)}

@@ -3,6 +3,7 @@ import type { CompareResult } from '../../../shared/contract/reports';
 import { fmtDateTime, fmtMoney, fmtNumber } from '../../lib/format';
 import { operationType } from '../../lib/operation-labels';
 import { Alert } from '../../ui/Alert';
+import { AmountCount } from './AmountCount';
 import { useIds } from './print-copy';
 import { figureLabel, sectionLabel, signed } from './report-labels';
 import { StateBadge } from './StateBadge';
@@ -123,14 +124,14 @@ function DiffTable({ rows, testId, caption }: { rows: CompareResult['differences
           <tr key={`${d.section}|${d.key}|${d.currency}`}>
             <td>{sectionLabel(t, d.section)}</td>
             <th scope="row" className="eod-key">
-              {figureLabel(t, d.key)}
+              {figureLabel(t, d.key, d.section)}
             </th>
             <td>{d.currency}</td>
             <td className="num">
-              {fmtMoney(d.closed.amount, d.currency)} <span className="muted small">{t('countInBrackets', { n: fmtNumber(d.closed.count) })}</span>
+              <AmountCount amount={d.closed.amount} currency={d.currency} count={d.closed.count} />
             </td>
             <td className="num">
-              {fmtMoney(d.now.amount, d.currency)} <span className="muted small">{t('countInBrackets', { n: fmtNumber(d.now.count) })}</span>
+              <AmountCount amount={d.now.amount} currency={d.currency} count={d.now.count} />
             </td>
             <td className="num eod-strong">{signed(d.now.amount - d.closed.amount, d.currency)}</td>
           </tr>

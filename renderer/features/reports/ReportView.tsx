@@ -28,10 +28,10 @@ export function ReportView({ report }: { report: EndOfDayReport }) {
       )}
       {report.byCurrency.length > 0 ? (
         <div className="eod-breakdowns">
-          {report.byStation ? <Breakdown name="eod-station" title={t('breakdown.station')} keyLabel={t('col.station')} rows={report.byStation} /> : null}
-          <Breakdown name="eod-brand" title={t('breakdown.brand')} keyLabel={t('col.brand')} rows={report.byBrand} />
-          <Breakdown name="eod-user" title={t('breakdown.user')} keyLabel={t('col.user')} rows={report.byUser} />
-          <Breakdown name="eod-channel" title={t('breakdown.channel')} keyLabel={t('col.channel')} rows={report.byChannel} />
+          {report.byStation ? <Breakdown name="eod-station" section="station" title={t('breakdown.station')} keyLabel={t('col.station')} rows={report.byStation} /> : null}
+          <Breakdown name="eod-brand" section="brand" title={t('breakdown.brand')} keyLabel={t('col.brand')} rows={report.byBrand} />
+          <Breakdown name="eod-user" section="user" title={t('breakdown.user')} keyLabel={t('col.user')} rows={report.byUser} />
+          <Breakdown name="eod-channel" section="channel" title={t('breakdown.channel')} keyLabel={t('col.channel')} rows={report.byChannel} />
         </div>
       ) : null}
       {report.stations ? <Stations stations={report.stations} /> : null}

@@ -1,4 +1,4 @@
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import type { CurrencyTotals } from '../../../shared/contract/reports';
 import { fmtMoney } from '../../lib/format';
 
@@ -36,12 +36,29 @@ export function sectionLabel(t: TFunction, section: string): string {
   return key ? t(`reports:section.${key}`) : section;
 }
 
-/** A figure's name; a breakdown's ("Visa taken") keeps its label and translates the figure. */
-export function figureLabel(t: TFunction, figure: string): string {
+/**
+ * A breakdown row's name: a channel, or cash and an unknown brand, in the screen's language; a
+ * card brand (Visa, mada) or a person's name as the core gives it.
+ */
+export function rowLabel(t: TFunction, section: string, key: string, label: string): string {
+  const id = `reports:rowLabel.${section}.${key}`;
+  return (section === 'channel' || section === 'brand') && i18next.exists(id) ? t(id) : label;
+}
+
+/** The core's English labels of translated rows, for figures that name a row by its label only. */
+const KEY_OF_LABEL: Record<string, Record<string, string>> = {
+  channel: { Phone: 'phone', Mail: 'mail', Counter: 'counter' },
+  brand: { Cash: 'CASH', 'Card (brand unknown)': 'UNKNOWN' },
+};
+
+/** A figure's name; a breakdown's ("Visa taken") translates the figure, and the row as rowLabel does. */
+export function figureLabel(t: TFunction, figure: string, section = ''): string {
   const key = FIGURE_KEY[figure];
   if (key) return t(`reports:figure.${key}`);
   const m = /^(.*) (taken|refunded|net)$/.exec(figure);
-  return m ? t(`reports:figure.of.${m[2]}`, { label: m[1] }) : figure;
+  if (!m) return figure;
+  const label = m[1]!;
+  return t(`reports:figure.of.${m[2]}`, { label: rowLabel(t, section, KEY_OF_LABEL[section]?.[label] ?? label, label) });
 }
 
 /** "+KWD 1.250" / "−KWD 1.250": a difference, its sign where the locale puts it. */
