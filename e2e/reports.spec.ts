@@ -117,6 +117,8 @@ test('end-of-day report: totals match the ledger; print, CSV, close and a later 
     await page.getByRole('button', { name: 'Close the day' }).click();
     const dialog = page.getByRole('dialog', { name: /^Close \d{4}-\d{2}-\d{2}\?$/ });
     await expect(dialog).toBeVisible();
+    // Closing is for good: the dialog opens on Cancel, and Enter there only closes the dialog.
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
     await dialog.getByRole('button', { name: 'Close the day' }).click();
     await expect(page.getByTestId('eod-closed')).toBeVisible();
     await expect(page.getByTestId('eod-compare')).toContainText('match the snapshot');

@@ -102,8 +102,11 @@ test('a counter order paid part cash with change, part card after a declined car
     await page.keyboard.press('Enter');
     const form = page.getByRole('form', { name: 'Refund the order' });
     await expect(form.getByLabel('Back to')).toHaveValue('');
+    // The form opens on the amount (the whole order); a tender chosen brings it down to that tender's part.
+    await expect(form.getByRole('textbox', { name: 'Amount (USD)' })).toBeFocused();
+    await expect(form.getByRole('textbox', { name: 'Amount (USD)' })).toHaveValue('40.00');
     await form.getByLabel('Back to').selectOption({ label: 'Visa \u2022\u2022\u2022\u2022 0001 \u00b7 up to USD\u00a025.00' });
-    await form.getByRole('textbox', { name: 'Amount (USD)' }).fill('25.00');
+    await expect(form.getByRole('textbox', { name: 'Amount (USD)' })).toHaveValue('25.00');
     await form.getByRole('textbox', { name: 'Reason' }).fill('Kettle returned');
     await form.getByLabel('Supervisor', { exact: true }).selectOption({ label: `${NAMES.supervisor} (supervisor)` });
     await form.getByLabel('Supervisor PIN').fill(PINS.supervisor);

@@ -28,6 +28,8 @@ export function CloseDayDialog({ date, today, report, onCancel, onClosed }: Prop
     <ConfirmDialog
       title={t('close.title', { date })}
       confirmLabel={t('toolbar.closeDay')}
+      // For good: focus starts on Cancel, so a stray Enter does not close the day.
+      tone="danger"
       busy={close.busy}
       onCancel={() => {
         close.clearError();

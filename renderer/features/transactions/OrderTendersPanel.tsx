@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { OutputOf } from '../../../shared/contract';
 import { useTranslation } from 'react-i18next';
 import { parseAmount, toInputString, money } from '../../../shared/money';
@@ -80,6 +80,23 @@ function OrderRefundForm({ tenders, onDone, onClose }: { tenders: OrderTenders; 
   const [choice, setChoice] = useState('');
   const max = choice ? (refundable.find((x) => x.paymentId === choice)?.refundable ?? 0) : tenders.refundable;
   const [text, setText] = useState(toInputString(money(tenders.refundable, c)));
+  const amountRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    amountRef.current?.focus();
+    amountRef.current?.select();
+  }, []);
+  // A tender chosen: the amount is at most what that tender can take back.
+  const choose = (id: string) => {
+    setChoice(id);
+    const cap = refundable.find((x) => x.paymentId === id)?.refundable;
+    let now = 0;
+    try {
+      now = parseAmount(text, c).amount;
+    } catch {
+      /* the text is not an amount yet: the tender's whole part */
+    }
+    if (cap !== undefined && (now <= 0 || now > cap)) setText(toInputString(money(cap, c)));
+  };
   const [reason, setReason] = useState('');
   const [approval, setApproval] = useState<Approval>({ supervisorId: '', pin: '' });
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -125,7 +142,7 @@ function OrderRefundForm({ tenders, onDone, onClose }: { tenders: OrderTenders; 
       <h3 id="order-refund-h">{t('tenders.refundTitle')}</h3>
       <div className="grid-2">
         <Field label={t('tenders.backTo')} hint={choice ? undefined : t('tenders.backToHint')}>
-          <select className="input" value={choice} onChange={(e) => setChoice(e.target.value)}>
+          <select className="input" value={choice} onChange={(e) => choose(e.target.value)}>
             <option value="">{t('tenders.lastFirst')}</option>
             {refundable.map((x) => (
               <option key={x.paymentId} value={x.paymentId}>
@@ -135,7 +152,7 @@ function OrderRefundForm({ tenders, onDone, onClose }: { tenders: OrderTenders; 
           </select>
         </Field>
         <Field label={t('amount.label', { currency: c })} hint={t('refund.hint', { max: fmtMoney(max, c) })} error={local.amount}>
-          <input className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+          <input ref={amountRef} className="input num input-lg" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
         </Field>
         <Field label={t('refund.reason')} error={local.reason}>
           <input className="input input-lg" dir="auto" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoComplete="off" placeholder={t('refund.reasonPlaceholder')} />
