@@ -32,12 +32,17 @@ export function TxFilters() {
           type="search"
           placeholder={t('filters.searchPlaceholder', { four: 4 })}
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            useTx.getState().setTyped(e.target.value);
+          }}
           autoComplete="off"
           spellCheck={false}
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown') {
               e.preventDefault();
+              // Into the list: the search runs now, not after the typing pause.
+              if (query !== useTx.getState().filter.query) setFilter({ query });
               document.querySelector<HTMLElement>('#tx-list')?.focus();
             }
           }}

@@ -15,7 +15,7 @@ import { SelectionBar } from './SelectionBar';
 import { useTxSelection } from './tx-selection';
 import { assignSlots } from './row-slots';
 import { TxFilters } from './TxFilters';
-import { useTx, type Row } from './tx-store';
+import { rowsAreFresh, useTx, type Row } from './tx-store';
 
 /** Every row is exactly this tall (set inline, so the virtualiser's arithmetic and the layout agree). */
 const ROW_HEIGHT = 48;
@@ -41,6 +41,19 @@ export function TxList() {
   const openPayment = useNav((s) => s.openPayment);
   const { t } = useTranslation('transactions');
   const [active, setActive] = useState(0);
+  const fresh = useTx(rowsAreFresh);
+  // Enter pressed before the rows answered the search: the first row of the answer opens when it
+  // comes, unless the search was typed again meanwhile.
+  const [openWhenFresh, setOpenWhenFresh] = useState<string | null>(null);
+  const typed = useTx((s) => s.typed);
+  useEffect(() => {
+    if (openWhenFresh === null) return;
+    if (typed !== openWhenFresh) return setOpenWhenFresh(null);
+    if (!fresh) return;
+    setOpenWhenFresh(null);
+    const r = useTx.getState().rows[0];
+    if (r) openPayment(r.id);
+  }, [openWhenFresh, typed, fresh, openPayment]);
   const [loadedOnce, setLoadedOnce] = useState(rows.length > 0);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Supervisors pick payments for one bulk action (Space, Shift+arrows, Ctrl+A).
@@ -128,10 +141,15 @@ export function TxList() {
       },
     };
     const fn = keys[e.key];
-    if (fn) {
-      e.preventDefault();
-      fn();
+    if (!fn) return;
+    e.preventDefault();
+    // Rows about to be replaced by the search's answer are not moved on or opened.
+    if (!fresh) {
+      if (e.key === 'Enter') setOpenWhenFresh(useTx.getState().typed);
+      else if (e.key === 'ArrowUp') document.querySelector<HTMLElement>('#tx-query')?.focus();
+      return;
     }
+    fn();
   };
   /** Space picks the active row, Shift+arrows extend from it, Ctrl+A picks every row shown, Escape clears. */
   const pickKey = (e: React.KeyboardEvent): boolean => {

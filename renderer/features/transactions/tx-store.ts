@@ -19,7 +19,12 @@ interface TxState {
   generation: number;
   /** `paymentsStamp()` when the rows' first page was asked for (-1: none yet). */
   stamp: number;
+  /** What is in the search box now, before the filter takes it (it waits for typing to pause). */
+  typed: string;
+  /** The filter the rows shown were read for (its call input as JSON; null before the first). */
+  shownFor: string | null;
   setFilter: (patch: Partial<Filter>) => void;
+  setTyped: (query: string) => void;
   /**
    * Loads the first page for the current filter. With `reuseWithinMs`, a load of the same filter
    * already in flight, or finished that recently, is used instead of asking again (the list
@@ -41,6 +46,15 @@ const MAX_PAGE = 500;
 /** The last first-page load: which filter, its promise, when it finished (null while in flight). */
 let lastLoad: { key: string; generation: number; promise: Promise<void>; doneAt: number | null } | null = null;
 
+/**
+ * Whether the rows shown answer what the person sees in the filters now: the search box as typed,
+ * read, and nothing being read again. Enter on the list opens a row only then (issue: ↓ Enter
+ * right after typing opened a row of the list before the search, another customer's payment).
+ */
+export function rowsAreFresh(s: Pick<TxState, 'filter' | 'typed' | 'shownFor' | 'loading'>): boolean {
+  return !s.loading && s.typed === s.filter.query && s.shownFor === JSON.stringify(input(s.filter));
+}
+
 export const useTx = create<TxState>((set, get) => ({
   filter: DEFAULT_FILTER,
   rows: [],
@@ -50,9 +64,12 @@ export const useTx = create<TxState>((set, get) => ({
   error: null,
   generation: 0,
   stamp: -1,
+  typed: DEFAULT_FILTER.query,
+  shownFor: null,
   setFilter: (patch) => {
     set((s) => ({ filter: { ...s.filter, ...patch } }));
   },
+  setTyped: (typed) => set({ typed }),
   reload: (opts) => {
     const key = JSON.stringify(input(get().filter));
     const reuse = opts?.reuseWithinMs;
@@ -72,7 +89,7 @@ export const useTx = create<TxState>((set, get) => ({
         if (get().generation !== generation) return;
         // Replace in one step: the old rows stay until the new ones arrive (no flicker); the rows
         // that did not change stay the same objects, so they are not drawn again.
-        set((s) => ({ rows: keepSameRows(s.rows, r.rows), total: r.total, nextCursor: r.nextCursor, loading: false, stamp }));
+        set((s) => ({ rows: keepSameRows(s.rows, r.rows), total: r.total, nextCursor: r.nextCursor, loading: false, stamp, shownFor: JSON.stringify(want) }));
       } catch (e) {
         if (get().generation === generation) set({ loading: false, error: describeError(e) });
       } finally {
