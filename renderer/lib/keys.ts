@@ -58,6 +58,42 @@ export function matches(e: KeyboardEvent, shortcut: Shortcut): boolean {
   return keyName(e) === key.toUpperCase() || e.key === key;
 }
 
+/**
+ * A plain shortcut (a letter, "/") pressed within this long of another character key is typing,
+ * not a command: text typed where no field has the caret (a form the clerk thought had opened)
+ * must not open forms letter by letter, and a scanner's burst is not a string of shortcuts.
+ */
+export const TYPING_GAP_MS = 400;
+
+/** Keys pressed while typing that do not end it. */
+const STILL_TYPING = new Set(['Shift', 'CapsLock', 'Backspace', 'Dead', 'AltGraph', 'Unidentified']);
+
+/** When the character key before the one being handled was pressed (its event's timeStamp). */
+let previousCharAt = -Infinity;
+let lastCharAt = -Infinity;
+if (typeof window !== 'undefined') {
+  // Capture phase: recorded before any shortcut listener sees the key.
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.repeat) return;
+      if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        previousCharAt = lastCharAt;
+        lastCharAt = e.timeStamp;
+      } else if (!STILL_TYPING.has(e.key)) {
+        // Enter, an arrow, Tab, Escape, a shortcut with Ctrl or Alt: the run of typing is over.
+        previousCharAt = lastCharAt = -Infinity;
+      }
+    },
+    true,
+  );
+}
+
+/** Whether this key comes in a run of typing (see TYPING_GAP_MS). */
+export function amidTyping(e: KeyboardEvent): boolean {
+  return e.timeStamp - previousCharAt < TYPING_GAP_MS;
+}
+
 export function isPlain(shortcut: Shortcut): boolean {
   return !/(Ctrl|Alt)\+/.test(shortcut) && !/^F\d+$/.test(shortcut) && shortcut !== 'Escape';
 }
@@ -77,7 +113,7 @@ export function useHotkeys(map: Record<Shortcut, (e: KeyboardEvent) => void>, en
       if (document.body.dataset.locked === 'true') return;
       for (const [shortcut, handler] of Object.entries(ref.current)) {
         if (!matches(e, shortcut)) continue;
-        if (isPlain(shortcut) && isTyping(e.target)) continue;
+        if (isPlain(shortcut) && (isTyping(e.target) || amidTyping(e))) continue;
         e.preventDefault();
         handler(e);
         return;

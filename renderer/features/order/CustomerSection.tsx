@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
@@ -138,6 +138,19 @@ function CustomerSearchBox() {
 
   // The first match is highlighted until the clerk moves.
   const active = Math.max(highlightIndex(activeId, hits, hitId), 0);
+  // Enter before the matches of what is in the box have come: the first of them is taken when they
+  // come (as on the Customers screen), unless the box changed meanwhile.
+  const pendingEnter = useRef<string | null>(null);
+  useEffect(() => {
+    const q = pendingEnter.current;
+    if (q === null) return;
+    if (q !== query.trim()) pendingEnter.current = null;
+    else if (searched === q) {
+      pendingEnter.current = null;
+      const h = hits[active];
+      if (h) void pick(h);
+    }
+  });
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -145,8 +158,10 @@ function CustomerSearchBox() {
     } else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.altKey) {
       // Only a match of what is in the box now, never one left from the previous letters.
       e.preventDefault();
-      const h = searched !== '' && searched === query.trim() ? hits[active] : undefined;
+      const fresh = searched !== '' && searched === query.trim();
+      const h = fresh ? hits[active] : undefined;
       if (h) void pick(h);
+      else if (!fresh && query.trim().length >= MIN_QUERY) pendingEnter.current = query.trim();
     }
   };
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { AUTHORIZATION_DAYS } from '../../../shared/contract/limits';
@@ -24,8 +24,10 @@ import { OrderTendersPanel } from './OrderTendersPanel';
 
 /** The action buttons' words (catalogue 'transactions', detail.action). */
 const actionLabel = (t: TFunction, a: ActionKind | 'checkStatus'): string => t(`transactions:detail.action.${a}`);
-/** The back arrow points back in the reading direction. */
+/** The letter that starts each action on this screen. */
 const KEYS: Record<ActionKind | 'checkStatus', string> = { capture: 'C', void: 'V', refund: 'R', checkStatus: 'S' };
+/** How long the letter keys rest after a refused one (see DetailBody). */
+const REFUSED_REST_MS = 1_500;
 
 export function TxDetail({ paymentId }: { paymentId: string }) {
   const detail = useDetail((s) => (s.paymentId === paymentId ? s.detail : null));
@@ -74,17 +76,30 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
     applied(r, 'checkStatus', null);
   });
 
+  // A refused shortcut says why (its line below is announced), and the letter keys rest a moment:
+  // what the clerk types next, thinking a form opened, must not open another one.
+  const [refusedKey, setRefusedKey] = useState<ActionKind | null>(null);
+  const restUntil = useRef(0);
   const start = (a: ActionKind | 'checkStatus') => {
-    if (!actions[a].allowed) return;
+    if (!actions[a].allowed) {
+      if (a !== 'checkStatus') setRefusedKey(a);
+      return;
+    }
+    setRefusedKey(null);
     if (a === 'checkStatus') void check.run();
     else openForm(a);
   };
+  const byKey = (a: ActionKind | 'checkStatus') => () => {
+    if (performance.now() < restUntil.current) return;
+    if (a !== 'checkStatus' && !actions[a].allowed) restUntil.current = performance.now() + REFUSED_REST_MS;
+    start(a);
+  };
   useHotkeys(
     {
-      C: () => start('capture'),
-      V: () => start('void'),
-      R: () => start('refund'),
-      S: () => start('checkStatus'),
+      C: byKey('capture'),
+      V: byKey('void'),
+      R: byKey('refund'),
+      S: byKey('checkStatus'),
       P: () => void printReceipt(p.id),
       'Ctrl+P': () => void printReceipt(p.id),
       Escape: () => (form ? openForm(null) : onBack()),
@@ -180,7 +195,7 @@ function DetailBody({ detail, onBack }: { detail: Detail; onBack: () => void }) 
               {refused.map((a) => {
                 const v = actions[a];
                 return v.allowed ? null : (
-                  <li key={a}>
+                  <li key={a} className={refusedKey === a ? 'refusal-asked' : undefined} role={refusedKey === a ? 'alert' : undefined}>
                     <Trans t={t} i18nKey="detail.refused" values={{ action: actionLabel(t, a), reason: coreSentence(v.text, v.reason) ?? '' }} components={{ strong: <strong />, reason: <bdi /> }} />
                   </li>
                 );
