@@ -95,6 +95,24 @@ describe('payments.list search text (indexed candidates, migration 016)', () => 
   });
 });
 
+describe('payments.list search by a card\'s last 4 (migration 022)', () => {
+  it('four digits, in either digit set, find the payments of cards ending so, besides references and names', async () => {
+    const order = await h.call('orders.create', { channel: 'phone', currency: 'USD', newCustomer: { name: 'Last Four', email: '', phone: '' }, lines: [{ description: 'x', quantity: 1, unitPrice: 100, taxRateBp: 0 }] });
+    const base = h.db.prepare('SELECT * FROM orders WHERE id = ?').get(order.id) as Record<string, unknown>;
+    ['4242', '4242', '0001'].forEach((last4, i) => {
+      h.db.prepare(`INSERT INTO payments (id, order_id, reference, method, kind, currency, amount, authorized, captured, refunded, open_ops, status, customer_name, last4, created_at, created_by, updated_at)
+        VALUES (?, ?, ?, 'card', 'purchase', 'USD', 100, 100, 100, 0, 0, 'captured', 'Last Four', ?, ?, 'u', ?)`).run(`pl${i}`, base.id, `ZL-${i}-P1`, last4, base.created_at, base.created_at);
+    });
+    const ids = async (q: string) => (await h.call('payments.list', { query: q, limit: 500 })).rows.map((r) => r.id).sort();
+    expect(await ids('4242')).toEqual(['pl0', 'pl1']);
+    expect(await ids('٤٢٤٢')).toEqual(['pl0', 'pl1']);
+    expect(await ids('0001')).toEqual(['pl2']);
+    expect(await ids('424')).not.toContain('pl0'); // three digits are not a last 4
+    const plan = (h.db.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM payments WHERE last4 = '4242'`).all() as { detail: string }[]).map((r) => r.detail).join(' ');
+    expect(plan).toContain('payments_last4');
+  });
+});
+
 describe('payments.list total of a status over all time (kept counts, status-counts.ts)', () => {
   it('equals a plain COUNT after inserts, status changes, deletes and a rolled-back change', async () => {
     const plain = (status: string) => (h.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE status = ?').get(status) as { n: number }).n;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { PaymentDetailSchema, PaymentListFilter } from '../../../shared/contract';
 import { ContractError } from '../../../shared/contract';
 import { paymentBalance } from '../../../shared/domain/payment-balance';
+import { asciiDigits } from '../../../shared/domain/digits';
 import { allowedAction, EXPIRY_WARNING_MS } from '../../../shared/domain/payment-state';
 import type { Db } from '../db/database';
 import { getOrderRow, toOrder, type Order, type OrderRow } from '../orders';
@@ -108,11 +109,15 @@ export function listPayments(db: Db, f: ListFilter, now: Date): { rows: PaymentS
     // names through the trigram index payments_text (three characters or more, and no LIKE
     // wildcard in the text: FTS5 cannot use its index with ESCAPE). The exact condition below still
     // decides, so the rows are those of the plain LIKE, without reading every payment.
+    // Four digits (either digit set) are also a card's last 4, through payments_last4 (migration 022).
+    const last4 = /^\d{4}$/.test(asciiDigits(q)) ? asciiDigits(q) : null;
+    const byLast4 = last4 ? ' OR p.rowid IN (SELECT rowid FROM payments WHERE last4 = @last4)' : '';
+    if (last4) args.last4 = last4;
     if (q.length >= 3 && !/[\\%_]/.test(q)) {
-      where.push(`(p.rowid IN (SELECT rowid FROM payments WHERE reference LIKE @prefix ESCAPE '\\') OR p.rowid IN (SELECT rowid FROM payments_text WHERE customer_name LIKE @ftsContains))`);
+      where.push(`(p.rowid IN (SELECT rowid FROM payments WHERE reference LIKE @prefix ESCAPE '\\') OR p.rowid IN (SELECT rowid FROM payments_text WHERE customer_name LIKE @ftsContains)${byLast4})`);
       args.ftsContains = `%${q}%`;
     }
-    where.push(`(p.reference LIKE @prefix ESCAPE '\\' OR p.customer_name LIKE @contains ESCAPE '\\')`);
+    where.push(`(p.reference LIKE @prefix ESCAPE '\\' OR p.customer_name LIKE @contains ESCAPE '\\'${last4 ? ' OR p.last4 = @last4' : ''})`);
     args.prefix = `${escapeLike(q)}%`;
     args.contains = `%${escapeLike(q)}%`;
   }
