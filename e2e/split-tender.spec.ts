@@ -57,7 +57,8 @@ test('a counter order paid part cash with change, part card after a declined car
     await enterNewCard(page, DECLINING, 'Dee Clined');
     await page.keyboard.press('Control+Enter');
     await expect(aside.getByText('Card declined \u00b7 USD\u00a025.00')).toBeVisible({ timeout: 60_000 });
-    await expect(aside.getByText(/The other tenders stand\. Still to pay: USD\u00a025\.00/)).toBeVisible();
+    // The bank's reason first (the card 4000 0000 0000 0101 is declined with 03666), then what stands.
+    await expect(aside.getByText(/\S.*\. The other tenders stand\. Still to pay: USD\u00a025\.00/)).toBeVisible();
     await expect(page.getByTestId('tenders-remaining')).toHaveText('USD\u00a025.00');
     const rows = page.getByTestId('tender-row');
     await expect(rows).toHaveCount(2);

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUTHORIZATION_DAYS } from '../../../shared/contract/limits';
 import { call } from '../../lib/api';
-import { bankText, counted, fmtMoney, maskedCard } from '../../lib/format';
+import { counted, fmtMoney, maskedCard } from '../../lib/format';
 import { useHotkeys } from '../../lib/keys';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -10,20 +10,8 @@ import { useNav } from '../../app/nav-store';
 import { printReceipt } from '../transactions/Receipt';
 import { SaleReceipt } from '../printing/ReceiptPrinting';
 import { useOrder, type OrderResult } from './order-store';
+import { declineReason } from './decline-reason';
 import { TenderList } from '../tenders/TenderList';
-
-/** "Transaction declined" → "Transaction declined." */
-function sentence(text: string): string {
-  const t = text.trim();
-  return t && !/[.!?]$/.test(t) ? `${t}.` : t;
-}
-
-/** Why the bank declined, in the user's language: its APS message code's sentence (lib/format bankText). */
-function declineReason(result: OrderResult): string {
-  const bank = result.text?.params?.['bank'];
-  if (bank && typeof bank === 'object' && 'message' in bank) return sentence(bankText(bank.responseCode, bank.message));
-  return '';
-}
 
 const SEP = ' · ';
 const DELAYS = [1500, 2500, 4000, 6000, 10000];

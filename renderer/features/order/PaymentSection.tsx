@@ -14,6 +14,7 @@ import { useLiveTotals } from './TotalsBox';
 import { useSession } from '../session/session-store';
 import { NotUsableHere } from '../customers/NotUsableHere';
 import { TenderList } from '../tenders/TenderList';
+import { declineReason } from './decline-reason';
 
 const METHODS: { id: PayMethod; label: string }[] = [
   { id: 'card_on_file', label: 'payment.cardOnFile' },
@@ -250,7 +251,7 @@ function SplitProgress() {
   const ref = useRef<HTMLDivElement>(null);
   // Each tender's answer (a decline above all) is brought into view: the card form below may have scrolled it away.
   useEffect(() => {
-    if (last) ref.current?.scrollIntoView({ block: 'start' });
+    if (last) ref.current?.scrollIntoView({ block: 'start' }); // scroll-margin-top keeps the heading clear
   }, [last]);
   if (!tenders) return null;
   const c = tenders.currency;
@@ -258,7 +259,7 @@ function SplitProgress() {
     <div className="split-progress" aria-live="polite" ref={ref}>
       {last && last.outcome === 'declined' ? (
         <Alert tone="danger" title={t('tenders.declinedTitle', { amount: fmtMoney(last.payment.amount, c) })}>
-          {t('tenders.declinedBody', { remaining: fmtMoney(tenders.remaining, c) })}
+          {declineReason(last)} {t('tenders.declinedBody', { remaining: fmtMoney(tenders.remaining, c) })}
         </Alert>
       ) : last ? (
         <Alert tone="success" title={t('tenders.partTitle', { amount: fmtMoney(last.payment.amount, c) })}>
