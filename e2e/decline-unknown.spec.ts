@@ -37,11 +37,14 @@ test('an unknown outcome (the bank answered after we gave up) resolves by itself
   const outcome = await result.getAttribute('data-outcome');
   if (outcome === 'unknown') {
     await expect(result.getByText(/Outcome unknown — checking with the bank/)).toBeVisible();
+    // Nothing is queued, and the top bar still counts it.
+    await expect(page.locator('.topbar .sync')).toContainText('1 awaiting the bank');
     await shot(page, 'charge-unknown');
   }
   // Resolves without anyone pressing anything.
   await expect(result).toHaveAttribute('data-outcome', 'approved', { timeout: 90_000 });
   await expect(result.getByText(/Approved · USD\u00a042.00/)).toBeVisible();
+  await expect(page.locator('.topbar .sync')).not.toContainText('awaiting the bank');
   expect(outcome, 'the charge should first be reported as unknown').toBe('unknown');
 
   const reference = (await page.getByTestId('result-reference').textContent())!.trim();

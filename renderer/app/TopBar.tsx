@@ -64,6 +64,7 @@ function SyncIndicator() {
   const dot = status.online ? DOT.online : DOT.offline;
   const queued = counted('common:sync.queued', status.queued);
   const attention = counted('common:sync.attention', status.needsAttention);
+  const inDoubt = counted('common:sync.inDoubt', status.inDoubt);
   return (
     <button type="button" className={`sync ${status.online ? 'sync-online' : 'sync-offline'}`} onClick={() => go('queue')}>
       <span className="sync-dot" aria-hidden="true">
@@ -79,6 +80,7 @@ function SyncIndicator() {
         <span className="sync-queued muted">{t('sync.nothingQueued')}</span>
       )}
       {status.needsAttention > 0 ? <span className="sync-attention">{attention}</span> : null}
+      {status.inDoubt > 0 ? <span className="sync-attention">{inDoubt}</span> : null}
       {status.forwarding ? <span className="muted">{t('sync.sending')}</span> : null}
       {/* The name is the visible text (axe label-content-name-mismatch) plus where the button goes. */}
       <span className="sr-only">{t('sync.openQueue')}</span>

@@ -59,6 +59,17 @@ function paymentsMayHaveChanged(): void {
   for (const l of stampListeners) l();
 }
 
+const ownCallListeners = new Set<() => void>();
+/**
+ * After each of this window's own payment or order calls that may have changed payments (not on
+ * another desk's or the queue's news): the person just acted, so a read that follows is not
+ * "looking" at an idle desk (which would lock it by the core's clock).
+ */
+export function onOwnPaymentCall(listener: () => void): () => void {
+  ownCallListeners.add(listener);
+  return () => ownCallListeners.delete(listener);
+}
+
 /**
  * Calls one contract channel through `getPos()` and unwraps the envelope: the value, or an
  * `ApiError` with the stable code. Network failures of the transport become `INTERNAL`.
@@ -74,7 +85,10 @@ export async function call<K extends ChannelName>(name: K, input: InputOf<K>): P
   } catch (e) {
     throw new ApiError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
   } finally {
-    if (!LEAVES_PAYMENTS_ALONE.has(name)) paymentsMayHaveChanged();
+    if (!LEAVES_PAYMENTS_ALONE.has(name)) {
+      paymentsMayHaveChanged();
+      if (area === 'payments' || area === 'orders') for (const l of ownCallListeners) l();
+    }
   }
   if (!envelope.ok) {
     const code = envelope.error.code;

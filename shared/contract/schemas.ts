@@ -201,6 +201,8 @@ export const SyncStatusSchema = z.object({
   needsAttention: z.number().int(),
   /** The part of needsAttention that is recurring charges (docs/recurring.md). */
   recurringAttention: z.number().int(),
+  /** Payments with an operation the bank has not answered yet (outcome unknown, being checked). */
+  inDoubt: z.number().int(),
   forwarding: z.boolean(),
   /** The core's clock when this was computed: the screen computes ages against it, not against its own clock. */
   now: IsoTime,

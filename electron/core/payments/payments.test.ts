@@ -5,6 +5,7 @@ import { refundReference } from '../ledger/references';
 import { tx } from '../ledger/sql';
 import { getPaymentRow, updatePayment } from './payments-repo';
 import { startLiveOperation } from './service';
+import { queueCounts } from '../sync/queue-repo';
 
 let h: Harness;
 beforeAll(async () => {
@@ -265,8 +266,11 @@ describe('unknown outcomes', () => {
     const r = await h.call('payments.charge', { orderId: o.id, mode: 'purchase', source: { kind: 'card_on_file', cardId: card.id } });
     expect(r.outcome).toBe('unknown');
     expect(r.payment.status).toBe('unknown');
+    // Nothing is queued, but the top bar counts it (sync.status inDoubt) until the bank answers.
+    expect(queueCounts(h.db)).toMatchObject({ queued: 0, inDoubt: 1 });
     const c = await h.call('payments.checkStatus', { paymentId: r.payment.id });
     expect(c.detail.payment.status).toBe('captured');
+    expect(queueCounts(h.db).inDoubt).toBe(0);
     expect(h.sb.control.order(r.payment.reference)!.operations).toHaveLength(1);
   });
 

@@ -21,14 +21,16 @@ const RECURRING_ATTENTION = `rp.state = 'needs_attention' AND NOT EXISTS (
   SELECT 1 FROM operations q WHERE q.payment_id = rp.payment_id AND q.state IN ('queued', 'needs_attention'))`;
 
 /** Counts for sync.status and the Queue screen; exact, whatever was paged. */
-export function queueCounts(db: Db): { queued: number; oldestQueuedAt: string | null; needsAttention: number; recurringAttention: number } {
+export function queueCounts(db: Db): { queued: number; oldestQueuedAt: string | null; needsAttention: number; recurringAttention: number; inDoubt: number } {
   // Both operation counts use the partial index operations_waiting; the recurring one recurring_periods_state.
   const q = stmt(db, `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM operations WHERE state = 'queued'`).get() as { n: number; oldest: string | null };
   const a = stmt(db, `SELECT COUNT(*) AS n FROM operations WHERE state = 'needs_attention'`).get() as { n: number };
   const r = stmt(db, `SELECT COUNT(*) AS n FROM recurring_periods rp WHERE ${RECURRING_ATTENTION}`).get() as { n: number };
   // Bulk rows refused at send time (no operation of their own): partial index bulk_rows_attention.
   const b = stmt(db, `SELECT COUNT(*) AS n FROM bulk_rows WHERE attention = 'open'`).get() as { n: number };
-  return { queued: q.n, oldestQueuedAt: q.oldest, needsAttention: a.n + r.n + b.n, recurringAttention: r.n };
+  // Payments whose bank answer is not in (sent, or unknown after a timeout): partial index payments_unknown.
+  const d = stmt(db, `SELECT COUNT(*) AS n FROM payments WHERE open_ops > 0`).get() as { n: number };
+  return { queued: q.n, oldestQueuedAt: q.oldest, needsAttention: a.n + r.n + b.n, recurringAttention: r.n, inDoubt: d.n };
 }
 
 interface Cursor {

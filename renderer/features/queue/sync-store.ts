@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { create } from 'zustand';
 import type { OutputOf } from '../../../shared/contract';
-import { call, subscribe } from '../../lib/api';
+import { call, onOwnPaymentCall, subscribe } from '../../lib/api';
 
 type SyncStatus = OutputOf<'sync.status'>;
 
@@ -43,8 +43,12 @@ export const useSync = create<SyncState>((set, get) => ({
       set({ status });
     });
     const timer = setInterval(() => void get().refresh(), 30_000);
+    // A payment call of this desk just finished (its outcome may be unknown, which queues nothing
+    // and sends no 'sync.changed'): read the counts again.
+    const offPayments = onOwnPaymentCall(() => void get().refresh());
     return () => {
       off();
+      offPayments();
       clearInterval(timer);
     };
   },
