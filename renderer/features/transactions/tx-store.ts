@@ -48,11 +48,12 @@ let lastLoad: { key: string; generation: number; promise: Promise<void>; doneAt:
 
 /**
  * Whether the rows shown answer what the person sees in the filters now: the search box as typed,
- * read, and nothing being read again. Enter on the list opens a row only then (issue: ↓ Enter
- * right after typing opened a row of the list before the search, another customer's payment).
+ * and the filters' first page read (more pages loading while scrolling does not matter). Enter on
+ * the list opens a row only then (issue: ↓ Enter right after typing opened a row of the list
+ * before the search, another customer's payment).
  */
-export function rowsAreFresh(s: Pick<TxState, 'filter' | 'typed' | 'shownFor' | 'loading'>): boolean {
-  return !s.loading && s.typed === s.filter.query && s.shownFor === JSON.stringify(input(s.filter));
+export function rowsAreFresh(s: Pick<TxState, 'filter' | 'typed' | 'shownFor'>): boolean {
+  return s.typed === s.filter.query && s.shownFor === JSON.stringify(input(s.filter));
 }
 
 export const useTx = create<TxState>((set, get) => ({
