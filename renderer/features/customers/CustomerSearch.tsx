@@ -2,6 +2,7 @@ import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useNav } from '../../app/nav-store';
 import { fmtExpiry } from '../../lib/format';
+import { useEnterWhenAnswered } from '../../lib/use-enter-when-answered';
 import { Alert, EmptyState } from '../../ui/Alert';
 import { Kbd } from '../../ui/Kbd';
 import { ContactLine, Ltr } from '../../ui/Ltr';
@@ -51,17 +52,10 @@ export function CustomerSearch() {
   const { fresh, dim } = resultsState({ query, shownFor, slow, error });
   // Enter pressed before this query's answer arrived: open its first result when it arrives, as
   // long as the box still holds that query (typing more cancels it).
-  const pendingEnter = useRef<string | null>(null);
-  useEffect(() => {
-    const q = pendingEnter.current;
-    if (q === null) return;
-    if (q !== query.trim()) pendingEnter.current = null;
-    else if (shownFor === q) {
-      pendingEnter.current = null;
-      const h = hits[active];
-      if (h) openCustomer(h.customer.id);
-    }
-  }, [query, shownFor, hits, active, openCustomer]);
+  const enterWhenAnswered = useEnterWhenAnswered(query, shownFor, () => {
+    const h = hits[active];
+    if (h) openCustomer(h.customer.id);
+  });
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
@@ -75,7 +69,7 @@ export function CustomerSearch() {
       const h = fresh ? hits[active] : undefined;
       e.preventDefault();
       if (h) openCustomer(h.customer.id);
-      else if (!fresh && query.trim()) pendingEnter.current = query.trim();
+      else if (!fresh && query.trim()) enterWhenAnswered(query.trim());
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');

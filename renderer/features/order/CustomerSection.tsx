@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/contract';
 import { call } from '../../lib/api';
 import { describeError } from '../../lib/error-text';
 import { counted, maskedCard } from '../../lib/format';
 import { createLatestSearch } from '../../lib/latest-search';
+import { useEnterWhenAnswered } from '../../lib/use-enter-when-answered';
 import { highlightIndex, keptHighlight, movedHighlight } from '../../lib/list-highlight';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
@@ -140,16 +141,9 @@ function CustomerSearchBox() {
   const active = Math.max(highlightIndex(activeId, hits, hitId), 0);
   // Enter before the matches of what is in the box have come: the first of them is taken when they
   // come (as on the Customers screen), unless the box changed meanwhile.
-  const pendingEnter = useRef<string | null>(null);
-  useEffect(() => {
-    const q = pendingEnter.current;
-    if (q === null) return;
-    if (q !== query.trim()) pendingEnter.current = null;
-    else if (searched === q) {
-      pendingEnter.current = null;
-      const h = hits[active];
-      if (h) void pick(h);
-    }
+  const enterWhenAnswered = useEnterWhenAnswered(query, searched, () => {
+    const h = hits[active];
+    if (h) void pick(h);
   });
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -161,7 +155,7 @@ function CustomerSearchBox() {
       const fresh = searched !== '' && searched === query.trim();
       const h = fresh ? hits[active] : undefined;
       if (h) void pick(h);
-      else if (!fresh && query.trim().length >= MIN_QUERY) pendingEnter.current = query.trim();
+      else if (!fresh && query.trim().length >= MIN_QUERY) enterWhenAnswered(query.trim());
     }
   };
 
