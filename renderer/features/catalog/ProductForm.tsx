@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAX_EXAMPLES } from '../../lib/format';
 import type { Product } from '../../../shared/contract';
-import { parseAmount, parseTaxRate } from '../../../shared/money';
+import { money, parseAmount, parseTaxRate, toInputString } from '../../../shared/money';
 import { call } from '../../lib/api';
 import { amountProblem, describeError, fieldErrors } from '../../lib/error-text';
 import { asApiError } from '../../lib/api';
@@ -77,7 +77,7 @@ export function ProductForm({ product, currency, barcode, onDone, onCancel }: { 
             <input className="input" dir="auto" value={name} maxLength={150} onChange={(e) => setName(e.target.value)} autoComplete="off" />
           </Field>
           <Field label={t('form.price', { currency })} error={errors.price}>
-            <input className="input num" inputMode="decimal" value={price} placeholder="0.00" onChange={(e) => setPrice(e.target.value)} autoComplete="off" />
+            <input className="input num" inputMode="decimal" value={price} placeholder={toInputString(money(0, currency))} onChange={(e) => setPrice(e.target.value)} autoComplete="off" />
           </Field>
           <Field label={t('form.taxRate')} error={errors.taxRate}>
             <input className="input num" inputMode="decimal" value={tax} onChange={(e) => setTax(e.target.value)} autoComplete="off" />

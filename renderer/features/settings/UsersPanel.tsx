@@ -244,12 +244,15 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
   const [role, setRole] = useState<Role>('clerk');
   const [pin, setPin] = useState('');
   const [created, setCreated] = useState<string | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
   const create = useAction(async () => {
     const u = await call('users.create', { name: name.trim(), role, pin });
     setCreated(t('add.created', { name: u.name }));
     setName('');
     setPin('');
     onAdded();
+    // Ready for the next person: the emptied PIN field is no place to leave the caret.
+    nameRef.current?.focus();
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -262,7 +265,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       <h3 id="add-user-h">{t('add.heading')}</h3>
       <div className="grid-3">
         <Field label={t('add.name')} error={fields.name}>
-          <input className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" />
+          <input ref={nameRef} className="input" dir="auto" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" />
         </Field>
         <Field label={t('add.role')}>
           <select className="input" value={role} onChange={(e) => setRole(e.target.value as Role)}>
