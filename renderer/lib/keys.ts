@@ -68,9 +68,11 @@ export const TYPING_GAP_MS = 400;
 /** Keys pressed while typing that do not end it. */
 const STILL_TYPING = new Set(['Shift', 'CapsLock', 'Backspace', 'Dead', 'AltGraph', 'Unidentified']);
 
-/** When the character key before the one being handled was pressed (its event's timeStamp). */
+/** The character key before the one being handled: when (its event's timeStamp), and whether it was a shortcut. */
 let previousCharAt = -Infinity;
+let previousWasShortcut = false;
 let lastCharAt = -Infinity;
+let lastWasShortcut = false;
 if (typeof window !== 'undefined') {
   // Capture phase: recorded before any shortcut listener sees the key.
   window.addEventListener(
@@ -79,7 +81,9 @@ if (typeof window !== 'undefined') {
       if (e.repeat) return;
       if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
         previousCharAt = lastCharAt;
+        previousWasShortcut = lastWasShortcut;
         lastCharAt = e.timeStamp;
+        lastWasShortcut = false;
       } else if (!STILL_TYPING.has(e.key)) {
         // Enter, an arrow, Tab, Escape, a shortcut with Ctrl or Alt: the run of typing is over.
         previousCharAt = lastCharAt = -Infinity;
@@ -89,9 +93,12 @@ if (typeof window !== 'undefined') {
   );
 }
 
-/** Whether this key comes in a run of typing (see TYPING_GAP_MS). */
+/**
+ * Whether this key comes in a run of typing (see TYPING_GAP_MS). A letter right after another
+ * letter that was a shortcut (P, then V) is two commands, not typing.
+ */
 export function amidTyping(e: KeyboardEvent): boolean {
-  return e.timeStamp - previousCharAt < TYPING_GAP_MS;
+  return !previousWasShortcut && e.timeStamp - previousCharAt < TYPING_GAP_MS;
 }
 
 export function isPlain(shortcut: Shortcut): boolean {
@@ -115,6 +122,7 @@ export function useHotkeys(map: Record<Shortcut, (e: KeyboardEvent) => void>, en
         if (!matches(e, shortcut)) continue;
         if (isPlain(shortcut) && (isTyping(e.target) || amidTyping(e))) continue;
         e.preventDefault();
+        if (e.key.length === 1) lastWasShortcut = true;
         handler(e);
         return;
       }
