@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { i18next } from '../../i18n';
 import { parseAmount, toInputString, money } from '../../../shared/money';
@@ -7,6 +7,7 @@ import { call } from '../../lib/api';
 import { describeError, errorText, fieldErrors } from '../../lib/error-text';
 import { fmtMoney } from '../../lib/format';
 import { useAction } from '../../lib/use-action';
+import { useFocusFirst } from '../../lib/use-focus-first';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { Field } from '../../ui/Field';
@@ -37,15 +38,6 @@ function readAmount(text: string, currency: string, max: number, over: 'overCapt
   } catch (e) {
     return { error: amountErrorText(e, text, currency) };
   }
-}
-
-function useFocusFirst() {
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-    ref.current?.select();
-  }, []);
-  return ref;
 }
 
 export function CaptureForm({ detail }: { detail: Detail }) {

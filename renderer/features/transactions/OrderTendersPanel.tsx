@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { OutputOf } from '../../../shared/contract';
 import { useTranslation } from 'react-i18next';
 import { parseAmount, toInputString, money } from '../../../shared/money';
@@ -14,6 +14,7 @@ import { useSettings } from '../settings/settings-store';
 import { TenderList, type OrderTenders } from '../tenders/TenderList';
 import { ApprovalFields, type Approval } from './ApprovalFields';
 import { useDetail } from './detail-store';
+import { useFocusFirst } from '../../lib/use-focus-first';
 
 type RefundResult = OutputOf<'orders.refund'>;
 
@@ -80,11 +81,7 @@ function OrderRefundForm({ tenders, onDone, onClose }: { tenders: OrderTenders; 
   const [choice, setChoice] = useState('');
   const max = choice ? (refundable.find((x) => x.paymentId === choice)?.refundable ?? 0) : tenders.refundable;
   const [text, setText] = useState(toInputString(money(tenders.refundable, c)));
-  const amountRef = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    amountRef.current?.focus();
-    amountRef.current?.select();
-  }, []);
+  const amountRef = useFocusFirst();
   // A tender chosen: the amount is at most what that tender can take back.
   const choose = (id: string) => {
     setChoice(id);
